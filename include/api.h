@@ -1,0 +1,55 @@
+/* api.h: one function per Scalekit endpoint. Each builds its request, queues it on the client
+ * and hands the parsed answer to a callback (which runs from client_step()). Parsed results are
+ * valid during the callback only; copy (e.g. into the store) what must outlive it. */
+#ifndef API_H
+#define API_H
+
+#include "account.h"
+#include "client.h"
+#include "parse.h"
+
+typedef struct api_list_query {
+    const char *connector;               /* at most one of connector / connection_names */
+    const char *const *connection_names; /* up to 20 */
+    size_t n_connection_names;
+    const char *identifier;
+    const char *provider;
+    const char *query;
+    int page_size;                       /* 0 = server default; must be < 100 */
+    const char *page_token;
+} api_list_query;
+
+typedef void (*api_accounts_fn)(void *ud, const sk_account_page *page, const sk_error *err);
+typedef void (*api_connections_fn)(void *ud, const sk_connection_page *page, const sk_error *err);
+typedef void (*api_detail_fn)(void *ud, const sk_account_detail *d, const sk_error *err);
+typedef void (*api_link_fn)(void *ud, const sk_link *l, const sk_error *err);
+typedef void (*api_done_fn)(void *ud, const sk_error *err);
+
+/* err->status == SK_OK on success; page/d/l are NULL on failure. The return value is the
+ * queued request (NULL on immediate failure, in which case the callback has already run). */
+sk_request *api_list_accounts(sk_client *c, const api_list_query *q, api_accounts_fn cb, void *ud);
+/* GET /api/v1/connected_accounts:search (query 3..200 chars, page_size <= 30). */
+sk_request *api_search_accounts(sk_client *c, const char *query, const char *connection_id,
+                                int page_size, const char *page_token, api_accounts_fn cb, void *ud);
+/* GET /api/v1/connections/app */
+sk_request *api_list_connections(sk_client *c, int page_size, const char *page_token,
+                                 api_connections_fn cb, void *ud);
+/* GET /api/v1/connected_accounts/details */
+sk_request *api_get_account(sk_client *c, const sk_selector *sel, api_detail_fn cb, void *ud);
+/* POST /api/v1/connected_accounts:delete */
+sk_request *api_delete_account(sk_client *c, const sk_selector *sel, api_done_fn cb, void *ud);
+/* POST /api/v1/connected_accounts/magic_link */
+sk_request *api_magic_link(sk_client *c, const sk_selector *sel, api_link_fn cb, void *ud);
+/* POST /api/v1/connected_accounts (authorization_type may be NULL) */
+sk_request *api_create_account(sk_client *c, const char *connector, const char *identifier,
+                               const char *authorization_type, api_detail_fn cb, void *ud);
+/* PUT /api/v1/connected_accounts with a selector and {"api_config": <api_config_json>} */
+sk_request *api_update_account(sk_client *c, const sk_selector *sel, const char *api_config_json,
+                               api_detail_fn cb, void *ud);
+
+/* Synchronous helpers for the CLI: run the client until that one answer arrives. */
+sk_status api_get_account_sync(sk_client *c, const sk_selector *sel, sk_detail_result *out, sk_error *err);
+sk_status api_delete_account_sync(sk_client *c, const sk_selector *sel, sk_error *err);
+sk_status api_magic_link_sync(sk_client *c, const sk_selector *sel, sk_link_result *out, sk_error *err);
+
+#endif

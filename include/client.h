@@ -1,0 +1,84 @@
+/* client.h: the engine. One curl multi handle, non-blocking; the token is fetched once, cached,
+ * renewed shortly before it expires and once on a 401; 429/5xx/network errors are retried with
+ * exponential backoff and jitter (honouring Retry-After) up to a bounded number of tries.
+ * Nothing here blocks except client_wait(), which is the event loop's single wait. */
+#ifndef CLIENT_H
+#define CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <curl/curl.h>
+#include "sk_status.h"
+
+struct sk_config;
+
+typedef struct sk_client sk_client;
+
+typedef struct sk_client_opts {
+    long connect_timeout_ms;  /* default 5000 */
+    long timeout_ms;          /* whole request, default 15000 */
+    int max_tries;            /* default 5 (first try included) */
+    long backoff_base_ms;     /* default 200 */
+    long backoff_cap_ms;      /* default 5000; Retry-After is honoured up to 60 s */
+    int max_connections;      /* per host, default 8 */
+    bool debug;               /* HTTP trace to the debug sink, secrets redacted */
+} sk_client_opts;
+
+void client_opts_default(sk_client_opts *o);
+
+/* The answer handed to a request's callback. body is NUL-terminated, owned by the client,
+ * valid during the callback only. On failure err->status != SK_OK (already mapped from the
+ * HTTP status and error body). */
+typedef struct sk_response {
+    long http_status;
+    const char *body;
+    size_t len;
+    sk_error err;
+} sk_response;
+
+typedef void (*sk_response_fn)(void *ud, const sk_response *r);
+typedef void (*sk_debug_fn)(void *ud, const char *line);
+
+/* Copies what it needs from cfg (the secret included; wiped in client_free). */
+sk_client *client_new(const struct sk_config *cfg, const sk_client_opts *opts, sk_error *err);
+void client_free(sk_client *c);
+void client_set_debug(sk_client *c, sk_debug_fn fn, void *ud);
+
+typedef struct sk_request sk_request;   /* handle, valid until its callback returns */
+
+/* Queue an authenticated request to ENV + path_and_query ("/api/v1/..."). body may be NULL
+ * (then no Content-Type); for POST/PUT it is sent as application/json. Returns NULL only on
+ * out-of-memory (err filled). The callback always runs exactly once, from client_step()
+ * (or client_cancel_all / client_free, with SK_ERR_CANCELLED). */
+sk_request *client_request(sk_client *c, const char *method, const char *path_and_query,
+                           const char *json_body, sk_response_fn cb, void *ud);
+void client_cancel(sk_client *c, sk_request *r);
+void client_cancel_all(sk_client *c);
+
+/* Number of requests queued, waiting for a retry or in flight (the token fetch included). */
+int client_pending(const sk_client *c);
+
+/* Wait for network activity, a due timer (retry/backoff), activity on the extra fds (the
+ * terminal), or timeout_ms (-1: until the next event). Returns number of extra fds ready. */
+int client_wait(sk_client *c, struct curl_waitfd *extra, unsigned n_extra, int timeout_ms);
+/* Drive transfers and timers, run completed callbacks. Never blocks. */
+void client_step(sk_client *c);
+/* Milliseconds until the client next needs client_step() without I/O (retry timers), -1 none. */
+long client_next_timer_ms(const sk_client *c);
+/* Convenience for the CLI: wait/step until nothing is pending. */
+void client_run(sk_client *c);
+
+/* Environment origin, e.g. "https://acme.scalekit.dev" (no trailing '/'). */
+const char *client_env_url(const sk_client *c);
+/* Counters for tests and benchmarks. */
+typedef struct sk_client_stats {
+    unsigned long requests_sent;   /* every HTTP attempt, token fetches included */
+    unsigned long retries;
+    unsigned long token_fetches;
+} sk_client_stats;
+void client_stats(const sk_client *c, sk_client_stats *out);
+
+/* URL-encode into a freshly malloc'd string. */
+char *client_escape(const char *s);
+
+#endif

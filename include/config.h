@@ -1,0 +1,53 @@
+/* config.h: where skdash finds its environment and credentials.
+ * Settings are named as Scalekit's SDKs name them: SCALEKIT_ENVIRONMENT_URL, SCALEKIT_CLIENT_ID,
+ * SCALEKIT_CLIENT_SECRET. Precedence: flags over environment over the config file's profile.
+ * The config file is $XDG_CONFIG_HOME/skdash/config (default ~/.config/skdash/config), INI:
+ *
+ *   [default]                      # used when no --profile / SKDASH_PROFILE
+ *   environment_url = https://acme.scalekit.dev
+ *   client_id = skc_123
+ *   client_secret_command = pass show scalekit/acme   # run with /bin/sh -c, first line of stdout
+ *   [prod]
+ *   environment_url = ...
+ *   client_secret = ...           # refused unless the file is mode 0600 or stricter
+ *   read_only = true
+ *
+ * The secret never comes from argv. */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stdbool.h>
+#include "sk_status.h"
+
+typedef struct sk_config_flags {     /* what the command line gave (NULL = not given) */
+    const char *environment_url;
+    const char *client_id;
+    const char *profile;
+    const char *config_path;         /* --config FILE (overrides the XDG path) */
+    int read_only;                   /* -1 not given, 0/1 */
+} sk_config_flags;
+
+typedef struct sk_config {
+    char environment_url[512];       /* trailing '/' stripped */
+    char client_id[256];
+    char *client_secret;             /* heap; wiped and freed by config_free */
+    char profile[64];                /* "default" unless chosen */
+    char config_path[512];           /* the file read ("" when none) */
+    bool read_only;
+    /* Where each setting came from, for messages: "flag", "environment", "config file", "command". */
+    const char *url_source, *id_source, *secret_source;
+} sk_config;
+
+void config_flags_init(sk_config_flags *f);
+/* Resolve the configuration. Fails (SK_ERR_CONFIG, with a message that says what is missing or
+ * why the file was refused) when url, id or secret cannot be found. */
+sk_status config_load(sk_config *cfg, const sk_config_flags *flags, sk_error *err);
+/* Same, but a missing secret/url/id is not an error (for --help-like paths and tests). */
+sk_status config_load_partial(sk_config *cfg, const sk_config_flags *flags, sk_error *err);
+void config_free(sk_config *cfg);
+/* Default config file path (XDG), written into buf. */
+void config_default_path(char *buf, size_t n);
+/* Host part of the environment URL, for the dashboard's header. */
+const char *config_host(const sk_config *cfg, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,44 @@
+/* listing.h: the whole environment listed into a sink, as fast as the API allows.
+ * Connections first (all pages), then every connection paged side by side with bounded
+ * concurrency, each page delivered as it lands. If /connections/app answers 404 or 501, one
+ * unfiltered listing is paged instead and accounts are grouped by their `connector`. */
+#ifndef LISTING_H
+#define LISTING_H
+
+#include "account.h"
+#include "client.h"
+
+/* Where fetched data goes (the store is one sink, the CLI's printers are others). */
+typedef struct sk_sink {
+    /* All connections known (once, before any page). from_api false = derived later from
+     * accounts' connector values (fallback mode: n == 0 here). */
+    void (*connections)(void *ud, const sk_connection *rows, size_t n, bool from_api);
+    /* One page of accounts of `connection` (NULL in fallback mode). */
+    void (*page)(void *ud, const char *connection, const sk_account *rows, size_t n);
+    /* One connection listed completely (every page). Not called in fallback mode. */
+    void (*connection_done)(void *ud, const char *connection);
+    /* The listing ended: err->status == SK_OK when every page of every connection arrived. */
+    void (*done)(void *ud, const sk_error *err);
+} sk_sink;
+
+typedef struct listing_opts {
+    int concurrency;                     /* connections listed side by side; default 4 */
+    int page_size;                       /* default 99 */
+    const char *const *only_connections; /* list just these (NULL: all) */
+    size_t n_only;
+} listing_opts;
+
+typedef struct sk_listing sk_listing;
+
+sk_listing *listing_start(sk_client *c, const listing_opts *o, const sk_sink *sink, void *ud);
+bool listing_running(const sk_listing *l);
+/* Human summary of what is in flight, e.g. "gmail 3/12 pages, 4 connections left". */
+void listing_progress(const sk_listing *l, char *buf, size_t n);
+/* Cancels what is in flight; done() is called with SK_ERR_CANCELLED. */
+void listing_cancel(sk_listing *l);
+void listing_free(sk_listing *l);
+
+/* Pages requested so far (benchmarks). */
+unsigned long listing_pages(const sk_listing *l);
+
+#endif

@@ -1,0 +1,68 @@
+/* store.h: every account held once, grouped by connection, with counts per state per
+ * connection. Repeated strings (connector, connection id, provider, status, authorization
+ * type) are interned; unique strings live in an arena; timestamps are integers.
+ * Rows are addressed by a stable index (sk_row) that survives updates of the same id; views
+ * (view.h) hold indexes, never copies. */
+#ifndef STORE_H
+#define STORE_H
+
+#include "account.h"
+
+typedef uint32_t sk_row;
+#define SK_ROW_NONE UINT32_MAX
+
+typedef struct sk_store sk_store;
+
+typedef struct sk_conn_summary {
+    const char *name;       /* key_id / connector */
+    const char *id;         /* conn_..., NULL when unknown */
+    const char *provider;
+    const char *type;
+    bool from_api;          /* known from /connections/app (vs. seen only on accounts) */
+    size_t total;
+    size_t count[SK_STATE_COUNT];
+} sk_conn_summary;
+
+sk_store *store_new(void);
+void store_free(sk_store *s);
+
+/* Connections, in the order given (a later call adds new ones, updates known ones). */
+void store_set_connections(sk_store *s, const sk_connection *rows, size_t n);
+size_t store_connection_count(const sk_store *s);
+/* i-th connection; connections first seen on accounts are appended after the API's. */
+void store_connection(const sk_store *s, size_t i, sk_conn_summary *out);
+/* Index of the connection named `name`, or (size_t)-1. */
+size_t store_connection_find(const sk_store *s, const char *name);
+
+/* Insert or update by id (the row index of a known id is kept). Copies every string. */
+sk_status store_upsert(sk_store *s, const sk_account *rows, size_t n);
+/* Remove by id; returns false when unknown. Row indexes of other accounts stay valid. */
+bool store_remove(sk_store *s, const char *id);
+/* Change one account's raw status (e.g. watched until ACTIVE). */
+bool store_set_status(sk_store *s, const char *id, const char *status);
+
+/* Refresh: begin() starts a generation; rows upserted after it are "seen". sweep(conn) drops
+ * every row of that connection (NULL: of all connections) not seen since begin(), so a
+ * completed refresh removes deleted accounts while a failed one keeps the last good data. */
+void store_begin_refresh(sk_store *s);
+size_t store_sweep(sk_store *s, const char *connection);
+
+/* Live accounts and the capacity of the row space (rows may have holes after removals). */
+size_t store_count(const sk_store *s);
+size_t store_row_limit(const sk_store *s);
+bool store_row_live(const sk_store *s, sk_row r);
+/* Fill a borrowed view of row r (strings valid until the row is removed or the store freed). */
+void store_get(const sk_store *s, sk_row r, sk_account *out);
+sk_row store_find(const sk_store *s, const char *id);
+size_t store_total(const sk_store *s, sk_state st);   /* over all connections */
+
+/* Marks (the TUI's space / a): a flag per row. */
+void store_mark(sk_store *s, sk_row r, bool on);
+bool store_marked(const sk_store *s, sk_row r);
+size_t store_mark_count(const sk_store *s);
+void store_clear_marks(sk_store *s);
+
+/* Bytes the store holds (benchmarks). */
+size_t store_bytes(const sk_store *s);
+
+#endif

@@ -1,0 +1,54 @@
+/* view.h: what a pane shows: a filter, a sort order and the display list of row indexes.
+ * The view never owns data; refreshing the store and calling view_update() keeps the cursor on
+ * the same account through view_find(). */
+#ifndef VIEW_H
+#define VIEW_H
+
+#include "store.h"
+
+typedef enum {
+    SK_SORT_IDENTIFIER = 0,
+    SK_SORT_STATE,
+    SK_SORT_TOKEN_EXPIRY,
+    SK_SORT_LAST_USED,
+    SK_SORT_UPDATED,
+    SK_SORT_COUNT
+} sk_sort_key;
+
+const char *sort_key_name(sk_sort_key k);     /* "identifier", "state", "token expiry", ... */
+
+#define SK_FILTER_MAX 256
+#define SK_VIEW_MAX_CONNS 16
+
+typedef struct sk_view_spec {
+    char text[SK_FILTER_MAX];   /* case-insensitive substring over identifier, id, connection */
+    unsigned state_mask;        /* bit (1u << state) per state shown; SK_ALL_STATES = every one */
+    char connections[SK_VIEW_MAX_CONNS][128];  /* exact connection names; none = all */
+    size_t n_connections;
+    bool attention_only;        /* "Needs attention": every account not ACTIVE */
+    sk_sort_key sort;
+    bool reverse;
+} sk_view_spec;
+
+#define SK_ALL_STATES ((1u << SK_STATE_COUNT) - 1)
+
+void view_spec_init(sk_view_spec *v);   /* every state, no text, sort by identifier */
+/* Parse what the user typed after '/': free text plus `state:expired` and `conn:gmail` tokens
+ * (any case; repeated tokens of one kind are OR-ed). Replaces text, connections and the state
+ * mask of `v` (the mask from state: tokens is AND-ed with `base_mask`). Returns false, with a
+ * message, when a token names an unknown state. */
+bool view_spec_parse(sk_view_spec *v, const char *typed, unsigned base_mask, char *msg, size_t msgn);
+
+typedef struct sk_view {
+    sk_row *rows;
+    size_t n, cap;
+} sk_view;
+
+void view_init(sk_view *v);
+void view_free(sk_view *v);
+/* Rebuild the display list from the store (filter + stable sort; ties by identifier then id). */
+sk_status view_update(sk_view *v, const sk_store *s, const sk_view_spec *spec);
+/* Position of the account `id` in the view, or (size_t)-1. */
+size_t view_find(const sk_view *v, const sk_store *s, const char *id);
+
+#endif
