@@ -1,0 +1,108 @@
+/* skemu_proc.c: spawn skemu on a free loopback port and read the URL it prints first. */
+#include "skemu_proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int skemu_start(skemu_proc *p, const char *const *args)
+{
+    memset(p, 0, sizeof *p);
+    const char *bin = getenv("SKEMU_BIN");
+    if (!bin || !*bin) bin = "build/skemu";
+    const char *dir = getenv("BUILD_DIR");
+    static int seq;
+    snprintf(p->log_path, sizeof p->log_path, "%s/test-logs/skemu-%d-%d.log",
+             dir && *dir ? dir : "build", (int)getpid(), seq++);
+    char logdir[256];
+    snprintf(logdir, sizeof logdir, "%s/test-logs", dir && *dir ? dir : "build");
+    mkdir(dir && *dir ? dir : "build", 0755);
+    mkdir(logdir, 0755);
+
+    const char *argv[64];
+    int n = 0;
+    argv[n++] = bin;
+    for (int i = 0; args && args[i] && n < 60; i++) argv[n++] = args[i];
+    argv[n++] = "--port";
+    argv[n++] = "0";
+    argv[n] = NULL;
+
+    int out[2];
+    if (pipe(out) != 0) return -1;
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        int logfd = open(p->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (logfd >= 0) dup2(logfd, 2);
+        dup2(out[1], 1);
+        close(out[0]);
+        close(out[1]);
+        execv(bin, (char *const *)argv);
+        fprintf(stderr, "exec %s: %s\n", bin, strerror(errno));
+        _exit(127);
+    }
+    close(out[1]);
+    p->pid = pid;
+    /* Read the first line: the URL. */
+    size_t len = 0;
+    char c;
+    while (len + 1 < sizeof p->url) {
+        ssize_t r = read(out[0], &c, 1);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        if (c == '\n') break;
+        p->url[len++] = c;
+    }
+    p->url[len] = '\0';
+    /* Keep draining stdout in the child side: skemu prints nothing more to stdout, so the
+     * pipe can simply be closed here. */
+    close(out[0]);
+    if (strncmp(p->url, "http://127.0.0.1:", 17) != 0) {
+        skemu_stop(p);
+        return -1;
+    }
+    return 0;
+}
+
+int skemu_stop(skemu_proc *p)
+{
+    if (p->pid <= 0) return -1;
+    kill(p->pid, SIGTERM);
+    int st = 0;
+    while (waitpid(p->pid, &st, 0) < 0 && errno == EINTR) {}
+    p->pid = 0;
+    if (WIFEXITED(st)) return WEXITSTATUS(st);
+    return -1;
+}
+
+int skemu_log_count(const skemu_proc *p, const char *needle)
+{
+    FILE *f = fopen(p->log_path, "r");
+    if (!f) return -1;
+    char line[4096];
+    int n = 0;
+    while (fgets(line, sizeof line, f))
+        if (strstr(line, needle)) n++;
+    fclose(f);
+    return n;
+}
+
+void skemu_env(const skemu_proc *p)
+{
+    setenv("SCALEKIT_ENVIRONMENT_URL", p->url, 1);
+    setenv("SCALEKIT_CLIENT_ID", SKEMU_DEMO_CLIENT_ID, 1);
+    setenv("SCALEKIT_CLIENT_SECRET", SKEMU_DEMO_CLIENT_SECRET, 1);
+    char tmpl[] = "/tmp/skdash-test-xdg-XXXXXX";
+    char *d = mkdtemp(tmpl);
+    if (d) {
+        setenv("XDG_CONFIG_HOME", d, 1);
+        setenv("XDG_STATE_HOME", d, 1);
+        setenv("XDG_CACHE_HOME", d, 1);
+    }
+}
