@@ -1,0 +1,625 @@
+/* parse.c: defensive parsers for every body the Scalekit API sends, on json-c.
+ * Missing, null, "" and wrong JSON types all read as absent; only a body that is not the
+ * expected object is an error. Strings are copied into the result's arena. */
+#include "parse.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "util.h"
+
+#define ARENA_BLOCK 8192
+#define SNIPPET_MAX 80   /* bytes of a non-JSON error body quoted in a message */
+
+/* ---------------------------------------------------------------- RFC 3339 */
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil):
+ * hand-written because timegm() is not standard and mktime() depends on TZ. */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+static bool leap_year(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int dm[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    return m == 2 && leap_year(y) ? 29 : dm[m - 1];
+}
+
+/* Reads exactly n decimal digits at *p; advances *p. */
+static bool digits(const char **p, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        char c = (*p)[i];
+        if (c < '0' || c > '9')
+            return false;
+        v = v * 10 + (c - '0');
+    }
+    *p += n;
+    *out = v;
+    return true;
+}
+
+static bool expect(const char **p, char a, char b)
+{
+    if (**p != a && **p != b)
+        return false;
+    (*p)++;
+    return true;
+}
+
+/* The zone suffix: Z or +HH:MM / -HH:MM, as seconds east of UTC. */
+static bool parse_zone(const char **p, int *offset)
+{
+    if (**p == 'Z' || **p == 'z') {
+        (*p)++;
+        *offset = 0;
+        return true;
+    }
+    if (**p != '+' && **p != '-')
+        return false;
+    int sign = **p == '-' ? -1 : 1;
+    (*p)++;
+    int hh, mm;
+    if (!digits(p, 2, &hh) || !expect(p, ':', ':') || !digits(p, 2, &mm) || hh > 23 || mm > 59)
+        return false;
+    *offset = sign * (hh * 3600 + mm * 60);
+    return true;
+}
+
+int64_t parse_rfc3339(const char *s)
+{
+    if (!s || !*s)
+        return SK_TIME_ABSENT;
+    const char *p = s;
+    int y, mo, d, h, mi, se, offset;
+    if (!digits(&p, 4, &y) || !expect(&p, '-', '-') || !digits(&p, 2, &mo) ||
+        !expect(&p, '-', '-') || !digits(&p, 2, &d) || !expect(&p, 'T', 't') ||
+        !digits(&p, 2, &h) || !expect(&p, ':', ':') || !digits(&p, 2, &mi) ||
+        !expect(&p, ':', ':') || !digits(&p, 2, &se))
+        return SK_TIME_ABSENT;
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 60)
+        return SK_TIME_ABSENT;
+    if (*p == '.') {   /* fraction: 1..9 digits, dropped (seconds are enough to show) */
+        p++;
+        int n = 0;
+        while (p[n] >= '0' && p[n] <= '9')
+            n++;
+        if (n < 1 || n > 9)
+            return SK_TIME_ABSENT;
+        p += n;
+    }
+    if (!parse_zone(&p, &offset) || *p != '\0')
+        return SK_TIME_ABSENT;
+    return days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se -
+           offset;
+}
+
+/* ---------------------------------------------------------------- json helpers */
+
+/* Parses the whole body; anything that is not a JSON object at the top is SK_ERR_PARSE. */
+static json_object *parse_object(const char *body, size_t len, const char *what, sk_error *err)
+{
+    if (!body || len == 0) {
+        sk_error_set(err, SK_ERR_PARSE, "%s: empty answer body", what);
+        return NULL;
+    }
+    if (len > INT_MAX) {
+        sk_error_set(err, SK_ERR_PARSE, "%s: answer body too large (%zu bytes)", what, len);
+        return NULL;
+    }
+    json_tokener *tok = json_tokener_new();
+    if (!tok) {
+        sk_error_set(err, SK_ERR_NOMEM, "%s: out of memory", what);
+        return NULL;
+    }
+    json_object *o = json_tokener_parse_ex(tok, body, (int)len);
+    enum json_tokener_error jerr = json_tokener_get_error(tok);
+    size_t used = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    if (!o || jerr != json_tokener_success) {
+        json_object_put(o);
+        sk_error_set(err, SK_ERR_PARSE, "%s: answer is not valid JSON (%s)", what,
+                     jerr == json_tokener_continue ? "truncated" : json_tokener_error_desc(jerr));
+        return NULL;
+    }
+    for (size_t i = used; i < len; i++) {
+        if (!strchr(" \t\r\n", body[i])) {
+            json_object_put(o);
+            sk_error_set(err, SK_ERR_PARSE, "%s: trailing bytes after the JSON answer", what);
+            return NULL;
+        }
+    }
+    if (!json_object_is_type(o, json_type_object)) {
+        json_object_put(o);
+        sk_error_set(err, SK_ERR_PARSE, "%s: answer is not a JSON object", what);
+        return NULL;
+    }
+    return o;
+}
+
+/* The member `key` of o when o is an object and the member has type t; NULL otherwise. */
+static json_object *member(json_object *o, const char *key, json_type t)
+{
+    json_object *v = NULL;
+    if (!o || !json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, key, &v))
+        return NULL;
+    return json_object_is_type(v, t) ? v : NULL;
+}
+
+/* A non-empty string member copied into the arena; NULL when absent, "", null or not a string.
+ * *oom is set when the copy failed. */
+static const char *str_of(sk_arena *a, json_object *o, const char *key, bool *oom)
+{
+    json_object *v = member(o, key, json_type_string);
+    if (!v)
+        return NULL;
+    int n = json_object_get_string_len(v);
+    if (n <= 0)
+        return NULL;
+    char *s = arena_strndup(a, json_object_get_string(v), (size_t)n);
+    if (!s)
+        *oom = true;
+    return s;
+}
+
+static int64_t time_of(json_object *o, const char *key)
+{
+    json_object *v = member(o, key, json_type_string);
+    return v ? parse_rfc3339(json_object_get_string(v)) : SK_TIME_ABSENT;
+}
+
+/* A non-negative integer given as a JSON number or, as grpc-gateway writes int64, a string of
+ * digits; -1 when absent or anything else. */
+static long long count_of(json_object *o, const char *key)
+{
+    json_object *v = member(o, key, json_type_int);
+    if (v) {
+        int64_t n = json_object_get_int64(v);
+        return n >= 0 ? n : -1;
+    }
+    v = member(o, key, json_type_string);
+    if (!v)
+        return -1;
+    const char *s = json_object_get_string(v);
+    if (!*s || strlen(s) > 18 || strspn(s, "0123456789") != strlen(s))
+        return -1;
+    return strtoll(s, NULL, 10);
+}
+
+static sk_status oom_error(sk_error *err, const char *what)
+{
+    sk_error_set(err, SK_ERR_NOMEM, "%s: out of memory", what);
+    return SK_ERR_NOMEM;
+}
+
+/* ---------------------------------------------------------------- token */
+
+sk_status parse_token(const char *body, size_t len, sk_token *out, sk_error *err)
+{
+    memset(out, 0, sizeof *out);
+    json_object *o = parse_object(body, len, "token answer", err);
+    if (!o)
+        return err->status;
+    json_object *at = member(o, "access_token", json_type_string);
+    if (!at || json_object_get_string_len(at) <= 0) {
+        json_object_put(o);
+        sk_error_set(err, SK_ERR_PARSE, "token answer: no access_token");
+        return SK_ERR_PARSE;
+    }
+    out->access_token = strdup(json_object_get_string(at));
+    json_object *tt = member(o, "token_type", json_type_string);
+    out->token_type = strdup(tt ? json_object_get_string(tt) : "Bearer");
+    long long ttl = count_of(o, "expires_in");
+    out->expires_in = ttl > 0 && ttl < LONG_MAX ? (long)ttl : 0;
+    json_object_put(o);
+    if (!out->access_token || !out->token_type) {
+        token_free(out);
+        return oom_error(err, "token answer");
+    }
+    return SK_OK;
+}
+
+void token_free(sk_token *t)
+{
+    if (!t)
+        return;
+    if (t->access_token) {
+        secure_wipe(t->access_token, strlen(t->access_token));
+        free(t->access_token);
+    }
+    free(t->token_type);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---------------------------------------------------------------- accounts */
+
+static bool fill_account(sk_arena *a, json_object *o, sk_account *acc)
+{
+    bool oom = false;
+    acc->id = str_of(a, o, "id", &oom);
+    acc->identifier = str_of(a, o, "identifier", &oom);
+    acc->connector = str_of(a, o, "connector", &oom);
+    acc->connection_id = str_of(a, o, "connection_id", &oom);
+    acc->provider = str_of(a, o, "provider", &oom);
+    acc->status = str_of(a, o, "status", &oom);
+    acc->authorization_type = str_of(a, o, "authorization_type", &oom);
+    acc->token_expires_at = time_of(o, "token_expires_at");
+    acc->updated_at = time_of(o, "updated_at");
+    acc->last_used_at = time_of(o, "last_used_at");
+    acc->state = state_from_wire(acc->status);
+    return !oom;
+}
+
+sk_status parse_account_page(const char *body, size_t len, sk_account_page *out, sk_error *err)
+{
+    const char *what = "accounts page";
+    memset(out, 0, sizeof *out);
+    out->total_size = -1;
+    json_object *o = parse_object(body, len, what, err);
+    if (!o)
+        return err->status;
+    json_object *arr = NULL;
+    bool present = json_object_object_get_ex(o, "connected_accounts", &arr) && arr;
+    if (present && !json_object_is_type(arr, json_type_array)) {
+        json_object_put(o);
+        sk_error_set(err, SK_ERR_PARSE, "%s: \"connected_accounts\" is not an array", what);
+        return SK_ERR_PARSE;
+    }
+    /* A missing or null array is an empty page: grpc-gateway omits empty repeated fields. */
+    size_t n = present ? json_object_array_length(arr) : 0;
+    bool oom = false;
+    out->arena = arena_new(ARENA_BLOCK);
+    out->rows = n && out->arena ? arena_alloc(out->arena, n * sizeof *out->rows) : NULL;
+    if (!out->arena || (n && !out->rows))
+        oom = true;
+    for (size_t i = 0; i < n && !oom; i++) {
+        json_object *row = json_object_array_get_idx(arr, i);
+        if (!json_object_is_type(row, json_type_object))
+            continue;   /* one bad row does not spoil the page */
+        if (!fill_account(out->arena, row, &out->rows[out->n++]))
+            oom = true;
+    }
+    if (!oom) {
+        out->next_page_token = str_of(out->arena, o, "next_page_token", &oom);
+        out->total_size = count_of(o, "total_size");
+    }
+    json_object_put(o);
+    if (oom) {
+        account_page_free(out);
+        return oom_error(err, what);
+    }
+    return SK_OK;
+}
+
+void account_page_free(sk_account_page *p)
+{
+    if (!p)
+        return;
+    arena_free(p->arena);
+    memset(p, 0, sizeof *p);
+    p->total_size = -1;
+}
+
+/* ---------------------------------------------------------------- one account */
+
+static bool fill_scopes(sk_arena *a, json_object *oauth, sk_account_detail *d)
+{
+    json_object *arr = member(oauth, "scopes", json_type_array);
+    size_t n = arr ? json_object_array_length(arr) : 0;
+    if (!n)
+        return true;
+    d->scopes = arena_alloc(a, n * sizeof *d->scopes);
+    if (!d->scopes)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        json_object *v = json_object_array_get_idx(arr, i);
+        if (!json_object_is_type(v, json_type_string) || json_object_get_string_len(v) <= 0)
+            continue;
+        const char *s = arena_strndup(a, json_object_get_string(v),
+                                      (size_t)json_object_get_string_len(v));
+        if (!s)
+            return false;
+        d->scopes[d->n_scopes++] = s;
+    }
+    return true;
+}
+
+/* Only the non-secret parts of authorization_details are read: scopes and domain.
+ * access_token, refresh_token and static_auth are never looked at. */
+static bool fill_detail(sk_arena *a, json_object *acc, sk_account_detail *d)
+{
+    bool oom = !fill_account(a, acc, &d->a);
+    json_object *oauth = member(member(acc, "authorization_details", json_type_object),
+                                "oauth_token", json_type_object);
+    if (oauth) {
+        d->domain = str_of(a, oauth, "domain", &oom);
+        if (!fill_scopes(a, oauth, d))
+            oom = true;
+    }
+    json_object *cfg = member(acc, "api_config", json_type_object);
+    if (cfg && !oom) {
+        const char *js = json_object_to_json_string_ext(cfg, JSON_C_TO_STRING_PLAIN);
+        d->api_config_json = js ? arena_strdup(a, js) : NULL;
+        if (!d->api_config_json)
+            oom = true;
+    }
+    return !oom;
+}
+
+sk_status parse_account_detail(const char *body, size_t len, sk_detail_result *out, sk_error *err)
+{
+    const char *what = "account answer";
+    memset(out, 0, sizeof *out);
+    json_object *o = parse_object(body, len, what, err);
+    if (!o)
+        return err->status;
+    json_object *acc = member(o, "connected_account", json_type_object);
+    if (!acc) {
+        json_object_put(o);
+        sk_error_set(err, SK_ERR_PARSE, "%s: no \"connected_account\" object", what);
+        return SK_ERR_PARSE;
+    }
+    out->arena = arena_new(ARENA_BLOCK);
+    bool ok = out->arena && fill_detail(out->arena, acc, &out->d);
+    json_object_put(o);
+    if (!ok) {
+        detail_result_free(out);
+        return oom_error(err, what);
+    }
+    return SK_OK;
+}
+
+void detail_result_free(sk_detail_result *r)
+{
+    if (!r)
+        return;
+    arena_free(r->arena);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---------------------------------------------------------------- connections */
+
+static bool fill_connection(sk_arena *a, json_object *o, sk_connection *c)
+{
+    bool oom = false;
+    c->id = str_of(a, o, "id", &oom);
+    c->name = str_of(a, o, "key_id", &oom);
+    c->provider = str_of(a, o, "provider_key", &oom);
+    c->type = str_of(a, o, "type", &oom);
+    c->status = str_of(a, o, "status", &oom);
+    json_object *en = member(o, "enabled", json_type_boolean);
+    c->enabled = en ? json_object_get_boolean(en) : false;
+    c->created_at = time_of(o, "created_at");
+    return !oom;
+}
+
+sk_status parse_connection_page(const char *body, size_t len, sk_connection_page *out,
+                                sk_error *err)
+{
+    const char *what = "connections page";
+    memset(out, 0, sizeof *out);
+    out->total_size = -1;
+    json_object *o = parse_object(body, len, what, err);
+    if (!o)
+        return err->status;
+    json_object *arr = NULL;
+    bool present = json_object_object_get_ex(o, "connections", &arr) && arr;
+    if (present && !json_object_is_type(arr, json_type_array)) {
+        json_object_put(o);
+        sk_error_set(err, SK_ERR_PARSE, "%s: \"connections\" is not an array", what);
+        return SK_ERR_PARSE;
+    }
+    size_t n = present ? json_object_array_length(arr) : 0;
+    bool oom = false;
+    out->arena = arena_new(ARENA_BLOCK);
+    out->rows = n && out->arena ? arena_alloc(out->arena, n * sizeof *out->rows) : NULL;
+    if (!out->arena || (n && !out->rows))
+        oom = true;
+    for (size_t i = 0; i < n && !oom; i++) {
+        json_object *row = json_object_array_get_idx(arr, i);
+        if (!json_object_is_type(row, json_type_object))
+            continue;
+        if (!fill_connection(out->arena, row, &out->rows[out->n++]))
+            oom = true;
+    }
+    if (!oom) {
+        out->next_page_token = str_of(out->arena, o, "next_page_token", &oom);
+        out->total_size = count_of(o, "total_size");
+    }
+    json_object_put(o);
+    if (oom) {
+        connection_page_free(out);
+        return oom_error(err, what);
+    }
+    return SK_OK;
+}
+
+void connection_page_free(sk_connection_page *p)
+{
+    if (!p)
+        return;
+    arena_free(p->arena);
+    memset(p, 0, sizeof *p);
+    p->total_size = -1;
+}
+
+/* ---------------------------------------------------------------- magic link */
+
+sk_status parse_link(const char *body, size_t len, sk_link_result *out, sk_error *err)
+{
+    const char *what = "link answer";
+    memset(out, 0, sizeof *out);
+    json_object *o = parse_object(body, len, what, err);
+    if (!o)
+        return err->status;
+    bool oom = false;
+    out->arena = arena_new(ARENA_BLOCK);
+    if (!out->arena)
+        oom = true;
+    else
+        out->l.link = str_of(out->arena, o, "link", &oom);
+    out->l.expiry = time_of(o, "expiry");
+    json_object_put(o);
+    if (oom) {
+        link_result_free(out);
+        return oom_error(err, what);
+    }
+    if (!out->l.link) {
+        link_result_free(out);
+        sk_error_set(err, SK_ERR_PARSE, "%s: no \"link\" in the answer", what);
+        return SK_ERR_PARSE;
+    }
+    return SK_OK;
+}
+
+void link_result_free(sk_link_result *r)
+{
+    if (!r)
+        return;
+    arena_free(r->arena);
+    memset(r, 0, sizeof *r);
+}
+
+/* ---------------------------------------------------------------- error bodies */
+
+static sk_status status_for_http(long http_status)
+{
+    if (http_status == 401)
+        return SK_ERR_AUTH;
+    if (http_status == 404)
+        return SK_ERR_NOT_FOUND;
+    return SK_ERR_API;
+}
+
+/* The first details[].error_code of a Scalekit error body, or NULL. */
+static const char *error_code_of(json_object *o)
+{
+    json_object *details = member(o, "details", json_type_array);
+    size_t n = details ? json_object_array_length(details) : 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *ec = member(json_object_array_get_idx(details, i), "error_code",
+                                 json_type_string);
+        if (ec && json_object_get_string_len(ec) > 0)
+            return json_object_get_string(ec);
+    }
+    return NULL;
+}
+
+static const char *nonempty_str(json_object *o, const char *key)
+{
+    json_object *v = member(o, key, json_type_string);
+    return v && json_object_get_string_len(v) > 0 ? json_object_get_string(v) : NULL;
+}
+
+/* Scalekit's or RFC 6749's error object -> message. False when o has neither shape. */
+static bool error_from_json(json_object *o, long http_status, sk_error *err)
+{
+    sk_status st = status_for_http(http_status);
+    const char *msg = nonempty_str(o, "message");
+    const char *code = error_code_of(o);
+    json_object *grpc = member(o, "code", json_type_int);
+    const char *oauth_err = nonempty_str(o, "error");
+    const char *oauth_desc = nonempty_str(o, "error_description");
+    if (!msg && !code && !grpc && !oauth_err && !oauth_desc)
+        return false;
+    if (msg || code || grpc) {
+        if (!msg)
+            msg = oauth_desc ? oauth_desc : "request failed";
+        if (code)
+            sk_error_set(err, st, "HTTP %ld: %.160s (%.40s)", http_status, msg, code);
+        else
+            sk_error_set(err, st, "HTTP %ld: %.200s", http_status, msg);
+    } else if (oauth_desc && oauth_err) {
+        sk_error_set(err, st, "HTTP %ld: %.160s (%.40s)", http_status, oauth_desc, oauth_err);
+    } else {
+        sk_error_set(err, st, "HTTP %ld: %.200s", http_status, oauth_desc ? oauth_desc : oauth_err);
+    }
+    if (grpc)
+        err->grpc_code = json_object_get_int(grpc);
+    return true;
+}
+
+static const char *http_reason(long s)
+{
+    switch (s) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return "error";
+    }
+}
+
+/* A non-JSON body: the status, and the first bytes of the body on one line (sk_error_set
+ * escapes anything unprintable). */
+static void error_from_text(const char *body, size_t len, long http_status, sk_error *err)
+{
+    char snip[SNIPPET_MAX + 1];
+    size_t n = 0;
+    for (size_t i = 0; body && i < len && n < SNIPPET_MAX; i++) {
+        char c = body[i];
+        if (c == '\r' || c == '\n' || c == '\t')
+            c = ' ';
+        if (c == ' ' && (n == 0 || snip[n - 1] == ' '))
+            continue;
+        if (c == '\0')
+            break;
+        snip[n++] = c;
+    }
+    while (n > 0 && snip[n - 1] == ' ')
+        n--;
+    snip[n] = '\0';
+    if (n)
+        sk_error_set(err, status_for_http(http_status), "HTTP %ld %s: %s%s", http_status,
+                     http_reason(http_status), snip, len > SNIPPET_MAX ? "..." : "");
+    else
+        sk_error_set(err, status_for_http(http_status), "HTTP %ld %s", http_status,
+                     http_reason(http_status));
+}
+
+void parse_error_body(const char *body, size_t len, long http_status, sk_error *err)
+{
+    if (!err)
+        return;
+    sk_error_clear(err);
+    json_object *o = NULL;
+    if (body && len > 0 && len <= INT_MAX) {
+        json_tokener *tok = json_tokener_new();
+        if (tok) {
+            o = json_tokener_parse_ex(tok, body, (int)len);
+            if (json_tokener_get_error(tok) != json_tokener_success) {
+                json_object_put(o);
+                o = NULL;
+            }
+            json_tokener_free(tok);
+        }
+    }
+    if (!(o && json_object_is_type(o, json_type_object) && error_from_json(o, http_status, err)))
+        error_from_text(body, len, http_status, err);
+    json_object_put(o);
+    err->http_status = http_status;
+}
