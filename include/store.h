@@ -7,6 +7,7 @@
 #define STORE_H
 
 #include "account.h"
+#include "sk_status.h"
 
 typedef uint32_t sk_row;
 #define SK_ROW_NONE UINT32_MAX

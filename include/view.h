@@ -15,6 +15,10 @@ typedef enum {
     SK_SORT_COUNT
 } sk_sort_key;
 
+/* SK_SORT_STATE orders trouble first: ERROR, EXPIRED, REVOKED, PENDING, ACTIVE.
+ * Timestamp keys sort ascending (oldest / soonest first); absent timestamps come last in
+ * either direction. `reverse` flips the key only: ties stay by identifier (case-insensitive),
+ * then id, ascending (for SK_SORT_IDENTIFIER, reverse flips the identifier order). */
 const char *sort_key_name(sk_sort_key k);     /* "identifier", "state", "token expiry", ... */
 
 #define SK_FILTER_MAX 256
