@@ -17,6 +17,7 @@
 #define CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "sk_status.h"
 
 typedef struct sk_config_flags {     /* what the command line gave (NULL = not given) */

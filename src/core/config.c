@@ -1,0 +1,444 @@
+/* config.c: resolving the environment URL, client id and secret from flags, environment and
+ * the INI config file's profile; refusing a readable secret file and running secret commands. */
+#include "config.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* What the chosen profile of the file holds (heap strings, NULL when absent). */
+typedef struct file_vals {
+    bool have_file, have_section;
+    bool any_secret;            /* client_secret anywhere in the file */
+    mode_t mode;
+    char *url, *id, *secret, *secret_cmd, *read_only;
+} file_vals;
+
+static void vals_free(file_vals *v)
+{
+    if (v->secret) {
+        secure_wipe(v->secret, strlen(v->secret));
+        free(v->secret);
+    }
+    free(v->url);
+    free(v->id);
+    free(v->secret_cmd);
+    free(v->read_only);
+    memset(v, 0, sizeof *v);
+}
+
+void config_flags_init(sk_config_flags *f)
+{
+    memset(f, 0, sizeof *f);
+    f->read_only = -1;
+}
+
+static const char *env_get(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+void config_default_path(char *buf, size_t n)
+{
+    const char *xdg = env_get("XDG_CONFIG_HOME");
+    if (xdg && xdg[0] == '/') {
+        snprintf(buf, n, "%s/skdash/config", xdg);
+        return;
+    }
+    const char *home = env_get("HOME");
+    if (!home) {
+        struct passwd *pw = getpwuid(getuid());
+        home = pw && pw->pw_dir ? pw->pw_dir : "";
+    }
+    snprintf(buf, n, "%s/.config/skdash/config", home);
+}
+
+/* ---------------------------------------------------------------- INI parsing */
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        s[--n] = '\0';
+    return s;
+}
+
+/* Value part of `key = value`: quotes removed, or an inline " # comment" cut. False when a
+ * quoted value is not closed. */
+static bool ini_value(char *v, char **out)
+{
+    v = trim(v);
+    if (*v == '"') {
+        char *end = strchr(v + 1, '"');
+        if (!end)
+            return false;
+        *end = '\0';
+        *out = v + 1;
+        return true;
+    }
+    for (char *p = v; *p; p++) {
+        if ((*p == '#' || *p == ';') && (p == v || p[-1] == ' ' || p[-1] == '\t')) {
+            *p = '\0';
+            break;
+        }
+    }
+    *out = trim(v);
+    return true;
+}
+
+static bool set_val(char **slot, const char *v)
+{
+    char *copy = strdup(v);
+    if (!copy)
+        return false;
+    if (*slot) {
+        secure_wipe(*slot, strlen(*slot));
+        free(*slot);
+    }
+    *slot = copy;
+    return true;
+}
+
+static bool ini_key(file_vals *fv, const char *key, const char *val)
+{
+    if (strcmp(key, "environment_url") == 0)
+        return set_val(&fv->url, val);
+    if (strcmp(key, "client_id") == 0)
+        return set_val(&fv->id, val);
+    if (strcmp(key, "client_secret") == 0)
+        return set_val(&fv->secret, val);
+    if (strcmp(key, "client_secret_command") == 0)
+        return set_val(&fv->secret_cmd, val);
+    if (strcmp(key, "read_only") == 0)
+        return set_val(&fv->read_only, val);
+    return true;   /* unknown keys are ignored, so newer files work with older binaries */
+}
+
+/* One line of the file. *in_section says whether we are inside the chosen profile. */
+static sk_status ini_line(file_vals *fv, char *line, const char *profile, bool *in_section,
+                          const char *path, int lineno, sk_error *err)
+{
+    char *s = trim(line);
+    if (!*s || *s == '#' || *s == ';')
+        return SK_OK;
+    if (*s == '[') {
+        char *end = strchr(s, ']');
+        if (!end) {
+            sk_error_set(err, SK_ERR_CONFIG, "%s:%d: section header without ']'", path, lineno);
+            return SK_ERR_CONFIG;
+        }
+        *end = '\0';
+        *in_section = strcmp(trim(s + 1), profile) == 0;
+        if (*in_section)
+            fv->have_section = true;
+        return SK_OK;
+    }
+    char *eq = strchr(s, '=');
+    char *val;
+    if (!eq) {
+        sk_error_set(err, SK_ERR_CONFIG, "%s:%d: expected \"key = value\"", path, lineno);
+        return SK_ERR_CONFIG;
+    }
+    *eq = '\0';
+    char *key = trim(s);
+    if (!ini_value(eq + 1, &val)) {
+        sk_error_set(err, SK_ERR_CONFIG, "%s:%d: unclosed quote in the value of %s", path, lineno, key);
+        return SK_ERR_CONFIG;
+    }
+    if (strcmp(key, "client_secret") == 0)
+        fv->any_secret = true;
+    if (*in_section && !ini_key(fv, key, val)) {
+        sk_error_set(err, SK_ERR_NOMEM, "out of memory reading %s", path);
+        return SK_ERR_NOMEM;
+    }
+    return SK_OK;
+}
+
+static sk_status ini_read(FILE *f, file_vals *fv, const char *profile, const char *path, sk_error *err)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    bool in_section = false;
+    int lineno = 0;
+    sk_status st = SK_OK;
+    while (st == SK_OK && getline(&line, &cap, f) >= 0)
+        st = ini_line(fv, line, profile, &in_section, path, ++lineno, err);
+    if (line) {
+        secure_wipe(line, cap);   /* it may have held a secret */
+        free(line);
+    }
+    return st;
+}
+
+/* Open and parse the file. A missing default file is no error; a missing --config file is. */
+static sk_status file_load(const char *path, bool explicit_path, const char *profile,
+                           file_vals *fv, sk_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (errno == ENOENT && !explicit_path)
+            return SK_OK;
+        sk_error_set(err, SK_ERR_CONFIG, "cannot open config file %s: %s", path, strerror(errno));
+        return SK_ERR_CONFIG;
+    }
+    struct stat sb;
+    if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        fclose(f);
+        sk_error_set(err, SK_ERR_CONFIG, "config file %s is not a regular file", path);
+        return SK_ERR_CONFIG;
+    }
+    fv->have_file = true;
+    fv->mode = sb.st_mode;
+    sk_status st = ini_read(f, fv, profile, path, err);
+    fclose(f);
+    if (st == SK_OK && fv->any_secret && (sb.st_mode & 077) != 0) {
+        sk_error_set(err, SK_ERR_CONFIG,
+                     "config file %s holds client_secret but has mode %04o: it must be 0600 or "
+                     "stricter (chmod 600 %s), or use client_secret_command",
+                     path, (unsigned)(sb.st_mode & 07777), path);
+        st = SK_ERR_CONFIG;
+    }
+    return st;
+}
+
+/* ---------------------------------------------------------------- the secret command */
+
+/* Run cmd with /bin/sh -c; the first line of its stdout is the secret. */
+static sk_status secret_run(const char *cmd, char **out, sk_error *err)
+{
+    fflush(NULL);
+    FILE *p = popen(cmd, "r");
+    if (!p) {
+        sk_error_set(err, SK_ERR_CONFIG, "client_secret_command could not be started: %s",
+                     strerror(errno));
+        return SK_ERR_CONFIG;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, p);
+    char sink[512];
+    while (fread(sink, 1, sizeof sink, p) > 0)   /* let the command finish writing */
+        ;
+    secure_wipe(sink, sizeof sink);
+    int status = pclose(p);
+    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = '\0';
+    bool ok = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && n > 0;
+    if (!ok) {
+        if (line) {
+            secure_wipe(line, cap);
+            free(line);
+        }
+        if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+            sk_error_set(err, SK_ERR_CONFIG, "client_secret_command printed nothing");
+        else if (status != -1 && WIFEXITED(status))
+            sk_error_set(err, SK_ERR_CONFIG, "client_secret_command failed (exit status %d)",
+                         WEXITSTATUS(status));
+        else
+            sk_error_set(err, SK_ERR_CONFIG, "client_secret_command did not exit normally");
+        return SK_ERR_CONFIG;
+    }
+    *out = line;
+    return SK_OK;
+}
+
+/* ---------------------------------------------------------------- resolving */
+
+static bool parse_bool(const char *s, bool *out)
+{
+    static const char *const yes[] = { "true", "yes", "on", "1" }, *const no[] = { "false", "no", "off", "0" };
+    for (size_t i = 0; i < 4; i++) {
+        if (strcasecmp(s, yes[i]) == 0) { *out = true; return true; }
+        if (strcasecmp(s, no[i]) == 0) { *out = false; return true; }
+    }
+    return false;
+}
+
+static sk_status set_url(sk_config *cfg, const char *url, sk_error *err)
+{
+    size_t n = strlen(url);
+    while (n && url[n - 1] == '/')
+        n--;
+    if (strncasecmp(url, "https://", 8) != 0 && strncasecmp(url, "http://", 7) != 0) {
+        sk_error_set(err, SK_ERR_CONFIG, "environment URL (%s) must start with https:// or http://",
+                     cfg->url_source);
+        return SK_ERR_CONFIG;
+    }
+    if (n >= sizeof cfg->environment_url) {
+        sk_error_set(err, SK_ERR_CONFIG, "environment URL (%s) is too long", cfg->url_source);
+        return SK_ERR_CONFIG;
+    }
+    memcpy(cfg->environment_url, url, n);
+    cfg->environment_url[n] = '\0';
+    return SK_OK;
+}
+
+/* First non-NULL of flag / environment / file, recording where it came from. */
+static const char *pick(const char *flag, const char *env, const char *file, const char **src)
+{
+    if (flag && *flag) { *src = "flag"; return flag; }
+    if (env) { *src = "environment"; return env; }
+    if (file && *file) { *src = "config file"; return file; }
+    *src = NULL;
+    return NULL;
+}
+
+static sk_status resolve_secret(sk_config *cfg, const file_vals *fv, sk_error *err)
+{
+    const char *env = env_get("SCALEKIT_CLIENT_SECRET");
+    const char *from = env ? env : (fv->secret && *fv->secret ? fv->secret : NULL);
+    if (from) {
+        cfg->client_secret = strdup(from);
+        cfg->secret_source = env ? "environment" : "config file";
+        if (!cfg->client_secret) {
+            sk_error_set(err, SK_ERR_NOMEM, "out of memory");
+            return SK_ERR_NOMEM;
+        }
+        return SK_OK;
+    }
+    if (fv->secret_cmd && *fv->secret_cmd) {
+        sk_status st = secret_run(fv->secret_cmd, &cfg->client_secret, err);
+        if (st == SK_OK)
+            cfg->secret_source = "command";
+        return st;
+    }
+    return SK_OK;
+}
+
+/* The message for a setting that is missing, naming every place it can come from. */
+static sk_status missing(const sk_config *cfg, sk_error *err)
+{
+    const char *file = cfg->config_path[0] ? cfg->config_path : "the config file";
+    if (!cfg->environment_url[0])
+        sk_error_set(err, SK_ERR_CONFIG,
+                     "no environment URL: pass --environment-url, set SCALEKIT_ENVIRONMENT_URL, or "
+                     "put environment_url in [%s] of %s", cfg->profile, file);
+    else if (!cfg->client_id[0])
+        sk_error_set(err, SK_ERR_CONFIG,
+                     "no client id: pass --client-id, set SCALEKIT_CLIENT_ID, or put client_id in "
+                     "[%s] of %s", cfg->profile, file);
+    else if (!cfg->client_secret)
+        sk_error_set(err, SK_ERR_CONFIG,
+                     "no client secret: set SCALEKIT_CLIENT_SECRET, or put client_secret_command "
+                     "(or client_secret, with the file at mode 0600) in [%s] of %s",
+                     cfg->profile, file);
+    else
+        return SK_OK;
+    return SK_ERR_CONFIG;
+}
+
+static sk_status resolve(sk_config *cfg, const sk_config_flags *fl, const file_vals *fv, sk_error *err)
+{
+    const char *url = pick(fl->environment_url, env_get("SCALEKIT_ENVIRONMENT_URL"), fv->url,
+                           &cfg->url_source);
+    if (url && set_url(cfg, url, err) != SK_OK)
+        return SK_ERR_CONFIG;
+    const char *id = pick(fl->client_id, env_get("SCALEKIT_CLIENT_ID"), fv->id, &cfg->id_source);
+    if (id && strlen(id) >= sizeof cfg->client_id) {
+        sk_error_set(err, SK_ERR_CONFIG, "client id (%s) is too long", cfg->id_source);
+        return SK_ERR_CONFIG;
+    }
+    if (id)
+        strcpy(cfg->client_id, id);
+    if (fl->read_only >= 0) {
+        cfg->read_only = fl->read_only != 0;
+    } else if (fv->read_only && !parse_bool(fv->read_only, &cfg->read_only)) {
+        sk_error_set(err, SK_ERR_CONFIG, "read_only in [%s] of %s must be true or false",
+                     cfg->profile, cfg->config_path);
+        return SK_ERR_CONFIG;
+    }
+    return resolve_secret(cfg, fv, err);
+}
+
+static sk_status load(sk_config *cfg, const sk_config_flags *flags, sk_error *err, bool full)
+{
+    sk_error local;
+    if (!err)
+        err = &local;
+    sk_error_clear(err);
+    memset(cfg, 0, sizeof *cfg);
+    sk_config_flags none;
+    config_flags_init(&none);
+    const sk_config_flags *fl = flags ? flags : &none;
+
+    const char *profile = fl->profile && *fl->profile ? fl->profile : env_get("SKDASH_PROFILE");
+    bool named = profile != NULL;
+    if (!profile)
+        profile = "default";
+    if (strlen(profile) >= sizeof cfg->profile) {
+        sk_error_set(err, SK_ERR_CONFIG, "profile name too long");
+        return SK_ERR_CONFIG;
+    }
+    strcpy(cfg->profile, profile);
+
+    bool explicit_path = fl->config_path && *fl->config_path;
+    if (explicit_path)
+        snprintf(cfg->config_path, sizeof cfg->config_path, "%s", fl->config_path);
+    else
+        config_default_path(cfg->config_path, sizeof cfg->config_path);
+
+    file_vals fv;
+    memset(&fv, 0, sizeof fv);
+    sk_status st = file_load(cfg->config_path, explicit_path, profile, &fv, err);
+    if (st == SK_OK && !fv.have_file)
+        cfg->config_path[0] = '\0';
+    if (st == SK_OK && named && !fv.have_section) {
+        sk_error_set(err, SK_ERR_CONFIG, "profile \"%s\" not found in %s", profile,
+                     fv.have_file ? cfg->config_path : "the config file (there is none)");
+        st = SK_ERR_CONFIG;
+    }
+    if (st == SK_OK)
+        st = resolve(cfg, fl, &fv, err);
+    vals_free(&fv);
+    if (st == SK_OK && full)
+        st = missing(cfg, err);
+    if (st != SK_OK)
+        config_free(cfg);
+    return st;
+}
+
+sk_status config_load(sk_config *cfg, const sk_config_flags *flags, sk_error *err)
+{
+    return load(cfg, flags, err, true);
+}
+
+sk_status config_load_partial(sk_config *cfg, const sk_config_flags *flags, sk_error *err)
+{
+    return load(cfg, flags, err, false);
+}
+
+void config_free(sk_config *cfg)
+{
+    if (!cfg || !cfg->client_secret)
+        return;
+    secure_wipe(cfg->client_secret, strlen(cfg->client_secret));
+    free(cfg->client_secret);
+    cfg->client_secret = NULL;
+}
+
+const char *config_host(const sk_config *cfg, char *buf, size_t n)
+{
+    if (!buf || !n)
+        return "";
+    const char *u = cfg ? cfg->environment_url : "";
+    const char *p = strstr(u, "://");
+    p = p ? p + 3 : u;
+    const char *at = strchr(p, '@');
+    const char *slash = strchr(p, '/');
+    if (at && (!slash || at < slash))   /* never show user:password@ */
+        p = at + 1;
+    size_t len = strcspn(p, "/?#");
+    snprintf(buf, n, "%.*s", (int)len, p);
+    return buf;
+}
