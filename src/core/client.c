@@ -1,0 +1,840 @@
+/* client.c: the HTTP engine: one curl multi handle, the client-credentials token (cached,
+ * renewed before expiry and once on a 401), retries as loop timers, and a redacted trace. */
+#include "client.h"
+
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "parse.h"
+#include "util.h"
+
+#define BODY_MAX ((size_t)64 << 20)   /* larger answers are refused, not buffered */
+#define RETRY_AFTER_MAX_MS 60000
+#define WAIT_FOREVER_MS 600000        /* client_wait(-1) wakes at least this often */
+
+typedef enum {
+    RQ_QUEUED,   /* ready; waits for the token or a free connection slot */
+    RQ_TIMER,    /* backing off until due_ms */
+    RQ_ACTIVE,   /* on the multi handle */
+    RQ_FAILED,   /* outcome decided outside a transfer; callback runs from client_step */
+    RQ_DONE      /* callback running: cancelling it is a no-op */
+} rq_state;
+
+struct sk_request {
+    sk_client *c;
+    sk_request *prev, *next;
+    unsigned long seq;
+    rq_state state;
+    bool is_token;
+    bool auth_renewed;       /* already resent once after a 401 */
+    bool too_big;
+    char method[8];
+    char *url;               /* full URL; path points into it */
+    const char *path;
+    char *body;              /* request body (the token form holds the secret: wiped) */
+    size_t body_len;
+    sk_response_fn cb;
+    void *ud;
+    CURL *easy;
+    struct curl_slist *hdrs;
+    sk_buf resp;
+    int tries;
+    int64_t due_ms, started_ms;
+    unsigned token_gen;      /* which token this attempt carried */
+    sk_error err;            /* for RQ_FAILED */
+    char errbuf[CURL_ERROR_SIZE];
+};
+
+struct sk_client {
+    CURLM *multi;
+    char env[512];
+    char client_id[256];
+    char *secret;
+    sk_client_opts o;
+    char *token;
+    int64_t token_renew_ms;  /* monotonic time after which the token is renewed before use */
+    unsigned token_gen;
+    sk_request *token_req;   /* the one token fetch in flight, if any */
+    sk_request *head, *tail;
+    unsigned long seq;
+    int n_pending, n_active;
+    bool closing;
+    sk_debug_fn dbg;
+    void *dbg_ud;
+    sk_client_stats stats;
+    uint64_t rng;
+};
+
+static void finish_transfer(sk_client *c, sk_request *r, CURLcode rc);
+
+/* ---------------------------------------------------------------- small helpers */
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint64_t rng_next(sk_client *c)
+{
+    uint64_t x = c->rng;   /* xorshift64*: plenty for jitter */
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    c->rng = x;
+    return x * 0x2545F4914F6CDD1DULL;
+}
+
+static void trace(sk_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void trace(sk_client *c, const char *fmt, ...)
+{
+    if (!c->o.debug || !c->dbg)
+        return;
+    char raw[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    va_end(ap);
+    sk_buf b;
+    buf_init(&b);
+    if (sanitize_term(&b, raw, strlen(raw)) && b.s)
+        c->dbg(c->dbg_ud, b.s);
+    buf_free(&b);
+}
+
+static void wipe_free(char *s, size_t n)
+{
+    if (!s)
+        return;
+    secure_wipe(s, n);
+    free(s);
+}
+
+static void free_headers(struct curl_slist *h)
+{
+    for (struct curl_slist *p = h; p; p = p->next)
+        secure_wipe(p->data, strlen(p->data));   /* one of them carries the token */
+    curl_slist_free_all(h);
+}
+
+void client_opts_default(sk_client_opts *o)
+{
+    o->connect_timeout_ms = 5000;
+    o->timeout_ms = 15000;
+    o->max_tries = 5;
+    o->backoff_base_ms = 200;
+    o->backoff_cap_ms = 5000;
+    o->max_connections = 8;
+    o->debug = false;
+}
+
+char *client_escape(const char *s)
+{
+    if (!s)
+        return NULL;
+    char *e = curl_easy_escape(NULL, s, (int)strlen(s));
+    if (!e)
+        return NULL;
+    char *out = strdup(e);
+    curl_free(e);
+    return out;
+}
+
+const char *client_env_url(const sk_client *c)
+{
+    return c->env;
+}
+
+void client_stats(const sk_client *c, sk_client_stats *out)
+{
+    *out = c->stats;
+}
+
+int client_pending(const sk_client *c)
+{
+    return c->n_pending;
+}
+
+void client_set_debug(sk_client *c, sk_debug_fn fn, void *ud)
+{
+    c->dbg = fn;
+    c->dbg_ud = ud;
+}
+
+/* ---------------------------------------------------------------- create / free */
+
+/* curl_global_init is not thread-safe: it runs once, from the first client_new. */
+static bool curl_ready(void)
+{
+    static bool done;
+    if (!done)
+        done = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+    return done;
+}
+
+static bool url_ok(const char *u)
+{
+    return strncmp(u, "https://", 8) == 0 || strncmp(u, "http://", 7) == 0;
+}
+
+static void opts_sanitize(sk_client_opts *o)
+{
+    sk_client_opts d;
+    client_opts_default(&d);
+    if (o->connect_timeout_ms <= 0) o->connect_timeout_ms = d.connect_timeout_ms;
+    if (o->timeout_ms <= 0) o->timeout_ms = d.timeout_ms;
+    if (o->max_tries <= 0) o->max_tries = d.max_tries;
+    if (o->backoff_base_ms < 0) o->backoff_base_ms = d.backoff_base_ms;
+    if (o->backoff_cap_ms <= 0) o->backoff_cap_ms = d.backoff_cap_ms;
+    if (o->max_connections <= 0) o->max_connections = d.max_connections;
+}
+
+sk_client *client_new(const struct sk_config *cfg, const sk_client_opts *opts, sk_error *err)
+{
+    sk_error_clear(err);
+    if (!cfg || !url_ok(cfg->environment_url)) {
+        sk_error_set(err, SK_ERR_CONFIG, "the environment URL must start with https:// or http://");
+        return NULL;
+    }
+    if (!cfg->client_id[0] || !cfg->client_secret || !cfg->client_secret[0]) {
+        sk_error_set(err, SK_ERR_CONFIG, "a client id and a client secret are needed");
+        return NULL;
+    }
+    if (!curl_ready()) {
+        sk_error_set(err, SK_ERR_NOMEM, "libcurl could not be initialised");
+        return NULL;
+    }
+    sk_client *c = calloc(1, sizeof *c);
+    if (!c || !(c->secret = strdup(cfg->client_secret)) || !(c->multi = curl_multi_init())) {
+        if (c) {
+            wipe_free(c->secret, c->secret ? strlen(c->secret) : 0);
+            free(c);
+        }
+        sk_error_set(err, SK_ERR_NOMEM, "out of memory creating the HTTP client");
+        return NULL;
+    }
+    snprintf(c->env, sizeof c->env, "%s", cfg->environment_url);
+    for (size_t n = strlen(c->env); n > 0 && c->env[n - 1] == '/'; n--)
+        c->env[n - 1] = '\0';
+    snprintf(c->client_id, sizeof c->client_id, "%s", cfg->client_id);
+    if (opts)
+        c->o = *opts;
+    else
+        client_opts_default(&c->o);
+    opts_sanitize(&c->o);
+    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->o.max_connections);
+    c->rng = (uint64_t)now_ms() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)c;
+    if (!c->rng)
+        c->rng = 0x9E3779B97F4A7C15ULL;
+    return c;
+}
+
+void client_free(sk_client *c)
+{
+    if (!c)
+        return;
+    c->closing = true;   /* callbacks run below cannot queue new work */
+    while (c->head)
+        client_cancel_all(c);
+    curl_multi_cleanup(c->multi);
+    if (c->token)
+        wipe_free(c->token, strlen(c->token));
+    if (c->secret)
+        wipe_free(c->secret, strlen(c->secret));
+    secure_wipe(c, sizeof *c);
+    free(c);
+}
+
+/* ---------------------------------------------------------------- request list */
+
+static void rq_link(sk_client *c, sk_request *r)
+{
+    r->prev = c->tail;
+    r->next = NULL;
+    if (c->tail)
+        c->tail->next = r;
+    else
+        c->head = r;
+    c->tail = r;
+    c->n_pending++;
+}
+
+static void rq_unlink(sk_client *c, sk_request *r)
+{
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        c->head = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+    else
+        c->tail = r->prev;
+    r->prev = r->next = NULL;
+    c->n_pending--;
+}
+
+static void rq_free(sk_request *r)
+{
+    if (r->easy)
+        curl_easy_cleanup(r->easy);
+    free_headers(r->hdrs);
+    wipe_free(r->body, r->body_len);
+    if (r->resp.s)
+        secure_wipe(r->resp.s, r->resp.cap);   /* a token answer carries the access token */
+    buf_free(&r->resp);
+    free(r->url);
+    free(r);
+}
+
+static sk_request *rq_new(sk_client *c, const char *method, const char *path, char *body,
+                          size_t body_len, sk_response_fn cb, void *ud)
+{
+    sk_request *r = calloc(1, sizeof *r);
+    size_t n = strlen(c->env) + strlen(path) + 1;
+    char *url = malloc(n);
+    if (!r || !url) {
+        free(r);
+        free(url);
+        return NULL;
+    }
+    snprintf(url, n, "%s%s", c->env, path);
+    r->c = c;
+    r->seq = ++c->seq;
+    r->state = RQ_QUEUED;
+    snprintf(r->method, sizeof r->method, "%s", method);
+    r->url = url;
+    r->path = url + strlen(c->env);
+    r->body = body;
+    r->body_len = body_len;
+    r->cb = cb;
+    r->ud = ud;
+    buf_init(&r->resp);
+    sk_error_clear(&r->err);
+    rq_link(c, r);
+    return r;
+}
+
+/* ---------------------------------------------------------------- starting a transfer */
+
+static size_t on_body(char *p, size_t sz, size_t n, void *ud)
+{
+    sk_request *r = ud;
+    size_t len = sz * n;
+    if (r->resp.len + len > BODY_MAX) {
+        r->too_big = true;
+        return 0;   /* aborts the transfer with CURLE_WRITE_ERROR */
+    }
+    return buf_add(&r->resp, p, len) ? len : 0;
+}
+
+static bool add_header(struct curl_slist **h, const char *line)
+{
+    struct curl_slist *n = curl_slist_append(*h, line);
+    if (!n)
+        return false;
+    *h = n;
+    return true;
+}
+
+static bool build_headers(sk_client *c, sk_request *r)
+{
+    bool ok = add_header(&r->hdrs, "Accept: application/json") && add_header(&r->hdrs, "Expect:");
+    if (r->is_token)
+        return ok && add_header(&r->hdrs, "Content-Type: application/x-www-form-urlencoded");
+    if (r->body)
+        ok = ok && add_header(&r->hdrs, "Content-Type: application/json");
+    size_t n = strlen(c->token) + 32;
+    char *auth = malloc(n);
+    if (!auth)
+        return false;
+    snprintf(auth, n, "Authorization: Bearer %s", c->token);
+    ok = ok && add_header(&r->hdrs, auth);
+    wipe_free(auth, n);
+    return ok;
+}
+
+static void set_method(sk_request *r)
+{
+    CURL *e = r->easy;
+    if (strcmp(r->method, "GET") == 0) {
+        curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+        return;
+    }
+    if (strcmp(r->method, "POST") == 0)
+        curl_easy_setopt(e, CURLOPT_POST, 1L);
+    else
+        curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
+    if (r->body || strcmp(r->method, "POST") == 0) {
+        /* POSTFIELDS (not COPYPOSTFIELDS) so that curl keeps no copy of the secret. */
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body ? r->body : "");
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)r->body_len);
+    }
+}
+
+static void set_options(sk_client *c, sk_request *r)
+{
+    CURL *e = r->easy;
+    curl_easy_setopt(e, CURLOPT_URL, r->url);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->o.connect_timeout_ms);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->o.timeout_ms);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->hdrs);
+    curl_easy_setopt(e, CURLOPT_USERAGENT, "skdash/0.1");
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);   /* never turned off */
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)BODY_MAX);
+    set_method(r);
+}
+
+static void fail_later(sk_request *r, sk_status st, const char *what)
+{
+    r->state = RQ_FAILED;
+    sk_error_set(&r->err, st, "%s %s: %s", r->method, r->path, what);
+}
+
+/* Puts r on the multi handle. Never runs a callback: a failure is delivered by client_step. */
+static void start(sk_client *c, sk_request *r)
+{
+    r->easy = curl_easy_init();
+    buf_reset(&r->resp);
+    r->too_big = false;
+    r->errbuf[0] = '\0';
+    if (!r->easy || !build_headers(c, r)) {
+        fail_later(r, SK_ERR_NOMEM, "out of memory");
+        return;
+    }
+    set_options(c, r);
+    r->token_gen = c->token_gen;
+    if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK) {
+        fail_later(r, SK_ERR_NOMEM, "could not queue the transfer");
+        return;
+    }
+    r->tries++;
+    r->state = RQ_ACTIVE;
+    r->started_ms = now_ms();
+    c->n_active++;
+    c->stats.requests_sent++;
+    if (r->is_token)
+        trace(c, "http: -> POST %s (try %d) [form: grant_type=client_credentials&client_id=%s"
+                 "&client_secret=<redacted>]", r->url, r->tries, c->client_id);
+    else
+        trace(c, "http: -> %s %s (try %d) [Authorization: Bearer <redacted>]", r->method,
+              r->url, r->tries);
+}
+
+/* The token form, URL-encoded, in one exact allocation so that no stray copy of the secret
+ * is left behind by a growing buffer. */
+static char *token_form(const sk_client *c, size_t *len)
+{
+    char *id = curl_easy_escape(NULL, c->client_id, 0);
+    char *sec = curl_easy_escape(NULL, c->secret, 0);
+    char *form = NULL;
+    if (id && sec) {
+        size_t n = strlen("grant_type=client_credentials&client_id=&client_secret=") +
+                   strlen(id) + strlen(sec) + 1;
+        form = malloc(n);
+        if (form)
+            *len = (size_t)snprintf(form, n, "grant_type=client_credentials&client_id=%s"
+                                             "&client_secret=%s", id, sec);
+    }
+    if (sec) {
+        secure_wipe(sec, strlen(sec));
+        curl_free(sec);
+    }
+    curl_free(id);
+    return form;
+}
+
+static void token_begin(sk_client *c)
+{
+    size_t len = 0;
+    char *form = token_form(c, &len);
+    sk_request *r = form ? rq_new(c, "POST", "/oauth/token", form, len, NULL, NULL) : NULL;
+    if (!r) {
+        wipe_free(form, len);
+        return;   /* out of memory: the next kick tries again */
+    }
+    r->is_token = true;
+    c->token_req = r;
+    c->stats.token_fetches++;
+    start(c, r);
+}
+
+static bool token_valid(const sk_client *c, int64_t now)
+{
+    return c->token && now < c->token_renew_ms;
+}
+
+/* Starts whatever can start: due timers, queued requests (given a token and a free slot),
+ * the token fetch when someone needs it. Never runs callbacks. */
+static void kick(sk_client *c)
+{
+    int64_t now = now_ms();
+    bool ok = token_valid(c, now), want_token = false;
+    for (sk_request *r = c->head; r; r = r->next) {
+        if (r->state == RQ_TIMER && r->due_ms <= now)
+            r->state = RQ_QUEUED;
+        if (r->state != RQ_QUEUED)
+            continue;
+        if (r->is_token)
+            start(c, r);   /* the token goes first, whatever the slots */
+        else if (!ok)
+            want_token = true;
+        else if (c->n_active < c->o.max_connections)
+            start(c, r);
+    }
+    if (want_token && !c->token_req && !c->closing)
+        token_begin(c);
+}
+
+/* ---------------------------------------------------------------- queueing */
+
+sk_request *client_request(sk_client *c, const char *method, const char *path_and_query,
+                           const char *json_body, sk_response_fn cb, void *ud)
+{
+    if (c->closing || !method || !path_and_query)
+        return NULL;
+    char *body = NULL;
+    size_t len = 0;
+    if (json_body) {
+        len = strlen(json_body);
+        if (!(body = strdup(json_body)))
+            return NULL;
+    }
+    sk_request *r = rq_new(c, method, path_and_query, body, len, cb, ud);
+    if (!r) {
+        free(body);
+        return NULL;
+    }
+    kick(c);
+    return r;
+}
+
+/* Detaches r and runs its callback once, then frees it. */
+static void complete(sk_client *c, sk_request *r, long http, const sk_error *err)
+{
+    if (r->state == RQ_ACTIVE) {
+        curl_multi_remove_handle(c->multi, r->easy);
+        c->n_active--;
+    }
+    if (r == c->token_req)
+        c->token_req = NULL;
+    r->state = RQ_DONE;
+    rq_unlink(c, r);
+    if (r->cb) {
+        sk_response resp = { .http_status = http, .err = *err };
+        resp.body = r->resp.s ? r->resp.s : "";
+        resp.len = r->resp.s ? r->resp.len : 0;
+        r->cb(r->ud, &resp);
+    }
+    rq_free(r);
+}
+
+void client_cancel(sk_client *c, sk_request *r)
+{
+    if (!c || !r || r->state == RQ_DONE)
+        return;
+    sk_error e;
+    sk_error_clear(&e);
+    sk_error_set(&e, SK_ERR_CANCELLED, "%s %s: cancelled", r->method, r->path);
+    complete(c, r, 0, &e);
+}
+
+/* Cancels what exists now; requests queued by the cancelled callbacks themselves are left. */
+void client_cancel_all(sk_client *c)
+{
+    unsigned long last = c->seq;
+    for (;;) {
+        sk_request *r = c->head;
+        while (r && r->seq > last)
+            r = r->next;
+        if (!r)
+            break;
+        client_cancel(c, r);
+    }
+}
+
+/* ---------------------------------------------------------------- answers */
+
+static bool retryable_net(CURLcode rc)
+{
+    switch (rc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_GOT_NOTHING:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool retryable_http(long s)
+{
+    return s == 429 || s == 500 || s == 502 || s == 503 || s == 504;
+}
+
+/* Backoff before try n+1: full jitter over base*2^(n-1), capped; Retry-After wins. */
+static long backoff_ms(sk_client *c, int tries, long retry_after_s)
+{
+    if (retry_after_s > 0)
+        return retry_after_s * 1000 < RETRY_AFTER_MAX_MS ? retry_after_s * 1000
+                                                        : RETRY_AFTER_MAX_MS;
+    long ceil = c->o.backoff_base_ms;
+    for (int i = 1; i < tries && ceil < c->o.backoff_cap_ms; i++)
+        ceil *= 2;
+    if (ceil > c->o.backoff_cap_ms)
+        ceil = c->o.backoff_cap_ms;
+    return ceil > 0 ? (long)(rng_next(c) % (uint64_t)(ceil + 1)) : 0;
+}
+
+/* Retries r later if tries remain; otherwise completes it with err. */
+static void retry_or_fail(sk_client *c, sk_request *r, long http, long retry_after_s,
+                          const sk_error *err);
+
+static void fail_waiting(sk_client *c, const sk_error *err)
+{
+    for (sk_request *r = c->head; r; r = r->next) {
+        if (r->state == RQ_QUEUED && !r->is_token) {
+            r->state = RQ_FAILED;
+            r->err = *err;
+        }
+    }
+}
+
+/* The OAuth "error" field of a token error answer, into buf ("" when none). */
+static void oauth_error_code(const char *body, size_t len, char *buf, size_t n)
+{
+    buf[0] = '\0';
+    json_tokener *tok = len && len < INT_MAX ? json_tokener_new() : NULL;
+    json_object *o = tok ? json_tokener_parse_ex(tok, body, (int)len) : NULL;
+    json_object *e = NULL;
+    if (o && json_object_is_type(o, json_type_object) && json_object_object_get_ex(o, "error", &e) &&
+        json_object_is_type(e, json_type_string))
+        snprintf(buf, n, "%s", json_object_get_string(e));
+    json_object_put(o);
+    if (tok)
+        json_tokener_free(tok);
+}
+
+static void token_failed(sk_client *c, sk_request *r, long http, const sk_error *err)
+{
+    fail_waiting(c, err);
+    complete(c, r, http, err);
+}
+
+static void token_answer(sk_client *c, sk_request *r, long http)
+{
+    sk_error err;
+    sk_error_clear(&err);
+    const char *body = r->resp.s ? r->resp.s : "";
+    if (http == 200) {
+        sk_token t;
+        if (parse_token(body, r->resp.len, &t, &err) == SK_OK) {
+            if (c->token)
+                wipe_free(c->token, strlen(c->token));
+            c->token = t.access_token;   /* ownership moves to the client */
+            t.access_token = NULL;
+            /* Renew when less than min(60 s, ttl/10) is left. */
+            int64_t ttl = t.expires_in < 315360000L ? t.expires_in : 315360000L;
+            int64_t early = ttl * 100 < 60000 ? ttl * 100 : 60000;
+            c->token_renew_ms = ttl > 0 ? now_ms() + ttl * 1000 - early : INT64_MAX;
+            c->token_gen++;
+            token_free(&t);
+            complete(c, r, http, &err);
+            return;
+        }
+        sk_error_set(&err, err.status, "token request: %s", err.message);
+    } else if (http == 400 || http == 401) {
+        char code[64];
+        oauth_error_code(body, r->resp.len, code, sizeof code);
+        sk_error_set(&err, SK_ERR_AUTH, "the environment refused the client credentials (%s)",
+                     code[0] ? code : http == 401 ? "HTTP 401" : "HTTP 400");
+    } else {
+        sk_error e2;
+        parse_error_body(body, r->resp.len, http, &e2);
+        sk_error_set(&err, SK_ERR_API, "token request to %s: %s", c->env, e2.message);
+    }
+    err.http_status = http;
+    token_failed(c, r, http, &err);
+}
+
+static void retry_or_fail(sk_client *c, sk_request *r, long http, long retry_after_s,
+                          const sk_error *err)
+{
+    if (r->tries >= c->o.max_tries) {
+        trace(c, "http: giving up on %s %s after %d tries", r->method, r->url, r->tries);
+        if (r->is_token)
+            token_failed(c, r, http, err);
+        else
+            complete(c, r, http, err);
+        return;
+    }
+    long delay = backoff_ms(c, r->tries, retry_after_s);
+    r->state = RQ_TIMER;
+    r->due_ms = now_ms() + delay;
+    c->stats.retries++;
+    trace(c, "http: retry %s %s in %ld ms", r->method, r->url, delay);
+}
+
+static void network_error(sk_client *c, sk_request *r, CURLcode rc, sk_error *err)
+{
+    const char *why = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
+    sk_error_set(err, SK_ERR_NETWORK, "%s %s%s: %s (try %d)", r->method, c->env, r->path, why,
+                 r->tries);
+}
+
+/* Releases r's easy handle after a transfer and decides what happens next. */
+static void finish_transfer(sk_client *c, sk_request *r, CURLcode rc)
+{
+    long http = 0;
+    curl_off_t retry_after = 0;
+    curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &http);
+    curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &retry_after);
+    curl_multi_remove_handle(c->multi, r->easy);
+    curl_easy_cleanup(r->easy);
+    r->easy = NULL;
+    free_headers(r->hdrs);
+    r->hdrs = NULL;
+    c->n_active--;
+    r->state = RQ_QUEUED;   /* not on the multi handle any more */
+    long ms = (long)(now_ms() - r->started_ms);
+
+    sk_error err;
+    sk_error_clear(&err);
+    if (rc != CURLE_OK) {
+        if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+            sk_error_set(&err, SK_ERR_PARSE, "%s %s: answer larger than 64 MiB", r->method, r->path);
+            trace(c, "http: <- too large %s %s %ld ms (try %d)", r->method, r->url, ms, r->tries);
+            r->is_token ? token_failed(c, r, 0, &err) : complete(c, r, 0, &err);
+            return;
+        }
+        network_error(c, r, rc, &err);
+        trace(c, "http: <- error %s %s %ld ms (try %d): %s", r->method, r->url, ms, r->tries,
+              err.message);
+        if (retryable_net(rc))
+            retry_or_fail(c, r, 0, 0, &err);
+        else
+            r->is_token ? token_failed(c, r, 0, &err) : complete(c, r, 0, &err);
+        return;
+    }
+    trace(c, "http: <- %ld %s %s %ld ms (try %d)", http, r->method, r->url, ms, r->tries);
+    const char *body = r->resp.s ? r->resp.s : "";
+    if (retryable_http(http)) {
+        parse_error_body(body, r->resp.len, http, &err);
+        retry_or_fail(c, r, http, (long)retry_after, &err);
+    } else if (r->is_token) {
+        token_answer(c, r, http);
+    } else if (http >= 200 && http < 300) {
+        complete(c, r, http, &err);
+    } else if (http == 401 && !r->auth_renewed) {
+        /* The token expired or was revoked: renew it (unless someone already did) and resend
+         * this request once. */
+        r->auth_renewed = true;
+        if (r->token_gen == c->token_gen && c->token) {
+            wipe_free(c->token, strlen(c->token));
+            c->token = NULL;
+        }
+    } else {
+        parse_error_body(body, r->resp.len, http, &err);
+        complete(c, r, http, &err);
+    }
+}
+
+/* ---------------------------------------------------------------- the loop */
+
+static void deliver_failed(sk_client *c)
+{
+    for (;;) {
+        sk_request *r = c->head;
+        while (r && r->state != RQ_FAILED)
+            r = r->next;
+        if (!r)
+            return;
+        sk_error e = r->err;
+        complete(c, r, 0, &e);
+    }
+}
+
+void client_step(sk_client *c)
+{
+    int running = 0;
+    kick(c);
+    curl_multi_perform(c->multi, &running);
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(c->multi, &left))) {
+        if (m->msg != CURLMSG_DONE)
+            continue;
+        CURL *e = m->easy_handle;
+        CURLcode rc = m->data.result;
+        char *priv = NULL;
+        curl_easy_getinfo(e, CURLINFO_PRIVATE, &priv);
+        if (priv)
+            finish_transfer(c, (sk_request *)priv, rc);
+    }
+    deliver_failed(c);
+    kick(c);
+    deliver_failed(c);
+}
+
+long client_next_timer_ms(const sk_client *c)
+{
+    int64_t now = now_ms(), best = -1;
+    for (const sk_request *r = c->head; r; r = r->next) {
+        int64_t d = -1;
+        if (r->state == RQ_FAILED)
+            d = 0;
+        else if (r->state == RQ_TIMER)
+            d = r->due_ms > now ? r->due_ms - now : 0;
+        if (d >= 0 && (best < 0 || d < best))
+            best = d;
+    }
+    long cm = -1;
+    curl_multi_timeout(c->multi, &cm);
+    if (cm >= 0 && (best < 0 || cm < best))
+        best = cm;
+    return (long)best;
+}
+
+int client_wait(sk_client *c, struct curl_waitfd *extra, unsigned n_extra, int timeout_ms)
+{
+    long t = client_next_timer_ms(c);
+    long to = timeout_ms < 0 ? WAIT_FOREVER_MS : timeout_ms;
+    if (t >= 0 && t < to)
+        to = t;
+    for (unsigned i = 0; i < n_extra; i++)
+        extra[i].revents = 0;
+    curl_multi_poll(c->multi, extra, n_extra, (int)to, NULL);
+    int ready = 0;
+    for (unsigned i = 0; i < n_extra; i++)
+        if (extra[i].revents)
+            ready++;
+    return ready;
+}
+
+void client_run(sk_client *c)
+{
+    client_step(c);
+    while (client_pending(c) > 0) {
+        client_wait(c, NULL, 0, -1);
+        client_step(c);
+    }
+}
