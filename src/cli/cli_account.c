@@ -1,0 +1,420 @@
+/* cli_account.c: the commands about one account: `show`, `link` (with a QR code) and `delete`
+ * (shown first, confirmed, then deleted by id). */
+#include "cli_cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "cli_out.h"
+#include "qr.h"
+#include "util.h"
+
+enum { OPT_FORMAT = 1, OPT_QR = 2, OPT_YES = 4, OPT_DRY = 8 };
+
+typedef struct acct_args {
+    sk_selector sel;
+    cli_format fmt;
+    bool qr, yes, dry_run;
+} acct_args;
+
+/* ---- arguments ---- */
+
+static int take_switch(const char *s, unsigned allowed, acct_args *aa)
+{
+    if ((allowed & OPT_QR) && strcmp(s, "--qr") == 0) aa->qr = true;
+    else if ((allowed & OPT_YES) && (strcmp(s, "--yes") == 0 || strcmp(s, "-y") == 0)) aa->yes = true;
+    else if ((allowed & OPT_DRY) && strcmp(s, "--dry-run") == 0) aa->dry_run = true;
+    else return 0;
+    return 1;
+}
+
+static int check_selector(const char *cmd, acct_args *aa, const char **pos, int npos)
+{
+    if (aa->sel.id && npos > 0)
+        return cli_usage("%s: give either --id ID or CONNECTION IDENTIFIER, not both", cmd);
+    if (!aa->sel.id && npos != 2)
+        return cli_usage("%s: name the account: --id ID, or CONNECTION IDENTIFIER", cmd);
+    if (!aa->sel.id) {
+        aa->sel.connector = pos[0];
+        aa->sel.identifier = pos[1];
+        if (!*pos[0] || !*pos[1])
+            return cli_usage("%s: the connection and the identifier cannot be empty", cmd);
+    } else if (!*aa->sel.id) {
+        return cli_usage("%s: --id cannot be empty", cmd);
+    }
+    return SK_EXIT_OK;
+}
+
+/* Returns 0 to go on, -1 after --help, or a usage exit code. */
+static int parse_acct_args(const cli_args *a, const char *cmd, unsigned allowed, acct_args *aa)
+{
+    memset(aa, 0, sizeof *aa);
+    aa->fmt = CLI_FMT_TEXT;
+    const char *pos[3];
+    int npos = 0;
+    bool dashdash = false;
+    for (int i = 0; i < a->argc; i++) {
+        const char *s = a->argv[i], *v = NULL;
+        int m = 0;
+        if (!dashdash && strcmp(s, "--") == 0) { dashdash = true; continue; }
+        if (dashdash || s[0] != '-' || s[1] == '\0') {
+            if (npos == 2) return cli_usage("%s: unexpected argument '%s'", cmd, s);
+            pos[npos++] = s;
+        } else if ((m = cli_opt_value(a, &i, "--id", 0, &v)) != 0) {
+            if (m < 0) return cli_usage("--id needs an account id");
+            aa->sel.id = v;
+        } else if ((allowed & OPT_FORMAT) && (m = cli_opt_value(a, &i, "--format", 0, &v)) != 0) {
+            if (m < 0 || !cli_format_parse(v, 1u << CLI_FMT_TEXT | 1u << CLI_FMT_JSON, &aa->fmt))
+                return cli_usage("--format wants text or json");
+        } else if (cli_is_help(s)) {
+            cli_print_help(stdout, cmd);
+            return -1;
+        } else if (!take_switch(s, allowed, aa)) {
+            return cli_usage("%s: unknown option '%s'", cmd, s);
+        }
+    }
+    return check_selector(cmd, aa, pos, npos);
+}
+
+/* ---- text output helpers ---- */
+
+static void put_field(const char *label, const char *value)
+{
+    sk_buf b;
+    buf_init(&b);
+    const char *v = value && *value ? value : "-";
+    sanitize_term(&b, v, strlen(v));
+    printf("%s %s\n", label, b.s ? b.s : "-");
+    buf_free(&b);
+}
+
+static void put_time(const char *label, int64_t t, int64_t now)
+{
+    if (t == SK_TIME_ABSENT) {
+        printf("%s -\n", label);
+        return;
+    }
+    char abs[64], rel[32];
+    time_rfc3339(t, abs, sizeof abs);
+    time_relative(t, now, rel, sizeof rel);
+    printf("%s %s (%s)\n", label, abs, rel);
+}
+
+static void put_state(const sk_account *a)
+{
+    sk_buf b;
+    buf_init(&b);
+    out_state_label(&b, a, true);
+    put_field("State:", b.s);
+    buf_free(&b);
+}
+
+/* What the state means and what to do about it. */
+static const char *state_advice(const sk_account *a)
+{
+    const char *raw = a->status ? a->status : "";
+    if (strcmp(raw, "PENDING_VERIFICATION") == 0)
+        return "The user authorized, but their identity is not verified yet: send a fresh link "
+               "(skdash link); the person who opens the link must also be signed in to the "
+               "customer's app.";
+    switch (a->state) {
+    case SK_STATE_PENDING:
+        return "The user has not finished authorizing: send them a fresh link (skdash link).";
+    case SK_STATE_ACTIVE:
+        return "Credentials are valid and ready for tool calls: nothing to do.";
+    case SK_STATE_EXPIRED:
+        return "Credentials expired or were invalidated: the user must authorize again; send "
+               "them a fresh link (skdash link).";
+    case SK_STATE_REVOKED:
+        return "Access was revoked or disconnected: send a fresh link if the user should "
+               "connect again, or delete the account (skdash delete).";
+    default:
+        return "Error or unknown status: check the connection's configuration in the Scalekit "
+               "dashboard; a fresh link (skdash link) may fix it.";
+    }
+}
+
+static void show_text(const sk_account_detail *d)
+{
+    const sk_account *a = &d->a;
+    int64_t now = time_now();
+    put_field("Identifier:", a->identifier);
+    put_field("ID:", a->id);
+    put_field("Connection:", a->connector);
+    put_field("Connection ID:", a->connection_id);
+    put_field("Provider:", a->provider);
+    put_state(a);
+    put_field("Authorization:", a->authorization_type);
+    put_time("Token expires:", a->token_expires_at, now);
+    put_time("Last used:", a->last_used_at, now);
+    put_time("Updated:", a->updated_at, now);
+    sk_buf sc;
+    buf_init(&sc);
+    for (size_t i = 0; i < d->n_scopes; i++) {
+        if (i)
+            buf_adds(&sc, " ");
+        buf_adds(&sc, d->scopes[i] ? d->scopes[i] : "");
+    }
+    put_field("Scopes:", sc.s);
+    buf_free(&sc);
+    put_field("Domain:", d->domain);
+    put_field("API config:", d->api_config_json);
+    printf("\n%s\n", state_advice(a));
+}
+
+static struct json_object *detail_json(const sk_account_detail *d)
+{
+    struct json_object *o = out_account_json(&d->a);
+    if (!o)
+        return NULL;
+    if (d->n_scopes || (d->domain && *d->domain)) {
+        struct json_object *tok = json_object_new_object();
+        if (d->n_scopes) {
+            struct json_object *arr = json_object_new_array();
+            for (size_t i = 0; i < d->n_scopes; i++)
+                json_object_array_add(arr, json_object_new_string(d->scopes[i] ? d->scopes[i] : ""));
+            json_object_object_add(tok, "scopes", arr);
+        }
+        out_json_str(tok, "domain", d->domain);
+        struct json_object *ad = json_object_new_object();
+        json_object_object_add(ad, "oauth_token", tok);
+        json_object_object_add(o, "authorization_details", ad);
+    }
+    if (d->api_config_json) {
+        struct json_object *cfg = json_tokener_parse(d->api_config_json);
+        if (cfg)
+            json_object_object_add(o, "api_config", cfg);
+    }
+    return o;
+}
+
+/* ---- commands ---- */
+
+static int fetch_detail(cli_session *s, const sk_selector *sel, sk_detail_result *res)
+{
+    sk_error err;
+    sk_error_clear(&err);
+    memset(res, 0, sizeof *res);
+    if (api_get_account_sync(s->client, sel, res, &err) != SK_OK)
+        return cli_fail(&err);
+    return SK_EXIT_OK;
+}
+
+int cmd_show(const cli_globals *g, const cli_args *a)
+{
+    acct_args aa;
+    int rc = parse_acct_args(a, "show", OPT_FORMAT, &aa);
+    if (rc)
+        return rc < 0 ? SK_EXIT_OK : rc;
+    cli_session s;
+    if ((rc = cli_connect(g, &s)) != 0)
+        return rc;
+    sk_detail_result res;
+    rc = fetch_detail(&s, &aa.sel, &res);
+    if (rc == SK_EXIT_OK) {
+        if (aa.fmt == CLI_FMT_JSON) {
+            struct json_object *o = detail_json(&res.d);
+            out_json_print(stdout, o);
+            json_object_put(o);
+        } else {
+            show_text(&res.d);
+        }
+        detail_result_free(&res);
+    }
+    cli_disconnect(&s);
+    return rc;
+}
+
+/* Each row of the code on its own line; on a colour terminal black on bright white so the
+ * code reads on dark themes too (a scanner wants dark modules on a light ground). */
+static int print_qr(const cli_globals *g, const char *link)
+{
+    sk_qr q;
+    sk_error err;
+    sk_error_clear(&err);
+    if (qr_encode(link, SK_QR_ECC_M, &q, &err) != SK_OK)
+        return cli_fail(&err);
+    sk_qr_style style = locale_is_utf8() ? SK_QR_HALF_BLOCKS : SK_QR_TWO_CHAR;
+    char *text = qr_render(&q, 4, style);
+    qr_free(&q);
+    if (!text) {
+        cli_error("out of memory drawing the QR code");
+        return SK_EXIT_API;
+    }
+    bool color = cli_color_enabled(g);
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        if (color)
+            printf("\033[30;107m%s\033[0m\n", line);
+        else
+            printf("%s\n", line);
+    }
+    free(text);
+    return SK_EXIT_OK;
+}
+
+static void link_text(const sk_link *l)
+{
+    sk_buf b;
+    buf_init(&b);
+    sanitize_term(&b, l->link, strlen(l->link));
+    printf("%s\n", b.s ? b.s : "");
+    buf_free(&b);
+    if (l->expiry == SK_TIME_ABSENT) {
+        printf("Expires: unknown\n");
+        return;
+    }
+    char abs[64], rel[32];
+    time_rfc3339(l->expiry, abs, sizeof abs);
+    time_relative(l->expiry, time_now(), rel, sizeof rel);
+    printf("Expires: %s (%s)\n", abs, rel);
+}
+
+static void link_json(const sk_link *l, const char *connector, const char *identifier,
+                      const char *id)
+{
+    struct json_object *o = json_object_new_object();
+    out_json_str(o, "link", l->link);
+    out_json_time(o, "expiry", l->expiry);
+    out_json_str(o, "connector", connector);
+    out_json_str(o, "identifier", identifier);
+    out_json_str(o, "id", id);
+    out_json_print(stdout, o);
+    json_object_put(o);
+}
+
+static int do_link(const cli_globals *g, cli_session *s, const acct_args *aa)
+{
+    /* By id, the account's names come from its details (and an unknown id is "not found"). */
+    sk_detail_result det;
+    memset(&det, 0, sizeof det);
+    const char *connector = aa->sel.connector, *identifier = aa->sel.identifier;
+    if (aa->sel.id && aa->fmt == CLI_FMT_JSON) {
+        int rc = fetch_detail(s, &aa->sel, &det);
+        if (rc)
+            return rc;
+        connector = det.d.a.connector;
+        identifier = det.d.a.identifier;
+    }
+    sk_link_result res;
+    memset(&res, 0, sizeof res);
+    sk_error err;
+    sk_error_clear(&err);
+    int rc = SK_EXIT_OK;
+    if (api_magic_link_sync(s->client, &aa->sel, &res, &err) != SK_OK) {
+        rc = cli_fail(&err);
+    } else {
+        if (aa->fmt == CLI_FMT_JSON) {
+            link_json(&res.l, connector, identifier, aa->sel.id);
+        } else {
+            link_text(&res.l);
+            if (aa->qr)
+                rc = print_qr(g, res.l.link);
+        }
+        link_result_free(&res);
+    }
+    if (aa->sel.id && aa->fmt == CLI_FMT_JSON)
+        detail_result_free(&det);
+    return rc;
+}
+
+int cmd_link(const cli_globals *g, const cli_args *a)
+{
+    acct_args aa;
+    int rc = parse_acct_args(a, "link", OPT_FORMAT | OPT_QR, &aa);
+    if (rc)
+        return rc < 0 ? SK_EXIT_OK : rc;
+    if (aa.qr && aa.fmt == CLI_FMT_JSON)
+        return cli_usage("link: --qr draws on text output only; drop --format json");
+    cli_session s;
+    if ((rc = cli_connect(g, &s)) != 0)
+        return rc;
+    rc = do_link(g, &s, &aa);
+    cli_disconnect(&s);
+    return rc;
+}
+
+/* ---- delete ---- */
+
+static bool confirm(void)
+{
+    fputs("Delete this account? [y/N] ", stderr);
+    fflush(stderr);
+    char line[64];
+    if (!fgets(line, sizeof line, stdin))
+        return false;
+    line[strcspn(line, "\r\n")] = '\0';
+    return strcasecmp(line, "y") == 0 || strcasecmp(line, "yes") == 0;
+}
+
+static void show_target(const sk_account *a)
+{
+    put_field("Connection:", a->connector);
+    put_field("Identifier:", a->identifier);
+    put_field("ID:", a->id);
+    put_state(a);
+}
+
+static int do_delete(cli_session *s, const acct_args *aa)
+{
+    sk_detail_result det;
+    int rc = fetch_detail(s, &aa->sel, &det);
+    if (rc)
+        return rc;
+    show_target(&det.d.a);
+    fflush(stdout);
+    if (aa->dry_run) {
+        printf("Dry run: nothing deleted.\n");
+    } else if (!aa->yes && !isatty(STDIN_FILENO)) {
+        cli_error("not deleting without confirmation: stdin is not a terminal; pass --yes");
+        rc = SK_EXIT_USAGE;
+    } else if (!aa->yes && !confirm()) {
+        cli_error("not deleted");
+        rc = SK_EXIT_API;
+    } else if (!det.d.a.id || !*det.d.a.id) {
+        cli_error("the server gave this account no id; not deleting");
+        rc = SK_EXIT_API;
+    } else {
+        /* By id: the safe choice, it names exactly the account just shown. */
+        sk_selector by_id = { .id = det.d.a.id };
+        sk_error err;
+        sk_error_clear(&err);
+        if (api_delete_account_sync(s->client, &by_id, &err) != SK_OK) {
+            rc = cli_fail(&err);
+        } else {
+            sk_buf b;
+            buf_init(&b);
+            sanitize_term(&b, det.d.a.id, strlen(det.d.a.id));
+            printf("Deleted %s.\n", b.s ? b.s : "");
+            buf_free(&b);
+        }
+    }
+    detail_result_free(&det);
+    return rc;
+}
+
+int cmd_delete(const cli_globals *g, const cli_args *a)
+{
+    acct_args aa;
+    int rc = parse_acct_args(a, "delete", OPT_YES | OPT_DRY, &aa);
+    if (rc)
+        return rc < 0 ? SK_EXIT_OK : rc;
+    if (g->cfg.read_only == 1) {
+        cli_error("read-only: delete is disabled");
+        return SK_EXIT_USAGE;
+    }
+    cli_session s;
+    if ((rc = cli_connect(g, &s)) != 0)
+        return rc;
+    if (s.cfg.read_only) {
+        cli_error("read-only: delete is disabled (profile '%s')", s.cfg.profile);
+        rc = SK_EXIT_USAGE;
+    } else {
+        rc = do_delete(&s, &aa);
+    }
+    cli_disconnect(&s);
+    return rc;
+}

@@ -1,0 +1,215 @@
+/* cli_common.c: what every command needs: one-line errors, option values, the session
+ * (configuration + client), the terminal's width and colour, formats and safe JSON output. */
+#include "cli_cmd.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* Messages may carry what a user typed; make them safe and keep them on one line. */
+static void vreport(const char *fmt, va_list ap)
+{
+    char raw[1024];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    sk_buf b;
+    buf_init(&b);
+    if (sanitize_term(&b, raw, strlen(raw)) && b.s)
+        fprintf(stderr, "skdash: %s\n", b.s);
+    else
+        fprintf(stderr, "skdash: error\n");
+    buf_free(&b);
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(fmt, ap);
+    va_end(ap);
+}
+
+int cli_usage(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "try 'skdash --help'\n");
+    return SK_EXIT_USAGE;
+}
+
+int cli_fail(const sk_error *err)
+{
+    /* The message is already safe to print (sk_error_set sanitises it). */
+    const char *m = err->message[0] ? err->message : sk_status_name(err->status);
+    fprintf(stderr, "skdash: %s\n", m);
+    int rc = sk_status_exit_code(err->status);
+    return rc == SK_EXIT_OK ? SK_EXIT_API : rc;
+}
+
+bool cli_is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+int cli_opt_value(const cli_args *a, int *i, const char *lng, char shrt, const char **val)
+{
+    const char *s = a->argv[*i];
+    size_t n = lng ? strlen(lng) : 0;
+    if (lng && strncmp(s, lng, n) == 0 && s[n] == '=') {
+        *val = s + n + 1;
+        return 1;
+    }
+    bool exact = lng && strcmp(s, lng) == 0;
+    bool short_alone = shrt && s[0] == '-' && s[1] == shrt && s[2] == '\0';
+    if (shrt && s[0] == '-' && s[1] == shrt && s[2] != '\0') {
+        *val = s + 2;
+        return 1;
+    }
+    if (!exact && !short_alone)
+        return 0;
+    if (*i + 1 >= a->argc)
+        return -1;
+    *val = a->argv[++*i];
+    return 1;
+}
+
+static void debug_line(void *ud, const char *line)
+{
+    (void)ud;
+    /* The client redacts secrets; escape anything else odd a server put in a header. */
+    sk_buf b;
+    buf_init(&b);
+    if (sanitize_term(&b, line, strlen(line)) && b.s)
+        fprintf(stderr, "debug: %s\n", b.s);
+    buf_free(&b);
+}
+
+int cli_connect(const cli_globals *g, cli_session *s)
+{
+    memset(s, 0, sizeof *s);
+    sk_error err;
+    sk_error_clear(&err);
+    if (config_load(&s->cfg, &g->cfg, &err) != SK_OK) {
+        config_free(&s->cfg);
+        if (err.status == SK_OK)
+            err.status = SK_ERR_CONFIG;
+        return cli_fail(&err);
+    }
+    s->have_cfg = true;
+    sk_client_opts o;
+    client_opts_default(&o);
+    o.debug = g->debug;
+    s->client = client_new(&s->cfg, &o, &err);
+    if (!s->client) {
+        cli_disconnect(s);
+        if (err.status == SK_OK)
+            sk_error_set(&err, SK_ERR_CONFIG, "cannot set up the HTTP client");
+        return cli_fail(&err);
+    }
+    if (g->debug)
+        client_set_debug(s->client, debug_line, NULL);
+    return SK_EXIT_OK;
+}
+
+void cli_disconnect(cli_session *s)
+{
+    if (s->client)
+        client_free(s->client);
+    s->client = NULL;
+    if (s->have_cfg)
+        config_free(&s->cfg);
+    s->have_cfg = false;
+}
+
+bool cli_color_enabled(const cli_globals *g)
+{
+    const char *nc = getenv("NO_COLOR");
+    return isatty(STDOUT_FILENO) && !(nc && *nc) && !g->no_color;
+}
+
+int cli_term_width(void)
+{
+    if (isatty(STDOUT_FILENO)) {
+        struct winsize ws;
+        if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+            return ws.ws_col;
+    }
+    const char *c = getenv("COLUMNS");
+    if (c && *c) {
+        char *end;
+        long v = strtol(c, &end, 10);
+        if (!*end && v > 0 && v < 100000)
+            return (int)v;
+    }
+    return isatty(STDOUT_FILENO) ? 80 : 0;
+}
+
+bool cli_format_parse(const char *s, unsigned allowed, cli_format *out)
+{
+    static const char *const names[] = { "table", "text", "json", "csv" };
+    for (unsigned k = 0; k < sizeof names / sizeof names[0]; k++) {
+        if ((allowed & (1u << k)) && strcasecmp(s, names[k]) == 0) {
+            *out = (cli_format)k;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Length of the valid UTF-8 sequence at s (0 when invalid) and its code point. */
+static size_t utf8_seq(const unsigned char *s, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    size_t n;
+    uint32_t v;
+    if (c < 0x80) { *cp = c; return 1; }
+    if (c >= 0xC2 && c <= 0xDF) { n = 2; v = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { n = 3; v = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { n = 4; v = c & 0x07; }
+    else return 0;
+    for (size_t k = 1; k < n; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[k] & 0x3F);
+    }
+    if ((n == 3 && v < 0x800) || (n == 4 && (v < 0x10000 || v > 0x10FFFF)) ||
+        (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return n;
+}
+
+static bool cp_needs_escape(uint32_t cp)
+{
+    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+           cp == 0x2028 || cp == 0x2029 || cp == 0x7F;
+}
+
+/* json-c escapes C0 controls but passes other bytes through; everything it writes outside
+ * strings is ASCII, so escaping here keeps the document valid. */
+void cli_json_write(FILE *f, const char *json)
+{
+    const unsigned char *s = (const unsigned char *)json;
+    while (*s) {
+        uint32_t cp;
+        size_t n = utf8_seq(s, &cp);
+        if (n == 0) {
+            fputs("\\ufffd", f);
+            s++;
+        } else if (cp_needs_escape(cp)) {
+            fprintf(f, "\\u%04x", (unsigned)cp);
+            s += n;
+        } else {
+            fwrite(s, 1, n, f);
+            s += n;
+        }
+    }
+}

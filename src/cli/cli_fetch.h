@@ -1,0 +1,14 @@
+/* cli_fetch.h: list every account (or those of some connections) into a store, synchronously,
+ * for the CLI's `list` and `connections`. */
+#ifndef CLI_FETCH_H
+#define CLI_FETCH_H
+
+#include "client.h"
+#include "listing.h"
+#include "store.h"
+
+/* Runs the client until the listing ends. SK_OK only when every page of every connection
+ * arrived; otherwise err says what failed (the store may hold part of the data). */
+sk_status cli_fetch_all(sk_client *c, const listing_opts *o, sk_store *store, sk_error *err);
+
+#endif

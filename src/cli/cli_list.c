@@ -1,0 +1,415 @@
+/* cli_list.c: `skdash list` and `skdash connections`: every account listed into a store, then
+ * filtered and sorted with the dashboard's own view, written as a table, JSON or CSV. */
+#include "cli_cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_fetch.h"
+#include "cli_out.h"
+#include "cli_table.h"
+#include "store.h"
+#include "util.h"
+#include "view.h"
+
+#define MAX_ONLY 20   /* connection_names takes at most 20 names */
+
+typedef struct list_args {
+    const char *only[MAX_ONLY];
+    size_t n_only;
+    unsigned state_mask;
+    const char *query;
+    cli_format fmt;
+} list_args;
+
+/* ---- arguments ---- */
+
+static int parse_state(list_args *la, const char *v)
+{
+    sk_state st;
+    if (!state_parse(v, &st))
+        return cli_usage("unknown state '%s' (pending, active, expired, revoked or error)", v);
+    la->state_mask |= 1u << st;
+    return SK_EXIT_OK;
+}
+
+static int parse_list_args(const cli_args *a, list_args *la)
+{
+    memset(la, 0, sizeof *la);
+    la->fmt = CLI_FMT_TABLE;
+    for (int i = 0; i < a->argc; i++) {
+        const char *v = NULL;
+        int m;
+        if ((m = cli_opt_value(a, &i, "--connection", 'c', &v)) != 0) {
+            if (m < 0) return cli_usage("-c needs a connection name");
+            if (la->n_only == MAX_ONLY) return cli_usage("at most %d connections with -c", MAX_ONLY);
+            la->only[la->n_only++] = v;
+        } else if ((m = cli_opt_value(a, &i, "--state", 's', &v)) != 0) {
+            if (m < 0) return cli_usage("-s needs a state");
+            int rc = parse_state(la, v);
+            if (rc) return rc;
+        } else if ((m = cli_opt_value(a, &i, "--query", 'q', &v)) != 0) {
+            if (m < 0) return cli_usage("-q needs some text");
+            if (strlen(v) >= SK_FILTER_MAX) return cli_usage("-q text is too long");
+            la->query = v;
+        } else if ((m = cli_opt_value(a, &i, "--format", 0, &v)) != 0) {
+            if (m < 0 || !cli_format_parse(v, 1u << CLI_FMT_TABLE | 1u << CLI_FMT_JSON |
+                                                  1u << CLI_FMT_CSV, &la->fmt))
+                return cli_usage("--format wants table, json or csv");
+        } else if (cli_is_help(a->argv[i])) {
+            cli_print_help(stdout, "list");
+            return -1;
+        } else {
+            return cli_usage("list: unexpected argument '%s'", a->argv[i]);
+        }
+    }
+    if (!la->state_mask)
+        la->state_mask = SK_ALL_STATES;
+    return SK_EXIT_OK;
+}
+
+static int parse_format_only(const cli_args *a, const char *cmd, cli_format *fmt)
+{
+    *fmt = CLI_FMT_TABLE;
+    for (int i = 0; i < a->argc; i++) {
+        const char *v = NULL;
+        int m = cli_opt_value(a, &i, "--format", 0, &v);
+        if (m != 0) {
+            if (m < 0 || !cli_format_parse(v, 1u << CLI_FMT_TABLE | 1u << CLI_FMT_JSON |
+                                                  1u << CLI_FMT_CSV, fmt))
+                return cli_usage("--format wants table, json or csv");
+        } else if (cli_is_help(a->argv[i])) {
+            cli_print_help(stdout, cmd);
+            return -1;
+        } else {
+            return cli_usage("%s: unexpected argument '%s'", cmd, a->argv[i]);
+        }
+    }
+    return SK_EXIT_OK;
+}
+
+/* ---- fetching ---- */
+
+static int fetch(const cli_globals *g, const list_args *la, cli_session *s, sk_store **out)
+{
+    int rc = cli_connect(g, s);
+    if (rc)
+        return rc;
+    sk_store *store = store_new();
+    if (!store) {
+        cli_error("out of memory");
+        return SK_EXIT_API;
+    }
+    listing_opts o = { .concurrency = g->concurrency, .page_size = 99 };
+    if (la && la->n_only) {
+        o.only_connections = la->only;
+        o.n_only = la->n_only;
+    }
+    sk_error err;
+    if (cli_fetch_all(s->client, &o, store, &err) != SK_OK) {
+        store_free(store);
+        return cli_fail(&err);
+    }
+    *out = store;
+    return SK_EXIT_OK;
+}
+
+/* ---- the rows of `list`, in order ---- */
+
+typedef struct ordered { sk_row row; size_t conn, pos; } ordered;
+
+static int cmp_ordered(const void *x, const void *y)
+{
+    const ordered *a = x, *b = y;
+    if (a->conn != b->conn)
+        return a->conn < b->conn ? -1 : 1;
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* The view sorts by identifier; rows are then grouped by connection in the store's order
+ * (the order the API gave), keeping that sort within each connection. */
+static ordered *select_rows(const sk_store *st, const list_args *la, size_t *n)
+{
+    sk_view_spec spec;
+    view_spec_init(&spec);
+    spec.state_mask = la->state_mask;
+    spec.sort = SK_SORT_IDENTIFIER;
+    if (la->query)
+        snprintf(spec.text, sizeof spec.text, "%s", la->query);
+    if (la->n_only <= SK_VIEW_MAX_CONNS) {
+        for (size_t i = 0; i < la->n_only; i++)
+            snprintf(spec.connections[i], sizeof spec.connections[i], "%s", la->only[i]);
+        spec.n_connections = la->n_only;
+    }
+    sk_view v;
+    view_init(&v);
+    ordered *o = NULL;
+    if (view_update(&v, st, &spec) == SK_OK && (o = calloc(v.n + 1, sizeof *o))) {
+        for (size_t i = 0; i < v.n; i++) {
+            sk_account acc;
+            store_get(st, v.rows[i], &acc);
+            size_t c = acc.connector ? store_connection_find(st, acc.connector) : (size_t)-1;
+            o[i] = (ordered){ v.rows[i], c, i };
+        }
+        qsort(o, v.n, sizeof *o, cmp_ordered);
+        *n = v.n;
+    }
+    view_free(&v);
+    return o;
+}
+
+/* ---- writers ---- */
+
+static void write_json(const sk_store *st, const ordered *o, size_t n)
+{
+    struct json_object *arr = json_object_new_array();
+    for (size_t i = 0; i < n; i++) {
+        sk_account a;
+        store_get(st, o[i].row, &a);
+        json_object_array_add(arr, out_account_json(&a));
+    }
+    out_json_print(stdout, arr);
+    json_object_put(arr);
+}
+
+/* RFC 4180: a field is quoted when it holds a comma, a quote or starts/ends with a blank;
+ * quotes are doubled. The value is first made safe (no control character at all). */
+static void csv_field(sk_buf *b, const char *s, bool first)
+{
+    if (!first)
+        buf_addc(b, ',');
+    if (!s)
+        return;
+    sk_buf safe;
+    buf_init(&safe);
+    sanitize_term(&safe, s, strlen(s));
+    const char *v = safe.s ? safe.s : "";
+    size_t len = strlen(v);
+    bool quote = strpbrk(v, ",\"") || (len && (v[0] == ' ' || v[len - 1] == ' '));
+    if (quote)
+        buf_addc(b, '"');
+    for (const char *p = v; *p; p++) {
+        if (*p == '"')
+            buf_addc(b, '"');
+        buf_addc(b, *p);
+    }
+    if (quote)
+        buf_addc(b, '"');
+    buf_free(&safe);
+}
+
+static void csv_line(const char *const *fields, int n)
+{
+    sk_buf b;
+    buf_init(&b);
+    for (int k = 0; k < n; k++)
+        csv_field(&b, fields[k], k == 0);
+    buf_addc(&b, '\n');
+    fputs(b.s, stdout);
+    buf_free(&b);
+}
+
+static void write_csv(const sk_store *st, const ordered *o, size_t n)
+{
+    static const char *const head[] = { "connector", "identifier", "state", "status",
+        "authorization_type", "token_expires_at", "last_used_at", "updated_at", "id",
+        "connection_id", "provider" };
+    csv_line(head, 11);
+    for (size_t i = 0; i < n; i++) {
+        sk_account a;
+        store_get(st, o[i].row, &a);
+        char t1[64], t2[64], t3[64];
+        time_rfc3339(a.token_expires_at, t1, sizeof t1);
+        time_rfc3339(a.last_used_at, t2, sizeof t2);
+        time_rfc3339(a.updated_at, t3, sizeof t3);
+        const char *f[] = { a.connector, a.identifier, state_name(a.state), a.status,
+            a.authorization_type, t1, t2, t3, a.id, a.connection_id, a.provider };
+        csv_line(f, 11);
+    }
+}
+
+enum { COL_CONN, COL_IDENT, COL_STATE, COL_AUTH, COL_TOKEN, COL_USED, COL_UPDATED, COL_ID, NCOLS };
+
+static cli_table *list_table(void)
+{
+    static const char *const head[NCOLS] = { "CONNECTION", "IDENTIFIER", "STATE", "AUTH",
+        "TOKEN EXPIRES", "LAST USED", "UPDATED", "ID" };
+    cli_table *t = table_new(NCOLS, head);
+    if (!t)
+        return NULL;
+    /* The identifier gives way first, then the id, the connection, the rest. */
+    table_shrink(t, COL_IDENT, 0, 12);
+    table_shrink(t, COL_ID, 1, 8);
+    table_shrink(t, COL_CONN, 2, 8);
+    table_shrink(t, COL_AUTH, 3, 4);
+    table_shrink(t, COL_UPDATED, 4, 5);
+    table_shrink(t, COL_USED, 5, 5);
+    table_shrink(t, COL_TOKEN, 6, 5);
+    table_shrink(t, COL_STATE, 7, 7);
+    return t;
+}
+
+static bool table_account(cli_table *t, const sk_account *a, int64_t now)
+{
+    char tok[32], used[32], upd[32];
+    time_relative(a->token_expires_at, now, tok, sizeof tok);
+    time_relative(a->last_used_at, now, used, sizeof used);
+    time_relative(a->updated_at, now, upd, sizeof upd);
+    sk_buf st;
+    buf_init(&st);
+    out_state_label(&st, a, false);
+    const char *cells[NCOLS] = { a->connector, a->identifier, st.s, a->authorization_type,
+                                 tok, used, upd, a->id };
+    const char *sgr[NCOLS] = { 0 };
+    sgr[COL_STATE] = out_state_sgr(a->state);
+    bool ok = table_add_row(t, cells, sgr);
+    buf_free(&st);
+    return ok;
+}
+
+static int write_table(const cli_globals *g, const sk_store *st, const ordered *o, size_t n)
+{
+    cli_table *t = list_table();
+    if (!t)
+        goto oom;
+    int64_t now = time_now();
+    for (size_t i = 0; i < n; i++) {
+        sk_account a;
+        store_get(st, o[i].row, &a);
+        if (!table_account(t, &a, now))
+            goto oom;
+    }
+    table_print(t, stdout, cli_term_width(), cli_color_enabled(g), locale_is_utf8());
+    table_free(t);
+    return SK_EXIT_OK;
+oom:
+    table_free(t);
+    cli_error("out of memory");
+    return SK_EXIT_API;
+}
+
+int cmd_list(const cli_globals *g, const cli_args *a)
+{
+    list_args la;
+    int rc = parse_list_args(a, &la);
+    if (rc)
+        return rc < 0 ? SK_EXIT_OK : rc;
+    cli_session s;
+    sk_store *st = NULL;
+    rc = fetch(g, &la, &s, &st);
+    if (rc == SK_EXIT_OK) {
+        size_t n = 0;
+        ordered *o = select_rows(st, &la, &n);
+        if (!o) {
+            cli_error("out of memory");
+            rc = SK_EXIT_API;
+        } else if (la.fmt == CLI_FMT_JSON) {
+            write_json(st, o, n);
+        } else if (la.fmt == CLI_FMT_CSV) {
+            write_csv(st, o, n);
+        } else {
+            rc = write_table(g, st, o, n);
+        }
+        free(o);
+    }
+    if (st)
+        store_free(st);
+    cli_disconnect(&s);
+    return rc;
+}
+
+/* ---- connections ---- */
+
+static const char *const conn_keys[] = { "pending", "active", "expired", "revoked", "error" };
+
+static void connections_json(const sk_store *st)
+{
+    struct json_object *arr = json_object_new_array();
+    for (size_t i = 0; i < store_connection_count(st); i++) {
+        sk_conn_summary c;
+        store_connection(st, i, &c);
+        struct json_object *o = json_object_new_object();
+        out_json_str(o, "name", c.name);
+        out_json_str(o, "id", c.id);
+        out_json_str(o, "provider", c.provider);
+        out_json_str(o, "type", c.type);
+        for (int k = 0; k < SK_STATE_COUNT; k++)
+            json_object_object_add(o, conn_keys[k], json_object_new_int64((int64_t)c.count[k]));
+        json_object_object_add(o, "total", json_object_new_int64((int64_t)c.total));
+        json_object_array_add(arr, o);
+    }
+    out_json_print(stdout, arr);
+    json_object_put(arr);
+}
+
+static void connections_csv(const sk_store *st)
+{
+    static const char *const head[] = { "name", "id", "provider", "type", "pending", "active",
+                                        "expired", "revoked", "error", "total" };
+    csv_line(head, 10);
+    for (size_t i = 0; i < store_connection_count(st); i++) {
+        sk_conn_summary c;
+        store_connection(st, i, &c);
+        char n[SK_STATE_COUNT + 1][24];
+        for (int k = 0; k < SK_STATE_COUNT; k++)
+            snprintf(n[k], sizeof n[k], "%zu", c.count[k]);
+        snprintf(n[SK_STATE_COUNT], sizeof n[0], "%zu", c.total);
+        const char *f[] = { c.name, c.id, c.provider, c.type, n[0], n[1], n[2], n[3], n[4], n[5] };
+        csv_line(f, 10);
+    }
+}
+
+static int connections_table(const cli_globals *g, const sk_store *st)
+{
+    static const char *const head[] = { "CONNECTION", "PROVIDER", "TYPE", "PENDING", "ACTIVE",
+                                        "EXPIRED", "REVOKED", "ERROR", "TOTAL" };
+    cli_table *t = table_new(9, head);
+    if (!t)
+        goto oom;
+    table_shrink(t, 0, 0, 8);
+    table_shrink(t, 1, 1, 6);
+    table_shrink(t, 2, 2, 4);
+    for (int k = 3; k < 9; k++)
+        table_align_right(t, k);
+    for (size_t i = 0; i < store_connection_count(st); i++) {
+        sk_conn_summary c;
+        store_connection(st, i, &c);
+        char n[SK_STATE_COUNT + 1][24];
+        for (int k = 0; k < SK_STATE_COUNT; k++)
+            snprintf(n[k], sizeof n[k], "%zu", c.count[k]);
+        snprintf(n[SK_STATE_COUNT], sizeof n[0], "%zu", c.total);
+        const char *cells[] = { c.name, c.provider, c.type, n[0], n[1], n[2], n[3], n[4], n[5] };
+        if (!table_add_row(t, cells, NULL))
+            goto oom;
+    }
+    table_print(t, stdout, cli_term_width(), cli_color_enabled(g), locale_is_utf8());
+    table_free(t);
+    return SK_EXIT_OK;
+oom:
+    table_free(t);
+    cli_error("out of memory");
+    return SK_EXIT_API;
+}
+
+int cmd_connections(const cli_globals *g, const cli_args *a)
+{
+    cli_format fmt;
+    int rc = parse_format_only(a, "connections", &fmt);
+    if (rc)
+        return rc < 0 ? SK_EXIT_OK : rc;
+    cli_session s;
+    sk_store *st = NULL;
+    rc = fetch(g, NULL, &s, &st);
+    if (rc == SK_EXIT_OK) {
+        if (fmt == CLI_FMT_JSON)
+            connections_json(st);
+        else if (fmt == CLI_FMT_CSV)
+            connections_csv(st);
+        else
+            rc = connections_table(g, st);
+    }
+    if (st)
+        store_free(st);
+    cli_disconnect(&s);
+    return rc;
+}
