@@ -154,6 +154,7 @@ static bool buf_reserve(sk_buf *b, size_t extra)
         return false;
     b->s = s;
     b->cap = cap;
+    b->s[b->len] = '\0';   /* a fresh buffer is a valid empty string at once */
     return true;
 }
 
