@@ -1,0 +1,429 @@
+/* listing.c: the whole environment into a sink: connections first, then every connection paged
+ * side by side (each one's pages strictly in order), or one unfiltered listing as a fallback. */
+#include "listing.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "util.h"
+
+#define CONNECTIONS_PAGE 30
+
+/* One connection's listing (name NULL: the unfiltered fallback listing). */
+typedef struct conn_work {
+    struct sk_listing *l;
+    const char *name;
+    sk_request *req;          /* the page in flight, if any */
+    unsigned pages;           /* pages received */
+    long long total;          /* total_size from the server, -1 unknown */
+    char *last_token;         /* token of the page requested last (loop guard) */
+    bool done;
+} conn_work;
+
+typedef enum { PH_CONNECTIONS, PH_ACCOUNTS, PH_DONE } phase;
+
+struct sk_listing {
+    sk_client *c;
+    sk_sink sink;
+    void *ud;
+    int concurrency, page_size;
+    const char **only;
+    size_t n_only;
+    phase ph;
+    bool fallback;
+    sk_arena *arena;          /* connection strings and names */
+    sk_connection *conns;
+    size_t n_conns, cap_conns;
+    char *conn_token;
+    unsigned conn_pages;
+    sk_request *conn_req;
+    conn_work *work;          /* never reallocated once started: each is a callback's ud */
+    size_t n_work, next_work;
+    int in_flight;            /* requests outstanding (at most one per connection) */
+    int depth;                /* > 0 while inside our own callbacks: done() waits */
+    bool stopping, done_called, freeing;
+    sk_error err;             /* the first error */
+    unsigned long pages_requested;
+};
+
+static void record_error(sk_listing *l, const sk_error *err)
+{
+    if (l->err.status == SK_OK)
+        l->err = *err;
+    l->stopping = true;
+}
+
+static void record_new_error(sk_listing *l, sk_status st, const char *msg)
+{
+    sk_error e;
+    sk_error_clear(&e);
+    sk_error_set(&e, st, "%s", msg);
+    record_error(l, &e);
+}
+
+/* Calls done() once nothing is outstanding. Must be the caller's last touch of l: the sink may
+ * free the listing from done(). */
+static void maybe_finish(sk_listing *l)
+{
+    if (l->depth > 0 || l->done_called || l->in_flight > 0)
+        return;
+    if (!l->stopping && (l->ph == PH_CONNECTIONS || l->next_work < l->n_work))
+        return;
+    l->done_called = true;
+    l->ph = PH_DONE;
+    sk_error e = l->err;
+    if (l->sink.done)
+        l->sink.done(l->ud, &e);
+}
+
+/* ---------------------------------------------------------------- account pages */
+
+static void on_page(void *ud, const sk_account_page *p, const sk_error *err);
+
+static void request_page(sk_listing *l, conn_work *w, const char *token)
+{
+    api_list_query q = { 0 };
+    q.connector = w->name;
+    q.page_size = l->page_size;
+    q.page_token = token;
+    l->in_flight++;
+    l->pages_requested++;
+    /* On an immediate failure on_page has already run (and cleared w->req). */
+    w->req = api_list_accounts(l->c, &q, on_page, w);
+}
+
+static void start_more(sk_listing *l)
+{
+    while (!l->stopping && l->in_flight < l->concurrency && l->next_work < l->n_work)
+        request_page(l, &l->work[l->next_work++], NULL);
+}
+
+/* Asks for the page after p, unless the server sends us round in a circle. */
+static void next_page(sk_listing *l, conn_work *w, const char *token)
+{
+    if (w->last_token && strcmp(w->last_token, token) == 0) {
+        record_new_error(l, SK_ERR_PARSE, "the server repeated a page token: listing stopped");
+        return;
+    }
+    free(w->last_token);
+    w->last_token = strdup(token);
+    if (!w->last_token) {
+        record_new_error(l, SK_ERR_NOMEM, "out of memory");
+        return;
+    }
+    request_page(l, w, token);
+}
+
+static void on_page(void *ud, const sk_account_page *p, const sk_error *err)
+{
+    conn_work *w = ud;
+    sk_listing *l = w->l;
+    w->req = NULL;
+    l->in_flight--;
+    l->depth++;
+    if (err->status != SK_OK) {
+        record_error(l, err);
+    } else {
+        w->pages++;
+        if (w->total < 0)
+            w->total = p->total_size;
+        if (l->sink.page)
+            l->sink.page(l->ud, w->name, p->rows, p->n);
+        if (p->next_page_token) {
+            if (!l->stopping)
+                next_page(l, w, p->next_page_token);   /* queued at once: no gap */
+        } else {
+            w->done = true;
+            if (w->name && l->sink.connection_done)
+                l->sink.connection_done(l->ud, w->name);
+        }
+    }
+    start_more(l);
+    l->depth--;
+    maybe_finish(l);
+}
+
+/* ---------------------------------------------------------------- connections */
+
+static bool name_listed(const sk_listing *l, const char *name)
+{
+    for (size_t i = 0; i < l->n_work; i++)
+        if (l->work[i].name && strcmp(l->work[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+static void work_add(sk_listing *l, const char *name)
+{
+    if (name && name_listed(l, name))
+        return;
+    conn_work *w = &l->work[l->n_work++];
+    memset(w, 0, sizeof *w);
+    w->l = l;
+    w->name = name;
+    w->total = -1;
+}
+
+/* The work queue: the connections asked for, else every connection the API named. */
+static bool build_work(sk_listing *l, bool unfiltered)
+{
+    size_t cap = l->n_only ? l->n_only : unfiltered ? 1 : l->n_conns;
+    l->work = calloc(cap ? cap : 1, sizeof *l->work);
+    if (!l->work)
+        return false;
+    if (l->n_only) {
+        for (size_t i = 0; i < l->n_only; i++)
+            work_add(l, l->only[i]);
+    } else if (unfiltered) {
+        work_add(l, NULL);
+    } else {
+        for (size_t i = 0; i < l->n_conns; i++)
+            if (l->conns[i].name)
+                work_add(l, l->conns[i].name);
+    }
+    return true;
+}
+
+static void accounts_begin(sk_listing *l, bool unfiltered)
+{
+    l->ph = PH_ACCOUNTS;
+    if (!build_work(l, unfiltered)) {
+        record_new_error(l, SK_ERR_NOMEM, "out of memory");
+        return;
+    }
+    start_more(l);
+}
+
+/* /connections/app is missing here: one unfiltered listing, grouped later by connector. */
+static void fallback_begin(sk_listing *l)
+{
+    l->fallback = true;
+    if (l->sink.connections)
+        l->sink.connections(l->ud, NULL, 0, false);
+    accounts_begin(l, true);
+}
+
+static bool keep_connection(sk_listing *l, const sk_connection *src)
+{
+    if (l->n_conns == l->cap_conns) {
+        size_t cap = l->cap_conns ? l->cap_conns * 2 : 32;
+        sk_connection *n = realloc(l->conns, cap * sizeof *n);
+        if (!n)
+            return false;
+        l->conns = n;
+        l->cap_conns = cap;
+    }
+    sk_connection *d = &l->conns[l->n_conns];
+    *d = *src;
+    d->id = arena_strdup(l->arena, src->id);
+    d->name = arena_strdup(l->arena, src->name);
+    d->provider = arena_strdup(l->arena, src->provider);
+    d->type = arena_strdup(l->arena, src->type);
+    d->status = arena_strdup(l->arena, src->status);
+    if ((src->id && !d->id) || (src->name && !d->name) || (src->provider && !d->provider) ||
+        (src->type && !d->type) || (src->status && !d->status))
+        return false;
+    l->n_conns++;
+    return true;
+}
+
+static void on_connections(void *ud, const sk_connection_page *p, const sk_error *err);
+
+static void request_connections(sk_listing *l, const char *token)
+{
+    l->in_flight++;
+    l->pages_requested++;
+    l->conn_req = api_list_connections(l->c, CONNECTIONS_PAGE, token, on_connections, l);
+}
+
+static void connections_page(sk_listing *l, const sk_connection_page *p)
+{
+    l->conn_pages++;
+    for (size_t i = 0; i < p->n; i++) {
+        if (!keep_connection(l, &p->rows[i])) {
+            record_new_error(l, SK_ERR_NOMEM, "out of memory");
+            return;
+        }
+    }
+    const char *next = p->next_page_token;
+    if (next && !l->stopping) {
+        if (l->conn_token && strcmp(l->conn_token, next) == 0) {
+            record_new_error(l, SK_ERR_PARSE, "the server repeated a connections page token");
+            return;
+        }
+        free(l->conn_token);
+        if (!(l->conn_token = strdup(next))) {
+            record_new_error(l, SK_ERR_NOMEM, "out of memory");
+            return;
+        }
+        request_connections(l, l->conn_token);
+        return;
+    }
+    if (l->stopping)
+        return;
+    if (l->sink.connections)
+        l->sink.connections(l->ud, l->conns, l->n_conns, true);
+    accounts_begin(l, false);
+}
+
+static void on_connections(void *ud, const sk_connection_page *p, const sk_error *err)
+{
+    sk_listing *l = ud;
+    l->conn_req = NULL;
+    l->in_flight--;
+    l->depth++;
+    if (err->status == SK_OK)
+        connections_page(l, p);
+    else if (!l->stopping && l->n_conns == 0 &&
+             (err->http_status == 404 || err->http_status == 501))
+        fallback_begin(l);
+    else
+        record_error(l, err);
+    l->depth--;
+    maybe_finish(l);
+}
+
+/* ---------------------------------------------------------------- public */
+
+static bool copy_only(sk_listing *l, const listing_opts *o)
+{
+    if (!o || !o->only_connections || !o->n_only)
+        return true;
+    l->only = arena_alloc(l->arena, o->n_only * sizeof *l->only);
+    if (!l->only)
+        return false;
+    for (size_t i = 0; i < o->n_only; i++) {
+        if (!o->only_connections[i] || !*o->only_connections[i])
+            continue;
+        if (!(l->only[l->n_only] = arena_strdup(l->arena, o->only_connections[i])))
+            return false;
+        l->n_only++;
+    }
+    return true;
+}
+
+sk_listing *listing_start(sk_client *c, const listing_opts *o, const sk_sink *sink, void *ud)
+{
+    sk_listing *l = calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    l->c = c;
+    if (sink)
+        l->sink = *sink;
+    l->ud = ud;
+    l->concurrency = o && o->concurrency > 0 ? o->concurrency : 4;
+    l->page_size = o && o->page_size > 0 && o->page_size < 100 ? o->page_size : 99;
+    sk_error_clear(&l->err);
+    l->arena = arena_new(4096);
+    if (!l->arena || !copy_only(l, o)) {
+        arena_free(l->arena);
+        free(l);
+        return NULL;
+    }
+    l->ph = PH_CONNECTIONS;
+    l->depth++;   /* an immediate failure reports done() after we return to this frame */
+    request_connections(l, NULL);
+    l->depth--;
+    maybe_finish(l);
+    return l;
+}
+
+bool listing_running(const sk_listing *l)
+{
+    return l && !l->done_called;
+}
+
+unsigned long listing_pages(const sk_listing *l)
+{
+    return l ? l->pages_requested : 0;
+}
+
+static void work_progress(const conn_work *w, int page_size, char *buf, size_t n)
+{
+    const char *name = w->name ? w->name : "all accounts";
+    if (w->total >= 0) {
+        long long total_pages = w->total / page_size + (w->total % page_size != 0);
+        if (total_pages < 1)
+            total_pages = 1;
+        snprintf(buf, n, "%s %u/%lld pages", name, w->pages, total_pages);
+    } else {
+        snprintf(buf, n, "%s %u pages", name, w->pages);
+    }
+}
+
+void listing_progress(const sk_listing *l, char *buf, size_t n)
+{
+    if (!n)
+        return;
+    buf[0] = '\0';
+    if (!l)
+        return;
+    if (l->ph == PH_CONNECTIONS) {
+        snprintf(buf, n, "connections: page %u", l->conn_pages + 1);
+        return;
+    }
+    if (l->ph == PH_DONE) {
+        if (l->err.status == SK_OK)
+            snprintf(buf, n, "listed %lu pages", l->pages_requested);
+        else
+            snprintf(buf, n, "stopped: %s", l->err.message);
+        return;
+    }
+    sk_buf b;
+    buf_init(&b);
+    int shown = 0, more = 0;
+    for (size_t i = 0; i < l->next_work; i++) {
+        const conn_work *w = &l->work[i];
+        if (w->done || !w->req)
+            continue;
+        if (shown == 2) {
+            more++;
+            continue;
+        }
+        char one[160];
+        work_progress(w, l->page_size, one, sizeof one);
+        buf_printf(&b, "%s%s", shown ? ", " : "", one);
+        shown++;
+    }
+    if (more)
+        buf_printf(&b, " (+%d more)", more);
+    size_t left = l->n_work - l->next_work;
+    if (left)
+        buf_printf(&b, "%s%zu connection%s left", b.len ? ", " : "", left, left == 1 ? "" : "s");
+    snprintf(buf, n, "%s", b.s ? b.s : "");
+    buf_free(&b);
+}
+
+void listing_cancel(sk_listing *l)
+{
+    if (!l || l->done_called)
+        return;
+    if (l->err.status == SK_OK)
+        record_new_error(l, SK_ERR_CANCELLED, "listing cancelled");
+    l->stopping = true;
+    l->depth++;
+    if (l->conn_req)
+        client_cancel(l->c, l->conn_req);   /* runs on_connections, which clears conn_req */
+    for (size_t i = 0; i < l->n_work; i++)
+        if (l->work[i].req)
+            client_cancel(l->c, l->work[i].req);
+    l->depth--;
+    maybe_finish(l);
+}
+
+void listing_free(sk_listing *l)
+{
+    if (!l || l->freeing)
+        return;
+    l->freeing = true;
+    listing_cancel(l);
+    for (size_t i = 0; i < l->n_work; i++)
+        free(l->work[i].last_token);
+    free(l->work);
+    free(l->conns);
+    free(l->conn_token);
+    arena_free(l->arena);
+    free(l);
+}
