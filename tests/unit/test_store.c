@@ -1,0 +1,407 @@
+/* test_store.c: the account store: upsert/update in place, removal, per-connection counts
+ * through every change, interning, connections from the API and from accounts, refresh and
+ * sweep, marks. Counts are checked against a recount of the rows after each step. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+
+static sk_account acct(const char *id, const char *ident, const char *conn, const char *status)
+{
+    sk_account a;
+    memset(&a, 0, sizeof a);
+    a.id = id;
+    a.identifier = ident;
+    a.connector = conn;
+    a.connection_id = "conn_1";
+    a.provider = "GMAIL";
+    a.status = status;
+    a.authorization_type = "OAUTH";
+    a.token_expires_at = SK_TIME_ABSENT;
+    a.updated_at = 1700000000;
+    a.last_used_at = SK_TIME_ABSENT;
+    a.state = state_from_wire(status);
+    return a;
+}
+
+static void upsert1(sk_store *s, sk_account a)
+{
+    assert_int_equal(store_upsert(s, &a, 1), SK_OK);
+}
+
+/* Recount every live row and compare with what the store keeps up to date. */
+static void check_counts(const sk_store *s)
+{
+    size_t nconn = store_connection_count(s);
+    size_t (*per)[SK_STATE_COUNT] = calloc(nconn + 1, sizeof *per);
+    size_t totals[SK_STATE_COUNT] = { 0 }, live = 0;
+    for (sk_row r = 0; r < store_row_limit(s); r++) {
+        if (!store_row_live(s, r))
+            continue;
+        sk_account a;
+        store_get(s, r, &a);
+        assert_int_equal(a.state, state_from_wire(a.status));
+        totals[a.state]++;
+        live++;
+        size_t c = a.connector ? store_connection_find(s, a.connector) : nconn;
+        assert_true(c <= nconn);
+        per[c][a.state]++;
+        assert_int_equal(store_find(s, a.id), r);
+    }
+    assert_int_equal(live, store_count(s));
+    for (int st = 0; st < SK_STATE_COUNT; st++)
+        assert_int_equal(totals[st], store_total(s, (sk_state)st));
+    for (size_t c = 0; c < nconn; c++) {
+        sk_conn_summary cs;
+        store_connection(s, c, &cs);
+        size_t sum = 0;
+        for (int st = 0; st < SK_STATE_COUNT; st++) {
+            assert_int_equal(cs.count[st], per[c][st]);
+            sum += cs.count[st];
+        }
+        assert_int_equal(cs.total, sum);
+    }
+    free(per);
+}
+
+static size_t conn_count(const sk_store *s, const char *name, sk_state st)
+{
+    size_t i = store_connection_find(s, name);
+    assert_true(i != (size_t)-1);
+    sk_conn_summary cs;
+    store_connection(s, i, &cs);
+    return cs.count[st];
+}
+
+static void test_upsert_and_update_in_place(void **state)
+{
+    (void)state;
+    sk_store *s = store_new();
+    assert_non_null(s);
+    upsert1(s, acct("ca_1", "alice@example.com", "gmail", "ACTIVE"));
+    upsert1(s, acct("ca_2", "bob@example.com", "gmail", "PENDING_AUTH"));
+    upsert1(s, acct("ca_3", "carol", "slack", "EXPIRED"));
+    assert_int_equal(store_count(s), 3);
+    sk_row r2 = store_find(s, "ca_2");
+    assert_true(r2 != SK_ROW_NONE);
+    check_counts(s);
+    assert_int_equal(conn_count(s, "gmail", SK_STATE_PENDING), 1);
+
+    /* Same id again: same row, fields replaced, counts moved. */
+    sk_account b = acct("ca_2", "bob+new@example.com", "gmail", "ACTIVE");
+    b.token_expires_at = 1800000000;
+    b.last_used_at = 1750000000;
+    upsert1(s, b);
+    assert_int_equal(store_count(s), 3);
+    assert_int_equal(store_find(s, "ca_2"), r2);
+    sk_account got;
+    store_get(s, r2, &got);
+    assert_string_equal(got.identifier, "bob+new@example.com");
+    assert_string_equal(got.status, "ACTIVE");
+    assert_int_equal(got.state, SK_STATE_ACTIVE);
+    assert_int_equal(got.token_expires_at, 1800000000);
+    assert_int_equal(got.last_used_at, 1750000000);
+    assert_int_equal(conn_count(s, "gmail", SK_STATE_PENDING), 0);
+    assert_int_equal(conn_count(s, "gmail", SK_STATE_ACTIVE), 2);
+    check_counts(s);
+
+    /* An account that moves to another connection is counted there. */
+    upsert1(s, acct("ca_2", "bob+new@example.com", "slack", "DISCONNECTED"));
+    assert_int_equal(conn_count(s, "gmail", SK_STATE_ACTIVE), 1);
+    assert_int_equal(conn_count(s, "slack", SK_STATE_REVOKED), 1);
+    check_counts(s);
+
+    /* Strings are copied: the caller's buffers may change afterwards. */
+    char id[16] = "ca_9", ident[16] = "dave";
+    upsert1(s, acct(id, ident, "gmail", "ACTIVE"));
+    strcpy(id, "XXXX");
+    strcpy(ident, "YYYY");
+    store_get(s, store_find(s, "ca_9"), &got);
+    assert_string_equal(got.identifier, "dave");
+    assert_string_equal(got.id, "ca_9");
+    store_free(s);
+}
+
+static void test_remove_keeps_other_rows(void **state)
+{
+    (void)state;
+    sk_store *s = store_new();
+    char id[32], ident[32];
+    sk_row rows[50];
+    for (int i = 0; i < 50; i++) {
+        snprintf(id, sizeof id, "ca_%d", i);
+        snprintf(ident, sizeof ident, "user%d", i);
+        upsert1(s, acct(id, ident, i % 2 ? "gmail" : "slack", i % 3 ? "ACTIVE" : "EXPIRED"));
+        rows[i] = store_find(s, id);
+    }
+    check_counts(s);
+    for (int i = 0; i < 50; i += 5) {
+        snprintf(id, sizeof id, "ca_%d", i);
+        assert_true(store_remove(s, id));
+        assert_false(store_remove(s, id));
+        assert_int_equal(store_find(s, id), SK_ROW_NONE);
+        assert_false(store_row_live(s, rows[i]));
+    }
+    assert_false(store_remove(s, "ca_nope"));
+    assert_false(store_remove(s, NULL));
+    assert_int_equal(store_count(s), 40);
+    check_counts(s);
+    for (int i = 0; i < 50; i++) {
+        if (i % 5 == 0)
+            continue;
+        snprintf(id, sizeof id, "ca_%d", i);
+        assert_int_equal(store_find(s, id), rows[i]);
+        sk_account a;
+        store_get(s, rows[i], &a);
+        snprintf(ident, sizeof ident, "user%d", i);
+        assert_string_equal(a.identifier, ident);
+    }
+    /* New accounts after removals (holes may be reused) and re-adding a removed id. */
+    for (int i = 100; i < 120; i++) {
+        snprintf(id, sizeof id, "ca_%d", i);
+        upsert1(s, acct(id, "new", "github", "PENDING"));
+    }
+    upsert1(s, acct("ca_0", "user0-again", "gmail", "ERROR"));
+    assert_int_equal(store_count(s), 61);
+    check_counts(s);
+    assert_int_equal(conn_count(s, "github", SK_STATE_PENDING), 20);
+    store_free(s);
+}
+
+static void test_set_status(void **state)
+{
+    (void)state;
+    sk_store *s = store_new();
+    upsert1(s, acct("ca_1", "alice", "gmail", "PENDING_AUTH"));
+    upsert1(s, acct("ca_2", "bob", "gmail", "PENDING_AUTH"));
+    assert_int_equal(conn_count(s, "gmail", SK_STATE_PENDING), 2);
+    assert_true(store_set_status(s, "ca_1", "ACTIVE"));
+    assert_int_equal(conn_count(s, "gmail", SK_STATE_PENDING), 1);
+    assert_int_equal(conn_count(s, "gmail", SK_STATE_ACTIVE), 1);
+    assert_int_equal(store_total(s, SK_STATE_ACTIVE), 1);
+    sk_account a;
+    store_get(s, store_find(s, "ca_1"), &a);
+    assert_string_equal(a.status, "ACTIVE");
+    assert_true(store_set_status(s, "ca_2", "SOMETHING_NEW"));
+    store_get(s, store_find(s, "ca_2"), &a);
+    assert_int_equal(a.state, SK_STATE_ERROR);
+    assert_string_equal(a.status, "SOMETHING_NEW");
+    assert_true(store_set_status(s, "ca_2", NULL));
+    store_get(s, store_find(s, "ca_2"), &a);
+    assert_null(a.status);
+    assert_int_equal(a.state, SK_STATE_ERROR);
+    assert_false(store_set_status(s, "ca_404", "ACTIVE"));
+    check_counts(s);
+    store_free(s);
+}
+
+static void test_interning(void **state)
+{
+    (void)state;
+    sk_store *s = store_new();
+    char conn1[] = "gmail", conn2[] = "gmail";   /* different buffers, same text */
+    upsert1(s, acct("ca_1", "a", conn1, "ACTIVE"));
+    upsert1(s, acct("ca_2", "b", conn2, "ACTIVE"));
+    sk_account a, b;
+    store_get(s, store_find(s, "ca_1"), &a);
+    store_get(s, store_find(s, "ca_2"), &b);
+    assert_ptr_equal(a.connector, b.connector);
+    assert_ptr_equal(a.provider, b.provider);
+    assert_ptr_equal(a.status, b.status);
+    assert_ptr_equal(a.authorization_type, b.authorization_type);
+    assert_ptr_not_equal(a.connector, conn1);
+    assert_ptr_not_equal(a.id, b.id);
+    assert_int_equal(store_connection_count(s), 1);
+    store_free(s);
+}
+
+static void test_connections(void **state)
+{
+    (void)state;
+    sk_store *s = store_new();
+    /* An account seen before the API's list: its connection is appended as not-from-API. */
+    upsert1(s, acct("ca_1", "a", "legacy", "ACTIVE"));
+    upsert1(s, acct("ca_2", "b", "gmail", "EXPIRED"));
+    sk_connection api[2];
+    memset(api, 0, sizeof api);
+    api[0].id = "conn_g";
+    api[0].name = "gmail";
+    api[0].provider = "GMAIL";
+    api[0].type = "OAUTH";
+    api[1].id = "conn_s";
+    api[1].name = "slack";
+    api[1].provider = "SLACK";
+    api[1].type = "OAUTH";
+    store_set_connections(s, api, 2);
+    assert_int_equal(store_connection_count(s), 3);
+    sk_conn_summary cs;
+    store_connection(s, 0, &cs);
+    assert_string_equal(cs.name, "gmail");
+    assert_string_equal(cs.id, "conn_g");
+    assert_string_equal(cs.provider, "GMAIL");
+    assert_true(cs.from_api);
+    assert_int_equal(cs.total, 1);
+    assert_int_equal(cs.count[SK_STATE_EXPIRED], 1);
+    store_connection(s, 1, &cs);
+    assert_string_equal(cs.name, "slack");
+    assert_true(cs.from_api);
+    assert_int_equal(cs.total, 0);
+    store_connection(s, 2, &cs);
+    assert_string_equal(cs.name, "legacy");
+    assert_false(cs.from_api);
+    assert_null(cs.id);
+    assert_int_equal(cs.total, 1);
+    assert_int_equal(store_connection_find(s, "legacy"), 2);
+    assert_int_equal(store_connection_find(s, "nope"), (size_t)-1);
+
+    /* A later call updates known ones and adds new ones after the API's earlier ones. */
+    api[0].provider = "GOOGLE";
+    api[1].name = "notion";
+    api[1].id = "conn_n";
+    store_set_connections(s, api, 2);
+    assert_int_equal(store_connection_count(s), 4);
+    store_connection(s, store_connection_find(s, "gmail"), &cs);
+    assert_string_equal(cs.provider, "GOOGLE");
+    assert_int_equal(store_connection_find(s, "gmail"), 0);
+    assert_int_equal(store_connection_find(s, "slack"), 1);
+    assert_int_equal(store_connection_find(s, "notion"), 2);
+    assert_int_equal(store_connection_find(s, "legacy"), 3);
+    check_counts(s);
+    store_free(s);
+}
+
+static void test_refresh_sweep(void **state)
+{
+    (void)state;
+    sk_store *s = store_new();
+    upsert1(s, acct("ca_g1", "a", "gmail", "ACTIVE"));
+    upsert1(s, acct("ca_g2", "b", "gmail", "ACTIVE"));
+    upsert1(s, acct("ca_s1", "c", "slack", "ACTIVE"));
+    upsert1(s, acct("ca_s2", "d", "slack", "EXPIRED"));
+
+    /* Nothing is swept without a refresh having begun. */
+    assert_int_equal(store_sweep(s, NULL), 0);
+
+    store_begin_refresh(s);
+    upsert1(s, acct("ca_g1", "a", "gmail", "EXPIRED"));   /* ca_g2 is gone on the server */
+    upsert1(s, acct("ca_s1", "c", "slack", "ACTIVE"));    /* slack's listing failed midway */
+    assert_int_equal(store_sweep(s, "gmail"), 1);
+    assert_int_equal(store_find(s, "ca_g2"), SK_ROW_NONE);
+    assert_true(store_find(s, "ca_s2") != SK_ROW_NONE);    /* slack not swept */
+    assert_int_equal(store_sweep(s, "no-such-connection"), 0);
+    assert_int_equal(store_count(s), 3);
+    check_counts(s);
+
+    store_begin_refresh(s);
+    upsert1(s, acct("ca_s1", "c", "slack", "ACTIVE"));
+    assert_int_equal(store_sweep(s, NULL), 2);               /* ca_g1 and ca_s2 */
+    assert_int_equal(store_count(s), 1);
+    assert_true(store_find(s, "ca_s1") != SK_ROW_NONE);
+    check_counts(s);
+    store_free(s);
+}
+
+static void test_marks(void **state)
+{
+    (void)state;
+    sk_store *s = store_new();
+    upsert1(s, acct("ca_1", "a", "gmail", "ACTIVE"));
+    upsert1(s, acct("ca_2", "b", "gmail", "ACTIVE"));
+    upsert1(s, acct("ca_3", "c", "gmail", "ACTIVE"));
+    sk_row r1 = store_find(s, "ca_1"), r2 = store_find(s, "ca_2");
+    store_mark(s, r1, true);
+    store_mark(s, r1, true);      /* idempotent */
+    store_mark(s, r2, true);
+    assert_int_equal(store_mark_count(s), 2);
+    assert_true(store_marked(s, r1));
+    assert_false(store_marked(s, store_find(s, "ca_3")));
+    /* An update keeps the mark; a removal drops it. */
+    upsert1(s, acct("ca_1", "a", "gmail", "EXPIRED"));
+    assert_true(store_marked(s, r1));
+    assert_true(store_remove(s, "ca_2"));
+    assert_int_equal(store_mark_count(s), 1);
+    assert_false(store_marked(s, r2));
+    store_mark(s, r1, false);
+    assert_int_equal(store_mark_count(s), 0);
+    store_mark(s, r1, true);
+    store_mark(s, SK_ROW_NONE, true);   /* ignored */
+    store_clear_marks(s);
+    assert_int_equal(store_mark_count(s), 0);
+    assert_false(store_marked(s, r1));
+    store_free(s);
+}
+
+static void test_bad_input(void **state)
+{
+    (void)state;
+    sk_store *s = store_new();
+    sk_account a = acct(NULL, "x", "gmail", "ACTIVE");
+    assert_int_equal(store_upsert(s, &a, 1), SK_OK);     /* no id: skipped */
+    a = acct("ca_1", NULL, NULL, NULL);
+    assert_int_equal(store_upsert(s, &a, 1), SK_OK);
+    assert_int_equal(store_count(s), 1);
+    sk_account got;
+    store_get(s, store_find(s, "ca_1"), &got);
+    assert_null(got.identifier);
+    assert_null(got.connector);
+    assert_int_equal(got.state, SK_STATE_ERROR);
+    store_get(s, 12345, &got);                            /* out of range: empty view */
+    assert_null(got.id);
+    assert_int_equal(got.updated_at, SK_TIME_ABSENT);
+    assert_int_equal(store_find(s, NULL), SK_ROW_NONE);
+    check_counts(s);
+    store_free(s);
+}
+
+static void test_many_rows(void **state)
+{
+    (void)state;
+    sk_store *s = store_new();
+    static const char *const conns[] = { "gmail", "slack", "github" };
+    static const char *const sts[] = { "ACTIVE", "EXPIRED", "PENDING_AUTH", "DISCONNECTED", "X" };
+    char id[32];
+    enum { N = 20000 };
+    sk_account *batch = calloc(N, sizeof *batch);
+    char (*ids)[32] = calloc(N, sizeof *ids);
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "ca_%08d", i);
+        batch[i] = acct(ids[i], ids[i], conns[i % 3], sts[i % 5]);
+    }
+    assert_int_equal(store_upsert(s, batch, N), SK_OK);
+    assert_int_equal(store_count(s), N);
+    for (int i = 0; i < N; i += 2) {
+        snprintf(id, sizeof id, "ca_%08d", i);
+        assert_true(store_remove(s, id));
+    }
+    for (int i = 1; i < N; i += 4)
+        assert_true(store_set_status(s, ids[i], "ACTIVE"));
+    check_counts(s);
+    assert_int_equal(store_count(s), N / 2);
+    /* Lean: well under a kilobyte per account. */
+    assert_true(store_bytes(s) < (size_t)N * 300);
+    free(batch);
+    free(ids);
+    store_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_upsert_and_update_in_place),
+        cmocka_unit_test(test_remove_keeps_other_rows),
+        cmocka_unit_test(test_set_status),
+        cmocka_unit_test(test_interning),
+        cmocka_unit_test(test_connections),
+        cmocka_unit_test(test_refresh_sweep),
+        cmocka_unit_test(test_marks),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_many_rows),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
