@@ -1,0 +1,360 @@
+/* test_view.c: filters (text, state, connection, attention), the '/' token syntax, every sort
+ * key in both directions with absent timestamps last, tie order, and view_find. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "view.h"
+
+typedef struct fixture_row {
+    const char *id, *ident, *conn, *status;
+    int64_t expires, last_used, updated;
+} fixture_row;
+
+#define A SK_TIME_ABSENT
+static const fixture_row fixture[] = {
+    { "ca_01", "alice@example.com", "gmail", "ACTIVE", 1000, 500, 100 },
+    { "ca_02", "Bob@Example.com", "gmail", "EXPIRED", 900, A, 200 },
+    { "ca_03", "carol", "slack", "PENDING_VERIFICATION", A, 700, 300 },
+    { "ca_04", "dave", "slack", "DISCONNECTED", 1100, 100, A },
+    { "ca_05", "erin", "github", "WEIRD_NEW_VALUE", A, A, 50 },
+    { "ca_06", "frank", "github", "ACTIVE", 800, 900, 400 },
+    { "ca_07", "alice@example.com", "slack", "ACTIVE", 1000, 500, 100 },   /* ties with ca_01 */
+    { "ca_08", "ALICE@example.com", "github", "PENDING_AUTH", 1000, 500, 100 },
+    { "ca_09", "\xe5\xb1\xb1\xe7\x94\xb0", "gmail", "ERROR", 950, 50, 250 },  /* 山田 */
+    { "ca_gmail_10", "zed", "notion", "ACTIVE", A, A, A },
+};
+#define NF (sizeof fixture / sizeof fixture[0])
+
+static sk_store *make_store(void)
+{
+    sk_store *s = store_new();
+    assert_non_null(s);
+    for (size_t i = 0; i < NF; i++) {
+        sk_account a;
+        memset(&a, 0, sizeof a);
+        a.id = fixture[i].id;
+        a.identifier = fixture[i].ident;
+        a.connector = fixture[i].conn;
+        a.status = fixture[i].status;
+        a.state = state_from_wire(a.status);
+        a.token_expires_at = fixture[i].expires;
+        a.last_used_at = fixture[i].last_used;
+        a.updated_at = fixture[i].updated;
+        assert_int_equal(store_upsert(s, &a, 1), SK_OK);
+    }
+    return s;
+}
+
+/* The ids shown, joined by ',' (so a whole expected list reads in one line). */
+static void shown(const sk_view *v, const sk_store *s, char *out, size_t n)
+{
+    out[0] = '\0';
+    for (size_t i = 0; i < v->n; i++) {
+        sk_account a;
+        store_get(s, v->rows[i], &a);
+        if (i)
+            strncat(out, ",", n - strlen(out) - 1);
+        strncat(out, strrchr(a.id, '_') + 1, n - strlen(out) - 1);   /* "ca_07" -> "07" */
+    }
+}
+
+static void run(const sk_store *s, const sk_view_spec *sp, const char *expect)
+{
+    sk_view v;
+    view_init(&v);
+    assert_int_equal(view_update(&v, s, sp), SK_OK);
+    char got[512];
+    shown(&v, s, got, sizeof got);
+    assert_string_equal(got, expect);
+    view_free(&v);
+}
+
+static void test_text_filter(void **st)
+{
+    (void)st;
+    sk_store *s = make_store();
+    sk_view_spec sp;
+    view_spec_init(&sp);
+    strcpy(sp.text, "ALICE");            /* case-insensitive on the identifier */
+    run(s, &sp, "08,01,07");
+    strcpy(sp.text, "example.COM");
+    run(s, &sp, "08,01,07,02");
+    strcpy(sp.text, "ca_0");             /* the id */
+    run(s, &sp, "08,01,07,02,03,04,05,06,09");
+    strcpy(sp.text, "GitHub");           /* the connection name */
+    run(s, &sp, "08,05,06");
+    strcpy(sp.text, "gmail");            /* connection, and an id that contains it */
+    run(s, &sp, "01,02,10,09");
+    strcpy(sp.text, "\xe5\xb1\xb1");     /* UTF-8 bytes compared as they are */
+    run(s, &sp, "09");
+    strcpy(sp.text, "nobody");
+    run(s, &sp, "");
+    store_free(s);
+}
+
+static void test_state_conn_attention(void **st)
+{
+    (void)st;
+    sk_store *s = make_store();
+    sk_view_spec sp;
+    view_spec_init(&sp);
+    sp.state_mask = 1u << SK_STATE_PENDING;
+    run(s, &sp, "08,03");
+    sp.state_mask = (1u << SK_STATE_ERROR) | (1u << SK_STATE_REVOKED);
+    run(s, &sp, "04,05,09");
+    sp.state_mask = SK_ALL_STATES;
+    strcpy(sp.connections[0], "slack");
+    sp.n_connections = 1;
+    run(s, &sp, "07,03,04");
+    strcpy(sp.connections[1], "notion");
+    sp.n_connections = 2;
+    run(s, &sp, "07,03,04,10");
+    strcpy(sp.connections[0], "SLACK");  /* connection names are exact */
+    sp.n_connections = 1;
+    run(s, &sp, "");
+    sp.n_connections = 0;
+    sp.attention_only = true;
+    run(s, &sp, "08,02,03,04,05,09");
+    strcpy(sp.text, "E");                /* everything combines */
+    sp.state_mask = ~(1u << SK_STATE_PENDING) & SK_ALL_STATES;
+    run(s, &sp, "02,04,05");
+    store_free(s);
+}
+
+static void test_spec_parse(void **st)
+{
+    (void)st;
+    sk_view_spec sp;
+    view_spec_init(&sp);
+    char msg[128];
+    assert_true(view_spec_parse(&sp, "  state:expired  conn:gmail  foo   bar ", SK_ALL_STATES, msg, sizeof msg));
+    assert_string_equal(sp.text, "foo bar");
+    assert_int_equal(sp.state_mask, 1u << SK_STATE_EXPIRED);
+    assert_int_equal(sp.n_connections, 1);
+    assert_string_equal(sp.connections[0], "gmail");
+
+    assert_true(view_spec_parse(&sp, "STATE:Pending State:ERROR Conn:Slack conn:gmail", SK_ALL_STATES, msg, sizeof msg));
+    assert_string_equal(sp.text, "");
+    assert_int_equal(sp.state_mask, (1u << SK_STATE_PENDING) | (1u << SK_STATE_ERROR));
+    assert_int_equal(sp.n_connections, 2);
+    assert_string_equal(sp.connections[0], "Slack");   /* value kept exact */
+    assert_string_equal(sp.connections[1], "gmail");
+
+    /* Tokens are AND-ed with the base mask; no state token gives the base mask. */
+    unsigned base = (1u << SK_STATE_EXPIRED) | (1u << SK_STATE_ERROR);
+    assert_true(view_spec_parse(&sp, "state:expired state:active", base, msg, sizeof msg));
+    assert_int_equal(sp.state_mask, 1u << SK_STATE_EXPIRED);
+    assert_true(view_spec_parse(&sp, "hello", base, msg, sizeof msg));
+    assert_int_equal(sp.state_mask, base);
+    assert_string_equal(sp.text, "hello");
+    assert_int_equal(sp.n_connections, 0);
+
+    /* An unknown state fails with a message and leaves the spec as it was. */
+    sp.sort = SK_SORT_UPDATED;
+    assert_false(view_spec_parse(&sp, "x state:sleepy", SK_ALL_STATES, msg, sizeof msg));
+    assert_non_null(strstr(msg, "sleepy"));
+    assert_string_equal(sp.text, "hello");
+    assert_int_equal(sp.state_mask, base);
+    assert_false(view_spec_parse(&sp, "state:", SK_ALL_STATES, msg, sizeof msg));
+    assert_int_equal(sp.sort, SK_SORT_UPDATED);
+
+    /* Free text too long for the filter is cut, not overflowed. */
+    char big[1000];
+    memset(big, 'w', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    assert_true(view_spec_parse(&sp, big, SK_ALL_STATES, msg, sizeof msg));
+    assert_int_equal(strlen(sp.text), SK_FILTER_MAX - 1);
+    assert_true(view_spec_parse(&sp, "", SK_ALL_STATES, NULL, 0));
+    assert_string_equal(sp.text, "");
+}
+
+static void test_sort_identifier(void **st)
+{
+    (void)st;
+    sk_store *s = make_store();
+    sk_view_spec sp;
+    view_spec_init(&sp);
+    /* Case-insensitive; equal identifiers by id; "ALICE" ties "alice" case-insensitively and
+     * is then ordered by bytes (upper case first). UTF-8 after ASCII. */
+    run(s, &sp, "08,01,07,02,03,04,05,06,10,09");
+    sp.reverse = true;
+    run(s, &sp, "09,10,06,05,04,03,02,01,07,08");
+    store_free(s);
+}
+
+static void test_sort_state(void **st)
+{
+    (void)st;
+    sk_store *s = make_store();
+    sk_view_spec sp;
+    view_spec_init(&sp);
+    sp.sort = SK_SORT_STATE;
+    /* Trouble first: ERROR, EXPIRED, REVOKED, PENDING, ACTIVE; ties by identifier. */
+    run(s, &sp, "05,09,02,04,08,03,01,07,06,10");
+    sp.reverse = true;
+    run(s, &sp, "01,07,06,10,08,03,04,02,05,09");
+    store_free(s);
+}
+
+static void test_sort_timestamps(void **st)
+{
+    (void)st;
+    sk_store *s = make_store();
+    sk_view_spec sp;
+    view_spec_init(&sp);
+    sp.sort = SK_SORT_TOKEN_EXPIRY;
+    run(s, &sp, "06,02,09,08,01,07,04,03,05,10");
+    sp.reverse = true;                  /* absent still last; ties still by identifier */
+    run(s, &sp, "04,08,01,07,09,02,06,03,05,10");
+    sp.sort = SK_SORT_LAST_USED;
+    sp.reverse = false;
+    run(s, &sp, "09,04,08,01,07,03,06,02,05,10");
+    sp.reverse = true;
+    run(s, &sp, "06,03,08,01,07,04,09,02,05,10");
+    sp.sort = SK_SORT_UPDATED;
+    sp.reverse = false;
+    run(s, &sp, "05,08,01,07,02,09,03,06,04,10");
+    sp.reverse = true;
+    run(s, &sp, "06,03,09,02,08,01,07,05,04,10");
+    store_free(s);
+}
+
+/* Many rows: the order holds between every neighbour, for every key and direction. */
+static void test_sort_invariants_large(void **st)
+{
+    (void)st;
+    sk_store *s = store_new();
+    enum { N = 5000 };
+    static const char *const sts[] = { "ACTIVE", "EXPIRED", "PENDING_AUTH", "DISCONNECTED", "X" };
+    char id[32], ident[32];
+    srand(7);
+    for (int i = 0; i < N; i++) {
+        sk_account a;
+        memset(&a, 0, sizeof a);
+        snprintf(id, sizeof id, "ca_%05d", i);
+        snprintf(ident, sizeof ident, "%cuser%d", "aAbB"[rand() % 4], rand() % 300);
+        a.id = id;
+        a.identifier = ident;
+        a.connector = i % 2 ? "gmail" : "slack";
+        a.status = sts[rand() % 5];
+        a.token_expires_at = rand() % 5 ? (int64_t)(rand() % 100) : SK_TIME_ABSENT;
+        a.last_used_at = rand() % 3 ? (int64_t)(rand() % 100) : SK_TIME_ABSENT;
+        a.updated_at = (int64_t)(rand() % 100);
+        assert_int_equal(store_upsert(s, &a, 1), SK_OK);
+    }
+    static const int rank[SK_STATE_COUNT] = { [SK_STATE_ERROR] = 0, [SK_STATE_EXPIRED] = 1,
+        [SK_STATE_REVOKED] = 2, [SK_STATE_PENDING] = 3, [SK_STATE_ACTIVE] = 4 };
+    sk_view v;
+    view_init(&v);
+    for (int k = 0; k < SK_SORT_COUNT; k++) {
+        for (int rev = 0; rev < 2; rev++) {
+            sk_view_spec sp;
+            view_spec_init(&sp);
+            sp.sort = (sk_sort_key)k;
+            sp.reverse = rev;
+            assert_int_equal(view_update(&v, s, &sp), SK_OK);
+            assert_int_equal(v.n, N);
+            for (size_t i = 1; i < v.n; i++) {
+                sk_account a, b;
+                store_get(s, v.rows[i - 1], &a);
+                store_get(s, v.rows[i], &b);
+                int64_t ka = 0, kb = 0;
+                if (k == SK_SORT_STATE) { ka = rank[a.state]; kb = rank[b.state]; }
+                if (k == SK_SORT_TOKEN_EXPIRY) { ka = a.token_expires_at; kb = b.token_expires_at; }
+                if (k == SK_SORT_LAST_USED) { ka = a.last_used_at; kb = b.last_used_at; }
+                if (k == SK_SORT_UPDATED) { ka = a.updated_at; kb = b.updated_at; }
+                if (k != SK_SORT_STATE && k != SK_SORT_IDENTIFIER) {
+                    if (ka == SK_TIME_ABSENT) {   /* absent: only absent may follow */
+                        assert_int_equal(kb, SK_TIME_ABSENT);
+                        ka = kb = 0;
+                    } else if (kb == SK_TIME_ABSENT) {
+                        continue;
+                    }
+                }
+                if (ka != kb) {
+                    assert_true(rev ? ka > kb : ka < kb);
+                    continue;
+                }
+                int c = strcasecmp(a.identifier, b.identifier);
+                if (k == SK_SORT_IDENTIFIER && rev)
+                    c = -c;
+                assert_true(c <= 0);
+                if (c == 0 && strcmp(a.identifier, b.identifier) == 0)
+                    assert_true(strcmp(a.id, b.id) < 0);
+            }
+        }
+    }
+    view_free(&v);
+    store_free(s);
+}
+
+static void test_view_find_after_resort(void **st)
+{
+    (void)st;
+    sk_store *s = make_store();
+    sk_view v;
+    view_init(&v);
+    sk_view_spec sp;
+    view_spec_init(&sp);
+    assert_int_equal(view_update(&v, s, &sp), SK_OK);
+    size_t before = view_find(&v, s, "ca_04");
+    assert_int_equal(before, 5);
+    sp.sort = SK_SORT_STATE;
+    assert_int_equal(view_update(&v, s, &sp), SK_OK);
+    size_t after = view_find(&v, s, "ca_04");
+    assert_int_equal(after, 3);
+    sk_account a;
+    store_get(s, v.rows[after], &a);
+    assert_string_equal(a.id, "ca_04");
+
+    /* Filtered out or removed: not found. */
+    strcpy(sp.text, "alice");
+    assert_int_equal(view_update(&v, s, &sp), SK_OK);
+    assert_int_equal(view_find(&v, s, "ca_04"), (size_t)-1);
+    assert_int_equal(view_find(&v, s, "ca_nope"), (size_t)-1);
+    assert_true(store_remove(s, "ca_07"));
+    assert_int_equal(view_update(&v, s, &sp), SK_OK);
+    assert_int_equal(view_find(&v, s, "ca_07"), (size_t)-1);
+    assert_int_equal(v.n, 2);
+
+    /* A status change moves the account in a state-sorted view; view_find follows it. */
+    sp.text[0] = '\0';
+    assert_true(store_set_status(s, "ca_06", "EXPIRED"));
+    assert_int_equal(view_update(&v, s, &sp), SK_OK);
+    assert_int_equal(view_find(&v, s, "ca_06"), 3);
+    view_free(&v);
+    store_free(s);
+}
+
+static void test_sort_names(void **st)
+{
+    (void)st;
+    assert_string_equal(sort_key_name(SK_SORT_IDENTIFIER), "identifier");
+    assert_string_equal(sort_key_name(SK_SORT_STATE), "state");
+    assert_string_equal(sort_key_name(SK_SORT_TOKEN_EXPIRY), "token expiry");
+    assert_string_equal(sort_key_name(SK_SORT_LAST_USED), "last used");
+    assert_string_equal(sort_key_name(SK_SORT_UPDATED), "updated");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_text_filter),
+        cmocka_unit_test(test_state_conn_attention),
+        cmocka_unit_test(test_spec_parse),
+        cmocka_unit_test(test_sort_identifier),
+        cmocka_unit_test(test_sort_state),
+        cmocka_unit_test(test_sort_timestamps),
+        cmocka_unit_test(test_sort_invariants_large),
+        cmocka_unit_test(test_view_find_after_resort),
+        cmocka_unit_test(test_sort_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
