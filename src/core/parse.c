@@ -14,6 +14,7 @@
 
 #define ARENA_BLOCK 8192
 #define SNIPPET_MAX 80   /* bytes of a non-JSON error body quoted in a message */
+#define JSON_DEPTH 64    /* api_config may nest a little; anything deeper is refused */
 
 /* ---------------------------------------------------------------- RFC 3339 */
 
@@ -123,7 +124,7 @@ static json_object *parse_object(const char *body, size_t len, const char *what,
         sk_error_set(err, SK_ERR_PARSE, "%s: answer body too large (%zu bytes)", what, len);
         return NULL;
     }
-    json_tokener *tok = json_tokener_new();
+    json_tokener *tok = json_tokener_new_ex(JSON_DEPTH);
     if (!tok) {
         sk_error_set(err, SK_ERR_NOMEM, "%s: out of memory", what);
         return NULL;

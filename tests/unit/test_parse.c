@@ -1,0 +1,632 @@
+/* test_parse.c: every parser of parse.h fed good and hostile bodies: wrong types, nulls, "",
+ * missing keys, truncated and non-JSON input, huge and non-UTF-8 strings, bad timestamps. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "parse.h"
+#include "util.h"
+
+#define LEN(s) (sizeof(s) - 1)
+
+/* ---------------------------------------------------------------- timestamps */
+
+static void test_rfc3339_valid(void **st)
+{
+    (void)st;
+    assert_int_equal(parse_rfc3339("2025-04-16T06:56:05Z"), 1744786565);
+    assert_int_equal(parse_rfc3339("2025-04-16T06:56:05.3Z"), 1744786565);
+    assert_int_equal(parse_rfc3339("2025-04-16T06:56:05.367Z"), 1744786565);
+    assert_int_equal(parse_rfc3339("2025-04-16T06:56:05.367190Z"), 1744786565);
+    assert_int_equal(parse_rfc3339("2025-04-16T06:56:05.367190455Z"), 1744786565);
+    assert_int_equal(parse_rfc3339("2025-04-16T08:56:05+02:00"), 1744786565);
+    assert_int_equal(parse_rfc3339("2025-04-16T01:26:05.5-05:30"), 1744786565);
+    assert_int_equal(parse_rfc3339("1970-01-01T00:00:00Z"), 0);
+    assert_int_equal(parse_rfc3339("1969-12-31T23:59:59Z"), -1);
+    assert_int_equal(parse_rfc3339("2024-02-29T23:59:59Z"), 1709251199);
+    assert_int_equal(parse_rfc3339("2000-03-01T00:00:00Z"), 951868800);
+    assert_int_equal(parse_rfc3339("9999-12-31T23:59:59Z"), 253402300799LL);
+}
+
+/* Cross-check days-from-civil against the C library's timegm over many dates. */
+static void test_rfc3339_matches_timegm(void **st)
+{
+    (void)st;
+    for (int y = 1900; y <= 2200; y += 7) {
+        for (int m = 1; m <= 12; m++) {
+            char s[64];
+            int d = (y + m) % 28 + 1;
+            snprintf(s, sizeof s, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, m, d, (y % 60));
+            struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d,
+                             .tm_hour = m, .tm_min = d, .tm_sec = y % 60 };
+            assert_int_equal(parse_rfc3339(s), (int64_t)timegm(&tm));
+        }
+    }
+}
+
+static void test_rfc3339_invalid(void **st)
+{
+    (void)st;
+    const char *bad[] = {
+        "", "garbage", "2025-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "2025-04-31T00:00:00Z",
+        "2025-04-16T25:00:00Z", "2025-04-16T24:00:00Z", "2025-04-16T06:60:00Z",
+        "2025-04-16T06:56:61Z", "2025-13-01T00:00:00Z", "2025-00-01T00:00:00Z",
+        "2025-01-00T00:00:00Z", "2025-04-16T06:56:05", "2025-04-16 06:56:05Z",
+        "2025-04-16T06:56:05.Z", "2025-04-16T06:56:05.1234567890Z", "2025-04-16T06:56:05ZZ",
+        "2025-04-16T06:56:05+2:00", "2025-04-16T06:56:05+24:00", "2025-04-16T06:56:05+02:60",
+        "2025-4-16T06:56:05Z", "25-04-16T06:56:05Z", "2025-04-16T06:56Z", "+2025-04-16T06:56:05Z",
+        "2025-04-16T06:56:05Z ", "１２３４-04-16T06:56:05Z", "2025-04-16T06:56:05.12a4Z",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        if (parse_rfc3339(bad[i]) != SK_TIME_ABSENT)
+            fail_msg("accepted bad timestamp \"%s\"", bad[i]);
+    }
+    assert_true(parse_rfc3339(NULL) == SK_TIME_ABSENT);
+}
+
+/* ---------------------------------------------------------------- token */
+
+static void test_token_ok(void **st)
+{
+    (void)st;
+    const char b[] = "{\"access_token\":\"eyJabc\",\"token_type\":\"Bearer\",\"expires_in\":86399,"
+                     "\"scope\":\"openid\"}";
+    sk_token t;
+    sk_error e;
+    sk_error_clear(&e);
+    assert_int_equal(parse_token(b, LEN(b), &t, &e), SK_OK);
+    assert_string_equal(t.access_token, "eyJabc");
+    assert_string_equal(t.token_type, "Bearer");
+    assert_int_equal(t.expires_in, 86399);
+    token_free(&t);
+    assert_null(t.access_token);
+}
+
+static void test_token_hostile(void **st)
+{
+    (void)st;
+    const char *bad[] = {
+        "", "{", "[]", "\"eyJ\"", "null", "{}", "{\"access_token\":null}",
+        "{\"access_token\":\"\"}", "{\"access_token\":42}", "{\"access_token\":[\"x\"]}",
+        "{\"access_token\":{\"a\":1}}", "<html>502</html>", "{\"access_token\":\"x\"} trailing",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sk_token t;
+        sk_error e;
+        sk_error_clear(&e);
+        if (parse_token(bad[i], strlen(bad[i]), &t, &e) != SK_ERR_PARSE)
+            fail_msg("token body %zu accepted: %s", i, bad[i]);
+        assert_null(t.access_token);
+        assert_true(e.message[0] != '\0');
+    }
+    /* Wrong-typed expires_in is absent, not fatal. */
+    const char b[] = "{\"access_token\":\"t\",\"expires_in\":\"soon\",\"token_type\":7}";
+    sk_token t;
+    sk_error e;
+    assert_int_equal(parse_token(b, LEN(b), &t, &e), SK_OK);
+    assert_int_equal(t.expires_in, 0);
+    assert_string_equal(t.token_type, "Bearer");
+    token_free(&t);
+}
+
+/* ---------------------------------------------------------------- account pages */
+
+static void test_page_ok(void **st)
+{
+    (void)st;
+    const char b[] =
+        "{\"connected_accounts\":[{\"id\":\"ca_1\",\"identifier\":\"a+b@example.com\","
+        "\"connector\":\"gmail\",\"connection_id\":\"conn_9\",\"provider\":\"GMAIL\","
+        "\"status\":\"ACTIVE\",\"authorization_type\":\"OAUTH\","
+        "\"token_expires_at\":\"2025-04-16T06:56:05.367190455Z\","
+        "\"updated_at\":\"2025-04-16T06:56:05Z\",\"last_used_at\":null,\"extra\":{\"x\":[1]}},"
+        "{\"id\":\"ca_2\",\"status\":\"PENDING_VERIFICATION\"}],"
+        "\"total_size\":2,\"next_page_token\":\"tok2\",\"prev_page_token\":\"\"}";
+    sk_account_page p;
+    sk_error e;
+    sk_error_clear(&e);
+    assert_int_equal(parse_account_page(b, LEN(b), &p, &e), SK_OK);
+    assert_int_equal(p.n, 2);
+    assert_int_equal(p.total_size, 2);
+    assert_string_equal(p.next_page_token, "tok2");
+    const sk_account *a = &p.rows[0];
+    assert_string_equal(a->id, "ca_1");
+    assert_string_equal(a->identifier, "a+b@example.com");
+    assert_string_equal(a->connector, "gmail");
+    assert_string_equal(a->connection_id, "conn_9");
+    assert_string_equal(a->provider, "GMAIL");
+    assert_string_equal(a->status, "ACTIVE");
+    assert_string_equal(a->authorization_type, "OAUTH");
+    assert_int_equal(a->state, SK_STATE_ACTIVE);
+    assert_int_equal(a->token_expires_at, 1744786565);
+    assert_int_equal(a->updated_at, 1744786565);
+    assert_true(a->last_used_at == SK_TIME_ABSENT);
+    assert_int_equal(p.rows[1].state, SK_STATE_PENDING);
+    assert_null(p.rows[1].identifier);
+    assert_true(p.rows[1].updated_at == SK_TIME_ABSENT);
+    account_page_free(&p);
+}
+
+/* Every field with every wrong type: absent, never a crash; the row is still there. */
+static void test_page_wrong_types(void **st)
+{
+    (void)st;
+    const char *fields[] = { "id", "identifier", "connector", "connection_id", "provider", "status",
+                             "authorization_type", "token_expires_at", "updated_at",
+                             "last_used_at" };
+    const char *values[] = { "42", "-1.5", "true", "null", "\"\"", "[\"x\"]", "{\"a\":\"b\"}",
+                             "[]", "{}" };
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+        for (size_t v = 0; v < sizeof values / sizeof values[0]; v++) {
+            char b[256];
+            int n = snprintf(b, sizeof b,
+                             "{\"connected_accounts\":[{\"id\":\"ca_x\",\"%s\":%s}],"
+                             "\"total_size\":%s,\"next_page_token\":%s}",
+                             fields[f], values[v], values[v], values[v]);
+            sk_account_page p;
+            sk_error e;
+            sk_error_clear(&e);
+            assert_int_equal(parse_account_page(b, (size_t)n, &p, &e), SK_OK);
+            assert_int_equal(p.n, 1);
+            assert_null(p.next_page_token);
+            assert_int_equal(p.total_size, strcmp(values[v], "42") == 0 ? 42 : -1);
+            const sk_account *a = &p.rows[0];
+            if (strcmp(fields[f], "id") != 0)
+                assert_string_equal(a->id, "ca_x");
+            else
+                assert_null(a->id);
+            assert_null(a->identifier);
+            assert_null(a->status);
+            assert_int_equal(a->state, SK_STATE_ERROR);
+            assert_true(a->token_expires_at == SK_TIME_ABSENT);
+            assert_true(a->updated_at == SK_TIME_ABSENT);
+            account_page_free(&p);
+        }
+    }
+}
+
+static void test_page_structure(void **st)
+{
+    (void)st;
+    struct { const char *body; sk_status want; size_t n; } cases[] = {
+        { "", SK_ERR_PARSE, 0 },
+        { "   ", SK_ERR_PARSE, 0 },
+        { "[]", SK_ERR_PARSE, 0 },
+        { "[{\"id\":\"ca_1\"}]", SK_ERR_PARSE, 0 },
+        { "42", SK_ERR_PARSE, 0 },
+        { "\"connected_accounts\"", SK_ERR_PARSE, 0 },
+        { "null", SK_ERR_PARSE, 0 },
+        { "{\"connected_accounts\":[{\"id\":\"ca_1\"}", SK_ERR_PARSE, 0 },   /* truncated */
+        { "{\"connected_accounts\":[{\"id\":\"ca_1\"}]}}", SK_ERR_PARSE, 0 }, /* trailing */
+        { "{\"connected_accounts\":{\"id\":\"ca_1\"}}", SK_ERR_PARSE, 0 },
+        { "{\"connected_accounts\":\"ca_1\"}", SK_ERR_PARSE, 0 },
+        { "{\"connected_accounts\":7}", SK_ERR_PARSE, 0 },
+        { "<html><body>Bad gateway</body></html>", SK_ERR_PARSE, 0 },
+        { "{}", SK_OK, 0 },
+        { "{\"connected_accounts\":null}", SK_OK, 0 },
+        { "{\"connected_accounts\":[]}", SK_OK, 0 },
+        { "{\"connected_accounts\":[1,\"x\",null,[],true,{\"id\":\"ca_1\"}]}", SK_OK, 1 },
+        { "{\"connected_accounts\":[{}]}", SK_OK, 1 },
+        { " {\"connected_accounts\":[]}\n", SK_OK, 0 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        sk_account_page p;
+        sk_error e;
+        sk_error_clear(&e);
+        sk_status s = parse_account_page(cases[i].body, strlen(cases[i].body), &p, &e);
+        if (s != cases[i].want)
+            fail_msg("case %zu (%s): got %d want %d", i, cases[i].body, s, cases[i].want);
+        if (s == SK_OK) {
+            assert_int_equal(p.n, cases[i].n);
+            account_page_free(&p);
+        } else {
+            assert_true(e.message[0] != '\0');
+            assert_null(p.rows);
+            assert_null(p.arena);
+        }
+    }
+    /* NULL body with a length of 0. */
+    sk_account_page p;
+    sk_error e;
+    assert_int_equal(parse_account_page(NULL, 0, &p, &e), SK_ERR_PARSE);
+}
+
+/* Truncation at every byte of a valid page: an error or a page, never a crash. */
+static void test_page_every_truncation(void **st)
+{
+    (void)st;
+    const char b[] = "{\"connected_accounts\":[{\"id\":\"ca_1\",\"status\":\"ACTIVE\","
+                     "\"updated_at\":\"2025-04-16T06:56:05Z\"}],\"total_size\":1}";
+    for (size_t n = 0; n < LEN(b); n++) {
+        sk_account_page p;
+        sk_error e;
+        sk_error_clear(&e);
+        assert_int_equal(parse_account_page(b, n, &p, &e), SK_ERR_PARSE);
+    }
+}
+
+static void test_page_unknown_status(void **st)
+{
+    (void)st;
+    const char b[] = "{\"connected_accounts\":[{\"id\":\"ca_1\",\"status\":\"QUARANTINED_2027\"},"
+                     "{\"id\":\"ca_2\",\"status\":\"CONNECTION_STATUS_UNSPECIFIED\"},"
+                     "{\"id\":\"ca_3\",\"status\":\"DISCONNECTED\"},{\"id\":\"ca_4\"}]}";
+    sk_account_page p;
+    sk_error e;
+    assert_int_equal(parse_account_page(b, LEN(b), &p, &e), SK_OK);
+    assert_int_equal(p.n, 4);
+    assert_string_equal(p.rows[0].status, "QUARANTINED_2027");
+    assert_int_equal(p.rows[0].state, SK_STATE_ERROR);
+    assert_string_equal(p.rows[1].status, "CONNECTION_STATUS_UNSPECIFIED");
+    assert_int_equal(p.rows[1].state, SK_STATE_ERROR);
+    assert_int_equal(p.rows[2].state, SK_STATE_REVOKED);
+    assert_null(p.rows[3].status);
+    assert_int_equal(p.rows[3].state, SK_STATE_ERROR);
+    account_page_free(&p);
+}
+
+static void test_page_huge_and_binary_strings(void **st)
+{
+    (void)st;
+    size_t big = 1 << 20;
+    size_t cap = big + 256;
+    char *b = malloc(cap);
+    assert_non_null(b);
+    int pre = snprintf(b, cap, "{\"connected_accounts\":[{\"id\":\"ca_1\",\"identifier\":\"");
+    memset(b + pre, 'x', big);
+    int post = snprintf(b + pre + big, cap - pre - big, "\"}],\"total_size\":\"12\"}");
+    sk_account_page p;
+    sk_error e;
+    assert_int_equal(parse_account_page(b, (size_t)pre + big + (size_t)post, &p, &e), SK_OK);
+    assert_int_equal(p.n, 1);
+    assert_int_equal(strlen(p.rows[0].identifier), big);
+    assert_int_equal(p.total_size, 12);   /* int64 as a string, as grpc-gateway writes it */
+    account_page_free(&p);
+    free(b);
+
+    /* Bytes that are not UTF-8, escapes and control characters are kept as they are. */
+    const char nb[] = "{\"connected_accounts\":[{\"id\":\"ca_\xff\xfe\",\"identifier\":"
+                      "\"\xc3\x28\\u001b[31mred\\u202e\",\"connector\":\"g\xe2\x82\"}]}";
+    assert_int_equal(parse_account_page(nb, LEN(nb), &p, &e), SK_OK);
+    assert_int_equal(p.n, 1);
+    assert_memory_equal(p.rows[0].id, "ca_\xff\xfe", 6);
+    assert_memory_equal(p.rows[0].identifier, "\xc3\x28\x1b[31mred\xe2\x80\xae", 14);
+    assert_string_equal(p.rows[0].connector, "g\xe2\x82");
+    account_page_free(&p);
+}
+
+static void test_deep_nesting(void **st)
+{
+    (void)st;
+    size_t depth = 100000;
+    char *b = malloc(depth * 2 + 64);
+    assert_non_null(b);
+    size_t n = (size_t)sprintf(b, "{\"connected_accounts\":");
+    for (size_t i = 0; i < depth; i++)
+        b[n++] = '[';
+    for (size_t i = 0; i < depth; i++)
+        b[n++] = ']';
+    b[n++] = '}';
+    sk_account_page p;
+    sk_error e;
+    assert_int_equal(parse_account_page(b, n, &p, &e), SK_ERR_PARSE);
+    /* Nested junk inside a row's unknown field, within the parser's depth, is ignored. */
+    n = (size_t)sprintf(b, "{\"connected_accounts\":[{\"id\":\"ca_1\",\"junk\":");
+    for (size_t i = 0; i < 20; i++)
+        n += (size_t)sprintf(b + n, "{\"a\":[");
+    for (size_t i = 0; i < 20; i++)
+        n += (size_t)sprintf(b + n, "]}");
+    n += (size_t)sprintf(b + n, "}]}");
+    assert_int_equal(parse_account_page(b, n, &p, &e), SK_OK);
+    assert_int_equal(p.n, 1);
+    account_page_free(&p);
+    free(b);
+}
+
+/* ---------------------------------------------------------------- one account */
+
+#define SECRET_AT "ya29.SECRET-ACCESS-TOKEN-value"
+#define SECRET_RT "1//SECRET-REFRESH-TOKEN-value"
+#define SECRET_SA "SECRET-STATIC-API-KEY-value"
+
+static void assert_no_secret(const char *s)
+{
+    if (!s)
+        return;
+    assert_null(strstr(s, "SECRET"));
+}
+
+static void test_detail_ok_and_no_secrets(void **st)
+{
+    (void)st;
+    const char b[] =
+        "{\"connected_account\":{\"id\":\"ca_1\",\"identifier\":\"u1\",\"connector\":\"gmail\","
+        "\"status\":\"EXPIRED\",\"authorization_details\":{\"oauth_token\":{"
+        "\"access_token\":\"" SECRET_AT "\",\"refresh_token\":\"" SECRET_RT "\","
+        "\"scopes\":[\"read\",7,null,\"\",\"write\",{\"x\":1}],\"domain\":\"example.com\"},"
+        "\"static_auth\":{\"details\":{\"api_key\":\"" SECRET_SA "\"}}},"
+        "\"api_config\":{\"base_url\":\"https://x\",\"rate_limit\":1000}}}";
+    sk_detail_result r;
+    sk_error e;
+    sk_error_clear(&e);
+    assert_int_equal(parse_account_detail(b, LEN(b), &r, &e), SK_OK);
+    assert_string_equal(r.d.a.id, "ca_1");
+    assert_int_equal(r.d.a.state, SK_STATE_EXPIRED);
+    assert_int_equal(r.d.n_scopes, 2);
+    assert_string_equal(r.d.scopes[0], "read");
+    assert_string_equal(r.d.scopes[1], "write");
+    assert_string_equal(r.d.domain, "example.com");
+    assert_non_null(r.d.api_config_json);
+    assert_non_null(strstr(r.d.api_config_json, "\"rate_limit\":1000"));
+    assert_no_secret(r.d.api_config_json);
+    assert_no_secret(r.d.domain);
+    const char *strs[] = { r.d.a.id, r.d.a.identifier, r.d.a.connector, r.d.a.connection_id,
+                           r.d.a.provider, r.d.a.status, r.d.a.authorization_type };
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+        assert_no_secret(strs[i]);
+    detail_result_free(&r);
+}
+
+/* The arena does not grow with the size of the secrets: they are never copied into it. */
+static void test_detail_arena_holds_no_tokens(void **st)
+{
+    (void)st;
+    size_t big = 200000;
+    char *tok = malloc(big + 1);
+    assert_non_null(tok);
+    memset(tok, 'S', big);
+    tok[big] = '\0';
+    size_t cap = 3 * big + 512;
+    char *b = malloc(cap);
+    assert_non_null(b);
+    size_t sizes[2];
+    for (int pass = 0; pass < 2; pass++) {
+        const char *t = pass ? tok : "S";
+        int n = snprintf(b, cap,
+                         "{\"connected_account\":{\"id\":\"ca_1\",\"authorization_details\":{"
+                         "\"oauth_token\":{\"access_token\":\"%s\",\"refresh_token\":\"%s\","
+                         "\"scopes\":[\"a\"]},\"static_auth\":{\"details\":{\"k\":\"%s\"}}}}}",
+                         t, t, t);
+        sk_detail_result r;
+        sk_error e;
+        assert_int_equal(parse_account_detail(b, (size_t)n, &r, &e), SK_OK);
+        assert_int_equal(r.d.n_scopes, 1);
+        sizes[pass] = arena_bytes(r.arena);
+        detail_result_free(&r);
+    }
+    assert_true(sizes[1] < sizes[0] + 1024);
+    free(b);
+    free(tok);
+}
+
+static void test_detail_hostile(void **st)
+{
+    (void)st;
+    const char *bad[] = {
+        "", "[]", "{}", "{\"connected_account\":null}", "{\"connected_account\":[]}",
+        "{\"connected_account\":\"ca_1\"}", "{\"connected_account\":7}",
+        "{\"connected_account\":{\"id\":\"ca_1\"", "not json at all",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sk_detail_result r;
+        sk_error e;
+        sk_error_clear(&e);
+        if (parse_account_detail(bad[i], strlen(bad[i]), &r, &e) != SK_ERR_PARSE)
+            fail_msg("detail body accepted: %s", bad[i]);
+        assert_null(r.arena);
+    }
+    const char *odd[] = {
+        "{\"connected_account\":{\"authorization_details\":[]}}",
+        "{\"connected_account\":{\"authorization_details\":{\"oauth_token\":\"x\"}}}",
+        "{\"connected_account\":{\"authorization_details\":{\"oauth_token\":{\"scopes\":\"read\","
+        "\"domain\":[1]}}}}",
+        "{\"connected_account\":{\"api_config\":\"{}\"}}",
+        "{\"connected_account\":{\"api_config\":[1,2]}}",
+        "{\"connected_account\":{\"api_config\":null,\"id\":null}}",
+    };
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        sk_detail_result r;
+        sk_error e;
+        assert_int_equal(parse_account_detail(odd[i], strlen(odd[i]), &r, &e), SK_OK);
+        assert_int_equal(r.d.n_scopes, 0);
+        assert_null(r.d.domain);
+        assert_null(r.d.api_config_json);
+        assert_null(r.d.a.id);
+        assert_int_equal(r.d.a.state, SK_STATE_ERROR);
+        detail_result_free(&r);
+    }
+}
+
+/* ---------------------------------------------------------------- connections */
+
+static void test_connections(void **st)
+{
+    (void)st;
+    const char b[] =
+        "{\"connections\":[{\"id\":\"conn_1\",\"key_id\":\"gmail\",\"provider_key\":\"GMAIL\","
+        "\"type\":\"OAUTH\",\"status\":\"COMPLETED\",\"enabled\":true,"
+        "\"created_at\":\"2025-04-16T06:56:05Z\"},"
+        "{\"id\":5,\"key_id\":null,\"enabled\":\"yes\",\"created_at\":\"yesterday\"},\"junk\"],"
+        "\"next_page_token\":\"n2\",\"total_size\":40}";
+    sk_connection_page p;
+    sk_error e;
+    assert_int_equal(parse_connection_page(b, LEN(b), &p, &e), SK_OK);
+    assert_int_equal(p.n, 2);
+    assert_string_equal(p.rows[0].name, "gmail");
+    assert_string_equal(p.rows[0].provider, "GMAIL");
+    assert_string_equal(p.rows[0].type, "OAUTH");
+    assert_string_equal(p.rows[0].status, "COMPLETED");
+    assert_true(p.rows[0].enabled);
+    assert_int_equal(p.rows[0].created_at, 1744786565);
+    assert_null(p.rows[1].id);
+    assert_null(p.rows[1].name);
+    assert_false(p.rows[1].enabled);
+    assert_true(p.rows[1].created_at == SK_TIME_ABSENT);
+    assert_string_equal(p.next_page_token, "n2");
+    assert_int_equal(p.total_size, 40);
+    connection_page_free(&p);
+
+    const char *bad[] = { "", "[]", "{\"connections\":{}}", "{\"connections\":\"x\"}", "{" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(parse_connection_page(bad[i], strlen(bad[i]), &p, &e), SK_ERR_PARSE);
+    assert_int_equal(parse_connection_page("{}", 2, &p, &e), SK_OK);
+    assert_int_equal(p.n, 0);
+    assert_null(p.next_page_token);
+    connection_page_free(&p);
+}
+
+/* ---------------------------------------------------------------- magic link */
+
+static void test_link(void **st)
+{
+    (void)st;
+    const char b[] = "{\"link\":\"https://x.example/magic?t=1\",\"expiry\":\"2025-04-16T06:56:05Z\"}";
+    sk_link_result r;
+    sk_error e;
+    assert_int_equal(parse_link(b, LEN(b), &r, &e), SK_OK);
+    assert_string_equal(r.l.link, "https://x.example/magic?t=1");
+    assert_int_equal(r.l.expiry, 1744786565);
+    link_result_free(&r);
+
+    const char nx[] = "{\"link\":\"https://x\",\"expiry\":12}";
+    assert_int_equal(parse_link(nx, LEN(nx), &r, &e), SK_OK);
+    assert_true(r.l.expiry == SK_TIME_ABSENT);
+    link_result_free(&r);
+
+    const char *bad[] = { "", "{}", "{\"link\":\"\"}", "{\"link\":null}", "{\"link\":42}",
+                          "{\"link\":[\"https://x\"]}", "[\"https://x\"]", "{\"link\":\"https" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        sk_error_clear(&e);
+        assert_int_equal(parse_link(bad[i], strlen(bad[i]), &r, &e), SK_ERR_PARSE);
+        assert_null(r.arena);
+        assert_true(e.message[0] != '\0');
+    }
+}
+
+/* ---------------------------------------------------------------- error bodies */
+
+static void assert_printable(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        assert_true(*p >= 0x20 && *p != 0x7f);
+}
+
+static void test_error_scalekit(void **st)
+{
+    (void)st;
+    const char b[] = "{\"code\":5,\"message\":\"connected account not found\",\"details\":[{"
+                     "\"@type\":\"type.googleapis.com/scalekit.v1.errdetails.ErrorInfo\","
+                     "\"error_code\":\"NOT_FOUND\"}]}";
+    sk_error e;
+    parse_error_body(b, LEN(b), 404, &e);
+    assert_int_equal(e.status, SK_ERR_NOT_FOUND);
+    assert_int_equal(e.http_status, 404);
+    assert_int_equal(e.grpc_code, 5);
+    assert_string_equal(e.message, "HTTP 404: connected account not found (NOT_FOUND)");
+
+    const char rl[] = "{\"code\":8,\"message\":\"slow down\",\"details\":[]}";
+    parse_error_body(rl, LEN(rl), 429, &e);
+    assert_int_equal(e.status, SK_ERR_API);
+    assert_int_equal(e.grpc_code, 8);
+    assert_string_equal(e.message, "HTTP 429: slow down");
+
+    const char un[] = "{\"code\":16,\"message\":\"token expired\",\"details\":[7,{\"error_code\":"
+                      "\"UNAUTHENTICATED\"}]}";
+    parse_error_body(un, LEN(un), 401, &e);
+    assert_int_equal(e.status, SK_ERR_AUTH);
+    assert_string_equal(e.message, "HTTP 401: token expired (UNAUTHENTICATED)");
+}
+
+static void test_error_oauth(void **st)
+{
+    (void)st;
+    const char b[] = "{\"error\":\"invalid_client\",\"error_description\":\"bad secret\"}";
+    sk_error e;
+    parse_error_body(b, LEN(b), 401, &e);
+    assert_int_equal(e.status, SK_ERR_AUTH);
+    assert_int_equal(e.grpc_code, -1);
+    assert_string_equal(e.message, "HTTP 401: bad secret (invalid_client)");
+    const char only[] = "{\"error\":\"invalid_grant\"}";
+    parse_error_body(only, LEN(only), 400, &e);
+    assert_int_equal(e.status, SK_ERR_API);
+    assert_string_equal(e.message, "HTTP 400: invalid_grant");
+}
+
+static void test_error_not_json(void **st)
+{
+    (void)st;
+    sk_error e;
+    parse_error_body("", 0, 503, &e);
+    assert_int_equal(e.status, SK_ERR_API);
+    assert_int_equal(e.http_status, 503);
+    assert_non_null(strstr(e.message, "503"));
+    parse_error_body(NULL, 0, 404, &e);
+    assert_int_equal(e.status, SK_ERR_NOT_FOUND);
+
+    const char html[] = "<html>\r\n<h1>502 Bad Gateway</h1>\x1b]0;pwned\x07</html>";
+    parse_error_body(html, LEN(html), 502, &e);
+    assert_int_equal(e.status, SK_ERR_API);
+    assert_non_null(strstr(e.message, "502"));
+    assert_non_null(strstr(e.message, "Bad Gateway"));
+    assert_printable(e.message);
+
+    /* JSON of the wrong shape, wrong types and escapes in the message. */
+    const char *odd[] = { "[1,2]", "{\"foo\":1}", "{\"message\":42,\"code\":\"x\"}", "null",
+                          "{\"message\":\"\\u001b[2Jgone\\u0007\"}" };
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        parse_error_body(odd[i], strlen(odd[i]), 500, &e);
+        assert_int_equal(e.status, SK_ERR_API);
+        assert_int_equal(e.http_status, 500);
+        assert_non_null(strstr(e.message, "500"));
+        assert_printable(e.message);
+    }
+
+    /* A huge message is cut to fit, still one safe line. */
+    size_t big = 100000;
+    char *b = malloc(big + 64);
+    assert_non_null(b);
+    int n = sprintf(b, "{\"message\":\"");
+    memset(b + n, 'm', big);
+    n += (int)big;
+    n += sprintf(b + n, "\\n\"}");
+    parse_error_body(b, (size_t)n, 500, &e);
+    assert_true(strlen(e.message) < sizeof e.message);
+    assert_printable(e.message);
+    memset(b, '\n', big);
+    parse_error_body(b, big, 500, &e);
+    assert_printable(e.message);
+    free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rfc3339_valid),
+        cmocka_unit_test(test_rfc3339_matches_timegm),
+        cmocka_unit_test(test_rfc3339_invalid),
+        cmocka_unit_test(test_token_ok),
+        cmocka_unit_test(test_token_hostile),
+        cmocka_unit_test(test_page_ok),
+        cmocka_unit_test(test_page_wrong_types),
+        cmocka_unit_test(test_page_structure),
+        cmocka_unit_test(test_page_every_truncation),
+        cmocka_unit_test(test_page_unknown_status),
+        cmocka_unit_test(test_page_huge_and_binary_strings),
+        cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_detail_ok_and_no_secrets),
+        cmocka_unit_test(test_detail_arena_holds_no_tokens),
+        cmocka_unit_test(test_detail_hostile),
+        cmocka_unit_test(test_connections),
+        cmocka_unit_test(test_link),
+        cmocka_unit_test(test_error_scalekit),
+        cmocka_unit_test(test_error_oauth),
+        cmocka_unit_test(test_error_not_json),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
