@@ -1,0 +1,376 @@
+/* test_config.c: configuration resolution: flags over environment over the file's profile,
+ * profiles, the 0600 rule for secrets in the file, client_secret_command, URL checks, and
+ * messages for missing settings. Every test runs in its own temporary XDG_CONFIG_HOME. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+
+typedef struct ctx {
+    char dir[256];      /* XDG_CONFIG_HOME */
+    char file[320];     /* dir/skdash/config */
+} ctx;
+
+static void clear_env(void)
+{
+    unsetenv("SCALEKIT_ENVIRONMENT_URL");
+    unsetenv("SCALEKIT_CLIENT_ID");
+    unsetenv("SCALEKIT_CLIENT_SECRET");
+    unsetenv("SKDASH_PROFILE");
+}
+
+static int setup(void **state)
+{
+    ctx *c = calloc(1, sizeof *c);
+    snprintf(c->dir, sizeof c->dir, "/tmp/skdash-test-config-XXXXXX");
+    if (!mkdtemp(c->dir))
+        return -1;
+    char sub[300];
+    snprintf(sub, sizeof sub, "%s/skdash", c->dir);
+    mkdir(sub, 0700);
+    snprintf(c->file, sizeof c->file, "%s/config", sub);
+    setenv("XDG_CONFIG_HOME", c->dir, 1);
+    clear_env();
+    *state = c;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    ctx *c = *state;
+    unlink(c->file);
+    char sub[300];
+    snprintf(sub, sizeof sub, "%s/skdash", c->dir);
+    rmdir(sub);
+    rmdir(c->dir);
+    clear_env();
+    free(c);
+    return 0;
+}
+
+static void write_file(const ctx *c, mode_t mode, const char *text)
+{
+    unlink(c->file);
+    FILE *f = fopen(c->file, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    assert_int_equal(chmod(c->file, mode), 0);
+}
+
+static const char *const BASE_FILE =
+    "# skdash test\n"
+    "[default]\n"
+    "environment_url = https://file.example.com/\n"
+    "client_id = skc_file\n"
+    "client_secret_command = echo file-secret\n"
+    "\n"
+    "[prod]  ; production\n"
+    "environment_url = \"https://prod.example.com\"\n"
+    "client_id = skc_prod   # inline comment\n"
+    "client_secret_command = printf 'prod-secret\\nsecond line\\n'\n"
+    "read_only = yes\n";
+
+static void test_default_path(void **state)
+{
+    ctx *c = *state;
+    char buf[512];
+    config_default_path(buf, sizeof buf);
+    assert_string_equal(buf, c->file);
+    unsetenv("XDG_CONFIG_HOME");
+    setenv("HOME", "/home/someone", 1);
+    config_default_path(buf, sizeof buf);
+    assert_string_equal(buf, "/home/someone/.config/skdash/config");
+    setenv("XDG_CONFIG_HOME", c->dir, 1);
+}
+
+static void test_file_default_profile(void **state)
+{
+    ctx *c = *state;
+    write_file(c, 0644, BASE_FILE);   /* no client_secret in it: 0644 is fine */
+    sk_config cfg;
+    sk_error err;
+    assert_int_equal(config_load(&cfg, NULL, &err), SK_OK);
+    assert_string_equal(cfg.environment_url, "https://file.example.com");
+    assert_string_equal(cfg.client_id, "skc_file");
+    assert_string_equal(cfg.client_secret, "file-secret");
+    assert_string_equal(cfg.profile, "default");
+    assert_string_equal(cfg.config_path, c->file);
+    assert_string_equal(cfg.url_source, "config file");
+    assert_string_equal(cfg.id_source, "config file");
+    assert_string_equal(cfg.secret_source, "command");
+    assert_false(cfg.read_only);
+    config_free(&cfg);
+    assert_null(cfg.client_secret);
+}
+
+static void test_precedence(void **state)
+{
+    ctx *c = *state;
+    write_file(c, 0600, BASE_FILE);
+    sk_config_flags fl;
+    config_flags_init(&fl);
+    assert_int_equal(fl.read_only, -1);
+    setenv("SCALEKIT_ENVIRONMENT_URL", "https://env.example.com", 1);
+    setenv("SCALEKIT_CLIENT_ID", "skc_env", 1);
+    setenv("SCALEKIT_CLIENT_SECRET", "env-secret", 1);
+    fl.environment_url = "http://127.0.0.1:8080/";
+    fl.client_id = "skc_flag";
+    sk_config cfg;
+    sk_error err;
+    assert_int_equal(config_load(&cfg, &fl, &err), SK_OK);
+    assert_string_equal(cfg.environment_url, "http://127.0.0.1:8080");
+    assert_string_equal(cfg.url_source, "flag");
+    assert_string_equal(cfg.client_id, "skc_flag");
+    assert_string_equal(cfg.id_source, "flag");
+    assert_string_equal(cfg.client_secret, "env-secret");
+    assert_string_equal(cfg.secret_source, "environment");
+    config_free(&cfg);
+
+    fl.environment_url = fl.client_id = NULL;
+    assert_int_equal(config_load(&cfg, &fl, &err), SK_OK);
+    assert_string_equal(cfg.environment_url, "https://env.example.com");
+    assert_string_equal(cfg.url_source, "environment");
+    assert_string_equal(cfg.client_id, "skc_env");
+    assert_string_equal(cfg.id_source, "environment");
+    config_free(&cfg);
+
+    unsetenv("SCALEKIT_ENVIRONMENT_URL");
+    setenv("SCALEKIT_CLIENT_ID", "", 1);   /* empty counts as unset */
+    unsetenv("SCALEKIT_CLIENT_SECRET");
+    assert_int_equal(config_load(&cfg, &fl, &err), SK_OK);
+    assert_string_equal(cfg.environment_url, "https://file.example.com");
+    assert_string_equal(cfg.client_id, "skc_file");
+    assert_string_equal(cfg.client_secret, "file-secret");
+    config_free(&cfg);
+}
+
+static void test_profiles(void **state)
+{
+    ctx *c = *state;
+    write_file(c, 0600, BASE_FILE);
+    sk_config_flags fl;
+    config_flags_init(&fl);
+    sk_config cfg;
+    sk_error err;
+
+    setenv("SKDASH_PROFILE", "prod", 1);
+    assert_int_equal(config_load(&cfg, &fl, &err), SK_OK);
+    assert_string_equal(cfg.profile, "prod");
+    assert_string_equal(cfg.environment_url, "https://prod.example.com");
+    assert_string_equal(cfg.client_id, "skc_prod");
+    assert_string_equal(cfg.client_secret, "prod-secret");   /* first line only */
+    assert_true(cfg.read_only);
+    config_free(&cfg);
+
+    fl.read_only = 0;                  /* the flag wins over the file */
+    assert_int_equal(config_load(&cfg, &fl, &err), SK_OK);
+    assert_false(cfg.read_only);
+    config_free(&cfg);
+
+    fl.profile = "default";            /* the flag wins over SKDASH_PROFILE */
+    assert_int_equal(config_load(&cfg, &fl, &err), SK_OK);
+    assert_string_equal(cfg.profile, "default");
+    assert_string_equal(cfg.client_id, "skc_file");
+    config_free(&cfg);
+
+    fl.profile = "staging";
+    assert_int_equal(config_load(&cfg, &fl, &err), SK_ERR_CONFIG);
+    assert_int_equal(err.status, SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "staging"));
+    assert_non_null(strstr(err.message, "not found"));
+    assert_null(cfg.client_secret);
+    /* Even a partial load refuses a profile that does not exist. */
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_ERR_CONFIG);
+}
+
+static void test_secret_in_file_mode(void **state)
+{
+    ctx *c = *state;
+    const char *text = "[default]\nenvironment_url = https://a.example.com\nclient_id = skc_1\n"
+                       "client_secret = s3cr3t-in-file\n";
+    sk_config cfg;
+    sk_error err;
+    write_file(c, 0644, text);
+    assert_int_equal(config_load(&cfg, NULL, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "0644"));
+    assert_non_null(strstr(err.message, "0600"));
+    assert_non_null(strstr(err.message, c->file));
+    assert_null(strstr(err.message, "s3cr3t"));
+    assert_null(cfg.client_secret);
+    write_file(c, 0640, text);
+    assert_int_equal(config_load(&cfg, NULL, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "0640"));
+    /* Refused even when the environment would supply the secret: the file itself is unsafe. */
+    setenv("SCALEKIT_CLIENT_SECRET", "env", 1);
+    assert_int_equal(config_load(&cfg, NULL, &err), SK_ERR_CONFIG);
+    unsetenv("SCALEKIT_CLIENT_SECRET");
+
+    write_file(c, 0600, text);
+    assert_int_equal(config_load(&cfg, NULL, &err), SK_OK);
+    assert_string_equal(cfg.client_secret, "s3cr3t-in-file");
+    assert_string_equal(cfg.secret_source, "config file");
+    config_free(&cfg);
+    write_file(c, 0400, text);
+    assert_int_equal(config_load(&cfg, NULL, &err), SK_OK);
+    config_free(&cfg);
+}
+
+static void test_secret_command(void **state)
+{
+    ctx *c = *state;
+    sk_config cfg;
+    sk_error err;
+    write_file(c, 0600, "[default]\nenvironment_url = https://a.example.com\nclient_id = skc_1\n"
+                        "client_secret_command = echo leaked-output; exit 3\n");
+    assert_int_equal(config_load(&cfg, NULL, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "exit status 3"));
+    assert_null(strstr(err.message, "leaked"));
+    assert_null(cfg.client_secret);
+
+    write_file(c, 0600, "[default]\nenvironment_url = https://a.example.com\nclient_id = skc_1\n"
+                        "client_secret_command = true\n");
+    assert_int_equal(config_load(&cfg, NULL, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "nothing"));
+
+    write_file(c, 0600, "[default]\nenvironment_url = https://a.example.com\nclient_id = skc_1\n"
+                        "client_secret_command = \"printf 'tok en\\r\\n'\"\n");
+    assert_int_equal(config_load(&cfg, NULL, &err), SK_OK);
+    assert_string_equal(cfg.client_secret, "tok en");
+    config_free(&cfg);
+
+    /* An environment secret means the command is never run. */
+    char marker[400];
+    snprintf(marker, sizeof marker, "%s/ran", c->dir);
+    char text[800];
+    snprintf(text, sizeof text, "[default]\nenvironment_url = https://a.example.com\nclient_id = x\n"
+             "client_secret_command = touch %s; echo s\n", marker);
+    write_file(c, 0600, text);
+    setenv("SCALEKIT_CLIENT_SECRET", "from-env", 1);
+    assert_int_equal(config_load(&cfg, NULL, &err), SK_OK);
+    assert_string_equal(cfg.client_secret, "from-env");
+    assert_int_not_equal(access(marker, F_OK), 0);
+    config_free(&cfg);
+    unsetenv("SCALEKIT_CLIENT_SECRET");
+    assert_int_equal(config_load(&cfg, NULL, &err), SK_OK);
+    assert_int_equal(access(marker, F_OK), 0);
+    unlink(marker);
+    config_free(&cfg);
+}
+
+static void test_url_rules(void **state)
+{
+    (void)state;
+    sk_config_flags fl;
+    config_flags_init(&fl);
+    sk_config cfg;
+    sk_error err;
+    setenv("SCALEKIT_CLIENT_ID", "id", 1);
+    setenv("SCALEKIT_CLIENT_SECRET", "sec", 1);
+    fl.environment_url = "https://acme.scalekit.dev///";
+    assert_int_equal(config_load(&cfg, &fl, &err), SK_OK);
+    assert_string_equal(cfg.environment_url, "https://acme.scalekit.dev");
+    char host[128];
+    assert_string_equal(config_host(&cfg, host, sizeof host), "acme.scalekit.dev");
+    config_free(&cfg);
+    fl.environment_url = "http://user:pw@127.0.0.1:4010/base/";
+    assert_int_equal(config_load(&cfg, &fl, &err), SK_OK);
+    assert_string_equal(cfg.environment_url, "http://user:pw@127.0.0.1:4010/base");
+    assert_string_equal(config_host(&cfg, host, sizeof host), "127.0.0.1:4010");
+    config_free(&cfg);
+    static const char *const bad[] = { "acme.scalekit.dev", "ftp://acme", "javascript:alert(1)" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        fl.environment_url = bad[i];
+        assert_int_equal(config_load(&cfg, &fl, &err), SK_ERR_CONFIG);
+        assert_non_null(strstr(err.message, "https://"));
+    }
+}
+
+static void test_missing_settings(void **state)
+{
+    ctx *c = *state;
+    sk_config cfg;
+    sk_error err;
+    /* No file at all. */
+    assert_int_equal(config_load(&cfg, NULL, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "SCALEKIT_ENVIRONMENT_URL"));
+    assert_non_null(strstr(err.message, "--environment-url"));
+    assert_non_null(strstr(err.message, "environment_url"));
+    assert_int_equal(config_load_partial(&cfg, NULL, &err), SK_OK);
+    assert_string_equal(cfg.environment_url, "");
+    assert_string_equal(cfg.config_path, "");
+    assert_null(cfg.client_secret);
+    config_free(&cfg);
+
+    setenv("SCALEKIT_ENVIRONMENT_URL", "https://e.example.com", 1);
+    assert_int_equal(config_load(&cfg, NULL, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "SCALEKIT_CLIENT_ID"));
+    assert_non_null(strstr(err.message, "client_id"));
+
+    setenv("SCALEKIT_CLIENT_ID", "skc", 1);
+    write_file(c, 0600, "[default]\nread_only = false\n");
+    assert_int_equal(config_load(&cfg, NULL, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "SCALEKIT_CLIENT_SECRET"));
+    assert_non_null(strstr(err.message, "client_secret_command"));
+    assert_non_null(strstr(err.message, c->file));
+
+    setenv("SCALEKIT_CLIENT_SECRET", "x", 1);
+    assert_int_equal(config_load(&cfg, NULL, &err), SK_OK);
+    config_free(&cfg);
+}
+
+static void test_explicit_path_and_syntax(void **state)
+{
+    ctx *c = *state;
+    sk_config_flags fl;
+    config_flags_init(&fl);
+    sk_config cfg;
+    sk_error err;
+    char path[400];
+    snprintf(path, sizeof path, "%s/does-not-exist", c->dir);
+    fl.config_path = path;
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "does-not-exist"));
+
+    fl.config_path = c->file;
+    write_file(c, 0600, "[default]\nthis line is wrong\n");
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, ":2:"));
+    write_file(c, 0600, "[default\n");
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_ERR_CONFIG);
+    write_file(c, 0600, "[default]\nclient_id = \"unclosed\n");
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_ERR_CONFIG);
+    write_file(c, 0600, "[default]\nread_only = maybe\n");
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "read_only"));
+    write_file(c, 0600, "  [ default ]  \n\t client_id\t=\t\"a # b ; c\"  # comment\n"
+                        "unknown_key = ignored\n; comment\nenvironment_url=https://x.y\n");
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_OK);
+    assert_string_equal(cfg.client_id, "a # b ; c");
+    assert_string_equal(cfg.environment_url, "https://x.y");
+    config_free(&cfg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_default_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_file_default_profile, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_precedence, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_profiles, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_secret_in_file_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_secret_command, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_url_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_settings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_explicit_path_and_syntax, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
