@@ -82,13 +82,19 @@ $(BUILD)/tests/integration/%: $(BUILD)/tests/integration/%.o $(call obj,$(SUP_SR
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS_APP)
 
-test-programs: $(SKDASH) $(SKEMU) $(UNIT) $(INT) $(TOOLS)
+# Fragments in mk/*.mk add their own targets; they may append programs to CHECK_EXTRA
+# (run by `make check` after the integration tests) and their prerequisites to CHECK_DEPS.
+CHECK_EXTRA =
+CHECK_DEPS =
+include $(sort $(wildcard mk/*.mk))
+
+test-programs: $(SKDASH) $(SKEMU) $(UNIT) $(INT) $(TOOLS) $(CHECK_DEPS)
 
 # Every test: unit, integration (against skemu over loopback), contract, end to end (tmux).
 check: test-programs
 	@SKDASH_BIN=$(CURDIR)/$(SKDASH) SKEMU_BIN=$(CURDIR)/$(SKEMU) BUILD_DIR=$(CURDIR)/$(BUILD) \
 	 SKDASH_OPENAPI=$(abspath $(CURDIR)/../shared/api/agentkit.openapi.json) \
-	 sh tests/run.sh $(UNIT) $(INT) $(E2E)
+	 sh tests/run.sh $(UNIT) $(INT) $(CHECK_EXTRA) $(E2E)
 
 # The dashboard against skemu with sample data; quitting stops skemu.
 demo: $(SKDASH) $(SKEMU)
