@@ -1,0 +1,344 @@
+/* tui_data.c: the dashboard's data side: the store as a listing sink, refreshes that keep the
+ * last good data when they fail, the view that follows one account by id, details, deletes. */
+#include "tui_app.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "util.h"
+
+long long tui_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void set_msg(char *dst, size_t n, const char *fmt, va_list ap)
+{
+    char raw[512];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    /* Messages quote server strings: make them safe once, here. */
+    char *safe = sanitize_dup(raw);
+    snprintf(dst, n, "%s", safe ? safe : "");
+    free(safe);
+}
+
+void data_set_error(tui_app *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_msg(a->error, sizeof a->error, fmt, ap);
+    va_end(ap);
+    a->notice[0] = '\0';
+    a->dirty = true;
+}
+
+void data_set_notice(tui_app *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_msg(a->notice, sizeof a->notice, fmt, ap);
+    va_end(ap);
+    a->dirty = true;
+}
+
+/* ---------------------------------------------------------------- the store as a sink */
+
+static void sink_connections(void *ud, const sk_connection *rows, size_t n, bool from_api)
+{
+    tui_app *a = ud;
+    (void)from_api;
+    if (n)
+        store_set_connections(a->store, rows, n);
+    a->view_dirty = a->dirty = true;
+}
+
+static void sink_page(void *ud, const char *connection, const sk_account *rows, size_t n)
+{
+    tui_app *a = ud;
+    (void)connection;
+    if (store_upsert(a->store, rows, n) != SK_OK)
+        data_set_error(a, "out of memory while loading accounts");
+    a->view_dirty = a->dirty = true;
+}
+
+static void sink_connection_done(void *ud, const char *connection)
+{
+    tui_app *a = ud;
+    /* This connection is complete: accounts no longer on the server go. */
+    store_sweep(a->store, connection);
+    a->view_dirty = a->dirty = true;
+}
+
+static void sink_done(void *ud, const sk_error *err)
+{
+    tui_app *a = ud;
+    a->listing_over = true;
+    a->dirty = true;
+    if (a->closing)
+        return;
+    if (err->status == SK_OK) {
+        store_sweep(a->store, NULL);
+        a->last_refresh = time_now();
+        a->error[0] = '\0';
+        a->view_dirty = true;
+    } else if (err->status != SK_ERR_CANCELLED) {
+        data_set_error(a, "refresh failed (last good data kept): %s", err->message);
+    }
+    if (a->o.refresh_secs > 0)
+        a->next_refresh_ms = tui_now_ms() + (long long)a->o.refresh_secs * 1000;
+}
+
+static const sk_sink store_sink = {
+    sink_connections, sink_page, sink_connection_done, sink_done
+};
+
+void data_start_refresh(tui_app *a)
+{
+    if (a->listing && !a->listing_over) {
+        data_set_notice(a, "a refresh is already running");
+        return;
+    }
+    data_after_listing(a);
+    store_begin_refresh(a->store);
+    listing_opts lo = { 0 };
+    lo.concurrency = a->o.concurrency > 0 ? a->o.concurrency : 4;
+    lo.page_size = 99;
+    a->listing_over = false;
+    a->next_refresh_ms = 0;
+    a->listing = listing_start(a->client, &lo, &store_sink, a);
+    a->dirty = true;
+}
+
+void data_after_listing(tui_app *a)
+{
+    if (a->listing && a->listing_over) {
+        listing_free(a->listing);
+        a->listing = NULL;
+    }
+}
+
+/* ---------------------------------------------------------------- the view */
+
+size_t data_conn_items(const tui_app *a)
+{
+    return 2 + store_connection_count(a->store);
+}
+
+void data_spec_rebuild(tui_app *a)
+{
+    char msg[128];
+    a->filter_bad = !view_spec_parse(&a->spec, a->filter, a->base_mask, msg, sizeof msg);
+    if (a->filter_bad) {
+        /* An unknown state: show why, filter by the text so far. */
+        data_set_error(a, "filter: %s", msg);
+    }
+    if (!*a->filter)
+        a->spec.state_mask = a->base_mask;
+    a->spec.attention_only = a->conn_cur == 1;
+    if (a->conn_cur >= 2 && a->spec.n_connections == 0) {
+        sk_conn_summary cs;
+        store_connection(a->store, a->conn_cur - 2, &cs);
+        snprintf(a->spec.connections[0], sizeof a->spec.connections[0], "%s", cs.name ? cs.name : "");
+        a->spec.n_connections = 1;
+    }
+    a->view_dirty = a->dirty = true;
+}
+
+void data_view_update(tui_app *a)
+{
+    if (a->conn_cur >= data_conn_items(a))
+        a->conn_cur = 0;
+    if (view_update(&a->view, a->store, &a->spec) != SK_OK)
+        data_set_error(a, "out of memory while sorting");
+    a->view_dirty = false;
+    size_t pos = *a->sel_id ? view_find(&a->view, a->store, a->sel_id) : (size_t)-1;
+    if (pos != (size_t)-1)
+        a->cur = pos;
+    else if (a->view.n == 0)
+        a->cur = 0;
+    else if (a->cur >= a->view.n)
+        a->cur = a->view.n - 1;
+    /* Nothing followed yet (the user has not moved): the cursor stays where it is, so the
+     * first rows to arrive do not pin it while later pages sort in above. */
+}
+
+bool data_current(tui_app *a, sk_account *out, sk_row *row)
+{
+    if (a->view.n == 0 || a->cur >= a->view.n)
+        return false;
+    sk_row r = a->view.rows[a->cur];
+    if (!store_row_live(a->store, r))
+        return false;
+    store_get(a->store, r, out);
+    if (row)
+        *row = r;
+    return true;
+}
+
+/* ---------------------------------------------------------------- targets */
+
+static char *dup_or_empty(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+tui_target *data_targets(tui_app *a, size_t *n)
+{
+    size_t marked = 0;
+    for (size_t i = 0; i < a->view.n; i++)
+        if (store_marked(a->store, a->view.rows[i]))
+            marked++;
+    size_t want = marked ? marked : (a->view.n ? 1 : 0);
+    *n = 0;
+    if (!want)
+        return NULL;
+    tui_target *t = calloc(want, sizeof *t);
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < a->view.n && *n < want; i++) {
+        sk_row r = a->view.rows[i];
+        if (marked ? !store_marked(a->store, r) : i != a->cur)
+            continue;
+        sk_account acc;
+        store_get(a->store, r, &acc);
+        t[*n].id = dup_or_empty(acc.id);
+        t[*n].identifier = dup_or_empty(acc.identifier);
+        t[*n].connector = dup_or_empty(acc.connector);
+        (*n)++;
+    }
+    return t;
+}
+
+void data_targets_free(tui_target *t, size_t n)
+{
+    for (size_t i = 0; t && i < n; i++) {
+        free(t[i].id);
+        free(t[i].identifier);
+        free(t[i].connector);
+    }
+    free(t);
+}
+
+/* ---------------------------------------------------------------- details */
+
+typedef struct ticket {
+    tui_app *app;
+    unsigned gen;
+    char id[64];
+    char label[160];
+} ticket;
+
+static ticket *ticket_new(tui_app *a, unsigned gen, const char *id, const char *label)
+{
+    ticket *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->app = a;
+    t->gen = gen;
+    snprintf(t->id, sizeof t->id, "%s", id ? id : "");
+    snprintf(t->label, sizeof t->label, "%s", label ? label : "");
+    return t;
+}
+
+void data_detail_clear(tui_detail_cache *d)
+{
+    free(d->id);
+    free(d->error);
+    for (size_t i = 0; i < d->n_scopes; i++)
+        free(d->scopes[i]);
+    free(d->scopes);
+    free(d->domain);
+    free(d->api_config);
+    unsigned gen = d->gen;
+    memset(d, 0, sizeof *d);
+    d->gen = gen + 1;
+}
+
+static void detail_done(void *ud, const sk_account_detail *det, const sk_error *err)
+{
+    ticket *t = ud;
+    tui_app *a = t->app;
+    if (!a->closing && t->gen == a->det.gen) {
+        a->det.req = NULL;
+        a->det.loading = false;
+        if (err->status != SK_OK) {
+            if (err->status != SK_ERR_CANCELLED)
+                a->det.error = strdup(err->message);
+        } else {
+            a->det.scopes = calloc(det->n_scopes ? det->n_scopes : 1, sizeof *a->det.scopes);
+            for (size_t i = 0; a->det.scopes && i < det->n_scopes; i++)
+                a->det.scopes[a->det.n_scopes++] = dup_or_empty(det->scopes[i]);
+            a->det.domain = det->domain ? strdup(det->domain) : NULL;
+            a->det.api_config = det->api_config_json ? strdup(det->api_config_json) : NULL;
+            /* The full record is fresher than the list row. */
+            if (det->a.status)
+                store_set_status(a->store, t->id, det->a.status);
+            a->view_dirty = true;
+        }
+        a->dirty = true;
+    }
+    free(t);
+}
+
+void data_detail_want(tui_app *a)
+{
+    sk_account acc;
+    if (!a->detail_open || !data_current(a, &acc, NULL) || !acc.id)
+        return;
+    if (a->det.id && strcmp(a->det.id, acc.id) == 0)
+        return;
+    if (a->det.req)
+        client_cancel(a->client, a->det.req);
+    data_detail_clear(&a->det);
+    a->det.id = strdup(acc.id);
+    a->det.loading = true;
+    a->detail_scroll = 0;
+    ticket *t = ticket_new(a, a->det.gen, acc.id, NULL);
+    if (!t)
+        return;
+    sk_selector sel = { .id = acc.id };
+    a->det.req = api_get_account(a->client, &sel, detail_done, t);
+}
+
+/* ---------------------------------------------------------------- delete */
+
+static void delete_done(void *ud, const sk_error *err)
+{
+    ticket *t = ud;
+    tui_app *a = t->app;
+    if (!a->closing) {
+        a->deletes_in_flight--;
+        if (err->status == SK_OK) {
+            /* The row goes only once the server has said so. */
+            store_remove(a->store, t->id);
+            if (strcmp(a->sel_id, t->id) == 0)
+                a->sel_id[0] = '\0';
+            data_set_notice(a, "deleted %s", t->label);
+            a->view_dirty = true;
+        } else if (err->status != SK_ERR_CANCELLED) {
+            data_set_error(a, "delete %s failed: %s", t->label, err->message);
+        }
+        a->dirty = true;
+    }
+    free(t);
+}
+
+void data_delete(tui_app *a, const tui_target *tg, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char label[160];
+        snprintf(label, sizeof label, "%s (%s)", tg[i].identifier, tg[i].connector);
+        ticket *t = ticket_new(a, 0, tg[i].id, label);
+        if (!t)
+            continue;
+        a->deletes_in_flight++;
+        sk_selector sel = { .id = tg[i].id };
+        api_delete_account(a->client, &sel, delete_done, t);
+    }
+    a->dirty = true;
+}

@@ -1,0 +1,315 @@
+/* tui_link.c: the link view: a fresh authorization link for each chosen account, as text, a
+ * live expiry countdown, the QR code fitted to the window, and the account's state watched
+ * (details polled every ~2 s) until it turns ACTIVE. */
+#include "tui_app.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+#include "tui_linkfit.h"
+#include "tui_rows.h"
+#include "tui_screen.h"
+
+typedef struct link_ticket {
+    tui_app *app;
+    unsigned gen;
+    char id[64];
+} link_ticket;
+
+static link_ticket *lticket(tui_app *a)
+{
+    link_ticket *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->app = a;
+    t->gen = a->lv.gen;
+    snprintf(t->id, sizeof t->id, "%s", a->lv.t[a->lv.i].id);
+    return t;
+}
+
+static bool ticket_current(const link_ticket *t)
+{
+    return !t->app->closing && t->app->modal == MODAL_LINK && t->gen == t->app->lv.gen;
+}
+
+static void lv_reset_account(tui_linkview *lv)
+{
+    free(lv->link);
+    free(lv->status);
+    free(lv->error);
+    lv->link = lv->status = lv->error = NULL;
+    lv->expiry = SK_TIME_ABSENT;
+    lv->active = false;
+    qr_free(&lv->qr);
+    memset(&lv->qr, 0, sizeof lv->qr);
+    lv->fit_done = false;
+    memset(&lv->fit, 0, sizeof lv->fit);
+}
+
+static void cancel_requests(tui_app *a)
+{
+    /* Answers still on their way are dropped by the generation check. */
+    a->lv.gen++;
+    if (a->lv.req)
+        client_cancel(a->client, a->lv.req);
+    if (a->lv.watch_req)
+        client_cancel(a->client, a->lv.watch_req);
+    a->lv.req = a->lv.watch_req = NULL;
+    a->lv.loading = false;
+}
+
+/* ---------------------------------------------------------------- answers */
+
+static void link_done(void *ud, const sk_link *l, const sk_error *err)
+{
+    link_ticket *t = ud;
+    tui_app *a = t->app;
+    if (ticket_current(t)) {
+        a->lv.req = NULL;
+        a->lv.loading = false;
+        free(a->lv.error);
+        a->lv.error = NULL;
+        if (err->status == SK_OK && l && l->link) {
+            free(a->lv.link);
+            a->lv.link = strdup(l->link);
+            a->lv.expiry = l->expiry;
+            a->lv.fit_done = false;
+            a->error[0] = '\0';
+        } else if (err->status != SK_ERR_CANCELLED) {
+            a->lv.error = strdup(err->message);
+            data_set_error(a, "link for %s failed: %s", a->lv.t[a->lv.i].identifier, err->message);
+        }
+        if (a->print_pending && a->lv.link) {
+            free(a->print_link);
+            a->print_link = strdup(a->lv.link);
+            a->print_expiry = a->lv.expiry;
+            a->quit = true;
+        }
+        a->dirty = true;
+    }
+    free(t);
+}
+
+static void watch_done(void *ud, const sk_account_detail *d, const sk_error *err)
+{
+    link_ticket *t = ud;
+    tui_app *a = t->app;
+    if (ticket_current(t)) {
+        a->lv.watch_req = NULL;
+        if (err->status == SK_OK && d) {
+            const char *st = d->a.status ? d->a.status : "";
+            if (!a->lv.status || strcmp(a->lv.status, st) != 0) {
+                free(a->lv.status);
+                a->lv.status = strdup(st);
+                /* The list shows the new state too, without a refresh. */
+                store_set_status(a->store, t->id, d->a.status);
+                a->view_dirty = true;
+            }
+            a->lv.active = d->a.state == SK_STATE_ACTIVE;
+            if (a->lv.active)
+                data_set_notice(a, "%s is ACTIVE: authorization complete", a->lv.t[a->lv.i].identifier);
+        } else if (err->status != SK_ERR_CANCELLED) {
+            data_set_error(a, "watching %s: %s", a->lv.t[a->lv.i].identifier, err->message);
+        }
+        a->lv.next_watch_ms = a->lv.active ? 0 : tui_now_ms() + TUI_WATCH_MS;
+        a->dirty = true;
+    }
+    free(t);
+}
+
+/* ---------------------------------------------------------------- requests */
+
+void link_request(tui_app *a)
+{
+    if (a->modal != MODAL_LINK || a->lv.n == 0)
+        return;
+    cancel_requests(a);
+    lv_reset_account(&a->lv);
+    sk_row r = store_find(a->store, a->lv.t[a->lv.i].id);
+    if (r != SK_ROW_NONE) {
+        sk_account acc;
+        store_get(a->store, r, &acc);
+        a->lv.status = acc.status ? strdup(acc.status) : NULL;
+        a->lv.active = acc.state == SK_STATE_ACTIVE;
+    }
+    link_ticket *t = lticket(a);
+    if (!t)
+        return;
+    a->lv.loading = true;
+    sk_selector sel = { .id = a->lv.t[a->lv.i].id };
+    a->lv.req = api_magic_link(a->client, &sel, link_done, t);
+    /* Watch even an ACTIVE account: a new link may be used again. */
+    a->lv.next_watch_ms = tui_now_ms() + TUI_WATCH_MS;
+    a->dirty = true;
+}
+
+void link_watch_tick(tui_app *a, long long now_ms)
+{
+    if (a->modal != MODAL_LINK || !a->lv.next_watch_ms || now_ms < a->lv.next_watch_ms ||
+        a->lv.watch_req || a->lv.n == 0)
+        return;
+    link_ticket *t = lticket(a);
+    if (!t)
+        return;
+    a->lv.next_watch_ms = 0;   /* re-armed by the answer */
+    sk_selector sel = { .id = a->lv.t[a->lv.i].id };
+    a->lv.watch_req = api_get_account(a->client, &sel, watch_done, t);
+}
+
+void link_open(tui_app *a, tui_target *t, size_t n)
+{
+    link_close(a);
+    a->lv.t = t;
+    a->lv.n = n;
+    a->lv.i = 0;
+    a->modal = MODAL_LINK;
+    link_request(a);
+}
+
+void link_close(tui_app *a)
+{
+    cancel_requests(a);
+    lv_reset_account(&a->lv);
+    data_targets_free(a->lv.t, a->lv.n);
+    a->lv.t = NULL;
+    a->lv.n = a->lv.i = 0;
+    a->lv.next_watch_ms = 0;
+    if (a->modal == MODAL_LINK)
+        a->modal = MODAL_NONE;
+    a->dirty = true;
+}
+
+void link_move(tui_app *a, int delta)
+{
+    if (a->lv.n < 2)
+        return;
+    a->lv.i = (size_t)((long)a->lv.i + (long)a->lv.n + delta) % a->lv.n;
+    link_request(a);
+}
+
+char *link_message(const char *connector, const char *link, int64_t expiry)
+{
+    char when[40];
+    time_rfc3339(expiry, when, sizeof when);
+    sk_buf b;
+    buf_init(&b);
+    buf_printf(&b, "Your %s connection needs re-authorization: open %s", connector ? connector : "",
+               link ? link : "");
+    if (*when)
+        buf_printf(&b, " before %s", when);
+    return b.s;
+}
+
+/* ---------------------------------------------------------------- drawing */
+
+static void put_line(int y, int x, int w, tui_line *l)
+{
+    screen_put(y, x, l, w, 0, ROLE_NORMAL);
+    line_reset(l);
+}
+
+/* The text block: title, account row, state, countdown, the link wrapped. Returns rows used. */
+static int draw_text(tui_app *a, int x, int y, int w, int max_rows)
+{
+    tui_linkview *lv = &a->lv;
+    tui_target *tg = &lv->t[lv->i];
+    tui_line l;
+    line_init(&l, a->utf8);
+    int row = 0;
+    line_add(&l, ROLE_TITLE, "Authorization link", -1, false);
+    if (lv->n > 1)
+        line_addf(&l, ROLE_DIM, "  %zu/%zu (n/N)", lv->i + 1, lv->n);
+    put_line(y + row++, x, w, &l);
+
+    line_add_raw(&l, ROLE_NORMAL, tg->identifier, -1, false);
+    line_add(&l, ROLE_DIM, " \xc2\xb7 ", -1, false);
+    line_add_raw(&l, ROLE_NORMAL, tg->connector, -1, false);
+    put_line(y + row++, x, w, &l);
+
+    char label[96];
+    sk_state st = state_from_wire(lv->status);
+    rows_state_label(st, lv->status, a->utf8, label, sizeof label);
+    line_add(&l, ROLE_DIM, "State: ", -1, false);
+    line_add_raw(&l, rows_state_role(st), label, -1, false);
+    line_add(&l, ROLE_DIM, lv->active ? "  authorized" : "  watching...", -1, false);
+    put_line(y + row++, x, w, &l);
+
+    char cd[32], abs[40];
+    time_countdown(lv->expiry, time_now(), cd, sizeof cd);
+    time_rfc3339(lv->expiry, abs, sizeof abs);
+    if (lv->loading)
+        line_add(&l, ROLE_DIM, "Requesting a link...", -1, false);
+    else if (!lv->link)
+        line_add(&l, ROLE_ERROR_MSG, "No link", -1, false);
+    else if (*abs)
+        line_addf(&l, ROLE_NORMAL, "Expires in %s (%s)", cd, abs);
+    else
+        line_add(&l, ROLE_DIM, "No expiry given", -1, false);
+    put_line(y + row++, x, w, &l);
+    row++;
+    line_add(&l, ROLE_DIM, "Link:", -1, false);
+    put_line(y + row++, x, w, &l);
+    if (lv->link) {
+        /* Wrapped by columns, not at spaces, so it pastes back whole. */
+        char *safe = sanitize_dup(lv->link);
+        const char *p = safe ? safe : "";
+        while (*p && row < max_rows) {
+            size_t n = text_take(p, w, false);
+            char *piece = strndup(p, n);
+            line_add(&l, ROLE_KEY, piece ? piece : "", -1, false);
+            free(piece);
+            put_line(y + row++, x, w, &l);
+            p += n;
+        }
+        free(safe);
+    }
+    line_free(&l);
+    return row;
+}
+
+static void draw_qr(tui_app *a, const linkfit *f)
+{
+    char *txt = qr_render(&a->lv.qr, f->quiet, a->utf8 ? SK_QR_HALF_BLOCKS : SK_QR_TWO_CHAR);
+    if (!txt)
+        return;
+    int y = f->qr_y;
+    for (char *line = txt, *nl; line && *line; line = nl ? nl + 1 : NULL, y++) {
+        nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        screen_text(y, f->qr_x, ROLE_QR, line, f->qr_cols);
+    }
+    free(txt);
+}
+
+void link_draw(tui_app *a)
+{
+    int rows = a->rows - 1, cols = a->cols;
+    for (int y = 0; y < rows; y++)
+        screen_blank(y, 0, cols, ROLE_NORMAL);
+    if (!a->lv.n)
+        return;
+    sk_qr_style style = a->utf8 ? SK_QR_HALF_BLOCKS : SK_QR_TWO_CHAR;
+    if (!a->lv.fit_done || a->lv.fit_cols != cols || a->lv.fit_rows != rows) {
+        qr_free(&a->lv.qr);
+        linkfit_compute(a->lv.link, cols, rows, style, &a->lv.qr, &a->lv.fit);
+        a->lv.fit_done = true;
+        a->lv.fit_cols = cols;
+        a->lv.fit_rows = rows;
+    }
+    const linkfit *f = &a->lv.fit;
+    if (f->fits) {
+        draw_text(a, f->text_x, f->text_y, f->text_w, f->text_rows);
+        draw_qr(a, f);
+        return;
+    }
+    int used = draw_text(a, 0, 0, cols, rows);
+    if (a->lv.link && used + 2 < rows) {
+        screen_text(used + 1, 0, ROLE_ERROR_MSG,
+                    "The QR code does not fit: enlarge the window to see it (the link above works as text).",
+                    cols);
+    }
+}
