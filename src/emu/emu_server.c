@@ -200,7 +200,7 @@ emu_server *emu_server_start(emu *e, int port, bool quiet, char *err, size_t err
     sa.sin_port = htons((uint16_t)port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     s->d = MHD_start_daemon(MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
-                                MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
+                                MHD_USE_THREAD_PER_CONNECTION,
                             (uint16_t)port, NULL, NULL, on_request, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
                             MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
