@@ -1,0 +1,856 @@
+/* test_client.c: the HTTP engine and every endpoint of api.h against a real skemu on loopback:
+ * auth, pagination, filters, create/update/delete, links, retries, rate limits, token renewal,
+ * timeouts, damaged bodies, cancellation and the redacted trace. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "client.h"
+#include "config.h"
+#include "../support/skemu_proc.h"
+#include "util.h"
+
+/* ---------------------------------------------------------------- fixture */
+
+typedef struct fx {
+    skemu_proc p;
+    sk_config cfg;
+    sk_client *c;
+} fx;
+
+static void fast_opts(sk_client_opts *o)
+{
+    client_opts_default(o);
+    o->backoff_base_ms = 20;
+    o->backoff_cap_ms = 200;
+    o->max_tries = 8;
+}
+
+/* Starts skemu with args and a client on it (secret: the demo one unless given). */
+static void fx_start(fx *f, const char *const *args, const sk_client_opts *o, const char *secret)
+{
+    memset(f, 0, sizeof *f);
+    if (skemu_start(&f->p, args) != 0)
+        fail_msg("skemu did not start (SKEMU_BIN=%s)", getenv("SKEMU_BIN") ? getenv("SKEMU_BIN") : "");
+    snprintf(f->cfg.environment_url, sizeof f->cfg.environment_url, "%s", f->p.url);
+    snprintf(f->cfg.client_id, sizeof f->cfg.client_id, "%s", SKEMU_DEMO_CLIENT_ID);
+    f->cfg.client_secret = strdup(secret ? secret : SKEMU_DEMO_CLIENT_SECRET);
+    sk_client_opts d;
+    fast_opts(&d);
+    sk_error err;
+    f->c = client_new(&f->cfg, o ? o : &d, &err);
+    if (!f->c)
+        fail_msg("client_new: %s", err.message);
+}
+
+static void fx_stop(fx *f)
+{
+    client_free(f->c);
+    free(f->cfg.client_secret);
+    assert_int_equal(skemu_stop(&f->p), 0);
+}
+
+/* ---------------------------------------------------------------- collecting answers */
+
+typedef struct ids {
+    char **v;
+    size_t n, cap;
+} ids;
+
+static void ids_add(ids *s, const char *id)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->v = realloc(s->v, s->cap * sizeof *s->v);
+        assert_non_null(s->v);
+    }
+    s->v[s->n++] = strdup(id ? id : "");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Number of ids that appear more than once. */
+static size_t ids_dups(ids *s)
+{
+    qsort(s->v, s->n, sizeof *s->v, cmp_str);
+    size_t d = 0;
+    for (size_t i = 1; i < s->n; i++)
+        if (strcmp(s->v[i], s->v[i - 1]) == 0)
+            d++;
+    return d;
+}
+
+static void ids_free(ids *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        free(s->v[i]);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+typedef struct page_rx {
+    bool done;
+    sk_error err;
+    ids ids;
+    char connectors[8][64];   /* distinct connectors seen, first few */
+    size_t n_connectors;
+    char first_identifier[128];
+    char next[256];
+    long long total;
+    size_t n;
+} page_rx;
+
+static void on_accounts(void *ud, const sk_account_page *p, const sk_error *err)
+{
+    page_rx *rx = ud;
+    rx->done = true;
+    rx->err = *err;
+    rx->next[0] = '\0';
+    if (!p) {
+        assert_int_not_equal(err->status, SK_OK);
+        return;
+    }
+    assert_int_equal(err->status, SK_OK);
+    rx->total = p->total_size;
+    rx->n = p->n;
+    snprintf(rx->next, sizeof rx->next, "%s", p->next_page_token ? p->next_page_token : "");
+    for (size_t i = 0; i < p->n; i++) {
+        ids_add(&rx->ids, p->rows[i].id);
+        if (!rx->first_identifier[0] && p->rows[i].identifier)
+            snprintf(rx->first_identifier, sizeof rx->first_identifier, "%s", p->rows[i].identifier);
+        const char *cn = p->rows[i].connector ? p->rows[i].connector : "";
+        bool seen = false;
+        for (size_t k = 0; k < rx->n_connectors; k++)
+            seen = seen || strcmp(rx->connectors[k], cn) == 0;
+        if (!seen && rx->n_connectors < 8)
+            snprintf(rx->connectors[rx->n_connectors++], 64, "%s", cn);
+    }
+}
+
+typedef struct conn_rx {
+    bool done;
+    sk_error err;
+    char names[64][64];
+    char ids[64][64];
+    size_t n;
+    char next[256];
+    long long total;
+} conn_rx;
+
+static void on_connections(void *ud, const sk_connection_page *p, const sk_error *err)
+{
+    conn_rx *rx = ud;
+    rx->done = true;
+    rx->err = *err;
+    rx->next[0] = '\0';
+    if (!p)
+        return;
+    rx->total = p->total_size;
+    snprintf(rx->next, sizeof rx->next, "%s", p->next_page_token ? p->next_page_token : "");
+    for (size_t i = 0; i < p->n && rx->n < 64; i++) {
+        snprintf(rx->names[rx->n], 64, "%s", p->rows[i].name ? p->rows[i].name : "");
+        snprintf(rx->ids[rx->n], 64, "%s", p->rows[i].id ? p->rows[i].id : "");
+        rx->n++;
+    }
+}
+
+typedef struct detail_rx {
+    bool done;
+    sk_error err;
+    char id[64], identifier[128], connector[64], status[64], api_config[512];
+    sk_state state;
+} detail_rx;
+
+static void on_detail(void *ud, const sk_account_detail *d, const sk_error *err)
+{
+    detail_rx *rx = ud;
+    rx->done = true;
+    rx->err = *err;
+    if (!d)
+        return;
+    snprintf(rx->id, sizeof rx->id, "%s", d->a.id ? d->a.id : "");
+    snprintf(rx->identifier, sizeof rx->identifier, "%s", d->a.identifier ? d->a.identifier : "");
+    snprintf(rx->connector, sizeof rx->connector, "%s", d->a.connector ? d->a.connector : "");
+    snprintf(rx->status, sizeof rx->status, "%s", d->a.status ? d->a.status : "");
+    snprintf(rx->api_config, sizeof rx->api_config, "%s", d->api_config_json ? d->api_config_json : "");
+    rx->state = d->a.state;
+}
+
+typedef struct done_rx {
+    bool done;
+    sk_error err;
+} done_rx;
+
+static void on_done(void *ud, const sk_error *err)
+{
+    done_rx *rx = ud;
+    rx->done = true;
+    rx->err = *err;
+}
+
+/* Runs the client until *flag (bounded: a hung test fails rather than blocks). */
+static void run_until(sk_client *c, const bool *flag)
+{
+    for (int i = 0; !*flag && i < 100000; i++) {
+        client_step(c);
+        if (*flag)
+            break;
+        client_wait(c, NULL, 0, 1000);
+    }
+    assert_true(*flag);
+}
+
+/* Lists every page of q's listing sequentially into rx (rx->err: the first error). */
+static void list_all(sk_client *c, api_list_query q, page_rx *rx, int *pages)
+{
+    char token[256] = "";
+    *pages = 0;
+    for (;;) {
+        q.page_token = token[0] ? token : NULL;
+        rx->done = false;
+        api_list_accounts(c, &q, on_accounts, rx);
+        run_until(c, &rx->done);
+        if (rx->err.status != SK_OK)
+            return;
+        (*pages)++;
+        if (!rx->next[0])
+            return;
+        snprintf(token, sizeof token, "%s", rx->next);
+    }
+}
+
+static void get_connections(sk_client *c, conn_rx *rx)
+{
+    memset(rx, 0, sizeof *rx);
+    api_list_connections(c, 30, NULL, on_connections, rx);
+    run_until(c, &rx->done);
+    assert_int_equal(rx->err.status, SK_OK);
+}
+
+/* ---------------------------------------------------------------- endpoints */
+
+static void test_connections_and_list(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "60", "--connections", "3", "--seed", "7", NULL };
+    fx f;
+    fx_start(&f, args, NULL, NULL);
+    conn_rx cr;
+    get_connections(f.c, &cr);
+    assert_int_equal(cr.n, 3);
+    for (size_t i = 0; i < cr.n; i++) {
+        assert_true(cr.names[i][0] != '\0');
+        assert_true(strncmp(cr.ids[i], "conn_", 5) == 0);
+    }
+
+    /* connector filter: only that connection's accounts. */
+    page_rx rx = { 0 };
+    api_list_query q = { .connector = cr.names[0], .page_size = 99 };
+    int pages;
+    list_all(f.c, q, &rx, &pages);
+    assert_int_equal(rx.err.status, SK_OK);
+    assert_true(rx.ids.n > 0);
+    assert_int_equal(rx.n_connectors, 1);
+    assert_string_equal(rx.connectors[0], cr.names[0]);
+    size_t first = rx.ids.n;
+    ids_free(&rx.ids);
+
+    /* connection_names, repeated: accounts of exactly those two. */
+    memset(&rx, 0, sizeof rx);
+    const char *two[] = { cr.names[0], cr.names[1] };
+    api_list_query q2 = { .connection_names = two, .n_connection_names = 2, .page_size = 99 };
+    list_all(f.c, q2, &rx, &pages);
+    assert_int_equal(rx.err.status, SK_OK);
+    assert_true(rx.ids.n > first);
+    assert_int_equal(rx.n_connectors, 2);
+    for (size_t k = 0; k < rx.n_connectors; k++)
+        assert_true(strcmp(rx.connectors[k], cr.names[0]) == 0 ||
+                    strcmp(rx.connectors[k], cr.names[1]) == 0);
+    ids_free(&rx.ids);
+
+    /* identifier filter finds that one account. */
+    memset(&rx, 0, sizeof rx);
+    list_all(f.c, (api_list_query){ .page_size = 5 }, &rx, &pages);
+    char ident[128];
+    snprintf(ident, sizeof ident, "%s", rx.first_identifier);
+    assert_true(ident[0] != '\0');
+    ids_free(&rx.ids);
+    memset(&rx, 0, sizeof rx);
+    list_all(f.c, (api_list_query){ .identifier = ident }, &rx, &pages);
+    assert_int_equal(rx.err.status, SK_OK);
+    assert_true(rx.ids.n >= 1);
+    assert_string_equal(rx.first_identifier, ident);
+    ids_free(&rx.ids);
+    fx_stop(&f);
+}
+
+static void test_usage_refused_before_sending(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "5", NULL };
+    fx f;
+    fx_start(&f, args, NULL, NULL);
+    const char *names[] = { "gmail" };
+    page_rx rx = { 0 };
+    api_list_query q = { .connector = "gmail", .connection_names = names, .n_connection_names = 1 };
+    assert_null(api_list_accounts(f.c, &q, on_accounts, &rx));
+    assert_true(rx.done);
+    assert_int_equal(rx.err.status, SK_ERR_USAGE);
+    memset(&rx, 0, sizeof rx);
+    assert_null(api_list_accounts(f.c, &(api_list_query){ .page_size = 100 }, on_accounts, &rx));
+    assert_int_equal(rx.err.status, SK_ERR_USAGE);
+    memset(&rx, 0, sizeof rx);
+    assert_null(api_search_accounts(f.c, "ab", NULL, 10, NULL, on_accounts, &rx));
+    assert_int_equal(rx.err.status, SK_ERR_USAGE);
+    memset(&rx, 0, sizeof rx);
+    assert_null(api_search_accounts(f.c, "abc", NULL, 31, NULL, on_accounts, &rx));
+    assert_int_equal(rx.err.status, SK_ERR_USAGE);
+    detail_rx dr = { 0 };
+    assert_null(api_get_account(f.c, &(sk_selector){ .connector = "gmail" }, on_detail, &dr));
+    assert_int_equal(dr.err.status, SK_ERR_USAGE);
+    memset(&dr, 0, sizeof dr);
+    assert_null(api_update_account(f.c, &(sk_selector){ .id = "ca_1" }, "[1]", on_detail, &dr));
+    assert_int_equal(dr.err.status, SK_ERR_USAGE);
+    /* Nothing reached the server, not even a token request. */
+    assert_int_equal(client_pending(f.c), 0);
+    sk_client_stats s;
+    client_stats(f.c, &s);
+    assert_int_equal(s.requests_sent, 0);
+    fx_stop(&f);
+}
+
+static void test_search(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "40", "--connections", "2", NULL };
+    fx f;
+    fx_start(&f, args, NULL, NULL);
+    page_rx rx = { 0 };
+    int pages;
+    list_all(f.c, (api_list_query){ .page_size = 3 }, &rx, &pages);
+    char ident[128];
+    snprintf(ident, sizeof ident, "%s", rx.first_identifier);
+    ids_free(&rx.ids);
+    assert_true(strlen(ident) >= 3);
+    memset(&rx, 0, sizeof rx);
+    api_search_accounts(f.c, ident, NULL, 30, NULL, on_accounts, &rx);
+    run_until(f.c, &rx.done);
+    assert_int_equal(rx.err.status, SK_OK);
+    assert_true(rx.ids.n >= 1);
+    assert_string_equal(rx.first_identifier, ident);
+    ids_free(&rx.ids);
+    fx_stop(&f);
+}
+
+static void test_account_lifecycle(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "10", "--connections", "2", NULL };
+    fx f;
+    fx_start(&f, args, NULL, NULL);
+    conn_rx cr;
+    get_connections(f.c, &cr);
+    const char *conn = cr.names[0];
+    const char *ident = "new.user+tag@example.com";
+
+    detail_rx dr = { 0 };
+    api_create_account(f.c, conn, ident, "OAUTH", on_detail, &dr);
+    run_until(f.c, &dr.done);
+    assert_int_equal(dr.err.status, SK_OK);
+    assert_string_equal(dr.identifier, ident);
+    assert_string_equal(dr.connector, conn);
+    char id[64];
+    snprintf(id, sizeof id, "%s", dr.id);
+    assert_true(strncmp(id, "ca_", 3) == 0);
+
+    /* details by id and by connector + identifier name the same account */
+    sk_detail_result res;
+    sk_error err;
+    assert_int_equal(api_get_account_sync(f.c, &(sk_selector){ .id = id }, &res, &err), SK_OK);
+    assert_string_equal(res.d.a.id, id);
+    assert_string_equal(res.d.a.identifier, ident);
+    detail_result_free(&res);
+    sk_selector by_name = { .connector = conn, .identifier = ident };
+    assert_int_equal(api_get_account_sync(f.c, &by_name, &res, &err), SK_OK);
+    assert_string_equal(res.d.a.id, id);
+    detail_result_free(&res);
+
+    /* creating it again is refused by the server */
+    memset(&dr, 0, sizeof dr);
+    api_create_account(f.c, conn, ident, NULL, on_detail, &dr);
+    run_until(f.c, &dr.done);
+    assert_int_equal(dr.err.status, SK_ERR_API);
+    assert_int_equal(dr.err.http_status, 409);
+
+    /* update api_config */
+    memset(&dr, 0, sizeof dr);
+    api_update_account(f.c, &(sk_selector){ .id = id }, "{\"base_url\":\"https://x.test\",\"n\":3}",
+                       on_detail, &dr);
+    run_until(f.c, &dr.done);
+    assert_int_equal(dr.err.status, SK_OK);
+    assert_non_null(strstr(dr.api_config, "https:\\/\\/x.test") ? dr.api_config
+                                                                : strstr(dr.api_config, "https://x.test"));
+    assert_int_equal(api_get_account_sync(f.c, &(sk_selector){ .id = id }, &res, &err), SK_OK);
+    assert_non_null(res.d.api_config_json);
+    assert_non_null(strstr(res.d.api_config_json, "\"n\":3"));
+    detail_result_free(&res);
+
+    /* delete, then it is gone */
+    assert_int_equal(api_delete_account_sync(f.c, &(sk_selector){ .id = id }, &err), SK_OK);
+    assert_int_equal(api_get_account_sync(f.c, &(sk_selector){ .id = id }, &res, &err),
+                     SK_ERR_NOT_FOUND);
+    assert_int_equal(err.http_status, 404);
+    assert_null(res.arena);
+    assert_int_equal(api_delete_account_sync(f.c, &(sk_selector){ .id = id }, &err), SK_ERR_NOT_FOUND);
+    /* async delete reports through its callback */
+    done_rx dn = { 0 };
+    api_delete_account(f.c, &(sk_selector){ .id = "ca_doesnotexist" }, on_done, &dn);
+    run_until(f.c, &dn.done);
+    assert_int_equal(dn.err.status, SK_ERR_NOT_FOUND);
+    fx_stop(&f);
+}
+
+static size_t discard(char *p, size_t s, size_t n, void *ud)
+{
+    (void)p;
+    (void)ud;
+    return s * n;
+}
+
+static void test_magic_link_activates(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "10", "--connections", "2", NULL };
+    fx f;
+    fx_start(&f, args, NULL, NULL);
+    conn_rx cr;
+    get_connections(f.c, &cr);
+    detail_rx dr = { 0 };
+    api_create_account(f.c, cr.names[1], "linkme@example.com", NULL, on_detail, &dr);
+    run_until(f.c, &dr.done);
+    assert_int_equal(dr.err.status, SK_OK);
+    assert_int_not_equal(dr.state, SK_STATE_ACTIVE);
+    char id[64];
+    snprintf(id, sizeof id, "%s", dr.id);
+
+    sk_link_result lr;
+    sk_error err;
+    sk_selector sel = { .connector = cr.names[1], .identifier = "linkme@example.com" };
+    assert_int_equal(api_magic_link_sync(f.c, &sel, &lr, &err), SK_OK);
+    assert_non_null(lr.l.link);
+    assert_true(lr.l.expiry != SK_TIME_ABSENT);
+    assert_true(lr.l.expiry > time_now());
+
+    CURL *e = curl_easy_init();
+    curl_easy_setopt(e, CURLOPT_URL, lr.l.link);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+    assert_int_equal(curl_easy_perform(e), CURLE_OK);
+    long code = 0;
+    curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
+    assert_int_equal(code, 200);
+    curl_easy_cleanup(e);
+    link_result_free(&lr);
+
+    sk_detail_result res;
+    assert_int_equal(api_get_account_sync(f.c, &(sk_selector){ .id = id }, &res, &err), SK_OK);
+    assert_int_equal(res.d.a.state, SK_STATE_ACTIVE);
+    detail_result_free(&res);
+
+    /* a link for an account that does not exist */
+    assert_int_equal(api_magic_link_sync(f.c, &(sk_selector){ .id = "ca_nope" }, &lr, &err),
+                     SK_ERR_NOT_FOUND);
+    fx_stop(&f);
+}
+
+/* ---------------------------------------------------------------- auth */
+
+static void test_wrong_secret(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "5", NULL };
+    fx f;
+    fx_start(&f, args, NULL, "not-the-secret");
+    page_rx a = { 0 }, b = { 0 };
+    api_list_accounts(f.c, NULL, on_accounts, &a);
+    api_list_accounts(f.c, NULL, on_accounts, &b);   /* waits for the same token fetch */
+    run_until(f.c, &a.done);
+    run_until(f.c, &b.done);
+    assert_int_equal(a.err.status, SK_ERR_AUTH);
+    assert_int_equal(b.err.status, SK_ERR_AUTH);
+    assert_non_null(strstr(a.err.message, "refused the client credentials"));
+    assert_non_null(strstr(a.err.message, "invalid_client"));
+    assert_null(strstr(a.err.message, "not-the-secret"));
+    sk_client_stats s;
+    client_stats(f.c, &s);
+    assert_int_equal(s.token_fetches, 1);
+    assert_int_equal(s.retries, 0);
+    assert_int_equal(skemu_log_count(&f.p, "/api/v1/"), 0);   /* nothing sent without a token */
+    fx_stop(&f);
+}
+
+/* The token dies on the server while the client still trusts it: the client must renew once
+ * on the 401 and resend. Latency makes the client receive the token 600 ms after the server
+ * issued it, so it believes in it ~600 ms too long. */
+static void test_401_renews_once(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "5", "--token-ttl", "1", "--latency-ms", "600", NULL };
+    fx f;
+    fx_start(&f, args, NULL, NULL);
+    page_rx a = { 0 }, b = { 0 };
+    api_list_accounts(f.c, NULL, on_accounts, &a);
+    run_until(f.c, &a.done);   /* token at ~0.6 s, answer at ~1.2 s: the token is dead */
+    assert_int_equal(a.err.status, SK_OK);
+    api_list_accounts(f.c, NULL, on_accounts, &b);
+    run_until(f.c, &b.done);
+    assert_int_equal(b.err.status, SK_OK);
+    assert_true(b.ids.n > 0);
+    sk_client_stats s;
+    client_stats(f.c, &s);
+    assert_int_equal(s.token_fetches, 2);
+    assert_true(skemu_log_count(&f.p, " 401") >= 1);
+    ids_free(&a.ids);
+    ids_free(&b.ids);
+    fx_stop(&f);
+}
+
+/* ---------------------------------------------------------------- pagination */
+
+static void test_pagination_page_size_7(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "100", "--connections", "4", "--seed", "3", NULL };
+    fx f;
+    fx_start(&f, args, NULL, NULL);
+    page_rx rx = { 0 };
+    int pages;
+    list_all(f.c, (api_list_query){ .page_size = 7 }, &rx, &pages);
+    assert_int_equal(rx.err.status, SK_OK);
+    assert_int_equal(rx.ids.n, 100);
+    assert_int_equal(rx.total, 100);
+    assert_int_equal(pages, 15);
+    assert_int_equal(ids_dups(&rx.ids), 0);
+    ids_free(&rx.ids);
+    sk_client_stats s;
+    client_stats(f.c, &s);
+    assert_int_equal(s.token_fetches, 1);   /* cached across pages */
+    assert_int_equal(s.requests_sent, 16);
+    fx_stop(&f);
+}
+
+/* ---------------------------------------------------------------- faults */
+
+static void test_retries_under_failures(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "200", "--fail-rate", "0.3", "--seed", "11", NULL };
+    sk_client_opts o;
+    fast_opts(&o);
+    o.max_tries = 10;
+    fx f;
+    fx_start(&f, args, &o, NULL);
+    page_rx rx = { 0 };
+    int pages;
+    list_all(f.c, (api_list_query){ .page_size = 10 }, &rx, &pages);
+    assert_int_equal(rx.err.status, SK_OK);
+    assert_int_equal(rx.ids.n, 200);
+    assert_int_equal(ids_dups(&rx.ids), 0);
+    sk_client_stats s;
+    client_stats(f.c, &s);
+    assert_true(s.retries > 0);
+    assert_int_equal(s.requests_sent, 20 + s.token_fetches + s.retries);
+    ids_free(&rx.ids);
+    fx_stop(&f);
+}
+
+/* Many requests at once over a rate limit: every one gets through in the end. */
+static void rate_limited(const char *retry_after)
+{
+    const char *args[] = { "--generate", "20", "--rate-limit", "4", "--retry-after", retry_after,
+                           NULL };
+    sk_client_opts o;
+    fast_opts(&o);
+    o.max_tries = 15;
+    o.backoff_base_ms = 100;
+    o.backoff_cap_ms = 800;
+    fx f;
+    fx_start(&f, args, &o, NULL);
+    enum { N = 8 };
+    page_rx rx[N];
+    memset(rx, 0, sizeof rx);
+    for (int i = 0; i < N; i++)
+        api_list_accounts(f.c, &(api_list_query){ .page_size = 5 }, on_accounts, &rx[i]);
+    for (int i = 0; i < N; i++) {
+        run_until(f.c, &rx[i].done);
+        if (rx[i].err.status != SK_OK)
+            fail_msg("request %d: %s", i, rx[i].err.message);
+        assert_int_equal(rx[i].n, 5);
+        ids_free(&rx[i].ids);
+    }
+    sk_client_stats s;
+    client_stats(f.c, &s);
+    assert_true(s.retries > 0);
+    assert_true(skemu_log_count(&f.p, " 429") >= 1);
+    fx_stop(&f);
+}
+
+static void test_rate_limit_with_retry_after(void **st)
+{
+    (void)st;
+    rate_limited("1");
+}
+
+static void test_rate_limit_without_retry_after(void **st)
+{
+    (void)st;
+    rate_limited("0");
+}
+
+static void test_hang_times_out(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "5", "--hang-rate", "1", NULL };
+    sk_client_opts o;
+    fast_opts(&o);
+    o.timeout_ms = 300;
+    o.connect_timeout_ms = 1000;
+    o.max_tries = 2;
+    fx f;
+    fx_start(&f, args, &o, NULL);
+    page_rx rx = { 0 };
+    api_list_accounts(f.c, NULL, on_accounts, &rx);
+    run_until(f.c, &rx.done);
+    assert_int_equal(rx.err.status, SK_ERR_NETWORK);
+    sk_client_stats s;
+    client_stats(f.c, &s);
+    assert_true(s.requests_sent <= 4);   /* bounded: max_tries for the token (and the request) */
+    assert_int_equal(client_pending(f.c), 0);
+    fx_stop(&f);
+}
+
+static void test_damaged_bodies(void **st)
+{
+    (void)st;
+    const char *rates[] = { "--truncate-rate", "--malformed-rate", "--wrong-types-rate" };
+    for (size_t i = 0; i < 3; i++) {
+        const char *args[] = { "--generate", "30", rates[i], "1", "--fault-after", "1", NULL };
+        fx f;
+        fx_start(&f, args, NULL, NULL);   /* the first request (the token) is intact */
+        for (int k = 0; k < 3; k++) {
+            page_rx rx = { 0 };
+            api_list_accounts(f.c, &(api_list_query){ .page_size = 10 }, on_accounts, &rx);
+            run_until(f.c, &rx.done);
+            if (i < 2)
+                assert_int_equal(rx.err.status, SK_ERR_PARSE);
+            else   /* wrong types: a page (fields absent) or a parse error, never a crash */
+                assert_true(rx.err.status == SK_OK || rx.err.status == SK_ERR_PARSE);
+            assert_true(rx.err.status == SK_OK || rx.err.message[0]);
+            ids_free(&rx.ids);
+        }
+        fx_stop(&f);
+    }
+}
+
+/* A truncated token answer is a parse error for every request waiting on it. */
+static void test_truncated_token(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "5", "--truncate-rate", "1", NULL };
+    fx f;
+    fx_start(&f, args, NULL, NULL);
+    page_rx rx = { 0 };
+    api_list_accounts(f.c, NULL, on_accounts, &rx);
+    run_until(f.c, &rx.done);
+    assert_int_equal(rx.err.status, SK_ERR_PARSE);
+    assert_non_null(strstr(rx.err.message, "token"));
+    fx_stop(&f);
+}
+
+/* ---------------------------------------------------------------- engine */
+
+static void test_cancel_and_free(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "20", "--latency-ms", "300", NULL };
+    fx f;
+    fx_start(&f, args, NULL, NULL);
+    page_rx rx[4];
+    memset(rx, 0, sizeof rx);
+    sk_request *r[4];
+    for (int i = 0; i < 4; i++)
+        r[i] = api_list_accounts(f.c, NULL, on_accounts, &rx[i]);
+    for (int i = 0; i < 4; i++)
+        assert_non_null(r[i]);
+    assert_int_equal(client_pending(f.c), 5);   /* four requests and the token fetch */
+    client_cancel(f.c, r[1]);
+    assert_true(rx[1].done);
+    assert_int_equal(rx[1].err.status, SK_ERR_CANCELLED);
+    assert_int_equal(client_pending(f.c), 4);
+    run_until(f.c, &rx[0].done);
+    assert_int_equal(rx[0].err.status, SK_OK);
+    client_free(f.c);   /* cancels what is left: callbacks run now */
+    f.c = NULL;
+    for (int i = 2; i < 4; i++) {
+        assert_true(rx[i].done);
+        assert_true(rx[i].err.status == SK_ERR_CANCELLED || rx[i].err.status == SK_OK);
+        ids_free(&rx[i].ids);
+    }
+    ids_free(&rx[0].ids);
+    free(f.cfg.client_secret);
+    assert_int_equal(skemu_stop(&f.p), 0);
+}
+
+static void test_cancel_all(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "20", "--latency-ms", "200", NULL };
+    fx f;
+    fx_start(&f, args, NULL, NULL);
+    page_rx rx[3];
+    memset(rx, 0, sizeof rx);
+    for (int i = 0; i < 3; i++)
+        api_list_accounts(f.c, NULL, on_accounts, &rx[i]);
+    client_step(f.c);
+    client_cancel_all(f.c);
+    assert_int_equal(client_pending(f.c), 0);
+    for (int i = 0; i < 3; i++) {
+        assert_true(rx[i].done);
+        assert_int_equal(rx[i].err.status, SK_ERR_CANCELLED);
+    }
+    /* the client still works afterwards */
+    page_rx again = { 0 };
+    api_list_accounts(f.c, NULL, on_accounts, &again);
+    run_until(f.c, &again.done);
+    assert_int_equal(again.err.status, SK_OK);
+    ids_free(&again.ids);
+    fx_stop(&f);
+}
+
+typedef struct lines {
+    char *all;
+    size_t n;
+    int count;
+} lines;
+
+static void collect_line(void *ud, const char *line)
+{
+    lines *l = ud;
+    size_t k = strlen(line);
+    l->all = realloc(l->all, l->n + k + 2);
+    assert_non_null(l->all);
+    memcpy(l->all + l->n, line, k);
+    l->all[l->n + k] = '\n';
+    l->n += k + 1;
+    l->all[l->n] = '\0';
+    l->count++;
+    for (const char *p = line; *p; p++)
+        assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
+}
+
+static void test_debug_trace_redacted(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "20", "--fail-rate", "0.3", "--seed", "5", NULL };
+    sk_client_opts o;
+    fast_opts(&o);
+    o.debug = true;
+    o.max_tries = 10;
+    fx f;
+    fx_start(&f, args, &o, NULL);
+    lines l = { 0 };
+    client_set_debug(f.c, collect_line, &l);
+    page_rx rx = { 0 };
+    int pages;
+    list_all(f.c, (api_list_query){ .page_size = 5, .identifier = "a b+c@d" }, &rx, &pages);
+    ids_free(&rx.ids);
+    sk_client_stats s;
+    client_stats(f.c, &s);
+    assert_non_null(l.all);
+    assert_true(l.count >= (int)(2 * s.requests_sent));   /* a line out and a line back */
+    assert_null(strstr(l.all, SKEMU_DEMO_CLIENT_SECRET));
+    assert_non_null(strstr(l.all, "client_secret=<redacted>"));
+    assert_non_null(strstr(l.all, "Bearer <redacted>"));
+    assert_non_null(strstr(l.all, "/oauth/token"));
+    assert_non_null(strstr(l.all, "identifier=a%20b%2Bc%40d"));
+    /* No token: every "Bearer" is followed by the redaction mark. */
+    for (const char *p = strstr(l.all, "Bearer"); p; p = strstr(p + 1, "Bearer"))
+        assert_true(strncmp(p, "Bearer <redacted>", 17) == 0);
+    free(l.all);
+    fx_stop(&f);
+}
+
+static void test_unreachable(void **st)
+{
+    (void)st;
+    /* A port nothing listens on (skemu started and stopped): connection refused. */
+    skemu_proc p;
+    assert_int_equal(skemu_start(&p, (const char *const[]){ "--generate", "1", NULL }), 0);
+    char url[128];
+    snprintf(url, sizeof url, "%s", p.url);
+    assert_int_equal(skemu_stop(&p), 0);
+    sk_config cfg = { 0 };
+    snprintf(cfg.environment_url, sizeof cfg.environment_url, "%s/", url);
+    snprintf(cfg.client_id, sizeof cfg.client_id, "skc_x");
+    cfg.client_secret = "s";
+    sk_client_opts o;
+    fast_opts(&o);
+    o.max_tries = 3;
+    sk_error err;
+    sk_client *c = client_new(&cfg, &o, &err);
+    assert_non_null(c);
+    assert_string_equal(client_env_url(c), url);   /* trailing '/' stripped */
+    page_rx rx = { 0 };
+    api_list_accounts(c, NULL, on_accounts, &rx);
+    run_until(c, &rx.done);
+    assert_int_equal(rx.err.status, SK_ERR_NETWORK);
+    sk_client_stats s;
+    client_stats(c, &s);
+    assert_int_equal(s.requests_sent, 3);
+    assert_int_equal(s.retries, 2);
+    client_free(c);
+
+    /* Bad settings are refused up front. */
+    snprintf(cfg.environment_url, sizeof cfg.environment_url, "ftp://example.com");
+    assert_null(client_new(&cfg, &o, &err));
+    assert_int_equal(err.status, SK_ERR_CONFIG);
+    snprintf(cfg.environment_url, sizeof cfg.environment_url, "%s", url);
+    cfg.client_secret = NULL;
+    assert_null(client_new(&cfg, &o, &err));
+    assert_int_equal(err.status, SK_ERR_CONFIG);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_connections_and_list),
+        cmocka_unit_test(test_usage_refused_before_sending),
+        cmocka_unit_test(test_search),
+        cmocka_unit_test(test_account_lifecycle),
+        cmocka_unit_test(test_magic_link_activates),
+        cmocka_unit_test(test_wrong_secret),
+        cmocka_unit_test(test_401_renews_once),
+        cmocka_unit_test(test_pagination_page_size_7),
+        cmocka_unit_test(test_retries_under_failures),
+        cmocka_unit_test(test_rate_limit_with_retry_after),
+        cmocka_unit_test(test_rate_limit_without_retry_after),
+        cmocka_unit_test(test_hang_times_out),
+        cmocka_unit_test(test_damaged_bodies),
+        cmocka_unit_test(test_truncated_token),
+        cmocka_unit_test(test_cancel_and_free),
+        cmocka_unit_test(test_cancel_all),
+        cmocka_unit_test(test_debug_trace_redacted),
+        cmocka_unit_test(test_unreachable),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
