@@ -89,6 +89,7 @@ typedef struct tui_app {
     char filter[SK_FILTER_MAX];
     bool filtering;           /* typing after '/' */
     bool filter_bad;
+    char filter_msg[128];     /* why the typed filter does not parse */
 
     size_t conn_cur, conn_top;  /* 0 all, 1 needs attention, 2.. connections */
     size_t cur, top;

@@ -131,12 +131,15 @@ size_t data_conn_items(const tui_app *a)
 
 void data_spec_rebuild(tui_app *a)
 {
-    char msg[128];
-    a->filter_bad = !view_spec_parse(&a->spec, a->filter, a->base_mask, msg, sizeof msg);
-    if (a->filter_bad) {
-        /* An unknown state: show why, filter by the text so far. */
-        data_set_error(a, "filter: %s", msg);
-    }
+    /* Parse into a copy: while a token is half typed ("state:exp") the last good filter
+     * stays in force and the filter line says why the new one is not. */
+    sk_view_spec next = a->spec;
+    a->filter_bad = !view_spec_parse(&next, a->filter, a->base_mask, a->filter_msg,
+                                     sizeof a->filter_msg);
+    if (!a->filter_bad)
+        a->spec = next;
+    else
+        a->spec.state_mask &= a->base_mask;
     if (!*a->filter)
         a->spec.state_mask = a->base_mask;
     a->spec.attention_only = a->conn_cur == 1;

@@ -128,7 +128,12 @@ static void draw_status(tui_app *a, tui_line *l, int y)
         line_add(l, ROLE_KEY, "/", -1, false);
         line_add_raw(l, a->filter_bad ? ROLE_ERROR_MSG : ROLE_NORMAL, a->filter, -1, false);
         line_add(l, ROLE_CURSOR, " ", -1, false);
-        line_add(l, ROLE_DIM, "  Enter keep  Esc clear  state:expired conn:gmail", -1, false);
+        if (a->filter_bad) {
+            line_add(l, ROLE_NORMAL, "  ", -1, false);
+            line_add_raw(l, ROLE_ERROR_MSG, a->filter_msg, -1, false);
+        }
+        else
+            line_add(l, ROLE_DIM, "  Enter keep  Esc clear  state:expired conn:gmail", -1, false);
     } else if (*a->error) {
         line_add(l, ROLE_ERROR_MSG, "error: ", -1, false);
         line_add(l, ROLE_ERROR_MSG, a->error, -1, false);
