@@ -237,15 +237,25 @@ static cli_table *list_table(void)
     cli_table *t = table_new(NCOLS, head);
     if (!t)
         return NULL;
-    /* The identifier gives way first, then the id, the connection, the rest. */
-    table_shrink(t, COL_IDENT, 0, 12);
-    table_shrink(t, COL_ID, 1, 8);
-    table_shrink(t, COL_CONN, 2, 8);
-    table_shrink(t, COL_AUTH, 3, 4);
-    table_shrink(t, COL_UPDATED, 4, 5);
-    table_shrink(t, COL_USED, 5, 5);
-    table_shrink(t, COL_TOKEN, 6, 5);
-    table_shrink(t, COL_STATE, 7, 7);
+    /* The identifier gives way first, then the id goes (a cut id is of no use), the long
+     * headers of the time columns are cut, the state keeps only its name, and so on. */
+    table_shrink(t, COL_IDENT, 0, 24);
+    table_shrink(t, COL_ID, 1, 0);
+    table_shrink(t, COL_TOKEN, 2, TABLE_MIN_CONTENT);
+    table_shrink(t, COL_USED, 2, TABLE_MIN_CONTENT);
+    table_shrink(t, COL_UPDATED, 2, TABLE_MIN_CONTENT);
+    table_shrink(t, COL_STATE, 3, 7);
+    table_shrink(t, COL_AUTH, 4, 5);
+    table_shrink(t, COL_IDENT, 5, 12);
+    table_shrink(t, COL_CONN, 6, 8);
+    /* Narrow terminals: the times go, then the auth, before the identifier is cut short. */
+    table_shrink(t, COL_USED, 7, 0);
+    table_shrink(t, COL_UPDATED, 8, 0);
+    table_shrink(t, COL_TOKEN, 9, 0);
+    table_shrink(t, COL_AUTH, 10, 0);
+    table_shrink(t, COL_IDENT, 11, 4);
+    table_header_short(t, COL_TOKEN, "TOKEN");
+    table_header_short(t, COL_USED, "USED");
     return t;
 }
 
@@ -260,9 +270,11 @@ static bool table_account(cli_table *t, const sk_account *a, int64_t now)
     out_state_label(&st, a, false);
     const char *cells[NCOLS] = { a->connector, a->identifier, st.s, a->authorization_type,
                                  tok, used, upd, a->id };
+    const char *shorts[NCOLS] = { 0 };
+    shorts[COL_STATE] = state_name(a->state);
     const char *sgr[NCOLS] = { 0 };
     sgr[COL_STATE] = out_state_sgr(a->state);
-    bool ok = table_add_row(t, cells, sgr);
+    bool ok = table_add_row(t, cells, shorts, sgr);
     buf_free(&st);
     return ok;
 }
@@ -379,7 +391,7 @@ static int connections_table(const cli_globals *g, const sk_store *st)
             snprintf(n[k], sizeof n[k], "%zu", c.count[k]);
         snprintf(n[SK_STATE_COUNT], sizeof n[0], "%zu", c.total);
         const char *cells[] = { c.name, c.provider, c.type, n[0], n[1], n[2], n[3], n[4], n[5] };
-        if (!table_add_row(t, cells, NULL))
+        if (!table_add_row(t, cells, NULL, NULL))
             goto oom;
     }
     table_print(t, stdout, cli_term_width(), cli_color_enabled(g), locale_is_utf8());

@@ -1,5 +1,5 @@
-/* cli_table.c: the CLI's table printer: natural column widths from display widths, shrunk in a
- * chosen order to fit the terminal, cut with an ellipsis, state cells optionally coloured. */
+/* cli_table.c: the CLI's table printer: natural column widths from display widths, shrunk by
+ * ordered passes to fit the terminal, cut with an ellipsis, state cells optionally coloured. */
 #include "cli_table.h"
 
 #include <stdlib.h>
@@ -7,17 +7,23 @@
 
 #include "util.h"
 
+#define MAX_PASSES 32
+
 typedef struct cell {
     char *text;          /* sanitised */
+    char *shrt;          /* sanitised shorter form, or NULL */
     const char *sgr;     /* static colour escape or NULL */
 } cell;
+
+typedef struct pass { int col, order, min; } pass;
 
 struct cli_table {
     int ncols;
     char *headers[CLI_TABLE_MAX_COLS];
+    char *head_short[CLI_TABLE_MAX_COLS];
     bool right[CLI_TABLE_MAX_COLS];
-    int shrink_order[CLI_TABLE_MAX_COLS];   /* -1: never shrinks */
-    int min_width[CLI_TABLE_MAX_COLS];
+    pass passes[MAX_PASSES];
+    int npasses;
     cell *cells;                            /* nrows * ncols */
     size_t nrows, cap;
 };
@@ -32,7 +38,6 @@ cli_table *table_new(int ncols, const char *const *headers)
     t->ncols = ncols;
     for (int c = 0; c < ncols; c++) {
         t->headers[c] = sanitize_dup(headers[c]);
-        t->shrink_order[c] = -1;
         if (!t->headers[c]) {
             table_free(t);
             return NULL;
@@ -45,12 +50,24 @@ void table_free(cli_table *t)
 {
     if (!t)
         return;
-    for (int c = 0; c < t->ncols; c++)
+    for (int c = 0; c < t->ncols; c++) {
         free(t->headers[c]);
-    for (size_t i = 0; i < t->nrows * (size_t)t->ncols; i++)
+        free(t->head_short[c]);
+    }
+    for (size_t i = 0; i < t->nrows * (size_t)t->ncols; i++) {
         free(t->cells[i].text);
+        free(t->cells[i].shrt);
+    }
     free(t->cells);
     free(t);
+}
+
+void table_header_short(cli_table *t, int col, const char *shrt)
+{
+    if (t && col >= 0 && col < t->ncols) {
+        free(t->head_short[col]);
+        t->head_short[col] = sanitize_dup(shrt);
+    }
 }
 
 void table_align_right(cli_table *t, int col)
@@ -61,13 +78,27 @@ void table_align_right(cli_table *t, int col)
 
 void table_shrink(cli_table *t, int col, int order, int min_width)
 {
-    if (t && col >= 0 && col < t->ncols) {
-        t->shrink_order[col] = order;
-        t->min_width[col] = min_width < 1 ? 1 : min_width;
+    if (!t || col < 0 || col >= t->ncols || t->npasses == MAX_PASSES)
+        return;
+    /* Kept sorted by order (stable), so layout() runs them as they come. */
+    int i = t->npasses++;
+    while (i > 0 && t->passes[i - 1].order > order) {
+        t->passes[i] = t->passes[i - 1];
+        i--;
     }
+    t->passes[i] = (pass){ col, order, min_width };
 }
 
-bool table_add_row(cli_table *t, const char *const *cells, const char *const *sgr)
+static bool cell_set(cell *c, const char *text, const char *shrt, const char *sgr)
+{
+    c->text = sanitize_dup(text ? text : "-");
+    c->shrt = shrt ? sanitize_dup(shrt) : NULL;
+    c->sgr = sgr;
+    return c->text && (!shrt || c->shrt);
+}
+
+bool table_add_row(cli_table *t, const char *const *cells, const char *const *shorts,
+                   const char *const *sgr)
 {
     if (t->nrows == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 64;
@@ -79,12 +110,11 @@ bool table_add_row(cli_table *t, const char *const *cells, const char *const *sg
     }
     cell *row = t->cells + t->nrows * (size_t)t->ncols;
     for (int c = 0; c < t->ncols; c++) {
-        const char *s = cells[c] ? cells[c] : "-";
-        row[c].text = sanitize_dup(s);
-        row[c].sgr = sgr ? sgr[c] : NULL;
-        if (!row[c].text) {
-            for (int k = 0; k < c; k++)
+        if (!cell_set(&row[c], cells[c], shorts ? shorts[c] : NULL, sgr ? sgr[c] : NULL)) {
+            for (int k = 0; k <= c; k++) {
                 free(row[k].text);
+                free(row[k].shrt);
+            }
             return false;
         }
     }
@@ -92,56 +122,96 @@ bool table_add_row(cli_table *t, const char *const *cells, const char *const *sg
     return true;
 }
 
-/* Shrink the shrinkable columns, lowest order first, each down to `floor` (or its minimum). */
-static int shrink_pass(const cli_table *t, int *w, int total, int width, bool use_min)
+typedef struct widths {
+    int w[CLI_TABLE_MAX_COLS];
+    int content[CLI_TABLE_MAX_COLS];   /* widest cell, header excluded */
+    int head[CLI_TABLE_MAX_COLS];      /* header width */
+    bool hidden[CLI_TABLE_MAX_COLS];
+    int total;
+} widths;
+
+/* Take column c down to `floor` (0 hides it with its separator), no further than needed. */
+static void shrink_to(widths *L, int c, int floor, int width)
 {
-    for (int order = 0; order < CLI_TABLE_MAX_COLS && total > width; order++) {
-        for (int c = 0; c < t->ncols && total > width; c++) {
-            if (t->shrink_order[c] != order)
-                continue;
-            int floor = use_min ? t->min_width[c] : 1;
-            int take = w[c] - floor;
-            if (take <= 0)
-                continue;
-            if (take > total - width)
-                take = total - width;
-            w[c] -= take;
-            total -= take;
-        }
+    if (L->hidden[c] || L->total <= width)
+        return;
+    if (floor == 0) {
+        L->total -= L->w[c] + 2;
+        L->w[c] = 0;
+        L->hidden[c] = true;
+        return;
     }
-    return total;
+    int take = L->w[c] - floor;
+    if (take <= 0)
+        return;
+    if (take > L->total - width)
+        take = L->total - width;
+    L->w[c] -= take;
+    L->total -= take;
 }
 
-static void layout(const cli_table *t, int width, int *w)
+static void measure(const cli_table *t, widths *L)
 {
-    int total = 2 * (t->ncols - 1);
+    memset(L, 0, sizeof *L);
+    L->total = 2 * (t->ncols - 1);
     for (int c = 0; c < t->ncols; c++) {
-        w[c] = text_width(t->headers[c]);
         for (size_t r = 0; r < t->nrows; r++) {
             int cw = text_width(t->cells[r * (size_t)t->ncols + c].text);
-            if (cw > w[c])
-                w[c] = cw;
+            if (cw > L->content[c])
+                L->content[c] = cw;
         }
-        total += w[c];
+        int hw = L->head[c] = text_width(t->headers[c]);
+        L->w[c] = hw > L->content[c] ? hw : L->content[c];
+        L->total += L->w[c];
     }
-    if (width <= 0 || total <= width)
-        return;
-    total = shrink_pass(t, w, total, width, true);
-    if (total > width)
-        shrink_pass(t, w, total, width, false);
 }
 
-static void put_cell(sk_buf *b, const char *text, const char *sgr, int w, bool right,
+static void layout(const cli_table *t, int width, widths *L)
+{
+    measure(t, L);
+    if (width <= 0)
+        return;
+    for (int i = 0; i < t->npasses && L->total > width; i++) {
+        const pass *p = &t->passes[i];
+        int floor = p->min == TABLE_MIN_CONTENT ? L->content[p->col] : p->min;
+        shrink_to(L, p->col, floor < 1 && p->min != 0 ? 1 : floor, width);
+    }
+    /* Last resort: every column that may shrink, down to a single cell. */
+    for (int i = 0; i < t->npasses && L->total > width; i++)
+        if (t->passes[i].min != 0)
+            shrink_to(L, t->passes[i].col, 1, width);
+    /* Hiding a column may free more than was needed: the first to give way regain first. */
+    for (int i = 0; i < t->npasses && L->total < width; i++) {
+        int c = t->passes[i].col;
+        int natural = L->content[c] > L->head[c] ? L->content[c] : L->head[c];
+        int give = natural - L->w[c];
+        if (L->hidden[c] || give <= 0)
+            continue;
+        if (give > width - L->total)
+            give = width - L->total;
+        L->w[c] += give;
+        L->total += give;
+    }
+}
+
+static void put_cell(sk_buf *b, const cell *cl, const cell *header, int w, bool right,
                      bool last, bool color, bool utf8)
 {
+    if (!cl)
+        cl = header;
+    const char *text = cl->text;
     int tw = text_width(text);
+    if (tw > w && cl->shrt && text_width(cl->shrt) <= w) {
+        text = cl->shrt;
+        tw = text_width(text);
+    }
     int pad = tw < w ? w - tw : 0;
     if (right)
         for (int k = 0; k < pad; k++)
             buf_addc(b, ' ');
-    bool paint = color && sgr;
+    bool paint = color && cl->sgr;
     if (paint)
-        buf_adds(b, sgr);
+        buf_adds(b, cl->sgr);
     int written = text_fit(b, text, w, false, utf8);
     if (paint)
         buf_adds(b, "\033[0m");
@@ -152,19 +222,25 @@ static void put_cell(sk_buf *b, const char *text, const char *sgr, int w, bool r
             buf_addc(b, ' ');
 }
 
-static void put_row(FILE *f, const cli_table *t, const int *w, char *const *texts,
-                    const cell *row, bool color, bool utf8)
+static void put_row(FILE *f, const cli_table *t, const widths *L, const cell *row, bool color,
+                    bool utf8)
 {
     sk_buf b;
     buf_init(&b);
-    for (int c = 0; c < t->ncols; c++) {
-        if (c > 0)
+    int last = t->ncols - 1;
+    while (last > 0 && L->hidden[last])
+        last--;
+    bool first = true;
+    for (int c = 0; c <= last; c++) {
+        if (L->hidden[c])
+            continue;
+        if (!first)
             buf_adds(&b, "  ");
-        const char *text = row ? row[c].text : texts[c];
-        const char *sgr = row ? row[c].sgr : NULL;
-        put_cell(&b, text, sgr, w[c], t->right[c], c == t->ncols - 1, color, utf8);
+        first = false;
+        cell head = { t->headers[c], t->head_short[c], NULL };
+        put_cell(&b, row ? &row[c] : NULL, &head, L->w[c], t->right[c], c == last, color, utf8);
     }
-    /* A right-aligned or cut last column can leave trailing blanks: drop them. */
+    /* A cut last column can leave trailing blanks: drop them. */
     while (b.len > 0 && b.s[b.len - 1] == ' ')
         b.s[--b.len] = '\0';
     if (b.s)
@@ -175,9 +251,9 @@ static void put_row(FILE *f, const cli_table *t, const int *w, char *const *text
 
 void table_print(const cli_table *t, FILE *f, int width, bool color, bool utf8)
 {
-    int w[CLI_TABLE_MAX_COLS];
-    layout(t, width, w);
-    put_row(f, t, w, t->headers, NULL, color, utf8);
+    widths L;
+    layout(t, width, &L);
+    put_row(f, t, &L, NULL, color, utf8);
     for (size_t r = 0; r < t->nrows; r++)
-        put_row(f, t, w, NULL, t->cells + r * (size_t)t->ncols, color, utf8);
+        put_row(f, t, &L, t->cells + r * (size_t)t->ncols, color, utf8);
 }
