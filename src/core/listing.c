@@ -376,8 +376,8 @@ void listing_progress(const sk_listing *l, char *buf, size_t n)
     int shown = 0, more = 0;
     for (size_t i = 0; i < l->next_work; i++) {
         const conn_work *w = &l->work[i];
-        if (w->done || !w->req)
-            continue;
+        if (w->done)
+            continue;   /* started and not finished: in flight or about to ask again */
         if (shown == 2) {
             more++;
             continue;

@@ -1,0 +1,477 @@
+/* test_listing.c: listing a whole environment into a sink against a real skemu: every account
+ * exactly once, bounded concurrency, the fallback without /connections/app, token renewal
+ * during a long listing, faults, errors and cancellation. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "client.h"
+#include "config.h"
+#include "listing.h"
+#include "../support/skemu_proc.h"
+
+/* ---------------------------------------------------------------- fixture */
+
+typedef struct fx {
+    skemu_proc p;
+    sk_config cfg;
+    sk_client *c;
+} fx;
+
+static void fx_start(fx *f, const char *const *args, int max_tries)
+{
+    memset(f, 0, sizeof *f);
+    if (skemu_start(&f->p, args) != 0)
+        fail_msg("skemu did not start");
+    snprintf(f->cfg.environment_url, sizeof f->cfg.environment_url, "%s", f->p.url);
+    snprintf(f->cfg.client_id, sizeof f->cfg.client_id, "%s", SKEMU_DEMO_CLIENT_ID);
+    f->cfg.client_secret = strdup(SKEMU_DEMO_CLIENT_SECRET);
+    sk_client_opts o;
+    client_opts_default(&o);
+    o.backoff_base_ms = 20;
+    o.backoff_cap_ms = 200;
+    o.max_tries = max_tries;
+    sk_error err;
+    f->c = client_new(&f->cfg, &o, &err);
+    if (!f->c)
+        fail_msg("client_new: %s", err.message);
+}
+
+static void fx_stop(fx *f)
+{
+    client_free(f->c);
+    free(f->cfg.client_secret);
+    assert_int_equal(skemu_stop(&f->p), 0);
+}
+
+/* ---------------------------------------------------------------- a recording sink */
+
+#define MAX_CONN 64
+
+typedef struct rec {
+    int connections_calls;
+    bool from_api;
+    size_t n_conns;
+    char conn_names[MAX_CONN][64];
+    int pages_before_connections;
+    int pages;
+    char **ids;
+    size_t n_ids, cap_ids;
+    int wrong_connector;         /* rows whose connector is not the page's connection */
+    int page_for_done_conn;      /* pages that arrived after their connection_done */
+    int done_calls[MAX_CONN];
+    bool started[MAX_CONN];
+    int open, max_open;          /* connections with pages seen but not done */
+    int done;
+    int fallback_pages;
+    sk_error err;
+    char progress[256];
+    bool free_in_done;
+    sk_listing *l;
+} rec;
+
+static int conn_index(rec *r, const char *name)
+{
+    for (size_t i = 0; i < r->n_conns; i++)
+        if (strcmp(r->conn_names[i], name) == 0)
+            return (int)i;
+    if (r->n_conns < MAX_CONN) {   /* only_connections may name ones the API did not */
+        snprintf(r->conn_names[r->n_conns], 64, "%s", name);
+        return (int)r->n_conns++;
+    }
+    fail_msg("too many connections");
+    return -1;
+}
+
+static void s_connections(void *ud, const sk_connection *rows, size_t n, bool from_api)
+{
+    rec *r = ud;
+    r->connections_calls++;
+    r->from_api = from_api;
+    if (r->pages)
+        r->pages_before_connections++;
+    for (size_t i = 0; i < n && r->n_conns < MAX_CONN; i++)
+        snprintf(r->conn_names[r->n_conns++], 64, "%s", rows[i].name ? rows[i].name : "");
+}
+
+static void s_page(void *ud, const char *connection, const sk_account *rows, size_t n)
+{
+    rec *r = ud;
+    r->pages++;
+    char text[256];
+    if (r->l) {
+        listing_progress(r->l, text, sizeof text);
+        if (!r->progress[0] && text[0])
+            snprintf(r->progress, sizeof r->progress, "%s", text);
+    }
+    if (connection) {
+        int i = conn_index(r, connection);
+        if (r->done_calls[i])
+            r->page_for_done_conn++;
+        if (!r->started[i]) {
+            r->started[i] = true;
+            r->open++;
+            if (r->open > r->max_open)
+                r->max_open = r->open;
+        }
+    } else {
+        r->fallback_pages++;
+    }
+    for (size_t k = 0; k < n; k++) {
+        if (connection && (!rows[k].connector || strcmp(rows[k].connector, connection) != 0))
+            r->wrong_connector++;
+        if (r->n_ids == r->cap_ids) {
+            r->cap_ids = r->cap_ids ? r->cap_ids * 2 : 1024;
+            r->ids = realloc(r->ids, r->cap_ids * sizeof *r->ids);
+            assert_non_null(r->ids);
+        }
+        r->ids[r->n_ids++] = strdup(rows[k].id ? rows[k].id : "");
+    }
+}
+
+static void s_connection_done(void *ud, const char *connection)
+{
+    rec *r = ud;
+    int i = conn_index(r, connection);
+    r->done_calls[i]++;
+    if (r->started[i])
+        r->open--;
+}
+
+static void s_done(void *ud, const sk_error *err)
+{
+    rec *r = ud;
+    r->done++;
+    r->err = *err;
+    if (r->free_in_done) {
+        listing_free(r->l);
+        r->l = NULL;
+    }
+}
+
+static const sk_sink SINK = { s_connections, s_page, s_connection_done, s_done };
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static size_t rec_dups(rec *r)
+{
+    qsort(r->ids, r->n_ids, sizeof *r->ids, cmp_str);
+    size_t d = 0;
+    for (size_t i = 1; i < r->n_ids; i++)
+        if (strcmp(r->ids[i], r->ids[i - 1]) == 0)
+            d++;
+    return d;
+}
+
+static void rec_free(rec *r)
+{
+    for (size_t i = 0; i < r->n_ids; i++)
+        free(r->ids[i]);
+    free(r->ids);
+}
+
+/* Runs the loop until the listing reports done (bounded). */
+static void run_listing(sk_client *c, rec *r)
+{
+    for (int i = 0; !r->done && i < 200000; i++) {
+        client_step(c);
+        if (r->done)
+            break;
+        client_wait(c, NULL, 0, 1000);
+    }
+    assert_int_equal(r->done, 1);
+}
+
+/* Accounts per connection, counted by the API itself (connector filter, total_size). */
+typedef struct total_rx { bool done; long long total; sk_error err; } total_rx;
+
+static void on_total(void *ud, const sk_account_page *p, const sk_error *err)
+{
+    total_rx *t = ud;
+    t->done = true;
+    t->err = *err;
+    t->total = p ? p->total_size : -1;
+}
+
+static long long api_total(sk_client *c, const char *connector)
+{
+    total_rx t = { 0 };
+    api_list_accounts(c, &(api_list_query){ .connector = connector, .page_size = 1 }, on_total, &t);
+    while (!t.done) {
+        client_step(c);
+        if (!t.done)
+            client_wait(c, NULL, 0, 1000);
+    }
+    assert_int_equal(t.err.status, SK_OK);
+    return t.total;
+}
+
+/* ---------------------------------------------------------------- tests */
+
+static void test_lists_10000_exactly_once(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "10000", "--connections", "8", "--seed", "42", "--quiet",
+                           NULL };
+    fx f;
+    fx_start(&f, args, 5);
+    rec r = { 0 };
+    listing_opts o = { .concurrency = 3 };
+    r.l = listing_start(f.c, &o, &SINK, &r);
+    assert_non_null(r.l);
+    assert_true(listing_running(r.l));
+    run_listing(f.c, &r);
+    assert_int_equal(r.err.status, SK_OK);
+    assert_false(listing_running(r.l));
+    assert_int_equal(r.connections_calls, 1);
+    assert_true(r.from_api);
+    assert_int_equal(r.pages_before_connections, 0);
+    assert_int_equal(r.n_conns, 8);
+    assert_int_equal(r.n_ids, 10000);
+    assert_int_equal(rec_dups(&r), 0);
+    assert_int_equal(r.wrong_connector, 0);
+    assert_int_equal(r.page_for_done_conn, 0);
+    assert_true(r.max_open <= 3);
+    assert_true(r.max_open >= 2);   /* really side by side */
+    assert_int_equal(r.fallback_pages, 0);
+    long long sum = 0;
+    for (size_t i = 0; i < r.n_conns; i++) {
+        assert_int_equal(r.done_calls[i], 1);
+        sum += api_total(f.c, r.conn_names[i]);
+    }
+    assert_int_equal(sum, 10000);
+    /* Pages: the connections page plus, per connection, ceil(total / 99) (>= 1). */
+    assert_true(listing_pages(r.l) >= 10000 / 99 + 1);
+    print_message("progress sample: %s\n", r.progress);
+    assert_non_null(strstr(r.progress, " pages"));   /* e.g. "gmail 1/13 pages, ..." */
+    char done_text[256];
+    listing_progress(r.l, done_text, sizeof done_text);
+    assert_non_null(strstr(done_text, "listed"));
+    assert_int_equal(client_pending(f.c), 0);
+    listing_free(r.l);
+    rec_free(&r);
+    fx_stop(&f);
+}
+
+static void test_fallback_without_connections_endpoint(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "500", "--connections", "5", "--no-connections-endpoint",
+                           NULL };
+    fx f;
+    fx_start(&f, args, 5);
+    rec r = { 0 };
+    listing_opts o = { .concurrency = 4, .page_size = 50 };
+    r.l = listing_start(f.c, &o, &SINK, &r);
+    run_listing(f.c, &r);
+    assert_int_equal(r.err.status, SK_OK);
+    assert_int_equal(r.connections_calls, 1);
+    assert_false(r.from_api);
+    assert_int_equal(r.pages_before_connections, 0);
+    assert_int_equal(r.n_ids, 500);
+    assert_int_equal(rec_dups(&r), 0);
+    assert_int_equal(r.fallback_pages, 10);
+    assert_int_equal(r.pages, 10);
+    for (int i = 0; i < MAX_CONN; i++)
+        assert_int_equal(r.done_calls[i], 0);
+    assert_true(skemu_log_count(&f.p, "/api/v1/connections/app") == 1);
+    listing_free(r.l);
+    rec_free(&r);
+    fx_stop(&f);
+}
+
+static void test_only_some_connections(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "300", "--connections", "4", NULL };
+    fx f;
+    fx_start(&f, args, 5);
+    rec first = { 0 };
+    first.l = listing_start(f.c, &(listing_opts){ 0 }, &SINK, &first);
+    run_listing(f.c, &first);
+    assert_int_equal(first.err.status, SK_OK);
+    listing_free(first.l);
+    const char *only[] = { first.conn_names[2] };
+    long long want = api_total(f.c, only[0]);
+    rec r = { 0 };
+    r.l = listing_start(f.c, &(listing_opts){ .only_connections = only, .n_only = 1, .page_size = 7 },
+                        &SINK, &r);
+    run_listing(f.c, &r);
+    assert_int_equal(r.err.status, SK_OK);
+    assert_int_equal((long long)r.n_ids, want);
+    assert_int_equal(r.wrong_connector, 0);
+    assert_int_equal(r.done_calls[conn_index(&r, only[0])], 1);
+    listing_free(r.l);
+    rec_free(&first);
+    rec_free(&r);
+    fx_stop(&f);
+}
+
+static void test_retries_during_listing(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "2000", "--connections", "6", "--fail-rate", "0.2",
+                           "--seed", "9", "--quiet", NULL };
+    fx f;
+    fx_start(&f, args, 10);
+    rec r = { 0 };
+    r.l = listing_start(f.c, &(listing_opts){ .concurrency = 4, .page_size = 40 }, &SINK, &r);
+    run_listing(f.c, &r);
+    assert_int_equal(r.err.status, SK_OK);
+    assert_int_equal(r.n_ids, 2000);
+    assert_int_equal(rec_dups(&r), 0);
+    sk_client_stats s;
+    client_stats(f.c, &s);
+    assert_true(s.retries > 0);
+    listing_free(r.l);
+    rec_free(&r);
+    fx_stop(&f);
+}
+
+/* A listing that outlives its token (ttl 2 s, ~3 s of listing) renews it with no failure. */
+static void test_token_renewed_during_listing(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "600", "--connections", "3", "--token-ttl", "2",
+                           "--latency-ms", "100", NULL };
+    fx f;
+    fx_start(&f, args, 5);
+    rec r = { 0 };
+    r.l = listing_start(f.c, &(listing_opts){ .concurrency = 2, .page_size = 10 }, &SINK, &r);
+    run_listing(f.c, &r);
+    assert_int_equal(r.err.status, SK_OK);
+    assert_int_equal(r.n_ids, 600);
+    assert_int_equal(rec_dups(&r), 0);
+    sk_client_stats s;
+    client_stats(f.c, &s);
+    assert_true(s.token_fetches >= 2);
+    listing_free(r.l);
+    rec_free(&r);
+    fx_stop(&f);
+}
+
+/* Faults start after some pages: the listing stops with the first error, once. */
+static void test_error_mid_listing(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "1000", "--connections", "4", "--fail-rate", "1",
+                           "--fault-after", "12", NULL };
+    fx f;
+    fx_start(&f, args, 2);
+    rec r = { 0 };
+    r.l = listing_start(f.c, &(listing_opts){ .concurrency = 3, .page_size = 10 }, &SINK, &r);
+    run_listing(f.c, &r);
+    assert_int_equal(r.err.status, SK_ERR_API);
+    assert_true(r.err.http_status == 500 || r.err.http_status == 503);
+    assert_true(r.pages > 0);
+    assert_true(r.n_ids < 1000);
+    assert_false(listing_running(r.l));
+    assert_int_equal(client_pending(f.c), 0);
+    char text[256];
+    listing_progress(r.l, text, sizeof text);
+    assert_non_null(strstr(text, "stopped"));
+    /* cancelling a finished listing changes nothing */
+    listing_cancel(r.l);
+    assert_int_equal(r.done, 1);
+    listing_free(r.l);
+    rec_free(&r);
+    fx_stop(&f);
+}
+
+static void test_connections_error(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "50", "--fail-rate", "1", "--fault-after", "1", NULL };
+    fx f;
+    fx_start(&f, args, 2);
+    rec r = { 0 };
+    r.l = listing_start(f.c, NULL, &SINK, &r);
+    run_listing(f.c, &r);
+    assert_int_equal(r.err.status, SK_ERR_API);
+    assert_int_equal(r.connections_calls, 0);
+    assert_int_equal(r.pages, 0);
+    listing_free(r.l);
+    rec_free(&r);
+    fx_stop(&f);
+}
+
+static void test_cancel(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "1000", "--connections", "4", "--latency-ms", "50", NULL };
+    fx f;
+    fx_start(&f, args, 5);
+    rec r = { 0 };
+    r.l = listing_start(f.c, &(listing_opts){ .concurrency = 4, .page_size = 10 }, &SINK, &r);
+    while (r.pages < 3) {
+        client_wait(f.c, NULL, 0, 1000);
+        client_step(f.c);
+    }
+    assert_int_equal(r.done, 0);
+    listing_cancel(r.l);
+    assert_int_equal(r.done, 1);
+    assert_int_equal(r.err.status, SK_ERR_CANCELLED);
+    assert_false(listing_running(r.l));
+    assert_int_equal(client_pending(f.c), 0);
+    int pages = r.pages;
+    client_step(f.c);
+    assert_int_equal(r.pages, pages);
+    listing_cancel(r.l);
+    assert_int_equal(r.done, 1);
+    listing_free(r.l);
+    rec_free(&r);
+    fx_stop(&f);
+}
+
+/* The sink may free the listing from done(); freeing a running listing cancels it. */
+static void test_free_from_done_and_while_running(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "200", "--connections", "3", "--latency-ms", "20", NULL };
+    fx f;
+    fx_start(&f, args, 5);
+    rec r = { 0 };
+    r.free_in_done = true;
+    r.l = listing_start(f.c, &(listing_opts){ .page_size = 20 }, &SINK, &r);
+    run_listing(f.c, &r);
+    assert_int_equal(r.err.status, SK_OK);
+    assert_null(r.l);
+    assert_int_equal(r.n_ids, 200);
+
+    rec r2 = { 0 };
+    r2.l = listing_start(f.c, &(listing_opts){ .page_size = 20 }, &SINK, &r2);
+    client_wait(f.c, NULL, 0, 10);
+    client_step(f.c);
+    listing_free(r2.l);
+    assert_int_equal(r2.done, 1);
+    assert_int_equal(r2.err.status, SK_ERR_CANCELLED);
+    assert_int_equal(client_pending(f.c), 0);
+    rec_free(&r);
+    rec_free(&r2);
+    fx_stop(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lists_10000_exactly_once),
+        cmocka_unit_test(test_fallback_without_connections_endpoint),
+        cmocka_unit_test(test_only_some_connections),
+        cmocka_unit_test(test_retries_during_listing),
+        cmocka_unit_test(test_token_renewed_during_listing),
+        cmocka_unit_test(test_error_mid_listing),
+        cmocka_unit_test(test_connections_error),
+        cmocka_unit_test(test_cancel),
+        cmocka_unit_test(test_free_from_done_and_while_running),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
