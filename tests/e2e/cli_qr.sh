@@ -1,0 +1,118 @@
+#!/bin/sh
+# cli_qr.sh: `skdash link --qr` end to end: the code printed (half blocks in a UTF-8 locale,
+# "##" pairs in the C locale) is turned into an image and decoded by zbarimg; the result must
+# equal the link printed on the first line, byte for byte. TAP-style lines.
+set -u
+
+SKDASH_BIN=${SKDASH_BIN:-build/skdash}
+SKEMU_BIN=${SKEMU_BIN:-build/skemu}
+BUILD_DIR=${BUILD_DIR:-build}
+TXT2PBM=$BUILD_DIR/tests/tools/txt2pbm
+
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1"; }
+check() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+
+if ! command -v zbarimg >/dev/null 2>&1; then
+    echo "ok - cli qr codes decode to the link # SKIP zbarimg is not installed"
+    exit 0
+fi
+for b in "$SKDASH_BIN" "$SKEMU_BIN" "$TXT2PBM"; do
+    if [ ! -x "$b" ]; then
+        not_ok "cli qr: $b is not built"
+        exit 1
+    fi
+done
+
+tmp=$(mktemp -d /tmp/skdash-cli-qr.XXXXXX)
+emu_pid=""
+cleanup() {
+    if [ -n "$emu_pid" ]; then
+        kill "$emu_pid" 2>/dev/null
+        wait "$emu_pid" 2>/dev/null
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+"$SKEMU_BIN" --generate 60 --connections 3 --seed 5 --port 0 >"$tmp/emu.out" 2>"$tmp/emu.log" &
+emu_pid=$!
+url=""
+i=0
+while [ $i -lt 100 ]; do
+    url=$(head -n 1 "$tmp/emu.out" 2>/dev/null)
+    case "$url" in http://127.0.0.1:*) break ;; esac
+    sleep 0.1
+    i=$((i + 1))
+done
+case "$url" in
+    http://127.0.0.1:*) ;;
+    *) not_ok "cli qr: skemu did not start"; exit 1 ;;
+esac
+
+export SCALEKIT_ENVIRONMENT_URL="$url" SCALEKIT_CLIENT_ID=skc_demo
+export SCALEKIT_CLIENT_SECRET=skemu-demo-secret XDG_CONFIG_HOME="$tmp"
+unset NO_COLOR SKDASH_PROFILE
+
+# An account with a plain identifier (csv columns: connector, identifier, ...).
+"$SKDASH_BIN" list --format csv >"$tmp/list.csv" 2>"$tmp/list.err"
+line=$(awk -F, 'NR > 1 && $2 ~ /^[A-Za-z0-9._+@-]+$/ { print $1 " " $2; exit }' "$tmp/list.csv")
+conn=${line% *}
+ident=${line#* }
+if [ -z "$line" ]; then
+    not_ok "cli qr: no account found to link"
+    exit 1
+fi
+
+# $1: locale, $2: label, $3: txt2pbm flags
+qr_round_trip() {
+    out="$tmp/qr-$2.txt"
+    LC_ALL=$1 "$SKDASH_BIN" link --qr "$conn" "$ident" >"$out" 2>"$tmp/qr-$2.err"
+    check $? "link --qr ($2) exits 0"
+    link=$(head -n 1 "$out")
+    case "$link" in
+        http*) ok "link --qr ($2) prints the link first" ;;
+        *) not_ok "link --qr ($2) prints the link first (got '$link')" ;;
+    esac
+    if grep -q "$(printf '\033')" "$out"; then
+        not_ok "link --qr ($2) piped has no escape sequence"
+    else
+        ok "link --qr ($2) piped has no escape sequence"
+    fi
+    # shellcheck disable=SC2086
+    "$TXT2PBM" $3 <"$out" >"$tmp/qr-$2.pbm" 2>"$tmp/qr-$2.t2p"
+    check $? "txt2pbm finds the code ($2)"
+    decoded=$(zbarimg --raw -q "$tmp/qr-$2.pbm" 2>/dev/null)
+    if [ -n "$link" ] && [ "$decoded" = "$link" ]; then
+        ok "qr code ($2) decodes to exactly the link"
+    else
+        not_ok "qr code ($2) decodes to exactly the link (decoded '$decoded', link '$link')"
+    fi
+}
+
+qr_round_trip C.UTF-8 half-blocks ""
+if grep -q "$(printf '\342\226\210')" "$tmp/qr-half-blocks.txt"; then
+    ok "a UTF-8 locale draws half blocks"
+else
+    not_ok "a UTF-8 locale draws half blocks"
+fi
+
+qr_round_trip C two-char --two-char
+if grep -q '##' "$tmp/qr-two-char.txt" && ! LC_ALL=C grep -q "$(printf '[\200-\377]')" "$tmp/qr-two-char.txt"; then
+    ok "the C locale draws ASCII '##' pairs"
+else
+    not_ok "the C locale draws ASCII '##' pairs"
+fi
+
+# By id, the same kind of link.
+id=$(awk -F, -v c="$conn" -v i="$ident" 'NR == 1 { for (k = 1; k <= NF; k++) if ($k == "id") col = k }
+     NR > 1 && $1 == c && $2 == i { print $col; exit }' "$tmp/list.csv")
+LC_ALL=C.UTF-8 "$SKDASH_BIN" link --qr --id "$id" >"$tmp/qr-id.txt" 2>/dev/null
+link=$(head -n 1 "$tmp/qr-id.txt")
+decoded=$("$TXT2PBM" <"$tmp/qr-id.txt" 2>/dev/null | zbarimg --raw -q - 2>/dev/null)
+if [ -n "$link" ] && [ "$decoded" = "$link" ]; then
+    ok "qr code by --id decodes to exactly the link"
+else
+    not_ok "qr code by --id decodes to exactly the link (decoded '$decoded', link '$link')"
+fi
