@@ -116,3 +116,29 @@ if [ -n "$link" ] && [ "$decoded" = "$link" ]; then
 else
     not_ok "qr code by --id decodes to exactly the link (decoded '$decoded', link '$link')"
 fi
+
+# On a terminal (script(1) gives one): each row black on bright white, still decodable;
+# NO_COLOR turns the colour off.
+if command -v script >/dev/null 2>&1; then
+    LC_ALL=C.UTF-8 script -qec "'$SKDASH_BIN' link --qr --id '$id'" /dev/null >"$tmp/qr-tty.txt" 2>&1
+    link=$(head -n 1 "$tmp/qr-tty.txt" | tr -d '\r')
+    if grep -q "$(printf '\033')\[30;107m" "$tmp/qr-tty.txt"; then
+        ok "on a terminal the code is drawn black on white"
+    else
+        not_ok "on a terminal the code is drawn black on white"
+    fi
+    decoded=$("$TXT2PBM" <"$tmp/qr-tty.txt" 2>/dev/null | zbarimg --raw -q - 2>/dev/null)
+    if [ -n "$link" ] && [ "$decoded" = "$link" ]; then
+        ok "the coloured code decodes to exactly the link"
+    else
+        not_ok "the coloured code decodes to exactly the link (decoded '$decoded', link '$link')"
+    fi
+    NO_COLOR=1 LC_ALL=C.UTF-8 script -qec "'$SKDASH_BIN' link --qr --id '$id'" /dev/null >"$tmp/qr-nc.txt" 2>&1
+    if grep -q "$(printf '\033')" "$tmp/qr-nc.txt"; then
+        not_ok "NO_COLOR on a terminal: no escape sequence"
+    else
+        ok "NO_COLOR on a terminal: no escape sequence"
+    fi
+else
+    echo "ok - qr code on a terminal # SKIP script(1) is not installed"
+fi
