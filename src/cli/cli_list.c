@@ -300,6 +300,25 @@ oom:
     return SK_EXIT_API;
 }
 
+/* A -c name the API does not know is most likely a typo: say so rather than print nothing.
+ * (Without /connections/app, connections are only known from accounts: no check then.) */
+static int check_connections(const sk_store *st, const list_args *la)
+{
+    bool api_known = false;
+    for (size_t i = 0; i < store_connection_count(st) && !api_known; i++) {
+        sk_conn_summary c;
+        store_connection(st, i, &c);
+        api_known = c.from_api;
+    }
+    for (size_t i = 0; api_known && i < la->n_only; i++) {
+        if (store_connection_find(st, la->only[i]) == (size_t)-1) {
+            cli_error("no connection named '%s' (see skdash connections)", la->only[i]);
+            return SK_EXIT_NOT_FOUND;
+        }
+    }
+    return SK_EXIT_OK;
+}
+
 int cmd_list(const cli_globals *g, const cli_args *a)
 {
     list_args la;
@@ -309,6 +328,8 @@ int cmd_list(const cli_globals *g, const cli_args *a)
     cli_session s;
     sk_store *st = NULL;
     rc = fetch(g, &la, &s, &st);
+    if (rc == SK_EXIT_OK)
+        rc = check_connections(st, &la);
     if (rc == SK_EXIT_OK) {
         size_t n = 0;
         ordered *o = select_rows(st, &la, &n);

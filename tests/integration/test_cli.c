@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -213,10 +215,10 @@ static long http(const char *method, const char *url, const char *bearer, const 
     return status;
 }
 
-static char *token(void)
+static char *token_at(const char *base)
 {
     char url[256], *body;
-    snprintf(url, sizeof url, "%s/oauth/token", emu.url);
+    snprintf(url, sizeof url, "%s/oauth/token", base);
     long st = http("POST", url, NULL,
                    "grant_type=client_credentials&client_id=" SKEMU_DEMO_CLIENT_ID
                    "&client_secret=" SKEMU_DEMO_CLIENT_SECRET, true, false, &body);
@@ -231,14 +233,14 @@ static char *token(void)
 }
 
 /* Every account skemu holds, paged by hand: a new array of the API's objects. */
-static struct json_object *raw_accounts(void)
+static struct json_object *raw_accounts_at(const char *base)
 {
-    char *tok = token();
+    char *tok = token_at(base);
     struct json_object *all = json_object_new_array();
     char page_token[256] = "";
     for (int guard = 0; guard < 1000; guard++) {
         char url[512], *body;
-        snprintf(url, sizeof url, "%s/api/v1/connected_accounts?page_size=99%s%s", emu.url,
+        snprintf(url, sizeof url, "%s/api/v1/connected_accounts?page_size=99%s%s", base,
                  page_token[0] ? "&page_token=" : "", page_token);
         assert_int_equal(http("GET", url, tok, NULL, false, false, &body), 200);
         struct json_object *o = json_tokener_parse(body), *arr, *next;
@@ -258,6 +260,11 @@ static struct json_object *raw_accounts(void)
     }
     free(tok);
     return all;
+}
+
+static struct json_object *raw_accounts(void)
+{
+    return raw_accounts_at(emu.url);
 }
 
 static const char *jstr(struct json_object *o, const char *key)
@@ -308,6 +315,8 @@ static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
+
+static int open_pty(int *slave);
 
 /* ------------------------------------------------------------------ group setup */
 
@@ -456,6 +465,12 @@ static void test_list_connection_filter(void **state)
     assert_int_equal(switches, 1);
     json_object_put(got);
     json_object_put(raw);
+    /* A connection the API does not know is "not found", not an empty list. */
+    run_result r;
+    RUN(&r, "list", "-c", "no-such-connection");
+    assert_int_equal(r.code, 4);
+    assert_error_line(&r);
+    run_free(&r);
 }
 
 static bool has_ci(const char *hay, const char *needle)
@@ -1059,6 +1074,148 @@ static void test_debug_trace(void **state)
     run_free(&r);
 }
 
+/* Without /connections/app the accounts are grouped by their connector: same totals. */
+static void test_list_fallback(void **state)
+{
+    (void)state;
+    skemu_proc e2;
+    const char *args[] = { "--generate", "60", "--connections", "3", "--seed", "9",
+                           "--no-connections-endpoint", NULL };
+    assert_int_equal(skemu_start(&e2, args), 0);
+    char url[200];
+    snprintf(url, sizeof url, "SCALEKIT_ENVIRONMENT_URL=%s", e2.url);
+    char **env = make_env(NULL, ARGS(url));
+    struct json_object *raw = raw_accounts_at(e2.url);
+    run_result r;
+    run_full(&r, env, -1, ARGS("list", "--format", "json"));
+    assert_int_equal(r.code, 0);
+    struct json_object *got = json_tokener_parse(r.out);
+    assert_non_null(got);
+    assert_int_equal(json_object_array_length(got), json_object_array_length(raw));
+    json_object_put(got);
+    run_free(&r);
+    run_full(&r, env, -1, ARGS("connections", "--format", "json"));
+    assert_int_equal(r.code, 0);
+    got = json_tokener_parse(r.out);
+    assert_non_null(got);
+    size_t sum = 0;
+    for (size_t i = 0; i < json_object_array_length(got); i++) {
+        struct json_object *t;
+        assert_true(json_object_object_get_ex(json_object_array_get_idx(got, i), "total", &t));
+        sum += (size_t)json_object_get_int64(t);
+    }
+    assert_int_equal(sum, json_object_array_length(raw));
+    json_object_put(got);
+    run_free(&r);
+    json_object_put(raw);
+    free(env);
+    skemu_stop(&e2);
+}
+
+/* Runs skdash with stdout on a terminal `cols` wide; returns what the terminal received. */
+static char *run_on_pty(char **env, int cols, const char *const *args, int *code)
+{
+    int slave, master = open_pty(&slave);
+    if (master < 0)
+        return NULL;
+    struct winsize ws = { .ws_row = 50, .ws_col = (unsigned short)cols };
+    ioctl(master, TIOCSWINSZ, &ws);
+    struct termios tio;
+    if (tcgetattr(slave, &tio) == 0) {
+        tio.c_oflag &= ~(tcflag_t)OPOST;   /* no "\n" -> "\r\n" */
+        tcsetattr(slave, TCSANOW, &tio);
+    }
+    const char *argv[32];
+    int n = 0;
+    argv[n++] = skdash_bin();
+    for (int i = 0; args[i] && n < 31; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, slave, 1);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addclose(&fa, master);
+    pid_t pid;
+    assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv,
+                                 env ? env : environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    close(slave);
+    char *out = NULL;
+    size_t len = 0;
+    append(&out, &len, "", 0);
+    char buf[4096];
+    for (;;) {
+        ssize_t k = read(master, buf, sizeof buf);
+        if (k > 0)
+            append(&out, &len, buf, (size_t)k);
+        else if (k < 0 && errno == EINTR)
+            continue;
+        else
+            break;   /* EIO once the child closed the terminal */
+    }
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    *code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    close(master);
+    return out;
+}
+
+/* Drops SGR sequences (ESC [ ... m) in place. */
+static void strip_sgr(char *s)
+{
+    char *w = s;
+    for (char *p = s; *p;) {
+        if (p[0] == '\033' && p[1] == '[') {
+            p += 2;
+            while (*p && *p != 'm')
+                p++;
+            if (*p)
+                p++;
+            continue;
+        }
+        *w++ = *p++;
+    }
+    *w = '\0';
+}
+
+static void test_list_table_terminal(void **state)
+{
+    (void)state;
+    int code;
+    char **env = make_env(ARGS("NO_COLOR", "COLUMNS"), ARGS("LC_ALL=C.UTF-8"));
+    char *out = run_on_pty(env, 90, ARGS("list", "-s", "expired"), &code);
+    if (!out)
+        skip();
+    assert_int_equal(code, 0);
+    assert_non_null(strstr(out, "\033[31m"));          /* EXPIRED in colour */
+    strip_sgr(out);
+    assert_null(strchr(out, '\033'));                  /* and nothing but SGR */
+    size_t lines = 0;
+    for (char *line = out, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+        assert_true(display_width(line, (size_t)(nl - line)) <= 90);
+        lines++;
+    }
+    assert_true(lines >= 2);
+    free(out);
+    free(env);
+
+    /* NO_COLOR (non-empty) or --no-color: no escape at all, even on a terminal. */
+    env = make_env(ARGS("COLUMNS"), ARGS("LC_ALL=C.UTF-8", "NO_COLOR=1"));
+    out = run_on_pty(env, 90, ARGS("list", "-s", "expired"), &code);
+    assert_int_equal(code, 0);
+    assert_null(strchr(out, '\033'));
+    free(out);
+    free(env);
+    env = make_env(ARGS("NO_COLOR", "COLUMNS"), ARGS("LC_ALL=C.UTF-8"));
+    out = run_on_pty(env, 90, ARGS("--no-color", "list", "-s", "expired"), &code);
+    assert_int_equal(code, 0);
+    assert_null(strchr(out, '\033'));
+    free(out);
+    free(env);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1073,6 +1230,8 @@ int main(void)
         cmocka_unit_test(test_list_csv),
         cmocka_unit_test(test_list_table_piped),
         cmocka_unit_test(test_connections_add_up),
+        cmocka_unit_test(test_list_fallback),
+        cmocka_unit_test(test_list_table_terminal),
         cmocka_unit_test(test_debug_trace),
         cmocka_unit_test(test_show),
         cmocka_unit_test(test_show_unknown),
