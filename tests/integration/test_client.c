@@ -6,9 +6,13 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -830,6 +834,192 @@ static void test_unreachable(void **st)
     assert_int_equal(err.status, SK_ERR_CONFIG);
 }
 
+
+/* ---------------------------------------------------------------- a scripted fake server */
+
+/* For answers skemu cannot be asked for: a server that refuses every token it issued, and
+ * bodies larger than the client accepts. One thread, loopback, keep-alive. */
+typedef enum { FAKE_ALWAYS_401, FAKE_HUGE_LENGTH, FAKE_HUGE_STREAM } fake_mode;
+
+typedef struct fake {
+    int fd, port;
+    fake_mode mode;
+    pthread_t th;
+    int token_hits, api_hits;
+} fake;
+
+static bool send_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        if (w <= 0)
+            return false;
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+static bool send_str(int fd, const char *s)
+{
+    return send_all(fd, s, strlen(s));
+}
+
+/* Reads one request (headers and Content-Length body); false at EOF. */
+static bool read_request(int fd, char *path, size_t pn)
+{
+    char buf[8192];
+    size_t len = 0;
+    char *end = NULL;
+    while (!end) {
+        if (len + 1 >= sizeof buf)
+            return false;
+        ssize_t r = recv(fd, buf + len, sizeof buf - 1 - len, 0);
+        if (r <= 0)
+            return false;
+        len += (size_t)r;
+        buf[len] = '\0';
+        end = strstr(buf, "\r\n\r\n");
+    }
+    size_t have = len - (size_t)(end + 4 - buf);
+    const char *cl = strstr(buf, "Content-Length:");
+    size_t want = cl && cl < end ? (size_t)strtoul(cl + 15, NULL, 10) : 0;
+    while (have < want) {
+        ssize_t r = recv(fd, buf, sizeof buf, 0);
+        if (r <= 0)
+            return false;
+        have += (size_t)r;
+    }
+    sscanf(buf, "%*s %255s", path);
+    (void)pn;
+    return true;
+}
+
+static bool fake_answer(fake *f, int fd, const char *path)
+{
+    char hdr[512];
+    if (strcmp(path, "/oauth/token") == 0) {
+        f->token_hits++;
+        char body[128];
+        snprintf(body, sizeof body, "{\"access_token\":\"fake-token-%d\",\"expires_in\":3600}",
+                 f->token_hits);
+        snprintf(hdr, sizeof hdr, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                 "Content-Length: %zu\r\n\r\n", strlen(body));
+        return send_str(fd, hdr) && send_str(fd, body);
+    }
+    f->api_hits++;
+    if (f->mode == FAKE_ALWAYS_401) {
+        const char *body = "{\"code\":16,\"message\":\"token not accepted\",\"details\":"
+                           "[{\"error_code\":\"UNAUTHENTICATED\"}]}";
+        snprintf(hdr, sizeof hdr, "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
+                 "Content-Length: %zu\r\n\r\n", strlen(body));
+        return send_str(fd, hdr) && send_str(fd, body);
+    }
+    if (f->mode == FAKE_HUGE_LENGTH) {
+        send_str(fd, "HTTP/1.1 200 OK\r\nContent-Length: 70000000\r\n\r\n{\"connected_accounts\":[");
+        return false;
+    }
+    /* No length: a stream past 64 MiB, until the client hangs up. */
+    send_str(fd, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+    static char chunk[65536];
+    memset(chunk, ' ', sizeof chunk);
+    for (int i = 0; i < 2000; i++)
+        if (!send_all(fd, chunk, sizeof chunk))
+            break;
+    return false;
+}
+
+static void *fake_run(void *ud)
+{
+    fake *f = ud;
+    for (;;) {
+        int c = accept(f->fd, NULL, NULL);
+        if (c < 0)
+            return NULL;
+        char path[256];
+        while (read_request(c, path, sizeof path) && fake_answer(f, c, path)) {}
+        close(c);
+    }
+}
+
+static void fake_start(fake *f, fake_mode mode, sk_config *cfg)
+{
+    memset(f, 0, sizeof *f);
+    f->mode = mode;
+    f->fd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(f->fd >= 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    assert_int_equal(bind(f->fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(f->fd, 8), 0);
+    socklen_t al = sizeof a;
+    getsockname(f->fd, (struct sockaddr *)&a, &al);
+    f->port = ntohs(a.sin_port);
+    assert_int_equal(pthread_create(&f->th, NULL, fake_run, f), 0);
+    memset(cfg, 0, sizeof *cfg);
+    snprintf(cfg->environment_url, sizeof cfg->environment_url, "http://127.0.0.1:%d", f->port);
+    snprintf(cfg->client_id, sizeof cfg->client_id, "skc_fake");
+    cfg->client_secret = "fake-secret";
+}
+
+static void fake_stop(fake *f)
+{
+    shutdown(f->fd, SHUT_RDWR);
+    close(f->fd);
+    pthread_join(f->th, NULL);
+}
+
+/* A second 401 for the same request (after a fresh token) is an auth error, not a loop. */
+static void test_second_401_is_auth_error(void **st)
+{
+    (void)st;
+    fake fk;
+    sk_config cfg;
+    fake_start(&fk, FAKE_ALWAYS_401, &cfg);
+    sk_client_opts o;
+    fast_opts(&o);
+    sk_error err;
+    sk_client *c = client_new(&cfg, &o, &err);
+    assert_non_null(c);
+    page_rx rx = { 0 };
+    api_list_accounts(c, NULL, on_accounts, &rx);
+    run_until(c, &rx.done);
+    assert_int_equal(rx.err.status, SK_ERR_AUTH);
+    assert_int_equal(rx.err.http_status, 401);
+    assert_non_null(strstr(rx.err.message, "UNAUTHENTICATED"));
+    sk_client_stats s;
+    client_stats(c, &s);
+    assert_int_equal(s.token_fetches, 2);
+    assert_int_equal(s.retries, 0);
+    client_free(c);
+    fake_stop(&fk);
+    assert_int_equal(fk.api_hits, 2);
+    assert_int_equal(fk.token_hits, 2);
+}
+
+static void test_huge_bodies_refused(void **st)
+{
+    (void)st;
+    fake_mode modes[] = { FAKE_HUGE_LENGTH, FAKE_HUGE_STREAM };
+    for (size_t i = 0; i < 2; i++) {
+        fake fk;
+        sk_config cfg;
+        fake_start(&fk, modes[i], &cfg);
+        sk_client_opts o;
+        fast_opts(&o);
+        sk_error err;
+        sk_client *c = client_new(&cfg, &o, &err);
+        assert_non_null(c);
+        page_rx rx = { 0 };
+        api_list_accounts(c, NULL, on_accounts, &rx);
+        run_until(c, &rx.done);
+        assert_int_equal(rx.err.status, SK_ERR_PARSE);
+        assert_non_null(strstr(rx.err.message, "64 MiB"));
+        client_free(c);
+        fake_stop(&fk);
+        assert_int_equal(fk.api_hits, 1);   /* not retried */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -851,6 +1041,8 @@ int main(void)
         cmocka_unit_test(test_cancel_all),
         cmocka_unit_test(test_debug_trace_redacted),
         cmocka_unit_test(test_unreachable),
+        cmocka_unit_test(test_second_401_is_auth_error),
+        cmocka_unit_test(test_huge_bodies_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
