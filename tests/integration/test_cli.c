@@ -1112,6 +1112,118 @@ static void test_list_fallback(void **state)
     skemu_stop(&e2);
 }
 
+/* Bytes that could act on a terminal: C0 but '\n', DEL, C1 in UTF-8 (C2 80..9F), bidi
+ * controls (U+061C, U+200E/F, U+202A..E, U+2066..9). */
+static void assert_terminal_safe(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (; *p; p++) {
+        assert_true(*p >= 0x20 || *p == '\n');
+        assert_true(*p != 0x7f);
+        if (p[0] == 0xC2)
+            assert_false(p[1] >= 0x80 && p[1] <= 0x9F);
+        if (p[0] == 0xE2 && p[1] == 0x80)
+            assert_false(p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xAA && p[2] <= 0xAE));
+        if (p[0] == 0xE2 && p[1] == 0x81)
+            assert_false(p[2] >= 0xA6 && p[2] <= 0xA9);
+        if (p[0] == 0xD8)
+            assert_false(p[1] == 0x9C);
+    }
+}
+
+/* Identifiers and statuses a hostile or broken server could send. */
+static const char *const hostile[] = {
+    "esc\033[2J\033]0;owned\007@example.com", "bidi\xe2\x80\xaegnp.exe@example.com",
+    "c1\xc2\x9b" "31m@example.com", "comma, \"quoted\" user", "line\nbreak\r@example.com",
+    "\xe5\xb1\xb1\xe7\x94\xb0\xe5\xa4\xaa\xe9\x83\x8e@wide.jp", "del\x7f@example.com",
+};
+#define NHOSTILE (sizeof hostile / sizeof hostile[0])
+
+static void test_hostile_strings(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/skdash-cli-hostile-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    struct json_object *root = json_object_new_object(), *conns = json_object_new_array();
+    struct json_object *accts = json_object_new_array(), *c = json_object_new_object();
+    json_object_object_add(c, "key_id", json_object_new_string("evil"));
+    json_object_array_add(conns, c);
+    for (size_t i = 0; i < NHOSTILE; i++) {
+        struct json_object *a = json_object_new_object();
+        json_object_object_add(a, "connector", json_object_new_string("evil"));
+        json_object_object_add(a, "identifier", json_object_new_string(hostile[i]));
+        json_object_object_add(a, "status", json_object_new_string(i == 0 ? "\033[5mACTIVE" : "EXPIRED"));
+        json_object_array_add(accts, a);
+    }
+    json_object_object_add(root, "connections", conns);
+    json_object_object_add(root, "connected_accounts", accts);
+    const char *text = json_object_to_json_string(root);
+    assert_true(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+    json_object_put(root);
+
+    skemu_proc e2;
+    const char *args[] = { "--data", path, NULL };
+    assert_int_equal(skemu_start(&e2, args), 0);
+    char url[200];
+    snprintf(url, sizeof url, "SCALEKIT_ENVIRONMENT_URL=%s", e2.url);
+    char **env = make_env(NULL, ARGS(url, "LC_ALL=C.UTF-8"));
+    run_result r;
+    run_full(&r, env, -1, ARGS("list"));
+    assert_int_equal(r.code, 0);
+    assert_terminal_safe(r.out);
+    assert_non_null(strstr(r.out, "\\x1b"));            /* shown as a visible escape */
+    run_free(&r);
+
+    run_full(&r, env, -1, ARGS("list", "--format", "csv"));
+    assert_int_equal(r.code, 0);
+    assert_terminal_safe(r.out);
+    char **f;
+    size_t nf;
+    assert_int_equal(csv_parse(r.out, &f, &nf, 1000), NHOSTILE + 1);
+    for (size_t i = 0; i < nf; i++)
+        free(f[i]);
+    free(f);
+    run_free(&r);
+
+    /* JSON keeps the data exactly (escaped), and its text is terminal safe too. */
+    run_full(&r, env, -1, ARGS("list", "--format", "json"));
+    assert_int_equal(r.code, 0);
+    assert_terminal_safe(r.out);
+    struct json_object *got = json_tokener_parse(r.out);
+    assert_non_null(got);
+    assert_int_equal(json_object_array_length(got), NHOSTILE);
+    char id[128] = "";
+    for (size_t i = 0; i < NHOSTILE; i++) {
+        struct json_object *found = NULL;
+        for (size_t k = 0; k < NHOSTILE && !found; k++) {
+            struct json_object *x = json_object_array_get_idx(got, k);
+            if (strcmp(jstr(x, "identifier"), hostile[i]) == 0)
+                found = x;
+        }
+        assert_non_null(found);
+        if (i == 0) {   /* the escape-laden status is unknown: ERROR */
+            assert_string_equal(jstr(found, "state"), "ERROR");
+            snprintf(id, sizeof id, "%s", jstr(found, "id"));
+        }
+    }
+    json_object_put(got);
+    run_free(&r);
+
+    run_full(&r, env, -1, ARGS("show", "--id", id));
+    assert_int_equal(r.code, 0);
+    assert_terminal_safe(r.out);
+    run_free(&r);
+    run_full(&r, env, -1, ARGS("delete", "--id", id, "--dry-run"));
+    assert_int_equal(r.code, 0);
+    assert_terminal_safe(r.out);
+    run_free(&r);
+    free(env);
+    skemu_stop(&e2);
+    unlink(path);
+}
+
 /* Runs skdash with stdout on a terminal `cols` wide; returns what the terminal received. */
 static char *run_on_pty(char **env, int cols, const char *const *args, int *code)
 {
@@ -1232,6 +1344,7 @@ int main(void)
         cmocka_unit_test(test_connections_add_up),
         cmocka_unit_test(test_list_fallback),
         cmocka_unit_test(test_list_table_terminal),
+        cmocka_unit_test(test_hostile_strings),
         cmocka_unit_test(test_debug_trace),
         cmocka_unit_test(test_show),
         cmocka_unit_test(test_show_unknown),
