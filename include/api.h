@@ -43,11 +43,13 @@ sk_request *api_magic_link(sk_client *c, const sk_selector *sel, api_link_fn cb,
 /* POST /api/v1/connected_accounts (authorization_type may be NULL) */
 sk_request *api_create_account(sk_client *c, const char *connector, const char *identifier,
                                const char *authorization_type, api_detail_fn cb, void *ud);
-/* PUT /api/v1/connected_accounts with a selector and {"api_config": <api_config_json>} */
+/* PUT /api/v1/connected_accounts with a selector and
+ * {"connected_account":{"api_config": <api_config_json>}} (must be a JSON object: else USAGE) */
 sk_request *api_update_account(sk_client *c, const sk_selector *sel, const char *api_config_json,
                                api_detail_fn cb, void *ud);
 
-/* Synchronous helpers for the CLI: run the client until that one answer arrives. */
+/* Synchronous helpers for the CLI: run the client until that one answer arrives (other
+ * requests in flight progress meanwhile). Not to be called from inside a callback. */
 sk_status api_get_account_sync(sk_client *c, const sk_selector *sel, sk_detail_result *out, sk_error *err);
 sk_status api_delete_account_sync(sk_client *c, const sk_selector *sel, sk_error *err);
 sk_status api_magic_link_sync(sk_client *c, const sk_selector *sel, sk_link_result *out, sk_error *err);

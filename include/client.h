@@ -21,7 +21,8 @@ typedef struct sk_client_opts {
     long backoff_base_ms;     /* default 200 */
     long backoff_cap_ms;      /* default 5000; Retry-After is honoured up to 60 s */
     int max_connections;      /* per host, default 8 */
-    bool debug;               /* HTTP trace to the debug sink, secrets redacted */
+    bool debug;               /* HTTP trace to the client_set_debug sink (both are needed):
+                                 one line per attempt and per answer, secrets redacted */
 } sk_client_opts;
 
 void client_opts_default(sk_client_opts *o);
@@ -48,10 +49,13 @@ typedef struct sk_request sk_request;   /* handle, valid until its callback retu
 
 /* Queue an authenticated request to ENV + path_and_query ("/api/v1/..."). body may be NULL
  * (then no Content-Type); for POST/PUT it is sent as application/json. Returns NULL only on
- * out-of-memory (err filled). The callback always runs exactly once, from client_step()
- * (or client_cancel_all / client_free, with SK_ERR_CANCELLED). */
+ * out-of-memory or while client_free runs; then the callback is NOT run. Otherwise the
+ * callback always runs exactly once, from client_step() (or client_cancel / client_cancel_all
+ * / client_free, with SK_ERR_CANCELLED). Callbacks may queue and cancel requests; they must
+ * not call client_free, client_step, client_wait or client_run (nor the api_*_sync helpers). */
 sk_request *client_request(sk_client *c, const char *method, const char *path_and_query,
                            const char *json_body, sk_response_fn cb, void *ud);
+/* Runs r's callback now with SK_ERR_CANCELLED; a no-op from inside r's own callback. */
 void client_cancel(sk_client *c, sk_request *r);
 void client_cancel_all(sk_client *c);
 
@@ -73,7 +77,7 @@ const char *client_env_url(const sk_client *c);
 /* Counters for tests and benchmarks. */
 typedef struct sk_client_stats {
     unsigned long requests_sent;   /* every HTTP attempt, token fetches included */
-    unsigned long retries;
+    unsigned long retries;         /* backoff retries (429/5xx/network); not 401 resends */
     unsigned long token_fetches;
 } sk_client_stats;
 void client_stats(const sk_client *c, sk_client_stats *out);

@@ -30,12 +30,16 @@ typedef struct listing_opts {
 
 typedef struct sk_listing sk_listing;
 
+/* NULL only when out of memory. done() runs exactly once; it may run before listing_start
+ * returns if the first request cannot even be queued. The sink may call listing_free from
+ * done() (and from nowhere else inside its callbacks). */
 sk_listing *listing_start(sk_client *c, const listing_opts *o, const sk_sink *sink, void *ud);
 bool listing_running(const sk_listing *l);
 /* Human summary of what is in flight, e.g. "gmail 3/12 pages, 4 connections left". */
 void listing_progress(const sk_listing *l, char *buf, size_t n);
 /* Cancels what is in flight; done() is called with SK_ERR_CANCELLED. */
 void listing_cancel(sk_listing *l);
+/* Cancels first if still running (done() then runs with SK_ERR_CANCELLED). */
 void listing_free(sk_listing *l);
 
 /* Pages requested so far (benchmarks). */
