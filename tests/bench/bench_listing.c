@@ -1,0 +1,345 @@
+/* bench_listing.c: one scenario of the listing benchmark: N accounts over 50 connections in
+ * skemu at a given latency; full listing and first rows against their lower bounds, and the
+ * speed-up over listing one page after another. Usage: bench_listing N LATENCY_MS [SEED] */
+#include "common.h"
+
+#include <curl/curl.h>
+#include <sys/resource.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "listing.h"
+#include "store.h"
+
+#define CONNS 50
+#define PAGE 99
+#define CONN_PAGE 30          /* listing.c asks for connections 30 at a time (the API's most) */
+#define CONCURRENCY 4         /* listing_opts' default, what the dashboard uses */
+#define SAMPLES 9
+
+/* ---------------------------------------------------------------- one listing into a store */
+
+typedef struct run {
+    sk_store *store;
+    double t0, t_conns, t_first, t_done;
+    double cpu_ms;            /* this process's CPU time over the listing */
+    double server_cpu_ms;     /* skemu's */
+    bool done;
+    sk_error err;
+    unsigned long pages;
+} run;
+
+static void on_conns(void *ud, const sk_connection *rows, size_t n, bool from_api)
+{
+    run *r = ud;
+    r->t_conns = bench_now_ms();
+    if (from_api)
+        store_set_connections(r->store, rows, n);
+}
+
+static void on_page(void *ud, const char *conn, const sk_account *rows, size_t n)
+{
+    run *r = ud;
+    (void)conn;
+    store_upsert(r->store, rows, n);
+    if (r->t_first == 0)
+        r->t_first = bench_now_ms();   /* the first rows a dashboard could draw */
+}
+
+static void on_conn_done(void *ud, const char *conn)
+{
+    run *r = ud;
+    store_sweep(r->store, conn);
+}
+
+static void on_done(void *ud, const sk_error *err)
+{
+    run *r = ud;
+    r->t_done = bench_now_ms();
+    r->err = *err;
+    r->done = true;
+}
+
+static const sk_sink store_sink = { on_conns, on_page, on_conn_done, on_done };
+
+static double cpu_ms(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+/* A fresh client, as a dashboard that just started: the token fetch is part of the listing. */
+static bool list_all(const bench_env *e, int concurrency, run *r)
+{
+    memset(r, 0, sizeof *r);
+    sk_client *c = bench_client(e);
+    r->store = store_new();
+    if (!c || !r->store)
+        return false;
+    store_begin_refresh(r->store);
+    listing_opts o = { 0 };
+    o.concurrency = concurrency;
+    double cpu0 = cpu_ms(), scpu0 = bench_proc_cpu_ms(e->p.pid);
+    r->t0 = bench_now_ms();
+    sk_listing *l = listing_start(c, &o, &store_sink, r);
+    while (l && !r->done) {
+        client_wait(c, NULL, 0, 100);
+        client_step(c);
+    }
+    r->cpu_ms = cpu_ms() - cpu0;
+    r->server_cpu_ms = bench_proc_cpu_ms(e->p.pid) - scpu0;
+    r->pages = listing_pages(l);
+    listing_free(l);
+    client_free(c);
+    if (!l || r->err.status != SK_OK) {
+        fprintf(stderr, "bench: listing failed: %s\n", l ? r->err.message : "listing_start");
+        return false;
+    }
+    return true;
+}
+
+/* ---------------------------------------------------------------- round trips */
+
+static void on_accounts(void *ud, const sk_account_page *p, const sk_error *err)
+{
+    (void)p;
+    *(int *)ud = err->status == SK_OK ? 1 : -1;
+}
+
+static void on_connections(void *ud, const sk_connection_page *p, const sk_error *err)
+{
+    (void)p;
+    *(int *)ud = err->status == SK_OK ? 1 : -1;
+}
+
+/* Median time of one parsed request at a time on a warm client (keep-alive, token held). */
+static double rtt_accounts(sk_client *c, const char *connector, int page_size)
+{
+    double v[SAMPLES];
+    for (int i = 0; i < SAMPLES; i++) {
+        int st = 0;
+        api_list_query q = { 0 };
+        q.connector = connector;
+        q.page_size = page_size;
+        double t = bench_now_ms();
+        api_list_accounts(c, &q, on_accounts, &st);
+        client_run(c);
+        v[i] = bench_now_ms() - t;
+        if (st != 1)
+            return -1;
+    }
+    return bench_median(v, SAMPLES);
+}
+
+static double rtt_connections(sk_client *c)
+{
+    double v[SAMPLES];
+    for (int i = 0; i < SAMPLES; i++) {
+        int st = 0;
+        double t = bench_now_ms();
+        api_list_connections(c, CONN_PAGE, NULL, on_connections, &st);
+        client_run(c);
+        v[i] = bench_now_ms() - t;
+        if (st != 1)
+            return -1;
+    }
+    return bench_median(v, SAMPLES);
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *ud)
+{
+    (void)p;
+    (void)ud;
+    return size * n;
+}
+
+/* The token fetch as a starting dashboard sees it: a new TCP connection, then the POST. */
+static double rtt_token(const bench_env *e)
+{
+    double v[SAMPLES];
+    char url[600], *id = curl_easy_escape(NULL, e->cfg.client_id, 0),
+                   *sec = curl_easy_escape(NULL, e->cfg.client_secret, 0);
+    char form[512];
+    snprintf(url, sizeof url, "%s/oauth/token", e->cfg.environment_url);
+    snprintf(form, sizeof form, "grant_type=client_credentials&client_id=%s&client_secret=%s",
+             id ? id : "", sec ? sec : "");
+    curl_free(id);
+    curl_free(sec);
+    for (int i = 0; i < SAMPLES; i++) {
+        CURL *h = curl_easy_init();
+        if (!h)
+            return -1;
+        curl_easy_setopt(h, CURLOPT_URL, url);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+        long code = 0;
+        double t = bench_now_ms();
+        CURLcode rc = curl_easy_perform(h);
+        v[i] = bench_now_ms() - t;
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+        curl_easy_cleanup(h);
+        if (rc != CURLE_OK || code != 200)
+            return -1;
+    }
+    memset(form, 0, sizeof form);
+    return bench_median(v, SAMPLES);
+}
+
+/* ---------------------------------------------------------------- the scenario */
+
+typedef struct shape {
+    size_t accounts, api_conns;
+    size_t all_pages, chain, conn_pages;
+    double largest_share;
+    char largest[128];
+} shape;
+
+static size_t pages_of(size_t n) { return n ? (n + PAGE - 1) / PAGE : 1; }
+
+/* Pages per connection from the connections' totals (every account was listed). */
+static void shape_of(const sk_store *s, shape *sh)
+{
+    memset(sh, 0, sizeof *sh);
+    size_t big = 0;
+    for (size_t i = 0; i < store_connection_count(s); i++) {
+        sk_conn_summary cs;
+        store_connection(s, i, &cs);
+        size_t p = pages_of(cs.total);
+        sh->all_pages += p;
+        sh->accounts += cs.total;
+        sh->api_conns += cs.from_api;
+        if (p > sh->chain)
+            sh->chain = p;
+        if (cs.total > big) {
+            big = cs.total;
+            snprintf(sh->largest, sizeof sh->largest, "%s", cs.name ? cs.name : "");
+        }
+    }
+    sh->conn_pages = sh->api_conns ? (sh->api_conns + CONN_PAGE - 1) / CONN_PAGE : 1;
+    sh->largest_share = sh->accounts ? (double)big / (double)sh->accounts : 0;
+}
+
+static int repeats_for(long n, int latency)
+{
+    return n <= 10000 || latency == 0 ? 3 : 1;
+}
+
+/* Median of the runs for each figure (each run is a fresh client and a fresh store). */
+typedef struct figures {
+    double whole, accounts, first, seq, cpu, server_cpu;
+    unsigned long pages;
+} figures;
+
+static bool measure(const bench_env *e, int reps, figures *f, shape *sh)
+{
+    double whole[3], acc[3], first[3], cpu[3], scpu[3];
+    run r;
+    for (int i = 0; i < reps; i++) {
+        if (!list_all(e, CONCURRENCY, &r))
+            return false;
+        whole[i] = r.t_done - r.t0;
+        acc[i] = r.t_done - r.t_conns;
+        first[i] = r.t_first - r.t0;
+        cpu[i] = r.cpu_ms;
+        scpu[i] = r.server_cpu_ms;
+        f->pages = r.pages;
+        if (i == 0)
+            shape_of(r.store, sh);
+        store_free(r.store);
+    }
+    f->whole = bench_median(whole, (size_t)reps);
+    f->accounts = bench_median(acc, (size_t)reps);
+    f->first = bench_median(first, (size_t)reps);
+    f->cpu = bench_median(cpu, (size_t)reps);
+    f->server_cpu = bench_median(scpu, (size_t)reps);
+    if (!list_all(e, 1, &r))
+        return false;
+    f->seq = r.t_done - r.t0;
+    store_free(r.store);
+    return true;
+}
+
+static int scenario(long n, int latency, unsigned seed)
+{
+    bench_env e;
+    if (!bench_env_start(&e, n, CONNS, seed, latency))
+        return 2;
+    figures f = { 0 };
+    shape sh;
+    int rc = 2;
+    if (!measure(&e, repeats_for(n, latency), &f, &sh))
+        goto out;
+    sk_client *c = bench_client(&e);
+    if (!c)
+        goto out;
+    double tok = rtt_token(&e);
+    double small = rtt_accounts(c, sh.largest, 1);   /* token fetched on the first one */
+    small = rtt_accounts(c, sh.largest, 1);
+    double page = rtt_accounts(c, sh.largest, PAGE);
+    double conn = rtt_connections(c);
+    client_free(c);
+    if (tok < 0 || small < 0 || page < 0 || conn < 0) {
+        fprintf(stderr, "bench: a round-trip request failed\n");
+        goto out;
+    }
+    rc = 0;
+    printf("scenario: %ld accounts, %d connections, --latency-ms %d, seed %u\n", n, CONNS, latency, seed);
+    printf("  data: %zu accounts listed, largest connection %s holds %.1f%%; %zu account pages "
+           "(longest chain %zu), %zu connection page(s); %lu pages requested\n",
+           sh.accounts, sh.largest, 100 * sh.largest_share, sh.all_pages, sh.chain, sh.conn_pages,
+           f.pages);
+    printf("  round trips (median of %d, one at a time): token %.2f ms (new TCP connection), "
+           "connections page %.2f ms, 99-row page %.2f ms, 1-row page %.2f ms\n",
+           SAMPLES, tok, conn, page, small);
+    if (sh.accounts != (size_t)n || f.pages != sh.all_pages + sh.conn_pages) {
+        printf("  FAIL data check: expected %ld accounts and %zu pages\n", n, sh.all_pages + sh.conn_pages);
+        rc = 1;
+    }
+    double chain_ms = (double)sh.chain * page, spread = (double)sh.all_pages * page / CONCURRENCY;
+    double bound = chain_ms > spread ? chain_ms : spread;
+    double before = tok + (double)sh.conn_pages * conn;
+    char name[96], note[160];
+    const char *tag = n >= 100000 ? "100k" : n >= 10000 ? "10k" : "1k";
+    snprintf(note, sizeof note, "bound = max(%zu x page RTT, %zu x page RTT / %d)", sh.chain,
+             sh.all_pages, CONCURRENCY);
+    snprintf(name, sizeof name, "listing %s @%dms: accounts phase", tag, latency);
+    rc |= !bench_result(name, f.accounts, "ms", bound, 1.25, note);
+    snprintf(name, sizeof name, "listing %s @%dms: whole", tag, latency);
+    rc |= !bench_result(name, f.whole, "ms", before + bound, 1.25,
+                        "bound + token + connection pages");
+    snprintf(name, sizeof name, "listing %s @%dms: speed-up over sequential", tag, latency);
+    snprintf(note, sizeof note, "one page after another: %.0f ms", f.seq);
+    bench_result(name, f.seq / f.whole, "x", 0, 0, note);
+    snprintf(name, sizeof name, "listing %s @%dms: client CPU per account", tag, latency);
+    snprintf(note, sizeof note, "client %.0f ms CPU, skemu %.0f ms CPU over the listing (%ld cores)",
+             f.cpu, f.server_cpu, sysconf(_SC_NPROCESSORS_ONLN));
+    bench_result(name, f.cpu * 1e3 / (double)n, "us", 0, 0, note);
+    snprintf(name, sizeof name, "first rows %s @%dms (core)", tag, latency);
+    rc |= !bench_result(name, f.first, "ms", before + page + 50, 1.0,
+                        "bound = token + connection pages + first page + 50 ms");
+out:
+    bench_env_stop(&e);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: bench_listing N LATENCY_MS [SEED]\n");
+        return 2;
+    }
+    long n = strtol(argv[1], NULL, 10);
+    int latency = (int)strtol(argv[2], NULL, 10);
+    unsigned seed = argc > 3 ? (unsigned)strtoul(argv[3], NULL, 10) : 42;
+    if (n < 1 || latency < 0)
+        return 2;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int rc = scenario(n, latency, seed);
+    curl_global_cleanup();
+    return rc;
+}
