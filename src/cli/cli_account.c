@@ -235,10 +235,18 @@ static int print_qr(const cli_globals *g, const char *link)
     sk_qr q;
     sk_error err;
     sk_error_clear(&err);
-    if (qr_encode(link, SK_QR_ECC_M, &q, &err) != SK_OK)
-        return cli_fail(&err);
     sk_qr_style style = locale_is_utf8() ? SK_QR_HALF_BLOCKS : SK_QR_TWO_CHAR;
-    char *text = qr_render(&q, 4, style);
+    int quiet = 4;
+    /* On a terminal too narrow for the full quiet zone, a thinner zone (or a smaller symbol)
+     * still scans, while a wrapped code never does. Piped output always gets the full one. */
+    int cols = isatty(STDOUT_FILENO) ? cli_term_width() : 0;
+    if (cols <= 0 || !qr_fit(link, cols, 1 << 20, style, &q, &quiet, &err)) {
+        sk_error_clear(&err);
+        quiet = 4;
+        if (qr_encode(link, SK_QR_ECC_M, &q, &err) != SK_OK)
+            return cli_fail(&err);
+    }
+    char *text = qr_render(&q, quiet, style);
     qr_free(&q);
     if (!text) {
         cli_error("out of memory drawing the QR code");
