@@ -73,8 +73,6 @@ struct sk_client {
     uint64_t rng;
 };
 
-static void finish_transfer(sk_client *c, sk_request *r, CURLcode rc);
-
 /* ---------------------------------------------------------------- small helpers */
 
 static int64_t now_ms(void)
@@ -605,10 +603,6 @@ static long backoff_ms(sk_client *c, int tries, long retry_after_s)
     return ceil > 0 ? (long)(rng_next(c) % (uint64_t)(ceil + 1)) : 0;
 }
 
-/* Retries r later if tries remain; otherwise completes it with err. */
-static void retry_or_fail(sk_client *c, sk_request *r, long http, long retry_after_s,
-                          const sk_error *err);
-
 static void fail_waiting(sk_client *c, const sk_error *err)
 {
     for (sk_request *r = c->head; r; r = r->next) {
@@ -638,6 +632,15 @@ static void token_failed(sk_client *c, sk_request *r, long http, const sk_error 
 {
     fail_waiting(c, err);
     complete(c, r, http, err);
+}
+
+/* Ends r with err: the token fetch takes its waiters down with it. */
+static void give_up(sk_client *c, sk_request *r, long http, const sk_error *err)
+{
+    if (r->is_token)
+        token_failed(c, r, http, err);
+    else
+        complete(c, r, http, err);
 }
 
 static void token_answer(sk_client *c, sk_request *r, long http)
@@ -676,15 +679,13 @@ static void token_answer(sk_client *c, sk_request *r, long http)
     token_failed(c, r, http, &err);
 }
 
+/* Retries r later if tries remain; otherwise ends it with err. */
 static void retry_or_fail(sk_client *c, sk_request *r, long http, long retry_after_s,
                           const sk_error *err)
 {
     if (r->tries >= c->o.max_tries) {
         trace(c, "http: giving up on %s %s after %d tries", r->method, r->url, r->tries);
-        if (r->is_token)
-            token_failed(c, r, http, err);
-        else
-            complete(c, r, http, err);
+        give_up(c, r, http, err);
         return;
     }
     long delay = backoff_ms(c, r->tries, retry_after_s);
@@ -701,6 +702,53 @@ static void network_error(sk_client *c, sk_request *r, CURLcode rc, sk_error *er
                  r->tries);
 }
 
+/* The transfer failed below HTTP: too large, a network error (retried) or anything else. */
+static void transfer_failed(sk_client *c, sk_request *r, CURLcode rc, long ms)
+{
+    sk_error err;
+    sk_error_clear(&err);
+    if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
+        sk_error_set(&err, SK_ERR_PARSE, "%s %s: answer larger than 64 MiB", r->method, r->path);
+        trace(c, "http: <- too large %s %s %ld ms (try %d)", r->method, r->url, ms, r->tries);
+        give_up(c, r, 0, &err);
+        return;
+    }
+    network_error(c, r, rc, &err);
+    trace(c, "http: <- error %s %s %ld ms (try %d): %s", r->method, r->url, ms, r->tries,
+          err.message);
+    if (retryable_net(rc))
+        retry_or_fail(c, r, 0, 0, &err);
+    else
+        give_up(c, r, 0, &err);
+}
+
+/* An HTTP answer: success, a retry, the token's answer, a 401 renewal, or an error. */
+static void http_answer(sk_client *c, sk_request *r, long http, long retry_after_s)
+{
+    sk_error err;
+    sk_error_clear(&err);
+    const char *body = r->resp.s ? r->resp.s : "";
+    if (retryable_http(http)) {
+        parse_error_body(body, r->resp.len, http, &err);
+        retry_or_fail(c, r, http, retry_after_s, &err);
+    } else if (r->is_token) {
+        token_answer(c, r, http);
+    } else if (http >= 200 && http < 300) {
+        complete(c, r, http, &err);
+    } else if (http == 401 && !r->auth_renewed) {
+        /* The token expired or was revoked: renew it (unless another request already did)
+         * and resend this request once; it stays queued until the new token arrives. */
+        r->auth_renewed = true;
+        if (r->token_gen == c->token_gen && c->token) {
+            wipe_free(c->token, strlen(c->token));
+            c->token = NULL;
+        }
+    } else {
+        parse_error_body(body, r->resp.len, http, &err);
+        complete(c, r, http, &err);
+    }
+}
+
 /* Releases r's easy handle after a transfer and decides what happens next. */
 static void finish_transfer(sk_client *c, sk_request *r, CURLcode rc)
 {
@@ -714,48 +762,14 @@ static void finish_transfer(sk_client *c, sk_request *r, CURLcode rc)
     free_headers(r->hdrs);
     r->hdrs = NULL;
     c->n_active--;
-    r->state = RQ_QUEUED;   /* not on the multi handle any more */
+    r->state = RQ_QUEUED;   /* off the multi handle: what follows decides where it goes */
     long ms = (long)(now_ms() - r->started_ms);
-
-    sk_error err;
-    sk_error_clear(&err);
     if (rc != CURLE_OK) {
-        if (r->too_big || rc == CURLE_FILESIZE_EXCEEDED) {
-            sk_error_set(&err, SK_ERR_PARSE, "%s %s: answer larger than 64 MiB", r->method, r->path);
-            trace(c, "http: <- too large %s %s %ld ms (try %d)", r->method, r->url, ms, r->tries);
-            r->is_token ? token_failed(c, r, 0, &err) : complete(c, r, 0, &err);
-            return;
-        }
-        network_error(c, r, rc, &err);
-        trace(c, "http: <- error %s %s %ld ms (try %d): %s", r->method, r->url, ms, r->tries,
-              err.message);
-        if (retryable_net(rc))
-            retry_or_fail(c, r, 0, 0, &err);
-        else
-            r->is_token ? token_failed(c, r, 0, &err) : complete(c, r, 0, &err);
+        transfer_failed(c, r, rc, ms);
         return;
     }
     trace(c, "http: <- %ld %s %s %ld ms (try %d)", http, r->method, r->url, ms, r->tries);
-    const char *body = r->resp.s ? r->resp.s : "";
-    if (retryable_http(http)) {
-        parse_error_body(body, r->resp.len, http, &err);
-        retry_or_fail(c, r, http, (long)retry_after, &err);
-    } else if (r->is_token) {
-        token_answer(c, r, http);
-    } else if (http >= 200 && http < 300) {
-        complete(c, r, http, &err);
-    } else if (http == 401 && !r->auth_renewed) {
-        /* The token expired or was revoked: renew it (unless someone already did) and resend
-         * this request once. */
-        r->auth_renewed = true;
-        if (r->token_gen == c->token_gen && c->token) {
-            wipe_free(c->token, strlen(c->token));
-            c->token = NULL;
-        }
-    } else {
-        parse_error_body(body, r->resp.len, http, &err);
-        complete(c, r, http, &err);
-    }
+    http_answer(c, r, http, retry_after > 0 && retry_after < 86400 ? (long)retry_after : 0);
 }
 
 /* ---------------------------------------------------------------- the loop */
