@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli_cmd.h"
 #include "tui.h"
@@ -132,6 +133,10 @@ static int parse_globals(int argc, char **argv, parsed *p)
 
 static int run_dashboard(const cli_globals *g)
 {
+    /* curses on a pipe would draw escape codes into a file and wait for keys forever. */
+    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+        return cli_usage("the dashboard needs a terminal; without one use a command "
+                         "such as 'skdash list'");
     sk_config cfg;
     sk_error err;
     sk_error_clear(&err);

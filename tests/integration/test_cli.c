@@ -757,6 +757,10 @@ static void test_show_unknown(void **state)
     RUN(&r, "show", "no-such-connection", "nobody@example.com");
     assert_int_equal(r.code, 4);
     run_free(&r);
+    RUN(&r, "link", "--id", "ca_does_not_exist_123");
+    assert_int_equal(r.code, 4);
+    assert_error_line(&r);
+    run_free(&r);
 }
 
 /* ------------------------------------------------------------------ link */
@@ -970,6 +974,12 @@ static void test_usage_errors(void **state)
     run_free(&r);
     RUN(&r, "--concurrency", "zero", "list");
     assert_int_equal(r.code, 2);
+    run_free(&r);
+    /* No command and no terminal: the dashboard is not started on a pipe. */
+    RUN(&r, "--read-only");
+    assert_int_equal(r.code, 2);
+    assert_error_line(&r);
+    assert_string_equal(r.out, "");
     run_free(&r);
 
     RUN(&r, "--client-secret", "hunter2-not-a-secret", "list");
