@@ -4,7 +4,6 @@
 #include "common.h"
 
 #include <curl/curl.h>
-#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,89 +18,6 @@
 #define CONN_PAGE 30          /* listing.c asks for connections 30 at a time (the API's most) */
 #define CONCURRENCY 4         /* listing_opts' default, what the dashboard uses */
 #define SAMPLES 9
-
-/* ---------------------------------------------------------------- one listing into a store */
-
-typedef struct run {
-    sk_store *store;
-    double t0, t_conns, t_first, t_done;
-    double cpu_ms;            /* this process's CPU time over the listing */
-    double server_cpu_ms;     /* skemu's */
-    bool done;
-    sk_error err;
-    unsigned long pages;
-} run;
-
-static void on_conns(void *ud, const sk_connection *rows, size_t n, bool from_api)
-{
-    run *r = ud;
-    r->t_conns = bench_now_ms();
-    if (from_api)
-        store_set_connections(r->store, rows, n);
-}
-
-static void on_page(void *ud, const char *conn, const sk_account *rows, size_t n)
-{
-    run *r = ud;
-    (void)conn;
-    store_upsert(r->store, rows, n);
-    if (r->t_first == 0)
-        r->t_first = bench_now_ms();   /* the first rows a dashboard could draw */
-}
-
-static void on_conn_done(void *ud, const char *conn)
-{
-    run *r = ud;
-    store_sweep(r->store, conn);
-}
-
-static void on_done(void *ud, const sk_error *err)
-{
-    run *r = ud;
-    r->t_done = bench_now_ms();
-    r->err = *err;
-    r->done = true;
-}
-
-static const sk_sink store_sink = { on_conns, on_page, on_conn_done, on_done };
-
-static double cpu_ms(void)
-{
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
-           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
-}
-
-/* A fresh client, as a dashboard that just started: the token fetch is part of the listing. */
-static bool list_all(const bench_env *e, int concurrency, run *r)
-{
-    memset(r, 0, sizeof *r);
-    sk_client *c = bench_client(e);
-    r->store = store_new();
-    if (!c || !r->store)
-        return false;
-    store_begin_refresh(r->store);
-    listing_opts o = { 0 };
-    o.concurrency = concurrency;
-    double cpu0 = cpu_ms(), scpu0 = bench_proc_cpu_ms(e->p.pid);
-    r->t0 = bench_now_ms();
-    sk_listing *l = listing_start(c, &o, &store_sink, r);
-    while (l && !r->done) {
-        client_wait(c, NULL, 0, 100);
-        client_step(c);
-    }
-    r->cpu_ms = cpu_ms() - cpu0;
-    r->server_cpu_ms = bench_proc_cpu_ms(e->p.pid) - scpu0;
-    r->pages = listing_pages(l);
-    listing_free(l);
-    client_free(c);
-    if (!l || r->err.status != SK_OK) {
-        fprintf(stderr, "bench: listing failed: %s\n", l ? r->err.message : "listing_start");
-        return false;
-    }
-    return true;
-}
 
 /* ---------------------------------------------------------------- round trips */
 
@@ -238,9 +154,9 @@ typedef struct figures {
 static bool measure(const bench_env *e, int reps, figures *f, shape *sh)
 {
     double whole[3], acc[3], first[3], cpu[3], scpu[3];
-    run r;
+    bench_run r;
     for (int i = 0; i < reps; i++) {
-        if (!list_all(e, CONCURRENCY, &r))
+        if (!bench_list(e, CONCURRENCY, &r))
             return false;
         whole[i] = r.t_done - r.t0;
         acc[i] = r.t_done - r.t_conns;
@@ -257,7 +173,7 @@ static bool measure(const bench_env *e, int reps, figures *f, shape *sh)
     f->first = bench_median(first, (size_t)reps);
     f->cpu = bench_median(cpu, (size_t)reps);
     f->server_cpu = bench_median(scpu, (size_t)reps);
-    if (!list_all(e, 1, &r))
+    if (!bench_list(e, 1, &r))
         return false;
     f->seq = r.t_done - r.t0;
     store_free(r.store);

@@ -2,7 +2,11 @@
  * shared by the bench programs (never part of `make check`: machines are noisy). */
 #include "common.h"
 
+#include "listing.h"
+#include "store.h"
+
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -78,6 +82,89 @@ sk_client *bench_client(const bench_env *e)
         fprintf(stderr, "bench: client_new: %s\n", err.message);
     return c;
 }
+
+/* ---------------------------------------------------------------- one listing into a store */
+
+typedef struct run_state {
+    bench_run *r;
+    bool done;
+    sk_error err;
+} run_state;
+
+static void on_conns(void *ud, const sk_connection *rows, size_t n, bool from_api)
+{
+    run_state *s = ud;
+    s->r->t_conns = bench_now_ms();
+    if (from_api)
+        store_set_connections(s->r->store, rows, n);
+}
+
+static void on_page(void *ud, const char *conn, const sk_account *rows, size_t n)
+{
+    run_state *s = ud;
+    (void)conn;
+    store_upsert(s->r->store, rows, n);
+    if (s->r->t_first == 0)
+        s->r->t_first = bench_now_ms();   /* the first rows a dashboard could draw */
+}
+
+static void on_conn_done(void *ud, const char *conn)
+{
+    run_state *s = ud;
+    store_sweep(s->r->store, conn);
+}
+
+static void on_done(void *ud, const sk_error *err)
+{
+    run_state *s = ud;
+    s->r->t_done = bench_now_ms();
+    s->err = *err;
+    s->done = true;
+}
+
+static const sk_sink store_sink = { on_conns, on_page, on_conn_done, on_done };
+
+static double self_cpu_ms(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
+bool bench_list(const bench_env *e, int concurrency, bench_run *r)
+{
+    memset(r, 0, sizeof *r);
+    run_state s = { r, false, { 0 } };
+    sk_client *c = bench_client(e);
+    r->store = store_new();
+    if (!c || !r->store) {
+        client_free(c);
+        return false;
+    }
+    store_begin_refresh(r->store);
+    listing_opts o = { 0 };
+    o.concurrency = concurrency;
+    double cpu0 = self_cpu_ms(), scpu0 = bench_proc_cpu_ms(e->p.pid);
+    r->t0 = bench_now_ms();
+    sk_listing *l = listing_start(c, &o, &store_sink, &s);
+    while (l && !s.done) {
+        client_wait(c, NULL, 0, 100);
+        client_step(c);
+    }
+    r->cpu_ms = self_cpu_ms() - cpu0;
+    r->server_cpu_ms = bench_proc_cpu_ms(e->p.pid) - scpu0;
+    r->pages = listing_pages(l);
+    listing_free(l);
+    client_free(c);
+    if (!l || s.err.status != SK_OK) {
+        fprintf(stderr, "bench: listing failed: %s\n", l ? s.err.message : "listing_start");
+        return false;
+    }
+    return true;
+}
+
+/* ---------------------------------------------------------------- raw requests */
 
 typedef struct got {
     long status;

@@ -27,6 +27,19 @@ void bench_env_stop(bench_env *e);
 /* A fresh client (no token yet, no open connection), as a starting dashboard has. */
 sk_client *bench_client(const bench_env *e);
 
+/* One whole listing into a fresh store with a fresh client (as a dashboard that just started:
+ * the token fetch is part of it), the store fed as the dashboard feeds it. */
+typedef struct bench_run {
+    struct sk_store *store;      /* the caller frees it (store_free) */
+    double t0, t_conns, t_first, t_done;   /* monotonic ms: start, connections known, first
+                                              page delivered, done */
+    double cpu_ms;               /* this process's CPU time over the listing */
+    double server_cpu_ms;        /* skemu's */
+    unsigned long pages;         /* pages requested (listing_pages) */
+} bench_run;
+
+bool bench_list(const bench_env *e, int concurrency, bench_run *r);
+
 /* One raw GET through the client; returns the HTTP status and a malloc'd copy of the body. */
 long bench_get(sk_client *c, const char *path, char **body, size_t *len);
 
