@@ -516,12 +516,12 @@ static void test_list_query_filter(void **state)
 /* RFC 4180 records: quoted fields may hold commas, quotes ("") and line breaks. */
 static size_t csv_parse(const char *s, char ***fields_out, size_t *nf_out, size_t max)
 {
-    size_t records = 0, nf = 0;
+    size_t records = 0, nf = 0, cap = 4096, cl = 0;
     char **fields = calloc(max, sizeof *fields);
-    size_t cap = 4096;
     char *cur = malloc(cap);
-    size_t cl = 0;
-    bool quoted = false, in_field = false;
+    bool quoted = false;
+    bool at_start = true;     /* nothing of the current field read yet */
+    bool in_record = false;   /* the current record has begun (a field or a comma) */
     for (const char *p = s;; p++) {
         if (cl + 2 >= cap)
             cur = realloc(cur, cap *= 2);
@@ -532,24 +532,30 @@ static size_t csv_parse(const char *s, char ***fields_out, size_t *nf_out, size_
             else cur[cl++] = *p;
             continue;
         }
-        if (*p == '"' && cl == 0 && !in_field) { quoted = true; in_field = true; continue; }
+        if (*p == '\0' && !in_record)
+            break;
         if (*p == ',' || *p == '\n' || *p == '\0') {
-            if (*p == '\0' && cl == 0 && !in_field)
-                break;
             if (cl > 0 && cur[cl - 1] == '\r')
                 cl--;
             cur[cl] = '\0';
             if (nf < max)
                 fields[nf++] = strdup(cur);
             cl = 0;
-            in_field = *p == ',';
+            at_start = true;
+            in_record = *p == ',';
             if (*p != ',')
                 records++;
             if (*p == '\0')
                 break;
             continue;
         }
-        in_field = true;
+        in_record = true;
+        if (*p == '"' && at_start) {
+            quoted = true;
+            at_start = false;
+            continue;
+        }
+        at_start = false;
         cur[cl++] = *p;
     }
     free(cur);
@@ -1192,6 +1198,14 @@ static void test_hostile_strings(void **state)
     char **f;
     size_t nf;
     assert_int_equal(csv_parse(r.out, &f, &nf, 1000), NHOSTILE + 1);
+    size_t width = 1;   /* the header's commas count the columns */
+    for (const char *p = r.out; *p != '\n'; p++)
+        width += *p == ',';
+    assert_int_equal(nf, width * (NHOSTILE + 1));   /* the comma inside a value was quoted */
+    bool quoted_seen = false;
+    for (size_t i = 0; i < nf; i++)
+        quoted_seen |= strcmp(f[i], "comma, \"quoted\" user") == 0;
+    assert_true(quoted_seen);
     for (size_t i = 0; i < nf; i++)
         free(f[i]);
     free(f);
