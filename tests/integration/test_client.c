@@ -23,6 +23,35 @@
 
 /* ---------------------------------------------------------------- fixture */
 
+/* skemus still running: a failed assertion jumps past fx_stop, so the group teardown stops
+ * whatever is left rather than leaving servers behind. */
+static skemu_proc live[16];
+
+static void live_add(const skemu_proc *p)
+{
+    for (size_t i = 0; i < 16; i++)
+        if (live[i].pid <= 0) {
+            live[i] = *p;
+            return;
+        }
+}
+
+static void live_del(const skemu_proc *p)
+{
+    for (size_t i = 0; i < 16; i++)
+        if (live[i].pid == p->pid)
+            live[i].pid = 0;
+}
+
+static int stop_leftovers(void **st)
+{
+    (void)st;
+    for (size_t i = 0; i < 16; i++)
+        if (live[i].pid > 0)
+            skemu_stop(&live[i]);
+    return 0;
+}
+
 typedef struct fx {
     skemu_proc p;
     sk_config cfg;
@@ -43,6 +72,7 @@ static void fx_start(fx *f, const char *const *args, const sk_client_opts *o, co
     memset(f, 0, sizeof *f);
     if (skemu_start(&f->p, args) != 0)
         fail_msg("skemu did not start (SKEMU_BIN=%s)", getenv("SKEMU_BIN") ? getenv("SKEMU_BIN") : "");
+    live_add(&f->p);
     snprintf(f->cfg.environment_url, sizeof f->cfg.environment_url, "%s", f->p.url);
     snprintf(f->cfg.client_id, sizeof f->cfg.client_id, "%s", SKEMU_DEMO_CLIENT_ID);
     f->cfg.client_secret = strdup(secret ? secret : SKEMU_DEMO_CLIENT_SECRET);
@@ -58,6 +88,7 @@ static void fx_stop(fx *f)
 {
     client_free(f->c);
     free(f->cfg.client_secret);
+    live_del(&f->p);
     assert_int_equal(skemu_stop(&f->p), 0);
 }
 
@@ -712,6 +743,7 @@ static void test_cancel_and_free(void **st)
     }
     ids_free(&rx[0].ids);
     free(f.cfg.client_secret);
+    live_del(&f.p);
     assert_int_equal(skemu_stop(&f.p), 0);
 }
 
@@ -1044,5 +1076,5 @@ int main(void)
         cmocka_unit_test(test_second_401_is_auth_error),
         cmocka_unit_test(test_huge_bodies_refused),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, stop_leftovers);
 }
