@@ -1,0 +1,170 @@
+#!/bin/sh
+# tui_link.sh: the link view in a real terminal (tmux) against skemu: the QR code read back off
+# the screen and decoded by zbarimg equals the link shown; opening the link as a phone would
+# turns the account ACTIVE on screen with no key pressed; p prints the link after quitting.
+# TAP lines "ok - ..." / "not ok - ..."; skipped when tmux (or zbarimg, for the QR) is missing.
+set -u
+
+SKDASH_BIN=${SKDASH_BIN:-build/skdash}
+SKEMU_BIN=${SKEMU_BIN:-build/skemu}
+BUILD_DIR=${BUILD_DIR:-build}
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "ok - tui link view # SKIP tmux is not installed"
+    exit 0
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/skdash-e2e.XXXXXX")
+run=0
+sock="skdash-link-$$-$run"
+emu=""
+cleanup() {
+    i=0
+    while [ "$i" -le "$run" ]; do tmux -L "skdash-link-$$-$i" kill-server 2>/dev/null; i=$((i + 1)); done
+    [ -n "$emu" ] && kill "$emu" 2>/dev/null && wait "$emu" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM HUP
+
+ok() { echo "ok - $1"; }
+notok() { echo "not ok - $1"; [ -n "${2:-}" ] && echo "# $2"; }
+check() { if [ "$1" = 0 ]; then ok "$2"; else notok "$2" "${3:-}"; fi; }
+
+mkfifo "$tmp/url"
+"$SKEMU_BIN" --port 0 --generate 120 --connections 5 --seed 3 >"$tmp/url" 2>"$tmp/skemu.log" &
+emu=$!
+read -r URL <"$tmp/url" || { notok "skemu starts"; exit 1; }
+export SCALEKIT_ENVIRONMENT_URL="$URL" SCALEKIT_CLIENT_ID=skc_demo
+export SCALEKIT_CLIENT_SECRET=skemu-demo-secret
+export XDG_CONFIG_HOME="$tmp/config" XDG_STATE_HOME="$tmp/state" XDG_CACHE_HOME="$tmp/cache"
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
+unset NO_COLOR TMUX
+
+cap() { tmux -L "$sock" capture-pane -p -t main "$@"; }
+wait_for() {
+    n=$(( ${2:-10} * 10 ))
+    while [ "$n" -gt 0 ]; do
+        cap >"$tmp/screen" 2>/dev/null
+        grep -Eq -- "$1" "$tmp/screen" && return 0
+        sleep 0.1
+        n=$((n - 1))
+    done
+    return 1
+}
+keys() { tmux -L "$sock" send-keys -t main "$@"; }
+start() {
+    tmux -L "$sock" kill-server 2>/dev/null
+    run=$((run + 1))
+    sock="skdash-link-$$-$run"
+    tmux -L "$sock" -f /dev/null new-session -d -s main -x "${W:-100}" -y "${H:-30}" \
+        "$SKDASH_BIN $*; echo skdash-exited-\$?; sleep 600"
+    wait_for 'refreshed [0-9]' 15
+}
+
+# The link as shown: the lines after "Link:" from that column on, joined (it is wrapped by
+# columns). The QR block: the rectangle of lines holding block characters (TOP,LEFT,H,W).
+link_text() {
+    perl -CSD -ne '
+        chomp;
+        if (defined $col) { my $p = length($_) > $col ? substr($_, $col) : ""; $p =~ s/\s+$//;
+                            if ($p eq "" || $p =~ /\s/) { $col = undef; next } $link .= $p; next }
+        if (/^(.*?)Link:/) { $col = length($1) }
+        END { print $link // "" }' "$1"
+}
+qr_rect() {
+    perl -CSD -ne '
+        chomp; $n++;
+        if (/[\x{2588}\x{2580}\x{2584}]/) {
+            $top //= $n - 1; $bot = $n - 1;
+            my $l = length($`); my $r = 0;
+            while (/[\x{2588}\x{2580}\x{2584}]/g) { $r = pos($_) }
+            # Text to the right of the code starts after a gap: keep only the code part.
+            my $code = substr($_, 0, $r); $code =~ s/\s{2,}[^\x{2588}\x{2580}\x{2584}\s].*$//;
+            $r = length($code) if $code =~ /[\x{2588}\x{2580}\x{2584}]\s*$/ && length($code) < $r;
+            $left = $l if !defined $left || $l < $left; $right = $r if !defined $right || $r > $right;
+        }
+        END { printf "%d,%d,%d,%d", $top, $left, $bot - $top + 1, $right - $left if defined $top }' "$1"
+}
+
+# ---- the link view on a PENDING account
+start
+pending0=$(sed -n 's/^ *PENDING \([0-9]*\) .*$/\1/p' "$tmp/screen" | head -n 1)
+keys /
+for ch in s t a t e : p e n d i n g; do keys "$ch"; done
+keys Enter g l
+wait_for 'Expires in [0-9]' 10
+check $? "l opens the link view with a live expiry"
+cp "$tmp/screen" "$tmp/link-screen"
+link=$(link_text "$tmp/link-screen")
+case "$link" in "$URL"/*) r=0 ;; *) r=1 ;; esac
+check $r "the link is shown as text" "link=$link"
+
+if command -v zbarimg >/dev/null 2>&1 && [ -x "$BUILD_DIR/tests/tools/txt2pbm" ]; then
+    rect=$(qr_rect "$tmp/link-screen")
+    decoded=$("$BUILD_DIR/tests/tools/txt2pbm" --rect "$rect" <"$tmp/link-screen" 2>/dev/null |
+              zbarimg --raw -q - 2>/dev/null | tr -d '\r\n')
+    [ -n "$link" ] && [ "$decoded" = "$link" ]
+    check $? "the QR code on screen decodes (zbarimg) to exactly the link shown" \
+        "rect=$rect decoded=$decoded"
+else
+    echo "ok - the QR code on screen decodes to the link # SKIP zbarimg or txt2pbm missing"
+fi
+
+# ---- a phone opens the link: the state turns ACTIVE with no key pressed
+grep -q 'State: PENDING' "$tmp/link-screen"
+check $? "the watched state starts PENDING"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$link")
+[ "$code" = 200 ]
+check $? "the link opens (as a phone would)" "HTTP $code"
+wait_for 'State: ACTIVE' 15
+check $? "the state turns ACTIVE on screen with no key pressed"
+keys Escape
+wait_for 'Accounts · All accounts'
+pending1=$(sed -n 's/^ *PENDING \([0-9]*\) .*$/\1/p' "$tmp/screen" | head -n 1)
+[ -n "$pending0" ] && [ "$pending1" = $((pending0 - 1)) ]
+check $? "back in the list, the account counts as ACTIVE (one PENDING less), no refresh" \
+    "PENDING $pending0 -> $pending1"
+
+# ---- a smaller window: the code still fits at 80x24 or a notice asks for more room
+tmux -L "$sock" resize-window -t main -x 80 -y 24
+keys l
+wait_for 'Expires in [0-9]' 10
+if grep -q 'does not fit' "$tmp/screen"; then r=0; else
+    rect=$(qr_rect "$tmp/screen")
+    decoded=$("$BUILD_DIR/tests/tools/txt2pbm" --rect "$rect" <"$tmp/screen" 2>/dev/null |
+              zbarimg --raw -q - 2>/dev/null | tr -d '\r\n')
+    link=$(link_text "$tmp/screen")
+    [ -n "$link" ] && [ "$decoded" = "$link" ]; r=$?
+fi
+check $r "at 80x24 the code is refitted (and still decodes) or a notice says it does not fit"
+tmux -L "$sock" resize-window -t main -x 60 -y 14
+tmux -L "$sock" resize-window -t main -x 100 -y 12
+wait_for 'at least 80x24' 10
+check $? "below 80x24 the link view gives way to the size notice"
+tmux -L "$sock" resize-window -t main -x 100 -y 30
+wait_for 'Expires in' 5
+
+# ---- r issues a fresh link
+old=$(link_text "$tmp/screen")
+keys r
+n=50
+new=$old
+while [ "$n" -gt 0 ] && [ "$new" = "$old" ]; do
+    sleep 0.1; cap >"$tmp/screen"; new=$(link_text "$tmp/screen"); n=$((n - 1))
+done
+[ -n "$new" ] && [ "$new" != "$old" ]
+check $? "r in the link view issues a fresh link"
+
+# ---- p quits and prints the link and its QR code to the shell (kept in scrollback)
+keys p
+wait_for 'skdash-exited-0' 10
+r=$?
+cap -S -100 >"$tmp/out"
+grep -qx "$new" "$tmp/out" || r=1
+check $r "p quits and prints the current link"
+if command -v zbarimg >/dev/null 2>&1 && [ -x "$BUILD_DIR/tests/tools/txt2pbm" ]; then
+    decoded=$("$BUILD_DIR/tests/tools/txt2pbm" <"$tmp/out" 2>/dev/null | zbarimg --raw -q - 2>/dev/null |
+              tr -d '\r\n')
+    [ "$decoded" = "$new" ]
+    check $? "the printed QR code decodes to the link" "decoded=$decoded"
+fi
+exit 0
