@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,6 +39,8 @@ int skemu_start(skemu_proc *p, const char *const *args)
     pid_t pid = fork();
     if (pid < 0) return -1;
     if (pid == 0) {
+        /* A test that dies (a failed assertion, a timeout) must not leave skemu running. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         int logfd = open(p->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (logfd >= 0) dup2(logfd, 2);
         dup2(out[1], 1);
