@@ -434,11 +434,16 @@ const char *config_host(const sk_config *cfg, char *buf, size_t n)
     const char *u = cfg ? cfg->environment_url : "";
     const char *p = strstr(u, "://");
     p = p ? p + 3 : u;
-    const char *at = strchr(p, '@');
-    const char *slash = strchr(p, '/');
-    if (at && (!slash || at < slash))   /* never show user:password@ */
-        p = at + 1;
+    /* Never show user:password@. The authority ends at the first '/', '?' or '#', and its
+     * userinfo at the LAST '@' in it: a password may hold an unescaped '@'. */
     size_t len = strcspn(p, "/?#");
+    for (size_t i = len; i > 0; i--) {
+        if (p[i - 1] == '@') {
+            len -= i;
+            p += i;
+            break;
+        }
+    }
     snprintf(buf, n, "%.*s", (int)len, p);
     return buf;
 }
