@@ -45,6 +45,15 @@ void config_flags_init(sk_config_flags *f);
 sk_status config_load(sk_config *cfg, const sk_config_flags *flags, sk_error *err);
 /* Same, but a missing secret/url/id is not an error (for --help-like paths and tests). */
 sk_status config_load_partial(sk_config *cfg, const sk_config_flags *flags, sk_error *err);
+/* The config file's parser alone (for tests and the fuzzer): text, len bytes that need not be
+ * NUL-terminated, is read as a config file's contents and cfg is filled from the profile's
+ * section only: no flags, no environment, no file-mode rule. profile NULL means "default", where
+ * a missing section is no error; a named profile that is absent is SK_ERR_CONFIG, as in
+ * config_load. A client_secret_command is never run: *has_secret_command (may be NULL) says
+ * whether the profile sets one. cfg->config_path is "" and messages name the text "(text)".
+ * On failure cfg holds no secret. */
+sk_status config_parse_text(const char *text, size_t len, const char *profile, sk_config *cfg,
+                            bool *has_secret_command, sk_error *err);
 void config_free(sk_config *cfg);
 /* Default config file path (XDG), written into buf. */
 void config_default_path(char *buf, size_t n);

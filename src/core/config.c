@@ -447,3 +447,98 @@ const char *config_host(const sk_config *cfg, char *buf, size_t n)
     snprintf(buf, n, "%.*s", (int)len, p);
     return buf;
 }
+
+/* ---------------------------------------------------------------- parsing text (tests, fuzzing) */
+
+/* The same line parser as ini_read, over a buffer: each line (with its '\n', as getline gives
+ * it) copied into one scratch string, so text need not be NUL-terminated. */
+static sk_status ini_text(const char *text, size_t len, file_vals *fv, const char *profile,
+                          sk_error *err)
+{
+    char *line = malloc(len + 1);
+    if (!line) {
+        sk_error_set(err, SK_ERR_NOMEM, "out of memory");
+        return SK_ERR_NOMEM;
+    }
+    bool in_section = false;
+    int lineno = 0;
+    sk_status st = SK_OK;
+    size_t i = 0;
+    while (st == SK_OK && i < len) {
+        const char *nl = memchr(text + i, '\n', len - i);
+        size_t n = nl ? (size_t)(nl - (text + i)) + 1 : len - i;
+        memcpy(line, text + i, n);
+        line[n] = '\0';
+        i += n;
+        st = ini_line(fv, line, profile, &in_section, "(text)", ++lineno, err);
+    }
+    secure_wipe(line, len + 1);   /* it may have held a secret */
+    free(line);
+    return st;
+}
+
+/* resolve() with the file as the only source and the secret command left alone. */
+static sk_status resolve_file(sk_config *cfg, const file_vals *fv, sk_error *err)
+{
+    if (fv->url && *fv->url) {
+        cfg->url_source = "config file";
+        if (set_url(cfg, fv->url, err) != SK_OK)
+            return SK_ERR_CONFIG;
+    }
+    if (fv->id && *fv->id) {
+        cfg->id_source = "config file";
+        if (strlen(fv->id) >= sizeof cfg->client_id) {
+            sk_error_set(err, SK_ERR_CONFIG, "client id (config file) is too long");
+            return SK_ERR_CONFIG;
+        }
+        strcpy(cfg->client_id, fv->id);
+    }
+    if (fv->read_only && !parse_bool(fv->read_only, &cfg->read_only)) {
+        sk_error_set(err, SK_ERR_CONFIG, "read_only in [%s] must be true or false", cfg->profile);
+        return SK_ERR_CONFIG;
+    }
+    if (fv->secret && *fv->secret) {
+        cfg->client_secret = strdup(fv->secret);
+        cfg->secret_source = "config file";
+        if (!cfg->client_secret) {
+            sk_error_set(err, SK_ERR_NOMEM, "out of memory");
+            return SK_ERR_NOMEM;
+        }
+    }
+    return SK_OK;
+}
+
+sk_status config_parse_text(const char *text, size_t len, const char *profile, sk_config *cfg,
+                            bool *has_secret_command, sk_error *err)
+{
+    sk_error local;
+    if (!err)
+        err = &local;
+    sk_error_clear(err);
+    memset(cfg, 0, sizeof *cfg);
+    if (has_secret_command)
+        *has_secret_command = false;
+    const char *name = profile ? profile : "default";
+    if (strlen(name) >= sizeof cfg->profile) {
+        sk_error_set(err, SK_ERR_CONFIG, "profile name too long");
+        return SK_ERR_CONFIG;
+    }
+    strcpy(cfg->profile, name);
+    file_vals fv;
+    memset(&fv, 0, sizeof fv);
+    sk_status st = text || !len ? ini_text(text ? text : "", len, &fv, name, err) : SK_ERR_USAGE;
+    if (st == SK_ERR_USAGE)
+        sk_error_set(err, SK_ERR_USAGE, "no text");
+    if (st == SK_OK && profile && !fv.have_section) {
+        sk_error_set(err, SK_ERR_CONFIG, "profile \"%s\" not found in the text", name);
+        st = SK_ERR_CONFIG;
+    }
+    if (st == SK_OK)
+        st = resolve_file(cfg, &fv, err);
+    if (st == SK_OK && has_secret_command)
+        *has_secret_command = fv.secret_cmd && *fv.secret_cmd;
+    vals_free(&fv);
+    if (st != SK_OK)
+        config_free(cfg);
+    return st;
+}
