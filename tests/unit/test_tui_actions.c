@@ -1,0 +1,194 @@
+/* test_tui_actions.c: the one action table: no key bound twice in a context, the help screen
+ * lists every action, and the read-only gate refuses delete from every key of every view and
+ * hides it from help. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <curses.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../../src/tui/tui_actions.h"
+#include "../../src/tui/tui_app.h"
+
+/* Every key code a terminal can deliver through curses: characters and KEY_* codes. */
+#define KEY_SPACE_END (KEY_MAX + 1)
+
+static void test_no_key_twice(void **st)
+{
+    (void)st;
+    size_t n;
+    const tui_action_def *t = actions_table(&n);
+    for (int c = 0; c < CTX_COUNT; c++) {
+        for (size_t i = 0; i < n; i++) {
+            if (!(t[i].ctx_mask & (1u << c)))
+                continue;
+            for (int k = 0; k < ACT_MAX_KEYS && t[i].keys[k]; k++) {
+                for (size_t j = 0; j < n; j++) {
+                    if (!(t[j].ctx_mask & (1u << c)))
+                        continue;
+                    for (int m = 0; m < ACT_MAX_KEYS && t[j].keys[m]; m++) {
+                        if (i == j && k == m)
+                            continue;
+                        if (t[i].keys[k] == t[j].keys[m])
+                            fail_msg("key %d bound twice in %s (%s, %s)", t[i].keys[k],
+                                     ctx_name((tui_ctx)c), t[i].name, t[j].name);
+                    }
+                }
+            }
+        }
+    }
+}
+
+static void test_every_action_once(void **st)
+{
+    (void)st;
+    size_t n;
+    const tui_action_def *t = actions_table(&n);
+    for (int a = ACT_NONE + 1; a < ACT_COUNT; a++) {
+        int found = 0;
+        for (size_t i = 0; i < n; i++)
+            if (t[i].act == (tui_action)a) {
+                found++;
+                assert_non_null(t[i].help);
+                assert_true(strlen(t[i].help) > 3);
+                assert_true(t[i].keys[0] != 0);
+                assert_true(t[i].ctx_mask != 0);
+                /* Each of its keys resolves to it in each of its contexts. */
+                for (int c = 0; c < CTX_COUNT; c++)
+                    if (t[i].ctx_mask & (1u << c))
+                        for (int k = 0; k < ACT_MAX_KEYS && t[i].keys[k]; k++)
+                            assert_int_equal(actions_resolve((tui_ctx)c, t[i].keys[k], false, NULL), a);
+            }
+        if (found != 1)
+            fail_msg("action %d is in the table %d times", a, found);
+    }
+}
+
+typedef struct seen {
+    char text[16384];
+} seen;
+
+static void collect(void *ud, const char *keys, const char *help)
+{
+    seen *s = ud;
+    size_t len = strlen(s->text);
+    snprintf(s->text + len, sizeof s->text - len, "%s\t%s\n", keys, help);
+}
+
+static char *help_screen(bool read_only, char *buf, size_t n)
+{
+    tui_lines ls;
+    lines_init(&ls, true);
+    draw_help_lines(&ls, read_only);
+    buf[0] = '\0';
+    for (size_t i = 0; i < ls.n; i++) {
+        size_t len = strlen(buf);
+        snprintf(buf + len, n - len, "%s\n", line_text(&ls.v[i]));
+    }
+    lines_free(&ls);
+    return buf;
+}
+
+/* The help screen the user sees names every action, with its keys. */
+static void test_help_lists_every_action(void **st)
+{
+    (void)st;
+    static char screen[32768];
+    help_screen(false, screen, sizeof screen);
+    size_t n;
+    const tui_action_def *t = actions_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (!strstr(screen, t[i].help))
+            fail_msg("help does not list %s", t[i].name);
+        char keys[96];
+        action_keys_label(&t[i], keys, sizeof keys);
+        assert_non_null(strstr(screen, keys));
+    }
+    assert_non_null(strstr(screen, "Space"));
+    assert_non_null(strstr(screen, "Ctrl-L"));
+    assert_non_null(strstr(screen, "PgDn"));
+}
+
+/* Read-only: no key of any view reaches a write action; the keys that would are reported as
+ * refused; help leaves them out (and keeps the rest). */
+static void test_read_only_gate(void **st)
+{
+    (void)st;
+    int refused_keys = 0;
+    for (int c = 0; c < CTX_COUNT; c++) {
+        for (int key = 1; key < KEY_SPACE_END; key++) {
+            bool refused = false;
+            tui_action a = actions_resolve((tui_ctx)c, key, true, &refused);
+            if (a != ACT_NONE) {
+                const tui_action_def *d = action_def(a);
+                assert_non_null(d);
+                assert_false(d->flags & ACT_F_WRITE);
+                assert_false(refused);
+            }
+            tui_action rw = actions_resolve((tui_ctx)c, key, false, NULL);
+            if (rw != ACT_NONE && (action_def(rw)->flags & ACT_F_WRITE)) {
+                assert_true(refused);
+                assert_int_equal(a, ACT_NONE);
+                refused_keys++;
+            }
+        }
+    }
+    assert_true(refused_keys >= 3);   /* d, Delete, the dialog's y, its Enter */
+    assert_int_equal(actions_resolve(CTX_LIST, 'd', false, NULL), ACT_DELETE);
+    assert_int_equal(actions_resolve(CTX_LIST, 'd', true, NULL), ACT_NONE);
+    assert_int_equal(actions_resolve(CTX_CONFIRM, 'y', true, NULL), ACT_NONE);
+    assert_int_equal(actions_resolve(CTX_CONFIRM_COUNT, '\r', true, NULL), ACT_NONE);
+    assert_false(action_available(ACT_DELETE, true));
+    assert_true(action_available(ACT_DELETE, false));
+
+    for (int c = 0; c < CTX_COUNT; c++) {
+        seen ro = { "" }, rw = { "" };
+        actions_help((tui_ctx)c, true, collect, &ro);
+        actions_help((tui_ctx)c, false, collect, &rw);
+        assert_null(strstr(ro.text, action_def(ACT_DELETE)->help));
+        assert_null(strstr(ro.text, action_def(ACT_CONFIRM_YES)->help));
+        assert_true(strlen(rw.text) >= strlen(ro.text));
+    }
+    static char screen[32768];
+    help_screen(true, screen, sizeof screen);
+    assert_null(strstr(screen, action_def(ACT_DELETE)->help));
+    assert_non_null(strstr(screen, action_def(ACT_LINK)->help));
+    assert_non_null(strstr(screen, "Read-only"));
+    help_screen(false, screen, sizeof screen);
+    assert_non_null(strstr(screen, action_def(ACT_DELETE)->help));
+}
+
+static void test_key_labels(void **st)
+{
+    (void)st;
+    char b[32];
+    key_label(KEY_UP, b, sizeof b);
+    assert_string_equal(b, "Up");
+    key_label(12, b, sizeof b);
+    assert_string_equal(b, "Ctrl-L");
+    key_label(' ', b, sizeof b);
+    assert_string_equal(b, "Space");
+    key_label(27, b, sizeof b);
+    assert_string_equal(b, "Esc");
+    key_label('G', b, sizeof b);
+    assert_string_equal(b, "G");
+    action_keys_label(action_def(ACT_DETAIL), b, sizeof b);
+    assert_string_equal(b, "Enter");   /* three codes, one name */
+}
+
+int main(void)
+{
+    setlocale(LC_ALL, "C.UTF-8");
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_no_key_twice),
+        cmocka_unit_test(test_every_action_once),
+        cmocka_unit_test(test_help_lists_every_action),
+        cmocka_unit_test(test_read_only_gate),
+        cmocka_unit_test(test_key_labels),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
