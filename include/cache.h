@@ -1,0 +1,46 @@
+/* cache.h: the last listing of one environment kept on disk, so the dashboard can show it at
+ * once (marked as cached, with its age) while it refreshes. One file per environment URL +
+ * client id: $XDG_CACHE_HOME/skdash/<hash>.cache (default ~/.cache/skdash), mode 0600, written
+ * to a temporary file and renamed into place. It holds what the list endpoints show and
+ * nothing secret (no token, no secret, no /details fields). SKDASH_NO_CACHE turns it off. */
+#ifndef CACHE_H
+#define CACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sk_status.h"
+#include "store.h"
+
+#define CACHE_VERSION 1
+
+/* True when SKDASH_NO_CACHE is set to anything but "" or "0" (callers add their own setting). */
+bool cache_disabled(void);
+
+/* The cache file of an environment: $XDG_CACHE_HOME/skdash/<16 hex digits>.cache, the digits
+ * hashing the URL (trailing '/' ignored) and the client id. False when there is no cache
+ * directory (neither an absolute XDG_CACHE_HOME nor HOME) or buf is too small. */
+bool cache_path(const char *env_url, const char *client_id, char *buf, size_t n);
+
+/* Saves the store's connections and live accounts (list fields only) with the time of saving.
+ * The directory is created (0700) when missing. */
+sk_status cache_save(const sk_store *s, const char *env_url, const char *client_id, sk_error *err);
+
+/* Loads the saved listing into s (meant to be empty). SK_ERR_NOT_FOUND when there is no cache;
+ * a file that is not a regular file of ours with mode 0600, that names another environment,
+ * or that is damaged in any way is refused (SK_ERR_CONFIG / SK_ERR_PARSE) and s is untouched.
+ * *saved_at (may be NULL) gets the Unix time of the save. */
+sk_status cache_load(sk_store *s, const char *env_url, const char *client_id, int64_t *saved_at,
+                     sk_error *err);
+
+/* The same at an explicit path (tests, tools). */
+sk_status cache_save_file(const sk_store *s, const char *path, const char *env_url,
+                          const char *client_id, sk_error *err);
+sk_status cache_load_file(sk_store *s, const char *path, const char *env_url,
+                          const char *client_id, int64_t *saved_at, sk_error *err);
+
+/* Removes the environment's cache file (true when none is left). */
+bool cache_forget(const char *env_url, const char *client_id);
+
+#endif

@@ -1,0 +1,502 @@
+/* cache.c: the last listing on disk: a small binary file (magic, version, time, environment,
+ * connections, accounts, checksum), written atomically with mode 0600, read back in two passes
+ * (check everything, then fill the store) so a damaged file never half-fills a store. */
+#include "cache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* Text magic, so `head` on the file says what it is. */
+static const char MAGIC[] = "SKDASH-CACHE\n";
+#define MAGIC_LEN (sizeof MAGIC - 1)
+#define STR_NONE UINT32_MAX
+#define STR_MAX ((uint32_t)1 << 20)            /* longer strings are not ours */
+#define FILE_MAX ((uint64_t)1 << 30)
+#define ACCOUNT_MIN_BYTES (7 * 4 + 3 * 8)      /* 7 absent strings and 3 timestamps */
+#define CONN_MIN_BYTES (4 * 4 + 1)
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 1099511628211ull;
+    return h;
+}
+#define FNV_START 1469598103934665603ull
+
+bool cache_disabled(void)
+{
+    const char *v = getenv("SKDASH_NO_CACHE");
+    return v && *v && strcmp(v, "0") != 0;
+}
+
+/* The URL as compared and hashed: without trailing slashes. */
+static size_t url_len(const char *url)
+{
+    size_t n = url ? strlen(url) : 0;
+    while (n > 0 && url[n - 1] == '/')
+        n--;
+    return n;
+}
+
+static bool cache_dir(char *buf, size_t n, bool create)
+{
+    const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+    int w;
+    if (x && x[0] == '/')   /* the XDG spec: a relative value is ignored */
+        w = snprintf(buf, n, "%s", x);
+    else if (home && home[0] == '/')
+        w = snprintf(buf, n, "%s/.cache", home);
+    else
+        return false;
+    if (w < 0 || (size_t)w >= n)
+        return false;
+    if (create && mkdir(buf, 0700) != 0 && errno != EEXIST)
+        return false;
+    size_t len = strlen(buf);
+    w = snprintf(buf + len, n - len, "/skdash");
+    if (w < 0 || (size_t)w >= n - len)
+        return false;
+    return !create || mkdir(buf, 0700) == 0 || errno == EEXIST;
+}
+
+static bool path_in(char *buf, size_t n, const char *env_url, const char *client_id, bool create)
+{
+    if (!env_url || !client_id || !cache_dir(buf, n, create))
+        return false;
+    uint64_t h = fnv(FNV_START, env_url, url_len(env_url));
+    h = fnv(h, "\n", 1);
+    h = fnv(h, client_id, strlen(client_id));
+    size_t len = strlen(buf);
+    int w = snprintf(buf + len, n - len, "/%016llx.cache", (unsigned long long)h);
+    return w > 0 && (size_t)w < n - len;
+}
+
+bool cache_path(const char *env_url, const char *client_id, char *buf, size_t n)
+{
+    return path_in(buf, n, env_url, client_id, false);
+}
+
+/* ---------------------------------------------------------------- writing */
+
+typedef struct writer {
+    FILE *f;
+    uint64_t h;
+    bool bad;
+} writer;
+
+static void w_bytes(writer *w, const void *p, size_t n)
+{
+    if (w->bad || !n)
+        return;
+    w->h = fnv(w->h, p, n);
+    if (fwrite(p, 1, n, w->f) != n)
+        w->bad = true;
+}
+
+static void w_u64(writer *w, uint64_t v, int bytes)
+{
+    unsigned char b[8];
+    for (int i = 0; i < bytes; i++)
+        b[i] = (unsigned char)(v >> (8 * i));
+    w_bytes(w, b, (size_t)bytes);
+}
+
+static void w_u32(writer *w, uint32_t v) { w_u64(w, v, 4); }
+static void w_i64(writer *w, int64_t v) { w_u64(w, (uint64_t)v, 8); }
+
+/* Length, bytes and a NUL (so a reader can check the string ends where it says). */
+static void w_strn(writer *w, const char *s, size_t n)
+{
+    if (!s) {
+        w_u32(w, STR_NONE);
+        return;
+    }
+    if (n >= STR_MAX) {
+        w->bad = true;
+        return;
+    }
+    w_u32(w, (uint32_t)n);
+    w_bytes(w, s, n + 1);
+}
+
+static void w_str(writer *w, const char *s) { w_strn(w, s, s ? strlen(s) : 0); }
+
+static void write_header(writer *w, const char *env_url, const char *client_id)
+{
+    w_bytes(w, MAGIC, MAGIC_LEN);
+    w_u32(w, CACHE_VERSION);
+    w_i64(w, time_now());
+    w_strn(w, env_url, url_len(env_url));
+    w_str(w, client_id);
+}
+
+/* Only the connections the API named: the others come back with their accounts. */
+static void write_connections(writer *w, const sk_store *s)
+{
+    size_t n = store_connection_count(s), api = 0;
+    for (size_t i = 0; i < n; i++) {
+        sk_conn_summary cs;
+        store_connection(s, i, &cs);
+        api += cs.from_api && cs.name;
+    }
+    w_u32(w, (uint32_t)api);
+    for (size_t i = 0; i < n; i++) {
+        sk_conn_summary cs;
+        store_connection(s, i, &cs);
+        if (!cs.from_api || !cs.name)
+            continue;
+        w_str(w, cs.name);
+        w_str(w, cs.id);
+        w_str(w, cs.provider);
+        w_str(w, cs.type);
+    }
+}
+
+static void write_accounts(writer *w, const sk_store *s)
+{
+    w_u32(w, (uint32_t)store_count(s));
+    size_t written = 0;
+    for (sk_row r = 0; r < store_row_limit(s); r++) {
+        if (!store_row_live(s, r))
+            continue;
+        sk_account a;
+        store_get(s, r, &a);
+        w_str(w, a.id);
+        w_str(w, a.identifier);
+        w_str(w, a.connector);
+        w_str(w, a.connection_id);
+        w_str(w, a.provider);
+        w_str(w, a.status);
+        w_str(w, a.authorization_type);
+        w_i64(w, a.token_expires_at);
+        w_i64(w, a.updated_at);
+        w_i64(w, a.last_used_at);
+        written++;
+    }
+    if (written != store_count(s))
+        w->bad = true;
+}
+
+/* Writes and closes fd. */
+static bool write_all(int fd, const sk_store *s, const char *env_url, const char *client_id)
+{
+    FILE *f = fdopen(fd, "wb");
+    if (!f) {
+        close(fd);
+        return false;
+    }
+    writer w = { f, FNV_START, false };
+    write_header(&w, env_url, client_id);
+    write_connections(&w, s);
+    write_accounts(&w, s);
+    uint64_t sum = w.h;
+    w_u64(&w, sum, 8);
+    bool ok = !w.bad && fflush(f) == 0 && fsync(fileno(f)) == 0;
+    return fclose(f) == 0 && ok;
+}
+
+sk_status cache_save_file(const sk_store *s, const char *path, const char *env_url,
+                          const char *client_id, sk_error *err)
+{
+    sk_error_clear(err);
+    if (!s || !path || !env_url || !client_id) {
+        sk_error_set(err, SK_ERR_USAGE, "cache: nothing to save");
+        return SK_ERR_USAGE;
+    }
+    static unsigned seq;
+    char tmp[4200];
+    int w = snprintf(tmp, sizeof tmp, "%s.tmp.%ld.%u", path, (long)getpid(), seq++);
+    if (w < 0 || (size_t)w >= sizeof tmp) {
+        sk_error_set(err, SK_ERR_CONFIG, "cache: path too long");
+        return SK_ERR_CONFIG;
+    }
+    /* O_EXCL + O_NOFOLLOW: never write through a file or link someone put there first. */
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        sk_error_set(err, SK_ERR_CONFIG, "cache: cannot create %s: %s", tmp, strerror(errno));
+        return SK_ERR_CONFIG;
+    }
+    /* fchmod: the umask may only have taken bits away, but the mode must be exactly 0600. */
+    bool ok = fchmod(fd, 0600) == 0;
+    if (!ok)
+        close(fd);
+    errno = 0;
+    if (!ok || !write_all(fd, s, env_url, client_id)) {
+        int e = errno;
+        unlink(tmp);
+        sk_error_set(err, SK_ERR_CONFIG, "cache: cannot write %s: %s", tmp,
+                     e ? strerror(e) : "write failed");
+        return SK_ERR_CONFIG;
+    }
+    if (rename(tmp, path) != 0) {
+        sk_error_set(err, SK_ERR_CONFIG, "cache: cannot rename to %s: %s", path, strerror(errno));
+        unlink(tmp);
+        return SK_ERR_CONFIG;
+    }
+    return SK_OK;
+}
+
+sk_status cache_save(const sk_store *s, const char *env_url, const char *client_id, sk_error *err)
+{
+    char path[4096];
+    sk_error_clear(err);
+    if (!path_in(path, sizeof path, env_url, client_id, true)) {
+        sk_error_set(err, SK_ERR_CONFIG, "cache: no usable cache directory (XDG_CACHE_HOME, HOME)");
+        return SK_ERR_CONFIG;
+    }
+    return cache_save_file(s, path, env_url, client_id, err);
+}
+
+/* ---------------------------------------------------------------- reading */
+
+typedef struct reader {
+    FILE *f;
+    uint64_t h;
+    uint64_t left;      /* bytes of the body not read yet (the checksum follows) */
+    bool bad;
+    char *str[7];       /* one growable buffer per string field of an account */
+    size_t cap[7];
+} reader;
+
+static bool r_bytes(reader *r, void *p, size_t n)
+{
+    if (r->bad || n > r->left || fread(p, 1, n, r->f) != n) {
+        r->bad = true;
+        return false;
+    }
+    r->h = fnv(r->h, p, n);
+    r->left -= n;
+    return true;
+}
+
+static uint64_t r_u64(reader *r, int bytes)
+{
+    unsigned char b[8] = { 0 };
+    if (!r_bytes(r, b, (size_t)bytes))
+        return 0;
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++)
+        v |= (uint64_t)b[i] << (8 * i);
+    return v;
+}
+
+static uint32_t r_u32(reader *r) { return (uint32_t)r_u64(r, 4); }
+static int64_t r_i64(reader *r) { return (int64_t)r_u64(r, 8); }
+
+/* String into buffer k; NULL when absent (or on error: check r->bad). */
+static const char *r_str(reader *r, int k)
+{
+    uint32_t n = r_u32(r);
+    if (r->bad || n == STR_NONE)
+        return NULL;
+    if (n >= STR_MAX || n + 1ull > r->left) {
+        r->bad = true;
+        return NULL;
+    }
+    if (r->cap[k] < n + 1) {
+        char *p = realloc(r->str[k], n + 1);
+        if (!p) {
+            r->bad = true;
+            return NULL;
+        }
+        r->str[k] = p;
+        r->cap[k] = n + 1;
+    }
+    if (!r_bytes(r, r->str[k], n + 1))
+        return NULL;
+    /* It must end exactly where it says: a NUL at n and none before. */
+    if (r->str[k][n] != '\0' || memchr(r->str[k], '\0', n)) {
+        r->bad = true;
+        return NULL;
+    }
+    return r->str[k];
+}
+
+static bool read_header(reader *r, const char *env_url, const char *client_id, int64_t *saved,
+                        sk_error *err)
+{
+    char magic[MAGIC_LEN];
+    if (!r_bytes(r, magic, MAGIC_LEN) || memcmp(magic, MAGIC, MAGIC_LEN) != 0) {
+        sk_error_set(err, SK_ERR_PARSE, "cache: not a skdash cache file");
+        return false;
+    }
+    uint32_t version = r_u32(r);
+    if (!r->bad && version != CACHE_VERSION) {
+        sk_error_set(err, SK_ERR_PARSE, "cache: written by another version (%u)", version);
+        return false;
+    }
+    *saved = r_i64(r);
+    const char *url = r_str(r, 0);
+    size_t ul = url_len(env_url);
+    bool same = url && strlen(url) == ul && memcmp(url, env_url, ul) == 0;
+    const char *id = r_str(r, 1);
+    same = same && id && strcmp(id, client_id) == 0;
+    if (!r->bad && !same) {
+        sk_error_set(err, SK_ERR_CONFIG, "cache: the file belongs to another environment");
+        return false;
+    }
+    return !r->bad;
+}
+
+static bool read_connections(reader *r, sk_store *s)
+{
+    uint32_t n = r_u32(r);
+    if (r->bad || n > r->left / CONN_MIN_BYTES)
+        return !(r->bad = true);
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        sk_connection c = { 0 };
+        c.name = r_str(r, 0);
+        c.id = r_str(r, 1);
+        c.provider = r_str(r, 2);
+        c.type = r_str(r, 3);
+        c.enabled = true;
+        c.created_at = SK_TIME_ABSENT;
+        if (!c.name || !*c.name)
+            r->bad = true;
+        if (s && !r->bad)
+            store_set_connections(s, &c, 1);
+    }
+    return !r->bad;
+}
+
+static bool read_accounts(reader *r, sk_store *s)
+{
+    uint32_t n = r_u32(r);
+    if (r->bad || n > r->left / ACCOUNT_MIN_BYTES)
+        return !(r->bad = true);
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        sk_account a;
+        a.id = r_str(r, 0);
+        a.identifier = r_str(r, 1);
+        a.connector = r_str(r, 2);
+        a.connection_id = r_str(r, 3);
+        a.provider = r_str(r, 4);
+        a.status = r_str(r, 5);
+        a.authorization_type = r_str(r, 6);
+        a.token_expires_at = r_i64(r);
+        a.updated_at = r_i64(r);
+        a.last_used_at = r_i64(r);
+        a.state = state_from_wire(a.status);
+        if (!a.id || !*a.id)
+            r->bad = true;
+        if (s && !r->bad && store_upsert(s, &a, 1) != SK_OK)
+            r->bad = true;
+    }
+    return !r->bad;
+}
+
+/* One pass over the file; s NULL checks only. Ends on the checksum. */
+static bool read_pass(reader *r, sk_store *s, const char *env_url, const char *client_id,
+                      int64_t *saved, sk_error *err)
+{
+    if (!read_header(r, env_url, client_id, saved, err)) {
+        if (err->status == SK_OK)
+            sk_error_set(err, SK_ERR_PARSE, "cache: the file is damaged (header)");
+        return false;
+    }
+    if (!read_connections(r, s) || !read_accounts(r, s) || r->left != 0) {
+        sk_error_set(err, SK_ERR_PARSE, "cache: the file is damaged");
+        return false;
+    }
+    uint64_t want = r->h;
+    r->left = 8;
+    uint64_t sum = r_u64(r, 8);
+    if (r->bad || sum != want) {
+        sk_error_set(err, SK_ERR_PARSE, "cache: the file is damaged (checksum)");
+        return false;
+    }
+    return true;
+}
+
+/* Ours, a regular file, mode 0600, of a sane size. */
+static bool file_ok(int fd, const char *path, uint64_t *size, sk_error *err)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        sk_error_set(err, SK_ERR_CONFIG, "cache: %s is not a regular file", path);
+        return false;
+    }
+    if (st.st_uid != geteuid() || (st.st_mode & 07777) != 0600) {
+        sk_error_set(err, SK_ERR_CONFIG, "cache: %s is not ours with mode 0600: ignored", path);
+        return false;
+    }
+    if ((uint64_t)st.st_size < MAGIC_LEN + 8 || (uint64_t)st.st_size > FILE_MAX) {
+        sk_error_set(err, SK_ERR_PARSE, "cache: %s has an impossible size", path);
+        return false;
+    }
+    *size = (uint64_t)st.st_size;
+    return true;
+}
+
+static void reader_free(reader *r)
+{
+    for (int k = 0; k < 7; k++)
+        free(r->str[k]);
+}
+
+sk_status cache_load_file(sk_store *s, const char *path, const char *env_url,
+                          const char *client_id, int64_t *saved_at, sk_error *err)
+{
+    sk_error_clear(err);
+    if (!s || !path || !env_url || !client_id) {
+        sk_error_set(err, SK_ERR_USAGE, "cache: nothing to load into");
+        return SK_ERR_USAGE;
+    }
+    /* O_NONBLOCK: a FIFO planted at the path must not hang the dashboard's start. */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        sk_status st = errno == ENOENT ? SK_ERR_NOT_FOUND : SK_ERR_CONFIG;
+        sk_error_set(err, st, "cache: cannot open %s: %s", path, strerror(errno));
+        return st;
+    }
+    uint64_t size = 0;
+    FILE *f = file_ok(fd, path, &size, err) ? fdopen(fd, "rb") : NULL;
+    if (!f) {
+        close(fd);
+        return err->status != SK_OK ? err->status : SK_ERR_NOMEM;
+    }
+    reader r = { f, FNV_START, size - 8, false, { 0 }, { 0 } };
+    int64_t saved = 0;
+    bool ok = read_pass(&r, NULL, env_url, client_id, &saved, err);   /* check all first */
+    if (ok) {
+        rewind(f);
+        r.h = FNV_START;
+        r.left = size - 8;
+        ok = read_pass(&r, s, env_url, client_id, &saved, err);
+    }
+    reader_free(&r);
+    fclose(f);
+    if (!ok)
+        return err->status != SK_OK ? err->status : SK_ERR_PARSE;
+    if (saved_at)
+        *saved_at = saved;
+    return SK_OK;
+}
+
+sk_status cache_load(sk_store *s, const char *env_url, const char *client_id, int64_t *saved_at,
+                     sk_error *err)
+{
+    char path[4096];
+    sk_error_clear(err);
+    if (!path_in(path, sizeof path, env_url, client_id, false)) {
+        sk_error_set(err, SK_ERR_NOT_FOUND, "cache: no cache directory");
+        return SK_ERR_NOT_FOUND;
+    }
+    return cache_load_file(s, path, env_url, client_id, saved_at, err);
+}
+
+bool cache_forget(const char *env_url, const char *client_id)
+{
+    char path[4096];
+    if (!path_in(path, sizeof path, env_url, client_id, false))
+        return true;
+    return unlink(path) == 0 || errno == ENOENT;
+}

@@ -1,0 +1,564 @@
+/* test_cache.c: the listing cache on disk: a store with hostile strings survives the round trip
+ * field for field; files are 0600 whatever the umask; files not 0600, not regular, of another
+ * environment, truncated or damaged at any byte are refused without touching the store. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "store.h"
+
+#define URL "http://127.0.0.1:8484"
+#define CID "skc_demo"
+
+/* ---------------------------------------------------------------- fixture */
+
+typedef struct fx {
+    char dir[64];       /* XDG_CACHE_HOME for the test */
+    char path[4096];    /* the cache file of URL + CID */
+} fx;
+
+static int fx_setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/skdash-cache-test-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    setenv("XDG_CACHE_HOME", f->dir, 1);
+    if (!cache_path(URL, CID, f->path, sizeof f->path))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static void rm_tree(const char *dir)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+}
+
+static int fx_teardown(void **state)
+{
+    fx *f = *state;
+    rm_tree(f->dir);
+    free(f);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- stores */
+
+static sk_account mk_acct(const char *id, const char *ident, const char *conn, const char *status)
+{
+    sk_account a;
+    memset(&a, 0, sizeof a);
+    a.id = id;
+    a.identifier = ident;
+    a.connector = conn;
+    a.connection_id = "conn_1";
+    a.provider = "GMAIL";
+    a.status = status;
+    a.authorization_type = "OAUTH";
+    a.token_expires_at = SK_TIME_ABSENT;
+    a.updated_at = 1700000000;
+    a.last_used_at = SK_TIME_ABSENT;
+    a.state = state_from_wire(status);
+    return a;
+}
+
+static void upsert1(sk_store *s, sk_account a)
+{
+    assert_int_equal(store_upsert(s, &a, 1), SK_OK);
+}
+
+/* Connections from the API (one with a hostile name, one with no provider) and accounts whose
+ * strings are everything a server could send: escapes, bidi controls, invalid UTF-8, long. */
+static sk_store *hostile_store(size_t extra)
+{
+    sk_store *s = store_new();
+    assert_non_null(s);
+    sk_connection c[3];
+    memset(c, 0, sizeof c);
+    c[0] = (sk_connection){ "conn_1", "gmail", "GMAIL", "OAUTH", "COMPLETED", true, 0 };
+    c[1] = (sk_connection){ "conn_\x1b[2J", "slack\x1b]52;c;QUFB\x07", NULL, "API_KEY", NULL, false, 0 };
+    c[2] = (sk_connection){ NULL, "empty_conn", "NOTION", NULL, NULL, true, 0 };
+    store_set_connections(s, c, 3);
+
+    static char long_ident[5001];
+    memset(long_ident, 'x', 5000);
+    long_ident[0] = '\xf0';   /* a broken 4-byte sequence at the start */
+    sk_account a = mk_acct("ca_1", "\x1b[31mred\x1b[0m@evil.com", "gmail", "ACTIVE");
+    a.token_expires_at = INT64_MAX;
+    a.last_used_at = -1;
+    upsert1(s, a);
+    a = mk_acct("ca_2", "\xe2\x80\xae" "moc.live@nimda", "slack\x1b]52;c;QUFB\x07", "QUARANTINED");
+    a.provider = NULL;
+    a.authorization_type = NULL;
+    upsert1(s, a);
+    a = mk_acct("ca_3", "\xff\xfe\x80 invalid \xc3", "gmail", NULL);
+    a.connection_id = NULL;
+    a.updated_at = SK_TIME_ABSENT;
+    upsert1(s, a);
+    upsert1(s, mk_acct("ca_4", long_ident, "orphan_conn", "PENDING_VERIFICATION"));
+    upsert1(s, mk_acct("ca_5", NULL, "gmail", "DISCONNECTED"));
+    upsert1(s, mk_acct("ca_6", "", NULL, "EXPIRED"));
+    upsert1(s, mk_acct("ca_gone", "removed@x.com", "gmail", "ACTIVE"));
+    assert_true(store_remove(s, "ca_gone"));   /* a hole in the row space */
+    for (size_t i = 0; i < extra; i++) {
+        char id[32], ident[64];
+        snprintf(id, sizeof id, "ca_x%zu", i);
+        snprintf(ident, sizeof ident, "user%zu@example.org", i);
+        sk_account x = mk_acct(id, ident, i % 3 ? "gmail" : "orphan_conn", i % 2 ? "ACTIVE" : "EXPIRED");
+        x.token_expires_at = (int64_t)i * 1000;
+        upsert1(s, x);
+    }
+    return s;
+}
+
+static void assert_str_same(const char *a, const char *b)
+{
+    if (!a || !b)
+        assert_true(a == b);
+    else
+        assert_string_equal(a, b);
+}
+
+/* Every live account of want is in got with every field equal, and nothing else is;
+ * the API's connections come back in the same order with the same fields. */
+static void assert_same_store(const sk_store *want, const sk_store *got)
+{
+    assert_int_equal(store_count(got), store_count(want));
+    for (sk_row r = 0; r < store_row_limit(want); r++) {
+        if (!store_row_live(want, r))
+            continue;
+        sk_account a, b;
+        store_get(want, r, &a);
+        sk_row rb = store_find(got, a.id);
+        assert_true(rb != SK_ROW_NONE);
+        store_get(got, rb, &b);
+        assert_string_equal(a.id, b.id);
+        assert_str_same(a.identifier, b.identifier);
+        assert_str_same(a.connector, b.connector);
+        assert_str_same(a.connection_id, b.connection_id);
+        assert_str_same(a.provider, b.provider);
+        assert_str_same(a.status, b.status);
+        assert_str_same(a.authorization_type, b.authorization_type);
+        assert_true(a.token_expires_at == b.token_expires_at);
+        assert_true(a.updated_at == b.updated_at);
+        assert_true(a.last_used_at == b.last_used_at);
+        assert_int_equal(a.state, b.state);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < store_connection_count(want); i++) {
+        sk_conn_summary w, g;
+        store_connection(want, i, &w);
+        if (!w.from_api)
+            continue;
+        store_connection(got, k++, &g);
+        assert_true(g.from_api);
+        assert_str_same(w.name, g.name);
+        assert_str_same(w.id, g.id);
+        assert_str_same(w.provider, g.provider);
+        assert_str_same(w.type, g.type);
+        assert_int_equal(w.total, g.total);
+        assert_memory_equal(w.count, g.count, sizeof w.count);
+    }
+    /* Connections seen only on accounts come back with their accounts. */
+    for (size_t i = 0; i < store_connection_count(want); i++) {
+        sk_conn_summary w, g;
+        store_connection(want, i, &w);
+        size_t j = store_connection_find(got, w.name);
+        assert_true(j != (size_t)-1);
+        store_connection(got, j, &g);
+        assert_int_equal(w.total, g.total);
+    }
+    assert_int_equal(store_connection_count(got), store_connection_count(want));
+}
+
+static size_t dir_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t n = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return n;
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    rewind(f);
+    unsigned char *b = malloc((size_t)n + 1);
+    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    *len = (size_t)n;
+    return b;
+}
+
+static void spill(const char *path, const unsigned char *b, size_t len, mode_t mode)
+{
+    unlink(path);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(b, 1, len, f), len);
+    fclose(f);
+    assert_int_equal(chmod(path, mode), 0);
+}
+
+/* Loading path must fail, leave a fresh store empty, and say why. */
+static void assert_refused(const char *path, const char *url)
+{
+    sk_store *s = store_new();
+    sk_error err;
+    int64_t saved = 12345;
+    sk_status st = cache_load_file(s, path, url, CID, &saved, &err);
+    assert_int_not_equal(st, SK_OK);
+    assert_int_equal(err.status, st);
+    assert_true(err.message[0] != '\0');
+    assert_int_equal(store_count(s), 0);
+    assert_int_equal(store_connection_count(s), 0);
+    assert_true(saved == 12345);
+    store_free(s);
+}
+
+/* ---------------------------------------------------------------- tests */
+
+static void test_round_trip(void **state)
+{
+    fx *f = *state;
+    sk_store *s = hostile_store(300);
+    mode_t old = umask(0);   /* a careless umask must not widen the file */
+    int64_t before = time(NULL);
+    sk_error err;
+    assert_int_equal(cache_save(s, URL, CID, &err), SK_OK);
+    int64_t after = time(NULL);
+    umask(old);
+
+    struct stat st;
+    assert_int_equal(lstat(f->path, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    assert_int_equal(st.st_mode & 07777, 0600);
+    assert_int_equal(st.st_uid, geteuid());
+    char sub[128];
+    snprintf(sub, sizeof sub, "%s/skdash", f->dir);
+    assert_int_equal(dir_entries(sub), 1);   /* no temporary file left behind */
+    assert_int_equal(stat(sub, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0700);
+
+    sk_store *t = store_new();
+    int64_t saved = 0;
+    assert_int_equal(cache_load(t, URL "/", CID, &saved, &err), SK_OK);   /* '/' ignored */
+    assert_true(saved >= before && saved <= after);
+    assert_same_store(s, t);
+    store_free(t);
+    store_free(s);
+}
+
+static void test_save_replaces(void **state)
+{
+    fx *f = *state;
+    sk_store *a = hostile_store(50), *b = store_new();
+    upsert1(b, mk_acct("ca_only", "only@x.com", "gmail", "ACTIVE"));
+    sk_error err;
+    assert_int_equal(cache_save(a, URL, CID, &err), SK_OK);
+    assert_int_equal(cache_save(b, URL, CID, &err), SK_OK);
+    char sub[128];
+    snprintf(sub, sizeof sub, "%s/skdash", f->dir);
+    assert_int_equal(dir_entries(sub), 1);
+    sk_store *t = store_new();
+    assert_int_equal(cache_load(t, URL, CID, NULL, &err), SK_OK);
+    assert_same_store(b, t);
+    store_free(t);
+    /* An empty store is a valid listing too. */
+    sk_store *e = store_new();
+    assert_int_equal(cache_save(e, URL, CID, &err), SK_OK);
+    t = store_new();
+    assert_int_equal(cache_load(t, URL, CID, NULL, &err), SK_OK);
+    assert_int_equal(store_count(t), 0);
+    store_free(t);
+    store_free(e);
+    store_free(a);
+    store_free(b);
+}
+
+static void test_missing(void **state)
+{
+    (void)state;
+    sk_store *s = store_new();
+    sk_error err;
+    assert_int_equal(cache_load(s, URL, CID, NULL, &err), SK_ERR_NOT_FOUND);
+    assert_int_equal(store_count(s), 0);
+    assert_true(cache_forget(URL, CID));
+    store_free(s);
+}
+
+static void test_refuses_modes(void **state)
+{
+    fx *f = *state;
+    sk_store *s = hostile_store(10);
+    sk_error err;
+    assert_int_equal(cache_save(s, URL, CID, &err), SK_OK);
+    static const mode_t bad[] = { 0644, 0640, 0604, 0700, 0660, 0666, 04600 };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(chmod(f->path, bad[i]), 0);
+        assert_refused(f->path, URL);
+    }
+    assert_int_equal(chmod(f->path, 0600), 0);
+    sk_store *t = store_new();
+    assert_int_equal(cache_load(t, URL, CID, NULL, &err), SK_OK);
+    assert_same_store(s, t);
+    store_free(t);
+    store_free(s);
+}
+
+static void test_refuses_links_and_fifos(void **state)
+{
+    fx *f = *state;
+    sk_store *s = hostile_store(10);
+    sk_error err;
+    assert_int_equal(cache_save(s, URL, CID, &err), SK_OK);
+    char real[4200];
+    snprintf(real, sizeof real, "%s.real", f->path);
+    assert_int_equal(rename(f->path, real), 0);
+    assert_int_equal(symlink(real, f->path), 0);
+    assert_refused(f->path, URL);
+    /* Saving replaces the link itself and never writes through it. */
+    assert_int_equal(cache_save(s, URL, CID, &err), SK_OK);
+    struct stat st;
+    assert_int_equal(lstat(f->path, &st), 0);
+    assert_true(S_ISREG(st.st_mode));
+    unlink(f->path);
+    assert_int_equal(mkfifo(f->path, 0600), 0);
+    assert_refused(f->path, URL);   /* returns at once: no reader blocked on the FIFO */
+    unlink(f->path);
+    unlink(real);
+    store_free(s);
+}
+
+static void test_other_environment(void **state)
+{
+    fx *f = *state;
+    sk_store *s = hostile_store(5);
+    sk_error err;
+    assert_int_equal(cache_save(s, URL, CID, &err), SK_OK);
+    /* The file copied to another environment's name is still refused: it says whose it is. */
+    char other[4096];
+    assert_true(cache_path("https://prod.example.com", CID, other, sizeof other));
+    size_t len;
+    unsigned char *b = slurp(f->path, &len);
+    spill(other, b, len, 0600);
+    assert_refused(other, "https://prod.example.com");
+    sk_store *t = store_new();
+    assert_int_equal(cache_load_file(t, f->path, URL, "skc_other", NULL, &err), SK_ERR_CONFIG);
+    assert_int_equal(store_count(t), 0);
+    store_free(t);
+    free(b);
+    store_free(s);
+}
+
+static void test_truncated(void **state)
+{
+    fx *f = *state;
+    sk_store *s = hostile_store(3);
+    sk_error err;
+    assert_int_equal(cache_save(s, URL, CID, &err), SK_OK);
+    size_t len;
+    unsigned char *b = slurp(f->path, &len);
+    char cut[4200];
+    snprintf(cut, sizeof cut, "%s.cut", f->path);
+    for (size_t n = 0; n < len; n++) {
+        spill(cut, b, n, 0600);
+        assert_refused(cut, URL);
+    }
+    /* One byte too many is damage too. */
+    unsigned char *more = malloc(len + 1);
+    memcpy(more, b, len);
+    more[len] = 0;
+    spill(cut, more, len + 1, 0600);
+    assert_refused(cut, URL);
+    free(more);
+    free(b);
+    store_free(s);
+}
+
+static void test_corrupt_every_byte(void **state)
+{
+    fx *f = *state;
+    sk_store *s = hostile_store(3);
+    sk_error err;
+    assert_int_equal(cache_save(s, URL, CID, &err), SK_OK);
+    size_t len;
+    unsigned char *b = slurp(f->path, &len);
+    char bad[4200];
+    snprintf(bad, sizeof bad, "%s.bad", f->path);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char keep = b[i];
+        b[i] ^= (unsigned char)(1u << (i % 8));
+        spill(bad, b, len, 0600);
+        assert_refused(bad, URL);
+        b[i] = keep;
+    }
+    /* Pure noise, and the copy as it was (still loads: the damage above was all refused). */
+    srand(7);
+    unsigned char noise[4096];
+    for (size_t i = 0; i < sizeof noise; i++)
+        noise[i] = (unsigned char)rand();
+    spill(bad, noise, sizeof noise, 0600);
+    assert_refused(bad, URL);
+    memcpy(noise, "SKDASH-CACHE\n", 13);
+    spill(bad, noise, sizeof noise, 0600);
+    assert_refused(bad, URL);
+    spill(bad, b, len, 0600);
+    sk_store *t = store_new();
+    assert_int_equal(cache_load_file(t, bad, URL, CID, NULL, &err), SK_OK);
+    assert_same_store(s, t);
+    store_free(t);
+    free(b);
+    store_free(s);
+}
+
+static uint64_t fnv(const unsigned char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 1099511628211ull;
+    return h;
+}
+
+static void put_le(unsigned char *p, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Damage with a valid checksum (what a bug or a hand-made file could hold): absurd counts,
+ * another version. The file of an empty store ends: connections u32, accounts u32, sum u64. */
+static void test_forged_checksum(void **state)
+{
+    fx *f = *state;
+    sk_store *e = store_new();
+    sk_error err;
+    assert_int_equal(cache_save(e, URL, CID, &err), SK_OK);
+    size_t len;
+    unsigned char *b = slurp(f->path, &len);
+    char forged[4200];
+    snprintf(forged, sizeof forged, "%s.forged", f->path);
+    struct { size_t at; int bytes; uint64_t v; } edits[] = {
+        { len - 12, 4, 0xFFFFFFF0u },   /* 4 billion accounts in no bytes */
+        { len - 16, 4, 0xFFFFFFF0u },   /* 4 billion connections */
+        { len - 12, 4, 1 },             /* one account, no bytes for it */
+        { 13, 4, 2 },                   /* version 2 */
+        { 17 + 8, 4, 0xFFFFFFF0u },     /* an environment URL longer than the file */
+    };
+    for (size_t i = 0; i < sizeof edits / sizeof edits[0]; i++) {
+        unsigned char *c = malloc(len);
+        memcpy(c, b, len);
+        put_le(c + edits[i].at, edits[i].v, edits[i].bytes);
+        put_le(c + len - 8, fnv(c, len - 8), 8);
+        spill(forged, c, len, 0600);
+        assert_refused(forged, URL);
+        free(c);
+    }
+    free(b);
+    store_free(e);
+}
+
+static void test_paths(void **state)
+{
+    fx *f = *state;
+    char a[4096], b[4096], c[4096], d[4096], prefix[128];
+    assert_true(cache_path(URL, CID, a, sizeof a));
+    assert_true(cache_path("http://127.0.0.1:8485", CID, b, sizeof b));
+    assert_true(cache_path(URL, "skc_other", c, sizeof c));
+    assert_true(cache_path(URL "/", CID, d, sizeof d));
+    assert_string_not_equal(a, b);
+    assert_string_not_equal(a, c);
+    assert_string_not_equal(b, c);
+    assert_string_equal(a, d);
+    snprintf(prefix, sizeof prefix, "%s/skdash/", f->dir);
+    assert_memory_equal(a, prefix, strlen(prefix));
+    assert_string_equal(a + strlen(a) - 6, ".cache");
+    assert_false(cache_path(URL, CID, a, 10));   /* too small a buffer is refused */
+
+    /* A relative XDG_CACHE_HOME is ignored (XDG spec): HOME/.cache instead; neither: none. */
+    char *home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+    setenv("XDG_CACHE_HOME", "relative/dir", 1);
+    setenv("HOME", "/home/someone", 1);
+    assert_true(cache_path(URL, CID, b, sizeof b));
+    assert_memory_equal(b, "/home/someone/.cache/skdash/", 28);
+    unsetenv("XDG_CACHE_HOME");
+    unsetenv("HOME");
+    assert_false(cache_path(URL, CID, b, sizeof b));
+    sk_error err;
+    sk_store *s = store_new();
+    assert_int_equal(cache_save(s, URL, CID, &err), SK_ERR_CONFIG);
+    store_free(s);
+    if (home)
+        setenv("HOME", home, 1);
+    free(home);
+    setenv("XDG_CACHE_HOME", f->dir, 1);
+}
+
+static void test_disabled(void **state)
+{
+    (void)state;
+    unsetenv("SKDASH_NO_CACHE");
+    assert_false(cache_disabled());
+    setenv("SKDASH_NO_CACHE", "1", 1);
+    assert_true(cache_disabled());
+    setenv("SKDASH_NO_CACHE", "yes", 1);
+    assert_true(cache_disabled());
+    setenv("SKDASH_NO_CACHE", "0", 1);
+    assert_false(cache_disabled());
+    setenv("SKDASH_NO_CACHE", "", 1);
+    assert_false(cache_disabled());
+    unsetenv("SKDASH_NO_CACHE");
+}
+
+static void test_many_rows(void **state)
+{
+    (void)state;
+    sk_store *s = hostile_store(20000);
+    sk_error err;
+    assert_int_equal(cache_save(s, URL, CID, &err), SK_OK);
+    sk_store *t = store_new();
+    assert_int_equal(cache_load(t, URL, CID, NULL, &err), SK_OK);
+    assert_same_store(s, t);
+    store_free(t);
+    store_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_round_trip, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_save_replaces, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_missing, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_refuses_modes, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_refuses_links_and_fifos, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_other_environment, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_truncated, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_corrupt_every_byte, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_forged_checksum, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_paths, fx_setup, fx_teardown),
+        cmocka_unit_test(test_disabled),
+        cmocka_unit_test_setup_teardown(test_many_rows, fx_setup, fx_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
