@@ -275,6 +275,13 @@ static sk_status set_url(sk_config *cfg, const char *url, sk_error *err)
                      cfg->url_source);
         return SK_ERR_CONFIG;
     }
+    /* Stripping '/' must not eat into "https://" ("https:///" -> "https:"), and a URL with no
+     * host would send every request to a URL curl reads in its own way. */
+    size_t scheme = url[4] == ':' ? 7 : 8;
+    if (n <= scheme || strcspn(url + scheme, "/?#") == 0) {
+        sk_error_set(err, SK_ERR_CONFIG, "environment URL (%s) has no host", cfg->url_source);
+        return SK_ERR_CONFIG;
+    }
     if (n >= sizeof cfg->environment_url) {
         sk_error_set(err, SK_ERR_CONFIG, "environment URL (%s) is too long", cfg->url_source);
         return SK_ERR_CONFIG;
