@@ -234,7 +234,7 @@ static void draw_conns(tui_app *a, const geom *g, tui_line *l)
         conn_item(a, i, &name, &total, count);
         unsigned long extra = 0;
         if (i == a->conn_cur)
-            extra = theme_attr(a->focus == PANE_CONNS ? ROLE_CURSOR : ROLE_CURSOR_IDLE);
+            extra = theme_attr(a->focus == PANE_CONNS ? ROLE_CURSOR : ROLE_CURSOR_IDLE) & ~A_COLOR;
         rows_conn_title(l, name, total, w);
         screen_put(row++, 0, l, w, extra, ROLE_NORMAL);
         line_reset(l);
@@ -443,6 +443,14 @@ static void draw_help(tui_app *a, tui_line *l)
 
 /* ---------------------------------------------------------------- delete dialog */
 
+static void dialog_blank(int y, int x, int w)
+{
+    tui_line empty;
+    line_init(&empty, true);
+    screen_put(y, x, &empty, w, A_REVERSE, ROLE_DIALOG);
+    line_free(&empty);
+}
+
 static void draw_confirm(tui_app *a, tui_line *l)
 {
     tui_confirm *c = &a->confirm;
@@ -452,7 +460,7 @@ static void draw_confirm(tui_app *a, tui_line *l)
     int h = (int)shown + 6 + (c->n > shown ? 1 : 0);
     int x = (a->cols - w) / 2, y = (a->rows - h) / 2;
     int row = y;
-    screen_blank(row++, x, w, ROLE_DIALOG);
+    dialog_blank(row++, x, w);
     line_addf(l, ROLE_TITLE, "  Delete %zu connected account%s?", c->n, c->n == 1 ? "" : "s");
     screen_put(row++, x, l, w, A_REVERSE, ROLE_DIALOG);
     line_reset(l);
@@ -470,7 +478,7 @@ static void draw_confirm(tui_app *a, tui_line *l)
         screen_put(row++, x, l, w, A_REVERSE, ROLE_DIALOG);
         line_reset(l);
     }
-    screen_blank(row++, x, w, ROLE_DIALOG);
+    dialog_blank(row++, x, w);
     line_add(l, ROLE_DIALOG, "  This cannot be undone.", -1, false);
     screen_put(row++, x, l, w, A_REVERSE, ROLE_DIALOG);
     line_reset(l);
@@ -481,10 +489,7 @@ static void draw_confirm(tui_app *a, tui_line *l)
                   c->n, c->typed);
     screen_put(row++, x, l, w, A_REVERSE, ROLE_DIALOG);
     line_reset(l);
-    screen_blank(row, x, w, ROLE_DIALOG);
-    attrset(A_REVERSE);
-    mvaddstr(row, x, " ");
-    attrset(A_NORMAL);
+    dialog_blank(row, x, w);
 }
 
 /* ---------------------------------------------------------------- the whole screen */
