@@ -20,6 +20,7 @@ static const struct {
     { "show", cmd_show },
     { "link", cmd_link },
     { "delete", cmd_delete },
+    { "journal", cmd_journal },
 };
 
 typedef struct parsed {

@@ -11,6 +11,7 @@
 #include "cli_out.h"
 #include "qr.h"
 #include "util.h"
+#include "verify.h"
 
 enum { OPT_FORMAT = 1, OPT_QR = 2, OPT_YES = 4, OPT_DRY = 8 };
 
@@ -294,38 +295,45 @@ static void link_json(const sk_link *l, const char *connector, const char *ident
     json_object_put(o);
 }
 
+/* The link's outcome on stderr when there is no link, and its exit code. */
+static int link_failed(const sk_link_outcome *o, const char *id)
+{
+    if (o->outcome == SK_OUTCOME_NOT_DONE)
+        return cli_fail(&o->err);
+    if (o->checked && !o->account_found && !o->account_gone && id && *id)
+        cli_error("%s; check with 'skdash show --id %s'", o->message, id);
+    else
+        cli_error("%s", o->message);
+    return o->account_gone ? SK_EXIT_NOT_FOUND : SK_EXIT_API;
+}
+
 static int do_link(const cli_globals *g, cli_session *s, const acct_args *aa)
 {
-    /* By id, the account's names come from its details (and an unknown id is "not found"). */
+    /* The account's names and id come from its details: for the output and the journal
+     * (and an unknown account is "not found" before any link is asked for). */
     sk_detail_result det;
-    memset(&det, 0, sizeof det);
-    const char *connector = aa->sel.connector, *identifier = aa->sel.identifier;
-    if (aa->sel.id && aa->fmt == CLI_FMT_JSON) {
-        int rc = fetch_detail(s, &aa->sel, &det);
-        if (rc)
-            return rc;
-        connector = det.d.a.connector;
-        identifier = det.d.a.identifier;
-    }
-    sk_link_result res;
-    memset(&res, 0, sizeof res);
-    sk_error err;
-    sk_error_clear(&err);
-    int rc = SK_EXIT_OK;
-    if (api_magic_link_sync(s->client, &aa->sel, &res, &err) != SK_OK) {
-        rc = cli_fail(&err);
+    int rc = fetch_detail(s, &aa->sel, &det);
+    if (rc)
+        return rc;
+    const sk_account *acc = &det.d.a;
+    sk_link_outcome o;
+    verify_link_sync(s->client, &aa->sel, &o);
+    cli_journal_note(s, "link", acc, aa->sel.id, o.journal_result);
+    if (o.outcome != SK_OUTCOME_DONE) {
+        rc = link_failed(&o, acc->id && *acc->id ? acc->id : aa->sel.id);
     } else {
+        sk_link l = { .link = o.link, .expiry = o.expiry };
         if (aa->fmt == CLI_FMT_JSON) {
-            link_json(&res.l, connector, identifier, aa->sel.id);
+            const char *id = acc->id && *acc->id ? acc->id : aa->sel.id;
+            link_json(&l, acc->connector, acc->identifier, id);
         } else {
-            link_text(&res.l);
+            link_text(&l);
             if (aa->qr)
-                rc = print_qr(g, res.l.link);
+                rc = print_qr(g, l.link);
         }
-        link_result_free(&res);
     }
-    if (aa->sel.id && aa->fmt == CLI_FMT_JSON)
-        detail_result_free(&det);
+    verify_link_outcome_free(&o);
+    detail_result_free(&det);
     return rc;
 }
 
@@ -366,6 +374,24 @@ static void show_target(const sk_account *a)
     put_state(a);
 }
 
+/* Prints what the checked delete came to; returns its exit code. */
+static int delete_report(const sk_delete_outcome *o, const char *id)
+{
+    switch (o->outcome) {
+    case SK_OUTCOME_DONE:
+        /* "deleted ca_1" or "deleted ca_1 (confirmed after the answer was lost: ...)" */
+        printf("D%s.\n", o->message + 1);
+        return SK_EXIT_OK;
+    case SK_OUTCOME_NOT_DONE:
+        cli_error("%s", o->message);
+        return o->err.status == SK_ERR_NOT_FOUND || o->err.status == SK_OK
+                   ? SK_EXIT_API : sk_status_exit_code(o->err.status);
+    default:
+        cli_error("%s; check with 'skdash show --id %s'", o->message, id);
+        return SK_EXIT_API;
+    }
+}
+
 static int do_delete(cli_session *s, const acct_args *aa)
 {
     sk_detail_result det;
@@ -376,6 +402,7 @@ static int do_delete(cli_session *s, const acct_args *aa)
     fflush(stdout);
     if (aa->dry_run) {
         printf("Dry run: nothing deleted.\n");
+        cli_journal_note(s, "delete", &det.d.a, aa->sel.id, "dry-run");
     } else if (!aa->yes && !isatty(STDIN_FILENO)) {
         cli_error("not deleting without confirmation: stdin is not a terminal; pass --yes");
         rc = SK_EXIT_USAGE;
@@ -386,19 +413,16 @@ static int do_delete(cli_session *s, const acct_args *aa)
         cli_error("the server gave this account no id; not deleting");
         rc = SK_EXIT_API;
     } else {
-        /* By id: the safe choice, it names exactly the account just shown. */
-        sk_selector by_id = { .id = det.d.a.id };
-        sk_error err;
-        sk_error_clear(&err);
-        if (api_delete_account_sync(s->client, &by_id, &err) != SK_OK) {
-            rc = cli_fail(&err);
-        } else {
-            sk_buf b;
-            buf_init(&b);
-            sanitize_term(&b, det.d.a.id, strlen(det.d.a.id));
-            printf("Deleted %s.\n", b.s ? b.s : "");
-            buf_free(&b);
-        }
+        /* By id: the safe choice, it names exactly the account just shown. A lost answer is
+         * checked by reading the account back: never reported on a guess. */
+        sk_delete_outcome o;
+        verify_delete_sync(s->client, det.d.a.id, &o);
+        cli_journal_note(s, "delete", &det.d.a, NULL, o.journal_result);
+        sk_buf b;
+        buf_init(&b);
+        sanitize_term(&b, det.d.a.id, strlen(det.d.a.id));
+        rc = delete_report(&o, b.s ? b.s : "");
+        buf_free(&b);
     }
     detail_result_free(&det);
     return rc;

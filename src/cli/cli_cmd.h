@@ -43,6 +43,7 @@ int cmd_connections(const cli_globals *g, const cli_args *a);
 int cmd_show(const cli_globals *g, const cli_args *a);
 int cmd_link(const cli_globals *g, const cli_args *a);
 int cmd_delete(const cli_globals *g, const cli_args *a);
+int cmd_journal(const cli_globals *g, const cli_args *a);
 
 /* Help text of a command (NULL name: the overview). Returns false for an unknown name. */
 bool cli_print_help(FILE *f, const char *name);
@@ -66,6 +67,12 @@ bool cli_is_help(const char *arg);
  * the exit code (non-zero). */
 int cli_connect(const cli_globals *g, cli_session *s);
 void cli_disconnect(cli_session *s);
+
+/* ---- the action journal (journal.h) ---- */
+/* Appends one entry for an action on account a (NULL: only fallback_id is known); when the
+ * journal cannot be written prints "skdash: warning: journal not written: <reason>". */
+void cli_journal_note(const cli_session *s, const char *action, const sk_account *a,
+                      const char *fallback_id, const char *result);
 
 /* ---- terminal ---- */
 bool cli_color_enabled(const cli_globals *g);

@@ -91,11 +91,32 @@ static void debug_line(void *ud, const char *line)
     buf_free(&b);
 }
 
+/* SKDASH_TIMEOUT: seconds one try of a request may take (1..600); false when malformed. */
+static bool timeout_from_env(sk_client_opts *o)
+{
+    const char *v = getenv("SKDASH_TIMEOUT");
+    if (!v || !*v)
+        return true;
+    char *end;
+    long secs = strtol(v, &end, 10);
+    if (*end || secs < 1 || secs > 600)
+        return false;
+    o->timeout_ms = secs * 1000;
+    if (o->connect_timeout_ms > o->timeout_ms)
+        o->connect_timeout_ms = o->timeout_ms;
+    return true;
+}
+
 int cli_connect(const cli_globals *g, cli_session *s)
 {
     memset(s, 0, sizeof *s);
     sk_error err;
     sk_error_clear(&err);
+    sk_client_opts o;
+    client_opts_default(&o);
+    o.debug = g->debug;
+    if (!timeout_from_env(&o))
+        return cli_usage("SKDASH_TIMEOUT wants whole seconds from 1 to 600");
     if (config_load(&s->cfg, &g->cfg, &err) != SK_OK) {
         config_free(&s->cfg);
         if (err.status == SK_OK)
@@ -103,9 +124,6 @@ int cli_connect(const cli_globals *g, cli_session *s)
         return cli_fail(&err);
     }
     s->have_cfg = true;
-    sk_client_opts o;
-    client_opts_default(&o);
-    o.debug = g->debug;
     s->client = client_new(&s->cfg, &o, &err);
     if (!s->client) {
         cli_disconnect(s);

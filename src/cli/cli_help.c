@@ -16,6 +16,7 @@ static const char overview[] =
     "  show                    every field of one account and what its state means\n"
     "  link                    a fresh authorization link (optionally as a QR code)\n"
     "  delete                  delete one account (asks first)\n"
+    "  journal                 the deletes and links issued from here (newest last)\n"
     "  help [COMMAND]          this text, or a command's\n"
     "\n"
     "Global flags (before or after the command):\n"
@@ -34,8 +35,12 @@ static const char overview[] =
     "The client secret is never taken on the command line: set SCALEKIT_CLIENT_SECRET, or\n"
     "client_secret / client_secret_command in the config file.\n"
     "\n"
-    "Exit codes: 0 ok, 1 API/network/parse error, 2 usage, 3 configuration or\n"
-    "authentication, 4 not found. See skdash(1).\n";
+    "Each request times out after SKDASH_TIMEOUT seconds (default 15) and is tried at most\n"
+    "5 times; deletes and links are written to the journal\n"
+    "($XDG_STATE_HOME/skdash/journal.jsonl).\n"
+    "\n"
+    "Exit codes: 0 ok, 1 API/network/parse error (or an outcome that could not be\n"
+    "checked), 2 usage, 3 configuration or authentication, 4 not found. See skdash(1).\n";
 
 static const char help_connections[] =
     "usage: skdash connections [--format table|json|csv]\n"
@@ -67,6 +72,15 @@ static const char help_link[] =
     "  --qr                    also draw the link as a QR code\n"
     "  --format FORMAT         text (default) or json {link, expiry, connector, identifier}\n";
 
+static const char help_journal[] =
+    "usage: skdash journal [--format table|json]\n"
+    "\n"
+    "Every delete and link issued by skdash as this user, oldest first: time, user, SSH\n"
+    "client address, environment, connection, identifier, account id, action, result\n"
+    "(ok, failed: REASON, unknown: REASON, dry-run). Kept in\n"
+    "$XDG_STATE_HOME/skdash/journal.jsonl (default ~/.local/state/skdash/), mode 0600.\n"
+    "  --format FORMAT         table (default; fits the terminal) or json (one array)\n";
+
 static const char help_delete[] =
     "usage: skdash delete (--id ID | CONNECTION IDENTIFIER) [--yes] [--dry-run]\n"
     "\n"
@@ -74,13 +88,17 @@ static const char help_delete[] =
     "by id. Without a terminal, --yes is required.\n"
     "  --yes                   do not ask\n"
     "  --dry-run               show what would be deleted and stop\n"
-    "Refused in read-only mode (--read-only or the profile's read_only).\n";
+    "Refused in read-only mode (--read-only or the profile's read_only).\n"
+    "When the answer is lost (timeout, 5xx, dropped connection) the account is read back\n"
+    "before anything is reported: gone is \"deleted\", still there is \"not deleted\";\n"
+    "if that check fails too the outcome is UNKNOWN (exit 1).\n";
 
 bool cli_print_help(FILE *f, const char *name)
 {
     static const struct { const char *name, *text; } topics[] = {
         { "connections", help_connections }, { "list", help_list }, { "show", help_show },
-        { "link", help_link }, { "delete", help_delete }, { "help", overview },
+        { "link", help_link }, { "delete", help_delete }, { "journal", help_journal },
+        { "help", overview },
     };
     if (!name) {
         fputs(overview, f);

@@ -1,0 +1,375 @@
+/* verify.c: delete and link with their outcome checked: when an answer is lost, the account is
+ * read back by id before anything is reported, so no outcome is ever a guess. */
+#include "verify.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "util.h"
+
+/* One operation in flight: its selector (copied), whom to tell, and the first answer. */
+typedef struct vop {
+    sk_client *c;
+    char *id, *connector, *identifier;
+    char shown[160];          /* the account named safely for messages */
+    verify_delete_fn dcb;
+    verify_link_fn lcb;
+    void *ud;
+    sk_error err;
+} vop;
+
+bool verify_answer_uncertain(const sk_error *err)
+{
+    switch (err->status) {
+    case SK_OK:
+    case SK_ERR_USAGE:
+    case SK_ERR_CONFIG:
+    case SK_ERR_NOMEM:
+        return false;
+    case SK_ERR_NETWORK:
+    case SK_ERR_PARSE:
+    case SK_ERR_CANCELLED:
+        return true;
+    default:
+        /* A definite 4xx answer means the request was refused as a whole. */
+        return !(err->http_status >= 400 && err->http_status < 500 &&
+                 err->http_status != 408 && err->http_status != 429);
+    }
+}
+
+/* printf into dst, then made safe for a terminal and cut to fit. */
+static void put_line(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void put_line(char *dst, size_t n, const char *fmt, ...)
+{
+    char raw[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    va_end(ap);
+    sk_buf b;
+    buf_init(&b);
+    if (sanitize_term(&b, raw, strlen(raw)) && b.s)
+        snprintf(dst, n, "%s", b.s);
+    else
+        snprintf(dst, n, "%s", "(out of memory)");
+    buf_free(&b);
+}
+
+static const char *reason(const sk_error *e)
+{
+    return e->message[0] ? e->message : sk_status_name(e->status);
+}
+
+static vop *vop_new(sk_client *c, const sk_selector *sel)
+{
+    vop *op = calloc(1, sizeof *op);
+    if (!op)
+        return NULL;
+    op->c = c;
+    if (sel->id && *sel->id)
+        op->id = strdup(sel->id);
+    if (sel->connector)
+        op->connector = strdup(sel->connector);
+    if (sel->identifier)
+        op->identifier = strdup(sel->identifier);
+    char raw[sizeof op->shown];
+    if (op->id)
+        snprintf(raw, sizeof raw, "%s", op->id);
+    else
+        snprintf(raw, sizeof raw, "%s %s", sel->connector ? sel->connector : "",
+                 sel->identifier ? sel->identifier : "");
+    put_line(op->shown, sizeof op->shown, "%s", raw);
+    sk_error_clear(&op->err);
+    return op;
+}
+
+static void vop_free(vop *op)
+{
+    free(op->id);
+    free(op->connector);
+    free(op->identifier);
+    free(op);
+}
+
+static sk_selector vop_selector(const vop *op)
+{
+    sk_selector s = { .id = op->id, .connector = op->connector, .identifier = op->identifier };
+    return s;
+}
+
+/* ---------------------------------------------------------------- delete */
+
+static void delete_finish(vop *op, sk_delete_outcome *o)
+{
+    o->err = op->err;
+    op->dcb(op->ud, o);
+    vop_free(op);
+}
+
+static void delete_checked(void *ud, const sk_account_detail *d, const sk_error *cerr)
+{
+    vop *op = ud;
+    sk_delete_outcome o;
+    memset(&o, 0, sizeof o);
+    o.checked = true;
+    sk_error_clear(&o.check_err);
+    const char *why = reason(&op->err);
+    bool was_404 = op->err.status == SK_ERR_NOT_FOUND;
+    if (cerr->status == SK_ERR_NOT_FOUND) {
+        o.outcome = SK_OUTCOME_DONE;
+        if (was_404) {
+            put_line(o.message, sizeof o.message, "deleted %s (the delete answered not found; "
+                     "the account is confirmed gone)", op->shown);
+            put_line(o.journal_result, sizeof o.journal_result,
+                     "ok: answered not found, confirmed gone");
+        } else {
+            put_line(o.message, sizeof o.message, "deleted %s (confirmed after the answer was "
+                     "lost: %s)", op->shown, why);
+            put_line(o.journal_result, sizeof o.journal_result,
+                     "ok: confirmed gone after the answer was lost: %s", why);
+        }
+    } else if (cerr->status == SK_OK && d) {
+        o.outcome = SK_OUTCOME_NOT_DONE;
+        put_line(o.message, sizeof o.message, "not deleted: %s (the account %s is still there)",
+                 why, op->shown);
+        put_line(o.journal_result, sizeof o.journal_result, "failed: %s (still there)", why);
+    } else {
+        o.outcome = SK_OUTCOME_UNKNOWN;
+        o.check_err = *cerr;
+        put_line(o.message, sizeof o.message, "outcome UNKNOWN: the answer to deleting %s was "
+                 "lost (%s) and reading the account back failed too (%s)", op->shown, why,
+                 reason(cerr));
+        put_line(o.journal_result, sizeof o.journal_result,
+                 "unknown: answer lost (%s); check failed (%s)", why, reason(cerr));
+    }
+    delete_finish(op, &o);
+}
+
+static void delete_answered(void *ud, const sk_error *err)
+{
+    vop *op = ud;
+    op->err = *err;
+    if (err->status != SK_OK &&
+        (err->status == SK_ERR_NOT_FOUND || verify_answer_uncertain(err)) && op->id) {
+        sk_selector sel = vop_selector(op);
+        api_get_account(op->c, &sel, delete_checked, op);   /* runs delete_checked once */
+        return;
+    }
+    sk_delete_outcome o;
+    memset(&o, 0, sizeof o);
+    sk_error_clear(&o.check_err);
+    if (err->status == SK_OK) {
+        o.outcome = SK_OUTCOME_DONE;
+        put_line(o.message, sizeof o.message, "deleted %s", op->shown);
+        snprintf(o.journal_result, sizeof o.journal_result, "ok");
+    } else {
+        o.outcome = SK_OUTCOME_NOT_DONE;
+        put_line(o.message, sizeof o.message, "not deleted: %s", reason(err));
+        put_line(o.journal_result, sizeof o.journal_result, "failed: %s", reason(err));
+    }
+    delete_finish(op, &o);
+}
+
+static void delete_refused(const char *id, const char *msg, verify_delete_fn cb, void *ud)
+{
+    sk_delete_outcome o;
+    memset(&o, 0, sizeof o);
+    o.outcome = SK_OUTCOME_NOT_DONE;
+    sk_error_set(&o.err, id ? SK_ERR_NOMEM : SK_ERR_USAGE, "%s", msg);
+    sk_error_clear(&o.check_err);
+    put_line(o.message, sizeof o.message, "not deleted: %s", msg);
+    put_line(o.journal_result, sizeof o.journal_result, "failed: %s", msg);
+    cb(ud, &o);
+}
+
+void verify_delete(sk_client *c, const char *account_id, verify_delete_fn cb, void *ud)
+{
+    if (!account_id || !*account_id) {
+        delete_refused(NULL, "a delete needs the account's id", cb, ud);
+        return;
+    }
+    sk_selector sel = { .id = account_id };
+    vop *op = vop_new(c, &sel);
+    if (!op || !op->id) {
+        if (op)
+            vop_free(op);
+        delete_refused(account_id, "out of memory", cb, ud);
+        return;
+    }
+    op->dcb = cb;
+    op->ud = ud;
+    api_delete_account(c, &sel, delete_answered, op);   /* runs delete_answered once */
+}
+
+/* ---------------------------------------------------------------- link */
+
+static void link_finish(vop *op, sk_link_outcome *o)
+{
+    o->err = op->err;
+    op->lcb(op->ud, o);
+    free(o->link);
+    vop_free(op);
+}
+
+static void link_outcome_init(sk_link_outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    o->expiry = SK_TIME_ABSENT;
+    o->state = SK_STATE_ERROR;
+    sk_error_clear(&o->err);
+    sk_error_clear(&o->check_err);
+}
+
+static void link_checked(void *ud, const sk_account_detail *d, const sk_error *cerr)
+{
+    vop *op = ud;
+    sk_link_outcome o;
+    link_outcome_init(&o);
+    o.outcome = SK_OUTCOME_UNKNOWN;
+    o.checked = true;
+    const char *why = reason(&op->err);
+    if (cerr->status == SK_OK && d) {
+        o.account_found = true;
+        o.state = d->a.state;
+        put_line(o.status, sizeof o.status, "%s", d->a.status ? d->a.status : "");
+        char label[128];
+        snprintf(label, sizeof label, "%s%s%s%s", state_name(o.state), o.status[0] ? " (" : "",
+                 o.status, o.status[0] ? ")" : "");
+        put_line(o.message, sizeof o.message, "no link was received (the answer was lost: %s); "
+                 "the account %s is %s", why, op->shown, label);
+        put_line(o.journal_result, sizeof o.journal_result,
+                 "unknown: no link received (%s); account %s", why, label);
+    } else if (cerr->status == SK_ERR_NOT_FOUND) {
+        o.account_gone = true;
+        put_line(o.message, sizeof o.message, "no link was received (the answer was lost: %s); "
+                 "the account %s no longer exists", why, op->shown);
+        put_line(o.journal_result, sizeof o.journal_result,
+                 "unknown: no link received (%s); account gone", why);
+    } else {
+        o.check_err = *cerr;
+        put_line(o.message, sizeof o.message, "no link was received (the answer was lost: %s); "
+                 "the state of the account %s is unknown too (%s)", why, op->shown, reason(cerr));
+        put_line(o.journal_result, sizeof o.journal_result,
+                 "unknown: no link received (%s); check failed (%s)", why, reason(cerr));
+    }
+    link_finish(op, &o);
+}
+
+static void link_answered(void *ud, const sk_link *l, const sk_error *err)
+{
+    vop *op = ud;
+    op->err = *err;
+    sk_link_outcome o;
+    link_outcome_init(&o);
+    if (err->status == SK_OK && l && l->link && *l->link) {
+        o.outcome = SK_OUTCOME_DONE;
+        o.link = strdup(l->link);
+        o.expiry = l->expiry;
+        if (!o.link) {
+            sk_error_set(&op->err, SK_ERR_NOMEM, "out of memory keeping the link");
+            o.outcome = SK_OUTCOME_UNKNOWN;
+            put_line(o.message, sizeof o.message, "no link: out of memory");
+            put_line(o.journal_result, sizeof o.journal_result, "unknown: out of memory");
+        } else {
+            snprintf(o.message, sizeof o.message, "link received");
+            snprintf(o.journal_result, sizeof o.journal_result, "ok");
+        }
+        link_finish(op, &o);
+        return;
+    }
+    if (err->status == SK_OK) {   /* a 200 without a link: the link is lost all the same */
+        sk_error_set(&op->err, SK_ERR_PARSE, "the answer held no link");
+        err = &op->err;
+    }
+    if (verify_answer_uncertain(err)) {
+        sk_selector sel = vop_selector(op);
+        api_get_account(op->c, &sel, link_checked, op);   /* runs link_checked once */
+        return;
+    }
+    o.outcome = SK_OUTCOME_NOT_DONE;
+    put_line(o.message, sizeof o.message, "no link: %s", reason(err));
+    put_line(o.journal_result, sizeof o.journal_result, "failed: %s", reason(err));
+    link_finish(op, &o);
+}
+
+void verify_link(sk_client *c, const sk_selector *sel, verify_link_fn cb, void *ud)
+{
+    vop *op = sel ? vop_new(c, sel) : NULL;
+    if (!op) {
+        sk_link_outcome o;
+        link_outcome_init(&o);
+        o.outcome = SK_OUTCOME_NOT_DONE;
+        sk_error_set(&o.err, sel ? SK_ERR_NOMEM : SK_ERR_USAGE, "%s",
+                     sel ? "out of memory" : "no account named");
+        put_line(o.message, sizeof o.message, "no link: %s", o.err.message);
+        put_line(o.journal_result, sizeof o.journal_result, "failed: %s", o.err.message);
+        cb(ud, &o);
+        return;
+    }
+    op->lcb = cb;
+    op->ud = ud;
+    sk_selector s = vop_selector(op);
+    api_magic_link(c, &s, link_answered, op);   /* runs link_answered once */
+}
+
+void verify_link_outcome_free(sk_link_outcome *o)
+{
+    free(o->link);
+    o->link = NULL;
+}
+
+/* ---------------------------------------------------------------- run to completion */
+
+typedef struct vsync {
+    bool done;
+    sk_delete_outcome *d;
+    sk_link_outcome *l;
+} vsync;
+
+static void sync_delete_cb(void *ud, const sk_delete_outcome *o)
+{
+    vsync *w = ud;
+    *w->d = *o;
+    w->done = true;
+}
+
+static void sync_link_cb(void *ud, const sk_link_outcome *o)
+{
+    vsync *w = ud;
+    *w->l = *o;
+    w->l->link = o->link ? strdup(o->link) : NULL;
+    if (o->link && !w->l->link) {
+        w->l->outcome = SK_OUTCOME_UNKNOWN;
+        sk_error_set(&w->l->err, SK_ERR_NOMEM, "out of memory keeping the link");
+        snprintf(w->l->message, sizeof w->l->message, "no link: out of memory");
+        snprintf(w->l->journal_result, sizeof w->l->journal_result, "unknown: out of memory");
+    }
+    w->done = true;
+}
+
+static void sync_run(sk_client *c, vsync *w)
+{
+    while (!w->done) {
+        client_step(c);
+        if (w->done)
+            break;
+        client_wait(c, NULL, 0, -1);
+    }
+}
+
+void verify_delete_sync(sk_client *c, const char *account_id, sk_delete_outcome *out)
+{
+    vsync w = { .d = out };
+    verify_delete(c, account_id, sync_delete_cb, &w);
+    sync_run(c, &w);
+}
+
+void verify_link_sync(sk_client *c, const sk_selector *sel, sk_link_outcome *out)
+{
+    vsync w = { .l = out };
+    verify_link(c, sel, sync_link_cb, &w);
+    sync_run(c, &w);
+}
