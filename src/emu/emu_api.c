@@ -2,9 +2,11 @@
  * The endpoints themselves live in emu_endpoints.c; nothing here touches a socket. */
 #include "emu_api.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "emu_util.h"
 
@@ -142,6 +144,20 @@ bool emu_token_valid(emu *e, const char *authorization)
     return false;
 }
 
+/* Opt-in for tests: env SKEMU_TOKEN_LOG=FILE appends every issued access token to FILE, so a
+ * test can prove that no token it never saw leaked into any output. */
+static void token_log(const char *token)
+{
+    const char *path = getenv("SKEMU_TOKEN_LOG");
+    if (!path || !*path) return;
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return;
+    char line[512];
+    int n = snprintf(line, sizeof line, "%s\n", token);
+    if (n > 0 && (size_t)n < sizeof line && write(fd, line, (size_t)n) != n) {}
+    close(fd);
+}
+
 void emu_token_issue(emu *e, char *out, size_t outlen)
 {
     double now = emu_now_mono();
@@ -163,6 +179,7 @@ void emu_token_issue(emu *e, char *out, size_t outlen)
     snprintf(e->tokens[e->ntokens].token, sizeof e->tokens[e->ntokens].token, "%s", out);
     e->tokens[e->ntokens].expires = now + (double)e->opt.token_ttl;
     e->ntokens++;
+    token_log(out);
 }
 
 /* ---- routing ---- */

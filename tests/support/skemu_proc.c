@@ -41,6 +41,10 @@ int skemu_start(skemu_proc *p, const char *const *args)
     if (pid == 0) {
         /* A test that dies (a failed assertion, a timeout) must not leave skemu running. */
         prctl(PR_SET_PDEATHSIG, SIGTERM);
+        /* Every token skemu issues is listed, for tests/e2e/zz_secrets.sh to look for. */
+        char toklog[300];
+        snprintf(toklog, sizeof toklog, "%s/issued-tokens.txt", logdir);
+        setenv("SKEMU_TOKEN_LOG", toklog, 0);
         int logfd = open(p->log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (logfd >= 0) dup2(logfd, 2);
         dup2(out[1], 1);
