@@ -1,0 +1,42 @@
+/* fuzz_common.h: what every fuzz target shares: checks of the promises parse.h, util.h and
+ * sk_status.h make about their output, run on whatever a parser let through. */
+#ifndef FUZZ_COMMON_H
+#define FUZZ_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "account.h"
+#include "sk_status.h"
+
+/* Known bug, reported to parse.c's owner: a JSON string that starts with "\u0000" comes out of
+ * the parsers as a present but empty C string (parse.h says "" is absent). While this is 1 the
+ * targets accept that, so fuzzing goes on past it; set it to 0 once parse.c treats such
+ * strings as absent, and the corpus (page/nul-id, token/nul-token, ...) then checks the fix. */
+#ifndef FUZZ_KNOWN_BUG_NUL_STRINGS
+#define FUZZ_KNOWN_BUG_NUL_STRINGS 1
+#endif
+/* A parser's string: absent (NULL) or non-empty. */
+#define FUZZ_PRESENT_OK(s) ((s) == NULL || (s)[0] != '\0' || FUZZ_KNOWN_BUG_NUL_STRINGS)
+
+/* The libFuzzer entry points every target defines (the replay driver calls them too). */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Aborts with a message when cond is false: an abort is what libFuzzer and the replay driver
+ * count as a crash, so a broken promise is found like a memory error. */
+#define FUZZ_CHECK(cond) ((cond) ? (void)0 : fuzz_fail(__FILE__, __LINE__, #cond))
+void fuzz_fail(const char *file, int line, const char *what) __attribute__((noreturn));
+
+/* UTF-8 locale for text_width, as the programs set it. */
+void fuzz_init_locale(void);
+/* sk_error's message is one line with no control byte (sk_status.h). */
+void fuzz_check_error(const sk_error *err);
+/* s goes through sanitize_term, text_width and text_fit; the result must hold no control
+ * byte (C0, DEL, or C1 as UTF-8) and fit the width asked. NULL is allowed (absent). */
+void fuzz_check_string(const char *s);
+/* Every formatting of a timestamp must terminate and fit its buffer. */
+void fuzz_check_time(int64_t t);
+void fuzz_check_account(const sk_account *a);
+
+#endif
