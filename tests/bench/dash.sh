@@ -1,0 +1,186 @@
+#!/bin/sh
+# dash.sh: the real dashboard (build/skdash) in a private tmux server against skemu: time to the
+# first full screen, time until everything is listed, peak RSS, 10 s idle (CPU and system calls
+# under strace), and a second start that may open from the cache.
+# Usage: dash.sh N LATENCY_MS. Env: SKDASH_BIN, SKEMU_BIN, BENCH_RESULTS (bounds of the core
+# listing bench for the same scenario are read from it), BUILD_DIR.
+set -u
+N=${1:-100000}
+LAT=${2:-25}
+SKDASH=${SKDASH_BIN:-build/skdash}
+SKEMU=${SKEMU_BIN:-build/skemu}
+RESULTS=${BENCH_RESULTS:-}
+ROWS=40
+COLS=120
+IDLE_SECS=10
+TAG=$(echo "$N" | awk '{ if ($1 >= 100000) print "100k"; else if ($1 >= 10000) print "10k"; else print "1k" }')
+
+work=$(mktemp -d /tmp/skdash-bench-dash-XXXXXX)
+sock="skbench$$"
+emu_pid=""
+
+cleanup() {
+    tmux -L "$sock" kill-server 2>/dev/null
+    [ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null && wait "$emu_pid" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+now_ms() { date +%s%3N; }
+
+# result NAME FIGURE UNIT BOUND MAX_RATIO NOTE: the same line format as common.c's bench_result.
+result() {
+    line=$(awk -v n="$1" -v f="$2" -v u="$3" -v b="$4" -v m="$5" -v note="$6" 'BEGIN {
+        target = (m + 0 > 0 && b + 0 > 0); r = (b + 0 > 0) ? f / b : 0
+        v = !target ? "INFO" : (r <= m ? "PASS" : "FAIL")
+        bs = (b + 0 > 0) ? sprintf("%.3f", b) : ""; rs = (b + 0 > 0) ? sprintf("%.2f", r) : ""
+        lim = target ? sprintf(" (<= %.2f)", m) : ""
+        printf "  %-4s %-46s %11.3f %-5s bound %11s ratio %5s%s%s%s\n", v, n, f, u, bs, rs, lim, (note != "" ? "  " : ""), note
+        printf "RESULT|%s|%.3f|%s|%s|%s|%s|%s|%s\n", n, f, u, bs, rs, (target ? sprintf("%.2f", m) : "-"), v, note
+    }')
+    echo "$line" | grep -v '^RESULT|'
+    [ -n "$RESULTS" ] && echo "$line" | grep '^RESULT|' >>"$RESULTS"
+}
+
+# bound_of NAME: the bound the core bench recorded for NAME, or nothing.
+bound_of() {
+    [ -n "$RESULTS" ] && [ -f "$RESULTS" ] || return 0
+    awk -F'|' -v n="$1" '$2 == n { b = $5 } END { if (b != "") print b }' "$RESULTS"
+}
+
+skip() { result "$1" 0 "-" 0 0 "SKIPPED: $2"; }
+
+if [ ! -x "$SKDASH" ] || ! command -v tmux >/dev/null; then
+    skip "dashboard $TAG @${LAT}ms" "needs $SKDASH and tmux"
+    exit 0
+fi
+
+# ---------------------------------------------------------------- skemu and a config file
+"$SKEMU" --port 0 --generate "$N" --connections 50 --seed 42 --latency-ms "$LAT" --quiet \
+    >"$work/emu.out" 2>"$work/emu.err" &
+emu_pid=$!
+for _ in $(seq 100); do
+    url=$(head -n 1 "$work/emu.out" 2>/dev/null)
+    case "$url" in http://127.0.0.1:*) break ;; esac
+    sleep 0.1
+done
+case "$url" in http://127.0.0.1:*) ;; *) echo "dash.sh: skemu did not start" >&2; exit 1 ;; esac
+
+# The secret goes in a 0600 config file, never on a command line.
+mkdir -p "$work/config/skdash" "$work/cache"
+umask 077
+cat >"$work/config/skdash/config" <<EOF
+[default]
+environment_url = $url
+client_id = skc_demo
+client_secret = skemu-demo-secret
+EOF
+chmod 600 "$work/config/skdash/config"
+export XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache" XDG_STATE_HOME="$work/cache"
+export TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8
+unset SKDASH_NO_CACHE NO_COLOR
+
+# ---------------------------------------------------------------- one start of the dashboard
+# The pane waits on a FIFO, so the clock starts when skdash is exec'd, not when tmux starts.
+screen() { tmux -L "$sock" capture-pane -p -t bench; }
+shown() { screen | sed -n 's/.* \([0-9][0-9]*\) shown.*/\1/p' | head -n 1; }
+
+start_dash() {
+    rm -f "$work/go"
+    mkfifo "$work/go"
+    tmux -L "$sock" kill-server 2>/dev/null
+    tmux -L "$sock" new-session -d -s bench -x "$COLS" -y "$ROWS" \
+        "read x <'$work/go'; exec '$SKDASH'"
+    pid=$(tmux -L "$sock" display -p -t bench '#{pane_pid}')
+    t0=$(now_ms)
+    echo go >"$work/go"
+}
+
+# wait_for WHAT TIMEOUT_S: polls the screen; prints ms since t0 when WHAT holds.
+wait_for() {
+    end=$(( $(now_ms) + $2 * 1000 ))
+    while [ "$(now_ms)" -lt "$end" ]; do
+        case "$1" in
+            full) s=$(shown); [ -n "$s" ] && [ "$s" -ge $((ROWS - 10)) ] && break ;;
+            listed) screen | grep -q "total $N\$" && ! screen | head -n 1 | grep -q loading && break ;;
+        esac
+        sleep 0.01
+    done
+    [ "$(now_ms)" -lt "$end" ] && echo $(( $(now_ms) - t0 ))
+}
+
+cpu_ms() { awk '{ print ($14 + $15) * 1000 / '"$(getconf CLK_TCK)"' }' "/proc/$1/stat" 2>/dev/null; }
+
+quit_dash() {
+    tmux -L "$sock" send-keys -t bench q
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    tmux -L "$sock" kill-server 2>/dev/null
+}
+
+echo "dashboard: $N accounts, 50 connections, --latency-ms $LAT, ${COLS}x${ROWS} tmux pane ($SKDASH)"
+
+# First start: no cache.
+start_dash
+first=$(wait_for full 60)
+listed=$(wait_for listed 300)
+if [ -z "$first" ] || [ -z "$listed" ]; then
+    echo "dash.sh: the dashboard did not show the listing; last screen:" >&2
+    screen >&2
+    exit 1
+fi
+b_first=$(bound_of "first rows $TAG @${LAT}ms (core)")
+b_whole=$(bound_of "listing $TAG @${LAT}ms: whole")
+result "dashboard $TAG @${LAT}ms: first full screen" "$first" ms "${b_first:-0}" 1 \
+    "no cache; bound as the core's first rows (token + connection pages + first page + 50 ms)"
+result "dashboard $TAG @${LAT}ms: everything listed" "$listed" ms "${b_whole:-0}" 1.25 \
+    "screen shows total $N, no spinner; bound as the core's whole listing"
+result "dashboard $TAG @${LAT}ms: CPU until listed" "$(cpu_ms "$pid")" ms 0 0 \
+    "skdash's utime + stime from its start to the full listing (the core alone: see client CPU above)"
+hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")
+result "dashboard $TAG: peak RSS (VmHWM)" "$(awk -v k="$hwm" 'BEGIN { print k / 1024 }')" MiB \
+    "$(awk 'BEGIN { print 40e6 / 1048576 }')" 1 "the real binary holding $N accounts (40 MB = 40e6 bytes)"
+
+# Idle: auto-refresh is off by default; nothing should wake the process.
+sleep 1
+c0=$(cpu_ms "$pid")
+i0=$(now_ms)
+if command -v strace >/dev/null; then
+    timeout -s INT "$IDLE_SECS" strace -c -f -p "$pid" -o "$work/strace.txt" 2>"$work/strace.err"
+fi
+left=$(( IDLE_SECS * 1000 - ($(now_ms) - i0) ))
+[ "$left" -gt 0 ] && sleep "$(awk -v l="$left" 'BEGIN { print l / 1000 }')"
+# strace -c writes no table at all when it saw no call: attached and nothing is a clean zero.
+if grep -q 'attached' "$work/strace.err" 2>/dev/null; then
+    calls=$(awk '$NF == "total" { print $4 }' "$work/strace.txt" 2>/dev/null)
+    [ -n "$calls" ] || calls=0
+    detail=$(awk 'NR > 2 && $NF != "total" && $1 !~ /^-/ && NF >= 5 { printf "%s%s x%s", sep, $NF, $4; sep = ", " }' "$work/strace.txt" 2>/dev/null)
+    # Attaching interrupts the one blocking wait, which is restarted once: allow that one call.
+    result "dashboard idle ${IDLE_SECS} s: system calls" "$calls" calls 1 1 \
+        "strace -c -f -p over ${IDLE_SECS} s, refresh off${detail:+: $detail}"
+else
+    skip "dashboard idle ${IDLE_SECS} s: system calls" "strace missing or could not attach: $(head -n 1 "$work/strace.err" 2>/dev/null | cut -c 1-100)"
+fi
+c1=$(cpu_ms "$pid")
+result "dashboard idle ${IDLE_SECS} s: CPU time" "$(awk -v a="$c0" -v b="$c1" 'BEGIN { print b - a }')" ms \
+    10 1 "utime + stime from /proc/PID/stat (10 ms ticks): 0 means no wake-ups"
+quit_dash
+
+# Second start: from the cache, when the dashboard writes one.
+files=$(find "$work/cache" -name '*.cache' 2>/dev/null | wc -l)
+if [ "$files" -eq 0 ]; then
+    skip "dashboard $TAG: first full screen from cache" "the dashboard wrote no cache file"
+    start_dash
+    again=$(wait_for full 60)
+    result "dashboard $TAG @${LAT}ms: first full screen, 2nd start" "${again:-0}" ms "${b_first:-0}" 1 \
+        "no cache written, so a second cold start"
+    quit_dash
+    exit 0
+fi
+mode=$(find "$work/cache" -name '*.cache' -exec stat -c %a {} \; | head -n 1)
+start_dash
+again=$(wait_for full 60)
+marked=$(screen | grep -ci cached)
+result "dashboard $TAG: first full screen from cache" "${again:-0}" ms "${b_first:-0}" 1 \
+    "cache file mode $mode; 'cached' on screen: $([ "$marked" -gt 0 ] && echo yes || echo no)"
+quit_dash
+exit 0
