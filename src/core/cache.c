@@ -258,7 +258,10 @@ sk_status cache_save(const sk_store *s, const char *env_url, const char *client_
 /* ---------------------------------------------------------------- reading */
 
 typedef struct reader {
-    FILE *f;
+    int fd;
+    unsigned char buf[65536];   /* read(2) in blocks: fields are tiny */
+    size_t pos, end;
+    bool hash;                  /* the first pass checks the sum; the second trusts it */
     uint64_t h;
     uint64_t left;      /* bytes of the body not read yet (the checksum follows) */
     bool bad;
@@ -266,15 +269,49 @@ typedef struct reader {
     size_t cap[7];
 } reader;
 
+static bool r_fill(reader *r)
+{
+    ssize_t n;
+    do
+        n = read(r->fd, r->buf, sizeof r->buf);
+    while (n < 0 && errno == EINTR);
+    r->pos = 0;
+    r->end = n > 0 ? (size_t)n : 0;
+    return n > 0;
+}
+
 static bool r_bytes(reader *r, void *p, size_t n)
 {
-    if (r->bad || n > r->left || fread(p, 1, n, r->f) != n) {
+    if (r->bad || n > r->left) {
         r->bad = true;
         return false;
     }
-    r->h = fnv(r->h, p, n);
+    unsigned char *d = p;
+    for (size_t got = 0; got < n;) {
+        if (r->pos == r->end && !r_fill(r)) {
+            r->bad = true;
+            return false;
+        }
+        size_t k = r->end - r->pos < n - got ? r->end - r->pos : n - got;
+        memcpy(d + got, r->buf + r->pos, k);
+        r->pos += k;
+        got += k;
+    }
+    if (r->hash)
+        r->h = fnv(r->h, p, n);
     r->left -= n;
     return true;
+}
+
+/* Back to the start of the file for another pass. */
+static bool r_rewind(reader *r, uint64_t body, bool hash)
+{
+    r->pos = r->end = 0;
+    r->h = FNV_START;
+    r->hash = hash;
+    r->left = body;
+    r->bad = false;
+    return lseek(r->fd, 0, SEEK_SET) == 0;
 }
 
 static uint64_t r_u64(reader *r, int bytes)
@@ -409,7 +446,7 @@ static bool read_pass(reader *r, sk_store *s, const char *env_url, const char *c
     uint64_t want = r->h;
     r->left = 8;
     uint64_t sum = r_u64(r, 8);
-    if (r->bad || sum != want) {
+    if (r->bad || (r->hash && sum != want)) {
         sk_error_set(err, SK_ERR_PARSE, "cache: the file is damaged (checksum)");
         return false;
     }
@@ -458,22 +495,25 @@ sk_status cache_load_file(sk_store *s, const char *path, const char *env_url,
         return st;
     }
     uint64_t size = 0;
-    FILE *f = file_ok(fd, path, &size, err) ? fdopen(fd, "rb") : NULL;
-    if (!f) {
+    reader *r = file_ok(fd, path, &size, err) ? calloc(1, sizeof *r) : NULL;
+    if (!r) {
         close(fd);
-        return err->status != SK_OK ? err->status : SK_ERR_NOMEM;
+        if (err->status == SK_OK)
+            sk_error_set(err, SK_ERR_NOMEM, "out of memory");
+        return err->status;
     }
-    reader r = { f, FNV_START, size - 8, false, { 0 }, { 0 } };
+    r->fd = fd;
     int64_t saved = 0;
-    bool ok = read_pass(&r, NULL, env_url, client_id, &saved, err);   /* check all first */
+    /* Check everything first, so a damaged file never half-fills the store. */
+    bool ok = r_rewind(r, size - 8, true) && read_pass(r, NULL, env_url, client_id, &saved, err);
     if (ok) {
-        rewind(f);
-        r.h = FNV_START;
-        r.left = size - 8;
-        ok = read_pass(&r, s, env_url, client_id, &saved, err);
+        ok = r_rewind(r, size - 8, false) && read_pass(r, s, env_url, client_id, &saved, err);
+        if (!ok && err->status == SK_OK)
+            sk_error_set(err, SK_ERR_PARSE, "cache: the file changed while it was read");
     }
-    reader_free(&r);
-    fclose(f);
+    reader_free(r);
+    free(r);
+    close(fd);
     if (!ok)
         return err->status != SK_OK ? err->status : SK_ERR_PARSE;
     if (saved_at)
