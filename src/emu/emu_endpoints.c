@@ -170,7 +170,8 @@ static int page_token_read(const char *tok, uint32_t filter, long *offset)
         char want[16];
         snprintf(want, sizeof want, "%08x", filter);
         long v = (long)json_object_get_int64(off);
-        if (v >= 0 && strcmp(json_object_get_string(f), want) == 0) {
+        /* The bound keeps offset + page size far from overflow, whatever a token says. */
+        if (v >= 0 && v <= 1000000000000L && strcmp(json_object_get_string(f), want) == 0) {
             *offset = v;
             rc = 0;
         }

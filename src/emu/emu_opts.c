@@ -133,7 +133,8 @@ static int apply_opt(emu_options *o, int c, const char *arg)
     case OPT_CONNECTIONS: return parse_long(arg, 1, 100000, &o->connections);
     case OPT_SEED: return parse_u64(arg, &o->seed);
     case OPT_EPOCH:
-        if (parse_long(arg, 0, LONG_MAX, &v)) return -1;
+        /* Year 3000 at most: generated times must stay printable as RFC 3339. */
+        if (parse_long(arg, 0, 32503680000L, &v)) return -1;
         o->epoch = v;
         return 0;
     case OPT_CLIENT_ID: if (!*arg) return -1; o->client_id = arg; return 0;

@@ -57,7 +57,8 @@ void emu_time_format(char *out, size_t outlen, int64_t t, uint32_t frac_ns, int 
 {
     time_t tt = (time_t)t;
     struct tm tm;
-    gmtime_r(&tt, &tm);
+    memset(&tm, 0, sizeof tm);
+    if (!gmtime_r(&tt, &tm)) tt = 0, gmtime_r(&tt, &tm);
     char base[32];
     strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
     frac_ns %= 1000000000u;
