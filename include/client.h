@@ -19,7 +19,8 @@ typedef struct sk_client_opts {
     long timeout_ms;          /* whole request, default 15000 */
     int max_tries;            /* default 5 (first try included) */
     long backoff_base_ms;     /* default 200 */
-    long backoff_cap_ms;      /* default 5000; Retry-After is honoured up to 60 s */
+    long backoff_cap_ms;      /* default 5000; Retry-After is honoured up to 60 s; a 429
+                                 without it waits 1 s, 2 s, 4 s... (equal jitter, capped) */
     int max_connections;      /* per host, default 8 */
     bool debug;               /* HTTP trace to the client_set_debug sink (both are needed):
                                  one line per attempt and per answer, secrets redacted */

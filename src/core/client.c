@@ -18,6 +18,7 @@
 
 #define BODY_MAX ((size_t)64 << 20)   /* larger answers are refused, not buffered */
 #define RETRY_AFTER_MAX_MS 60000
+#define RATE_LIMIT_BASE_MS 1000        /* first wait after a 429 without Retry-After */
 #define WAIT_FOREVER_MS 600000        /* client_wait(-1) wakes at least this often */
 
 typedef enum {
@@ -589,12 +590,22 @@ static bool retryable_http(long s)
     return s == 429 || s == 500 || s == 502 || s == 503 || s == 504;
 }
 
-/* Backoff before try n+1: full jitter over base*2^(n-1), capped; Retry-After wins. */
-static long backoff_ms(sk_client *c, int tries, long retry_after_s)
+/* Backoff before try n+1: full jitter over base*2^(n-1), capped; Retry-After wins. A 429
+ * without Retry-After waits on a slower scale (1 s, 2 s, 4 s... capped, equal jitter): a rate
+ * limit counts requests per window, and retries within the same window only feed it. */
+static long backoff_ms(sk_client *c, int tries, long retry_after_s, long http)
 {
     if (retry_after_s > 0)
         return retry_after_s * 1000 < RETRY_AFTER_MAX_MS ? retry_after_s * 1000
                                                         : RETRY_AFTER_MAX_MS;
+    if (http == 429) {
+        long ceil = RATE_LIMIT_BASE_MS;
+        for (int i = 1; i < tries && ceil < c->o.backoff_cap_ms; i++)
+            ceil *= 2;
+        if (ceil > c->o.backoff_cap_ms)
+            ceil = c->o.backoff_cap_ms;
+        return ceil / 2 + (long)(rng_next(c) % (uint64_t)(ceil / 2 + 1));
+    }
     long ceil = c->o.backoff_base_ms;
     for (int i = 1; i < tries && ceil < c->o.backoff_cap_ms; i++)
         ceil *= 2;
@@ -688,7 +699,7 @@ static void retry_or_fail(sk_client *c, sk_request *r, long http, long retry_aft
         give_up(c, r, http, err);
         return;
     }
-    long delay = backoff_ms(c, r->tries, retry_after_s);
+    long delay = backoff_ms(c, r->tries, retry_after_s, http);
     r->state = RQ_TIMER;
     r->due_ms = now_ms() + delay;
     c->stats.retries++;
