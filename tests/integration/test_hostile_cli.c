@@ -1,0 +1,584 @@
+/* test_hostile_cli.c: a hostile server's strings through every CLI table and text, and the
+ * printed link: OSC 52 (clipboard), screen clear, title change, BEL, C1 controls, bidi
+ * overrides, invalid UTF-8, 10,000 characters, wide CJK and emoji. The test reads the bytes
+ * skdash writes (on a real terminal and piped): nothing raw gets through, the text stays valid
+ * UTF-8, every line fits the width and the table columns stay aligned. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include <json-c/json.h>
+
+#include "../support/skemu_proc.h"
+
+extern char **environ;
+
+static skemu_proc emu;
+static char data_path[128], tmp_dir[64];
+
+/* ------------------------------------------------------------------ hostile data */
+
+static char long_ident[10001];
+
+static const char *const idents[] = {
+    "osc52\033]52;c;ZWNobyBvd25lZA==\007@x.com",     /* writes the clipboard */
+    "clear\033[2J\033[H@x.com",                        /* clears the screen */
+    "title\033]0;owned\033\\@x.com",                   /* sets the window title */
+    "bel\007\007@x.com",
+    "c1\xc2\x9b" "31m\xc2\x9d" "0;t\xc2\x9c@x.com",    /* CSI, OSC, ST as C1 controls */
+    "bidi\xe2\x80\xae" "fdp.exe\xe2\x81\xa6@x.com",    /* RLO, LRI */
+    "bad\xff\xfe\xc3(\xc0\x80@x.com",                  /* invalid UTF-8 */
+    "\xe5\xb1\xb1\xe7\x94\xb0\xe5\xa4\xaa\xe9\x83\x8e@wide.jp",   /* 山田太郎 */
+    "\xf0\x9f\x98\x80\xf0\x9f\x8e\x89 "
+    "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7@emoji",
+    long_ident,
+};
+#define NIDENTS (sizeof idents / sizeof idents[0])
+
+static void write_data(void)
+{
+    memset(long_ident, 'L', 10000);
+    long_ident[5000] = '\033';
+    long_ident[10000] = '\0';
+    json_object *root = json_object_new_object(), *conns = json_object_new_array();
+    json_object *accts = json_object_new_array();
+    /* Connection names stay plain: the API itself refuses others in a listing's filter. */
+    const char *names[] = { "evil", "evil2" };
+    for (int i = 0; i < 2; i++) {
+        json_object *c = json_object_new_object();
+        json_object_object_add(c, "key_id", json_object_new_string(names[i]));
+        json_object_object_add(c, "provider_key", json_object_new_string("P\033]52;c;eA==\007"));
+        json_object_object_add(c, "type", json_object_new_string("OAUTH\xc2\x9b" "2J"));
+        json_object_array_add(conns, c);
+    }
+    for (size_t i = 0; i < NIDENTS; i++) {
+        json_object *a = json_object_new_object();
+        json_object_object_add(a, "connector", json_object_new_string(names[i % 2]));
+        json_object_object_add(a, "identifier", json_object_new_string(idents[i]));
+        json_object_object_add(a, "status", json_object_new_string(
+                                   i == 0 ? "\033[5mACTIVE" : i % 3 ? "ACTIVE" : "EXPIRED"));
+        json_object_object_add(a, "authorization_type", json_object_new_string(
+                                   i == 1 ? "OAUTH\033]0;t\007" : "OAUTH"));
+        json_object_object_add(a, "provider", json_object_new_string("GMAIL\xe2\x80\xae"));
+        json_object_array_add(accts, a);
+    }
+    json_object_object_add(root, "connections", conns);
+    json_object_object_add(root, "connected_accounts", accts);
+    snprintf(data_path, sizeof data_path, "%s/data.json", tmp_dir);
+    FILE *f = fopen(data_path, "w");
+    assert_non_null(f);
+    fputs(json_object_to_json_string(root), f);
+    fclose(f);
+    json_object_put(root);
+}
+
+/* ------------------------------------------------------------------ running skdash */
+
+static const char *skdash_bin(void)
+{
+    const char *b = getenv("SKDASH_BIN");
+    return b && *b ? b : "build/skdash";
+}
+
+static void append(char **buf, size_t *len, const char *p, size_t n)
+{
+    *buf = realloc(*buf, *len + n + 1);
+    assert_non_null(*buf);
+    memcpy(*buf + *len, p, n);
+    *len += n;
+    (*buf)[*len] = '\0';
+}
+
+/* stdout (and stderr, merged) of skdash on a terminal `cols` wide, or piped when cols == 0. */
+static char *run(int cols, const char *const *args, int *code, size_t *len)
+{
+    int master = -1, slave = -1, pfd[2] = { -1, -1 };
+    if (cols > 0) {
+        master = posix_openpt(O_RDWR | O_NOCTTY);
+        assert_true(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0);
+        slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+        assert_true(slave >= 0);
+        struct winsize ws = { .ws_row = 50, .ws_col = (unsigned short)cols };
+        ioctl(master, TIOCSWINSZ, &ws);
+        struct termios tio;
+        if (tcgetattr(slave, &tio) == 0) {
+            tio.c_oflag &= ~(tcflag_t)OPOST;   /* the bytes as written */
+            tcsetattr(slave, TCSANOW, &tio);
+        }
+    } else {
+        assert_int_equal(pipe(pfd), 0);
+    }
+    const char *argv[32];
+    int n = 0;
+    argv[n++] = skdash_bin();
+    for (int i = 0; args[i] && n < 31; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    int w = cols > 0 ? slave : pfd[1];
+    posix_spawn_file_actions_adddup2(&fa, w, 1);
+    posix_spawn_file_actions_adddup2(&fa, w, 2);
+    posix_spawn_file_actions_addclose(&fa, cols > 0 ? master : pfd[0]);
+    pid_t pid;
+    assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    close(w);
+    int rfd = cols > 0 ? master : pfd[0];
+    char *out = NULL;
+    *len = 0;
+    append(&out, len, "", 0);
+    char buf[65536];
+    for (;;) {
+        ssize_t k = read(rfd, buf, sizeof buf);
+        if (k > 0)
+            append(&out, len, buf, (size_t)k);
+        else if (k < 0 && errno == EINTR)
+            continue;
+        else
+            break;   /* EOF, or EIO once the child closed the terminal */
+    }
+    close(rfd);
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    *code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return out;
+}
+
+/* ------------------------------------------------------------------ what reached the terminal */
+
+/* Removes SGR sequences (ESC [ digits/; m) in place: the only escapes skdash may write. */
+static size_t strip_sgr(char *s, size_t len)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < len;) {
+        if (s[i] == '\033' && i + 1 < len && s[i + 1] == '[') {
+            size_t j = i + 2;
+            while (j < len && ((s[j] >= '0' && s[j] <= '9') || s[j] == ';'))
+                j++;
+            if (j < len && s[j] == 'm') {
+                i = j + 1;
+                continue;
+            }
+        }
+        s[w++] = s[i++];
+    }
+    s[w] = '\0';
+    return w;
+}
+
+/* Strictly valid UTF-8 with no C0 (but '\n'), DEL, C1, bidi control or line separator. */
+static void assert_terminal_safe(const char *what, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < len;) {
+        unsigned c = p[i], cp = 0, n = 0;
+        if (c < 0x80) { cp = c; n = 1; }
+        else if (c >= 0xC2 && c <= 0xDF) { cp = c & 0x1F; n = 2; }
+        else if (c >= 0xE0 && c <= 0xEF) { cp = c & 0x0F; n = 3; }
+        else if (c >= 0xF0 && c <= 0xF4) { cp = c & 0x07; n = 4; }
+        else fail_msg("%s: invalid UTF-8 byte 0x%02x at %zu", what, c, i);
+        if (i + n > len)
+            fail_msg("%s: truncated UTF-8 at %zu", what, i);
+        for (unsigned k = 1; k < n; k++) {
+            if ((p[i + k] & 0xC0) != 0x80)
+                fail_msg("%s: invalid UTF-8 at %zu", what, i);
+            cp = (cp << 6) | (p[i + k] & 0x3F);
+        }
+        bool bad = (cp < 0x20 && cp != '\n') || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) ||
+                   cp == 0x061C || cp == 0x200E || cp == 0x200F ||
+                   (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+                   cp == 0x2028 || cp == 0x2029 || (cp >= 0xD800 && cp <= 0xDFFF);
+        if (bad)
+            fail_msg("%s: raw control U+%04X at byte %zu", what, cp, i);
+        i += n;
+    }
+}
+
+/* The character drawn at display column `col` of a line (0 past its end). */
+static wchar_t char_at(const char *line, size_t n, int col)
+{
+    mbstate_t ps;
+    memset(&ps, 0, sizeof ps);
+    int x = 0;
+    for (size_t i = 0; i < n;) {
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, line + i, n - i, &ps);
+        if (k == (size_t)-1 || k == (size_t)-2 || k == 0)
+            return L'?';
+        int w = wcwidth(wc);
+        if (w < 0)
+            w = 1;
+        if (col >= x && col < x + (w ? w : 0))
+            return wc;
+        x += w;
+        i += k;
+    }
+    return 0;
+}
+
+static int line_width(const char *line, size_t n)
+{
+    mbstate_t ps;
+    memset(&ps, 0, sizeof ps);
+    int x = 0;
+    for (size_t i = 0; i < n;) {
+        wchar_t wc;
+        size_t k = mbrtowc(&wc, line + i, n - i, &ps);
+        if (k == (size_t)-1 || k == (size_t)-2 || k == 0)
+            return 100000;
+        int w = wcwidth(wc);
+        x += w < 0 ? 1 : w;
+        i += k;
+    }
+    return x;
+}
+
+/* Every line fits `width`; the gutter before each column of the header (two spaces, then a
+ * name) is blank in every row: no cell pushed the columns out of line. */
+static void assert_table(const char *what, const char *s, int width, size_t min_rows)
+{
+    const char *nl = strchr(s, '\n');
+    assert_non_null(nl);
+    size_t hn = (size_t)(nl - s);
+    int starts[32], ns = 0;
+    for (int col = 2; ns < 32; col++) {
+        wchar_t c = char_at(s, hn, col);
+        if (!c)
+            break;
+        if (c != L' ' && char_at(s, hn, col - 1) == L' ' && char_at(s, hn, col - 2) == L' ')
+            starts[ns++] = col;
+    }
+    assert_true(ns >= 2);
+    size_t rows = 0;
+    for (const char *line = s; (nl = strchr(line, '\n')); line = nl + 1) {
+        size_t n = (size_t)(nl - line);
+        int lw = line_width(line, n);
+        if (width > 0 && lw > width)
+            fail_msg("%s: a line is %d columns wide, more than %d", what, lw, width);
+        for (int k = 0; k < ns; k++) {
+            wchar_t c = char_at(line, n, starts[k] - 1);
+            if (c != L' ' && c != 0)
+                fail_msg("%s: row %zu breaks the gutter before column %d (found U+%04X)",
+                         what, rows, k + 1, (unsigned)c);
+        }
+        rows++;
+    }
+    assert_true(rows >= min_rows + 1);
+}
+
+/* Runs a command piped and on a terminal (with colour); both must be safe. Returns the piped
+ * output (caller frees). */
+static char *both(const char *what, int cols, const char *const *args, int want_code)
+{
+    int code;
+    size_t len;
+    char *tty = run(cols, args, &code, &len);
+    if (code != want_code)
+        fail_msg("%s on a terminal: exit %d: %s", what, code, tty);
+    len = strip_sgr(tty, len);
+    assert_terminal_safe(what, tty, len);
+    free(tty);
+    char *piped = run(0, args, &code, &len);
+    if (code != want_code)
+        fail_msg("%s piped: exit %d: %s", what, code, piped);
+    assert_null(memchr(piped, '\033', len));   /* no colour at all on a pipe */
+    assert_terminal_safe(what, piped, len);
+    return piped;
+}
+
+/* ------------------------------------------------------------------ setup */
+
+static int group_setup(void **st)
+{
+    (void)st;
+    setlocale(LC_ALL, "C.UTF-8");
+    snprintf(tmp_dir, sizeof tmp_dir, "/tmp/skdash-hostile-XXXXXX");
+    if (!mkdtemp(tmp_dir))
+        return -1;
+    write_data();
+    const char *args[] = { "--data", data_path, NULL };
+    if (skemu_start(&emu, args) != 0)
+        return -1;
+    skemu_env(&emu);
+    setenv("XDG_STATE_HOME", tmp_dir, 1);
+    setenv("SKDASH_NO_CACHE", "1", 1);
+    setenv("LC_ALL", "C.UTF-8", 1);
+    setenv("COLUMNS", "100", 1);   /* the width of piped tables */
+    unsetenv("NO_COLOR");
+    unsetenv("SKDASH_PROFILE");
+    return 0;
+}
+
+static int group_teardown(void **st)
+{
+    (void)st;
+    skemu_stop(&emu);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp_dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The id of the account whose identifier is idents[i], from skemu's JSON via skdash's own
+ * JSON (exactness of that JSON is test_cli's business). */
+static char *id_of(size_t i)
+{
+    int code;
+    size_t len;
+    char *out = run(0, (const char *const[]){ "list", "--format", "json", NULL }, &code, &len);
+    assert_int_equal(code, 0);
+    json_object *arr = json_tokener_parse(out);
+    assert_non_null(arr);
+    char *id = NULL;
+    for (size_t k = 0; k < json_object_array_length(arr) && !id; k++) {
+        json_object *a = json_object_array_get_idx(arr, k), *v, *ident;
+        /* Invalid UTF-8 comes back as U+FFFD in JSON: that one is found by its prefix. */
+        const char *want = idents[i];
+        size_t cmp_len = strstr(want, "\xff") ? 3 : strlen(want) + 1;
+        if (json_object_object_get_ex(a, "identifier", &ident) &&
+            strncmp(json_object_get_string(ident), want, cmp_len) == 0 &&
+            json_object_object_get_ex(a, "id", &v))
+            id = strdup(json_object_get_string(v));
+    }
+    json_object_put(arr);
+    free(out);
+    if (!id)
+        fail_msg("no account with identifier #%zu", i);
+    return id;
+}
+
+/* ------------------------------------------------------------------ tables */
+
+static void test_list_table(void **st)
+{
+    (void)st;
+    int widths[] = { 100, 80, 60 };
+    for (size_t w = 0; w < 3; w++) {
+        int code;
+        size_t len;
+        char *out = run(widths[w], (const char *const[]){ "list", NULL }, &code, &len);
+        assert_int_equal(code, 0);
+        len = strip_sgr(out, len);
+        assert_terminal_safe("list (terminal)", out, len);
+        assert_table("list (terminal)", out, widths[w], NIDENTS);
+        free(out);
+    }
+    char *out = both("list", 100, (const char *const[]){ "list", NULL }, 0);
+    assert_table("list (piped)", out, 100, NIDENTS);
+    assert_non_null(strstr(out, "\\x1b"));      /* the escapes are shown, visibly */
+    assert_non_null(strstr(out, "\xe5\xb1\xb1\xe7\x94\xb0"));   /* and CJK kept as it is */
+    free(out);
+    /* The same filtered to one connection, and as CSV. */
+    out = both("list -c", 100, (const char *const[]){ "list", "-c", "evil2", NULL }, 0);
+    assert_table("list -c", out, 100, NIDENTS / 2);
+    free(out);
+    free(both("list csv", 100, (const char *const[]){ "list", "--format", "csv", NULL }, 0));
+}
+
+static void test_connections_table(void **st)
+{
+    (void)st;
+    char *out = both("connections", 100, (const char *const[]){ "connections", NULL }, 0);
+    assert_table("connections", out, 100, 2);
+    free(out);
+    int code;
+    size_t len;
+    out = run(60, (const char *const[]){ "connections", NULL }, &code, &len);
+    assert_int_equal(code, 0);
+    len = strip_sgr(out, len);
+    assert_table("connections (60)", out, 60, 2);
+    free(out);
+}
+
+static void test_show_and_dry_run(void **st)
+{
+    (void)st;
+    for (size_t i = 0; i < NIDENTS; i++) {
+        char *id = id_of(i);
+        free(both("show", 100, (const char *const[]){ "show", "--id", id, NULL }, 0));
+        free(both("show json", 100,
+                  (const char *const[]){ "show", "--id", id, "--format", "json", NULL }, 0));
+        char *out = both("delete --dry-run", 100,
+                         (const char *const[]){ "delete", "--id", id, "--dry-run", NULL }, 0);
+        assert_non_null(strstr(out, "Dry run: nothing deleted."));
+        free(out);
+        free(id);
+    }
+}
+
+/* The journal of those dry runs (hostile names and all), as a table and as JSON. */
+static void test_journal_table(void **st)
+{
+    (void)st;
+    char *out = both("journal", 100, (const char *const[]){ "journal", NULL }, 0);
+    assert_table("journal", out, 100, NIDENTS);
+    free(out);
+    int code;
+    size_t len;
+    out = run(0, (const char *const[]){ "journal", "--format", "json", NULL }, &code, &len);
+    assert_int_equal(code, 0);
+    assert_terminal_safe("journal json", out, len);
+    json_object *arr = json_tokener_parse(out);
+    assert_non_null(arr);
+    assert_true(json_object_array_length(arr) >= NIDENTS);
+    /* Valid identifiers come back exactly (escaped in the JSON text, not lost). */
+    size_t exact = 0;
+    for (size_t k = 0; k < json_object_array_length(arr); k++) {
+        json_object *v;
+        if (json_object_object_get_ex(json_object_array_get_idx(arr, k), "identifier", &v) &&
+            strcmp(json_object_get_string(v), idents[0]) == 0)
+            exact++;
+    }
+    assert_true(exact >= 1);
+    json_object_put(arr);
+    free(out);
+}
+
+/* ------------------------------------------------------------------ a hostile link */
+
+#define HOSTILE_LINK "https://evil.example/\\u001b]52;c;cHduZWQ=\\u0007\\u009b2J\\u202e/" \
+                     "\\u001b[2J\\u001b]0;t\\u001b\\\\x\\u00ff"
+
+static int link_fd = -1;
+static pthread_t link_th;
+
+static bool send_all(int fd, const char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        if (w <= 0)
+            return false;
+        p += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+static bool link_reply(int fd, const char *body)
+{
+    char hdr[200];
+    snprintf(hdr, sizeof hdr, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+             "Content-Length: %zu\r\n\r\n", strlen(body));
+    return send_all(fd, hdr, strlen(hdr)) && send_all(fd, body, strlen(body));
+}
+
+/* A server whose account and link are hostile: token, details, magic_link. */
+static void *link_server(void *ud)
+{
+    (void)ud;
+    for (;;) {
+        int c = accept(link_fd, NULL, NULL);
+        if (c < 0)
+            return NULL;
+        char buf[16384];
+        for (;;) {
+            size_t len = 0;
+            char *end = NULL;
+            while (!end && len + 1 < sizeof buf) {
+                ssize_t r = recv(c, buf + len, sizeof buf - 1 - len, 0);
+                if (r <= 0)
+                    break;
+                len += (size_t)r;
+                buf[len] = '\0';
+                end = strstr(buf, "\r\n\r\n");
+            }
+            if (!end)
+                break;
+            const char *cl = strstr(buf, "Content-Length:");
+            size_t want = cl ? (size_t)strtoul(cl + 15, NULL, 10) : 0;
+            size_t have = len - (size_t)(end + 4 - buf);
+            while (have < want) {
+                ssize_t r = recv(c, buf, sizeof buf, 0);
+                if (r <= 0)
+                    break;
+                have += (size_t)r;
+            }
+            bool ok;
+            if (strncmp(buf, "POST /oauth/token", 17) == 0)
+                ok = link_reply(c, "{\"access_token\":\"t\",\"expires_in\":3600}");
+            else if (strstr(buf, "/details"))
+                ok = link_reply(c, "{\"connected_account\":{\"id\":\"ca_\\u001b[2Jh\","
+                                   "\"identifier\":\"\\u001b]52;c;eA==\\u0007u@x\","
+                                   "\"connector\":\"gm\\u202eail\",\"status\":\"PENDING_AUTH\"}}");
+            else
+                ok = link_reply(c, "{\"link\":\"" HOSTILE_LINK "\","
+                                   "\"expiry\":\"2030-01-01T00:00:00Z\"}");
+            if (!ok)
+                break;
+        }
+        close(c);
+    }
+}
+
+static void test_hostile_link(void **st)
+{
+    (void)st;
+    link_fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    assert_int_equal(bind(link_fd, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(link_fd, 8), 0);
+    socklen_t al = sizeof a;
+    getsockname(link_fd, (struct sockaddr *)&a, &al);
+    assert_int_equal(pthread_create(&link_th, NULL, link_server, NULL), 0);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(a.sin_port));
+    setenv("SCALEKIT_ENVIRONMENT_URL", url, 1);
+
+    char *out = both("link", 100, (const char *const[]){ "link", "--id", "ca_h", NULL }, 0);
+    assert_true(strncmp(out, "https://evil.example/\\x1b]52;c;cHduZWQ=\\x07", 43) == 0);
+    assert_non_null(strstr(out, "\nExpires: 2030-01-01T00:00:00Z"));
+    free(out);
+    out = both("link json", 100,
+               (const char *const[]){ "link", "--id", "ca_h", "--format", "json", NULL }, 0);
+    json_object *o = json_tokener_parse(out), *v;
+    assert_non_null(o);
+    assert_true(json_object_object_get_ex(o, "link", &v));
+    assert_non_null(strstr(json_object_get_string(v), "\033]52;c;cHduZWQ=\007"));   /* exact */
+    json_object_put(o);
+    free(out);
+    free(both("link --qr", 100, (const char *const[]){ "link", "--id", "ca_h", "--qr", NULL }, 0));
+    free(both("show", 100, (const char *const[]){ "show", "--id", "ca_h", NULL }, 0));
+    /* The journal now holds hostile names from this server too: still safe, still aligned. */
+    out = both("journal", 100, (const char *const[]){ "journal", NULL }, 0);
+    assert_table("journal", out, 100, 1);
+    free(out);
+
+    shutdown(link_fd, SHUT_RDWR);
+    close(link_fd);
+    pthread_join(link_th, NULL);
+    setenv("SCALEKIT_ENVIRONMENT_URL", emu.url, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_list_table),
+        cmocka_unit_test(test_connections_table),
+        cmocka_unit_test(test_show_and_dry_run),
+        cmocka_unit_test(test_journal_table),
+        cmocka_unit_test(test_hostile_link),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
