@@ -3,7 +3,7 @@
 # from mk/sanitize.mk's objects). See tests/fuzz/README.md.
 include mk/sanitize.mk
 
-FUZZ_NAMES   := token connections page detail link error config emu
+FUZZ_NAMES   := token connections page detail link error config emu emu_data
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_DIR     := $(BUILD)/fuzz
@@ -12,7 +12,7 @@ FUZZ_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit
 FUZZ_CFLAGS   = $(filter-out -Werror,$(ALL_CFLAGS)) $(FUZZ_FLAGS) $(ASAN_DEFS)
 # Everything a target may reach: the core and skemu's library, never a main().
 FUZZ_LIB_SRC := $(CORE_SRC) $(filter-out src/emu/main.c,$(EMU_SRC)) \
-                tests/fuzz/fuzz_common.c tests/sanitize/asan_defaults.c
+                tests/fuzz/fuzz_common.c tests/fuzz/fuzz_emu_common.c tests/sanitize/asan_defaults.c
 FUZZ_LIBS     = $(LIBS_APP) $(LIBS_EMU)
 
 fuzz_obj = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(1))
@@ -30,9 +30,10 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(call fuzz_obj,$(FUZZ_L
 
 # Replay programs: the same target with tests/fuzz/replay_main.c as main, gcc ASan+UBSan.
 $(ASAN_DIR)/fuzz/replay_fuzz_%: $(call asan_obj,tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c \
-        tests/fuzz/fuzz_common.c tests/sanitize/asan_defaults.c) $(ASAN_LIB) $(ASAN_EMU_LIB)
+        tests/fuzz/fuzz_common.c tests/fuzz/fuzz_emu_common.c tests/sanitize/asan_defaults.c) \
+        $(ASAN_LIB) $(ASAN_EMU_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -o $@ $^ $(FUZZ_LIBS)
+	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(FUZZ_LIBS)
 
 # One run per target (`make -j2 fuzz` runs two at once): new inputs go to $(FUZZ_DIR)/corpus/NAME
 # (the committed seeds in tests/fuzz/corpus/NAME are only read), crashes to

@@ -6,6 +6,9 @@ SANITIZE_MK := 1
 
 ASAN_DIR   := $(BUILD)/asan
 ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# The normal build is the one held to zero warnings (WERROR=1): gcc's sanitizer instrumentation
+# brings false positives of its own (-Wmaybe-uninitialized, -Wstringop-*), so no -Werror here.
+ASAN_CFLAGS = $(filter-out -Werror,$(ALL_CFLAGS)) $(ASAN_FLAGS)
 # Baked into every ASan program (tests/sanitize/asan_defaults.c) so they behave the same when
 # run by hand; the suppression file is named by absolute path for that reason.
 ASAN_DEFS  := -DSK_LSAN_SUPP='"$(CURDIR)/tests/sanitize/lsan.supp"'
@@ -24,7 +27,7 @@ ASAN_WRAPS   := $(addsuffix .sh,$(ASAN_TESTS))
 
 $(ASAN_DIR)/%.o: %.c | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) $(ASAN_DEFS) -MMD -MP -c $< -o $@
+	$(CC) $(ASAN_CFLAGS) $(ASAN_DEFS) -MMD -MP -c $< -o $@
 
 $(ASAN_LIB): $(call asan_obj,$(CORE_SRC) $(CLI_SRC) $(TUI_SRC))
 	@rm -f $@
@@ -35,13 +38,13 @@ $(ASAN_EMU_LIB): $(call asan_obj,$(filter-out src/emu/main.c,$(EMU_SRC)))
 	$(AR) rcs $@ $^
 
 $(ASAN_SKDASH): $(call asan_obj,src/main.c tests/sanitize/asan_defaults.c) $(ASAN_LIB)
-	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -o $@ $^ $(LIBS_APP)
+	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LIBS_APP)
 
 $(ASAN_SKEMU): $(call asan_obj,src/emu/main.c tests/sanitize/asan_defaults.c) $(ASAN_EMU_LIB)
-	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -o $@ $^ $(LIBS_EMU)
+	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LIBS_EMU)
 
 $(ASAN_DIR)/tests/%.asan: $(ASAN_DIR)/tests/%.o $(ASAN_SUP) $(ASAN_LIB) $(ASAN_EMU_LIB)
-	$(CC) $(ALL_CFLAGS) $(ASAN_FLAGS) -o $@ $^ $(LIBS_APP) $(LIBS_EMU) $(LIBS_TEST)
+	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LIBS_APP) $(LIBS_EMU) $(LIBS_TEST)
 
 $(ASAN_DIR)/tests/%.asan.sh: mk/sanitize.mk
 	@mkdir -p $(dir $@)
