@@ -66,4 +66,33 @@ void store_clear_marks(sk_store *s);
 /* Bytes the store holds (benchmarks). */
 size_t store_bytes(const sk_store *s);
 
+/* ---- for views (view.c): change tracking and the compact records, read without copying ---- */
+
+/* store_version() changes with every change to the accounts; store_layout_version() only when
+ * rows already there change or go (not when new rows are appended at the end of the row
+ * space, i.e. at indexes >= the previous store_row_limit()). Both are unique across every store
+ * of the process, so a view can tell stores apart by them. */
+uint64_t store_version(const sk_store *s);
+uint64_t store_layout_version(const sk_store *s);
+
+#define SK_STORE_ROW_LIVE 1u
+#define SK_CONN_NONE UINT32_MAX
+
+/* One account as the store holds it: strings interned (see store_conn_name) or in the arena. */
+typedef struct sk_store_row {
+    const char *id;
+    const char *identifier;
+    int64_t token_expires_at, updated_at, last_used_at;
+    uint32_t conn;              /* store_conn_name(s, conn); SK_CONN_NONE when none */
+    uint32_t connection_id, provider, status, auth_type;   /* intern ids (store.c) */
+    uint8_t state;
+    uint8_t flags;              /* SK_STORE_ROW_LIVE when the row holds an account */
+} sk_store_row;
+
+/* Rows 0..store_row_limit() - 1 (NULL when none); valid until the store next changes. */
+const sk_store_row *store_rows(const sk_store *s);
+/* Connections by creation index (a row's `conn`), 0..store_conn_limit() - 1. */
+size_t store_conn_limit(const sk_store *s);
+const char *store_conn_name(const sk_store *s, uint32_t conn);
+
 #endif

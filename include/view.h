@@ -43,14 +43,20 @@ void view_spec_init(sk_view_spec *v);   /* every state, no text, sort by identif
  * message, when a token names an unknown state. */
 bool view_spec_parse(sk_view_spec *v, const char *typed, unsigned base_mask, char *msg, size_t msgn);
 
+struct view_cache;
+
 typedef struct sk_view {
     sk_row *rows;
     size_t n, cap;
+    struct view_cache *cache;   /* view.c's own: every row in sort order and the last filter,
+                                   so typing and appended pages cost a scan, not a sort */
 } sk_view;
 
 void view_init(sk_view *v);
 void view_free(sk_view *v);
-/* Rebuild the display list from the store (filter + stable sort; ties by identifier then id). */
+/* Rebuild the display list from the store (filter + stable sort; ties by identifier then id).
+ * The result is always what a full rebuild gives; it is cheaper when only the filter text
+ * grew, when the store only gained rows, or when nothing but the filter changed. */
 sk_status view_update(sk_view *v, const sk_store *s, const sk_view_spec *spec);
 /* Position of the account `id` in the view, or (size_t)-1. */
 size_t view_find(const sk_view *v, const sk_store *s, const char *id);

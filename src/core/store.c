@@ -2,26 +2,19 @@
  * intern table for repeated strings, and per-connection counts kept current on every change. */
 #include "store.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
 
 /* Sized for 100,000 accounts in a few MB: strings are interned (uint32) or live in the arena,
- * timestamps are integers, state and flags are bytes. 64 bytes a row. */
-typedef struct store_row {
-    const char *id;             /* arena */
-    const char *identifier;     /* arena */
-    int64_t token_expires_at, updated_at, last_used_at;
-    uint32_t conn;              /* index into s->conns, NO_CONN when the account has none */
-    uint32_t connection_id, provider, status, auth_type;   /* intern ids, 0 = NULL */
-    uint8_t state;
-    uint8_t flags;
-} store_row;
+ * timestamps are integers, state and flags are bytes. 64 bytes a row (sk_store_row, store.h). */
+typedef sk_store_row store_row;
 
 enum { ROW_LIVE = 1, ROW_MARKED = 2, ROW_SEEN = 4 };
 
-#define NO_CONN UINT32_MAX
+#define NO_CONN SK_CONN_NONE
 #define SLOT_EMPTY UINT32_MAX
 #define SLOT_DEAD (UINT32_MAX - 1)
 
@@ -59,7 +52,25 @@ struct sk_store {
 
     size_t totals[SK_STATE_COUNT];
     size_t marks;
+    uint64_t version, layout;   /* store_version(), store_layout_version() */
 };
+
+_Static_assert(ROW_LIVE == SK_STORE_ROW_LIVE, "store.h names the live flag");
+
+/* Versions come from one counter so that no two stores (or states of one) share a number. */
+static uint64_t version_next(void)
+{
+    static atomic_uint_fast64_t counter;
+    return (uint64_t)atomic_fetch_add(&counter, 1) + 1;
+}
+
+/* Something views have sorted changed (appended rows only bump the version). */
+static void changed(sk_store *s, bool layout)
+{
+    s->version = version_next();
+    if (layout)
+        s->layout = s->version;
+}
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -244,6 +255,7 @@ void store_set_connections(sk_store *s, const sk_connection *rows, size_t n)
         }
     }
     conns_reorder(s);
+    changed(s, false);
 }
 
 size_t store_connection_count(const sk_store *s)
@@ -313,6 +325,7 @@ sk_store *store_new(void)
     s->strs[0] = NULL;      /* intern id 0 is the absent string */
     s->conn_of_str[0] = NO_CONN;
     s->n_strs = 1;
+    s->version = s->layout = version_next();
     return s;
 }
 
@@ -387,6 +400,16 @@ static bool row_fill(sk_store *s, store_row *r, const sk_account *a)
     return true;
 }
 
+/* Same account data (interned ids and arena pointers compare as values). */
+static bool row_same(const store_row *a, const store_row *b)
+{
+    return a->identifier == b->identifier && a->conn == b->conn &&
+           a->connection_id == b->connection_id && a->provider == b->provider &&
+           a->status == b->status && a->auth_type == b->auth_type && a->state == b->state &&
+           a->token_expires_at == b->token_expires_at && a->updated_at == b->updated_at &&
+           a->last_used_at == b->last_used_at;
+}
+
 static sk_status upsert_one(sk_store *s, const sk_account *a)
 {
     if (!a->id || !*a->id)
@@ -397,16 +420,21 @@ static sk_status upsert_one(sk_store *s, const sk_account *a)
     size_t slot = set_probe(s, &s->by_id, row_key, a->id, &found);
     if (found) {
         store_row *r = &s->rows[s->by_id.slots[slot]];
+        store_row before = *r;
         row_count(s, r, -1);
         bool ok = row_fill(s, r, a);
         r->flags |= ROW_SEEN;
         row_count(s, r, +1);
+        if (!ok || !row_same(&before, r))   /* a refresh that changes nothing keeps views */
+            changed(s, true);
         return ok ? SK_OK : SK_ERR_NOMEM;
     }
     const char *id = arena_strdup(s->arena, a->id);
+    bool appended = s->n_free == 0;   /* a new index past the old limit, not a reused hole */
     uint32_t ri = id ? row_alloc(s) : SK_ROW_NONE;
     if (ri == SK_ROW_NONE)
         return SK_ERR_NOMEM;
+    changed(s, !appended);
     store_row *r = &s->rows[ri];
     memset(r, 0, sizeof *r);
     r->id = id;
@@ -445,6 +473,7 @@ static void row_release(sk_store *s, uint32_t ri, size_t slot)
     if (r->flags & ROW_MARKED)
         s->marks--;
     r->flags = 0;
+    changed(s, true);
     s->by_id.slots[slot] = SLOT_DEAD;
     s->live--;
     /* cap_free >= n_rows always (store_upsert reserves it), so this cannot fail. */
@@ -483,6 +512,7 @@ bool store_set_status(sk_store *s, const char *id, const char *status)
     r->status = st;
     r->state = (uint8_t)state_from_wire(status);
     row_count(s, r, +1);
+    changed(s, true);
     return true;
 }
 
@@ -590,6 +620,21 @@ void store_clear_marks(sk_store *s)
     for (size_t i = 0; i < s->n_rows; i++)
         s->rows[i].flags &= (uint8_t)~ROW_MARKED;
     s->marks = 0;
+}
+
+uint64_t store_version(const sk_store *s) { return s ? s->version : 0; }
+uint64_t store_layout_version(const sk_store *s) { return s ? s->layout : 0; }
+
+const sk_store_row *store_rows(const sk_store *s)
+{
+    return s && s->n_rows ? s->rows : NULL;
+}
+
+size_t store_conn_limit(const sk_store *s) { return s ? s->n_conns : 0; }
+
+const char *store_conn_name(const sk_store *s, uint32_t conn)
+{
+    return s && conn < s->n_conns ? str_of(s, s->conns[conn].name) : NULL;
 }
 
 size_t store_bytes(const sk_store *s)

@@ -1,7 +1,9 @@
 /* view.c: the display list of a pane: parsing what the user typed after '/', filtering the
- * store's rows and sorting them stably on precomputed keys (fast enough for 100,000 rows). */
+ * store's rows and sorting them; every row is kept sorted between calls so that a keystroke is
+ * a scan (100,000 rows in a few ms) and a page of new rows is a merge. */
 #include "view.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,7 +130,7 @@ static unsigned char fold(unsigned char c)
     return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
-/* Case-insensitive (ASCII) substring test; needle already folded. */
+/* Case-insensitive (ASCII) substring test; needle already folded, nl >= 1. */
 static bool ci_contains(const char *hay, const unsigned char *needle, size_t nl)
 {
     if (!hay)
@@ -139,7 +141,7 @@ static bool ci_contains(const char *hay, const unsigned char *needle, size_t nl)
         if (fold(*h) != first)
             continue;
         size_t i = 1;
-        while (i < nl && h[i] && fold(h[i]) == needle[i])
+        while (i < nl && fold(h[i]) == needle[i])   /* h[i] == 0 never equals a needle byte */
             i++;
         if (i == nl)
             return true;
@@ -147,30 +149,116 @@ static bool ci_contains(const char *hay, const unsigned char *needle, size_t nl)
     return false;
 }
 
+/* Which characters a string holds, as 32 bits (letters folded, one bit each; digits and other
+ * bytes share the rest): a string whose bits miss one of the needle's cannot hold it, and is
+ * skipped without being read. A row keeps its identifier's bits low, its id's high. */
+static uint32_t char_bit(unsigned char c)
+{
+    c = fold(c);
+    if (c >= 'a' && c <= 'z')
+        return UINT32_C(1) << (c - 'a');
+    if (c >= '0' && c <= '9')
+        return UINT32_C(1) << (26 + c % 4);
+    return UINT32_C(1) << (30 + c % 2);
+}
+
+static uint32_t str_sig(const char *s)
+{
+    uint32_t sig = 0;
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
+        sig |= char_bit(*p);
+    return sig;
+}
+
+static uint64_t row_sig(const sk_store_row *r)
+{
+    return (uint64_t)str_sig(r->identifier) | (uint64_t)str_sig(r->id) << 32;
+}
+
+/* A spec made ready for the scan: the folded needle, and per connection (creation index) whether
+ * the connection filter keeps it and whether its name matches the text. */
 typedef struct filter {
     const sk_view_spec *spec;
     unsigned char needle[SK_FILTER_MAX];
     size_t nl;
+    uint32_t sig;               /* str_sig of the needle */
+    const uint64_t *row_sigs;   /* row_sig per row (view cache) */
+    unsigned states;            /* state bits kept (attention_only folded in) */
+    uint8_t *conn;              /* bit 1: kept by conn: tokens, bit 2: name contains the text */
+    size_t n_conn;
+    uint8_t none;               /* the same for rows without a connection */
 } filter;
 
-static bool filter_match(const filter *f, const sk_account *a)
+enum { CONN_KEPT = 1, CONN_TEXT = 2 };
+
+static void needle_fold(const sk_view_spec *spec, unsigned char *needle, size_t *nl)
+{
+    size_t n = 0;
+    for (const char *p = spec->text; *p && n < SK_FILTER_MAX - 1; p++)
+        needle[n++] = fold((unsigned char)*p);
+    needle[n] = '\0';
+    *nl = n;
+}
+
+static uint8_t conn_bits(const filter *f, const char *name)
 {
     const sk_view_spec *sp = f->spec;
-    if (!(sp->state_mask & (1u << a->state)))
+    uint8_t b = 0;
+    if (!sp->n_connections)
+        b |= CONN_KEPT;
+    for (size_t i = 0; i < sp->n_connections && !(b & CONN_KEPT); i++)
+        if (name && strcmp(name, sp->connections[i]) == 0)
+            b |= CONN_KEPT;
+    if (f->nl && ci_contains(name, f->needle, f->nl))
+        b |= CONN_TEXT;
+    return b;
+}
+
+static bool filter_init(filter *f, const sk_view_spec *spec, const sk_store *s)
+{
+    f->spec = spec;
+    needle_fold(spec, f->needle, &f->nl);
+    f->sig = str_sig((const char *)f->needle);
+    f->row_sigs = NULL;
+    f->states = spec->state_mask & SK_ALL_STATES;
+    if (spec->attention_only)
+        f->states &= ~(1u << SK_STATE_ACTIVE);
+    f->n_conn = store_conn_limit(s);
+    f->conn = malloc(f->n_conn ? f->n_conn : 1);
+    if (!f->conn)
         return false;
-    if (sp->attention_only && a->state == SK_STATE_ACTIVE)
+    for (size_t c = 0; c < f->n_conn; c++)
+        f->conn[c] = conn_bits(f, store_conn_name(s, (uint32_t)c));
+    f->none = conn_bits(f, NULL);
+    return true;
+}
+
+static void filter_free(filter *f)
+{
+    free(f->conn);
+    f->conn = NULL;
+}
+
+/* Everything passes: the display list is every row. */
+static bool filter_all(const filter *f)
+{
+    return f->states == SK_ALL_STATES && !f->spec->n_connections && f->nl == 0;
+}
+
+static bool filter_row(const filter *f, const sk_store_row *r, sk_row ri)
+{
+    unsigned st = r->state < SK_STATE_COUNT ? r->state : SK_STATE_ERROR;
+    if (!(f->states & (1u << st)))
         return false;
-    if (sp->n_connections) {
-        size_t i = 0;
-        while (i < sp->n_connections && !(a->connector && strcmp(a->connector, sp->connections[i]) == 0))
-            i++;
-        if (i == sp->n_connections)
-            return false;
-    }
-    if (f->nl == 0)
+    uint8_t cb = r->conn < f->n_conn ? f->conn[r->conn] : f->none;
+    if (!(cb & CONN_KEPT))
+        return false;
+    if (f->nl == 0 || (cb & CONN_TEXT))
         return true;
-    return ci_contains(a->identifier, f->needle, f->nl) || ci_contains(a->id, f->needle, f->nl) ||
-           ci_contains(a->connector, f->needle, f->nl);
+    uint64_t rs = f->row_sigs[ri];
+    uint32_t in_ident = (uint32_t)rs, in_id = (uint32_t)(rs >> 32);
+    return ((in_ident & f->sig) == f->sig && ci_contains(r->identifier, f->needle, f->nl)) ||
+           ((in_id & f->sig) == f->sig && ci_contains(r->id, f->needle, f->nl));
 }
 
 /* ---------------------------------------------------------------- sorting */
@@ -181,101 +269,418 @@ static const uint8_t state_rank[SK_STATE_COUNT] = {
     [SK_STATE_PENDING] = 3, [SK_STATE_ACTIVE] = 4,
 };
 
-typedef struct sort_key {
-    int64_t primary;        /* state rank or timestamp; unused for identifier */
-    uint64_t prefix;        /* first 8 bytes of the folded identifier, big-endian */
-    const char *ident;
-    const char *id;
-    sk_row row;
-    bool absent;            /* timestamp missing: sorts last in either direction */
-} sort_key;
-
 typedef struct sort_ctx {
+    const sk_store_row *rows;
     sk_sort_key by;
     bool reverse;
+    const uint64_t *key, *key2; /* keys per row (row_key), NULL: computed on demand */
 } sort_ctx;
 
-static uint64_t ident_prefix(const char *s)
+static const char *nz(const char *s) { return s ? s : ""; }
+
+/* Folded identifier bytes [from, from + 8), big-endian, zero past the end: such keys order like
+ * the folded string. */
+static uint64_t ident_bytes(const char *s, size_t from)
 {
+    size_t i = 0;
+    while (i < from && s[i])
+        i++;
+    if (i < from)
+        return 0;
     uint64_t k = 0;
-    int i = 0;
-    for (; i < 8 && s[i]; i++)
-        k = (k << 8) | fold((unsigned char)s[i]);
-    return k << (8 * (8 - i));
+    int n = 0;
+    for (; n < 8 && s[i + (size_t)n]; n++)
+        k = (k << 8) | fold((unsigned char)s[i + (size_t)n]);
+    return n ? k << (8 * (8 - n)) : 0;
 }
 
-static int ident_cmp(const sort_key *a, const sort_key *b)
+static uint64_t ident_prefix(const char *s) { return ident_bytes(s, 0); }
+
+static int64_t row_time(const sk_store_row *r, sk_sort_key by)
 {
-    if (a->prefix != b->prefix)
-        return a->prefix < b->prefix ? -1 : 1;
-    const unsigned char *x = (const unsigned char *)a->ident, *y = (const unsigned char *)b->ident;
+    return by == SK_SORT_TOKEN_EXPIRY ? r->token_expires_at
+         : by == SK_SORT_LAST_USED ? r->last_used_at : r->updated_at;
+}
+
+static unsigned row_rank(const sk_store_row *r)
+{
+    return state_rank[r->state < SK_STATE_COUNT ? r->state : SK_STATE_ERROR];
+}
+
+/* A 64-bit key consistent with the full order: key(a) < key(b) implies a before b; equal keys
+ * are settled by full_cmp. Most comparisons end here, on one integer. */
+static uint64_t row_key(const sort_ctx *c, const sk_store_row *r)
+{
+    uint64_t p = ident_prefix(nz(r->identifier));
+    switch (c->by) {
+    case SK_SORT_IDENTIFIER:
+        return c->reverse ? ~p : p;
+    case SK_SORT_STATE: {
+        uint64_t rank = row_rank(r);
+        return ((c->reverse ? 4 - rank : rank) << 56) | (p >> 8);
+    }
+    default: {
+        int64_t t = row_time(r, c->by);
+        if (t == SK_TIME_ABSENT)
+            return UINT64_MAX;   /* last in either direction */
+        uint64_t u = (uint64_t)t ^ (UINT64_C(1) << 63);   /* order-preserving, >= 1 here */
+        return c->reverse ? UINT64_MAX - u : u - 1;
+    }
+    }
+}
+
+/* The key that settles most ties of row_key: the identifier's next folded bytes (for time
+ * keys its first ones: ties go by identifier ascending in either direction). */
+static uint64_t row_key2(const sort_ctx *c, const sk_store_row *r)
+{
+    const char *id = nz(r->identifier);
+    switch (c->by) {
+    case SK_SORT_IDENTIFIER: {
+        uint64_t p = ident_bytes(id, 8);
+        return c->reverse ? ~p : p;
+    }
+    case SK_SORT_STATE:
+        return ident_bytes(id, 7);
+    default:
+        return ident_prefix(id);
+    }
+}
+
+/* Identifier order: folded bytes, then exact bytes (same but for case: still a fixed order). */
+static int ident_cmp(const char *x0, const char *y0)
+{
+    const unsigned char *x = (const unsigned char *)x0, *y = (const unsigned char *)y0;
     size_t i = 0;
     while (x[i] && fold(x[i]) == fold(y[i]))
         i++;
     if (fold(x[i]) != fold(y[i]))
         return fold(x[i]) < fold(y[i]) ? -1 : 1;
-    int c = strcmp(a->ident, b->ident);   /* same but for case: still a fixed order */
+    int c = strcmp(x0, y0);
     return c < 0 ? -1 : c > 0;
 }
 
-static int key_cmp(const sort_key *a, const sort_key *b, const sort_ctx *c)
+/* The whole order of view.h: key (absent last, reverse flips it), identifier, id. */
+static int full_cmp(const sort_ctx *c, const sk_store_row *a, const sk_store_row *b)
 {
     int r = 0;
-    if (c->by != SK_SORT_IDENTIFIER) {
-        if (a->absent != b->absent)
-            return a->absent ? 1 : -1;
-        if (a->primary != b->primary)
-            r = a->primary < b->primary ? -1 : 1;
-        if (r)
-            return c->reverse ? -r : r;
+    if (c->by == SK_SORT_STATE) {
+        unsigned x = row_rank(a), y = row_rank(b);
+        r = x == y ? 0 : x < y ? -1 : 1;
+    } else if (c->by != SK_SORT_IDENTIFIER) {
+        int64_t x = row_time(a, c->by), y = row_time(b, c->by);
+        if ((x == SK_TIME_ABSENT) != (y == SK_TIME_ABSENT))
+            return x == SK_TIME_ABSENT ? 1 : -1;
+        r = x == y ? 0 : x < y ? -1 : 1;
     }
-    r = ident_cmp(a, b);
+    if (r)
+        return c->reverse ? -r : r;
+    r = ident_cmp(nz(a->identifier), nz(b->identifier));
     if (r)
         return c->by == SK_SORT_IDENTIFIER && c->reverse ? -r : r;
-    r = strcmp(a->id, b->id);
+    r = strcmp(nz(a->id), nz(b->id));
     return r < 0 ? -1 : r > 0;
 }
 
-/* Bottom-up merge sort: stable, O(n log n), and takes a context (qsort cannot). */
-static void merge_sort(sort_key *k, sort_key *tmp, size_t n, const sort_ctx *c)
+/* a before b (ids are unique, so this is a total order and the sort needs no stability). */
+static bool before(const sort_ctx *c, sk_row a, sk_row b)
 {
-    sort_key *src = k, *dst = tmp;
-    for (size_t w = 1; w < n; w *= 2) {
+    uint64_t ka, kb;
+    if (c->key) {
+        ka = c->key[a];
+        kb = c->key[b];
+    } else {
+        ka = row_key(c, &c->rows[a]);
+        kb = row_key(c, &c->rows[b]);
+    }
+    if (ka != kb)
+        return ka < kb;
+    if (c->key2) {
+        ka = c->key2[a];
+        kb = c->key2[b];
+        if (ka != kb)
+            return ka < kb;
+    }
+    return full_cmp(c, &c->rows[a], &c->rows[b]) < 0;
+}
+
+#define RUN 16
+
+/* Bottom-up merge sort of row indexes (insertion-sorted runs first); tmp holds n. */
+static void sort_rows(const sort_ctx *c, sk_row *v, sk_row *tmp, size_t n)
+{
+    for (size_t lo = 0; lo < n; lo += RUN) {
+        size_t hi = lo + RUN < n ? lo + RUN : n;
+        for (size_t i = lo + 1; i < hi; i++) {
+            sk_row x = v[i];
+            size_t j = i;
+            for (; j > lo && before(c, x, v[j - 1]); j--)
+                v[j] = v[j - 1];
+            v[j] = x;
+        }
+    }
+    sk_row *src = v, *dst = tmp;
+    for (size_t w = RUN; w < n; w *= 2) {
         for (size_t lo = 0; lo < n; lo += 2 * w) {
             size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
             size_t i = lo, j = mid, o = lo;
             while (i < mid && j < hi)
-                dst[o++] = key_cmp(&src[j], &src[i], c) < 0 ? src[j++] : src[i++];
+                dst[o++] = before(c, src[j], src[i]) ? src[j++] : src[i++];
             while (i < mid)
                 dst[o++] = src[i++];
             while (j < hi)
                 dst[o++] = src[j++];
         }
-        sort_key *t = src;
+        sk_row *t = src;
         src = dst;
         dst = t;
     }
-    if (src != k)
-        memcpy(k, src, n * sizeof *k);
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
 }
 
-static void key_fill(sort_key *k, const sk_account *a, sk_row r, sk_sort_key by)
+/* ---------------------------------------------------------------- the cache */
+
+/* What view_update keeps between calls. `base` holds every live row of the store, sorted, as
+ * of store version `version`; `rows` of the view were filtered from it with `spec`. */
+struct view_cache {
+    sk_row *base;
+    size_t n_base, cap_base;
+    uint64_t version, layout;   /* store versions base was built for (0: none) */
+    size_t limit;               /* store_row_limit() then */
+    sk_sort_key by;
+    bool reverse;
+    bool filtered;              /* the view's rows are base filtered with `spec` */
+    sk_view_spec spec;
+    uint64_t *bits;             /* scratch: one bit per row */
+    size_t cap_bits;
+    uint64_t *sigs;             /* row_sig of rows [0, n_sigs), as of store version sig_version */
+    size_t n_sigs, cap_sigs;
+    uint64_t sig_layout;
+};
+
+static bool reserve_rows(sk_row **p, size_t *cap, size_t need)
 {
-    k->row = r;
-    k->ident = a->identifier ? a->identifier : "";
-    k->id = a->id ? a->id : "";
-    k->prefix = ident_prefix(k->ident);
-    k->absent = false;
-    int64_t t = SK_TIME_ABSENT;
-    switch (by) {
-    case SK_SORT_STATE: k->primary = state_rank[a->state < SK_STATE_COUNT ? a->state : SK_STATE_ERROR]; return;
-    case SK_SORT_TOKEN_EXPIRY: t = a->token_expires_at; break;
-    case SK_SORT_LAST_USED: t = a->last_used_at; break;
-    case SK_SORT_UPDATED: t = a->updated_at; break;
-    default: k->primary = 0; return;
+    if (need <= *cap)
+        return true;
+    size_t c = *cap ? *cap : 64;
+    while (c < need)
+        c = c / 2 * 3;
+    sk_row *q = realloc(*p, c * sizeof *q);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = c;
+    return true;
+}
+
+/* Every live row in [from, to), sorted, appended to base[n_base..). */
+static bool collect_sorted(struct view_cache *vc, const sort_ctx *c, size_t from, size_t to)
+{
+    size_t n = 0;
+    for (size_t r = from; r < to; r++)
+        n += c->rows[r].flags & SK_STORE_ROW_LIVE;
+    if (!reserve_rows(&vc->base, &vc->cap_base, vc->n_base + n))
+        return false;
+    sk_row *out = vc->base + vc->n_base;
+    size_t k = 0;
+    for (size_t r = from; r < to; r++)
+        if (c->rows[r].flags & SK_STORE_ROW_LIVE)
+            out[k++] = (sk_row)r;
+    sk_row *tmp = malloc((n ? n : 1) * sizeof *tmp);
+    if (!tmp)
+        return false;
+    sort_rows(c, out, tmp, n);
+    free(tmp);
+    vc->n_base += n;
+    return true;
+}
+
+/* The whole base again: keys precomputed per row so most comparisons are one integer. */
+static bool base_rebuild(struct view_cache *vc, sort_ctx *c, size_t limit)
+{
+    uint64_t *key = malloc((limit ? limit : 1) * 2 * sizeof *key), *key2 = key + limit;
+    if (!key)
+        return false;
+    for (size_t r = 0; r < limit; r++) {
+        bool live = c->rows[r].flags & SK_STORE_ROW_LIVE;
+        key[r] = live ? row_key(c, &c->rows[r]) : 0;
+        key2[r] = live ? row_key2(c, &c->rows[r]) : 0;
     }
-    k->primary = t;
-    k->absent = t == SK_TIME_ABSENT;
+    c->key = key;
+    c->key2 = key2;
+    vc->n_base = 0;
+    bool ok = collect_sorted(vc, c, 0, limit);
+    c->key = c->key2 = NULL;
+    free(key);
+    return ok;
+}
+
+/* First position in base[0..n) that sorts after row x. */
+static size_t upper_bound(const sort_ctx *c, const sk_row *base, size_t n, sk_row x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (before(c, x, base[mid]))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* Rows appended since the base was built ([old limit, limit)): sorted, then merged in place
+ * from the back, each old row moved once. */
+static bool base_append(struct view_cache *vc, const sort_ctx *c, size_t limit)
+{
+    size_t old = vc->n_base;
+    if (!collect_sorted(vc, c, vc->limit, limit))
+        return false;
+    size_t m = vc->n_base - old;
+    sk_row *b = vc->base, *add = malloc((m ? m : 1) * sizeof *add);
+    if (!add)
+        return false;
+    memcpy(add, b + old, m * sizeof *add);
+    size_t end = old;
+    for (size_t j = m; j-- > 0;) {
+        size_t p = upper_bound(c, b, end, add[j]);
+        memmove(b + p + j + 1, b + p, (end - p) * sizeof *b);
+        b[p + j] = add[j];
+        end = p;
+    }
+    free(add);
+    return true;
+}
+
+/* Brings base up to the store's rows in this order: kept, merged with new rows, or rebuilt. */
+static bool base_update(struct view_cache *vc, const sk_store *s, sk_sort_key by, bool reverse)
+{
+    uint64_t version = store_version(s), layout = store_layout_version(s);
+    size_t limit = store_row_limit(s);
+    sort_ctx c = { store_rows(s), by, reverse, NULL, NULL };
+    bool same_order = vc->version && vc->by == by && vc->reverse == reverse;
+    if (same_order && vc->version == version)
+        return true;
+    vc->filtered = false;
+    bool ok = same_order && vc->layout == layout && vc->limit <= limit
+                  ? base_append(vc, &c, limit)
+                  : base_rebuild(vc, &c, limit);
+    vc->version = ok ? version : 0;
+    vc->layout = layout;
+    vc->limit = limit;
+    vc->by = by;
+    vc->reverse = reverse;
+    return ok;
+}
+
+/* ---------------------------------------------------------------- filtering the base */
+
+/* Row signatures for every row: kept while the layout holds, extended for appended rows. */
+static bool sigs_update(struct view_cache *vc, const sk_store *s)
+{
+    uint64_t layout = store_layout_version(s);
+    size_t limit = store_row_limit(s);
+    if (vc->sig_layout != layout || vc->n_sigs > limit)
+        vc->n_sigs = 0;
+    if (limit > vc->cap_sigs) {
+        size_t cap = limit + limit / 2;
+        uint64_t *p = realloc(vc->sigs, cap * sizeof *p);
+        if (!p)
+            return false;
+        vc->sigs = p;
+        vc->cap_sigs = cap;
+    }
+    const sk_store_row *rows = store_rows(s);
+    for (size_t r = vc->n_sigs; r < limit; r++)
+        vc->sigs[r] = rows[r].flags & SK_STORE_ROW_LIVE ? row_sig(&rows[r]) : 0;
+    vc->n_sigs = limit;
+    vc->sig_layout = layout;
+    return true;
+}
+
+static bool same_settings(const sk_view_spec *a, const sk_view_spec *b)
+{
+    if (a->state_mask != b->state_mask || a->attention_only != b->attention_only ||
+        a->n_connections != b->n_connections)
+        return false;
+    for (size_t i = 0; i < a->n_connections; i++)
+        if (strcmp(a->connections[i], b->connections[i]) != 0)
+            return false;
+    return true;
+}
+
+/* The new filter keeps a subset of what the old one kept: same settings, and the old text
+ * (folded) inside the new one, so every row matching the new text matched the old. */
+static bool narrows(const sk_view_spec *old, const filter *f)
+{
+    if (!same_settings(old, f->spec))
+        return false;
+    unsigned char on[SK_FILTER_MAX];
+    size_t ol;
+    needle_fold(old, on, &ol);
+    if (ol == 0)
+        return true;
+    if (ol > f->nl)
+        return false;
+    for (size_t i = 0; i + ol <= f->nl; i++)
+        if (memcmp(f->needle + i, on, ol) == 0)
+            return true;
+    return false;
+}
+
+static bool set_rows(sk_view *v, size_t n)
+{
+    return reserve_rows(&v->rows, &v->cap, n ? n : 1);
+}
+
+/* The display list from every row: in store order into a bitmap (a sequential scan), then the
+ * marked rows in base order. */
+static bool filter_base(sk_view *v, struct view_cache *vc, const filter *f, const sk_store *s)
+{
+    if (!set_rows(v, vc->n_base))
+        return false;
+    if (filter_all(f)) {
+        memcpy(v->rows, vc->base, vc->n_base * sizeof *v->rows);
+        v->n = vc->n_base;
+        return true;
+    }
+    size_t limit = store_row_limit(s), words = limit / 64 + 1;
+    if (words > vc->cap_bits) {
+        uint64_t *b = realloc(vc->bits, words * sizeof *b);
+        if (!b)
+            return false;
+        vc->bits = b;
+        vc->cap_bits = words;
+    }
+    uint64_t *bits = vc->bits;
+    memset(bits, 0, words * sizeof *bits);
+    const sk_store_row *rows = store_rows(s);
+    size_t hits = 0;
+    for (size_t r = 0; r < limit; r++) {
+        if ((rows[r].flags & SK_STORE_ROW_LIVE) && filter_row(f, &rows[r], (sk_row)r)) {
+            bits[r / 64] |= UINT64_C(1) << (r % 64);
+            hits++;
+        }
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < vc->n_base && n < hits; i++) {
+        sk_row r = vc->base[i];
+        if (bits[r / 64] >> (r % 64) & 1)
+            v->rows[n++] = r;
+    }
+    v->n = n;
+    return true;
+}
+
+/* Typing one more character: only the rows shown can still match; order is kept. */
+static void filter_shown(sk_view *v, const filter *f, const sk_store *s)
+{
+    const sk_store_row *rows = store_rows(s);
+    size_t n = 0;
+    for (size_t i = 0; i < v->n; i++)
+        if (filter_row(f, &rows[v->rows[i]], v->rows[i]))
+            v->rows[n++] = v->rows[i];
+    v->n = n;
 }
 
 /* ---------------------------------------------------------------- the view */
@@ -284,57 +689,66 @@ void view_init(sk_view *v)
 {
     v->rows = NULL;
     v->n = v->cap = 0;
+    v->cache = NULL;
+}
+
+static void cache_free(struct view_cache *vc)
+{
+    if (!vc)
+        return;
+    free(vc->base);
+    free(vc->bits);
+    free(vc->sigs);
+    free(vc);
 }
 
 void view_free(sk_view *v)
 {
     free(v->rows);
+    cache_free(v->cache);
     view_init(v);
 }
 
-static void filter_init(filter *f, const sk_view_spec *spec)
+static sk_status update(sk_view *v, struct view_cache *vc, const sk_store *s,
+                        const sk_view_spec *spec)
 {
-    f->spec = spec;
-    f->nl = 0;
-    for (const char *p = spec->text; *p && f->nl < sizeof f->needle - 1; p++)
-        f->needle[f->nl++] = fold((unsigned char)*p);
-    f->needle[f->nl] = '\0';
+    sk_sort_key by = (unsigned)spec->sort < SK_SORT_COUNT ? spec->sort : SK_SORT_IDENTIFIER;
+    if (!base_update(vc, s, by, spec->reverse))
+        return SK_ERR_NOMEM;
+    filter f;
+    if (!filter_init(&f, spec, s))
+        return SK_ERR_NOMEM;
+    if (f.nl && !sigs_update(vc, s)) {
+        filter_free(&f);
+        return SK_ERR_NOMEM;
+    }
+    f.row_sigs = vc->sigs;
+    bool ok = true;
+    /* Only the rows shown are tested when they are few: they are read in display order, which
+     * costs more per row than the scan in store order. */
+    if (vc->filtered && v->n <= store_row_limit(s) / 4 && narrows(&vc->spec, &f))
+        filter_shown(v, &f, s);
+    else
+        ok = filter_base(v, vc, &f, s);
+    filter_free(&f);
+    if (!ok)
+        return SK_ERR_NOMEM;
+    vc->spec = *spec;
+    vc->filtered = true;
+    return SK_OK;
 }
 
 sk_status view_update(sk_view *v, const sk_store *s, const sk_view_spec *spec)
 {
-    size_t limit = store_row_limit(s);
-    sort_key *keys = malloc((limit ? limit : 1) * 2 * sizeof *keys);
-    if (!keys)
+    if (!v->cache && !(v->cache = calloc(1, sizeof *v->cache)))
         return SK_ERR_NOMEM;
-    filter f;
-    filter_init(&f, spec);
-    sk_sort_key by = (unsigned)spec->sort < SK_SORT_COUNT ? spec->sort : SK_SORT_IDENTIFIER;
-    size_t n = 0;
-    for (sk_row r = 0; r < limit; r++) {
-        if (!store_row_live(s, r))
-            continue;
-        sk_account a;
-        store_get(s, r, &a);
-        if (filter_match(&f, &a))
-            key_fill(&keys[n++], &a, r, by);
+    struct view_cache *vc = v->cache;
+    sk_status st = update(v, vc, s, spec);
+    if (st != SK_OK) {
+        vc->version = 0;        /* start afresh next time */
+        vc->filtered = false;
     }
-    sort_ctx c = { by, spec->reverse };
-    merge_sort(keys, keys + limit, n, &c);
-    if (n > v->cap) {
-        sk_row *rows = realloc(v->rows, n * sizeof *rows);
-        if (!rows) {
-            free(keys);
-            return SK_ERR_NOMEM;
-        }
-        v->rows = rows;
-        v->cap = n;
-    }
-    for (size_t i = 0; i < n; i++)
-        v->rows[i] = keys[i].row;
-    v->n = n;
-    free(keys);
-    return SK_OK;
+    return st;
 }
 
 size_t view_find(const sk_view *v, const sk_store *s, const char *id)

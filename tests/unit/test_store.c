@@ -390,6 +390,50 @@ static void test_many_rows(void **state)
     store_free(s);
 }
 
+/* Views rely on the versions: appends move only store_version(); a rewrite that changes
+ * nothing moves neither; changes, removals and status changes move both; stores never share. */
+static void test_versions(void **st)
+{
+    (void)st;
+    sk_store *s = store_new(), *other = store_new();
+    assert_int_not_equal(store_version(s), store_version(other));
+    assert_int_not_equal(store_layout_version(s), store_layout_version(other));
+    upsert1(s, acct("ca_1", "ann", "gmail", "ACTIVE"));
+    uint64_t v = store_version(s), l = store_layout_version(s);
+    upsert1(s, acct("ca_2", "bob", "gmail", "ACTIVE"));             /* appended */
+    assert_true(store_version(s) > v);
+    assert_int_equal(store_layout_version(s), l);
+    v = store_version(s);
+    upsert1(s, acct("ca_1", "ann", "gmail", "ACTIVE"));             /* the same again */
+    assert_int_equal(store_version(s), v);
+    assert_int_equal(store_layout_version(s), l);
+    upsert1(s, acct("ca_1", "ann", "gmail", "EXPIRED"));            /* changed in place */
+    assert_true(store_version(s) > v && store_layout_version(s) > l);
+    v = store_version(s);
+    l = store_layout_version(s);
+    assert_true(store_set_status(s, "ca_2", "REVOKED"));
+    assert_true(store_version(s) > v && store_layout_version(s) > l);
+    v = store_version(s);
+    l = store_layout_version(s);
+    assert_true(store_remove(s, "ca_2"));
+    assert_true(store_version(s) > v && store_layout_version(s) > l);
+    v = store_version(s);
+    l = store_layout_version(s);
+    upsert1(s, acct("ca_3", "cy", "slack", "ACTIVE"));              /* reuses ca_2's hole */
+    assert_true(store_version(s) > v && store_layout_version(s) > l);
+    /* The compact records say the same as store_get. */
+    sk_row r = store_find(s, "ca_3");
+    const sk_store_row *rows = store_rows(s);
+    assert_non_null(rows);
+    assert_string_equal(rows[r].identifier, "cy");
+    assert_true(rows[r].flags & SK_STORE_ROW_LIVE);
+    assert_string_equal(store_conn_name(s, rows[r].conn), "slack");
+    assert_true(store_conn_limit(s) >= 2);
+    assert_null(store_conn_name(s, SK_CONN_NONE));
+    store_free(s);
+    store_free(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_marks),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_many_rows),
+        cmocka_unit_test(test_versions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

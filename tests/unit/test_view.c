@@ -343,6 +343,286 @@ static void test_sort_names(void **st)
     assert_string_equal(sort_key_name(SK_SORT_UPDATED), "updated");
 }
 
+/* ---------------------------------------------------------------- incremental == full rebuild */
+
+/* An independent reference: filter and sort every live row the plain way (view.h's rules). */
+static const sk_view_spec *ref_spec;
+static const sk_store *ref_store;
+
+static int ref_fold(int c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
+
+static bool ref_contains(const char *hay, const char *needle)
+{
+    if (!*needle)
+        return true;
+    for (const char *h = hay ? hay : ""; *h; h++) {
+        size_t i = 0;
+        while (needle[i] && h[i] && ref_fold((unsigned char)h[i]) == ref_fold((unsigned char)needle[i]))
+            i++;
+        if (!needle[i])
+            return true;
+    }
+    return false;
+}
+
+static bool ref_keep(const sk_view_spec *sp, const sk_account *a)
+{
+    if (!(sp->state_mask & (1u << a->state)) || (sp->attention_only && a->state == SK_STATE_ACTIVE))
+        return false;
+    bool conn = sp->n_connections == 0;
+    for (size_t i = 0; i < sp->n_connections; i++)
+        conn = conn || (a->connector && strcmp(a->connector, sp->connections[i]) == 0);
+    return conn && (ref_contains(a->identifier, sp->text) || ref_contains(a->id, sp->text) ||
+                    ref_contains(a->connector, sp->text));
+}
+
+static int ref_ident(const char *x, const char *y)
+{
+    x = x ? x : "";
+    y = y ? y : "";
+    size_t i = 0;
+    while (x[i] && ref_fold((unsigned char)x[i]) == ref_fold((unsigned char)y[i]))
+        i++;
+    int c = ref_fold((unsigned char)x[i]) - ref_fold((unsigned char)y[i]);
+    return c ? c : strcmp(x, y);
+}
+
+static int ref_cmp(const void *pa, const void *pb)
+{
+    static const int rank[SK_STATE_COUNT] = { [SK_STATE_ERROR] = 0, [SK_STATE_EXPIRED] = 1,
+        [SK_STATE_REVOKED] = 2, [SK_STATE_PENDING] = 3, [SK_STATE_ACTIVE] = 4 };
+    sk_account a, b;
+    store_get(ref_store, *(const sk_row *)pa, &a);
+    store_get(ref_store, *(const sk_row *)pb, &b);
+    const sk_view_spec *sp = ref_spec;
+    int64_t x = 0, y = 0;
+    switch (sp->sort) {
+    case SK_SORT_STATE: x = rank[a.state]; y = rank[b.state]; break;
+    case SK_SORT_TOKEN_EXPIRY: x = a.token_expires_at; y = b.token_expires_at; break;
+    case SK_SORT_LAST_USED: x = a.last_used_at; y = b.last_used_at; break;
+    case SK_SORT_UPDATED: x = a.updated_at; y = b.updated_at; break;
+    default: break;
+    }
+    if ((x == SK_TIME_ABSENT) != (y == SK_TIME_ABSENT))
+        return x == SK_TIME_ABSENT ? 1 : -1;
+    if (x != y)
+        return (x < y ? -1 : 1) * (sp->reverse ? -1 : 1);
+    int c = ref_ident(a.identifier, b.identifier);
+    if (c)
+        return (c < 0 ? -1 : 1) * (sp->sort == SK_SORT_IDENTIFIER && sp->reverse ? -1 : 1);
+    return strcmp(a.id, b.id);
+}
+
+static void assert_same_as_reference(const sk_view *v, const sk_store *s, const sk_view_spec *sp)
+{
+    sk_row *want = malloc((store_row_limit(s) + 1) * sizeof *want);
+    assert_non_null(want);
+    size_t n = 0;
+    for (sk_row r = 0; r < store_row_limit(s); r++) {
+        sk_account a;
+        if (!store_row_live(s, r))
+            continue;
+        store_get(s, r, &a);
+        if (ref_keep(sp, &a))
+            want[n++] = r;
+    }
+    ref_spec = sp;
+    ref_store = s;
+    qsort(want, n, sizeof *want, ref_cmp);
+    assert_int_equal(v->n, n);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(v->rows[i], want[i]);
+    free(want);
+}
+
+/* Identifiers that share long prefixes, differ only by case, or are absent or non-ASCII. */
+static void random_account(sk_account *a, char *id, char *ident, int serial)
+{
+    static const char *const prefixes[] = { "", "user_", "alexander.gonzalez", "ALEXANDER.gonzalez",
+                                            "\xc3\xa9lodie" };
+    static const char *const conns[] = { "gmail", "slack", "github", NULL };
+    static const char *const sts[] = { "ACTIVE", "EXPIRED", "PENDING_AUTH", "REVOKED", "X", NULL };
+    static const char alphabet[] = "aAbB.@_xY15z";
+    memset(a, 0, sizeof *a);
+    snprintf(id, 32, "ca_%d", serial);
+    int len = snprintf(ident, 64, "%s", prefixes[rand() % 5]);
+    for (int k = rand() % 6; k > 0; k--)
+        ident[len++] = alphabet[rand() % (int)(sizeof alphabet - 1)];
+    ident[len] = '\0';
+    a->id = id;
+    a->identifier = rand() % 40 ? ident : NULL;
+    a->connector = conns[rand() % 4];
+    a->status = sts[rand() % 6];
+    a->state = state_from_wire(a->status);
+    a->token_expires_at = rand() % 4 ? (int64_t)(rand() % 50) - 25 : SK_TIME_ABSENT;
+    a->last_used_at = rand() % 3 ? (int64_t)(rand() % 50) : SK_TIME_ABSENT;
+    a->updated_at = rand() % 5 ? (int64_t)(rand() % 50) : SK_TIME_ABSENT;
+}
+
+static void add_random(sk_store *s, int *serial, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char id[32], ident[64];
+        sk_account a;
+        random_account(&a, id, ident, (*serial)++);
+        assert_int_equal(store_upsert(s, &a, 1), SK_OK);
+    }
+}
+
+static void random_text(sk_view_spec *sp)
+{
+    static const char chars[] = "aAbB.@_xY15zgmilUSER ";
+    size_t len = strlen(sp->text);
+    int op = rand() % 10;
+    if (op < 5 && len + 1 < sizeof sp->text) {            /* typing */
+        sp->text[len] = chars[rand() % (int)(sizeof chars - 1)];
+        sp->text[len + 1] = '\0';
+    } else if (op < 8 && len) {                             /* backspace */
+        sp->text[len - 1] = '\0';
+    } else if (op < 9) {                                    /* typed anew */
+        static const char *const words[] = { "", "alex", "USER_", "a.g", "gmail", "\xc3\xa9",
+                                             "ca_1", "slack", "zz" };
+        snprintf(sp->text, sizeof sp->text, "%s", words[rand() % 9]);
+    } else {                                                /* text kept, the string moved */
+        memmove(sp->text + 1, sp->text, len + 1 < sizeof sp->text - 1 ? len + 1 : 0);
+        if (len + 2 < sizeof sp->text)
+            sp->text[0] = 'a';
+    }
+}
+
+static void random_settings(sk_view_spec *sp)
+{
+    switch (rand() % 4) {
+    case 0:
+        sp->state_mask = (unsigned)rand() % 3 ? SK_ALL_STATES : (unsigned)rand() & SK_ALL_STATES;
+        break;
+    case 1:
+        sp->attention_only = !sp->attention_only;
+        break;
+    case 2:
+        sp->n_connections = (size_t)rand() % 3;
+        strcpy(sp->connections[0], rand() % 2 ? "slack" : "nope");
+        strcpy(sp->connections[1], "github");
+        break;
+    default:
+        sp->sort = (sk_sort_key)(rand() % SK_SORT_COUNT);
+        sp->reverse = rand() % 2;
+    }
+}
+
+/* Changes to the store: new rows, rows rewritten (or rewritten the same), removed, a status
+ * changed, a refresh that sweeps what it did not see. */
+static void random_store_change(sk_store *s, int *serial)
+{
+    char id[32], ident[64];
+    sk_account a;
+    int live = (int)store_count(s), pick = *serial ? rand() % *serial : 0;
+    switch (rand() % 6) {
+    case 0:
+        add_random(s, serial, 1 + rand() % 40);
+        break;
+    case 1:
+        random_account(&a, id, ident, pick);
+        assert_int_equal(store_upsert(s, &a, 1), SK_OK);
+        break;
+    case 2: {
+        snprintf(id, sizeof id, "ca_%d", pick);
+        sk_row r = store_find(s, id);
+        if (r != SK_ROW_NONE) {          /* the same data again: nothing to redo */
+            store_get(s, r, &a);
+            sk_account copy = a;
+            assert_int_equal(store_upsert(s, &copy, 1), SK_OK);
+        }
+        break;
+    }
+    case 3:
+        snprintf(id, sizeof id, "ca_%d", pick);
+        store_remove(s, id);
+        break;
+    case 4:
+        snprintf(id, sizeof id, "ca_%d", pick);
+        store_set_status(s, id, rand() % 2 ? "EXPIRED" : "ACTIVE");
+        break;
+    default:
+        if (live < 50)
+            break;
+        store_begin_refresh(s);
+        for (int i = 0; i < *serial; i += 2) {
+            snprintf(id, sizeof id, "ca_%d", i);
+            sk_row r = store_find(s, id);
+            if (r != SK_ROW_NONE) {
+                store_get(s, r, &a);
+                sk_account copy = a;
+                assert_int_equal(store_upsert(s, &copy, 1), SK_OK);
+            }
+        }
+        store_sweep(s, rand() % 2 ? "gmail" : NULL);
+        add_random(s, serial, 30);   /* new rows then reuse the holes */
+    }
+}
+
+/* One view kept across every change (reusing what it can) always equals an independent full
+ * filter and sort, and a fresh view: over random typing, backspacing, settings, sort keys and
+ * store changes (appends, rewrites, removals, sweeps). */
+static void test_incremental_matches_rebuild(void **st)
+{
+    (void)st;
+    srand(20251125);
+    sk_store *s = store_new();
+    int serial = 0;
+    add_random(s, &serial, 1500);
+    sk_view v, fresh;
+    view_init(&v);
+    sk_view_spec sp;
+    view_spec_init(&sp);
+    for (int step = 0; step < 1500; step++) {
+        int what = rand() % 10;
+        if (what < 6)
+            random_text(&sp);
+        else if (what < 8)
+            random_settings(&sp);
+        else
+            random_store_change(s, &serial);
+        assert_int_equal(view_update(&v, s, &sp), SK_OK);
+        assert_same_as_reference(&v, s, &sp);
+        if (step % 50 == 0) {
+            view_init(&fresh);
+            assert_int_equal(view_update(&fresh, s, &sp), SK_OK);
+            assert_int_equal(fresh.n, v.n);
+            assert_memory_equal(fresh.rows, v.rows, v.n * sizeof *v.rows);
+            view_free(&fresh);
+        }
+    }
+    view_free(&v);
+    store_free(s);
+}
+
+/* Two stores through one view: the second is never mistaken for the first. */
+static void test_view_switches_store(void **st)
+{
+    (void)st;
+    sk_store *a = make_store(), *b = make_store();
+    assert_true(store_remove(b, "ca_01"));
+    sk_view v;
+    view_init(&v);
+    sk_view_spec sp;
+    view_spec_init(&sp);
+    assert_int_equal(view_update(&v, a, &sp), SK_OK);
+    assert_int_equal(v.n, NF);
+    assert_int_equal(view_update(&v, b, &sp), SK_OK);
+    assert_same_as_reference(&v, b, &sp);
+    assert_int_equal(v.n, NF - 1);
+    store_free(a);
+    sk_store *c = make_store();   /* may reuse a's memory: still a different store */
+    assert_true(store_remove(c, "ca_02"));
+    assert_true(store_remove(c, "ca_03"));
+    assert_int_equal(view_update(&v, c, &sp), SK_OK);
+    assert_same_as_reference(&v, c, &sp);
+    view_free(&v);
+    store_free(b);
+    store_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +635,8 @@ int main(void)
         cmocka_unit_test(test_sort_invariants_large),
         cmocka_unit_test(test_view_find_after_resort),
         cmocka_unit_test(test_sort_names),
+        cmocka_unit_test(test_incremental_matches_rebuild),
+        cmocka_unit_test(test_view_switches_store),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
