@@ -1210,6 +1210,79 @@ static void test_journal_unwritable_warns(void **st)
     unlink(blocker);
 }
 
+
+/* Against skemu with no fault: link, dry run and delete each add one entry, in order, with
+ * the account's real names, the environment and the local user; the help names the command. */
+static void test_journal_records_actions(void **st)
+{
+    (void)st;
+    const char *const data[] = { "--generate", "10", "--connections", "2", "--seed", "19", NULL };
+    idset all = truth(data);
+    emu_t e;
+    assert_true(emu_up(&e, 0, data));
+    run_t r;
+    run_cli(&r, 10, ARGS("journal", "--format", "json"));
+    assert_int_equal(r.code, 0);
+    json_object *before = json_tokener_parse(r.out);
+    assert_non_null(before);
+    size_t n0 = json_object_array_length(before);
+    json_object_put(before);
+    run_free(&r);
+    const char *id = all.v[0];
+    run_cli(&r, 30, ARGS("link", "--id", id));
+    assert_int_equal(r.code, 0);
+    run_free(&r);
+    run_cli(&r, 30, ARGS("delete", "--id", id, "--dry-run"));
+    assert_int_equal(r.code, 0);
+    run_free(&r);
+    run_cli(&r, 30, ARGS("delete", "--id", id, "--yes"));
+    assert_int_equal(r.code, 0);
+    run_free(&r);
+    run_cli(&r, 10, ARGS("journal", "--format", "json"));
+    assert_int_equal(r.code, 0);
+    json_object *arr = json_tokener_parse(r.out);
+    assert_non_null(arr);
+    run_free(&r);
+    assert_int_equal(json_object_array_length(arr), n0 + 3);
+    const char *want[3][2] = { { "link", "ok" }, { "delete", "dry-run" }, { "delete", "ok" } };
+    for (size_t k = 0; k < 3; k++) {
+        json_object *o = json_object_array_get_idx(arr, n0 + k), *v;
+        const char *keys[] = { "action", "result", "account_id", "environment" };
+        const char *vals[] = { want[k][0], want[k][1], id, e.url };
+        for (size_t j = 0; j < 4; j++) {
+            assert_true(json_object_object_get_ex(o, keys[j], &v));
+            assert_string_equal(json_object_get_string(v), vals[j]);
+        }
+        assert_true(json_object_object_get_ex(o, "connection", &v));
+        assert_true(strcmp(json_object_get_string(v), "gmail") == 0 ||
+                    strcmp(json_object_get_string(v), "slack") == 0);
+        assert_true(json_object_object_get_ex(o, "identifier", &v));
+        assert_true(strlen(json_object_get_string(v)) > 0);
+        assert_true(json_object_object_get_ex(o, "user", &v));
+        assert_true(json_object_object_get_ex(o, "time", &v));
+        assert_int_equal(strlen(json_object_get_string(v)), 20);   /* 2025-04-16T06:56:05Z */
+    }
+    json_object_put(arr);
+    /* The journal file is the user's alone. */
+    char path[256];
+    snprintf(path, sizeof path, "%s/skdash/journal.jsonl", getenv("XDG_STATE_HOME"));
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    run_cli(&r, 10, ARGS("journal", "--help"));
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.out, "usage: skdash journal"));
+    run_free(&r);
+    run_cli(&r, 10, ARGS("--help"));
+    assert_non_null(strstr(r.out, "  journal "));
+    run_free(&r);
+    run_cli(&r, 10, ARGS("journal", "--format", "csv"));
+    assert_int_equal(r.code, 2);
+    run_free(&r);
+    emu_down(&e, SIGTERM);
+    ids_free(&all);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1220,6 +1293,7 @@ int main(void)
         cmocka_unit_test_teardown(test_refused_delete_not_checked, test_teardown),
         cmocka_unit_test_teardown(test_lost_link, test_teardown),
         cmocka_unit_test_teardown(test_journal_unwritable_warns, test_teardown),
+        cmocka_unit_test_teardown(test_journal_records_actions, test_teardown),
         cmocka_unit_test_teardown(test_latency_2s, test_teardown),
         cmocka_unit_test_teardown(test_5xx_20_percent, test_teardown),
         cmocka_unit_test_teardown(test_429_with_retry_after, test_teardown),
