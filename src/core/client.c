@@ -812,8 +812,14 @@ void client_step(sk_client *c)
         CURLcode rc = m->data.result;
         char *priv = NULL;
         curl_easy_getinfo(e, CURLINFO_PRIVATE, &priv);
-        if (priv)
-            finish_transfer(c, (sk_request *)priv, rc);
+        if (!priv)
+            continue;
+        unsigned long sent = c->stats.requests_sent;
+        finish_transfer(c, (sk_request *)priv, rc);
+        /* The callback may have queued the next page: send it now, while the answers still
+         * waiting here are parsed, rather than after all of them (the server would idle). */
+        if (c->stats.requests_sent != sent)
+            curl_multi_perform(c->multi, &running);
     }
     deliver_failed(c);
     kick(c);

@@ -434,6 +434,60 @@ static void test_versions(void **st)
     store_free(other);
 }
 
+/* Sweeps against a model, over random refreshes: rows upserted since the refresh stay (also
+ * when they moved to another connection), rows not seen go when their connection (or all) is
+ * swept, and a sweep with nothing unseen removes nothing. */
+static void test_sweep_model(void **st)
+{
+    (void)st;
+    enum { IDS = 300 };
+    static const char *const conns[] = { "gmail", "slack", "github" };
+    struct { bool present, seen; int conn; } m[IDS];
+    memset(m, 0, sizeof m);
+    sk_store *s = store_new();
+    char id[16];
+    srand(99);
+    for (int round = 0; round < 200; round++) {
+        if (rand() % 3) {
+            store_begin_refresh(s);
+            for (int i = 0; i < IDS; i++)
+                m[i].seen = false;
+        }
+        int upserts = rand() % 4 ? rand() % 200 : rand() % 3;   /* some refreshes see little */
+        for (int k = upserts; k > 0; k--) {
+            int i = rand() % IDS;
+            m[i].conn = rand() % 3;
+            m[i].present = m[i].seen = true;
+            snprintf(id, sizeof id, "ca_%d", i);
+            upsert1(s, acct(id, "who", conns[m[i].conn], rand() % 2 ? "ACTIVE" : "EXPIRED"));
+        }
+        for (int k = rand() % 5; k > 0; k--) {
+            int i = rand() % IDS;
+            snprintf(id, sizeof id, "ca_%d", i);
+            assert_int_equal(store_remove(s, id), m[i].present);
+            m[i].present = false;
+        }
+        int which = rand() % 4;   /* 3: all connections */
+        size_t want = 0;
+        for (int i = 0; i < IDS; i++) {
+            if (m[i].present && !m[i].seen && (which == 3 || m[i].conn == which)) {
+                m[i].present = false;
+                want++;
+            }
+        }
+        assert_int_equal(store_sweep(s, which == 3 ? NULL : conns[which]), want);
+        size_t live = 0;
+        for (int i = 0; i < IDS; i++) {
+            snprintf(id, sizeof id, "ca_%d", i);
+            assert_int_equal(store_find(s, id) != SK_ROW_NONE, m[i].present);
+            live += m[i].present;
+        }
+        assert_int_equal(store_count(s), live);
+        check_counts(s);
+    }
+    store_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_many_rows),
         cmocka_unit_test(test_versions),
+        cmocka_unit_test(test_sweep_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
