@@ -50,6 +50,10 @@ void token_free(sk_token *t);
 
 /* {"connected_accounts":[...],"total_size":N,"next_page_token":"..."} (list and search). */
 sk_status parse_account_page(const char *body, size_t len, sk_account_page *out, sk_error *err);
+/* The same through json-c's tree alone (parse_account_page reads plain pages itself and hands
+ * everything else to this one): the reference its fast path is tested against. */
+sk_status parse_account_page_dom(const char *body, size_t len, sk_account_page *out,
+                                 sk_error *err);
 void account_page_free(sk_account_page *p);
 
 /* {"connected_account":{...}} (details, create, update). */

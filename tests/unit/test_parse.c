@@ -604,6 +604,123 @@ static void test_error_not_json(void **st)
     free(b);
 }
 
+/* ---------------------------------------------------------------- fast path == json-c */
+
+static bool same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* parse_account_page (its own reader for plain pages) and the json-c reference agree on the
+ * status, the error text and every field of every row. */
+static void assert_page_same(const char *body, size_t len)
+{
+    sk_account_page f, d;
+    sk_error ef, ed;
+    sk_error_clear(&ef);
+    sk_error_clear(&ed);
+    sk_status sf = parse_account_page(body, len, &f, &ef);
+    sk_status sd = parse_account_page_dom(body, len, &d, &ed);
+    assert_int_equal(sf, sd);
+    if (sf != SK_OK) {
+        assert_string_equal(ef.message, ed.message);
+        return;
+    }
+    assert_int_equal(f.n, d.n);
+    assert_true(same_str(f.next_page_token, d.next_page_token));
+    assert_int_equal(f.total_size, d.total_size);
+    for (size_t i = 0; i < f.n; i++) {
+        const sk_account *a = &f.rows[i], *b = &d.rows[i];
+        assert_true(same_str(a->id, b->id) && same_str(a->identifier, b->identifier));
+        assert_true(same_str(a->connector, b->connector) &&
+                    same_str(a->connection_id, b->connection_id));
+        assert_true(same_str(a->provider, b->provider) && same_str(a->status, b->status));
+        assert_true(same_str(a->authorization_type, b->authorization_type));
+        assert_int_equal(a->token_expires_at, b->token_expires_at);
+        assert_int_equal(a->updated_at, b->updated_at);
+        assert_int_equal(a->last_used_at, b->last_used_at);
+        assert_int_equal(a->state, b->state);
+    }
+    account_page_free(&f);
+    account_page_free(&d);
+}
+
+/* Rows as skemu and the real API send them, and what an odd server might: escapes, \u
+ * sequences, raw UTF-8, wrong types, nesting, duplicate keys, non-object rows. The fast path
+ * reads all of this page itself. */
+static const char odd_page[] =
+    "{\"connected_accounts\": [\n"
+    " {\"id\":\"ca_1\",\"identifier\":\"ann@example.com\",\"connector\":\"gmail\","
+    "\"connection_id\":\"conn_1\",\"provider\":\"GOOGLE\",\"status\":\"ACTIVE\","
+    "\"authorization_type\":\"OAUTH\",\"token_expires_at\":\"2026-01-02T03:04:05Z\","
+    "\"updated_at\":\"2026-01-02T03:04:05.123456Z\",\"last_used_at\":\"\"},\n"
+    " {\"id\":\"ca_2\",\"identifier\":\"Jos\\u00e9 \\\"q\\\" \\/ \\\\ \\b\\f\\n\\r\\t \xe5\xb1\xb1\","
+    "\"status\":\"PENDING_AUTH\",\"token_expires_at\":null,\"updated_at\":5,\"extra\":"
+    "{\"a\":[1,2.5,-3,true,false,null,{\"b\":\"c\"}],\"\\u0069d\":\"x\"},"
+    "\"last_used_at\":\"2026-13-01T00:00:00Z\"},\n"
+    " 7, null, \"row\", [1],\n"
+    " {\"id\":\"ca_3\",\"id\":\"ca_3b\",\"identifier\":12,\"connector\":\"\",\"status\":{},"
+    "\"provider\":[\"x\"],\"authorization_type\":\"\\u20ac\\u0041\"},\n"
+    " {\"id\":\"ca_5\",\"status\":\"REVOKED\",\"updated_at\":\"2026-01-02T03:04:05+02:00\"},\n"
+    " {}\n"
+    "], \"next_page_token\":\"tok\\u002b1\", \"prev_page_token\":\"\", \"total_size\":\"42\"}";
+
+/* What the fast path leaves to json-c: NUL and surrogate escapes (paired or not). */
+static const char json_c_page[] =
+    "{\"connected_accounts\":[{\"id\":\"ca_4\",\"identifier\":\"nul\\u0000byte\","
+    "\"status\":\"\\ud83d\\ude00\",\"provider\":\"\\ud83d\",\"connector\":\"\\ude00x\"}],"
+    "\"total_size\":3}";
+
+static void test_fast_page_matches_json_c(void **st)
+{
+    (void)st;
+    assert_page_same(odd_page, strlen(odd_page));
+    assert_page_same(json_c_page, strlen(json_c_page));
+    static const char *const pages[] = {
+        "{}", "{\"connected_accounts\":null}", "{\"connected_accounts\":[]}",
+        "{\"connected_accounts\":[],\"connected_accounts\":[{\"id\":\"ca_9\"}]}",
+        "{\"connected_accounts\":[{\"id\":\"ca_9\"}],\"connected_accounts\":null}",
+        "{\"connected_accounts\":{}}", "{\"connected_accounts\":\"x\"}", "[]", "\"x\"", "",
+        "{\"total_size\":12}", "{\"total_size\":-1}", "{\"total_size\":-0}", "{\"total_size\":1.5}",
+        "{\"total_size\":1e3}", "{\"total_size\":007}", "{\"total_size\":\"007\"}",
+        "{\"total_size\":\"-5\"}", "{\"total_size\":\"1234567890123456789\"}",
+        "{\"total_size\":123456789012345678901}", "{\"total_size\":true}",
+        "{\"next_page_token\":\"\"}", "{\"next_page_token\":5}", "{} x", "{}  \r\n\t",
+        "{\"a\":NaN}", "{\"a\":[1,]}", "{\"a\":1,}", "{'a':1}", "{\"a\":\"\x01\"}",
+        "{\"connected_accounts\":[{\"id\":\"ca_1\"}]} {}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}",
+    };
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
+        assert_page_same(pages[i], strlen(pages[i]));
+}
+
+/* Random damage to a realistic page: byte changes, JSON punctuation dropped in, cuts and
+ * deletions. Whatever the bytes, both readers agree. */
+static void test_fast_page_mutations_match_json_c(void **st)
+{
+    (void)st;
+    static const char punct[] = "{}[]\",:\\ u0-.e9a\x01\x80tfn";
+    char *buf = malloc(sizeof odd_page + sizeof json_c_page);
+    assert_non_null(buf);
+    srand(4242);
+    for (int iter = 0; iter < 20000; iter++) {
+        const char *page = iter % 4 ? odd_page : json_c_page;
+        size_t n = strlen(page);
+        memcpy(buf, page, n + 1);
+        size_t len = n;
+        for (int k = 1 + rand() % 3; k > 0 && len > 1; k--) {
+            size_t at = (size_t)rand() % len;
+            switch (rand() % 4) {
+            case 0: buf[at] = (char)(rand() % 256); break;
+            case 1: buf[at] = punct[rand() % (int)(sizeof punct - 1)]; break;
+            case 2: memmove(buf + at, buf + at + 1, len - at); len--; break;
+            default: len = at + 1; break;
+            }
+        }
+        assert_page_same(buf, len);
+    }
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -627,6 +744,8 @@ int main(void)
         cmocka_unit_test(test_error_scalekit),
         cmocka_unit_test(test_error_oauth),
         cmocka_unit_test(test_error_not_json),
+        cmocka_unit_test(test_fast_page_matches_json_c),
+        cmocka_unit_test(test_fast_page_mutations_match_json_c),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
