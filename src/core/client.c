@@ -590,7 +590,8 @@ static bool retryable_http(long s)
     return s == 429 || s == 500 || s == 502 || s == 503 || s == 504;
 }
 
-/* Backoff before try n+1: full jitter over base*2^(n-1), capped; Retry-After wins. A 429
+/* Backoff before try n+1: equal jitter over base*2^(n-1), capped (half of it at least, so
+ * that the tries of a request always give a restarting server some time); Retry-After wins. A 429
  * without Retry-After waits on a slower scale (1 s, 2 s, 4 s... capped, equal jitter): a rate
  * limit counts requests per window, and retries within the same window only feed it. */
 static long backoff_ms(sk_client *c, int tries, long retry_after_s, long http)
@@ -611,7 +612,7 @@ static long backoff_ms(sk_client *c, int tries, long retry_after_s, long http)
         ceil *= 2;
     if (ceil > c->o.backoff_cap_ms)
         ceil = c->o.backoff_cap_ms;
-    return ceil > 0 ? (long)(rng_next(c) % (uint64_t)(ceil + 1)) : 0;
+    return ceil > 0 ? ceil / 2 + (long)(rng_next(c) % (uint64_t)(ceil / 2 + 1)) : 0;
 }
 
 static void fail_waiting(sk_client *c, const sk_error *err)
