@@ -7,7 +7,13 @@
 # counts as one failure.
 set -u
 logs="${BUILD_DIR:-build}/test-logs"
+# Start from empty logs: zz_secrets.sh greps all of them, and old runs would only add noise.
+rm -rf "$logs"
 mkdir -p "$logs"
+# Every skemu started by a test (the e2e scripts' own too) lists the tokens it issues here, so
+# the last test can prove none of them leaked into any output.
+SKEMU_TOKEN_LOG="$(cd "$logs" && pwd)/issued-tokens.txt"
+export SKEMU_TOKEN_LOG
 limit="${TEST_TIMEOUT:-600}"
 tp=0; tf=0; ts=0; failed_progs=""
 for t in "$@"; do
