@@ -24,6 +24,10 @@
 #define TUI_MIN_ROWS 24
 #define TUI_WATCH_MS 2000
 #define TUI_SPIN_MS 100
+#define TUI_RETRY_FIRST_MS 2000   /* a failed refresh is tried again after 2 s, 4 s, ... */
+#define TUI_RETRY_CAP_MS 30000
+#define TUI_WAIT_NOTICE_MS 1500   /* no answer for this long: the footer says it is waiting */
+#define TUI_TROUBLE_MS 10000      /* a failed try is shown this long while work goes on */
 
 typedef enum { PANE_CONNS = 0, PANE_TABLE, PANE_DETAIL } tui_pane;
 typedef enum { MODAL_NONE = 0, MODAL_HELP, MODAL_CONFIRM, MODAL_LINK } tui_modal;
@@ -57,8 +61,7 @@ typedef struct tui_linkview {
     unsigned gen;             /* bumped per account/link so late answers are dropped */
     char *link;
     int64_t expiry;
-    bool loading;
-    sk_request *req;
+    bool loading;             /* a link asked for (verify_link), no answer yet */
     sk_request *watch_req;
     long long next_watch_ms;  /* monotonic ms; 0 = not watching */
     char *status;             /* raw wire status last seen */
@@ -82,6 +85,17 @@ typedef struct tui_app {
     bool listing_over;        /* the listing called done(); free it from the loop */
     int64_t last_refresh;     /* wall clock of the last complete refresh, SK_TIME_ABSENT none */
     long long next_refresh_ms;
+    char refresh_error[256];  /* why the last refresh failed; "" once one succeeds */
+    long long retry_ms;       /* the backoff before the next automatic try; 0 when healthy */
+    size_t refresh_damaged;   /* rows of this refresh dropped as damaged (tui_data.c) */
+
+    /* What the client's trace says while requests go on (tui_trace.c). */
+    int debug_fd;             /* --debug: the log file, -1 when none */
+    char debug_path[512];
+    char trouble[128];        /* the last failed try: "HTTP 503", "timed out" ... */
+    long long trouble_ms;     /* when it was seen (monotonic ms), 0 = none */
+    long long last_answer_ms; /* the last answer of any kind */
+    long long busy_since_ms;  /* requests have been pending since; 0 = idle */
 
     sk_view view;
     sk_view_spec spec;
@@ -150,6 +164,19 @@ void draw_help_lines(tui_lines *out, bool read_only);
 int draw_table_rows(const tui_app *a);
 /* Which pane and row a mouse click at (y, x) lands on. */
 bool draw_hit(const tui_app *a, int y, int x, tui_pane *pane, size_t *index);
+
+/* tui_trace.c */
+/* Sets the client's trace sink; with --debug opens the log file and says where it is. */
+void trace_start(tui_app *a);
+void trace_stop(tui_app *a);
+/* What one trace line of the client says: 1 a failed try (its short cause in out), 0 a good
+ * answer, -1 anything else (requests sent, retries scheduled). */
+int trace_classify(const char *line, char *out, size_t n);
+/* The footer's live line while requests are pending (trouble or a long wait); "" none. */
+void trace_footer(const tui_app *a, long long now_ms, char *out, size_t n, bool *is_error);
+/* Client options for the dashboard: defaults, then the test knobs SKDASH_TIMEOUT (seconds),
+ * SKDASH_TIMEOUT_MS and SKDASH_TRIES from the environment. */
+void trace_client_opts(sk_client_opts *co);
 
 /* tui_run.c */
 void tui_clipboard(tui_app *a, const char *text, const char *what);

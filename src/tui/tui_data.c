@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "util.h"
+#include "verify.h"
 
 long long tui_now_ms(void)
 {
@@ -48,10 +49,25 @@ void data_set_notice(tui_app *a, const char *fmt, ...)
 
 /* ---------------------------------------------------------------- the store as a sink */
 
+/* A row the API never sends: no id or identifier, or listed under another connection than the
+ * one asked for (a missing status is legal: it shows as ERROR). Such rows come from a damaged answer (fields of the
+ * wrong type parse as absent): taking them would overwrite good rows with holes. */
+static bool row_damaged(const sk_account *r, const char *connection)
+{
+    if (!r->id || !r->identifier)
+        return true;
+    return connection && (!r->connector || strcmp(r->connector, connection) != 0);
+}
+
 static void sink_connections(void *ud, const sk_connection *rows, size_t n, bool from_api)
 {
     tui_app *a = ud;
     (void)from_api;
+    for (size_t i = 0; i < n; i++)
+        if (!rows[i].name) {
+            a->refresh_damaged += n;
+            return;
+        }
     if (n)
         store_set_connections(a->store, rows, n);
     a->view_dirty = a->dirty = true;
@@ -60,7 +76,14 @@ static void sink_connections(void *ud, const sk_connection *rows, size_t n, bool
 static void sink_page(void *ud, const char *connection, const sk_account *rows, size_t n)
 {
     tui_app *a = ud;
-    (void)connection;
+    size_t bad = 0;
+    for (size_t i = 0; i < n; i++)
+        bad += row_damaged(&rows[i], connection);
+    if (bad) {
+        /* The whole page is suspect: keep what was there, and sweep nothing this time. */
+        a->refresh_damaged += bad;
+        return;
+    }
     if (store_upsert(a->store, rows, n) != SK_OK)
         data_set_error(a, "out of memory while loading accounts");
     a->view_dirty = a->dirty = true;
@@ -69,9 +92,24 @@ static void sink_page(void *ud, const char *connection, const sk_account *rows, 
 static void sink_connection_done(void *ud, const char *connection)
 {
     tui_app *a = ud;
-    /* This connection is complete: accounts no longer on the server go. */
-    store_sweep(a->store, connection);
+    /* This connection is complete: accounts no longer on the server go (unless a damaged
+     * page was dropped: then absent is not the same as deleted). */
+    if (!a->refresh_damaged)
+        store_sweep(a->store, connection);
     a->view_dirty = a->dirty = true;
+}
+
+/* A refresh that failed is tried again by itself: 2 s, 4 s, ... at most 30 s apart. */
+static void refresh_failed(tui_app *a, const sk_error *err)
+{
+    /* The rows stay as they were: the footer keeps the time of the last good refresh. */
+    char *safe = sanitize_dup(err->message);
+    snprintf(a->refresh_error, sizeof a->refresh_error, "%s", safe && *safe ? safe : "unknown error");
+    free(safe);
+    a->retry_ms = a->retry_ms ? a->retry_ms * 2 : TUI_RETRY_FIRST_MS;
+    if (a->retry_ms > TUI_RETRY_CAP_MS)
+        a->retry_ms = TUI_RETRY_CAP_MS;
+    a->next_refresh_ms = tui_now_ms() + a->retry_ms;
 }
 
 static void sink_done(void *ud, const sk_error *err)
@@ -81,14 +119,25 @@ static void sink_done(void *ud, const sk_error *err)
     a->dirty = true;
     if (a->closing)
         return;
-    if (err->status == SK_OK) {
-        store_sweep(a->store, NULL);
-        a->last_refresh = time_now();
-        a->error[0] = '\0';
-        a->view_dirty = true;
-    } else if (err->status != SK_ERR_CANCELLED) {
-        data_set_error(a, "refresh failed (last good data kept): %s", err->message);
+    if (err->status == SK_ERR_CANCELLED)
+        return;
+    if (err->status == SK_OK && a->refresh_damaged) {
+        sk_error dmg;
+        sk_error_set(&dmg, SK_ERR_PARSE, "the server sent %zu damaged rows (fields missing or of "
+                     "the wrong type)", a->refresh_damaged);
+        refresh_failed(a, &dmg);
+        return;
     }
+    if (err->status != SK_OK) {
+        refresh_failed(a, err);
+        return;
+    }
+    store_sweep(a->store, NULL);
+    a->last_refresh = time_now();
+    a->refresh_error[0] = '\0';
+    a->retry_ms = 0;
+    a->trouble_ms = 0;
+    a->view_dirty = true;
     if (a->o.refresh_secs > 0)
         a->next_refresh_ms = tui_now_ms() + (long long)a->o.refresh_secs * 1000;
 }
@@ -105,6 +154,7 @@ void data_start_refresh(tui_app *a)
     }
     data_after_listing(a);
     store_begin_refresh(a->store);
+    a->refresh_damaged = 0;
     listing_opts lo = { 0 };
     lo.concurrency = a->o.concurrency > 0 ? a->o.concurrency : 4;
     lo.page_size = 99;
@@ -310,21 +360,29 @@ void data_detail_want(tui_app *a)
 
 /* ---------------------------------------------------------------- delete */
 
-static void delete_done(void *ud, const sk_error *err)
+/* verify_delete reads the account back when the answer was lost, so what is said here is
+ * what the server shows, never a guess. */
+static void delete_done(void *ud, const sk_delete_outcome *o)
 {
     ticket *t = ud;
     tui_app *a = t->app;
     if (!a->closing) {
         a->deletes_in_flight--;
-        if (err->status == SK_OK) {
-            /* The row goes only once the server has said so. */
+        if (o->outcome == SK_OUTCOME_DONE) {
+            /* The row goes only once the server has said (or shown) so. */
             store_remove(a->store, t->id);
             if (strcmp(a->sel_id, t->id) == 0)
                 a->sel_id[0] = '\0';
-            data_set_notice(a, "deleted %s", t->label);
+            if (o->checked)
+                data_set_notice(a, "%s: %s", t->label, o->message);
+            else
+                data_set_notice(a, "deleted %s", t->label);
             a->view_dirty = true;
-        } else if (err->status != SK_ERR_CANCELLED) {
-            data_set_error(a, "delete %s failed: %s", t->label, err->message);
+        } else if (o->outcome == SK_OUTCOME_NOT_DONE) {
+            data_set_error(a, "%s: %s", t->label, o->message);
+        } else {
+            data_set_error(a, "delete of %s: outcome unknown, check again (r): %s", t->label,
+                           o->message);
         }
         a->dirty = true;
     }
@@ -340,8 +398,7 @@ void data_delete(tui_app *a, const tui_target *tg, size_t n)
         if (!t)
             continue;
         a->deletes_in_flight++;
-        sk_selector sel = { .id = tg[i].id };
-        api_delete_account(a->client, &sel, delete_done, t);
+        verify_delete(a->client, tg[i].id, delete_done, t);
     }
     a->dirty = true;
 }

@@ -122,8 +122,27 @@ static void hint(tui_line *l, tui_action act, const char *word, bool read_only)
     line_addf(l, ROLE_DIM, " %s  ", word);
 }
 
+/* The end of an error says what went wrong ("... page: answer is not valid JSON (truncated)"):
+ * when it does not fit, the leading "where: " parts give way first. */
+static const char *fit_cause(const char *msg, int room)
+{
+    const char *p = msg, *q;
+    while (text_width(p) > room && (q = strstr(p, ": ")) != NULL && q[2])
+        p = q + 2;
+    return p;
+}
+
+/* Trouble with requests still going on, or a long wait: said while it lasts. */
+static bool live_line(const tui_app *a, char *buf, size_t n, bool *is_error)
+{
+    trace_footer(a, tui_now_ms(), buf, n, is_error);
+    return buf[0] != '\0';
+}
+
 static void draw_status(tui_app *a, tui_line *l, int y)
 {
+    char live[160];
+    bool live_err = false;
     if (a->filtering) {
         line_add(l, ROLE_KEY, "/", -1, false);
         line_add_raw(l, a->filter_bad ? ROLE_ERROR_MSG : ROLE_NORMAL, a->filter, -1, false);
@@ -138,6 +157,22 @@ static void draw_status(tui_app *a, tui_line *l, int y)
         line_add(l, ROLE_ERROR_MSG, "error: ", -1, false);
         line_add(l, ROLE_ERROR_MSG, a->error, -1, false);
         line_add(l, ROLE_DIM, "  (Esc)", -1, false);
+    } else if (*a->refresh_error) {
+        char retry[64];
+        long long left = a->next_refresh_ms - tui_now_ms();
+        if (a->listing && !a->listing_over)
+            snprintf(retry, sizeof retry, "refresh failed, trying again now: ");
+        else if (a->next_refresh_ms && left > 0)
+            snprintf(retry, sizeof retry, "refresh failed, trying again in %lld s: ",
+                     (left + 999) / 1000);
+        else
+            snprintf(retry, sizeof retry, "refresh failed: ");
+        line_add(l, ROLE_ERROR_MSG, "error: ", -1, false);
+        line_add(l, ROLE_ERROR_MSG, retry, -1, false);
+        int room = a->cols - 22 - l->cols;
+        line_add(l, ROLE_ERROR_MSG, fit_cause(a->refresh_error, room), -1, false);
+    } else if (live_line(a, live, sizeof live, &live_err)) {
+        line_add(l, live_err ? ROLE_ERROR_MSG : ROLE_DIM, live, -1, false);
     } else if (*a->notice) {
         line_add(l, ROLE_OK_MSG, a->notice, -1, false);
     } else if (*a->filter) {
@@ -519,7 +554,9 @@ void draw_all(tui_app *a)
         draw_status(a, &l, a->rows - 1);
     } else if (a->modal == MODAL_LINK) {
         link_draw(a);
-        if (*a->error || *a->notice)
+        char live[160];
+        bool live_err;
+        if (*a->error || *a->notice || *a->refresh_error || live_line(a, live, sizeof live, &live_err))
             draw_status(a, &l, a->rows - 1);
         else
             draw_hints(a, &l, a->rows - 1);

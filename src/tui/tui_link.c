@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "util.h"
+#include "verify.h"
 #include "tui_linkfit.h"
 #include "tui_rows.h"
 #include "tui_screen.h"
@@ -53,34 +54,37 @@ static void cancel_requests(tui_app *a)
 {
     /* Answers still on their way are dropped by the generation check. */
     a->lv.gen++;
-    if (a->lv.req)
-        client_cancel(a->client, a->lv.req);
     if (a->lv.watch_req)
         client_cancel(a->client, a->lv.watch_req);
-    a->lv.req = a->lv.watch_req = NULL;
+    a->lv.watch_req = NULL;
     a->lv.loading = false;
 }
 
 /* ---------------------------------------------------------------- answers */
 
-static void link_done(void *ud, const sk_link *l, const sk_error *err)
+/* verify_link: a lost answer is never taken for a link or for a refusal; the account is read
+ * back and the view says no link was received and what state the account is in. */
+static void link_done(void *ud, const sk_link_outcome *o)
 {
     link_ticket *t = ud;
     tui_app *a = t->app;
     if (ticket_current(t)) {
-        a->lv.req = NULL;
         a->lv.loading = false;
         free(a->lv.error);
         a->lv.error = NULL;
-        if (err->status == SK_OK && l && l->link) {
+        if (o->outcome == SK_OUTCOME_DONE && o->link) {
             free(a->lv.link);
-            a->lv.link = strdup(l->link);
-            a->lv.expiry = l->expiry;
+            a->lv.link = strdup(o->link);
+            a->lv.expiry = o->expiry;
             a->lv.fit_done = false;
             a->error[0] = '\0';
-        } else if (err->status != SK_ERR_CANCELLED) {
-            a->lv.error = strdup(err->message);
-            data_set_error(a, "link for %s failed: %s", a->lv.t[a->lv.i].identifier, err->message);
+        } else if (o->err.status != SK_ERR_CANCELLED) {
+            a->lv.error = strdup(o->message);
+            if (o->checked && o->account_found && o->status[0]) {
+                free(a->lv.status);
+                a->lv.status = strdup(o->status);
+            }
+            data_set_error(a, "link for %s: %s", a->lv.t[a->lv.i].identifier, o->message);
         }
         if (a->print_pending && a->lv.link) {
             free(a->print_link);
@@ -140,7 +144,9 @@ void link_request(tui_app *a)
         return;
     a->lv.loading = true;
     sk_selector sel = { .id = a->lv.t[a->lv.i].id };
-    a->lv.req = api_magic_link(a->client, &sel, link_done, t);
+    /* No handle to cancel: an answer for an account no longer shown is dropped by the
+     * generation check. */
+    verify_link(a->client, &sel, link_done, t);
     /* Watch even an ACTIVE account: a new link may be used again. */
     a->lv.next_watch_ms = tui_now_ms() + TUI_WATCH_MS;
     a->dirty = true;
@@ -249,6 +255,15 @@ static int draw_text(tui_app *a, int x, int y, int w, int max_rows)
     else
         line_add(&l, ROLE_DIM, "No expiry given", -1, false);
     put_line(y + row++, x, w, &l);
+    if (!lv->link && !lv->loading && lv->error) {
+        /* Why there is none (already made safe by verify): wrapped, never cut off. */
+        tui_lines ls;
+        lines_init(&ls, a->utf8);
+        lines_wrap(&ls, ROLE_ERROR_MSG, lv->error, w, 2);
+        for (size_t i = 0; i < ls.n && row < max_rows; i++)
+            screen_put(y + row++, x, &ls.v[i], w, 0, ROLE_NORMAL);
+        lines_free(&ls);
+    }
     row++;
     line_add(&l, ROLE_DIM, "Link:", -1, false);
     put_line(y + row++, x, w, &l);

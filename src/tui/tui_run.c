@@ -522,8 +522,8 @@ static int next_timeout(const tui_app *a, long long now)
     long long due = -1;
     if (busy(a))
         take_min(&due, now + TUI_SPIN_MS);
-    if (a->modal == MODAL_LINK) {
-        take_min(&due, (now / 1000 + 1) * 1000);   /* the countdown */
+    if (a->modal == MODAL_LINK || *a->refresh_error) {
+        take_min(&due, (now / 1000 + 1) * 1000);   /* the countdowns */
         take_min(&due, a->lv.next_watch_ms);
     }
     take_min(&due, a->next_refresh_ms);
@@ -537,6 +537,16 @@ static int next_timeout(const tui_app *a, long long now)
 
 static void run_timers(tui_app *a, long long now, long long *last_spin, int64_t *last_sec)
 {
+    /* How long requests have been pending, for the footer's "waiting for the server". */
+    if (!busy(a))
+        a->busy_since_ms = 0;
+    else if (!a->busy_since_ms)
+        a->busy_since_ms = now;
+    static long long last_retry_sec;
+    if (*a->refresh_error && now / 1000 != last_retry_sec) {
+        last_retry_sec = now / 1000;   /* the "retrying in N s" countdown */
+        a->dirty = true;
+    }
     if (busy(a) && now - *last_spin >= TUI_SPIN_MS) {
         a->spin++;
         *last_spin = now;
@@ -595,6 +605,7 @@ static void loop(tui_app *a)
 static void app_free(tui_app *a)
 {
     a->closing = true;
+    trace_stop(a);
     if (a->listing && !a->listing_over)
         listing_cancel(a->listing);
     link_close(a);
@@ -654,10 +665,13 @@ static bool app_init(tui_app *a, const sk_config *cfg, const tui_opts *o, sk_err
     config_host(cfg, a->host, sizeof a->host);
     view_init(&a->view);
     view_spec_init(&a->spec);
+    a->debug_fd = -1;
     sk_client_opts co;
-    client_opts_default(&co);
+    trace_client_opts(&co);
     a->client = client_new(cfg, &co, err);
     a->store = store_new();
+    if (a->client)
+        trace_start(a);
     return a->client && a->store;
 }
 

@@ -1,0 +1,216 @@
+/* tui_trace.c: the HTTP client's per-try trace, put to two uses: the --debug log file (XDG state
+ * directory, mode 0600, never the terminal) and the footer's live line while retries go on. */
+#include "tui_app.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* ---------------------------------------------------------------- client options */
+
+static long env_long(const char *name, long lo, long hi, long fallback)
+{
+    const char *v = getenv(name);
+    if (!v || !*v)
+        return fallback;
+    char *end;
+    long x = strtol(v, &end, 10);
+    return (*end || x < lo || x > hi) ? fallback : x;
+}
+
+void trace_client_opts(sk_client_opts *co)
+{
+    client_opts_default(co);
+    /* SKDASH_TIMEOUT is the CLI's knob (seconds); the _MS one and SKDASH_TRIES let tests see a
+     * hung server or a failed refresh in a second rather than a minute. */
+    co->timeout_ms = env_long("SKDASH_TIMEOUT", 1, 600, co->timeout_ms / 1000) * 1000;
+    co->timeout_ms = env_long("SKDASH_TIMEOUT_MS", 50, 600000, co->timeout_ms);
+    if (co->connect_timeout_ms > co->timeout_ms)
+        co->connect_timeout_ms = co->timeout_ms;
+    co->max_tries = (int)env_long("SKDASH_TRIES", 1, 20, co->max_tries);
+    /* Always traced: the footer learns from it why a request is taking long. The log file
+     * gets the lines only with --debug. */
+    co->debug = true;
+}
+
+/* ---------------------------------------------------------------- reading a trace line */
+
+static const char *after(const char *s, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return strncmp(s, prefix, n) == 0 ? s + n : NULL;
+}
+
+/* curl's long sentences, said the way the footer says them. */
+static void short_cause(const char *msg, char *out, size_t n)
+{
+    if (strstr(msg, "timed out") || strstr(msg, "Timeout"))
+        snprintf(out, n, "timed out");
+    else if (strstr(msg, "onnect") && !strstr(msg, "reset"))
+        snprintf(out, n, "could not connect");
+    else if (strstr(msg, "reset") || strstr(msg, "Empty reply") || strstr(msg, "Recv failure"))
+        snprintf(out, n, "connection dropped");
+    else
+        snprintf(out, n, "%.80s", msg);
+}
+
+int trace_classify(const char *line, char *out, size_t n)
+{
+    /* The client's lines: "http: <- 503 GET URL 12 ms (try 1)",
+     * "http: <- error GET URL 1000 ms (try 2): Operation timed out ...". */
+    const char *p = line ? after(line, "http: <- ") : NULL;
+    if (!p)
+        return -1;
+    if (after(p, "error ")) {
+        const char *msg = strstr(p, "): ");
+        short_cause(msg ? msg + 3 : "network error", out, n);
+        return 1;
+    }
+    if (after(p, "too large ")) {
+        snprintf(out, n, "answer too large");
+        return 1;
+    }
+    char *end;
+    long st = strtol(p, &end, 10);
+    if (end == p)
+        return -1;
+    /* 401 renews the token and 4xx are definite answers: only what a retry may cure. */
+    if (st >= 500 || st == 429 || st == 408) {
+        snprintf(out, n, "HTTP %ld", st);
+        return 1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- the sink */
+
+static void log_line(tui_app *a, const char *line)
+{
+    char when[40];
+    time_rfc3339(time_now(), when, sizeof when);
+    sk_buf b;
+    buf_init(&b);
+    /* The client has redacted secrets and escaped control bytes; one write per line keeps
+     * lines whole even if two dashboards share the file. */
+    if (buf_printf(&b, "%s %s\n", when, line) && b.s) {
+        ssize_t w = write(a->debug_fd, b.s, b.len);
+        (void)w;
+    }
+    buf_free(&b);
+}
+
+static void on_trace(void *ud, const char *line)
+{
+    tui_app *a = ud;
+    if (a->debug_fd >= 0)
+        log_line(a, line);
+    char cause[128];
+    int k = trace_classify(line, cause, sizeof cause);
+    if (k < 0)
+        return;
+    long long now = tui_now_ms();
+    a->last_answer_ms = now;
+    if (k == 1) {
+        snprintf(a->trouble, sizeof a->trouble, "%s", cause);
+        a->trouble_ms = now;
+    }
+    a->dirty = true;
+}
+
+/* mkdir -p for the directories under the state home that we create ourselves (0700). */
+static bool make_dirs(char *path)
+{
+    for (char *p = path + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        int rc = mkdir(path, 0700);
+        *p = '/';
+        if (rc != 0 && errno != EEXIST)
+            return false;
+    }
+    return mkdir(path, 0700) == 0 || errno == EEXIST;
+}
+
+static bool log_path(char *out, size_t n)
+{
+    const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    int k;
+    if (x && x[0] == '/')
+        k = snprintf(out, n, "%s/skdash", x);
+    else if (home && *home)
+        k = snprintf(out, n, "%s/.local/state/skdash", home);
+    else
+        return false;
+    return k > 0 && (size_t)k + sizeof "/debug.log" < n;
+}
+
+static void log_open(tui_app *a)
+{
+    char dir[sizeof a->debug_path - sizeof "/debug.log"];
+    if (!log_path(dir, sizeof dir)) {
+        data_set_error(a, "--debug: no place for the log (set XDG_STATE_HOME or HOME)");
+        return;
+    }
+    snprintf(a->debug_path, sizeof a->debug_path, "%s/debug.log", dir);
+    int fd = -1;
+    if (make_dirs(dir))
+        fd = open(a->debug_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        data_set_error(a, "--debug: cannot write %s: %s", a->debug_path, strerror(errno));
+        return;
+    }
+    /* A file left by something else with a wider mode is narrowed: it holds URLs and ids. */
+    if (fchmod(fd, 0600) != 0) {
+        close(fd);
+        data_set_error(a, "--debug: cannot make %s private: %s", a->debug_path, strerror(errno));
+        return;
+    }
+    a->debug_fd = fd;
+    char line[128];
+    snprintf(line, sizeof line, "skdash dashboard started (pid %ld)", (long)getpid());
+    log_line(a, line);
+    data_set_notice(a, "debug trace: %s", a->debug_path);
+}
+
+void trace_start(tui_app *a)
+{
+    a->debug_fd = -1;
+    if (a->o.debug)
+        log_open(a);
+    client_set_debug(a->client, on_trace, a);
+}
+
+void trace_stop(tui_app *a)
+{
+    if (a->client)
+        client_set_debug(a->client, NULL, NULL);
+    if (a->debug_fd >= 0)
+        close(a->debug_fd);
+    a->debug_fd = -1;
+}
+
+/* ---------------------------------------------------------------- the footer */
+
+void trace_footer(const tui_app *a, long long now_ms, char *out, size_t n, bool *is_error)
+{
+    out[0] = '\0';
+    *is_error = false;
+    if (!a->busy_since_ms)
+        return;
+    if (a->trouble_ms && now_ms - a->trouble_ms < TUI_TROUBLE_MS) {
+        snprintf(out, n, "server trouble: %s; trying again", a->trouble);
+        *is_error = true;
+        return;
+    }
+    long long since = a->busy_since_ms > a->last_answer_ms ? a->busy_since_ms : a->last_answer_ms;
+    if (now_ms - since >= TUI_WAIT_NOTICE_MS)
+        snprintf(out, n, "waiting for the server (no answer for %lld s)", (now_ms - since) / 1000);
+}
