@@ -22,6 +22,7 @@ typedef struct emu_options {
     const char *client_secret;
     long token_ttl;           /* seconds, default 3600 */
     long link_ttl;            /* seconds, default 600 */
+    long link_pad;            /* --link-pad N: magic links get "?pad=" and N more characters */
     long latency_ms;
     double fail_rate;
     long rate_limit;          /* requests per 1-second window; 0 = off */

@@ -614,8 +614,14 @@ void emu_ep_magic_link(emu_ctx *c)
     free(tok);
     l->account_id = emu_strdup(a->id);
     l->expires = emu_now_real() + (double)c->e->opt.link_ttl;
-    char url[256], expiry[48];
-    snprintf(url, sizeof url, "%s/magic/%s", c->e->base_url, l->token);
+    /* --link-pad: a query the link page ignores, so tests get links too long for a QR code. */
+    char url[2400], expiry[48];
+    int k = snprintf(url, sizeof url, "%s/magic/%s", c->e->base_url, l->token);
+    if (c->e->opt.link_pad > 0 && k > 0 && (size_t)k + 6 + (size_t)c->e->opt.link_pad < sizeof url) {
+        memcpy(url + k, "?pad=", 5);
+        memset(url + k + 5, 'x', (size_t)c->e->opt.link_pad);
+        url[k + 5 + c->e->opt.link_pad] = '\0';
+    }
     emu_time_format(expiry, sizeof expiry, (int64_t)l->expires,
                     (uint32_t)((l->expires - (double)(int64_t)l->expires) * 1e9), 3);
     json_object *o = json_object_new_object();

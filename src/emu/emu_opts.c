@@ -40,6 +40,8 @@ void emu_usage(FILE *f)
           "                           skemu-demo-secret)\n"
           "  --token-ttl SECS         access token lifetime (default 3600)\n"
           "  --link-ttl SECS          magic link lifetime (default 600)\n"
+          "  --link-pad N             make magic links N characters longer (a query the\n"
+          "                           link page ignores; for testing long links)\n"
           "  --latency-ms N           delay every /oauth and /api request by N ms\n"
           "  --fail-rate F            share of requests answered 500 or 503\n"
           "  --rate-limit N           more than N requests in one second -> 429\n"
@@ -92,7 +94,7 @@ enum {
     OPT_PORT = 256, OPT_DATA, OPT_GENERATE, OPT_CONNECTIONS, OPT_SEED, OPT_EPOCH, OPT_CLIENT_ID,
     OPT_CLIENT_SECRET, OPT_TOKEN_TTL, OPT_LINK_TTL, OPT_LATENCY, OPT_FAIL, OPT_RATE_LIMIT,
     OPT_RETRY_AFTER, OPT_TRUNCATE, OPT_MALFORMED, OPT_WRONG_TYPES, OPT_HANG, OPT_NO_CONN,
-    OPT_FAULT_AFTER, OPT_QUIET, OPT_HELP, OPT_VERSION
+    OPT_FAULT_AFTER, OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_LINK_PAD
 };
 
 static const struct option long_opts[] = {
@@ -106,6 +108,7 @@ static const struct option long_opts[] = {
     {"client-secret", required_argument, NULL, OPT_CLIENT_SECRET},
     {"token-ttl", required_argument, NULL, OPT_TOKEN_TTL},
     {"link-ttl", required_argument, NULL, OPT_LINK_TTL},
+    {"link-pad", required_argument, NULL, OPT_LINK_PAD},
     {"latency-ms", required_argument, NULL, OPT_LATENCY},
     {"fail-rate", required_argument, NULL, OPT_FAIL},
     {"rate-limit", required_argument, NULL, OPT_RATE_LIMIT},
@@ -141,6 +144,7 @@ static int apply_opt(emu_options *o, int c, const char *arg)
     case OPT_CLIENT_SECRET: if (!*arg) return -1; o->client_secret = arg; return 0;
     case OPT_TOKEN_TTL: return parse_long(arg, 1, 100000000, &o->token_ttl);
     case OPT_LINK_TTL: return parse_long(arg, 1, 100000000, &o->link_ttl);
+    case OPT_LINK_PAD: return parse_long(arg, 0, 2000, &o->link_pad);
     case OPT_LATENCY: return parse_long(arg, 0, 600000, &o->latency_ms);
     case OPT_FAIL: return parse_rate(arg, &o->fail_rate);
     case OPT_RATE_LIMIT: return parse_long(arg, 0, 100000000, &o->rate_limit);

@@ -167,4 +167,30 @@ if command -v zbarimg >/dev/null 2>&1 && [ -x "$BUILD_DIR/tests/tools/txt2pbm" ]
     [ "$decoded" = "$new" ]
     check $? "the printed QR code decodes to the link" "decoded=$decoded"
 fi
+
+# ---- a link too long for a code at 80x24: the notice says so and the link stays whole as text
+kill "$emu" 2>/dev/null && wait "$emu" 2>/dev/null
+rm -f "$tmp/url"
+mkfifo "$tmp/url"
+"$SKEMU_BIN" --port 0 --generate 20 --connections 2 --seed 3 --link-pad 300 >"$tmp/url" \
+    2>"$tmp/skemu-long.log" &
+emu=$!
+read -r URL <"$tmp/url" || { notok "skemu --link-pad starts"; exit 1; }
+export SCALEKIT_ENVIRONMENT_URL="$URL"
+W=80 H=24 start
+keys g l
+wait_for 'Expires in [0-9]' 10
+r=$?
+grep -q 'The QR code does not fit' "$tmp/screen" || r=1
+grep -q '[█▀▄]' "$tmp/screen" && r=1
+check $r "80x24 with a 360-character link: no code, a notice says it does not fit" \
+    "$(grep -m1 'fit' "$tmp/screen")"
+long=$(link_text "$tmp/screen")
+case "$long" in "$URL"/magic/*xxxxxxxxxx) r=0 ;; *) r=1 ;; esac
+[ "${#long}" -gt 300 ] || r=1
+check $r "the long link is still shown whole as text (${#long} characters)"
+code=$(curl -s -o /dev/null -w '%{http_code}' "$long")
+[ "$code" = 200 ]
+check $? "the long link as shown opens" "HTTP $code"
+keys Escape q
 exit 0
