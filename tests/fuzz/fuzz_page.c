@@ -1,5 +1,7 @@
 /* fuzz_page.c: libFuzzer target for parse_account_page (list and search answers), then the
- * page's rows go where the programs put them: the store, and a terminal after sanitizing. */
+ * page's rows go where the programs put them: the store, and a terminal after sanitizing.
+ * parse_account_page reads plain pages with its own one-pass reader: its result must equal
+ * parse_account_page_dom's (json-c's tree) on every input, field by field. */
 #include <string.h>
 
 #include "fuzz_common.h"
@@ -43,12 +45,52 @@ static void check_store(const sk_account_page *p)
     store_free(s);
 }
 
+static bool same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static void check_same_account(const sk_account *x, const sk_account *y)
+{
+    FUZZ_CHECK(same_str(x->id, y->id));
+    FUZZ_CHECK(same_str(x->identifier, y->identifier));
+    FUZZ_CHECK(same_str(x->connector, y->connector));
+    FUZZ_CHECK(same_str(x->connection_id, y->connection_id));
+    FUZZ_CHECK(same_str(x->provider, y->provider));
+    FUZZ_CHECK(same_str(x->status, y->status));
+    FUZZ_CHECK(same_str(x->authorization_type, y->authorization_type));
+    FUZZ_CHECK(x->token_expires_at == y->token_expires_at);
+    FUZZ_CHECK(x->updated_at == y->updated_at);
+    FUZZ_CHECK(x->last_used_at == y->last_used_at);
+    FUZZ_CHECK(x->state == y->state);
+}
+
+/* The fast reader and json-c's tree agree: same status, same rows, same page fields. */
+static void check_same_as_dom(const uint8_t *data, size_t size, sk_status st,
+                              const sk_account_page *p)
+{
+    sk_account_page d;
+    sk_error err;
+    sk_error_clear(&err);
+    sk_status dst = parse_account_page_dom((const char *)data, size, &d, &err);
+    FUZZ_CHECK(dst == st);
+    if (st == SK_OK) {
+        FUZZ_CHECK(d.n == p->n);
+        FUZZ_CHECK(d.total_size == p->total_size);
+        FUZZ_CHECK(same_str(d.next_page_token, p->next_page_token));
+        for (size_t i = 0; i < p->n && i < d.n; i++)
+            check_same_account(&p->rows[i], &d.rows[i]);
+    }
+    account_page_free(&d);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     sk_account_page p;
     sk_error err;
     sk_error_clear(&err);
     sk_status st = parse_account_page((const char *)data, size, &p, &err);
+    check_same_as_dom(data, size, st, &p);
     if (st != SK_OK) {
         FUZZ_CHECK(err.status == st);
         fuzz_check_error(&err);
