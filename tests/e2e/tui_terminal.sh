@@ -1,0 +1,203 @@
+#!/bin/sh
+# tui_terminal.sh: what the dashboard exchanges with the terminal besides drawing, in tmux
+# against skemu: OSC 52 copies (y, Y; in the link view y and m) land in tmux's paste buffer
+# (set-clipboard on, TMUX unset so the plain form is sent); with --mouse a click selects a row
+# and the wheel scrolls (mouse reports written into the pane in the X10 form that TERM=screen
+# declares, as tmux itself would send them); --debug writes the redacted HTTP trace to $XDG_STATE_HOME/skdash/debug.log (0600),
+# never to the screen, and never a secret or a token.
+# TAP lines "ok - ..." / "not ok - ..."; skipped when tmux is missing.
+set -u
+
+SKDASH_BIN=${SKDASH_BIN:-build/skdash}
+SKEMU_BIN=${SKEMU_BIN:-build/skemu}
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "ok - tui terminal # SKIP tmux is not installed"
+    exit 0
+fi
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/skdash-term.XXXXXX")
+run=0
+sock="skdash-term-$$-$run"
+emu=""
+mine() { [ -n "$1" ] && [ "$(cut -d' ' -f4 "/proc/$1/stat" 2>/dev/null)" = "$$" ]; }
+cleanup() {
+    i=0
+    while [ "$i" -le "$run" ]; do tmux -L "skdash-term-$$-$i" kill-server 2>/dev/null; i=$((i + 1)); done
+    mine "$emu" && kill "$emu" 2>/dev/null && wait "$emu" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM HUP
+
+ok() { echo "ok - $1"; }
+notok() { echo "not ok - $1"; [ -n "${2:-}" ] && echo "# $2"; }
+check() { if [ "$1" = 0 ]; then ok "$2"; else notok "$2" "${3:-}"; fi; }
+
+mkfifo "$tmp/url"
+SKEMU_TOKEN_LOG="$tmp/tokens" "$SKEMU_BIN" --port 0 --generate 60 --connections 4 --seed 7 \
+    >"$tmp/url" 2>"$tmp/skemu.log" &
+emu=$!
+read -r URL <"$tmp/url" || { notok "skemu starts"; exit 1; }
+export SCALEKIT_ENVIRONMENT_URL="$URL" SCALEKIT_CLIENT_ID=skc_demo
+export SCALEKIT_CLIENT_SECRET=skemu-demo-secret
+export XDG_CONFIG_HOME="$tmp/config" XDG_STATE_HOME="$tmp/state" XDG_CACHE_HOME="$tmp/cache"
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
+unset NO_COLOR TMUX
+
+cap() { tmux -L "$sock" capture-pane -p -t main "$@"; }
+wait_for() {
+    n=$(( ${2:-10} * 10 ))
+    while [ "$n" -gt 0 ]; do
+        cap >"$tmp/screen" 2>/dev/null
+        grep -Eq -- "$1" "$tmp/screen" && return 0
+        sleep 0.1
+        n=$((n - 1))
+    done
+    return 1
+}
+keys() { tmux -L "$sock" send-keys -t main "$@"; }
+# start FLAGS: tmux with set-clipboard on; skdash without TMUX so it sends plain OSC 52.
+start() {
+    tmux -L "$sock" kill-server 2>/dev/null
+    run=$((run + 1))
+    sock="skdash-term-$$-$run"
+    printf 'set -g set-clipboard on\nset -g default-terminal screen\n' >"$tmp/tmux.conf"
+    tmux -L "$sock" -f "$tmp/tmux.conf" new-session -d -s main -x 100 -y 30 \
+        "env -u TMUX $SKDASH_BIN $*; echo skdash-exited-\$?; sleep 600"
+    wait_for 'refreshed [0-9]' 15
+}
+# clip WANT: wait until tmux's newest paste buffer is exactly WANT.
+clip() {
+    n=30
+    while [ "$n" -gt 0 ]; do
+        tmux -L "$sock" show-buffer >"$tmp/buf" 2>/dev/null
+        [ "$(cat "$tmp/buf")" = "$1" ] && return 0
+        sleep 0.1
+        n=$((n - 1))
+    done
+    return 1
+}
+detail_field() { sed -n "s/^.*│$1  *\(.*[^ ]\) *$/\1/p" "$tmp/screen" | head -n 1; }
+# The identifier shown on screen line Y (0-based) of the table.
+row_ident() { sed -n "$(($1 + 1))p" "$tmp/screen" | sed 's/^.*│  \([^ ]*\).*$/\1/; s/…$//'; }
+link_text() {
+    perl -CSD -ne '
+        chomp;
+        if (defined $col) { my $p = length($_) > $col ? substr($_, $col) : ""; $p =~ s/\s+$//;
+                            if ($p eq "" || $p =~ /\s/) { $col = undef; next } $link .= $p; next }
+        if (/^(.*?)Link:/) { $col = length($1) }
+        END { print $link // "" }' "$1"
+}
+
+# ---- OSC 52: y, Y, and in the link view y and m
+start
+keys g j Enter
+wait_for 'Scopes' 10
+id=$(detail_field ID)
+ident=$(detail_field Identifier)
+conn=$(detail_field Connection)
+keys y
+clip "$id"
+check $? "y puts the current account's id on the clipboard (OSC 52)" "buffer=$(cat "$tmp/buf") id=$id"
+keys Y
+clip "$ident"
+check $? "Y puts its identifier on the clipboard" "buffer=$(cat "$tmp/buf") identifier=$ident"
+keys l
+wait_for 'Expires in [0-9]' 10
+link=$(link_text "$tmp/screen")
+keys y
+clip "$link"
+r=$?
+case "$link" in "$URL"/magic/*) ;; *) r=1 ;; esac
+check $r "y in the link view puts the link on the clipboard" "buffer=$(cat "$tmp/buf") link=$link"
+keys m
+n=30
+while [ "$n" -gt 0 ]; do
+    tmux -L "$sock" show-buffer >"$tmp/buf" 2>/dev/null
+    grep -q '^Your ' "$tmp/buf" && break
+    sleep 0.1; n=$((n - 1))
+done
+msg=$(cat "$tmp/buf")
+case "$msg" in
+    "Your $conn connection needs re-authorization: open $link before "20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z) r=0 ;;
+    *) r=1 ;;
+esac
+check $r "m in the link view puts the message for the user on the clipboard" "buffer=$msg"
+keys Escape q
+wait_for 'skdash-exited-0' 5
+
+# ---- --mouse: a click selects the row under it (the detail follows), the wheel moves by 3
+start --mouse
+keys g Enter
+wait_for 'Scopes' 10
+# mouse B X Y: an X10 mouse report (ESC [ M, then button + 32, column + 33, row + 33; 0-based).
+mouse() { keys -H 1b 5b 4d $(printf '%x %x %x' $(($1 + 32)) $(($2 + 33)) $(($3 + 33))); }
+# Table rows start on screen line 4 (0-based); click the 4th one (line 7), column 39.
+target=$(row_ident 7)
+mouse 0 39 7
+mouse 3 39 7
+n=30
+got=""
+while [ "$n" -gt 0 ]; do
+    cap >"$tmp/screen"; got=$(detail_field Identifier)
+    case "$got" in "$target"*) break ;; esac
+    sleep 0.1; n=$((n - 1))
+done
+r=1
+[ -n "$target" ] && case "$got" in "$target"*) r=0 ;; esac
+check $r "--mouse: a click on a row selects it (the detail shows it)" "clicked=$target detail=$got"
+below=$(row_ident 10)
+mouse 65 39 7
+n=30
+while [ "$n" -gt 0 ]; do
+    cap >"$tmp/screen"; got=$(detail_field Identifier)
+    case "$got" in "$below"*) break ;; esac
+    sleep 0.1; n=$((n - 1))
+done
+r=1
+[ -n "$below" ] && case "$got" in "$below"*) r=0 ;; esac
+check $r "--mouse: the wheel moves the cursor down by 3 rows" "expected=$below detail=$got"
+mouse 64 39 7
+n=30
+while [ "$n" -gt 0 ]; do
+    cap >"$tmp/screen"; got=$(detail_field Identifier)
+    case "$got" in "$target"*) break ;; esac
+    sleep 0.1; n=$((n - 1))
+done
+r=1
+case "$got" in "$target"*) r=0 ;; esac
+check $r "--mouse: the wheel up moves it back" "expected=$target detail=$got"
+keys Escape q
+wait_for 'skdash-exited-0' 5
+
+# ---- --debug: the trace goes to a private file, not to the screen
+log="$XDG_STATE_HOME/skdash/debug.log"
+start --debug
+r=$?
+grep -qF "debug trace: $log" "$tmp/screen" || r=1
+check $r "--debug: the footer says where the trace goes" "$(tail -n 2 "$tmp/screen" | head -n 1)"
+keys r
+sleep 1
+wait_for 'refreshed [0-9]' 5
+cap -S -200 >"$tmp/scroll"
+grep -q 'http:' "$tmp/scroll"
+[ $? = 1 ]
+check $? "--debug: no trace line reaches the screen"
+keys q
+wait_for 'skdash-exited-0' 5
+[ -f "$log" ] && [ "$(stat -c %a "$log")" = 600 ]
+check $? "--debug: $log exists with mode 0600" "$(ls -l "$log" 2>&1)"
+sends=$(grep -c 'http: -> GET' "$log")
+answers=$(grep -c 'http: <- 200' "$log")
+[ "$sends" -ge 10 ] && [ "$answers" -ge 10 ]
+check $? "--debug: the log has a line per request and per answer" "sends=$sends answers=$answers"
+r=0
+grep -qF "$SCALEKIT_CLIENT_SECRET" "$log" && r=1
+ntok=0
+while read -r t; do
+    [ -n "$t" ] || continue
+    ntok=$((ntok + 1))
+    grep -qF "$t" "$log" && r=1
+done <"$tmp/tokens"
+[ "$ntok" -gt 0 ] || r=1
+check $r "--debug: neither the secret nor any of the $ntok issued tokens is in the log"
+exit 0
