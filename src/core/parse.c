@@ -163,6 +163,43 @@ static json_object *member(json_object *o, const char *key, json_type t)
     return json_object_is_type(v, t) ? v : NULL;
 }
 
+/* A JSON string copied into the arena as a C string. JSON allows "\u0000"; a C string would
+ * end there, silently cutting ("alice\u0000evil" -> "alice") or emptying the value, so each NUL
+ * becomes U+FFFD: the value stays whole and visibly odd. NULL for "" (absent) or on OOM
+ * (*oom set). */
+static const char *json_str_dup(sk_arena *a, json_object *v, bool *oom)
+{
+    int n = json_object_get_string_len(v);
+    if (n <= 0)
+        return NULL;
+    const char *src = json_object_get_string(v);
+    size_t nuls = (size_t)n - strnlen(src, (size_t)n);
+    if (nuls == 0) {
+        char *s = arena_strndup(a, src, (size_t)n);
+        if (!s)
+            *oom = true;
+        return s;
+    }
+    for (int i = 0; i < n; i++)
+        nuls += src[i] == '\0';   /* strnlen only found the first one */
+    char *s = arena_alloc(a, (size_t)n + 2 * nuls + 1);
+    if (!s) {
+        *oom = true;
+        return NULL;
+    }
+    size_t k = 0;
+    for (int i = 0; i < n; i++) {
+        if (src[i] == '\0') {
+            memcpy(s + k, "\xef\xbf\xbd", 3);
+            k += 3;
+        } else {
+            s[k++] = src[i];
+        }
+    }
+    s[k] = '\0';
+    return s;
+}
+
 /* A non-empty string member copied into the arena; NULL when absent, "", null or not a string.
  * *oom is set when the copy failed. */
 static const char *str_of(sk_arena *a, json_object *o, const char *key, bool *oom)
@@ -170,13 +207,7 @@ static const char *str_of(sk_arena *a, json_object *o, const char *key, bool *oo
     json_object *v = member(o, key, json_type_string);
     if (!v)
         return NULL;
-    int n = json_object_get_string_len(v);
-    if (n <= 0)
-        return NULL;
-    char *s = arena_strndup(a, json_object_get_string(v), (size_t)n);
-    if (!s)
-        *oom = true;
-    return s;
+    return json_str_dup(a, v, oom);
 }
 
 static int64_t time_of(json_object *o, const char *key)
@@ -218,9 +249,11 @@ sk_status parse_token(const char *body, size_t len, sk_token *out, sk_error *err
     if (!o)
         return err->status;
     json_object *at = member(o, "access_token", json_type_string);
-    if (!at || json_object_get_string_len(at) <= 0) {
+    int at_len = at ? json_object_get_string_len(at) : 0;
+    if (at_len <= 0 || strnlen(json_object_get_string(at), (size_t)at_len) != (size_t)at_len) {
+        /* A token with a NUL in it would be sent cut short: refuse it as a broken answer. */
         json_object_put(o);
-        sk_error_set(err, SK_ERR_PARSE, "token answer: no access_token");
+        sk_error_set(err, SK_ERR_PARSE, "token answer: no usable access_token");
         return SK_ERR_PARSE;
     }
     out->access_token = strdup(json_object_get_string(at));
@@ -272,13 +305,7 @@ static enum acc_field acc_field_of(const char *k)
 /* A non-empty JSON string copied into the arena; NULL otherwise (*oom when the copy failed). */
 static const char *str_val(sk_arena *a, json_object *v, bool *oom)
 {
-    int n = json_object_is_type(v, json_type_string) ? json_object_get_string_len(v) : 0;
-    if (n <= 0)
-        return NULL;
-    char *s = arena_strndup(a, json_object_get_string(v), (size_t)n);
-    if (!s)
-        *oom = true;
-    return s;
+    return json_object_is_type(v, json_type_string) ? json_str_dup(a, v, oom) : NULL;
 }
 
 static int64_t time_val(json_object *v)
@@ -798,12 +825,14 @@ static bool fill_scopes(sk_arena *a, json_object *oauth, sk_account_detail *d)
         return false;
     for (size_t i = 0; i < n; i++) {
         json_object *v = json_object_array_get_idx(arr, i);
-        if (!json_object_is_type(v, json_type_string) || json_object_get_string_len(v) <= 0)
+        if (!json_object_is_type(v, json_type_string))
             continue;
-        const char *s = arena_strndup(a, json_object_get_string(v),
-                                      (size_t)json_object_get_string_len(v));
-        if (!s)
+        bool oom = false;
+        const char *s = json_str_dup(a, v, &oom);
+        if (oom)
             return false;
+        if (!s)
+            continue;
         d->scopes[d->n_scopes++] = s;
     }
     return true;

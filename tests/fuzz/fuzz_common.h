@@ -9,15 +9,8 @@
 #include "account.h"
 #include "sk_status.h"
 
-/* Known bug, reported to parse.c's owner: a JSON string that starts with "\u0000" comes out of
- * the parsers as a present but empty C string (parse.h says "" is absent). While this is 1 the
- * targets accept that, so fuzzing goes on past it; set it to 0 once parse.c treats such
- * strings as absent, and the corpus (page/nul-id, token/nul-token, ...) then checks the fix. */
-#ifndef FUZZ_KNOWN_BUG_NUL_STRINGS
-#define FUZZ_KNOWN_BUG_NUL_STRINGS 1
-#endif
 /* A parser's string: absent (NULL) or non-empty. */
-#define FUZZ_PRESENT_OK(s) ((s) == NULL || (s)[0] != '\0' || FUZZ_KNOWN_BUG_NUL_STRINGS)
+#define FUZZ_PRESENT_OK(s) ((s) == NULL || (s)[0] != '\0')
 
 /* The libFuzzer entry points every target defines (the replay driver calls them too). */
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -721,6 +721,38 @@ static void test_fast_page_mutations_match_json_c(void **st)
     free(buf);
 }
 
+/* JSON may carry "\u0000"; as C strings such values would be cut or emptied silently. */
+static void test_nul_in_strings(void **st)
+{
+    (void)st;
+    static const char page[] =
+        "{\"connected_accounts\":[{\"id\":\"\\u0000ca_1\",\"identifier\":\"alice\\u0000evil\","
+        "\"connector\":\"gmail\",\"status\":\"ACTIVE\"}]}";
+    sk_account_page p;
+    sk_error err;
+    assert_int_equal(parse_account_page(page, strlen(page), &p, &err), SK_OK);
+    assert_int_equal(p.n, 1);
+    assert_non_null(p.rows[0].id);
+    assert_string_equal(p.rows[0].id, "\xef\xbf\xbd" "ca_1");
+    assert_string_equal(p.rows[0].identifier, "alice\xef\xbf\xbd" "evil");
+    account_page_free(&p);
+
+    static const char detail[] =
+        "{\"connected_account\":{\"id\":\"ca_2\",\"authorization_details\":{\"oauth_token\":"
+        "{\"scopes\":[\"\\u0000\",\"a\\u0000b\",\"\"]}}}}";
+    sk_detail_result d;
+    assert_int_equal(parse_account_detail(detail, strlen(detail), &d, &err), SK_OK);
+    assert_int_equal(d.d.n_scopes, 2);
+    assert_string_equal(d.d.scopes[0], "\xef\xbf\xbd");
+    assert_string_equal(d.d.scopes[1], "a\xef\xbf\xbd" "b");
+    detail_result_free(&d);
+
+    static const char token[] = "{\"access_token\":\"\\u0000abc\",\"expires_in\":60}";
+    sk_token t;
+    assert_int_equal(parse_token(token, strlen(token), &t, &err), SK_ERR_PARSE);
+    token_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -729,6 +761,7 @@ int main(void)
         cmocka_unit_test(test_rfc3339_invalid),
         cmocka_unit_test(test_token_ok),
         cmocka_unit_test(test_token_hostile),
+        cmocka_unit_test(test_nul_in_strings),
         cmocka_unit_test(test_page_ok),
         cmocka_unit_test(test_page_wrong_types),
         cmocka_unit_test(test_page_structure),
