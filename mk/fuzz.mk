@@ -21,7 +21,7 @@ FUZZ_BINS    := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 REPLAY_BINS  := $(addprefix $(ASAN_DIR)/fuzz/replay_fuzz_,$(FUZZ_NAMES))
 
 # clang objects, apart from gcc's: instrumented for coverage, not linked with libFuzzer's main.
-$(FUZZ_DIR)/obj/%.o: %.c | deps
+$(FUZZ_DIR)/obj/%.o: %.c | deps deps-fuzz
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
@@ -40,7 +40,9 @@ $(ASAN_DIR)/fuzz/replay_fuzz_%: $(call asan_obj,tests/fuzz/fuzz_%.c tests/fuzz/r
 # tests/fuzz/crashes/NAME/. Every target runs even when one crashes; `fuzz` fails at the end.
 FUZZ_RUNS := $(addprefix fuzz-run-,$(FUZZ_NAMES))
 FUZZ_REPORT = '^==[0-9]+==|fuzz check failed|runtime error|ERROR: libFuzzer|Test unit written'
-.PHONY: fuzz fuzz-build fuzz-merge replay $(FUZZ_RUNS)
+.PHONY: fuzz fuzz-build fuzz-merge replay deps-fuzz $(FUZZ_RUNS)
+deps-fuzz:
+	@sh scripts/deps.sh fuzz
 fuzz-build: $(FUZZ_BINS)
 fuzz: $(FUZZ_RUNS)
 	@bad=$$(cd $(FUZZ_DIR) && grep -l crash $(addsuffix .status,$(FUZZ_NAMES)) | sed 's/\.status$$//'); \

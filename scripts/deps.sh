@@ -1,9 +1,11 @@
 #!/bin/sh
 # deps.sh: install the Debian packages skdash builds and tests with, when they are missing.
-# Quick when everything is there (one dpkg query); apt-get (through sudo when not root) otherwise.
+# Quick when everything is there (a dpkg query per package); apt-get (through sudo when not
+# root) otherwise. `deps.sh fuzz` adds what `make fuzz` needs (clang and libFuzzer's runtime).
 set -eu
 PKGS="pkg-config libncurses-dev libcurl4-openssl-dev libjson-c-dev libcmocka-dev libqrencode-dev
-libmicrohttpd-dev tmux zbar-tools curl"
+libmicrohttpd-dev tmux zbar-tools curl valgrind strace"
+[ "${1:-}" = fuzz ] && PKGS="clang libclang-rt-14-dev"
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "deps: not a Debian system; install the equivalents of: $(echo $PKGS)" >&2
     exit 0
