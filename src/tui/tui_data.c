@@ -378,8 +378,12 @@ static void delete_done(void *ud, const sk_delete_outcome *o)
             else
                 data_set_notice(a, "deleted %s", t->label);
             a->view_dirty = true;
+        } else if (o->outcome == SK_OUTCOME_NOT_DONE && o->checked) {
+            /* What matters first: the account is there; then why the delete did not go. */
+            data_set_error(a, "not deleted: %s is still there (the delete failed: %s)", t->label,
+                           o->err.message);
         } else if (o->outcome == SK_OUTCOME_NOT_DONE) {
-            data_set_error(a, "%s: %s", t->label, o->message);
+            data_set_error(a, "not deleted: %s: %s", t->label, o->err.message);
         } else {
             data_set_error(a, "delete of %s: outcome unknown, check again (r): %s", t->label,
                            o->message);

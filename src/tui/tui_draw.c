@@ -123,11 +123,12 @@ static void hint(tui_line *l, tui_action act, const char *word, bool read_only)
 }
 
 /* The end of an error says what went wrong ("... page: answer is not valid JSON (truncated)"):
- * when it does not fit, the leading "where: " parts give way first. */
+ * when it does not fit, the leading "where: " parts give way first (never "HTTP 503: ..."). */
 static const char *fit_cause(const char *msg, int room)
 {
     const char *p = msg, *q;
-    while (text_width(p) > room && (q = strstr(p, ": ")) != NULL && q[2])
+    while (text_width(p) > room && strncmp(p, "HTTP ", 5) != 0 && (q = strstr(p, ": ")) != NULL &&
+           q[2])
         p = q + 2;
     return p;
 }
