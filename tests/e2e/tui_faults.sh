@@ -149,6 +149,8 @@ rows_kept() {
 # and fresh data comes back with no key pressed.
 recover() {
     before=$(refreshed_at)
+    # A refresh that ends after the restart then shows a later time than any before it.
+    sleep 1
     emu_start || echo "# skemu did not start again: $(tail -n 1 "$tmp/skemu.log")"
     footer_gone 'error:|server trouble|waiting for the server' 40
     r=$?

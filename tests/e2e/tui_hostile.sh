@@ -190,26 +190,27 @@ for i in 1 2 3; do
     sleep 0.3
     look "connection item $i"
 done
-keys Tab Tab
-keys Tab
-wait_for 'Accounts' 5
+# Back to "All accounts" (top of the connections pane), focus on the table, first row.
+keys g Tab
+wait_for 'Accounts · All accounts' 5
 keys g
 # Every account: its detail, its delete dialog (answered n) and its link view.
 n=$(grep -c '@example.com\|LLLL' "$tmp/plain")
 i=0
 while [ "$i" -lt 11 ]; do
     keys Enter
-    wait_for 'Scopes' 5 || problems="$problems [no detail $i]"
+    # (the 10,000-character identifier wraps over the whole pane, pushing Scopes out of it)
+    wait_for 'Scopes|Identifier +longLLLL' 15 || problems="$problems [no detail $i]"
     look "detail $i"
     keys d
-    wait_for 'Delete 1 connected account' 5 || problems="$problems [no dialog $i]"
+    wait_for 'Delete 1 connected account' 15 || problems="$problems [no dialog $i]"
     look "delete dialog $i"
     keys n
     keys l
-    wait_for 'Expires in' 10 || problems="$problems [no link view $i]"
+    wait_for 'Expires in' 20 || problems="$problems [no link view $i]"
     look "link view $i"
     keys Escape
-    wait_for 'Accounts' 5
+    wait_for 'Accounts' 15
     keys Enter j
     i=$((i + 1))
 done

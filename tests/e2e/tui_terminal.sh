@@ -2,8 +2,8 @@
 # tui_terminal.sh: what the dashboard exchanges with the terminal besides drawing, in tmux
 # against skemu: OSC 52 copies (y, Y; in the link view y and m) land in tmux's paste buffer
 # (set-clipboard on, TMUX unset so the plain form is sent); with --mouse a click selects a row
-# and the wheel scrolls (mouse reports written into the pane in the X10 form that TERM=screen
-# declares, as tmux itself would send them); --debug writes the redacted HTTP trace to $XDG_STATE_HOME/skdash/debug.log (0600),
+# and the wheel scrolls (SGR mouse reports, the form TERM=xterm-256color declares, written into
+# the pane as the terminal would send them); --debug writes the redacted HTTP trace to $XDG_STATE_HOME/skdash/debug.log (0600),
 # never to the screen, and never a secret or a token.
 # TAP lines "ok - ..." / "not ok - ..."; skipped when tmux is missing.
 set -u
@@ -55,19 +55,20 @@ wait_for() {
     return 1
 }
 keys() { tmux -L "$sock" send-keys -t main "$@"; }
-# start FLAGS: tmux with set-clipboard on; skdash without TMUX so it sends plain OSC 52.
+# start FLAGS: tmux with set-clipboard on; skdash without TMUX and with an xterm TERM (not
+# tmux's "screen", which would pick the screen wrapping) so it sends plain OSC 52.
 start() {
     tmux -L "$sock" kill-server 2>/dev/null
     run=$((run + 1))
     sock="skdash-term-$$-$run"
-    printf 'set -g set-clipboard on\nset -g default-terminal screen\n' >"$tmp/tmux.conf"
+    printf 'set -g set-clipboard on\n' >"$tmp/tmux.conf"
     tmux -L "$sock" -f "$tmp/tmux.conf" new-session -d -s main -x 100 -y 30 \
-        "env -u TMUX $SKDASH_BIN $*; echo skdash-exited-\$?; sleep 600"
+        "env -u TMUX TERM=xterm-256color $SKDASH_BIN $*; echo skdash-exited-\$?; sleep 600"
     wait_for 'refreshed [0-9]' 15
 }
 # clip WANT: wait until tmux's newest paste buffer is exactly WANT.
 clip() {
-    n=30
+    n=100
     while [ "$n" -gt 0 ]; do
         tmux -L "$sock" show-buffer >"$tmp/buf" 2>/dev/null
         [ "$(cat "$tmp/buf")" = "$1" ] && return 0
@@ -108,9 +109,10 @@ keys y
 clip "$link"
 r=$?
 case "$link" in "$URL"/magic/*) ;; *) r=1 ;; esac
-check $r "y in the link view puts the link on the clipboard" "buffer=$(cat "$tmp/buf") link=$link"
+check $r "y in the link view puts the link on the clipboard" \
+    "buffer=$(cat "$tmp/buf") link=$link buffers: $(tmux -L "$sock" list-buffers | tr '\n' ' ')"
 keys m
-n=30
+n=100
 while [ "$n" -gt 0 ]; do
     tmux -L "$sock" show-buffer >"$tmp/buf" 2>/dev/null
     grep -q '^Your ' "$tmp/buf" && break
@@ -129,12 +131,13 @@ wait_for 'skdash-exited-0' 5
 start --mouse
 keys g Enter
 wait_for 'Scopes' 10
-# mouse B X Y: an X10 mouse report (ESC [ M, then button + 32, column + 33, row + 33; 0-based).
-mouse() { keys -H 1b 5b 4d $(printf '%x %x %x' $(($1 + 32)) $(($2 + 33)) $(($3 + 33))); }
+# mouse B X Y [m]: an SGR mouse report (ESC [ < B ; column ; row M, 1-based; m = release)
+# for screen cell X, Y (0-based).
+mouse() { keys -l "$(printf '\033[<%d;%d;%d%s' "$1" $(($2 + 1)) $(($3 + 1)) "${4:-M}")"; }
 # Table rows start on screen line 4 (0-based); click the 4th one (line 7), column 39.
 target=$(row_ident 7)
 mouse 0 39 7
-mouse 3 39 7
+mouse 0 39 7 m
 n=30
 got=""
 while [ "$n" -gt 0 ]; do
