@@ -340,34 +340,51 @@ static bool fill_account(sk_arena *a, json_object *o, sk_account *acc)
     return !oom;
 }
 
-sk_status parse_account_page_dom(const char *body, size_t len, sk_account_page *out,
-                                 sk_error *err)
+/* What a page of accounts and a page of connections differ in: the array's key and how one
+ * row is read. Everything else (absent array, bad rows, next token, total) is one reader. */
+typedef struct page_kind {
+    const char *what;     /* for error messages: "accounts page" */
+    const char *key;      /* the array: "connected_accounts" */
+    size_t row_size;
+    bool (*fill)(sk_arena *a, json_object *o, void *row);   /* false: out of memory */
+} page_kind;
+
+/* The parts every page has; the typed page structs are filled from it. */
+typedef struct page_parts {
+    void *rows;
+    size_t n;
+    const char *next_page_token;
+    long long total_size;
+    sk_arena *arena;
+} page_parts;
+
+static sk_status parse_page(const char *body, size_t len, const page_kind *k, page_parts *out,
+                            sk_error *err)
 {
-    const char *what = "accounts page";
     memset(out, 0, sizeof *out);
     out->total_size = -1;
-    json_object *o = parse_object(body, len, what, err);
+    json_object *o = parse_object(body, len, k->what, err);
     if (!o)
         return err->status;
     json_object *arr = NULL;
-    bool present = json_object_object_get_ex(o, "connected_accounts", &arr) && arr;
+    bool present = json_object_object_get_ex(o, k->key, &arr) && arr;
     if (present && !json_object_is_type(arr, json_type_array)) {
         json_object_put(o);
-        sk_error_set(err, SK_ERR_PARSE, "%s: \"connected_accounts\" is not an array", what);
+        sk_error_set(err, SK_ERR_PARSE, "%s: \"%s\" is not an array", k->what, k->key);
         return SK_ERR_PARSE;
     }
     /* A missing or null array is an empty page: grpc-gateway omits empty repeated fields. */
     size_t n = present ? json_object_array_length(arr) : 0;
     bool oom = false;
     out->arena = arena_new(ARENA_BLOCK);
-    out->rows = n && out->arena ? arena_alloc(out->arena, n * sizeof *out->rows) : NULL;
+    out->rows = n && out->arena ? arena_alloc(out->arena, n * k->row_size) : NULL;
     if (!out->arena || (n && !out->rows))
         oom = true;
     for (size_t i = 0; i < n && !oom; i++) {
         json_object *row = json_object_array_get_idx(arr, i);
         if (!json_object_is_type(row, json_type_object))
             continue;   /* one bad row does not spoil the page */
-        if (!fill_account(out->arena, row, &out->rows[out->n++]))
+        if (!k->fill(out->arena, row, (char *)out->rows + out->n++ * k->row_size))
             oom = true;
     }
     if (!oom) {
@@ -376,10 +393,30 @@ sk_status parse_account_page_dom(const char *body, size_t len, sk_account_page *
     }
     json_object_put(o);
     if (oom) {
-        account_page_free(out);
-        return oom_error(err, what);
+        arena_free(out->arena);
+        memset(out, 0, sizeof *out);
+        out->total_size = -1;
+        return oom_error(err, k->what);
     }
     return SK_OK;
+}
+
+static bool fill_account_row(sk_arena *a, json_object *o, void *row)
+{
+    return fill_account(a, o, row);
+}
+
+static const page_kind account_page_kind = {
+    "accounts page", "connected_accounts", sizeof(sk_account), fill_account_row
+};
+
+sk_status parse_account_page_dom(const char *body, size_t len, sk_account_page *out,
+                                 sk_error *err)
+{
+    page_parts pp;
+    sk_status st = parse_page(body, len, &account_page_kind, &pp, err);
+    *out = (sk_account_page){ pp.rows, pp.n, pp.next_page_token, pp.total_size, pp.arena };
+    return st;
 }
 
 /* ---------------------------------------------------------------- accounts: the fast path */
@@ -907,45 +944,22 @@ static bool fill_connection(sk_arena *a, json_object *o, sk_connection *c)
     return !oom;
 }
 
+static bool fill_connection_row(sk_arena *a, json_object *o, void *row)
+{
+    return fill_connection(a, o, row);
+}
+
+static const page_kind connection_page_kind = {
+    "connections page", "connections", sizeof(sk_connection), fill_connection_row
+};
+
 sk_status parse_connection_page(const char *body, size_t len, sk_connection_page *out,
                                 sk_error *err)
 {
-    const char *what = "connections page";
-    memset(out, 0, sizeof *out);
-    out->total_size = -1;
-    json_object *o = parse_object(body, len, what, err);
-    if (!o)
-        return err->status;
-    json_object *arr = NULL;
-    bool present = json_object_object_get_ex(o, "connections", &arr) && arr;
-    if (present && !json_object_is_type(arr, json_type_array)) {
-        json_object_put(o);
-        sk_error_set(err, SK_ERR_PARSE, "%s: \"connections\" is not an array", what);
-        return SK_ERR_PARSE;
-    }
-    size_t n = present ? json_object_array_length(arr) : 0;
-    bool oom = false;
-    out->arena = arena_new(ARENA_BLOCK);
-    out->rows = n && out->arena ? arena_alloc(out->arena, n * sizeof *out->rows) : NULL;
-    if (!out->arena || (n && !out->rows))
-        oom = true;
-    for (size_t i = 0; i < n && !oom; i++) {
-        json_object *row = json_object_array_get_idx(arr, i);
-        if (!json_object_is_type(row, json_type_object))
-            continue;
-        if (!fill_connection(out->arena, row, &out->rows[out->n++]))
-            oom = true;
-    }
-    if (!oom) {
-        out->next_page_token = str_of(out->arena, o, "next_page_token", &oom);
-        out->total_size = count_of(o, "total_size");
-    }
-    json_object_put(o);
-    if (oom) {
-        connection_page_free(out);
-        return oom_error(err, what);
-    }
-    return SK_OK;
+    page_parts pp;
+    sk_status st = parse_page(body, len, &connection_page_kind, &pp, err);
+    *out = (sk_connection_page){ pp.rows, pp.n, pp.next_page_token, pp.total_size, pp.arena };
+    return st;
 }
 
 void connection_page_free(sk_connection_page *p)
