@@ -339,7 +339,9 @@ sk_request *api_get_account(sk_client *c, const sk_selector *sel, api_detail_fn 
     return get_account(c, sel, k);
 }
 
-static sk_request *delete_account(sk_client *c, const sk_selector *sel, api_call *k)
+/* POSTs {"id"} or {"connector","identifier"}: the whole body of a delete and of a link. */
+static sk_request *post_selector(sk_client *c, const char *path, const sk_selector *sel,
+                                 api_call *k)
 {
     if (!selector_ok(sel))
         return refuse(k, SELECTOR_USAGE);
@@ -348,7 +350,12 @@ static sk_request *delete_account(sk_client *c, const sk_selector *sel, api_call
         json_object_put(o);
         return nomem(k);
     }
-    return send_json(c, "POST", "/api/v1/connected_accounts:delete", o, k);
+    return send_json(c, "POST", path, o, k);
+}
+
+static sk_request *delete_account(sk_client *c, const sk_selector *sel, api_call *k)
+{
+    return post_selector(c, "/api/v1/connected_accounts:delete", sel, k);
 }
 
 sk_request *api_delete_account(sk_client *c, const sk_selector *sel, api_done_fn cb, void *ud)
@@ -362,14 +369,7 @@ sk_request *api_delete_account(sk_client *c, const sk_selector *sel, api_done_fn
 
 static sk_request *magic_link(sk_client *c, const sk_selector *sel, api_call *k)
 {
-    if (!selector_ok(sel))
-        return refuse(k, SELECTOR_USAGE);
-    json_object *o = json_object_new_object();
-    if (!o || !put_selector(o, sel)) {
-        json_object_put(o);
-        return nomem(k);
-    }
-    return send_json(c, "POST", "/api/v1/connected_accounts/magic_link", o, k);
+    return post_selector(c, "/api/v1/connected_accounts/magic_link", sel, k);
 }
 
 sk_request *api_magic_link(sk_client *c, const sk_selector *sel, api_link_fn cb, void *ud)
