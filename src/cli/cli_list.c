@@ -279,25 +279,31 @@ static bool table_account(cli_table *t, const sk_account *a, int64_t now)
     return ok;
 }
 
+/* Prints and frees a table built whole (ok); one that ran out of memory (t NULL or !ok)
+ * prints nothing but the error: half a table would pass for the whole list. */
+static int table_finish(const cli_globals *g, cli_table *t, bool ok)
+{
+    ok = ok && t;
+    if (ok)
+        table_print(t, stdout, cli_term_width(), cli_color_enabled(g), locale_is_utf8());
+    table_free(t);
+    if (ok)
+        return SK_EXIT_OK;
+    cli_error("out of memory");
+    return SK_EXIT_API;
+}
+
 static int write_table(const cli_globals *g, const sk_store *st, const ordered *o, size_t n)
 {
     cli_table *t = list_table();
-    if (!t)
-        goto oom;
+    bool ok = t != NULL;
     int64_t now = time_now();
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n && ok; i++) {
         sk_account a;
         store_get(st, o[i].row, &a);
-        if (!table_account(t, &a, now))
-            goto oom;
+        ok = table_account(t, &a, now);
     }
-    table_print(t, stdout, cli_term_width(), cli_color_enabled(g), locale_is_utf8());
-    table_free(t);
-    return SK_EXIT_OK;
-oom:
-    table_free(t);
-    cli_error("out of memory");
-    return SK_EXIT_API;
+    return table_finish(g, t, ok);
 }
 
 /* A -c name the API does not know is most likely a typo: say so rather than print nothing.
@@ -375,6 +381,18 @@ static void connections_json(const sk_store *st)
     json_object_put(arr);
 }
 
+/* A connection's counts per state, then its total, as text: the cells of CSV and table. */
+typedef struct conn_counts {
+    char v[SK_STATE_COUNT + 1][24];
+} conn_counts;
+
+static void conn_counts_of(const sk_conn_summary *c, conn_counts *n)
+{
+    for (int k = 0; k < SK_STATE_COUNT; k++)
+        snprintf(n->v[k], sizeof n->v[k], "%zu", c->count[k]);
+    snprintf(n->v[SK_STATE_COUNT], sizeof n->v[0], "%zu", c->total);
+}
+
 static void connections_csv(const sk_store *st)
 {
     static const char *const head[] = { "name", "id", "provider", "type", "pending", "active",
@@ -383,11 +401,10 @@ static void connections_csv(const sk_store *st)
     for (size_t i = 0; i < store_connection_count(st); i++) {
         sk_conn_summary c;
         store_connection(st, i, &c);
-        char n[SK_STATE_COUNT + 1][24];
-        for (int k = 0; k < SK_STATE_COUNT; k++)
-            snprintf(n[k], sizeof n[k], "%zu", c.count[k]);
-        snprintf(n[SK_STATE_COUNT], sizeof n[0], "%zu", c.total);
-        const char *f[] = { c.name, c.id, c.provider, c.type, n[0], n[1], n[2], n[3], n[4], n[5] };
+        conn_counts n;
+        conn_counts_of(&c, &n);
+        const char *f[] = { c.name, c.id, c.provider, c.type, n.v[0], n.v[1], n.v[2], n.v[3],
+                            n.v[4], n.v[5] };
         csv_line(f, 10);
     }
 }
@@ -398,30 +415,23 @@ static int connections_table(const cli_globals *g, const sk_store *st)
                                         "EXPIRED", "REVOKED", "ERROR", "TOTAL" };
     cli_table *t = table_new(9, head);
     if (!t)
-        goto oom;
+        return table_finish(g, t, false);
     table_shrink(t, 0, 0, 8);
     table_shrink(t, 1, 1, 6);
     table_shrink(t, 2, 2, 4);
     for (int k = 3; k < 9; k++)
         table_align_right(t, k);
-    for (size_t i = 0; i < store_connection_count(st); i++) {
+    bool ok = true;
+    for (size_t i = 0; i < store_connection_count(st) && ok; i++) {
         sk_conn_summary c;
         store_connection(st, i, &c);
-        char n[SK_STATE_COUNT + 1][24];
-        for (int k = 0; k < SK_STATE_COUNT; k++)
-            snprintf(n[k], sizeof n[k], "%zu", c.count[k]);
-        snprintf(n[SK_STATE_COUNT], sizeof n[0], "%zu", c.total);
-        const char *cells[] = { c.name, c.provider, c.type, n[0], n[1], n[2], n[3], n[4], n[5] };
-        if (!table_add_row(t, cells, NULL, NULL))
-            goto oom;
+        conn_counts n;
+        conn_counts_of(&c, &n);
+        const char *cells[] = { c.name, c.provider, c.type, n.v[0], n.v[1], n.v[2], n.v[3],
+                                n.v[4], n.v[5] };
+        ok = table_add_row(t, cells, NULL, NULL);
     }
-    table_print(t, stdout, cli_term_width(), cli_color_enabled(g), locale_is_utf8());
-    table_free(t);
-    return SK_EXIT_OK;
-oom:
-    table_free(t);
-    cli_error("out of memory");
-    return SK_EXIT_API;
+    return table_finish(g, t, ok);
 }
 
 int cmd_connections(const cli_globals *g, const cli_args *a)
