@@ -19,6 +19,7 @@ typedef struct vop {
     verify_link_fn lcb;
     void *ud;
     sk_error err;
+    bool *check_ran;          /* set while the read-back is being queued (see vop_check) */
 } vop;
 
 bool verify_answer_uncertain(const sk_error *err)
@@ -100,6 +101,27 @@ static sk_selector vop_selector(const vop *op)
     return s;
 }
 
+/* Reads the account back, then `checked` runs exactly once. api_get_account returns NULL when
+ * the read cannot be queued (the client closing or cancelling, no memory); in most such cases
+ * it has run the callback already, but not in all (no memory for the call itself), so whether
+ * it ran is tracked here: if not, the check counts as failed and the outcome is UNKNOWN. */
+static void vop_check(vop *op, api_detail_fn checked)
+{
+    bool ran = false;
+    op->check_ran = &ran;
+    sk_selector sel = vop_selector(op);
+    sk_request *rq = api_get_account(op->c, &sel, checked, op);
+    if (ran)
+        return;                   /* op is gone: the callback finished it */
+    op->check_ran = NULL;
+    if (rq)
+        return;                   /* queued: runs from client_step */
+    sk_error cerr;
+    sk_error_clear(&cerr);
+    sk_error_set(&cerr, SK_ERR_CANCELLED, "the check could not be sent");
+    checked(op, NULL, &cerr);
+}
+
 /* ---------------------------------------------------------------- delete */
 
 static void delete_finish(vop *op, sk_delete_outcome *o)
@@ -112,6 +134,8 @@ static void delete_finish(vop *op, sk_delete_outcome *o)
 static void delete_checked(void *ud, const sk_account_detail *d, const sk_error *cerr)
 {
     vop *op = ud;
+    if (op->check_ran)
+        *op->check_ran = true;
     sk_delete_outcome o;
     memset(&o, 0, sizeof o);
     o.checked = true;
@@ -154,8 +178,7 @@ static void delete_answered(void *ud, const sk_error *err)
     op->err = *err;
     if (err->status != SK_OK &&
         (err->status == SK_ERR_NOT_FOUND || verify_answer_uncertain(err)) && op->id) {
-        sk_selector sel = vop_selector(op);
-        api_get_account(op->c, &sel, delete_checked, op);   /* runs delete_checked once */
+        vop_check(op, delete_checked);   /* runs delete_checked once */
         return;
     }
     sk_delete_outcome o;
@@ -226,6 +249,8 @@ static void link_outcome_init(sk_link_outcome *o)
 static void link_checked(void *ud, const sk_account_detail *d, const sk_error *cerr)
 {
     vop *op = ud;
+    if (op->check_ran)
+        *op->check_ran = true;
     sk_link_outcome o;
     link_outcome_init(&o);
     o.outcome = SK_OUTCOME_UNKNOWN;
@@ -285,8 +310,7 @@ static void link_answered(void *ud, const sk_link *l, const sk_error *err)
         err = &op->err;
     }
     if (verify_answer_uncertain(err)) {
-        sk_selector sel = vop_selector(op);
-        api_get_account(op->c, &sel, link_checked, op);   /* runs link_checked once */
+        vop_check(op, link_checked);   /* runs link_checked once */
         return;
     }
     o.outcome = SK_OUTCOME_NOT_DONE;
