@@ -34,6 +34,8 @@
 #include <curl/curl.h>
 #include <json-c/json.h>
 
+#include "../support/fake_http.h"
+
 extern char **environ;
 
 /* The client's documented limits (client.h, skdash(1)): tries per request, the most the
@@ -856,63 +858,13 @@ typedef enum {
 typedef enum { LINK_DROP, LINK_DROP_AND_DELETE, LINK_OK } link_mode;
 
 typedef struct fake {
-    int fd, port;
-    pthread_t th;
+    fake_http srv;
     del_mode del;
     link_mode link;
     bool details_fail_after_action;
     bool deleted, acted;
     int details_hits, delete_hits, link_hits;
 } fake;
-
-static bool send_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-static bool reply(int fd, int status, const char *body)
-{
-    char hdr[256];
-    snprintf(hdr, sizeof hdr, "HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
-             "Content-Length: %zu\r\n\r\n", status, strlen(body));
-    return send_all(fd, hdr, strlen(hdr)) && send_all(fd, body, strlen(body));
-}
-
-static bool read_request(int fd, char *line, size_t n)
-{
-    char buf[16384];
-    size_t len = 0;
-    char *end = NULL;
-    while (!end) {
-        if (len + 1 >= sizeof buf)
-            return false;
-        ssize_t r = recv(fd, buf + len, sizeof buf - 1 - len, 0);
-        if (r <= 0)
-            return false;
-        len += (size_t)r;
-        buf[len] = '\0';
-        end = strstr(buf, "\r\n\r\n");
-    }
-    size_t have = len - (size_t)(end + 4 - buf);
-    const char *cl = strstr(buf, "Content-Length:");
-    size_t want = cl && cl < end ? (size_t)strtoul(cl + 15, NULL, 10) : 0;
-    while (have < want) {
-        ssize_t r = recv(fd, buf, sizeof buf, 0);
-        if (r <= 0)
-            return false;
-        have += (size_t)r;
-    }
-    size_t l = strcspn(buf, "\r\n");
-    snprintf(line, n, "%.*s", (int)l, buf);
-    return true;
-}
 
 #define FAKE_ACCOUNT "{\"connected_account\":{\"id\":\"ca_fake1\",\"identifier\":" \
     "\"ana@example.com\",\"connector\":\"gmail\",\"connection_id\":\"conn_1\"," \
@@ -921,15 +873,17 @@ static bool read_request(int fd, char *line, size_t n)
 #define NOT_FOUND "{\"code\":5,\"message\":\"connected account not found\"}"
 
 /* Answers one request; false closes the connection (an answer lost). */
-static bool fake_answer(fake *f, int fd, const char *line)
+static bool fake_answer(void *ud, int fd, const char *line)
 {
+    fake *f = ud;
     if (strstr(line, "/oauth/token"))
-        return reply(fd, 200, "{\"access_token\":\"fake-token\",\"expires_in\":3600}");
+        return fake_http_reply(fd, 200, "{\"access_token\":\"fake-token\",\"expires_in\":3600}");
     if (strstr(line, "/connected_accounts/details")) {
         f->details_hits++;
         if (f->details_fail_after_action && f->acted)
-            return reply(fd, 500, "{\"code\":13,\"message\":\"internal\"}");
-        return f->deleted ? reply(fd, 404, NOT_FOUND) : reply(fd, 200, FAKE_ACCOUNT);
+            return fake_http_reply(fd, 500, "{\"code\":13,\"message\":\"internal\"}");
+        return f->deleted ? fake_http_reply(fd, 404, NOT_FOUND)
+                          : fake_http_reply(fd, 200, FAKE_ACCOUNT);
     }
     if (strstr(line, ":delete")) {
         int hit = ++f->delete_hits;
@@ -938,49 +892,37 @@ static bool fake_answer(fake *f, int fd, const char *line)
         switch (f->del) {
         case DEL_APPLY_DROP_FIRST:
             f->deleted = true;
-            return hit == 1 ? false : reply(fd, was ? 404 : 200, was ? NOT_FOUND : "{}");
+            return hit == 1 ? false
+                            : fake_http_reply(fd, was ? 404 : 200, was ? NOT_FOUND : "{}");
         case DEL_APPLY_HANG_FIRST:
             f->deleted = true;
             if (hit == 1) {
                 usleep(1600 * 1000);   /* past SKDASH_TIMEOUT=1 */
                 return false;
             }
-            return reply(fd, was ? 404 : 200, was ? NOT_FOUND : "{}");
+            return fake_http_reply(fd, was ? 404 : 200, was ? NOT_FOUND : "{}");
         case DEL_APPLY_DROP_ALWAYS:
             f->deleted = true;
             return false;
         case DEL_DROP_NOAPPLY:
             return false;
         case DEL_503:
-            return reply(fd, 503, "{\"code\":14,\"message\":\"unavailable\"}");
+            return fake_http_reply(fd, 503, "{\"code\":14,\"message\":\"unavailable\"}");
         case DEL_403:
-            return reply(fd, 403, "{\"code\":7,\"message\":\"permission denied\"}");
+            return fake_http_reply(fd, 403, "{\"code\":7,\"message\":\"permission denied\"}");
         }
     }
     if (strstr(line, "/magic_link")) {
         f->link_hits++;
         f->acted = true;
         if (f->link == LINK_OK)
-            return reply(fd, 200, "{\"link\":\"https://example.com/magic/x\","
-                                  "\"expiry\":\"2030-01-01T00:00:00Z\"}");
+            return fake_http_reply(fd, 200, "{\"link\":\"https://example.com/magic/x\","
+                                            "\"expiry\":\"2030-01-01T00:00:00Z\"}");
         if (f->link == LINK_DROP_AND_DELETE)
             f->deleted = true;
         return false;
     }
-    return reply(fd, 404, NOT_FOUND);
-}
-
-static void *fake_run(void *ud)
-{
-    fake *f = ud;
-    for (;;) {
-        int c = accept(f->fd, NULL, NULL);
-        if (c < 0)
-            return NULL;
-        char line[512];
-        while (read_request(c, line, sizeof line) && fake_answer(f, c, line)) {}
-        close(c);
-    }
+    return fake_http_reply(fd, 404, NOT_FOUND);
 }
 
 static void fake_start(fake *f, del_mode d, link_mode l, bool details_fail)
@@ -989,26 +931,14 @@ static void fake_start(fake *f, del_mode d, link_mode l, bool details_fail)
     f->del = d;
     f->link = l;
     f->details_fail_after_action = details_fail;
-    f->fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(f->fd >= 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    assert_int_equal(bind(f->fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(f->fd, 16), 0);
-    socklen_t al = sizeof a;
-    getsockname(f->fd, (struct sockaddr *)&a, &al);
-    f->port = ntohs(a.sin_port);
-    assert_int_equal(pthread_create(&f->th, NULL, fake_run, f), 0);
-    char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", f->port);
-    setenv("SCALEKIT_ENVIRONMENT_URL", url, 1);
+    fake_http_start(&f->srv, fake_answer, f);
+    setenv("SCALEKIT_ENVIRONMENT_URL", f->srv.url, 1);
     setenv("SKDASH_TIMEOUT", "1", 1);
 }
 
 static void fake_stop(fake *f)
 {
-    shutdown(f->fd, SHUT_RDWR);
-    close(f->fd);
-    pthread_join(f->th, NULL);
+    fake_http_stop(&f->srv);
 }
 
 /* The last journal entry, as `skdash journal --format json` shows it. */

@@ -9,20 +9,16 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
-#include <netinet/in.h>
 #include <poll.h>
-#include <pthread.h>
 #include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -30,6 +26,7 @@
 
 #include <json-c/json.h>
 
+#include "../support/fake_http.h"
 #include "../support/skemu_proc.h"
 
 extern char **environ;
@@ -461,90 +458,26 @@ static void test_journal_table(void **st)
 #define HOSTILE_LINK "https://evil.example/\\u001b]52;c;cHduZWQ=\\u0007\\u009b2J\\u202e/" \
                      "\\u001b[2J\\u001b]0;t\\u001b\\\\x\\u00ff"
 
-static int link_fd = -1;
-static pthread_t link_th;
-
-static bool send_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-static bool link_reply(int fd, const char *body)
-{
-    char hdr[200];
-    snprintf(hdr, sizeof hdr, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-             "Content-Length: %zu\r\n\r\n", strlen(body));
-    return send_all(fd, hdr, strlen(hdr)) && send_all(fd, body, strlen(body));
-}
-
 /* A server whose account and link are hostile: token, details, magic_link. */
-static void *link_server(void *ud)
+static bool link_answer(void *ud, int fd, const char *line)
 {
     (void)ud;
-    for (;;) {
-        int c = accept(link_fd, NULL, NULL);
-        if (c < 0)
-            return NULL;
-        char buf[16384];
-        for (;;) {
-            size_t len = 0;
-            char *end = NULL;
-            while (!end && len + 1 < sizeof buf) {
-                ssize_t r = recv(c, buf + len, sizeof buf - 1 - len, 0);
-                if (r <= 0)
-                    break;
-                len += (size_t)r;
-                buf[len] = '\0';
-                end = strstr(buf, "\r\n\r\n");
-            }
-            if (!end)
-                break;
-            const char *cl = strstr(buf, "Content-Length:");
-            size_t want = cl ? (size_t)strtoul(cl + 15, NULL, 10) : 0;
-            size_t have = len - (size_t)(end + 4 - buf);
-            while (have < want) {
-                ssize_t r = recv(c, buf, sizeof buf, 0);
-                if (r <= 0)
-                    break;
-                have += (size_t)r;
-            }
-            bool ok;
-            if (strncmp(buf, "POST /oauth/token", 17) == 0)
-                ok = link_reply(c, "{\"access_token\":\"t\",\"expires_in\":3600}");
-            else if (strstr(buf, "/details"))
-                ok = link_reply(c, "{\"connected_account\":{\"id\":\"ca_\\u001b[2Jh\","
-                                   "\"identifier\":\"\\u001b]52;c;eA==\\u0007u@x\","
-                                   "\"connector\":\"gm\\u202eail\",\"status\":\"PENDING_AUTH\"}}");
-            else
-                ok = link_reply(c, "{\"link\":\"" HOSTILE_LINK "\","
-                                   "\"expiry\":\"2030-01-01T00:00:00Z\"}");
-            if (!ok)
-                break;
-        }
-        close(c);
-    }
+    if (strncmp(line, "POST /oauth/token", 17) == 0)
+        return fake_http_reply(fd, 200, "{\"access_token\":\"t\",\"expires_in\":3600}");
+    if (strstr(line, "/details"))
+        return fake_http_reply(fd, 200, "{\"connected_account\":{\"id\":\"ca_\\u001b[2Jh\","
+                               "\"identifier\":\"\\u001b]52;c;eA==\\u0007u@x\","
+                               "\"connector\":\"gm\\u202eail\",\"status\":\"PENDING_AUTH\"}}");
+    return fake_http_reply(fd, 200, "{\"link\":\"" HOSTILE_LINK "\","
+                           "\"expiry\":\"2030-01-01T00:00:00Z\"}");
 }
 
 static void test_hostile_link(void **st)
 {
     (void)st;
-    link_fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    assert_int_equal(bind(link_fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(link_fd, 8), 0);
-    socklen_t al = sizeof a;
-    getsockname(link_fd, (struct sockaddr *)&a, &al);
-    assert_int_equal(pthread_create(&link_th, NULL, link_server, NULL), 0);
-    char url[64];
-    snprintf(url, sizeof url, "http://127.0.0.1:%d", ntohs(a.sin_port));
-    setenv("SCALEKIT_ENVIRONMENT_URL", url, 1);
+    fake_http srv;
+    fake_http_start(&srv, link_answer, NULL);
+    setenv("SCALEKIT_ENVIRONMENT_URL", srv.url, 1);
 
     char *out = both("link", 100, (const char *const[]){ "link", "--id", "ca_h", NULL }, 0);
     assert_true(strncmp(out, "https://evil.example/\\x1b]52;c;cHduZWQ=\\x07", 43) == 0);
@@ -565,9 +498,7 @@ static void test_hostile_link(void **st)
     assert_table("journal", out, 100, 1);
     free(out);
 
-    shutdown(link_fd, SHUT_RDWR);
-    close(link_fd);
-    pthread_join(link_th, NULL);
+    fake_http_stop(&srv);
     setenv("SCALEKIT_ENVIRONMENT_URL", emu.url, 1);
 }
 

@@ -1,0 +1,33 @@
+/* fake_http.h: a scripted HTTP/1.1 server on a free loopback port (one thread, keep-alive) for
+ * the answers skemu cannot be asked for: lost, hung, huge, refused or hostile ones. */
+#ifndef FAKE_HTTP_H
+#define FAKE_HTTP_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Answers one request; `line` is its request line ("GET /path HTTP/1.1"), the headers and body
+ * already read. Returns false to close the connection (an answer lost or cut). */
+typedef bool (*fake_http_fn)(void *ud, int fd, const char *line);
+
+typedef struct fake_http {
+    int fd, port;
+    char url[64];   /* http://127.0.0.1:PORT */
+    pthread_t th;
+    fake_http_fn answer;
+    void *ud;
+} fake_http;
+
+/* Listens and serves on a thread of its own; fails the test when it cannot. */
+void fake_http_start(fake_http *s, fake_http_fn answer, void *ud);
+/* Stops listening and joins the thread (after the connection being served ends). */
+void fake_http_stop(fake_http *s);
+
+/* Writes all of p (false once the peer is gone). */
+bool fake_http_send(int fd, const void *p, size_t n);
+bool fake_http_send_str(int fd, const char *s);
+/* A whole JSON answer with its Content-Length. */
+bool fake_http_reply(int fd, int status, const char *body);
+
+#endif
