@@ -6,91 +6,20 @@
 #include <stddef.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "api.h"
 #include "client.h"
 #include "config.h"
+#include "../support/fake_http.h"
+#include "../support/skemu_fx.h"
 #include "../support/skemu_proc.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------- fixture */
-
-/* skemus still running: a failed assertion jumps past fx_stop, so the group teardown stops
- * whatever is left rather than leaving servers behind. */
-static skemu_proc live[16];
-
-static void live_add(const skemu_proc *p)
-{
-    for (size_t i = 0; i < 16; i++)
-        if (live[i].pid <= 0) {
-            live[i] = *p;
-            return;
-        }
-}
-
-static void live_del(const skemu_proc *p)
-{
-    for (size_t i = 0; i < 16; i++)
-        if (live[i].pid == p->pid)
-            live[i].pid = 0;
-}
-
-static int stop_leftovers(void **st)
-{
-    (void)st;
-    for (size_t i = 0; i < 16; i++)
-        if (live[i].pid > 0)
-            skemu_stop(&live[i]);
-    return 0;
-}
-
-typedef struct fx {
-    skemu_proc p;
-    sk_config cfg;
-    sk_client *c;
-} fx;
-
-static void fast_opts(sk_client_opts *o)
-{
-    client_opts_default(o);
-    o->backoff_base_ms = 20;
-    o->backoff_cap_ms = 200;
-    o->max_tries = 8;
-}
-
-/* Starts skemu with args and a client on it (secret: the demo one unless given). */
-static void fx_start(fx *f, const char *const *args, const sk_client_opts *o, const char *secret)
-{
-    memset(f, 0, sizeof *f);
-    if (skemu_start(&f->p, args) != 0)
-        fail_msg("skemu did not start (SKEMU_BIN=%s)", getenv("SKEMU_BIN") ? getenv("SKEMU_BIN") : "");
-    live_add(&f->p);
-    snprintf(f->cfg.environment_url, sizeof f->cfg.environment_url, "%s", f->p.url);
-    snprintf(f->cfg.client_id, sizeof f->cfg.client_id, "%s", SKEMU_DEMO_CLIENT_ID);
-    f->cfg.client_secret = strdup(secret ? secret : SKEMU_DEMO_CLIENT_SECRET);
-    sk_client_opts d;
-    fast_opts(&d);
-    sk_error err;
-    f->c = client_new(&f->cfg, o ? o : &d, &err);
-    if (!f->c)
-        fail_msg("client_new: %s", err.message);
-}
-
-static void fx_stop(fx *f)
-{
-    client_free(f->c);
-    free(f->cfg.client_secret);
-    live_del(&f->p);
-    assert_int_equal(skemu_stop(&f->p), 0);
-}
 
 /* ---------------------------------------------------------------- collecting answers */
 
@@ -278,8 +207,8 @@ static void test_connections_and_list(void **st)
 {
     (void)st;
     const char *args[] = { "--generate", "60", "--connections", "3", "--seed", "7", NULL };
-    fx f;
-    fx_start(&f, args, NULL, NULL);
+    skemu_fx f;
+    skemu_fx_start(&f, args, NULL, NULL);
     conn_rx cr;
     get_connections(f.c, &cr);
     assert_int_equal(cr.n, 3);
@@ -326,15 +255,15 @@ static void test_connections_and_list(void **st)
     assert_true(rx.ids.n >= 1);
     assert_string_equal(rx.first_identifier, ident);
     ids_free(&rx.ids);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 static void test_usage_refused_before_sending(void **st)
 {
     (void)st;
     const char *args[] = { "--generate", "5", NULL };
-    fx f;
-    fx_start(&f, args, NULL, NULL);
+    skemu_fx f;
+    skemu_fx_start(&f, args, NULL, NULL);
     const char *names[] = { "gmail" };
     page_rx rx = { 0 };
     api_list_query q = { .connector = "gmail", .connection_names = names, .n_connection_names = 1 };
@@ -361,15 +290,15 @@ static void test_usage_refused_before_sending(void **st)
     sk_client_stats s;
     client_stats(f.c, &s);
     assert_int_equal(s.requests_sent, 0);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 static void test_search(void **st)
 {
     (void)st;
     const char *args[] = { "--generate", "40", "--connections", "2", NULL };
-    fx f;
-    fx_start(&f, args, NULL, NULL);
+    skemu_fx f;
+    skemu_fx_start(&f, args, NULL, NULL);
     page_rx rx = { 0 };
     int pages;
     list_all(f.c, (api_list_query){ .page_size = 3 }, &rx, &pages);
@@ -384,15 +313,15 @@ static void test_search(void **st)
     assert_true(rx.ids.n >= 1);
     assert_string_equal(rx.first_identifier, ident);
     ids_free(&rx.ids);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 static void test_account_lifecycle(void **st)
 {
     (void)st;
     const char *args[] = { "--generate", "10", "--connections", "2", NULL };
-    fx f;
-    fx_start(&f, args, NULL, NULL);
+    skemu_fx f;
+    skemu_fx_start(&f, args, NULL, NULL);
     conn_rx cr;
     get_connections(f.c, &cr);
     const char *conn = cr.names[0];
@@ -452,7 +381,7 @@ static void test_account_lifecycle(void **st)
     api_delete_account(f.c, &(sk_selector){ .id = "ca_doesnotexist" }, on_done, &dn);
     run_until(f.c, &dn.done);
     assert_int_equal(dn.err.status, SK_ERR_NOT_FOUND);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 static size_t discard(char *p, size_t s, size_t n, void *ud)
@@ -466,8 +395,8 @@ static void test_magic_link_activates(void **st)
 {
     (void)st;
     const char *args[] = { "--generate", "10", "--connections", "2", NULL };
-    fx f;
-    fx_start(&f, args, NULL, NULL);
+    skemu_fx f;
+    skemu_fx_start(&f, args, NULL, NULL);
     conn_rx cr;
     get_connections(f.c, &cr);
     detail_rx dr = { 0 };
@@ -505,7 +434,7 @@ static void test_magic_link_activates(void **st)
     /* a link for an account that does not exist */
     assert_int_equal(api_magic_link_sync(f.c, &(sk_selector){ .id = "ca_nope" }, &lr, &err),
                      SK_ERR_NOT_FOUND);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 /* ---------------------------------------------------------------- auth */
@@ -514,8 +443,8 @@ static void test_wrong_secret(void **st)
 {
     (void)st;
     const char *args[] = { "--generate", "5", NULL };
-    fx f;
-    fx_start(&f, args, NULL, "not-the-secret");
+    skemu_fx f;
+    skemu_fx_start(&f, args, NULL, "not-the-secret");
     page_rx a = { 0 }, b = { 0 };
     api_list_accounts(f.c, NULL, on_accounts, &a);
     api_list_accounts(f.c, NULL, on_accounts, &b);   /* waits for the same token fetch */
@@ -531,7 +460,7 @@ static void test_wrong_secret(void **st)
     assert_int_equal(s.token_fetches, 1);
     assert_int_equal(s.retries, 0);
     assert_int_equal(skemu_log_count(&f.p, "/api/v1/"), 0);   /* nothing sent without a token */
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 /* The token dies on the server while the client still trusts it: the client must renew once
@@ -541,8 +470,8 @@ static void test_401_renews_once(void **st)
 {
     (void)st;
     const char *args[] = { "--generate", "5", "--token-ttl", "1", "--latency-ms", "600", NULL };
-    fx f;
-    fx_start(&f, args, NULL, NULL);
+    skemu_fx f;
+    skemu_fx_start(&f, args, NULL, NULL);
     page_rx a = { 0 }, b = { 0 };
     api_list_accounts(f.c, NULL, on_accounts, &a);
     run_until(f.c, &a.done);   /* token at ~0.6 s, answer at ~1.2 s: the token is dead */
@@ -557,7 +486,7 @@ static void test_401_renews_once(void **st)
     assert_true(skemu_log_count(&f.p, " 401") >= 1);
     ids_free(&a.ids);
     ids_free(&b.ids);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 /* ---------------------------------------------------------------- pagination */
@@ -566,8 +495,8 @@ static void test_pagination_page_size_7(void **st)
 {
     (void)st;
     const char *args[] = { "--generate", "100", "--connections", "4", "--seed", "3", NULL };
-    fx f;
-    fx_start(&f, args, NULL, NULL);
+    skemu_fx f;
+    skemu_fx_start(&f, args, NULL, NULL);
     page_rx rx = { 0 };
     int pages;
     list_all(f.c, (api_list_query){ .page_size = 7 }, &rx, &pages);
@@ -581,7 +510,7 @@ static void test_pagination_page_size_7(void **st)
     client_stats(f.c, &s);
     assert_int_equal(s.token_fetches, 1);   /* cached across pages */
     assert_int_equal(s.requests_sent, 16);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 /* ---------------------------------------------------------------- faults */
@@ -591,10 +520,10 @@ static void test_retries_under_failures(void **st)
     (void)st;
     const char *args[] = { "--generate", "200", "--fail-rate", "0.3", "--seed", "11", NULL };
     sk_client_opts o;
-    fast_opts(&o);
+    skemu_fx_fast_opts(&o, 8);
     o.max_tries = 10;
-    fx f;
-    fx_start(&f, args, &o, NULL);
+    skemu_fx f;
+    skemu_fx_start(&f, args, &o, NULL);
     page_rx rx = { 0 };
     int pages;
     list_all(f.c, (api_list_query){ .page_size = 10 }, &rx, &pages);
@@ -606,7 +535,7 @@ static void test_retries_under_failures(void **st)
     assert_true(s.retries > 0);
     assert_int_equal(s.requests_sent, 20 + s.token_fetches + s.retries);
     ids_free(&rx.ids);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 /* Many requests at once over a rate limit: every one gets through in the end. */
@@ -615,12 +544,12 @@ static void rate_limited(const char *retry_after)
     const char *args[] = { "--generate", "20", "--rate-limit", "4", "--retry-after", retry_after,
                            NULL };
     sk_client_opts o;
-    fast_opts(&o);
+    skemu_fx_fast_opts(&o, 8);
     o.max_tries = 15;
     o.backoff_base_ms = 100;
     o.backoff_cap_ms = 800;
-    fx f;
-    fx_start(&f, args, &o, NULL);
+    skemu_fx f;
+    skemu_fx_start(&f, args, &o, NULL);
     enum { N = 8 };
     page_rx rx[N];
     memset(rx, 0, sizeof rx);
@@ -637,7 +566,7 @@ static void rate_limited(const char *retry_after)
     client_stats(f.c, &s);
     assert_true(s.retries > 0);
     assert_true(skemu_log_count(&f.p, " 429") >= 1);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 static void test_rate_limit_with_retry_after(void **st)
@@ -657,12 +586,12 @@ static void test_hang_times_out(void **st)
     (void)st;
     const char *args[] = { "--generate", "5", "--hang-rate", "1", NULL };
     sk_client_opts o;
-    fast_opts(&o);
+    skemu_fx_fast_opts(&o, 8);
     o.timeout_ms = 300;
     o.connect_timeout_ms = 1000;
     o.max_tries = 2;
-    fx f;
-    fx_start(&f, args, &o, NULL);
+    skemu_fx f;
+    skemu_fx_start(&f, args, &o, NULL);
     page_rx rx = { 0 };
     api_list_accounts(f.c, NULL, on_accounts, &rx);
     run_until(f.c, &rx.done);
@@ -671,7 +600,7 @@ static void test_hang_times_out(void **st)
     client_stats(f.c, &s);
     assert_true(s.requests_sent <= 4);   /* bounded: max_tries for the token (and the request) */
     assert_int_equal(client_pending(f.c), 0);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 static void test_damaged_bodies(void **st)
@@ -680,8 +609,8 @@ static void test_damaged_bodies(void **st)
     const char *rates[] = { "--truncate-rate", "--malformed-rate", "--wrong-types-rate" };
     for (size_t i = 0; i < 3; i++) {
         const char *args[] = { "--generate", "30", rates[i], "1", "--fault-after", "1", NULL };
-        fx f;
-        fx_start(&f, args, NULL, NULL);   /* the first request (the token) is intact */
+        skemu_fx f;
+        skemu_fx_start(&f, args, NULL, NULL);   /* the first request (the token) is intact */
         for (int k = 0; k < 3; k++) {
             page_rx rx = { 0 };
             api_list_accounts(f.c, &(api_list_query){ .page_size = 10 }, on_accounts, &rx);
@@ -693,7 +622,7 @@ static void test_damaged_bodies(void **st)
             assert_true(rx.err.status == SK_OK || rx.err.message[0]);
             ids_free(&rx.ids);
         }
-        fx_stop(&f);
+        skemu_fx_stop(&f);
     }
 }
 
@@ -702,14 +631,14 @@ static void test_truncated_token(void **st)
 {
     (void)st;
     const char *args[] = { "--generate", "5", "--truncate-rate", "1", NULL };
-    fx f;
-    fx_start(&f, args, NULL, NULL);
+    skemu_fx f;
+    skemu_fx_start(&f, args, NULL, NULL);
     page_rx rx = { 0 };
     api_list_accounts(f.c, NULL, on_accounts, &rx);
     run_until(f.c, &rx.done);
     assert_int_equal(rx.err.status, SK_ERR_PARSE);
     assert_non_null(strstr(rx.err.message, "token"));
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 /* ---------------------------------------------------------------- engine */
@@ -718,8 +647,8 @@ static void test_cancel_and_free(void **st)
 {
     (void)st;
     const char *args[] = { "--generate", "20", "--latency-ms", "300", NULL };
-    fx f;
-    fx_start(&f, args, NULL, NULL);
+    skemu_fx f;
+    skemu_fx_start(&f, args, NULL, NULL);
     page_rx rx[4];
     memset(rx, 0, sizeof rx);
     sk_request *r[4];
@@ -742,17 +671,15 @@ static void test_cancel_and_free(void **st)
         ids_free(&rx[i].ids);
     }
     ids_free(&rx[0].ids);
-    free(f.cfg.client_secret);
-    live_del(&f.p);
-    assert_int_equal(skemu_stop(&f.p), 0);
+    skemu_fx_stop(&f);
 }
 
 static void test_cancel_all(void **st)
 {
     (void)st;
     const char *args[] = { "--generate", "20", "--latency-ms", "200", NULL };
-    fx f;
-    fx_start(&f, args, NULL, NULL);
+    skemu_fx f;
+    skemu_fx_start(&f, args, NULL, NULL);
     page_rx rx[3];
     memset(rx, 0, sizeof rx);
     for (int i = 0; i < 3; i++)
@@ -770,7 +697,7 @@ static void test_cancel_all(void **st)
     run_until(f.c, &again.done);
     assert_int_equal(again.err.status, SK_OK);
     ids_free(&again.ids);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 typedef struct lines {
@@ -799,11 +726,11 @@ static void test_debug_trace_redacted(void **st)
     (void)st;
     const char *args[] = { "--generate", "20", "--fail-rate", "0.3", "--seed", "5", NULL };
     sk_client_opts o;
-    fast_opts(&o);
+    skemu_fx_fast_opts(&o, 8);
     o.debug = true;
     o.max_tries = 10;
-    fx f;
-    fx_start(&f, args, &o, NULL);
+    skemu_fx f;
+    skemu_fx_start(&f, args, &o, NULL);
     lines l = { 0 };
     client_set_debug(f.c, collect_line, &l);
     page_rx rx = { 0 };
@@ -823,7 +750,7 @@ static void test_debug_trace_redacted(void **st)
     for (const char *p = strstr(l.all, "Bearer"); p; p = strstr(p + 1, "Bearer"))
         assert_true(strncmp(p, "Bearer <redacted>", 17) == 0);
     free(l.all);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 static void test_unreachable(void **st)
@@ -840,7 +767,7 @@ static void test_unreachable(void **st)
     snprintf(cfg.client_id, sizeof cfg.client_id, "skc_x");
     cfg.client_secret = "s";
     sk_client_opts o;
-    fast_opts(&o);
+    skemu_fx_fast_opts(&o, 8);
     o.max_tries = 3;
     sk_error err;
     sk_client *c = client_new(&cfg, &o, &err);
@@ -874,130 +801,56 @@ static void test_unreachable(void **st)
 typedef enum { FAKE_ALWAYS_401, FAKE_HUGE_LENGTH, FAKE_HUGE_STREAM } fake_mode;
 
 typedef struct fake {
-    int fd, port;
+    fake_http srv;
     fake_mode mode;
-    pthread_t th;
     int token_hits, api_hits;
 } fake;
 
-static bool send_all(int fd, const char *p, size_t n)
+static bool fake_answer(void *ud, int fd, const char *line)
 {
-    while (n) {
-        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
-static bool send_str(int fd, const char *s)
-{
-    return send_all(fd, s, strlen(s));
-}
-
-/* Reads one request (headers and Content-Length body); false at EOF. */
-static bool read_request(int fd, char *path, size_t pn)
-{
-    char buf[8192];
-    size_t len = 0;
-    char *end = NULL;
-    while (!end) {
-        if (len + 1 >= sizeof buf)
-            return false;
-        ssize_t r = recv(fd, buf + len, sizeof buf - 1 - len, 0);
-        if (r <= 0)
-            return false;
-        len += (size_t)r;
-        buf[len] = '\0';
-        end = strstr(buf, "\r\n\r\n");
-    }
-    size_t have = len - (size_t)(end + 4 - buf);
-    const char *cl = strstr(buf, "Content-Length:");
-    size_t want = cl && cl < end ? (size_t)strtoul(cl + 15, NULL, 10) : 0;
-    while (have < want) {
-        ssize_t r = recv(fd, buf, sizeof buf, 0);
-        if (r <= 0)
-            return false;
-        have += (size_t)r;
-    }
-    sscanf(buf, "%*s %255s", path);
-    (void)pn;
-    return true;
-}
-
-static bool fake_answer(fake *f, int fd, const char *path)
-{
-    char hdr[512];
+    fake *f = ud;
+    char path[256] = "";
+    sscanf(line, "%*s %255s", path);
     if (strcmp(path, "/oauth/token") == 0) {
         f->token_hits++;
         char body[128];
         snprintf(body, sizeof body, "{\"access_token\":\"fake-token-%d\",\"expires_in\":3600}",
                  f->token_hits);
-        snprintf(hdr, sizeof hdr, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                 "Content-Length: %zu\r\n\r\n", strlen(body));
-        return send_str(fd, hdr) && send_str(fd, body);
+        return fake_http_reply(fd, 200, body);
     }
     f->api_hits++;
-    if (f->mode == FAKE_ALWAYS_401) {
-        const char *body = "{\"code\":16,\"message\":\"token not accepted\",\"details\":"
-                           "[{\"error_code\":\"UNAUTHENTICATED\"}]}";
-        snprintf(hdr, sizeof hdr, "HTTP/1.1 401 Unauthorized\r\nContent-Type: application/json\r\n"
-                 "Content-Length: %zu\r\n\r\n", strlen(body));
-        return send_str(fd, hdr) && send_str(fd, body);
-    }
+    if (f->mode == FAKE_ALWAYS_401)
+        return fake_http_reply(fd, 401, "{\"code\":16,\"message\":\"token not accepted\","
+                               "\"details\":[{\"error_code\":\"UNAUTHENTICATED\"}]}");
     if (f->mode == FAKE_HUGE_LENGTH) {
-        send_str(fd, "HTTP/1.1 200 OK\r\nContent-Length: 70000000\r\n\r\n{\"connected_accounts\":[");
+        fake_http_send_str(fd, "HTTP/1.1 200 OK\r\nContent-Length: 70000000\r\n\r\n"
+                               "{\"connected_accounts\":[");
         return false;
     }
     /* No length: a stream past 64 MiB, until the client hangs up. */
-    send_str(fd, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+    fake_http_send_str(fd, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
     static char chunk[65536];
     memset(chunk, ' ', sizeof chunk);
     for (int i = 0; i < 2000; i++)
-        if (!send_all(fd, chunk, sizeof chunk))
+        if (!fake_http_send(fd, chunk, sizeof chunk))
             break;
     return false;
-}
-
-static void *fake_run(void *ud)
-{
-    fake *f = ud;
-    for (;;) {
-        int c = accept(f->fd, NULL, NULL);
-        if (c < 0)
-            return NULL;
-        char path[256];
-        while (read_request(c, path, sizeof path) && fake_answer(f, c, path)) {}
-        close(c);
-    }
 }
 
 static void fake_start(fake *f, fake_mode mode, sk_config *cfg)
 {
     memset(f, 0, sizeof *f);
     f->mode = mode;
-    f->fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(f->fd >= 0);
-    struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-    assert_int_equal(bind(f->fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(f->fd, 8), 0);
-    socklen_t al = sizeof a;
-    getsockname(f->fd, (struct sockaddr *)&a, &al);
-    f->port = ntohs(a.sin_port);
-    assert_int_equal(pthread_create(&f->th, NULL, fake_run, f), 0);
+    fake_http_start(&f->srv, fake_answer, f);
     memset(cfg, 0, sizeof *cfg);
-    snprintf(cfg->environment_url, sizeof cfg->environment_url, "http://127.0.0.1:%d", f->port);
+    snprintf(cfg->environment_url, sizeof cfg->environment_url, "%s", f->srv.url);
     snprintf(cfg->client_id, sizeof cfg->client_id, "skc_fake");
     cfg->client_secret = "fake-secret";
 }
 
 static void fake_stop(fake *f)
 {
-    shutdown(f->fd, SHUT_RDWR);
-    close(f->fd);
-    pthread_join(f->th, NULL);
+    fake_http_stop(&f->srv);
 }
 
 /* A second 401 for the same request (after a fresh token) is an auth error, not a loop. */
@@ -1008,7 +861,7 @@ static void test_second_401_is_auth_error(void **st)
     sk_config cfg;
     fake_start(&fk, FAKE_ALWAYS_401, &cfg);
     sk_client_opts o;
-    fast_opts(&o);
+    skemu_fx_fast_opts(&o, 8);
     sk_error err;
     sk_client *c = client_new(&cfg, &o, &err);
     assert_non_null(c);
@@ -1037,7 +890,7 @@ static void test_huge_bodies_refused(void **st)
         sk_config cfg;
         fake_start(&fk, modes[i], &cfg);
         sk_client_opts o;
-        fast_opts(&o);
+        skemu_fx_fast_opts(&o, 8);
         sk_error err;
         sk_client *c = client_new(&cfg, &o, &err);
         assert_non_null(c);
@@ -1076,5 +929,5 @@ int main(void)
         cmocka_unit_test(test_second_401_is_auth_error),
         cmocka_unit_test(test_huge_bodies_refused),
     };
-    return cmocka_run_group_tests(tests, NULL, stop_leftovers);
+    return cmocka_run_group_tests(tests, NULL, skemu_fx_stop_leftovers);
 }

@@ -14,71 +14,17 @@
 #include "client.h"
 #include "config.h"
 #include "listing.h"
+#include "../support/skemu_fx.h"
 #include "../support/skemu_proc.h"
 
 /* ---------------------------------------------------------------- fixture */
 
-/* skemus still running: a failed assertion jumps past fx_stop, so the group teardown stops
- * whatever is left rather than leaving servers behind. */
-static skemu_proc live[16];
-
-static void live_add(const skemu_proc *p)
+/* skemu and a client on it that tries each request max_tries times. */
+static void fx_start(skemu_fx *f, const char *const *args, int max_tries)
 {
-    for (size_t i = 0; i < 16; i++)
-        if (live[i].pid <= 0) {
-            live[i] = *p;
-            return;
-        }
-}
-
-static void live_del(const skemu_proc *p)
-{
-    for (size_t i = 0; i < 16; i++)
-        if (live[i].pid == p->pid)
-            live[i].pid = 0;
-}
-
-static int stop_leftovers(void **st)
-{
-    (void)st;
-    for (size_t i = 0; i < 16; i++)
-        if (live[i].pid > 0)
-            skemu_stop(&live[i]);
-    return 0;
-}
-
-typedef struct fx {
-    skemu_proc p;
-    sk_config cfg;
-    sk_client *c;
-} fx;
-
-static void fx_start(fx *f, const char *const *args, int max_tries)
-{
-    memset(f, 0, sizeof *f);
-    if (skemu_start(&f->p, args) != 0)
-        fail_msg("skemu did not start");
-    live_add(&f->p);
-    snprintf(f->cfg.environment_url, sizeof f->cfg.environment_url, "%s", f->p.url);
-    snprintf(f->cfg.client_id, sizeof f->cfg.client_id, "%s", SKEMU_DEMO_CLIENT_ID);
-    f->cfg.client_secret = strdup(SKEMU_DEMO_CLIENT_SECRET);
     sk_client_opts o;
-    client_opts_default(&o);
-    o.backoff_base_ms = 20;
-    o.backoff_cap_ms = 200;
-    o.max_tries = max_tries;
-    sk_error err;
-    f->c = client_new(&f->cfg, &o, &err);
-    if (!f->c)
-        fail_msg("client_new: %s", err.message);
-}
-
-static void fx_stop(fx *f)
-{
-    client_free(f->c);
-    free(f->cfg.client_secret);
-    live_del(&f->p);
-    assert_int_equal(skemu_stop(&f->p), 0);
+    skemu_fx_fast_opts(&o, max_tries);
+    skemu_fx_start(f, args, &o, NULL);
 }
 
 /* ---------------------------------------------------------------- a recording sink */
@@ -253,7 +199,7 @@ static void test_lists_10000_exactly_once(void **st)
     (void)st;
     const char *args[] = { "--generate", "10000", "--connections", "8", "--seed", "42", "--quiet",
                            NULL };
-    fx f;
+    skemu_fx f;
     fx_start(&f, args, 5);
     rec r = { 0 };
     listing_opts o = { .concurrency = 3 };
@@ -290,7 +236,7 @@ static void test_lists_10000_exactly_once(void **st)
     assert_int_equal(client_pending(f.c), 0);
     listing_free(r.l);
     rec_free(&r);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 static void test_fallback_without_connections_endpoint(void **st)
@@ -298,7 +244,7 @@ static void test_fallback_without_connections_endpoint(void **st)
     (void)st;
     const char *args[] = { "--generate", "500", "--connections", "5", "--no-connections-endpoint",
                            NULL };
-    fx f;
+    skemu_fx f;
     fx_start(&f, args, 5);
     rec r = { 0 };
     listing_opts o = { .concurrency = 4, .page_size = 50 };
@@ -317,14 +263,14 @@ static void test_fallback_without_connections_endpoint(void **st)
     assert_true(skemu_log_count(&f.p, "/api/v1/connections/app") == 1);
     listing_free(r.l);
     rec_free(&r);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 static void test_only_some_connections(void **st)
 {
     (void)st;
     const char *args[] = { "--generate", "300", "--connections", "4", NULL };
-    fx f;
+    skemu_fx f;
     fx_start(&f, args, 5);
     rec first = { 0 };
     first.l = listing_start(f.c, &(listing_opts){ 0 }, &SINK, &first);
@@ -344,7 +290,7 @@ static void test_only_some_connections(void **st)
     listing_free(r.l);
     rec_free(&first);
     rec_free(&r);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 static void test_retries_during_listing(void **st)
@@ -352,7 +298,7 @@ static void test_retries_during_listing(void **st)
     (void)st;
     const char *args[] = { "--generate", "2000", "--connections", "6", "--fail-rate", "0.2",
                            "--seed", "9", "--quiet", NULL };
-    fx f;
+    skemu_fx f;
     fx_start(&f, args, 10);
     rec r = { 0 };
     r.l = listing_start(f.c, &(listing_opts){ .concurrency = 4, .page_size = 40 }, &SINK, &r);
@@ -365,7 +311,7 @@ static void test_retries_during_listing(void **st)
     assert_true(s.retries > 0);
     listing_free(r.l);
     rec_free(&r);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 /* A listing that outlives its token (ttl 2 s, ~3 s of listing) renews it with no failure. */
@@ -374,7 +320,7 @@ static void test_token_renewed_during_listing(void **st)
     (void)st;
     const char *args[] = { "--generate", "600", "--connections", "3", "--token-ttl", "2",
                            "--latency-ms", "100", NULL };
-    fx f;
+    skemu_fx f;
     fx_start(&f, args, 5);
     rec r = { 0 };
     r.l = listing_start(f.c, &(listing_opts){ .concurrency = 2, .page_size = 10 }, &SINK, &r);
@@ -387,7 +333,7 @@ static void test_token_renewed_during_listing(void **st)
     assert_true(s.token_fetches >= 2);
     listing_free(r.l);
     rec_free(&r);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 /* Faults start after some pages: the listing stops with the first error, once. */
@@ -396,7 +342,7 @@ static void test_error_mid_listing(void **st)
     (void)st;
     const char *args[] = { "--generate", "1000", "--connections", "4", "--fail-rate", "1",
                            "--fault-after", "12", NULL };
-    fx f;
+    skemu_fx f;
     fx_start(&f, args, 2);
     rec r = { 0 };
     r.l = listing_start(f.c, &(listing_opts){ .concurrency = 3, .page_size = 10 }, &SINK, &r);
@@ -415,14 +361,14 @@ static void test_error_mid_listing(void **st)
     assert_int_equal(r.done, 1);
     listing_free(r.l);
     rec_free(&r);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 static void test_connections_error(void **st)
 {
     (void)st;
     const char *args[] = { "--generate", "50", "--fail-rate", "1", "--fault-after", "1", NULL };
-    fx f;
+    skemu_fx f;
     fx_start(&f, args, 2);
     rec r = { 0 };
     r.l = listing_start(f.c, NULL, &SINK, &r);
@@ -432,14 +378,14 @@ static void test_connections_error(void **st)
     assert_int_equal(r.pages, 0);
     listing_free(r.l);
     rec_free(&r);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 static void test_cancel(void **st)
 {
     (void)st;
     const char *args[] = { "--generate", "1000", "--connections", "4", "--latency-ms", "50", NULL };
-    fx f;
+    skemu_fx f;
     fx_start(&f, args, 5);
     rec r = { 0 };
     r.l = listing_start(f.c, &(listing_opts){ .concurrency = 4, .page_size = 10 }, &SINK, &r);
@@ -460,7 +406,7 @@ static void test_cancel(void **st)
     assert_int_equal(r.done, 1);
     listing_free(r.l);
     rec_free(&r);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 /* The sink may free the listing from done(); freeing a running listing cancels it. */
@@ -468,7 +414,7 @@ static void test_free_from_done_and_while_running(void **st)
 {
     (void)st;
     const char *args[] = { "--generate", "200", "--connections", "3", "--latency-ms", "20", NULL };
-    fx f;
+    skemu_fx f;
     fx_start(&f, args, 5);
     rec r = { 0 };
     r.free_in_done = true;
@@ -488,7 +434,7 @@ static void test_free_from_done_and_while_running(void **st)
     assert_int_equal(client_pending(f.c), 0);
     rec_free(&r);
     rec_free(&r2);
-    fx_stop(&f);
+    skemu_fx_stop(&f);
 }
 
 int main(void)
@@ -504,5 +450,5 @@ int main(void)
         cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_free_from_done_and_while_running),
     };
-    return cmocka_run_group_tests(tests, NULL, stop_leftovers);
+    return cmocka_run_group_tests(tests, NULL, skemu_fx_stop_leftovers);
 }
