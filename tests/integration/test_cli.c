@@ -8,159 +8,27 @@
 #include <cmocka.h>
 
 #include <ctype.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
-#include <poll.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/ioctl.h>
-#include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
 #include <curl/curl.h>
 #include <json-c/json.h>
 
+#include "../support/direct_http.h"
+#include "../support/run_skdash.h"
 #include "../support/skemu_proc.h"
-
-extern char **environ;
 
 static skemu_proc emu;
 
 /* ------------------------------------------------------------------ running skdash */
 
-typedef struct run_result {
-    int code;            /* exit status; -1 when killed */
-    char *out, *err;
-    size_t out_len, err_len;
-} run_result;
-
-static void run_free(run_result *r)
-{
-    free(r->out);
-    free(r->err);
-    memset(r, 0, sizeof *r);
-}
-
-static void append(char **buf, size_t *len, const char *data, size_t n)
-{
-    *buf = realloc(*buf, *len + n + 1);
-    assert_non_null(*buf);
-    memcpy(*buf + *len, data, n);
-    *len += n;
-    (*buf)[*len] = '\0';
-}
-
-/* The environment of this process with `unset` names removed and `set` ("K=V") added. */
-static char **make_env(const char *const *unset, const char *const *set)
-{
-    size_t n = 0;
-    while (environ[n])
-        n++;
-    char **env = calloc(n + 32, sizeof *env);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        bool drop = false;
-        for (size_t u = 0; unset && unset[u]; u++) {
-            size_t l = strlen(unset[u]);
-            if (strncmp(environ[i], unset[u], l) == 0 && environ[i][l] == '=')
-                drop = true;
-        }
-        for (size_t s = 0; set && set[s]; s++) {
-            size_t l = strcspn(set[s], "=");
-            if (strncmp(environ[i], set[s], l + 1) == 0)
-                drop = true;
-        }
-        if (!drop)
-            env[k++] = environ[i];
-    }
-    for (size_t s = 0; set && set[s] && k < n + 31; s++)
-        env[k++] = (char *)set[s];
-    env[k] = NULL;
-    return env;
-}
-
-static const char *skdash_bin(void)
-{
-    const char *b = getenv("SKDASH_BIN");
-    return b && *b ? b : "build/skdash";
-}
-
-/* Reads both pipes until they close, so a chatty child never blocks on a full pipe. */
-static void drain(int ofd, int efd, run_result *r)
-{
-    struct pollfd p[2] = { { ofd, POLLIN, 0 }, { efd, POLLIN, 0 } };
-    int open_fds = 2;
-    char buf[65536];
-    while (open_fds > 0) {
-        if (poll(p, 2, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        for (int i = 0; i < 2; i++) {
-            if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
-                continue;
-            ssize_t n = read(p[i].fd, buf, sizeof buf);
-            if (n > 0) {
-                if (i == 0) append(&r->out, &r->out_len, buf, (size_t)n);
-                else append(&r->err, &r->err_len, buf, (size_t)n);
-            } else if (n == 0 || errno != EINTR) {
-                close(p[i].fd);
-                p[i].fd = -1;
-                open_fds--;
-            }
-        }
-    }
-}
-
-/* Runs skdash with args; stdin is /dev/null unless stdin_fd >= 0. env NULL: ours. */
-static void run_full(run_result *r, char **env, int stdin_fd, const char *const *args)
-{
-    memset(r, 0, sizeof *r);
-    append(&r->out, &r->out_len, "", 0);
-    append(&r->err, &r->err_len, "", 0);
-    const char *argv[64];
-    int n = 0;
-    argv[n++] = skdash_bin();
-    for (int i = 0; args[i] && n < 63; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    int o[2], e[2];
-    assert_int_equal(pipe(o), 0);
-    assert_int_equal(pipe(e), 0);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    if (stdin_fd >= 0)
-        posix_spawn_file_actions_adddup2(&fa, stdin_fd, 0);
-    else
-        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, o[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, e[1], 2);
-    posix_spawn_file_actions_addclose(&fa, o[0]);
-    posix_spawn_file_actions_addclose(&fa, e[0]);
-    pid_t pid;
-    int rc = posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, env ? env : environ);
-    posix_spawn_file_actions_destroy(&fa);
-    assert_int_equal(rc, 0);
-    close(o[1]);
-    close(e[1]);
-    drain(o[0], e[0], r);
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
-    r->code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    /* Whatever happened, the secret never shows. */
-    assert_null(strstr(r->out, SKEMU_DEMO_CLIENT_SECRET));
-    assert_null(strstr(r->err, SKEMU_DEMO_CLIENT_SECRET));
-}
-
-#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define RUN(r, ...) run_full((r), NULL, -1, ARGS(__VA_ARGS__))
 
 /* Every error is one line "skdash: ..." (a usage error may add the "try" line). */
@@ -174,97 +42,9 @@ static void assert_error_line(const run_result *r)
 
 /* ------------------------------------------------------------------ skemu, read directly */
 
-static size_t on_body(char *p, size_t sz, size_t n, void *ud)
-{
-    run_result *r = ud;   /* reuse the buffer pair: body in out */
-    append(&r->out, &r->out_len, p, sz * n);
-    return sz * n;
-}
-
-static long http(const char *method, const char *url, const char *bearer, const char *body,
-                 bool form, bool follow, char **out)
-{
-    CURL *h = curl_easy_init();
-    assert_non_null(h);
-    run_result buf = { 0 };
-    append(&buf.out, &buf.out_len, "", 0);
-    struct curl_slist *hd = NULL;
-    char auth[2048];
-    if (bearer) {
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", bearer);
-        hd = curl_slist_append(hd, auth);
-    }
-    if (body)
-        hd = curl_slist_append(hd, form ? "Content-Type: application/x-www-form-urlencoded"
-                                        : "Content-Type: application/json");
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    if (body)
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &buf);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, follow ? 1L : 0L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
-    long status = 0;
-    if (curl_easy_perform(h) == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(h);
-    *out = buf.out;
-    return status;
-}
-
-static char *token_at(const char *base)
-{
-    char url[256], *body;
-    snprintf(url, sizeof url, "%s/oauth/token", base);
-    long st = http("POST", url, NULL,
-                   "grant_type=client_credentials&client_id=" SKEMU_DEMO_CLIENT_ID
-                   "&client_secret=" SKEMU_DEMO_CLIENT_SECRET, true, false, &body);
-    assert_int_equal(st, 200);
-    struct json_object *o = json_tokener_parse(body), *t;
-    assert_non_null(o);
-    assert_true(json_object_object_get_ex(o, "access_token", &t));
-    char *tok = strdup(json_object_get_string(t));
-    json_object_put(o);
-    free(body);
-    return tok;
-}
-
-/* Every account skemu holds, paged by hand: a new array of the API's objects. */
-static struct json_object *raw_accounts_at(const char *base)
-{
-    char *tok = token_at(base);
-    struct json_object *all = json_object_new_array();
-    char page_token[256] = "";
-    for (int guard = 0; guard < 1000; guard++) {
-        char url[512], *body;
-        snprintf(url, sizeof url, "%s/api/v1/connected_accounts?page_size=99%s%s", base,
-                 page_token[0] ? "&page_token=" : "", page_token);
-        assert_int_equal(http("GET", url, tok, NULL, false, false, &body), 200);
-        struct json_object *o = json_tokener_parse(body), *arr, *next;
-        assert_non_null(o);
-        assert_true(json_object_object_get_ex(o, "connected_accounts", &arr));
-        for (size_t i = 0; i < json_object_array_length(arr); i++)
-            json_object_array_add(all, json_object_get(json_object_array_get_idx(arr, i)));
-        const char *nt = json_object_object_get_ex(o, "next_page_token", &next)
-                             ? json_object_get_string(next) : "";
-        char *enc = curl_easy_escape(NULL, nt ? nt : "", 0);
-        snprintf(page_token, sizeof page_token, "%s", enc);
-        curl_free(enc);
-        json_object_put(o);
-        free(body);
-        if (!page_token[0])
-            break;
-    }
-    free(tok);
-    return all;
-}
-
 static struct json_object *raw_accounts(void)
 {
-    return raw_accounts_at(emu.url);
+    return direct_accounts(emu.url);
 }
 
 static const char *jstr(struct json_object *o, const char *key)
@@ -637,7 +417,7 @@ static void test_list_table_piped(void **state)
     run_free(&r);
 
     /* With $COLUMNS the table fits, in display columns (CJK, emoji) under a UTF-8 locale. */
-    char **env = make_env(NULL, ARGS("COLUMNS=72", "LC_ALL=C.UTF-8"));
+    char **env = run_env(NULL, ARGS("COLUMNS=72", "LC_ALL=C.UTF-8"));
     run_full(&r, env, -1, ARGS("list"));
     assert_int_equal(r.code, 0);
     const char *line = r.out;
@@ -844,7 +624,7 @@ static void test_link_round_trip(void **state)
     assert_non_null(nl);
     *nl = '\0';
     char *body;
-    long st = http("GET", r.out, NULL, NULL, false, true, &body);
+    long st = direct_http("GET", r.out, NULL, NULL, DIRECT_FOLLOW, &body);
     assert_true(st >= 200 && st < 400);
     free(body);
     run_free(&r);
@@ -1035,7 +815,7 @@ static void test_missing_config(void **state)
     assert_non_null(mkdtemp(dir));
     char xdg[64];
     snprintf(xdg, sizeof xdg, "XDG_CONFIG_HOME=%s", dir);
-    char **env = make_env(ARGS("SCALEKIT_ENVIRONMENT_URL", "SCALEKIT_CLIENT_ID",
+    char **env = run_env(ARGS("SCALEKIT_ENVIRONMENT_URL", "SCALEKIT_CLIENT_ID",
                                "SCALEKIT_CLIENT_SECRET", "SKDASH_PROFILE"), ARGS(xdg));
     run_result r;
     run_full(&r, env, -1, ARGS("list"));
@@ -1050,7 +830,7 @@ static void test_missing_config(void **state)
 static void test_wrong_secret(void **state)
 {
     (void)state;
-    char **env = make_env(NULL, ARGS("SCALEKIT_CLIENT_SECRET=not-the-right-one"));
+    char **env = run_env(NULL, ARGS("SCALEKIT_CLIENT_SECRET=not-the-right-one"));
     run_result r;
     run_full(&r, env, -1, ARGS("list", "--format", "json"));
     assert_int_equal(r.code, 3);
@@ -1100,8 +880,8 @@ static void test_list_fallback(void **state)
     assert_int_equal(skemu_start(&e2, args), 0);
     char url[200];
     snprintf(url, sizeof url, "SCALEKIT_ENVIRONMENT_URL=%s", e2.url);
-    char **env = make_env(NULL, ARGS(url));
-    struct json_object *raw = raw_accounts_at(e2.url);
+    char **env = run_env(NULL, ARGS(url));
+    struct json_object *raw = direct_accounts(e2.url);
     run_result r;
     run_full(&r, env, -1, ARGS("list", "--format", "json"));
     assert_int_equal(r.code, 0);
@@ -1184,7 +964,7 @@ static void test_hostile_strings(void **state)
     assert_int_equal(skemu_start(&e2, args), 0);
     char url[200];
     snprintf(url, sizeof url, "SCALEKIT_ENVIRONMENT_URL=%s", e2.url);
-    char **env = make_env(NULL, ARGS(url, "LC_ALL=C.UTF-8"));
+    char **env = run_env(NULL, ARGS(url, "LC_ALL=C.UTF-8"));
     run_result r;
     run_full(&r, env, -1, ARGS("list"));
     assert_int_equal(r.code, 0);
@@ -1248,85 +1028,17 @@ static void test_hostile_strings(void **state)
     unlink(path);
 }
 
-/* Runs skdash with stdout on a terminal `cols` wide; returns what the terminal received. */
-static char *run_on_pty(char **env, int cols, const char *const *args, int *code)
-{
-    int slave, master = open_pty(&slave);
-    if (master < 0)
-        return NULL;
-    struct winsize ws = { .ws_row = 50, .ws_col = (unsigned short)cols };
-    ioctl(master, TIOCSWINSZ, &ws);
-    struct termios tio;
-    if (tcgetattr(slave, &tio) == 0) {
-        tio.c_oflag &= ~(tcflag_t)OPOST;   /* no "\n" -> "\r\n" */
-        tcsetattr(slave, TCSANOW, &tio);
-    }
-    const char *argv[32];
-    int n = 0;
-    argv[n++] = skdash_bin();
-    for (int i = 0; args[i] && n < 31; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, slave, 1);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addclose(&fa, master);
-    pid_t pid;
-    assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv,
-                                 env ? env : environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    close(slave);
-    char *out = NULL;
-    size_t len = 0;
-    append(&out, &len, "", 0);
-    char buf[4096];
-    for (;;) {
-        ssize_t k = read(master, buf, sizeof buf);
-        if (k > 0)
-            append(&out, &len, buf, (size_t)k);
-        else if (k < 0 && errno == EINTR)
-            continue;
-        else
-            break;   /* EIO once the child closed the terminal */
-    }
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
-    *code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    close(master);
-    return out;
-}
-
-/* Drops SGR sequences (ESC [ ... m) in place. */
-static void strip_sgr(char *s)
-{
-    char *w = s;
-    for (char *p = s; *p;) {
-        if (p[0] == '\033' && p[1] == '[') {
-            p += 2;
-            while (*p && *p != 'm')
-                p++;
-            if (*p)
-                p++;
-            continue;
-        }
-        *w++ = *p++;
-    }
-    *w = '\0';
-}
-
 static void test_list_table_terminal(void **state)
 {
     (void)state;
     int code;
-    char **env = make_env(ARGS("NO_COLOR", "COLUMNS"), ARGS("LC_ALL=C.UTF-8"));
-    char *out = run_on_pty(env, 90, ARGS("list", "-s", "expired"), &code);
+    char **env = run_env(ARGS("NO_COLOR", "COLUMNS"), ARGS("LC_ALL=C.UTF-8"));
+    char *out = run_on_tty(env, 90, false, ARGS("list", "-s", "expired"), &code, NULL);
     if (!out)
         skip();
     assert_int_equal(code, 0);
     assert_non_null(strstr(out, "\033[31m"));          /* EXPIRED in colour */
-    strip_sgr(out);
+    run_strip_sgr(out, strlen(out));
     assert_null(strchr(out, '\033'));                  /* and nothing but SGR */
     size_t lines = 0;
     for (char *line = out, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
@@ -1338,14 +1050,14 @@ static void test_list_table_terminal(void **state)
     free(env);
 
     /* NO_COLOR (non-empty) or --no-color: no escape at all, even on a terminal. */
-    env = make_env(ARGS("COLUMNS"), ARGS("LC_ALL=C.UTF-8", "NO_COLOR=1"));
-    out = run_on_pty(env, 90, ARGS("list", "-s", "expired"), &code);
+    env = run_env(ARGS("COLUMNS"), ARGS("LC_ALL=C.UTF-8", "NO_COLOR=1"));
+    out = run_on_tty(env, 90, false, ARGS("list", "-s", "expired"), &code, NULL);
     assert_int_equal(code, 0);
     assert_null(strchr(out, '\033'));
     free(out);
     free(env);
-    env = make_env(ARGS("NO_COLOR", "COLUMNS"), ARGS("LC_ALL=C.UTF-8"));
-    out = run_on_pty(env, 90, ARGS("--no-color", "list", "-s", "expired"), &code);
+    env = run_env(ARGS("NO_COLOR", "COLUMNS"), ARGS("LC_ALL=C.UTF-8"));
+    out = run_on_tty(env, 90, false, ARGS("--no-color", "list", "-s", "expired"), &code, NULL);
     assert_int_equal(code, 0);
     assert_null(strchr(out, '\033'));
     free(out);

@@ -12,31 +12,22 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <curl/curl.h>
 #include <json-c/json.h>
 
+#include "../support/direct_http.h"
 #include "../support/fake_http.h"
-
-extern char **environ;
+#include "../support/run_skdash.h"
+#include "../support/skemu_proc.h"
 
 /* The client's documented limits (client.h, skdash(1)): tries per request, the most the
  * backoff can add before retries 2..5 (200 ms doubling, full jitter), the default timeout. */
@@ -46,13 +37,6 @@ extern char **environ;
 #define RATE_LIMIT_SUM_S (1 + 2 + 4 + 5)   /* 429 without Retry-After: 1 s doubling, 5 s cap */
 
 /* ------------------------------------------------------------------ time */
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* The longest a command may take: `chain` requests one after another, each tried TRIES times
  * with the per-try timeout, the backoff between tries and `waits_s` more for all its retries
@@ -66,16 +50,10 @@ static double bound_s(int chain, long timeout_ms, long waits_s)
 
 /* ------------------------------------------------------------------ skemu on a chosen port */
 
-typedef struct emu_t {
-    pid_t pid;
-    int port;
-    char url[64];
-    char log[600];
-} emu_t;
+/* skemus still running, for the teardown: a failed assertion jumps past emu_down. */
+static skemu_proc live[8];
 
-static emu_t live[8];
-
-static void live_track(const emu_t *e, bool add)
+static void live_track(const skemu_proc *e, bool add)
 {
     for (int i = 0; i < 8; i++) {
         if (add && live[i].pid <= 0) {
@@ -95,211 +73,37 @@ static const char *logs_dir(void)
     return d;
 }
 
-/* Reads the URL line skemu prints first, waiting at most 10 s. */
-static bool read_url(int fd, char *url, size_t n)
+/* Starts skemu with args on `port` (0: any free one) and points skdash at it. */
+static bool emu_up(skemu_proc *e, int port, const char *const *args)
 {
-    size_t len = 0;
-    double end = now_s() + 10;
-    while (len + 1 < n && now_s() < end) {
-        struct pollfd p = { fd, POLLIN, 0 };
-        if (poll(&p, 1, 200) <= 0)
-            continue;
-        char c;
-        ssize_t r = read(fd, &c, 1);
-        if (r <= 0 || c == '\n')
-            break;
-        url[len++] = c;
-    }
-    url[len] = '\0';
-    return strncmp(url, "http://127.0.0.1:", 17) == 0;
-}
-
-/* Starts skemu with args on `port` (0: any free one). */
-static bool emu_up(emu_t *e, int port, const char *const *args)
-{
-    static int seq;
-    memset(e, 0, sizeof *e);
-    const char *bin = getenv("SKEMU_BIN");
-    if (!bin || !*bin)
-        bin = "build/skemu";
-    char ports[16];
-    snprintf(ports, sizeof ports, "%d", port);
-    snprintf(e->log, sizeof e->log, "%s/faults-skemu-%d-%d.log", logs_dir(), (int)getpid(),
-             seq++);
-    const char *argv[40];
-    int n = 0;
-    argv[n++] = bin;
-    for (int i = 0; args[i] && n < 36; i++)
-        argv[n++] = args[i];
-    argv[n++] = "--port";
-    argv[n++] = ports;
-    argv[n] = NULL;
-    int out[2];
-    if (pipe(out) != 0)
+    if (skemu_start_on(e, port, args) != 0)
         return false;
-    pid_t pid = fork();
-    if (pid < 0)
-        return false;
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        int fd = open(e->log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-        if (fd >= 0)
-            dup2(fd, 2);
-        dup2(out[1], 1);
-        close(out[0]);
-        close(out[1]);
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    close(out[1]);
-    e->pid = pid;
-    bool ok = read_url(out[0], e->url, sizeof e->url);
-    close(out[0]);
-    if (!ok) {
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-        e->pid = 0;
-        return false;
-    }
-    e->port = atoi(e->url + 17);
     live_track(e, true);
     setenv("SCALEKIT_ENVIRONMENT_URL", e->url, 1);
     return true;
 }
 
-static void emu_down(emu_t *e, int sig)
+static void emu_down(skemu_proc *e, int sig)
 {
     if (e->pid <= 0)
         return;
-    kill(e->pid, sig);
-    while (waitpid(e->pid, NULL, 0) < 0 && errno == EINTR) {}
     live_track(e, false);
-    e->pid = 0;
+    skemu_kill(e, sig);
 }
-
-static int emu_log_count(const emu_t *e, const char *needle)
-{
-    FILE *f = fopen(e->log, "r");
-    if (!f)
-        return 0;
-    char line[4096];
-    int n = 0;
-    while (fgets(line, sizeof line, f))
-        n += strstr(line, needle) != NULL;
-    fclose(f);
-    return n;
-}
-
-#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 /* ------------------------------------------------------------------ running skdash */
 
-typedef struct run_t {
-    pid_t pid;
-    int ofd, efd;
-    double t0, secs;
-    int code;            /* exit status; -1 when it had to be killed */
-    bool killed;
-    char *out, *err;
-    size_t out_len, err_len;
-} run_t;
-
-static void append(char **buf, size_t *len, const char *p, size_t n)
+/* Runs skdash with our environment; a run past limit_s is a hang and fails the test. */
+static void run_cli(run_result *r, double limit_s, const char *const *args)
 {
-    *buf = realloc(*buf, *len + n + 1);
-    assert_non_null(*buf);
-    memcpy(*buf + *len, p, n);
-    *len += n;
-    (*buf)[*len] = '\0';
-}
-
-static void run_start(run_t *r, const char *const *args)
-{
-    memset(r, 0, sizeof *r);
-    append(&r->out, &r->out_len, "", 0);
-    append(&r->err, &r->err_len, "", 0);
-    const char *bin = getenv("SKDASH_BIN");
-    const char *argv[40];
-    int n = 0;
-    argv[n++] = bin && *bin ? bin : "build/skdash";
-    for (int i = 0; args[i] && n < 39; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    int o[2], e[2];
-    assert_int_equal(pipe(o), 0);
-    assert_int_equal(pipe(e), 0);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_adddup2(&fa, o[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, e[1], 2);
-    posix_spawn_file_actions_addclose(&fa, o[0]);
-    posix_spawn_file_actions_addclose(&fa, e[0]);
-    r->t0 = now_s();
-    assert_int_equal(posix_spawn(&r->pid, argv[0], &fa, NULL, (char *const *)argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    close(o[1]);
-    close(e[1]);
-    r->ofd = o[0];
-    r->efd = e[0];
-}
-
-/* Collects the output until both pipes close; past limit_s the process is killed (a hang). */
-static void run_finish(run_t *r, double limit_s)
-{
-    struct pollfd p[2] = { { r->ofd, POLLIN, 0 }, { r->efd, POLLIN, 0 } };
-    int open_fds = 2;
-    char buf[65536];
-    while (open_fds > 0) {
-        double left = r->t0 + limit_s - now_s();
-        if (left <= 0 && !r->killed) {
-            kill(r->pid, SIGKILL);
-            r->killed = true;
-        }
-        int rc = poll(p, 2, left > 0 ? (int)(left * 1000) + 1 : 1000);
-        if (rc < 0 && errno == EINTR)
-            continue;
-        for (int i = 0; i < 2; i++) {
-            if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
-                continue;
-            ssize_t k = read(p[i].fd, buf, sizeof buf);
-            if (k > 0) {
-                if (i == 0) append(&r->out, &r->out_len, buf, (size_t)k);
-                else append(&r->err, &r->err_len, buf, (size_t)k);
-            } else if (k == 0 || errno != EINTR) {
-                close(p[i].fd);
-                p[i].fd = -1;
-                open_fds--;
-            }
-        }
-    }
-    int st = 0;
-    while (waitpid(r->pid, &st, 0) < 0 && errno == EINTR) {}
-    r->secs = now_s() - r->t0;
-    r->code = !r->killed && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    /* Whatever happened, the client secret never shows. */
-    assert_null(strstr(r->out, "skemu-demo-secret"));
-    assert_null(strstr(r->err, "skemu-demo-secret"));
-    assert_null(strstr(r->err, "fake-secret"));
-}
-
-static void run_free(run_t *r)
-{
-    free(r->out);
-    free(r->err);
-    r->out = r->err = NULL;
-}
-
-static void run_cli(run_t *r, double limit_s, const char *const *args)
-{
-    run_start(r, args);
+    run_start(r, NULL, -1, args);
     run_finish(r, limit_s);
     if (r->killed)
         fail_msg("skdash %s hung: killed after %.0f s", args[0], limit_s);
 }
 
 /* Exactly one line on stderr, "skdash: <something>". */
-static void assert_one_line_error(const run_t *r)
+static void assert_one_line_error(const run_result *r)
 {
     if (strncmp(r->err, "skdash: ", 8) != 0 || r->err_len < 10)
         fail_msg("not a 'skdash: ' error line: [%s]", r->err);
@@ -310,7 +114,7 @@ static void assert_one_line_error(const run_t *r)
 }
 
 /* A failed command: the documented code, one clear line, nothing half-printed. */
-static void assert_clean_failure(const run_t *r, int code)
+static void assert_clean_failure(const run_result *r, int code)
 {
     if (r->code != code)
         fail_msg("exit %d, wanted %d; stderr: %s", r->code, code, r->err);
@@ -345,112 +149,39 @@ static void ids_free(idset *s)
     memset(s, 0, sizeof *s);
 }
 
-static size_t on_body(char *p, size_t sz, size_t n, void *ud)
+/* The ids of a JSON array of accounts, sorted. */
+static idset ids_of(json_object *arr)
 {
-    run_t *b = ud;
-    append(&b->out, &b->out_len, p, sz * n);
-    return sz * n;
-}
-
-static long http(const char *method, const char *url, const char *bearer, const char *body,
-                 char **out)
-{
-    CURL *h = curl_easy_init();
-    run_t b = { 0 };
-    append(&b.out, &b.out_len, "", 0);
-    struct curl_slist *hd = NULL;
-    char auth[1024];
-    if (bearer) {
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", bearer);
-        hd = curl_slist_append(hd, auth);
+    idset s = { 0 };
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        json_object *id;
+        json_object_object_get_ex(json_object_array_get_idx(arr, i), "id", &id);
+        ids_add(&s, json_object_get_string(id));
     }
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    if (body)
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 5L);
-    long status = 0;
-    if (curl_easy_perform(h) == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(h);
-    *out = b.out;
-    return status;
-}
-
-/* A token, asked again while a faulty server answers 5xx. */
-static char *token_at(const char *base)
-{
-    char url[256], *body = NULL;
-    snprintf(url, sizeof url, "%s/oauth/token", base);
-    long st = 0;
-    for (int k = 0; k < 60 && st != 200; k++) {
-        free(body);
-        st = http("POST", url, NULL, "grant_type=client_credentials&client_id=skc_demo"
-                  "&client_secret=skemu-demo-secret", &body);
-    }
-    assert_int_equal(st, 200);
-    json_object *o = json_tokener_parse(body), *t;
-    assert_true(o && json_object_object_get_ex(o, "access_token", &t));
-    char *tok = strdup(json_object_get_string(t));
-    json_object_put(o);
-    free(body);
-    return tok;
+    qsort(s.v, s.n, sizeof *s.v, cmp_str);
+    return s;
 }
 
 /* Every account id a fault-free skemu with these data flags holds, sorted. */
 static idset truth(const char *const *data_args)
 {
-    emu_t e;
+    skemu_proc e;
     assert_true(emu_up(&e, 0, data_args));
-    char *tok = token_at(e.url);
-    idset s = { 0 };
-    char next[256] = "";
-    for (int guard = 0; guard < 200; guard++) {
-        char url[512], *body;
-        snprintf(url, sizeof url, "%s/api/v1/connected_accounts?page_size=99%s%s", e.url,
-                 next[0] ? "&page_token=" : "", next);
-        assert_int_equal(http("GET", url, tok, NULL, &body), 200);
-        json_object *o = json_tokener_parse(body), *arr, *nt;
-        assert_true(o && json_object_object_get_ex(o, "connected_accounts", &arr));
-        for (size_t i = 0; i < json_object_array_length(arr); i++) {
-            json_object *id;
-            json_object_object_get_ex(json_object_array_get_idx(arr, i), "id", &id);
-            ids_add(&s, json_object_get_string(id));
-        }
-        const char *t = json_object_object_get_ex(o, "next_page_token", &nt)
-                            ? json_object_get_string(nt) : "";
-        char *enc = curl_easy_escape(NULL, t ? t : "", 0);
-        snprintf(next, sizeof next, "%s", enc);
-        curl_free(enc);
-        json_object_put(o);
-        free(body);
-        if (!next[0])
-            break;
-    }
-    free(tok);
+    json_object *all = direct_accounts(e.url);
+    idset s = ids_of(all);
+    json_object_put(all);
     emu_down(&e, SIGTERM);
-    qsort(s.v, s.n, sizeof *s.v, cmp_str);
     return s;
 }
 
 /* `skdash list --format json` printed exactly the accounts of `want`, each once. */
-static void assert_listed(const run_t *r, const idset *want)
+static void assert_listed(const run_result *r, const idset *want)
 {
     json_object *arr = json_tokener_parse(r->out);
     if (!arr || !json_object_is_type(arr, json_type_array))
         fail_msg("list output is not a JSON array: %.200s", r->out);
-    idset got = { 0 };
-    for (size_t i = 0; i < json_object_array_length(arr); i++) {
-        json_object *id;
-        json_object_object_get_ex(json_object_array_get_idx(arr, i), "id", &id);
-        ids_add(&got, json_object_get_string(id));
-    }
+    idset got = ids_of(arr);
     json_object_put(arr);
-    qsort(got.v, got.n, sizeof *got.v, cmp_str);
     assert_int_equal(got.n, want->n);
     for (size_t i = 0; i < got.n; i++)
         assert_string_equal(got.v[i], want->v[i]);
@@ -519,9 +250,9 @@ static void test_latency_2s(void **st)
 {
     (void)st;
     idset want = truth(ARGS(DATA_SMALL));
-    emu_t e;
+    skemu_proc e;
     assert_true(emu_up(&e, 0, ARGS(DATA_SMALL, "--latency-ms", "2000", "--quiet")));
-    run_t r;
+    run_result r;
     run_cli(&r, bound_s(4, DEFAULT_TIMEOUT_MS, 0), ARGS("list", "--format", "json"));
     if (r.code != 0)
         fail_msg("list under 2 s latency failed: %s", r.err);
@@ -536,11 +267,11 @@ static void test_5xx_20_percent(void **st)
     (void)st;
     const char *const data[] = { "--generate", "40", "--connections", "3", "--seed", "12", NULL };
     idset want = truth(data);
-    emu_t e;
+    skemu_proc e;
     assert_true(emu_up(&e, 0, ARGS("--generate", "40", "--connections", "3", "--seed", "12",
                                    "--fail-rate", "0.2")));
     for (int i = 0; i < 3; i++) {   /* several runs, so that faults surely hit some */
-        run_t r;
+        run_result r;
         run_cli(&r, bound_s(4, DEFAULT_TIMEOUT_MS, 0), ARGS("list", "--format", "json"));
         if (r.code != 0)
             fail_msg("list under 20%% 5xx failed: %s", r.err);
@@ -551,7 +282,7 @@ static void test_5xx_20_percent(void **st)
         assert_non_null(strstr(r.out, want.v[i]));
         run_free(&r);
     }
-    assert_true(emu_log_count(&e, " 500 ") + emu_log_count(&e, " 503 ") > 0);
+    assert_true(skemu_log_count(&e, " 500 ") + skemu_log_count(&e, " 503 ") > 0);
     emu_down(&e, SIGTERM);
     ids_free(&want);
 }
@@ -560,17 +291,17 @@ static void rate_limited(const char *retry_after)
 {
     const char *const data[] = { "--generate", "60", "--connections", "5", "--seed", "13", NULL };
     idset want = truth(data);
-    emu_t e;
+    skemu_proc e;
     assert_true(emu_up(&e, 0, ARGS("--generate", "60", "--connections", "5", "--seed", "13",
                                    "--rate-limit", "2", "--retry-after", retry_after)));
-    run_t r;
+    run_result r;
     long waits = atol(retry_after) > 0 ? (TRIES - 1) * atol(retry_after) : RATE_LIMIT_SUM_S;
     run_cli(&r, bound_s(4, DEFAULT_TIMEOUT_MS, waits), ARGS("list", "--format", "json"));
     if (r.code != 0)
         fail_msg("list under 429 (Retry-After %s) failed: %s", retry_after, r.err);
     assert_listed(&r, &want);
     run_free(&r);
-    assert_true(emu_log_count(&e, " 429 ") > 0);   /* the limit did bite */
+    assert_true(skemu_log_count(&e, " 429 ") > 0);   /* the limit did bite */
     emu_down(&e, SIGTERM);
     ids_free(&want);
 }
@@ -593,17 +324,17 @@ static void test_token_expires_every_5s(void **st)
     (void)st;
     const char *const data[] = { "--generate", "25", "--connections", "5", "--seed", "14", NULL };
     idset want = truth(data);
-    emu_t e;
+    skemu_proc e;
     assert_true(emu_up(&e, 0, ARGS("--generate", "25", "--connections", "5", "--seed", "14",
                                    "--token-ttl", "5", "--latency-ms", "1200")));
-    run_t r;
+    run_result r;
     run_cli(&r, bound_s(8, DEFAULT_TIMEOUT_MS, 0),
             ARGS("--concurrency", "1", "list", "--format", "json"));
     if (r.code != 0)
         fail_msg("list across token expiry failed: %s", r.err);
     assert_listed(&r, &want);
     run_free(&r);
-    assert_true(emu_log_count(&e, "POST /oauth/token 200") >= 2);
+    assert_true(skemu_log_count(&e, "POST /oauth/token 200") >= 2);
     emu_down(&e, SIGTERM);
     ids_free(&want);
 }
@@ -611,7 +342,7 @@ static void test_token_expires_every_5s(void **st)
 /* Damaged 200 bodies: every one damaged fails cleanly; some damaged either works or fails
  * cleanly, never with half a listing or a crash. */
 /* Every id in a `list --format json` output is one of want's (nothing invented). */
-static void assert_listed_subset(const run_t *r, const idset *want)
+static void assert_listed_subset(const run_result *r, const idset *want)
 {
     json_object *arr = json_tokener_parse(r->out);
     assert_true(arr && json_object_is_type(arr, json_type_array));
@@ -628,7 +359,7 @@ static void assert_listed_subset(const run_t *r, const idset *want)
 
 /* One damaged run: a clean failure; or (when `tolerated`, for mistyped optional fields) a
  * success that shows only real accounts. */
-static void damaged_outcome(const run_t *r, const idset *want, bool tolerated)
+static void damaged_outcome(const run_result *r, const idset *want, bool tolerated)
 {
     if (r->code != 0 || !tolerated) {
         assert_clean_failure(r, 1);
@@ -644,10 +375,10 @@ static void damaged(const char *flag, bool tolerated)
 {
     const char *const data[] = { "--generate", "30", "--connections", "3", "--seed", "15", NULL };
     idset want = truth(data);
-    emu_t e;
+    skemu_proc e;
     assert_true(emu_up(&e, 0, ARGS("--generate", "30", "--connections", "3", "--seed", "15",
                                    flag, "1.0", "--fault-after", "1", "--quiet")));
-    run_t r;
+    run_result r;
     run_cli(&r, bound_s(4, DEFAULT_TIMEOUT_MS, 0), ARGS("list", "--format", "json"));
     damaged_outcome(&r, &want, tolerated);
     run_free(&r);
@@ -702,11 +433,11 @@ static void test_hung_connections(void **st)
     setenv("SKDASH_TIMEOUT", "1", 1);
     const char *const data[] = { "--generate", "20", "--connections", "2", "--seed", "16", NULL };
     idset want = truth(data);
-    emu_t e;
+    skemu_proc e;
     /* Everything after the token hangs. */
     assert_true(emu_up(&e, 0, ARGS("--generate", "20", "--connections", "2", "--seed", "16",
                                    "--hang-rate", "1.0", "--fault-after", "1", "--quiet")));
-    run_t r;
+    run_result r;
     run_cli(&r, bound_s(4, 1000, 0), ARGS("list", "--format", "json"));
     assert_clean_failure(&r, 1);
     assert_non_null(strstr(r.err, "timed out"));
@@ -749,16 +480,16 @@ static void test_killed_mid_listing(void **st)
     (void)st;
 #define DATA_BIG "--generate", "600", "--connections", "2", "--seed", "17", "--epoch", "1744761600"
     idset want = truth(ARGS(DATA_BIG));
-    emu_t e;
+    skemu_proc e;
     assert_true(emu_up(&e, 0, ARGS(DATA_BIG, "--latency-ms", "250")));
     int port = e.port;
-    run_t r;
-    run_start(&r, ARGS("--concurrency", "2", "list", "--format", "json"));
+    run_result r;
+    run_start(&r, NULL, -1, ARGS("--concurrency", "2", "list", "--format", "json"));
     /* token, connections, then 4 pages per connection at 250 ms each: kill in the middle. */
     usleep(1000 * 1000);
     assert_int_equal(waitpid(r.pid, NULL, WNOHANG), 0);   /* still listing */
-    int pages_before = emu_log_count(&e, "GET /api/v1/connected_accounts?");
-    double down_at = now_s();
+    int pages_before = skemu_log_count(&e, "GET /api/v1/connected_accounts?");
+    double down_at = run_now();
     emu_down(&e, SIGKILL);
     usleep(300 * 1000);
     bool up = false;
@@ -768,7 +499,7 @@ static void test_killed_mid_listing(void **st)
             usleep(100 * 1000);
     }
     assert_true(up);
-    double downtime = now_s() - down_at;
+    double downtime = run_now() - down_at;
     run_finish(&r, bound_s(12, DEFAULT_TIMEOUT_MS, 0));
     if (r.killed)
         fail_msg("list across a restart hung");
@@ -787,7 +518,7 @@ static void test_killed_mid_listing(void **st)
     assert_listed(&r, &want);
     run_free(&r);
     assert_true(pages_before >= 1);
-    assert_true(emu_log_count(&e, "GET /api/v1/connected_accounts?") >= 1);   /* resumed here */
+    assert_true(skemu_log_count(&e, "GET /api/v1/connected_accounts?") >= 1);   /* resumed here */
     emu_down(&e, SIGTERM);
     ids_free(&want);
 }
@@ -798,20 +529,20 @@ static void test_delete_outcome_matches_server(void **st)
     (void)st;
     const char *const data[] = { "--generate", "20", "--connections", "2", "--seed", "18", NULL };
     idset all = truth(data);
-    emu_t e;
+    skemu_proc e;
     assert_true(emu_up(&e, 0, ARGS("--generate", "20", "--connections", "2", "--seed", "18",
                                    "--fail-rate", "0.6", "--fault-after", "2", "--quiet")));
     int done = 0, not_done = 0, unknown = 0;
     for (size_t i = 0; i < 5; i++) {
-        run_t r;
+        run_result r;
         run_cli(&r, bound_s(4, DEFAULT_TIMEOUT_MS, 0), ARGS("delete", "--id", all.v[i], "--yes"));
         /* The server's own word, asked until it answers something else than a fault. */
-        char *tok = token_at(e.url), url[512], *body = NULL;
+        char *tok = direct_token(e.url), url[512], *body = NULL;
         long st2 = 0;
         snprintf(url, sizeof url, "%s/api/v1/connected_accounts/details?id=%s", e.url, all.v[i]);
         for (int k = 0; k < 60 && (st2 == 0 || st2 >= 500); k++) {
             free(body);
-            st2 = http("GET", url, tok, NULL, &body);
+            st2 = direct_http("GET", url, tok, NULL, 0, &body);
         }
         free(body);
         free(tok);
@@ -944,7 +675,7 @@ static void fake_stop(fake *f)
 /* The last journal entry, as `skdash journal --format json` shows it. */
 static json_object *last_journal_entry(json_object **all)
 {
-    run_t r;
+    run_result r;
     run_cli(&r, 10, ARGS("journal", "--format", "json"));
     assert_int_equal(r.code, 0);
     *all = json_tokener_parse(r.out);
@@ -971,7 +702,7 @@ static void assert_journal(const char *action, const char *result_prefix)
     json_object_put(all);
 }
 
-static void run_delete(run_t *r)
+static void run_delete(run_result *r)
 {
     run_cli(r, bound_s(3, 1000, 0), ARGS("delete", "--id", "ca_fake1", "--yes"));
 }
@@ -985,7 +716,7 @@ static void test_lost_delete_retried_404_is_done(void **st)
     for (size_t i = 0; i < 2; i++) {
         fake f;
         fake_start(&f, modes[i], LINK_OK, false);
-        run_t r;
+        run_result r;
         run_delete(&r);
         if (r.code != 0)
             fail_msg("mode %zu: exit %d: %s", i, r.code, r.err);
@@ -1005,7 +736,7 @@ static void test_lost_delete_confirmed_gone(void **st)
     (void)st;
     fake f;
     fake_start(&f, DEL_APPLY_DROP_ALWAYS, LINK_OK, false);
-    run_t r;
+    run_result r;
     run_delete(&r);
     assert_int_equal(r.code, 0);
     assert_non_null(strstr(r.out, "Deleted ca_fake1 (confirmed after the answer was lost: "));
@@ -1024,7 +755,7 @@ static void test_lost_delete_still_there(void **st)
     for (size_t i = 0; i < 2; i++) {
         fake f;
         fake_start(&f, modes[i], LINK_OK, false);
-        run_t r;
+        run_result r;
         run_delete(&r);
         assert_int_equal(r.code, 1);
         assert_one_line_error(&r);
@@ -1043,7 +774,7 @@ static void test_lost_delete_unknown(void **st)
     (void)st;
     fake f;
     fake_start(&f, DEL_APPLY_DROP_ALWAYS, LINK_OK, true);
-    run_t r;
+    run_result r;
     run_delete(&r);
     assert_int_equal(r.code, 1);
     assert_one_line_error(&r);
@@ -1061,7 +792,7 @@ static void test_refused_delete_not_checked(void **st)
     (void)st;
     fake f;
     fake_start(&f, DEL_403, LINK_OK, false);
-    run_t r;
+    run_result r;
     run_delete(&r);
     assert_int_equal(r.code, 1);
     assert_one_line_error(&r);
@@ -1080,7 +811,7 @@ static void test_lost_link(void **st)
     (void)st;
     fake f;
     fake_start(&f, DEL_403, LINK_DROP, false);
-    run_t r;
+    run_result r;
     run_cli(&r, bound_s(3, 1000, 0), ARGS("link", "--id", "ca_fake1"));
     assert_int_equal(r.code, 1);
     assert_one_line_error(&r);
@@ -1136,7 +867,7 @@ static void test_journal_unwritable_warns(void **st)
     setenv("XDG_STATE_HOME", blocker, 1);
     fake f;
     fake_start(&f, DEL_APPLY_DROP_FIRST, LINK_OK, false);
-    run_t r;
+    run_result r;
     run_delete(&r);
     assert_int_equal(r.code, 0);
     assert_non_null(strstr(r.out, "Deleted ca_fake1"));
@@ -1162,9 +893,9 @@ static void test_journal_records_actions(void **st)
     (void)st;
     const char *const data[] = { "--generate", "10", "--connections", "2", "--seed", "19", NULL };
     idset all = truth(data);
-    emu_t e;
+    skemu_proc e;
     assert_true(emu_up(&e, 0, data));
-    run_t r;
+    run_result r;
     run_cli(&r, 10, ARGS("journal", "--format", "json"));
     assert_int_equal(r.code, 0);
     json_object *before = json_tokener_parse(r.out);

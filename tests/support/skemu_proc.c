@@ -3,16 +3,49 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+/* Reads the URL line skemu prints first, waiting at most 10 s (a skemu that never says it
+ * is up must fail the test, not hang it). */
+static bool read_url(int fd, char *url, size_t n)
+{
+    size_t len = 0;
+    time_t end = time(NULL) + 10;
+    while (len + 1 < n && time(NULL) <= end) {
+        struct pollfd pf = { fd, POLLIN, 0 };
+        int rc = poll(&pf, 1, 200);
+        if (rc < 0 && errno != EINTR)
+            break;
+        if (rc <= 0)
+            continue;
+        char c;
+        ssize_t r = read(fd, &c, 1);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0 || c == '\n')
+            break;
+        url[len++] = c;
+    }
+    url[len] = '\0';
+    return strncmp(url, "http://127.0.0.1:", 17) == 0;
+}
+
 int skemu_start(skemu_proc *p, const char *const *args)
+{
+    return skemu_start_on(p, 0, args);
+}
+
+int skemu_start_on(skemu_proc *p, int port, const char *const *args)
 {
     memset(p, 0, sizeof *p);
     const char *bin = getenv("SKEMU_BIN");
@@ -26,12 +59,14 @@ int skemu_start(skemu_proc *p, const char *const *args)
     mkdir(dir && *dir ? dir : "build", 0755);
     mkdir(logdir, 0755);
 
+    char ports[16];
+    snprintf(ports, sizeof ports, "%d", port);
     const char *argv[64];
     int n = 0;
     argv[n++] = bin;
     for (int i = 0; args && args[i] && n < 60; i++) argv[n++] = args[i];
     argv[n++] = "--port";
-    argv[n++] = "0";
+    argv[n++] = ports;
     argv[n] = NULL;
 
     int out[2];
@@ -56,31 +91,26 @@ int skemu_start(skemu_proc *p, const char *const *args)
     }
     close(out[1]);
     p->pid = pid;
-    /* Read the first line: the URL. */
-    size_t len = 0;
-    char c;
-    while (len + 1 < sizeof p->url) {
-        ssize_t r = read(out[0], &c, 1);
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        if (c == '\n') break;
-        p->url[len++] = c;
-    }
-    p->url[len] = '\0';
-    /* Keep draining stdout in the child side: skemu prints nothing more to stdout, so the
-     * pipe can simply be closed here. */
+    bool up = read_url(out[0], p->url, sizeof p->url);
+    /* skemu prints nothing more to stdout, so the pipe can simply be closed here. */
     close(out[0]);
-    if (strncmp(p->url, "http://127.0.0.1:", 17) != 0) {
-        skemu_stop(p);
+    if (!up) {
+        skemu_kill(p, SIGKILL);
         return -1;
     }
+    p->port = atoi(p->url + 17);
     return 0;
 }
 
 int skemu_stop(skemu_proc *p)
 {
+    return skemu_kill(p, SIGTERM);
+}
+
+int skemu_kill(skemu_proc *p, int sig)
+{
     if (p->pid <= 0) return -1;
-    kill(p->pid, SIGTERM);
+    kill(p->pid, sig);
     int st = 0;
     while (waitpid(p->pid, &st, 0) < 0 && errno == EINTR) {}
     p->pid = 0;
