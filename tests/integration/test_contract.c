@@ -19,6 +19,7 @@
 #include <curl/curl.h>
 #include <json-c/json.h>
 
+#include "../support/direct_http.h"
 #include "../support/skemu_proc.h"
 
 static skemu_proc emu;
@@ -265,49 +266,13 @@ static struct json_object *response_schema(const char *path, const char *method,
 
 /* ------------------------------------------------------------------ HTTP to skemu */
 
-typedef struct body { char *s; size_t n; } body;
-
-static size_t on_body(char *p, size_t sz, size_t n, void *ud)
-{
-    body *b = ud;
-    b->s = realloc(b->s, b->n + sz * n + 1);
-    memcpy(b->s + b->n, p, sz * n);
-    b->n += sz * n;
-    b->s[b->n] = '\0';
-    return sz * n;
-}
-
+/* METHOD on skemu's PATH with the token of the setup (none before it has one). */
 static long http(const char *method, const char *path, const char *json_body, bool form,
                  char **out)
 {
-    CURL *h = curl_easy_init();
-    assert_non_null(h);
-    body b = { calloc(1, 1), 0 };
-    struct curl_slist *hd = NULL;
-    char auth[4096], url[1024];
+    char url[2048];
     snprintf(url, sizeof url, "%s%s", emu.url, path);
-    if (bearer) {
-        snprintf(auth, sizeof auth, "Authorization: Bearer %s", bearer);
-        hd = curl_slist_append(hd, auth);
-    }
-    if (json_body)
-        hd = curl_slist_append(hd, form ? "Content-Type: application/x-www-form-urlencoded"
-                                        : "Content-Type: application/json");
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-    if (json_body)
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, json_body);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT, 20L);
-    long status = 0;
-    if (curl_easy_perform(h) == CURLE_OK)
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_slist_free_all(hd);
-    curl_easy_cleanup(h);
-    *out = b.s;
-    return status;
+    return direct_http(method, url, bearer, json_body, form ? DIRECT_FORM : 0, out);
 }
 
 static const char *jstr(struct json_object *o, const char *key)

@@ -9,27 +9,19 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <errno.h>
-#include <fcntl.h>
 #include <locale.h>
-#include <poll.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 #include <wchar.h>
 
 #include <json-c/json.h>
 
 #include "../support/fake_http.h"
+#include "../support/run_skdash.h"
 #include "../support/skemu_proc.h"
-
-extern char **environ;
 
 static skemu_proc emu;
 static char data_path[128], tmp_dir[64];
@@ -92,99 +84,16 @@ static void write_data(void)
 
 /* ------------------------------------------------------------------ running skdash */
 
-static const char *skdash_bin(void)
-{
-    const char *b = getenv("SKDASH_BIN");
-    return b && *b ? b : "build/skdash";
-}
-
-static void append(char **buf, size_t *len, const char *p, size_t n)
-{
-    *buf = realloc(*buf, *len + n + 1);
-    assert_non_null(*buf);
-    memcpy(*buf + *len, p, n);
-    *len += n;
-    (*buf)[*len] = '\0';
-}
-
 /* stdout (and stderr, merged) of skdash on a terminal `cols` wide, or piped when cols == 0. */
 static char *run(int cols, const char *const *args, int *code, size_t *len)
 {
-    int master = -1, slave = -1, pfd[2] = { -1, -1 };
-    if (cols > 0) {
-        master = posix_openpt(O_RDWR | O_NOCTTY);
-        assert_true(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0);
-        slave = open(ptsname(master), O_RDWR | O_NOCTTY);
-        assert_true(slave >= 0);
-        struct winsize ws = { .ws_row = 50, .ws_col = (unsigned short)cols };
-        ioctl(master, TIOCSWINSZ, &ws);
-        struct termios tio;
-        if (tcgetattr(slave, &tio) == 0) {
-            tio.c_oflag &= ~(tcflag_t)OPOST;   /* the bytes as written */
-            tcsetattr(slave, TCSANOW, &tio);
-        }
-    } else {
-        assert_int_equal(pipe(pfd), 0);
-    }
-    const char *argv[32];
-    int n = 0;
-    argv[n++] = skdash_bin();
-    for (int i = 0; args[i] && n < 31; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    int w = cols > 0 ? slave : pfd[1];
-    posix_spawn_file_actions_adddup2(&fa, w, 1);
-    posix_spawn_file_actions_adddup2(&fa, w, 2);
-    posix_spawn_file_actions_addclose(&fa, cols > 0 ? master : pfd[0]);
-    pid_t pid;
-    assert_int_equal(posix_spawn(&pid, argv[0], &fa, NULL, (char *const *)argv, environ), 0);
-    posix_spawn_file_actions_destroy(&fa);
-    close(w);
-    int rfd = cols > 0 ? master : pfd[0];
-    char *out = NULL;
-    *len = 0;
-    append(&out, len, "", 0);
-    char buf[65536];
-    for (;;) {
-        ssize_t k = read(rfd, buf, sizeof buf);
-        if (k > 0)
-            append(&out, len, buf, (size_t)k);
-        else if (k < 0 && errno == EINTR)
-            continue;
-        else
-            break;   /* EOF, or EIO once the child closed the terminal */
-    }
-    close(rfd);
-    int st = 0;
-    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
-    *code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    char *out = run_on_tty(NULL, cols, true, args, code, len);
+    if (!out)
+        fail_msg("no terminal for skdash (posix_openpt)");
     return out;
 }
 
 /* ------------------------------------------------------------------ what reached the terminal */
-
-/* Removes SGR sequences (ESC [ digits/; m) in place: the only escapes skdash may write. */
-static size_t strip_sgr(char *s, size_t len)
-{
-    size_t w = 0;
-    for (size_t i = 0; i < len;) {
-        if (s[i] == '\033' && i + 1 < len && s[i + 1] == '[') {
-            size_t j = i + 2;
-            while (j < len && ((s[j] >= '0' && s[j] <= '9') || s[j] == ';'))
-                j++;
-            if (j < len && s[j] == 'm') {
-                i = j + 1;
-                continue;
-            }
-        }
-        s[w++] = s[i++];
-    }
-    s[w] = '\0';
-    return w;
-}
 
 /* Strictly valid UTF-8 with no C0 (but '\n'), DEL, C1, bidi control or line separator. */
 static void assert_terminal_safe(const char *what, const char *s, size_t len)
@@ -295,7 +204,7 @@ static char *both(const char *what, int cols, const char *const *args, int want_
     char *tty = run(cols, args, &code, &len);
     if (code != want_code)
         fail_msg("%s on a terminal: exit %d: %s", what, code, tty);
-    len = strip_sgr(tty, len);
+    len = run_strip_sgr(tty, len);
     assert_terminal_safe(what, tty, len);
     free(tty);
     char *piped = run(0, args, &code, &len);
@@ -377,7 +286,7 @@ static void test_list_table(void **st)
         size_t len;
         char *out = run(widths[w], (const char *const[]){ "list", NULL }, &code, &len);
         assert_int_equal(code, 0);
-        len = strip_sgr(out, len);
+        len = run_strip_sgr(out, len);
         assert_terminal_safe("list (terminal)", out, len);
         assert_table("list (terminal)", out, widths[w], NIDENTS);
         free(out);
@@ -404,7 +313,7 @@ static void test_connections_table(void **st)
     size_t len;
     out = run(60, (const char *const[]){ "connections", NULL }, &code, &len);
     assert_int_equal(code, 0);
-    len = strip_sgr(out, len);
+    len = run_strip_sgr(out, len);
     assert_table("connections (60)", out, 60, 2);
     free(out);
 }
