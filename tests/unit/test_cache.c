@@ -17,6 +17,7 @@
 
 #include "cache.h"
 #include "store.h"
+#include "../support/acct_fixture.h"
 
 #define URL "http://127.0.0.1:8484"
 #define CID "skc_demo"
@@ -59,29 +60,6 @@ static int fx_teardown(void **state)
 
 /* ---------------------------------------------------------------- stores */
 
-static sk_account mk_acct(const char *id, const char *ident, const char *conn, const char *status)
-{
-    sk_account a;
-    memset(&a, 0, sizeof a);
-    a.id = id;
-    a.identifier = ident;
-    a.connector = conn;
-    a.connection_id = "conn_1";
-    a.provider = "GMAIL";
-    a.status = status;
-    a.authorization_type = "OAUTH";
-    a.token_expires_at = SK_TIME_ABSENT;
-    a.updated_at = 1700000000;
-    a.last_used_at = SK_TIME_ABSENT;
-    a.state = state_from_wire(status);
-    return a;
-}
-
-static void upsert1(sk_store *s, sk_account a)
-{
-    assert_int_equal(store_upsert(s, &a, 1), SK_OK);
-}
-
 /* Connections from the API (one with a hostile name, one with no provider) and accounts whose
  * strings are everything a server could send: escapes, bidi controls, invalid UTF-8, long. */
 static sk_store *hostile_store(size_t extra)
@@ -98,30 +76,30 @@ static sk_store *hostile_store(size_t extra)
     static char long_ident[5001];
     memset(long_ident, 'x', 5000);
     long_ident[0] = '\xf0';   /* a broken 4-byte sequence at the start */
-    sk_account a = mk_acct("ca_1", "\x1b[31mred\x1b[0m@evil.com", "gmail", "ACTIVE");
+    sk_account a = acct_make("ca_1", "\x1b[31mred\x1b[0m@evil.com", "gmail", "ACTIVE");
     a.token_expires_at = INT64_MAX;
     a.last_used_at = -1;
-    upsert1(s, a);
-    a = mk_acct("ca_2", "\xe2\x80\xae" "moc.live@nimda", "slack\x1b]52;c;QUFB\x07", "QUARANTINED");
+    acct_upsert1(s, a);
+    a = acct_make("ca_2", "\xe2\x80\xae" "moc.live@nimda", "slack\x1b]52;c;QUFB\x07", "QUARANTINED");
     a.provider = NULL;
     a.authorization_type = NULL;
-    upsert1(s, a);
-    a = mk_acct("ca_3", "\xff\xfe\x80 invalid \xc3", "gmail", NULL);
+    acct_upsert1(s, a);
+    a = acct_make("ca_3", "\xff\xfe\x80 invalid \xc3", "gmail", NULL);
     a.connection_id = NULL;
     a.updated_at = SK_TIME_ABSENT;
-    upsert1(s, a);
-    upsert1(s, mk_acct("ca_4", long_ident, "orphan_conn", "PENDING_VERIFICATION"));
-    upsert1(s, mk_acct("ca_5", NULL, "gmail", "DISCONNECTED"));
-    upsert1(s, mk_acct("ca_6", "", NULL, "EXPIRED"));
-    upsert1(s, mk_acct("ca_gone", "removed@x.com", "gmail", "ACTIVE"));
+    acct_upsert1(s, a);
+    acct_upsert1(s, acct_make("ca_4", long_ident, "orphan_conn", "PENDING_VERIFICATION"));
+    acct_upsert1(s, acct_make("ca_5", NULL, "gmail", "DISCONNECTED"));
+    acct_upsert1(s, acct_make("ca_6", "", NULL, "EXPIRED"));
+    acct_upsert1(s, acct_make("ca_gone", "removed@x.com", "gmail", "ACTIVE"));
     assert_true(store_remove(s, "ca_gone"));   /* a hole in the row space */
     for (size_t i = 0; i < extra; i++) {
         char id[32], ident[64];
         snprintf(id, sizeof id, "ca_x%zu", i);
         snprintf(ident, sizeof ident, "user%zu@example.org", i);
-        sk_account x = mk_acct(id, ident, i % 3 ? "gmail" : "orphan_conn", i % 2 ? "ACTIVE" : "EXPIRED");
+        sk_account x = acct_make(id, ident, i % 3 ? "gmail" : "orphan_conn", i % 2 ? "ACTIVE" : "EXPIRED");
         x.token_expires_at = (int64_t)i * 1000;
-        upsert1(s, x);
+        acct_upsert1(s, x);
     }
     return s;
 }
@@ -274,7 +252,7 @@ static void test_save_replaces(void **state)
 {
     fx *f = *state;
     sk_store *a = hostile_store(50), *b = store_new();
-    upsert1(b, mk_acct("ca_only", "only@x.com", "gmail", "ACTIVE"));
+    acct_upsert1(b, acct_make("ca_only", "only@x.com", "gmail", "ACTIVE"));
     sk_error err;
     assert_int_equal(cache_save(a, URL, CID, &err), SK_OK);
     assert_int_equal(cache_save(b, URL, CID, &err), SK_OK);

@@ -11,29 +11,7 @@
 #include <string.h>
 
 #include "store.h"
-
-static sk_account acct(const char *id, const char *ident, const char *conn, const char *status)
-{
-    sk_account a;
-    memset(&a, 0, sizeof a);
-    a.id = id;
-    a.identifier = ident;
-    a.connector = conn;
-    a.connection_id = "conn_1";
-    a.provider = "GMAIL";
-    a.status = status;
-    a.authorization_type = "OAUTH";
-    a.token_expires_at = SK_TIME_ABSENT;
-    a.updated_at = 1700000000;
-    a.last_used_at = SK_TIME_ABSENT;
-    a.state = state_from_wire(status);
-    return a;
-}
-
-static void upsert1(sk_store *s, sk_account a)
-{
-    assert_int_equal(store_upsert(s, &a, 1), SK_OK);
-}
+#include "../support/acct_fixture.h"
 
 /* Recount every live row and compare with what the store keeps up to date. */
 static void check_counts(const sk_store *s)
@@ -84,9 +62,9 @@ static void test_upsert_and_update_in_place(void **state)
     (void)state;
     sk_store *s = store_new();
     assert_non_null(s);
-    upsert1(s, acct("ca_1", "alice@example.com", "gmail", "ACTIVE"));
-    upsert1(s, acct("ca_2", "bob@example.com", "gmail", "PENDING_AUTH"));
-    upsert1(s, acct("ca_3", "carol", "slack", "EXPIRED"));
+    acct_upsert1(s, acct_make("ca_1", "alice@example.com", "gmail", "ACTIVE"));
+    acct_upsert1(s, acct_make("ca_2", "bob@example.com", "gmail", "PENDING_AUTH"));
+    acct_upsert1(s, acct_make("ca_3", "carol", "slack", "EXPIRED"));
     assert_int_equal(store_count(s), 3);
     sk_row r2 = store_find(s, "ca_2");
     assert_true(r2 != SK_ROW_NONE);
@@ -94,10 +72,10 @@ static void test_upsert_and_update_in_place(void **state)
     assert_int_equal(conn_count(s, "gmail", SK_STATE_PENDING), 1);
 
     /* Same id again: same row, fields replaced, counts moved. */
-    sk_account b = acct("ca_2", "bob+new@example.com", "gmail", "ACTIVE");
+    sk_account b = acct_make("ca_2", "bob+new@example.com", "gmail", "ACTIVE");
     b.token_expires_at = 1800000000;
     b.last_used_at = 1750000000;
-    upsert1(s, b);
+    acct_upsert1(s, b);
     assert_int_equal(store_count(s), 3);
     assert_int_equal(store_find(s, "ca_2"), r2);
     sk_account got;
@@ -112,14 +90,14 @@ static void test_upsert_and_update_in_place(void **state)
     check_counts(s);
 
     /* An account that moves to another connection is counted there. */
-    upsert1(s, acct("ca_2", "bob+new@example.com", "slack", "DISCONNECTED"));
+    acct_upsert1(s, acct_make("ca_2", "bob+new@example.com", "slack", "DISCONNECTED"));
     assert_int_equal(conn_count(s, "gmail", SK_STATE_ACTIVE), 1);
     assert_int_equal(conn_count(s, "slack", SK_STATE_REVOKED), 1);
     check_counts(s);
 
     /* Strings are copied: the caller's buffers may change afterwards. */
     char id[16] = "ca_9", ident[16] = "dave";
-    upsert1(s, acct(id, ident, "gmail", "ACTIVE"));
+    acct_upsert1(s, acct_make(id, ident, "gmail", "ACTIVE"));
     strcpy(id, "XXXX");
     strcpy(ident, "YYYY");
     store_get(s, store_find(s, "ca_9"), &got);
@@ -137,7 +115,7 @@ static void test_remove_keeps_other_rows(void **state)
     for (int i = 0; i < 50; i++) {
         snprintf(id, sizeof id, "ca_%d", i);
         snprintf(ident, sizeof ident, "user%d", i);
-        upsert1(s, acct(id, ident, i % 2 ? "gmail" : "slack", i % 3 ? "ACTIVE" : "EXPIRED"));
+        acct_upsert1(s, acct_make(id, ident, i % 2 ? "gmail" : "slack", i % 3 ? "ACTIVE" : "EXPIRED"));
         rows[i] = store_find(s, id);
     }
     check_counts(s);
@@ -165,9 +143,9 @@ static void test_remove_keeps_other_rows(void **state)
     /* New accounts after removals (holes may be reused) and re-adding a removed id. */
     for (int i = 100; i < 120; i++) {
         snprintf(id, sizeof id, "ca_%d", i);
-        upsert1(s, acct(id, "new", "github", "PENDING"));
+        acct_upsert1(s, acct_make(id, "new", "github", "PENDING"));
     }
-    upsert1(s, acct("ca_0", "user0-again", "gmail", "ERROR"));
+    acct_upsert1(s, acct_make("ca_0", "user0-again", "gmail", "ERROR"));
     assert_int_equal(store_count(s), 61);
     check_counts(s);
     assert_int_equal(conn_count(s, "github", SK_STATE_PENDING), 20);
@@ -178,8 +156,8 @@ static void test_set_status(void **state)
 {
     (void)state;
     sk_store *s = store_new();
-    upsert1(s, acct("ca_1", "alice", "gmail", "PENDING_AUTH"));
-    upsert1(s, acct("ca_2", "bob", "gmail", "PENDING_AUTH"));
+    acct_upsert1(s, acct_make("ca_1", "alice", "gmail", "PENDING_AUTH"));
+    acct_upsert1(s, acct_make("ca_2", "bob", "gmail", "PENDING_AUTH"));
     assert_int_equal(conn_count(s, "gmail", SK_STATE_PENDING), 2);
     assert_true(store_set_status(s, "ca_1", "ACTIVE"));
     assert_int_equal(conn_count(s, "gmail", SK_STATE_PENDING), 1);
@@ -206,8 +184,8 @@ static void test_interning(void **state)
     (void)state;
     sk_store *s = store_new();
     char conn1[] = "gmail", conn2[] = "gmail";   /* different buffers, same text */
-    upsert1(s, acct("ca_1", "a", conn1, "ACTIVE"));
-    upsert1(s, acct("ca_2", "b", conn2, "ACTIVE"));
+    acct_upsert1(s, acct_make("ca_1", "a", conn1, "ACTIVE"));
+    acct_upsert1(s, acct_make("ca_2", "b", conn2, "ACTIVE"));
     sk_account a, b;
     store_get(s, store_find(s, "ca_1"), &a);
     store_get(s, store_find(s, "ca_2"), &b);
@@ -226,8 +204,8 @@ static void test_connections(void **state)
     (void)state;
     sk_store *s = store_new();
     /* An account seen before the API's list: its connection is appended as not-from-API. */
-    upsert1(s, acct("ca_1", "a", "legacy", "ACTIVE"));
-    upsert1(s, acct("ca_2", "b", "gmail", "EXPIRED"));
+    acct_upsert1(s, acct_make("ca_1", "a", "legacy", "ACTIVE"));
+    acct_upsert1(s, acct_make("ca_2", "b", "gmail", "EXPIRED"));
     sk_connection api[2];
     memset(api, 0, sizeof api);
     api[0].id = "conn_g";
@@ -280,17 +258,17 @@ static void test_refresh_sweep(void **state)
 {
     (void)state;
     sk_store *s = store_new();
-    upsert1(s, acct("ca_g1", "a", "gmail", "ACTIVE"));
-    upsert1(s, acct("ca_g2", "b", "gmail", "ACTIVE"));
-    upsert1(s, acct("ca_s1", "c", "slack", "ACTIVE"));
-    upsert1(s, acct("ca_s2", "d", "slack", "EXPIRED"));
+    acct_upsert1(s, acct_make("ca_g1", "a", "gmail", "ACTIVE"));
+    acct_upsert1(s, acct_make("ca_g2", "b", "gmail", "ACTIVE"));
+    acct_upsert1(s, acct_make("ca_s1", "c", "slack", "ACTIVE"));
+    acct_upsert1(s, acct_make("ca_s2", "d", "slack", "EXPIRED"));
 
     /* Nothing is swept without a refresh having begun. */
     assert_int_equal(store_sweep(s, NULL), 0);
 
     store_begin_refresh(s);
-    upsert1(s, acct("ca_g1", "a", "gmail", "EXPIRED"));   /* ca_g2 is gone on the server */
-    upsert1(s, acct("ca_s1", "c", "slack", "ACTIVE"));    /* slack's listing failed midway */
+    acct_upsert1(s, acct_make("ca_g1", "a", "gmail", "EXPIRED"));   /* ca_g2 is gone on the server */
+    acct_upsert1(s, acct_make("ca_s1", "c", "slack", "ACTIVE"));    /* slack's listing failed midway */
     assert_int_equal(store_sweep(s, "gmail"), 1);
     assert_int_equal(store_find(s, "ca_g2"), SK_ROW_NONE);
     assert_true(store_find(s, "ca_s2") != SK_ROW_NONE);    /* slack not swept */
@@ -299,7 +277,7 @@ static void test_refresh_sweep(void **state)
     check_counts(s);
 
     store_begin_refresh(s);
-    upsert1(s, acct("ca_s1", "c", "slack", "ACTIVE"));
+    acct_upsert1(s, acct_make("ca_s1", "c", "slack", "ACTIVE"));
     assert_int_equal(store_sweep(s, NULL), 2);               /* ca_g1 and ca_s2 */
     assert_int_equal(store_count(s), 1);
     assert_true(store_find(s, "ca_s1") != SK_ROW_NONE);
@@ -311,9 +289,9 @@ static void test_marks(void **state)
 {
     (void)state;
     sk_store *s = store_new();
-    upsert1(s, acct("ca_1", "a", "gmail", "ACTIVE"));
-    upsert1(s, acct("ca_2", "b", "gmail", "ACTIVE"));
-    upsert1(s, acct("ca_3", "c", "gmail", "ACTIVE"));
+    acct_upsert1(s, acct_make("ca_1", "a", "gmail", "ACTIVE"));
+    acct_upsert1(s, acct_make("ca_2", "b", "gmail", "ACTIVE"));
+    acct_upsert1(s, acct_make("ca_3", "c", "gmail", "ACTIVE"));
     sk_row r1 = store_find(s, "ca_1"), r2 = store_find(s, "ca_2");
     store_mark(s, r1, true);
     store_mark(s, r1, true);      /* idempotent */
@@ -322,7 +300,7 @@ static void test_marks(void **state)
     assert_true(store_marked(s, r1));
     assert_false(store_marked(s, store_find(s, "ca_3")));
     /* An update keeps the mark; a removal drops it. */
-    upsert1(s, acct("ca_1", "a", "gmail", "EXPIRED"));
+    acct_upsert1(s, acct_make("ca_1", "a", "gmail", "EXPIRED"));
     assert_true(store_marked(s, r1));
     assert_true(store_remove(s, "ca_2"));
     assert_int_equal(store_mark_count(s), 1);
@@ -341,9 +319,9 @@ static void test_bad_input(void **state)
 {
     (void)state;
     sk_store *s = store_new();
-    sk_account a = acct(NULL, "x", "gmail", "ACTIVE");
+    sk_account a = acct_make(NULL, "x", "gmail", "ACTIVE");
     assert_int_equal(store_upsert(s, &a, 1), SK_OK);     /* no id: skipped */
-    a = acct("ca_1", NULL, NULL, NULL);
+    a = acct_make("ca_1", NULL, NULL, NULL);
     assert_int_equal(store_upsert(s, &a, 1), SK_OK);
     assert_int_equal(store_count(s), 1);
     sk_account got;
@@ -371,7 +349,7 @@ static void test_many_rows(void **state)
     char (*ids)[32] = calloc(N, sizeof *ids);
     for (int i = 0; i < N; i++) {
         snprintf(ids[i], sizeof ids[i], "ca_%08d", i);
-        batch[i] = acct(ids[i], ids[i], conns[i % 3], sts[i % 5]);
+        batch[i] = acct_make(ids[i], ids[i], conns[i % 3], sts[i % 5]);
     }
     assert_int_equal(store_upsert(s, batch, N), SK_OK);
     assert_int_equal(store_count(s), N);
@@ -398,16 +376,16 @@ static void test_versions(void **st)
     sk_store *s = store_new(), *other = store_new();
     assert_int_not_equal(store_version(s), store_version(other));
     assert_int_not_equal(store_layout_version(s), store_layout_version(other));
-    upsert1(s, acct("ca_1", "ann", "gmail", "ACTIVE"));
+    acct_upsert1(s, acct_make("ca_1", "ann", "gmail", "ACTIVE"));
     uint64_t v = store_version(s), l = store_layout_version(s);
-    upsert1(s, acct("ca_2", "bob", "gmail", "ACTIVE"));             /* appended */
+    acct_upsert1(s, acct_make("ca_2", "bob", "gmail", "ACTIVE"));             /* appended */
     assert_true(store_version(s) > v);
     assert_int_equal(store_layout_version(s), l);
     v = store_version(s);
-    upsert1(s, acct("ca_1", "ann", "gmail", "ACTIVE"));             /* the same again */
+    acct_upsert1(s, acct_make("ca_1", "ann", "gmail", "ACTIVE"));             /* the same again */
     assert_int_equal(store_version(s), v);
     assert_int_equal(store_layout_version(s), l);
-    upsert1(s, acct("ca_1", "ann", "gmail", "EXPIRED"));            /* changed in place */
+    acct_upsert1(s, acct_make("ca_1", "ann", "gmail", "EXPIRED"));            /* changed in place */
     assert_true(store_version(s) > v && store_layout_version(s) > l);
     v = store_version(s);
     l = store_layout_version(s);
@@ -419,7 +397,7 @@ static void test_versions(void **st)
     assert_true(store_version(s) > v && store_layout_version(s) > l);
     v = store_version(s);
     l = store_layout_version(s);
-    upsert1(s, acct("ca_3", "cy", "slack", "ACTIVE"));              /* reuses ca_2's hole */
+    acct_upsert1(s, acct_make("ca_3", "cy", "slack", "ACTIVE"));              /* reuses ca_2's hole */
     assert_true(store_version(s) > v && store_layout_version(s) > l);
     /* The compact records say the same as store_get. */
     sk_row r = store_find(s, "ca_3");
@@ -459,7 +437,7 @@ static void test_sweep_model(void **st)
             m[i].conn = rand() % 3;
             m[i].present = m[i].seen = true;
             snprintf(id, sizeof id, "ca_%d", i);
-            upsert1(s, acct(id, "who", conns[m[i].conn], rand() % 2 ? "ACTIVE" : "EXPIRED"));
+            acct_upsert1(s, acct_make(id, "who", conns[m[i].conn], rand() % 2 ? "ACTIVE" : "EXPIRED"));
         }
         for (int k = rand() % 5; k > 0; k--) {
             int i = rand() % IDS;
