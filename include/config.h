@@ -11,6 +11,7 @@
  *   environment_url = ...
  *   client_secret = ...           # refused unless the file is mode 0600 or stricter
  *   read_only = true
+ *   cache = false                 # no start-up cache of the last listing for this profile
  *
  * The secret never comes from argv. */
 #ifndef CONFIG_H
@@ -26,6 +27,7 @@ typedef struct sk_config_flags {     /* what the command line gave (NULL = not g
     const char *profile;
     const char *config_path;         /* --config FILE (overrides the XDG path) */
     int read_only;                   /* -1 not given, 0/1 */
+    bool no_cache;                   /* --no-cache (false: not given) */
 } sk_config_flags;
 
 typedef struct sk_config {
@@ -37,6 +39,9 @@ typedef struct sk_config {
     bool read_only;
     /* Where each setting came from, for messages: "flag", "environment", "config file", "command". */
     const char *url_source, *id_source, *secret_source;
+    /* The dashboard's start-up cache (cache.h): true unless the profile says `cache = false`
+     * or --no-cache is given (SKDASH_NO_CACHE is checked by cache_disabled()). */
+    bool cache;
 } sk_config;
 
 void config_flags_init(sk_config_flags *f);

@@ -87,6 +87,7 @@ static bool global_switch(const char *s, parsed *p)
     else if (strcmp(s, "--no-color") == 0 || strcmp(s, "--no-colour") == 0) p->g.no_color = true;
     else if (strcmp(s, "--mouse") == 0) p->g.mouse = true;
     else if (strcmp(s, "--debug") == 0) p->g.debug = true;
+    else if (strcmp(s, "--no-cache") == 0) p->g.cfg.no_cache = true;
     else if (strcmp(s, "--version") == 0) p->version = true;
     else if (cli_is_help(s) && !p->command) p->help = true;
     else return false;

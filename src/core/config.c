@@ -19,7 +19,7 @@ typedef struct file_vals {
     bool have_file, have_section;
     bool any_secret;            /* client_secret anywhere in the file */
     mode_t mode;
-    char *url, *id, *secret, *secret_cmd, *read_only;
+    char *url, *id, *secret, *secret_cmd, *read_only, *cache;
 } file_vals;
 
 static void vals_free(file_vals *v)
@@ -32,6 +32,7 @@ static void vals_free(file_vals *v)
     free(v->id);
     free(v->secret_cmd);
     free(v->read_only);
+    free(v->cache);
     memset(v, 0, sizeof *v);
 }
 
@@ -122,6 +123,8 @@ static bool ini_key(file_vals *fv, const char *key, const char *val)
         return set_val(&fv->secret_cmd, val);
     if (strcmp(key, "read_only") == 0)
         return set_val(&fv->read_only, val);
+    if (strcmp(key, "cache") == 0)
+        return set_val(&fv->cache, val);
     return true;   /* unknown keys are ignored, so newer files work with older binaries */
 }
 
@@ -345,6 +348,18 @@ static sk_status missing(const sk_config *cfg, sk_error *err)
     return SK_ERR_CONFIG;
 }
 
+/* `cache = true|false` of the profile; the cache is on when the file says nothing. */
+static sk_status resolve_cache(sk_config *cfg, const file_vals *fv, sk_error *err)
+{
+    cfg->cache = true;
+    if (fv->cache && !parse_bool(fv->cache, &cfg->cache)) {
+        sk_error_set(err, SK_ERR_CONFIG, "cache in [%s] of %s must be true or false",
+                     cfg->profile, cfg->config_path[0] ? cfg->config_path : "(text)");
+        return SK_ERR_CONFIG;
+    }
+    return SK_OK;
+}
+
 static sk_status resolve(sk_config *cfg, const sk_config_flags *fl, const file_vals *fv, sk_error *err)
 {
     const char *url = pick(fl->environment_url, env_get("SCALEKIT_ENVIRONMENT_URL"), fv->url,
@@ -365,6 +380,10 @@ static sk_status resolve(sk_config *cfg, const sk_config_flags *fl, const file_v
                      cfg->profile, cfg->config_path);
         return SK_ERR_CONFIG;
     }
+    if (resolve_cache(cfg, fv, err) != SK_OK)
+        return SK_ERR_CONFIG;
+    if (fl->no_cache)
+        cfg->cache = false;
     return resolve_secret(cfg, fv, err);
 }
 
@@ -504,6 +523,8 @@ static sk_status resolve_file(sk_config *cfg, const file_vals *fv, sk_error *err
         sk_error_set(err, SK_ERR_CONFIG, "read_only in [%s] must be true or false", cfg->profile);
         return SK_ERR_CONFIG;
     }
+    if (resolve_cache(cfg, fv, err) != SK_OK)
+        return SK_ERR_CONFIG;
     if (fv->secret && *fv->secret) {
         cfg->client_secret = strdup(fv->secret);
         cfg->secret_source = "config file";

@@ -9,15 +9,17 @@
 #define CTRL(c) ((c) & 0x1f)
 #define KEY_ESC 27
 #define B(c) (1u << (c))
-#define ALL_VIEWS (B(CTX_LIST) | B(CTX_LINK) | B(CTX_HELP) | B(CTX_CONFIRM) | B(CTX_CONFIRM_COUNT))
+#define ALL_VIEWS (B(CTX_LIST) | B(CTX_LINK) | B(CTX_HELP) | B(CTX_CONFIRM) | B(CTX_CONFIRM_COUNT) | \
+                   B(CTX_JOURNAL))
+#define SCROLLS (B(CTX_LIST) | B(CTX_HELP) | B(CTX_JOURNAL))
 
 static const tui_action_def table[] = {
-    { ACT_UP, "up", B(CTX_LIST) | B(CTX_HELP), { KEY_UP, 'k' }, 0, "move up" },
-    { ACT_DOWN, "down", B(CTX_LIST) | B(CTX_HELP), { KEY_DOWN, 'j' }, 0, "move down" },
-    { ACT_PAGE_UP, "page-up", B(CTX_LIST) | B(CTX_HELP), { KEY_PPAGE, CTRL('b') }, 0, "page up" },
-    { ACT_PAGE_DOWN, "page-down", B(CTX_LIST) | B(CTX_HELP), { KEY_NPAGE, CTRL('f') }, 0, "page down" },
-    { ACT_TOP, "top", B(CTX_LIST) | B(CTX_HELP), { 'g', KEY_HOME }, 0, "first row" },
-    { ACT_BOTTOM, "bottom", B(CTX_LIST) | B(CTX_HELP), { 'G', KEY_END }, 0, "last row" },
+    { ACT_UP, "up", SCROLLS, { KEY_UP, 'k' }, 0, "move up" },
+    { ACT_DOWN, "down", SCROLLS, { KEY_DOWN, 'j' }, 0, "move down" },
+    { ACT_PAGE_UP, "page-up", SCROLLS, { KEY_PPAGE, CTRL('b') }, 0, "page up" },
+    { ACT_PAGE_DOWN, "page-down", SCROLLS, { KEY_NPAGE, CTRL('f') }, 0, "page down" },
+    { ACT_TOP, "top", SCROLLS, { 'g', KEY_HOME }, 0, "first row" },
+    { ACT_BOTTOM, "bottom", SCROLLS, { 'G', KEY_END }, 0, "last row" },
     { ACT_NEXT_PANE, "next-pane", B(CTX_LIST), { '\t' }, 0, "next pane (connections, accounts, detail)" },
     { ACT_PREV_PANE, "prev-pane", B(CTX_LIST), { KEY_BTAB }, 0, "previous pane" },
     { ACT_DETAIL, "detail", B(CTX_LIST), { '\n', '\r', KEY_ENTER }, 0, "open or close the account's detail" },
@@ -39,6 +41,7 @@ static const tui_action_def table[] = {
     { ACT_PRINT_LINK, "print-link", B(CTX_LIST) | B(CTX_LINK), { 'p' }, 0, "quit and print the link and its QR code to the shell" },
     { ACT_REFRESH, "refresh", B(CTX_LIST), { 'r', KEY_F(5) }, 0, "refresh from the server" },
     { ACT_HELP, "help", B(CTX_LIST) | B(CTX_LINK), { '?', KEY_F(1) }, 0, "this help" },
+    { ACT_JOURNAL, "journal", B(CTX_LIST), { 'J' }, 0, "the action journal: the latest deletes and links, newest first" },
     { ACT_REDRAW, "redraw", ALL_VIEWS, { CTRL('l') }, 0, "redraw the screen" },
     { ACT_QUIT, "quit", B(CTX_LIST), { 'q' }, 0, "quit" },
 
@@ -60,12 +63,15 @@ static const tui_action_def table[] = {
     { ACT_CONFIRM_ERASE, "confirm-erase", B(CTX_CONFIRM_COUNT), { KEY_BACKSPACE, 127, CTRL('h') }, 0, "erase a digit" },
 
     { ACT_HELP_CLOSE, "help-close", B(CTX_HELP), { KEY_ESC, 'q', '?' }, 0, "close the help" },
+
+    { ACT_JOURNAL_CLOSE, "journal-close", B(CTX_JOURNAL), { KEY_ESC, 'q', 'J' }, 0, "close the journal" },
 };
 
 #define N_TABLE (sizeof table / sizeof table[0])
 
 static const char *const ctx_names[CTX_COUNT] = {
-    "Dashboard", "Filter line", "Link view", "Delete dialog", "Delete dialog (several)", "Help"
+    "Dashboard", "Filter line", "Link view", "Delete dialog", "Delete dialog (several)", "Help",
+    "Journal"
 };
 
 const tui_action_def *actions_table(size_t *n)

@@ -13,6 +13,7 @@ typedef enum {
     CTX_CONFIRM,      /* the delete dialog for one account */
     CTX_CONFIRM_COUNT,/* the delete dialog for several: the count is typed (digits are text) */
     CTX_HELP,         /* the help screen */
+    CTX_JOURNAL,      /* the action journal (J) */
     CTX_COUNT
 } tui_ctx;
 
@@ -26,7 +27,7 @@ typedef enum {
     ACT_SORT, ACT_SORT_REVERSE,
     /* acting */
     ACT_MARK, ACT_MARK_ALL, ACT_DELETE, ACT_LINK, ACT_COPY_ID, ACT_COPY_IDENTIFIER, ACT_PRINT_LINK,
-    ACT_REFRESH, ACT_HELP, ACT_REDRAW, ACT_QUIT,
+    ACT_REFRESH, ACT_HELP, ACT_JOURNAL, ACT_REDRAW, ACT_QUIT,
     /* filter line */
     ACT_FILTER_ACCEPT, ACT_FILTER_CANCEL, ACT_FILTER_ERASE, ACT_FILTER_KILL,
     /* link view */
@@ -35,6 +36,8 @@ typedef enum {
     ACT_CONFIRM_YES, ACT_CONFIRM_NO, ACT_CONFIRM_ENTER, ACT_CONFIRM_ERASE,
     /* help */
     ACT_HELP_CLOSE,
+    /* journal view */
+    ACT_JOURNAL_CLOSE,
     ACT_COUNT
 } tui_action;
 

@@ -11,6 +11,7 @@
 #include "api.h"
 #include "client.h"
 #include "config.h"
+#include "journal.h"
 #include "listing.h"
 #include "qr.h"
 #include "store.h"
@@ -30,7 +31,7 @@
 #define TUI_TROUBLE_MS 10000      /* a failed try is shown this long while work goes on */
 
 typedef enum { PANE_CONNS = 0, PANE_TABLE, PANE_DETAIL } tui_pane;
-typedef enum { MODAL_NONE = 0, MODAL_HELP, MODAL_CONFIRM, MODAL_LINK } tui_modal;
+typedef enum { MODAL_NONE = 0, MODAL_HELP, MODAL_CONFIRM, MODAL_LINK, MODAL_JOURNAL } tui_modal;
 
 /* An account an action applies to, copied so it survives the store changing under it. */
 typedef struct tui_target {
@@ -89,6 +90,11 @@ typedef struct tui_app {
     long long retry_ms;       /* the backoff before the next automatic try; 0 when healthy */
     size_t refresh_damaged;   /* rows of this refresh dropped as damaged (tui_data.c) */
 
+    /* The start-up cache (cache.h): rows shown from it until the first listing completes. */
+    bool cache_on;            /* the profile, --no-cache and SKDASH_NO_CACHE allow it */
+    bool from_cache;          /* what is on screen came from the cache (header says so) */
+    int64_t cache_saved_at;   /* when that cache was written */
+
     /* What the client's trace says while requests go on (tui_trace.c). */
     int debug_fd;             /* --debug: the log file, -1 when none */
     char debug_path[512];
@@ -118,8 +124,14 @@ typedef struct tui_app {
     tui_linkview lv;
     size_t help_scroll;
 
+    /* The action journal (journal.h): the J view, read when opened. */
+    sk_journal_rows journal;
+    char journal_err[256];    /* why it could not be read ("" when it was) */
+    size_t journal_scroll;
+
     int deletes_in_flight;
     char error[256];
+    char warning[256];        /* e.g. the journal could not be written (Esc clears) */
     char notice[256];
 
     int rows, cols;
@@ -145,6 +157,12 @@ void data_targets_free(tui_target *t, size_t n);
 void data_delete(tui_app *a, const tui_target *t, size_t n);
 void data_set_error(tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void data_set_notice(tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void data_set_warning(tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Shows the environment's cached listing, when there is one and the cache is allowed. */
+void data_cache_load(tui_app *a);
+/* Appends an entry to the action journal; a failure becomes the footer's warning. */
+void data_journal(tui_app *a, const char *action, const char *account_id, const char *identifier,
+                  const char *connector, const char *result);
 size_t data_conn_items(const tui_app *a);
 
 /* tui_link.c */
@@ -177,6 +195,13 @@ void trace_footer(const tui_app *a, long long now_ms, char *out, size_t n, bool 
 /* Client options for the dashboard: defaults, then the test knobs SKDASH_TIMEOUT (seconds),
  * SKDASH_TIMEOUT_MS and SKDASH_TRIES from the environment. */
 void trace_client_opts(sk_client_opts *co);
+
+/* tui_journal.c: the J view */
+void journal_open(tui_app *a);
+void journal_close(tui_app *a);
+void journal_draw(tui_app *a);
+/* One entry as a screen line (the view's rows; tests read them back). */
+void journal_row_line(tui_line *l, const sk_journal_row *r);
 
 /* tui_run.c */
 void tui_clipboard(tui_app *a, const char *text, const char *what);

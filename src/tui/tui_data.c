@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "cache.h"
+#include "journal.h"
 #include "util.h"
 #include "verify.h"
 
@@ -35,6 +37,15 @@ void data_set_error(tui_app *a, const char *fmt, ...)
     set_msg(a->error, sizeof a->error, fmt, ap);
     va_end(ap);
     a->notice[0] = '\0';
+    a->dirty = true;
+}
+
+void data_set_warning(tui_app *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    set_msg(a->warning, sizeof a->warning, fmt, ap);
+    va_end(ap);
     a->dirty = true;
 }
 
@@ -112,6 +123,39 @@ static void refresh_failed(tui_app *a, const sk_error *err)
     a->next_refresh_ms = tui_now_ms() + a->retry_ms;
 }
 
+/* ---------------------------------------------------------------- the start-up cache */
+
+void data_cache_load(tui_app *a)
+{
+    a->cache_on = a->cfg->cache && !cache_disabled();
+    if (!a->cache_on)
+        return;
+    int64_t saved = 0;
+    sk_error err;
+    sk_error_clear(&err);
+    sk_status st = cache_load(a->store, a->cfg->environment_url, a->cfg->client_id, &saved, &err);
+    if (st == SK_OK) {
+        a->from_cache = true;
+        a->cache_saved_at = saved;
+        a->view_dirty = a->dirty = true;
+    } else if (st != SK_ERR_NOT_FOUND) {
+        /* A damaged or foreign file is not shown; the listing replaces it. */
+        data_set_notice(a, "cache not used: %s", err.message);
+    }
+}
+
+/* A complete listing replaces the cache (a failed or damaged one never does). */
+static void cache_keep(tui_app *a)
+{
+    a->from_cache = false;
+    if (!a->cache_on)
+        return;
+    sk_error err;
+    sk_error_clear(&err);
+    if (cache_save(a->store, a->cfg->environment_url, a->cfg->client_id, &err) != SK_OK)
+        data_set_warning(a, "cache not written: %s", err.message);
+}
+
 static void sink_done(void *ud, const sk_error *err)
 {
     tui_app *a = ud;
@@ -133,6 +177,7 @@ static void sink_done(void *ud, const sk_error *err)
         return;
     }
     store_sweep(a->store, NULL);
+    cache_keep(a);
     a->last_refresh = time_now();
     a->refresh_error[0] = '\0';
     a->retry_ms = 0;
@@ -284,6 +329,7 @@ typedef struct ticket {
     unsigned gen;
     char id[64];
     char label[160];
+    char *ident, *conn;       /* deletes: for the journal (whole, however long) */
 } ticket;
 
 static ticket *ticket_new(tui_app *a, unsigned gen, const char *id, const char *label)
@@ -360,12 +406,32 @@ void data_detail_want(tui_app *a)
 
 /* ---------------------------------------------------------------- delete */
 
+void data_journal(tui_app *a, const char *action, const char *account_id, const char *identifier,
+                  const char *connector, const char *result)
+{
+    sk_journal_entry e = {
+        .environment = a->cfg->environment_url,
+        .connection = connector,
+        .identifier = identifier,
+        .account_id = account_id,
+        .action = action,
+        .result = result,
+    };
+    sk_error err;
+    sk_error_clear(&err);
+    /* Never blocks and never stops the action: only the footer says it was not written. */
+    if (journal_append(NULL, &e, &err) != SK_OK && !a->closing)
+        data_set_warning(a, "journal not written: %s", err.message);
+}
+
 /* verify_delete reads the account back when the answer was lost, so what is said here is
  * what the server shows, never a guess. */
 static void delete_done(void *ud, const sk_delete_outcome *o)
 {
     ticket *t = ud;
     tui_app *a = t->app;
+    /* Every delete issued is journalled, even one still going when the dashboard closes. */
+    data_journal(a, "delete", t->id, t->ident, t->conn, o->journal_result);
     if (!a->closing) {
         a->deletes_in_flight--;
         if (o->outcome == SK_OUTCOME_DONE) {
@@ -390,6 +456,8 @@ static void delete_done(void *ud, const sk_delete_outcome *o)
         }
         a->dirty = true;
     }
+    free(t->ident);
+    free(t->conn);
     free(t);
 }
 
@@ -401,6 +469,8 @@ void data_delete(tui_app *a, const tui_target *tg, size_t n)
         ticket *t = ticket_new(a, 0, tg[i].id, label);
         if (!t)
             continue;
+        t->ident = strdup(tg[i].identifier);
+        t->conn = strdup(tg[i].connector);
         a->deletes_in_flight++;
         verify_delete(a->client, tg[i].id, delete_done, t);
     }

@@ -68,6 +68,21 @@ int draw_table_rows(const tui_app *a)
 
 /* ---------------------------------------------------------------- header and footer */
 
+/* How old the cached listing is: "12s", "3m", "5h", "2d". */
+static void cache_age(int64_t secs, char *buf, size_t n)
+{
+    if (secs < 0)
+        secs = 0;
+    if (secs < 60)
+        snprintf(buf, n, "%llds", (long long)secs);
+    else if (secs < 3600)
+        snprintf(buf, n, "%lldm", (long long)(secs / 60));
+    else if (secs < 86400)
+        snprintf(buf, n, "%lldh", (long long)(secs / 3600));
+    else
+        snprintf(buf, n, "%lldd", (long long)(secs / 86400));
+}
+
 static void draw_header(tui_app *a, tui_line *l)
 {
     line_add(l, ROLE_TITLE, " skdash ", -1, false);
@@ -78,6 +93,13 @@ static void draw_header(tui_app *a, tui_line *l)
     if (a->read_only) {
         line_add(l, ROLE_NORMAL, "  ", -1, false);
         line_add(l, ROLE_BADGE, " READ-ONLY ", -1, false);
+    }
+    if (a->from_cache) {
+        char age[32], badge[64];
+        cache_age(time_now() - a->cache_saved_at, age, sizeof age);
+        snprintf(badge, sizeof badge, " cached %s %s old ", a->utf8 ? "\xc2\xb7" : "-", age);
+        line_add(l, ROLE_NORMAL, "  ", -1, false);
+        line_add(l, ROLE_BADGE, badge, -1, false);
     }
     line_add(l, ROLE_NORMAL, "  ", -1, false);
     const char *sp = a->utf8 ? spin_utf8[a->spin % 10] : spin_ascii[a->spin % 4];
@@ -172,6 +194,10 @@ static void draw_status(tui_app *a, tui_line *l, int y)
         line_add(l, ROLE_ERROR_MSG, retry, -1, false);
         int room = a->cols - 22 - l->cols;
         line_add(l, ROLE_ERROR_MSG, fit_cause(a->refresh_error, room), -1, false);
+    } else if (*a->warning) {
+        line_add(l, ROLE_ERROR_MSG, "warning: ", -1, false);
+        line_add(l, ROLE_ERROR_MSG, a->warning, -1, false);
+        line_add(l, ROLE_DIM, "  (Esc)", -1, false);
     } else if (live_line(a, live, sizeof live, &live_err)) {
         line_add(l, live_err ? ROLE_ERROR_MSG : ROLE_DIM, live, -1, false);
     } else if (*a->notice) {
@@ -220,6 +246,7 @@ static void draw_hints(tui_app *a, tui_line *l, int y)
         hint(l, ACT_DELETE, "delete", a->read_only);
         hint(l, ACT_REFRESH, "refresh", a->read_only);
         hint(l, ACT_COPY_ID, "copy id", a->read_only);
+        hint(l, ACT_JOURNAL, "journal", a->read_only);
     }
     screen_put(y, 0, l, a->cols, 0, ROLE_NORMAL);
     line_reset(l);
@@ -553,11 +580,14 @@ void draw_all(tui_app *a)
     if (a->modal == MODAL_HELP) {
         draw_help(a, &l);
         draw_status(a, &l, a->rows - 1);
+    } else if (a->modal == MODAL_JOURNAL) {
+        journal_draw(a);
+        draw_status(a, &l, a->rows - 1);
     } else if (a->modal == MODAL_LINK) {
         link_draw(a);
         char live[160];
         bool live_err;
-        if (*a->error || *a->notice || *a->refresh_error || live_line(a, live, sizeof live, &live_err))
+        if (*a->error || *a->warning || *a->notice || *a->refresh_error || live_line(a, live, sizeof live, &live_err))
             draw_status(a, &l, a->rows - 1);
         else
             draw_hints(a, &l, a->rows - 1);

@@ -18,7 +18,15 @@ typedef struct link_ticket {
     tui_app *app;
     unsigned gen;
     char id[64];
+    char *ident, *conn;       /* for the journal */
 } link_ticket;
+
+static void lticket_free(link_ticket *t)
+{
+    free(t->ident);
+    free(t->conn);
+    free(t);
+}
 
 static link_ticket *lticket(tui_app *a)
 {
@@ -28,6 +36,8 @@ static link_ticket *lticket(tui_app *a)
     t->app = a;
     t->gen = a->lv.gen;
     snprintf(t->id, sizeof t->id, "%s", a->lv.t[a->lv.i].id);
+    t->ident = strdup(a->lv.t[a->lv.i].identifier);
+    t->conn = strdup(a->lv.t[a->lv.i].connector);
     return t;
 }
 
@@ -68,6 +78,8 @@ static void link_done(void *ud, const sk_link_outcome *o)
 {
     link_ticket *t = ud;
     tui_app *a = t->app;
+    /* Every link issued is journalled, also one whose view was left before it came. */
+    data_journal(a, "link", t->id, t->ident, t->conn, o->journal_result);
     if (ticket_current(t)) {
         a->lv.loading = false;
         free(a->lv.error);
@@ -94,7 +106,7 @@ static void link_done(void *ud, const sk_link_outcome *o)
         }
         a->dirty = true;
     }
-    free(t);
+    lticket_free(t);
 }
 
 static void watch_done(void *ud, const sk_account_detail *d, const sk_error *err)
@@ -121,7 +133,7 @@ static void watch_done(void *ud, const sk_account_detail *d, const sk_error *err
         a->lv.next_watch_ms = a->lv.active ? 0 : tui_now_ms() + TUI_WATCH_MS;
         a->dirty = true;
     }
-    free(t);
+    lticket_free(t);
 }
 
 /* ---------------------------------------------------------------- requests */

@@ -234,6 +234,8 @@ static void escape(tui_app *a)
 {
     if (*a->error)
         a->error[0] = '\0';
+    else if (*a->warning)
+        a->warning[0] = '\0';
     else if (*a->filter) {
         a->filter[0] = '\0';
         data_spec_rebuild(a);
@@ -409,14 +411,17 @@ static void dispatch(tui_app *a, tui_action act)
         return;
     }
     case ACT_HELP_CLOSE: a->modal = MODAL_NONE; return;
+    case ACT_JOURNAL: journal_open(a); return;
+    case ACT_JOURNAL_CLOSE: journal_close(a); return;
     default: break;
     }
-    if (a->modal == MODAL_HELP) {
-        long page = a->rows - 2;
+    if (a->modal == MODAL_HELP || a->modal == MODAL_JOURNAL) {
+        long page = a->rows - 3;
         long d = act == ACT_UP ? -1 : act == ACT_DOWN ? 1 : act == ACT_PAGE_UP ? -page
                : act == ACT_PAGE_DOWN ? page : act == ACT_TOP ? -100000 : act == ACT_BOTTOM ? 100000 : 0;
-        long v = (long)a->help_scroll + d;
-        a->help_scroll = v < 0 ? 0 : (size_t)v;
+        size_t *scroll = a->modal == MODAL_HELP ? &a->help_scroll : &a->journal_scroll;
+        long v = (long)*scroll + d;
+        *scroll = v < 0 ? 0 : (size_t)v;
         return;
     }
     dispatch_list(a, act);
@@ -426,6 +431,7 @@ static tui_ctx current_ctx(const tui_app *a)
 {
     switch (a->modal) {
     case MODAL_HELP: return CTX_HELP;
+    case MODAL_JOURNAL: return CTX_JOURNAL;
     case MODAL_LINK: return CTX_LINK;
     case MODAL_CONFIRM: return a->confirm.n > 1 ? CTX_CONFIRM_COUNT : CTX_CONFIRM;
     default: return a->filtering ? CTX_FILTER : CTX_LIST;
@@ -609,6 +615,7 @@ static void app_free(tui_app *a)
     if (a->listing && !a->listing_over)
         listing_cancel(a->listing);
     link_close(a);
+    journal_close(a);
     if (a->client)
         client_free(a->client);   /* runs what is left with SK_ERR_CANCELLED */
     a->client = NULL;
@@ -691,6 +698,7 @@ int tui_run(const sk_config *cfg, const tui_opts *o)
         app_free(a);
         return SK_EXIT_USAGE;
     }
+    data_cache_load(a);   /* the last listing on screen at once, marked cached */
     data_spec_rebuild(a);
     data_start_refresh(a);
     a->dirty = true;

@@ -359,6 +359,50 @@ static void test_explicit_path_and_syntax(void **state)
     config_free(&cfg);
 }
 
+/* `cache = false` in a profile, --no-cache, and the default (on). */
+static void test_cache_setting(void **state)
+{
+    ctx *c = *state;
+    sk_config_flags fl;
+    config_flags_init(&fl);
+    assert_false(fl.no_cache);
+    fl.config_path = c->file;
+    sk_config cfg;
+    sk_error err;
+
+    write_file(c, 0600, "[default]\nclient_id = a\n[quiet]\ncache = false\n[loud]\ncache = yes\n");
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_OK);
+    assert_true(cfg.cache);                     /* nothing said: on */
+    config_free(&cfg);
+    fl.profile = "quiet";
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_OK);
+    assert_false(cfg.cache);
+    config_free(&cfg);
+    fl.profile = "loud";
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_OK);
+    assert_true(cfg.cache);
+    config_free(&cfg);
+    fl.no_cache = true;                         /* the flag wins over the file */
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_OK);
+    assert_false(cfg.cache);
+    config_free(&cfg);
+
+    fl.no_cache = false;
+    fl.profile = NULL;
+    write_file(c, 0600, "[default]\ncache = sometimes\n");
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "cache"));
+
+    /* The text parser reads the key the same way. */
+    const char *text = "[p]\ncache = off\n";
+    assert_int_equal(config_parse_text(text, strlen(text), "p", &cfg, NULL, &err), SK_OK);
+    assert_false(cfg.cache);
+    config_free(&cfg);
+    assert_int_equal(config_parse_text(text, strlen(text), NULL, &cfg, NULL, &err), SK_OK);
+    assert_true(cfg.cache);
+    config_free(&cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +415,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_url_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_explicit_path_and_syntax, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cache_setting, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
