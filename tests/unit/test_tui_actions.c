@@ -180,6 +180,31 @@ static void test_key_labels(void **st)
     assert_string_equal(b, "Enter");   /* three codes, one name */
 }
 
+/* J opens the journal from the dashboard only (no other binding of J anywhere), and the view
+ * closes with Esc, q or J again and scrolls with the moving keys. */
+static void test_journal_bindings(void **st)
+{
+    (void)st;
+    assert_int_equal(actions_resolve(CTX_LIST, 'J', false, NULL), ACT_JOURNAL);
+    assert_int_equal(actions_resolve(CTX_LIST, 'J', true, NULL), ACT_JOURNAL);   /* reads only */
+    for (int c = 0; c < CTX_COUNT; c++) {
+        tui_action a = actions_resolve((tui_ctx)c, 'J', false, NULL);
+        if (c == CTX_LIST)
+            assert_int_equal(a, ACT_JOURNAL);
+        else if (c == CTX_JOURNAL)
+            assert_int_equal(a, ACT_JOURNAL_CLOSE);
+        else
+            assert_int_equal(a, ACT_NONE);
+    }
+    assert_int_equal(actions_resolve(CTX_JOURNAL, 27, false, NULL), ACT_JOURNAL_CLOSE);
+    assert_int_equal(actions_resolve(CTX_JOURNAL, 'q', false, NULL), ACT_JOURNAL_CLOSE);
+    assert_int_equal(actions_resolve(CTX_JOURNAL, 'j', false, NULL), ACT_DOWN);
+    assert_int_equal(actions_resolve(CTX_JOURNAL, KEY_NPAGE, false, NULL), ACT_PAGE_DOWN);
+    assert_int_equal(actions_resolve(CTX_JOURNAL, 'd', false, NULL), ACT_NONE);
+    assert_string_equal(ctx_name(CTX_JOURNAL), "Journal");
+    assert_false(action_def(ACT_JOURNAL)->flags & ACT_F_WRITE);
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -189,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_help_lists_every_action),
         cmocka_unit_test(test_read_only_gate),
         cmocka_unit_test(test_key_labels),
+        cmocka_unit_test(test_journal_bindings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
