@@ -21,6 +21,15 @@ void fuzz_init_locale(void)
         setlocale(LC_ALL, "");
 }
 
+/* Every target starts the same way, so libFuzzer and the replay driver find it here. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    fuzz_init_locale();
+    return 0;
+}
+
 /* No C0 control, no DEL, no C1 control encoded as UTF-8 (0xC2 0x80..0x9F). */
 static void check_no_controls(const char *s, size_t n)
 {

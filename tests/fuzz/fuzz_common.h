@@ -12,7 +12,8 @@
 /* A parser's string: absent (NULL) or non-empty. */
 #define FUZZ_PRESENT_OK(s) ((s) == NULL || (s)[0] != '\0')
 
-/* The libFuzzer entry points every target defines (the replay driver calls them too). */
+/* The libFuzzer entry points (the replay driver calls them too): every target defines
+ * LLVMFuzzerTestOneInput; LLVMFuzzerInitialize, the same for all, is in fuzz_common.c. */
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

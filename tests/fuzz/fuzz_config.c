@@ -8,14 +8,6 @@
 #include "config.h"
 #include "fuzz_common.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fuzz_init_locale();
-    return 0;
-}
-
 static void check_config(const sk_config *c)
 {
     FUZZ_CHECK(strnlen(c->environment_url, sizeof c->environment_url) < sizeof c->environment_url);

@@ -6,14 +6,6 @@
 #include "parse.h"
 #include "store.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fuzz_init_locale();
-    return 0;
-}
-
 static void check_connection(const sk_connection *c)
 {
     const char *strs[] = { c->id, c->name, c->provider, c->type, c->status };

@@ -7,14 +7,6 @@
 #include "fuzz_common.h"
 #include "parse.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fuzz_init_locale();
-    return 0;
-}
-
 static void check_api_config(const char *js)
 {
     if (!js)

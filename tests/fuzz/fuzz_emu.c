@@ -16,14 +16,6 @@
 #include "fuzz_common.h"
 #include "fuzz_emu_common.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fuzz_init_locale();
-    return 0;
-}
-
 static void parse_opts(emu_options *o, const char *line, size_t n)
 {
     char *s = strndup(line, n), *save = NULL;

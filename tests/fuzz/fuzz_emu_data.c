@@ -6,14 +6,6 @@
 #include "fuzz_common.h"
 #include "fuzz_emu_common.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fuzz_init_locale();
-    return 0;
-}
-
 /* Reads every page of every list the dashboard and CLI read, then one account each way. */
 static const char script[] =
     "GET /api/v1/connections/app?page_size=30\nAuthorization: Bearer @TOKEN@\n\n===\n"

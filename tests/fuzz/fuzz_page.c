@@ -8,14 +8,6 @@
 #include "parse.h"
 #include "store.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc;
-    (void)argv;
-    fuzz_init_locale();
-    return 0;
-}
-
 /* Every row with an id is in the store afterwards and reads back with the same id. */
 static void check_store(const sk_account_page *p)
 {
