@@ -81,17 +81,25 @@ char **run_env(const char *const *unset, const char *const *set)
     return env;
 }
 
+#define MAX_ARGV 64
+
+/* skdash's path, then args (as many as fit), then NULL. */
+static void skdash_argv(const char *argv[MAX_ARGV], const char *const *args)
+{
+    int n = 0;
+    argv[n++] = skdash_bin();
+    for (int i = 0; args[i] && n < MAX_ARGV - 1; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+}
+
 void run_start(run_result *r, char **env, int stdin_fd, const char *const *args)
 {
     memset(r, 0, sizeof *r);
     run_append(&r->out, &r->out_len, "", 0);
     run_append(&r->err, &r->err_len, "", 0);
-    const char *argv[64];
-    int n = 0;
-    argv[n++] = skdash_bin();
-    for (int i = 0; args[i] && n < 63; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
+    const char *argv[MAX_ARGV];
+    skdash_argv(argv, args);
     int o[2], e[2];
     assert_int_equal(pipe(o), 0);
     assert_int_equal(pipe(e), 0);
@@ -231,12 +239,8 @@ char *run_on_tty(char **env, int cols, bool merge_err, const char *const *args, 
         rfd = pfd[0];
         wfd = pfd[1];
     }
-    const char *argv[64];
-    int n = 0;
-    argv[n++] = skdash_bin();
-    for (int i = 0; args[i] && n < 63; i++)
-        argv[n++] = args[i];
-    argv[n] = NULL;
+    const char *argv[MAX_ARGV];
+    skdash_argv(argv, args);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
