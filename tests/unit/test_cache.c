@@ -189,6 +189,16 @@ static unsigned char *slurp(const char *path, size_t *len)
     return b;
 }
 
+/* A hostile store with `extra` more accounts (*s), saved as the cache of URL + CID; returns
+ * the file's bytes (free them) for the tests that damage a copy. */
+static unsigned char *saved_hostile(const fx *f, size_t extra, sk_store **s, size_t *len)
+{
+    *s = hostile_store(extra);
+    sk_error err;
+    assert_int_equal(cache_save(*s, URL, CID, &err), SK_OK);
+    return slurp(f->path, len);
+}
+
 static void spill(const char *path, const unsigned char *b, size_t len, mode_t mode)
 {
     unlink(path);
@@ -332,14 +342,13 @@ static void test_refuses_links_and_fifos(void **state)
 static void test_other_environment(void **state)
 {
     fx *f = *state;
-    sk_store *s = hostile_store(5);
+    sk_store *s;
+    size_t len;
+    unsigned char *b = saved_hostile(f, 5, &s, &len);
     sk_error err;
-    assert_int_equal(cache_save(s, URL, CID, &err), SK_OK);
     /* The file copied to another environment's name is still refused: it says whose it is. */
     char other[4096];
     assert_true(cache_path("https://prod.example.com", CID, other, sizeof other));
-    size_t len;
-    unsigned char *b = slurp(f->path, &len);
     spill(other, b, len, 0600);
     assert_refused(other, "https://prod.example.com");
     sk_store *t = store_new();
@@ -353,11 +362,9 @@ static void test_other_environment(void **state)
 static void test_truncated(void **state)
 {
     fx *f = *state;
-    sk_store *s = hostile_store(3);
-    sk_error err;
-    assert_int_equal(cache_save(s, URL, CID, &err), SK_OK);
+    sk_store *s;
     size_t len;
-    unsigned char *b = slurp(f->path, &len);
+    unsigned char *b = saved_hostile(f, 3, &s, &len);
     char cut[4200];
     snprintf(cut, sizeof cut, "%s.cut", f->path);
     for (size_t n = 0; n < len; n++) {
@@ -378,11 +385,10 @@ static void test_truncated(void **state)
 static void test_corrupt_every_byte(void **state)
 {
     fx *f = *state;
-    sk_store *s = hostile_store(3);
-    sk_error err;
-    assert_int_equal(cache_save(s, URL, CID, &err), SK_OK);
+    sk_store *s;
     size_t len;
-    unsigned char *b = slurp(f->path, &len);
+    unsigned char *b = saved_hostile(f, 3, &s, &len);
+    sk_error err;
     char bad[4200];
     snprintf(bad, sizeof bad, "%s.bad", f->path);
     for (size_t i = 0; i < len; i++) {
