@@ -60,7 +60,7 @@ sum_a=$(cksum <"$cache_a")
 
 # The first account goes on the server in between: the next refresh must sweep it.
 [ -n "$id1" ] && "$SKDASH_BIN" delete --id "$id1" --yes >/dev/null 2>&1
-[ "$(api_status "$id1")" = 404 ]
+[ "$(account_status "$id1")" = 404 ]
 check $? "an account is deleted on the server between the runs" "id=$id1"
 
 # ---- second run: the cached rows at once, marked, while the listing runs
@@ -104,7 +104,7 @@ check $? "second run: the account deleted on the server is gone once refreshed" 
 check $? "second run: the total follows the server (below the cached 120)" "total=$(total)"
 quit
 del_id=$(journal_field delete identifier "$ident2" account_id)
-[ -n "$ident2" ] && [ -n "$del_id" ] && [ "$(api_status "$del_id")" = 404 ]
+[ -n "$ident2" ] && [ -n "$del_id" ] && [ "$(account_status "$del_id")" = 404 ]
 r=$?
 check $r "the cached row deleted in the dashboard is gone on the server (by its id)" \
     "identifier=$ident2 id=${del_id:-}"

@@ -4,80 +4,25 @@
 # TAP lines "ok - ..." / "not ok - ..."; skipped when tmux is missing.
 set -u
 
-SKDASH_BIN=${SKDASH_BIN:-build/skdash}
-SKEMU_BIN=${SKEMU_BIN:-build/skemu}
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "ok - tui dashboard # SKIP tmux is not installed"
-    exit 0
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/skdash-e2e.XXXXXX")
-run=0
-sock="skdash-e2e-$$-$run"
-emu=""
-cleanup() {
-    i=0
-    while [ "$i" -le "$run" ]; do tmux -L "skdash-e2e-$$-$i" kill-server 2>/dev/null; i=$((i + 1)); done
-    [ -n "$emu" ] && kill "$emu" 2>/dev/null && wait "$emu" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM HUP
-
-fails=0
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1"; fails=$((fails + 1)); [ -n "${2:-}" ] && echo "# $2"; }
-check() { if [ "$1" = 0 ]; then ok "$2"; else notok "$2" "${3:-}"; fi; }
+. "$(dirname "$0")/../support/e2e_lib.sh"
+need_tools "tui dashboard" tmux
+e2e_setup e2e
 
 # ---- skemu
-mkfifo "$tmp/url"
-"$SKEMU_BIN" --port 0 --generate 120 --connections 5 --seed 3 >"$tmp/url" 2>"$tmp/skemu.log" &
-emu=$!
-read -r URL <"$tmp/url" || { notok "skemu starts"; exit 1; }
-export SCALEKIT_ENVIRONMENT_URL="$URL" SCALEKIT_CLIENT_ID=skc_demo
-export SCALEKIT_CLIENT_SECRET=skemu-demo-secret
-export XDG_CONFIG_HOME="$tmp/config" XDG_STATE_HOME="$tmp/state" XDG_CACHE_HOME="$tmp/cache"
+emu_start --generate 120 --connections 5 --seed 3 || { notok "skemu starts"; exit 1; }
+emu_env
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
 unset NO_COLOR TMUX
 
 # The API seen directly, to check what the dashboard shows and does. The secret goes on stdin.
-token=$(printf 'grant_type=client_credentials&client_id=skc_demo&client_secret=%s' \
-        "$SCALEKIT_CLIENT_SECRET" | curl -s -d @- "$URL/oauth/token" |
-        sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+token=$(api_token)
 api() { printf 'header = "Authorization: Bearer %s"\n' "$token" | curl -s -K - "$@"; }
 api_status() { printf 'header = "Authorization: Bearer %s"\n' "$token" |
                curl -s -o /dev/null -w '%{http_code}' -K - "$@"; }
 
-# ---- tmux helpers
-cap() { tmux -L "$sock" capture-pane -p -t main "$@"; }
-# wait_for REGEX [SECONDS]: poll the screen until the (extended) regex shows up.
-wait_for() {
-    n=$(( ${2:-10} * 10 ))
-    while [ "$n" -gt 0 ]; do
-        cap >"$tmp/screen" 2>/dev/null
-        grep -Eq -- "$1" "$tmp/screen" && return 0
-        sleep 0.1
-        n=$((n - 1))
-    done
-    return 1
-}
-wait_gone() {
-    n=$(( ${2:-10} * 10 ))
-    while [ "$n" -gt 0 ]; do
-        cap >"$tmp/screen" 2>/dev/null
-        grep -Eq -- "$1" "$tmp/screen" || return 0
-        sleep 0.1
-        n=$((n - 1))
-    done
-    return 1
-}
-keys() { tmux -L "$sock" send-keys -t main "$@"; }
 # start FLAGS: a fresh tmux server (own socket) running skdash; waits for the first refresh.
 start() {
-    tmux -L "$sock" kill-server 2>/dev/null
-    run=$((run + 1))
-    sock="skdash-e2e-$$-$run"
-    tmux -L "$sock" -f /dev/null new-session -d -s main -x 100 -y 30 \
-        "$SKDASH_BIN $*; echo skdash-exited-\$?; sleep 600"
+    tmux_new 100 30 "$SKDASH_BIN $*; echo skdash-exited-\$?; sleep 600"
     wait_for 'refreshed [0-9]' 15
 }
 # The detail pane's value of a field ("ID", "Identifier").

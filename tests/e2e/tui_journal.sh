@@ -110,7 +110,7 @@ wait_for 'Delete 1 connected account'
 keys y
 wait_for 'warning: journal not written' 10
 check $? "an unwritable journal shows a warning in the footer" "footer: $(tail -n 2 "$tmp/screen" | head -n 1)"
-[ -n "$id3" ] && [ "$(api_status "$id3")" = 404 ]
+[ -n "$id3" ] && [ "$(account_status "$id3")" = 404 ]
 check $? "the delete went through all the same" "id=$id3"
 [ "$(grep -c . "$JOURNAL")" = 2 ]
 check $? "nothing was appended to the refused journal"

@@ -5,58 +5,17 @@
 # TAP lines "ok - ..." / "not ok - ..."; skipped when tmux (or zbarimg, for the QR) is missing.
 set -u
 
-SKDASH_BIN=${SKDASH_BIN:-build/skdash}
-SKEMU_BIN=${SKEMU_BIN:-build/skemu}
-BUILD_DIR=${BUILD_DIR:-build}
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "ok - tui link view # SKIP tmux is not installed"
-    exit 0
-fi
+. "$(dirname "$0")/../support/e2e_lib.sh"
+need_tools "tui link view" tmux
+e2e_setup link
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/skdash-e2e.XXXXXX")
-run=0
-sock="skdash-link-$$-$run"
-emu=""
-cleanup() {
-    i=0
-    while [ "$i" -le "$run" ]; do tmux -L "skdash-link-$$-$i" kill-server 2>/dev/null; i=$((i + 1)); done
-    [ -n "$emu" ] && kill "$emu" 2>/dev/null && wait "$emu" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM HUP
-
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1"; [ -n "${2:-}" ] && echo "# $2"; }
-check() { if [ "$1" = 0 ]; then ok "$2"; else notok "$2" "${3:-}"; fi; }
-
-mkfifo "$tmp/url"
-"$SKEMU_BIN" --port 0 --generate 120 --connections 5 --seed 3 >"$tmp/url" 2>"$tmp/skemu.log" &
-emu=$!
-read -r URL <"$tmp/url" || { notok "skemu starts"; exit 1; }
-export SCALEKIT_ENVIRONMENT_URL="$URL" SCALEKIT_CLIENT_ID=skc_demo
-export SCALEKIT_CLIENT_SECRET=skemu-demo-secret
-export XDG_CONFIG_HOME="$tmp/config" XDG_STATE_HOME="$tmp/state" XDG_CACHE_HOME="$tmp/cache"
+emu_start --generate 120 --connections 5 --seed 3 || { notok "skemu starts"; exit 1; }
+emu_env
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
 unset NO_COLOR TMUX
 
-cap() { tmux -L "$sock" capture-pane -p -t main "$@"; }
-wait_for() {
-    n=$(( ${2:-10} * 10 ))
-    while [ "$n" -gt 0 ]; do
-        cap >"$tmp/screen" 2>/dev/null
-        grep -Eq -- "$1" "$tmp/screen" && return 0
-        sleep 0.1
-        n=$((n - 1))
-    done
-    return 1
-}
-keys() { tmux -L "$sock" send-keys -t main "$@"; }
 start() {
-    tmux -L "$sock" kill-server 2>/dev/null
-    run=$((run + 1))
-    sock="skdash-link-$$-$run"
-    tmux -L "$sock" -f /dev/null new-session -d -s main -x "${W:-100}" -y "${H:-30}" \
-        "$SKDASH_BIN $*; echo skdash-exited-\$?; sleep 600"
+    tmux_new "${W:-100}" "${H:-30}" "$SKDASH_BIN $*; echo skdash-exited-\$?; sleep 600"
     wait_for 'refreshed [0-9]' 15
 }
 
@@ -169,13 +128,9 @@ if command -v zbarimg >/dev/null 2>&1 && [ -x "$BUILD_DIR/tests/tools/txt2pbm" ]
 fi
 
 # ---- a link too long for a code at 80x24: the notice says so and the link stays whole as text
-kill "$emu" 2>/dev/null && wait "$emu" 2>/dev/null
-rm -f "$tmp/url"
-mkfifo "$tmp/url"
-"$SKEMU_BIN" --port 0 --generate 20 --connections 2 --seed 3 --link-pad 300 >"$tmp/url" \
-    2>"$tmp/skemu-long.log" &
-emu=$!
-read -r URL <"$tmp/url" || { notok "skemu --link-pad starts"; exit 1; }
+emu_stop
+EMU_LOG="$tmp/skemu-long.log" emu_start --generate 20 --connections 2 --seed 3 --link-pad 300 ||
+    { notok "skemu --link-pad starts"; exit 1; }
 export SCALEKIT_ENVIRONMENT_URL="$URL"
 W=80 H=24 start
 keys g l

@@ -8,62 +8,25 @@
 # TAP lines "ok - ..." / "not ok - ..."; skipped when tmux is missing.
 set -u
 
-SKDASH_BIN=${SKDASH_BIN:-build/skdash}
-SKEMU_BIN=${SKEMU_BIN:-build/skemu}
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "ok - tui terminal # SKIP tmux is not installed"
-    exit 0
-fi
+. "$(dirname "$0")/../support/e2e_lib.sh"
+need_tools "tui terminal" tmux
+e2e_setup term
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/skdash-term.XXXXXX")
-run=0
-sock="skdash-term-$$-$run"
-emu=""
-mine() { [ -n "$1" ] && [ "$(cut -d' ' -f4 "/proc/$1/stat" 2>/dev/null)" = "$$" ]; }
-cleanup() {
-    i=0
-    while [ "$i" -le "$run" ]; do tmux -L "skdash-term-$$-$i" kill-server 2>/dev/null; i=$((i + 1)); done
-    mine "$emu" && kill "$emu" 2>/dev/null && wait "$emu" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM HUP
-
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1"; [ -n "${2:-}" ] && echo "# $2"; }
-check() { if [ "$1" = 0 ]; then ok "$2"; else notok "$2" "${3:-}"; fi; }
-
-mkfifo "$tmp/url"
-SKEMU_TOKEN_LOG="$tmp/tokens" "$SKEMU_BIN" --port 0 --generate 60 --connections 4 --seed 7 \
-    >"$tmp/url" 2>"$tmp/skemu.log" &
-emu=$!
-read -r URL <"$tmp/url" || { notok "skemu starts"; exit 1; }
-export SCALEKIT_ENVIRONMENT_URL="$URL" SCALEKIT_CLIENT_ID=skc_demo
-export SCALEKIT_CLIENT_SECRET=skemu-demo-secret
-export XDG_CONFIG_HOME="$tmp/config" XDG_STATE_HOME="$tmp/state" XDG_CACHE_HOME="$tmp/cache"
+# This skemu lists its tokens in a file of this test, to look for them in the debug log.
+global_tokens=${SKEMU_TOKEN_LOG:-}
+export SKEMU_TOKEN_LOG="$tmp/tokens"
+emu_start --generate 60 --connections 4 --seed 7 || { notok "skemu starts"; exit 1; }
+if [ -n "$global_tokens" ]; then export SKEMU_TOKEN_LOG="$global_tokens"; else unset SKEMU_TOKEN_LOG; fi
+emu_env
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
 unset NO_COLOR TMUX
 
-cap() { tmux -L "$sock" capture-pane -p -t main "$@"; }
-wait_for() {
-    n=$(( ${2:-10} * 10 ))
-    while [ "$n" -gt 0 ]; do
-        cap >"$tmp/screen" 2>/dev/null
-        grep -Eq -- "$1" "$tmp/screen" && return 0
-        sleep 0.1
-        n=$((n - 1))
-    done
-    return 1
-}
-keys() { tmux -L "$sock" send-keys -t main "$@"; }
 # start FLAGS: tmux with set-clipboard on; skdash without TMUX and with an xterm TERM (not
 # tmux's "screen", which would pick the screen wrapping) so it sends plain OSC 52.
 start() {
-    tmux -L "$sock" kill-server 2>/dev/null
-    run=$((run + 1))
-    sock="skdash-term-$$-$run"
     printf 'set -g set-clipboard on\n' >"$tmp/tmux.conf"
-    tmux -L "$sock" -f "$tmp/tmux.conf" new-session -d -s main -x 100 -y 30 \
-        "env -u TMUX TERM=xterm-256color $SKDASH_BIN $*; echo skdash-exited-\$?; sleep 600"
+    tmux_new 100 30 "env -u TMUX TERM=xterm-256color $SKDASH_BIN $*; echo skdash-exited-\$?; sleep 600" \
+        "$tmp/tmux.conf"
     wait_for 'refreshed [0-9]' 15
 }
 # clip WANT: wait until tmux's newest paste buffer is exactly WANT.

@@ -116,8 +116,8 @@ api_token() {
         "$SCALEKIT_CLIENT_SECRET" | curl -s -d @- "$URL/oauth/token" |
         sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p'
 }
-# api_status ID: the HTTP status of GET /details for the account (200 there, 404 gone).
-api_status() {
+# account_status ID: the HTTP status of GET /details for the account (200 there, 404 gone).
+account_status() {
     printf 'header = "Authorization: Bearer %s"\n' "$(api_token)" |
         curl -s -o /dev/null -w '%{http_code}' -K - "$URL/api/v1/connected_accounts/details?id=$1"
 }
