@@ -4,53 +4,15 @@
 # equal the link printed on the first line, byte for byte. TAP-style lines.
 set -u
 
-SKDASH_BIN=${SKDASH_BIN:-build/skdash}
-SKEMU_BIN=${SKEMU_BIN:-build/skemu}
-BUILD_DIR=${BUILD_DIR:-build}
+. "$(dirname "$0")/../support/e2e_lib.sh"
 TXT2PBM=$BUILD_DIR/tests/tools/txt2pbm
 
-ok() { echo "ok - $1"; }
-not_ok() { echo "not ok - $1"; }
-check() { if [ "$1" = 0 ]; then ok "$2"; else not_ok "$2"; fi; }
+need_tools "cli qr codes decode to the link" zbarimg
+need_built "cli qr" "$SKDASH_BIN" "$SKEMU_BIN" "$TXT2PBM"
+e2e_setup cli-qr
 
-if ! command -v zbarimg >/dev/null 2>&1; then
-    echo "ok - cli qr codes decode to the link # SKIP zbarimg is not installed"
-    exit 0
-fi
-for b in "$SKDASH_BIN" "$SKEMU_BIN" "$TXT2PBM"; do
-    if [ ! -x "$b" ]; then
-        not_ok "cli qr: $b is not built"
-        exit 1
-    fi
-done
-
-tmp=$(mktemp -d /tmp/skdash-cli-qr.XXXXXX)
-emu_pid=""
-cleanup() {
-    if [ -n "$emu_pid" ]; then
-        kill "$emu_pid" 2>/dev/null
-        wait "$emu_pid" 2>/dev/null
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-"$SKEMU_BIN" --generate 60 --connections 3 --seed 5 --port 0 >"$tmp/emu.out" 2>"$tmp/emu.log" &
-emu_pid=$!
-url=""
-i=0
-while [ $i -lt 100 ]; do
-    url=$(head -n 1 "$tmp/emu.out" 2>/dev/null)
-    case "$url" in http://127.0.0.1:*) break ;; esac
-    sleep 0.1
-    i=$((i + 1))
-done
-case "$url" in
-    http://127.0.0.1:*) ;;
-    *) not_ok "cli qr: skemu did not start"; exit 1 ;;
-esac
-
+emu_start --generate 60 --connections 3 --seed 5 || { notok "cli qr: skemu did not start"; exit 1; }
+url=$URL
 export SCALEKIT_ENVIRONMENT_URL="$url" SCALEKIT_CLIENT_ID=skc_demo
 export SCALEKIT_CLIENT_SECRET=skemu-demo-secret XDG_CONFIG_HOME="$tmp"
 unset NO_COLOR SKDASH_PROFILE
@@ -61,7 +23,7 @@ line=$(awk -F, 'NR > 1 && $2 ~ /^[A-Za-z0-9._+@-]+$/ { print $1 " " $2; exit }' 
 conn=${line% *}
 ident=${line#* }
 if [ -z "$line" ]; then
-    not_ok "cli qr: no account found to link"
+    notok "cli qr: no account found to link"
     exit 1
 fi
 
@@ -73,10 +35,10 @@ qr_round_trip() {
     link=$(head -n 1 "$out")
     case "$link" in
         http*) ok "link --qr ($2) prints the link first" ;;
-        *) not_ok "link --qr ($2) prints the link first (got '$link')" ;;
+        *) notok "link --qr ($2) prints the link first (got '$link')" ;;
     esac
     if grep -q "$(printf '\033')" "$out"; then
-        not_ok "link --qr ($2) piped has no escape sequence"
+        notok "link --qr ($2) piped has no escape sequence"
     else
         ok "link --qr ($2) piped has no escape sequence"
     fi
@@ -87,7 +49,7 @@ qr_round_trip() {
     if [ -n "$link" ] && [ "$decoded" = "$link" ]; then
         ok "qr code ($2) decodes to exactly the link"
     else
-        not_ok "qr code ($2) decodes to exactly the link (decoded '$decoded', link '$link')"
+        notok "qr code ($2) decodes to exactly the link (decoded '$decoded', link '$link')"
     fi
 }
 
@@ -95,14 +57,14 @@ qr_round_trip C.UTF-8 half-blocks ""
 if grep -q "$(printf '\342\226\210')" "$tmp/qr-half-blocks.txt"; then
     ok "a UTF-8 locale draws half blocks"
 else
-    not_ok "a UTF-8 locale draws half blocks"
+    notok "a UTF-8 locale draws half blocks"
 fi
 
 qr_round_trip C two-char --two-char
 if grep -q '##' "$tmp/qr-two-char.txt" && ! LC_ALL=C grep -q "$(printf '[\200-\377]')" "$tmp/qr-two-char.txt"; then
     ok "the C locale draws ASCII '##' pairs"
 else
-    not_ok "the C locale draws ASCII '##' pairs"
+    notok "the C locale draws ASCII '##' pairs"
 fi
 
 # By id, the same kind of link.
@@ -114,7 +76,7 @@ decoded=$("$TXT2PBM" <"$tmp/qr-id.txt" 2>/dev/null | zbarimg --raw -q - 2>/dev/n
 if [ -n "$link" ] && [ "$decoded" = "$link" ]; then
     ok "qr code by --id decodes to exactly the link"
 else
-    not_ok "qr code by --id decodes to exactly the link (decoded '$decoded', link '$link')"
+    notok "qr code by --id decodes to exactly the link (decoded '$decoded', link '$link')"
 fi
 
 # On a terminal (script(1) gives one): each row black on bright white, still decodable;
@@ -125,17 +87,17 @@ if command -v script >/dev/null 2>&1; then
     if grep -q "$(printf '\033')\[30;107m" "$tmp/qr-tty.txt"; then
         ok "on a terminal the code is drawn black on white"
     else
-        not_ok "on a terminal the code is drawn black on white"
+        notok "on a terminal the code is drawn black on white"
     fi
     decoded=$("$TXT2PBM" <"$tmp/qr-tty.txt" 2>/dev/null | zbarimg --raw -q - 2>/dev/null)
     if [ -n "$link" ] && [ "$decoded" = "$link" ]; then
         ok "the coloured code decodes to exactly the link"
     else
-        not_ok "the coloured code decodes to exactly the link (decoded '$decoded', link '$link')"
+        notok "the coloured code decodes to exactly the link (decoded '$decoded', link '$link')"
     fi
     NO_COLOR=1 LC_ALL=C.UTF-8 script -qec "'$SKDASH_BIN' link --qr --id '$id'" /dev/null >"$tmp/qr-nc.txt" 2>&1
     if grep -q "$(printf '\033')" "$tmp/qr-nc.txt"; then
-        not_ok "NO_COLOR on a terminal: no escape sequence"
+        notok "NO_COLOR on a terminal: no escape sequence"
     else
         ok "NO_COLOR on a terminal: no escape sequence"
     fi

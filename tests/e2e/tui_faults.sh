@@ -9,31 +9,9 @@
 # TAP lines "ok - ..." / "not ok - ..."; skipped when tmux is missing.
 set -u
 
-SKDASH_BIN=${SKDASH_BIN:-build/skdash}
-SKEMU_BIN=${SKEMU_BIN:-build/skemu}
-if ! command -v tmux >/dev/null 2>&1; then
-    echo "ok - tui faults # SKIP tmux is not installed"
-    exit 0
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/skdash-faults.XXXXXX")
-run=0
-sock="skdash-faults-$$-$run"
-emu=""
-PORT=""
-# Only a process that is still our own child is signalled (a pid may have been reused).
-mine() { [ -n "$1" ] && [ "$(cut -d' ' -f4 "/proc/$1/stat" 2>/dev/null)" = "$$" ]; }
-cleanup() {
-    i=0
-    while [ "$i" -le "$run" ]; do tmux -L "skdash-faults-$$-$i" kill-server 2>/dev/null; i=$((i + 1)); done
-    mine "$emu" && kill "$emu" 2>/dev/null && wait "$emu" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM HUP
-
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1"; [ -n "${2:-}" ] && echo "# $2"; }
-check() { if [ "$1" = 0 ]; then ok "$2"; else notok "$2" "${3:-}"; fi; }
+. "$(dirname "$0")/../support/e2e_lib.sh"
+need_tools "tui faults" tmux
+e2e_setup faults
 
 export SCALEKIT_CLIENT_ID=skc_demo SCALEKIT_CLIENT_SECRET=skemu-demo-secret
 export XDG_CONFIG_HOME="$tmp/config" XDG_STATE_HOME="$tmp/state" XDG_CACHE_HOME="$tmp/cache"
@@ -42,67 +20,22 @@ export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
 unset NO_COLOR TMUX
 
 # ---- skemu on one port for the whole run, so a restart is "the same server again"
-emu_stop() {
-    mine "$emu" && kill "${1:--TERM}" "$emu" 2>/dev/null
-    [ -n "$emu" ] && wait "$emu" 2>/dev/null
-    emu=""
-}
-# emu_start FLAGS: small data, fixed seed; waits until it answers.
-emu_start() {
+PORT=""
+# emu_start_fault FLAGS: small data, fixed seed, the port of the first start; waits until it
+# answers.
+emu_start_fault() {
     emu_stop
-    rm -f "$tmp/url"
-    mkfifo "$tmp/url"
-    "$SKEMU_BIN" --port "${PORT:-0}" --generate 60 --connections 4 --seed 5 "$@" \
-        >"$tmp/url" 2>>"$tmp/skemu.log" &
-    emu=$!
-    read -r URL <"$tmp/url" || return 1
+    EMU_PORT=${PORT:-0} emu_start --generate 60 --connections 4 --seed 5 "$@" || return 1
     PORT=${URL##*:}
     export SCALEKIT_ENVIRONMENT_URL="$URL"
 }
 
 now_ms() { date +%s%3N; }
-cap() { tmux -L "$sock" capture-pane -p -t main "$@"; }
-wait_for() {
-    n=$(( ${2:-10} * 20 ))
-    while [ "$n" -gt 0 ]; do
-        cap >"$tmp/screen" 2>/dev/null
-        grep -Eq -- "$1" "$tmp/screen" && return 0
-        sleep 0.05
-        n=$((n - 1))
-    done
-    return 1
-}
-# footer_wait REGEX [SECONDS]: the last two lines (status and hints) match.
-footer_wait() {
-    n=$(( ${2:-10} * 20 ))
-    while [ "$n" -gt 0 ]; do
-        cap >"$tmp/screen" 2>/dev/null
-        tail -n 2 "$tmp/screen" | grep -Eq -- "$1" && return 0
-        sleep 0.05
-        n=$((n - 1))
-    done
-    return 1
-}
-footer_gone() {
-    n=$(( ${2:-10} * 20 ))
-    while [ "$n" -gt 0 ]; do
-        cap >"$tmp/screen" 2>/dev/null
-        tail -n 2 "$tmp/screen" | grep -Eq -- "$1" || return 0
-        sleep 0.05
-        n=$((n - 1))
-    done
-    return 1
-}
-keys() { tmux -L "$sock" send-keys -t main "$@"; }
 # dash "ENV=V ..." FLAGS...: a fresh tmux server running skdash; waits for the first refresh.
 dash() {
     denv=$1
     shift
-    tmux -L "$sock" kill-server 2>/dev/null
-    run=$((run + 1))
-    sock="skdash-faults-$$-$run"
-    tmux -L "$sock" -f /dev/null new-session -d -s main -x 100 -y 30 \
-        "env $denv $SKDASH_BIN --debug $*; echo skdash-exited-\$?; sleep 600"
+    tmux_new 100 30 "env $denv $SKDASH_BIN --debug $*; echo skdash-exited-\$?; sleep 600"
     wait_for 'refreshed [0-9]' 20
 }
 refreshed_at() { sed -n 's/.*refreshed \([0-9:]*\).*/\1/p' "$tmp/screen" | tail -n 1; }
@@ -151,7 +84,7 @@ recover() {
     before=$(refreshed_at)
     # A refresh that ends after the restart then shows a later time than any before it.
     sleep 1
-    emu_start || echo "# skemu did not start again: $(tail -n 1 "$tmp/skemu.log")"
+    emu_start_fault || echo "# skemu did not start again: $(tail -n 1 "$tmp/skemu.log")"
     footer_gone 'error:|server trouble|waiting for the server' 40
     r=$?
     n=200
@@ -174,7 +107,7 @@ recover() {
 fault_case() {
     name=$1 want=$2 denv=$3
     shift 3
-    emu_start --fault-after 6 "$@" || { notok "$name: skemu starts"; return; }
+    emu_start_fault --fault-after 6 "$@" || { notok "$name: skemu starts"; return; }
     dash "$denv" --refresh 1 || { notok "$name: the first listing succeeds"; return; }
     remember_rows
     footer_wait "$want" 30
@@ -184,7 +117,7 @@ fault_case() {
     recover "$name"
 }
 
-emu_start || { notok "skemu starts"; exit 1; }
+emu_start_fault || { notok "skemu starts"; exit 1; }
 emu_stop
 
 fault_case "5xx 20%" 'HTTP 50[03]' "SKDASH_TRIES=1" --fail-rate 0.2
@@ -196,7 +129,7 @@ fault_case "fields of the wrong type" 'error: refresh failed' "" --wrong-types-r
 fault_case "a hung connection" 'timed out' "SKDASH_TIMEOUT_MS=1000 SKDASH_TRIES=1" --hang-rate 1
 
 # ---- 2 s per request: slow, not broken; the footer says it is waiting
-emu_start --latency-ms 2000
+emu_start_fault --latency-ms 2000
 dash "" --refresh 1
 check $? "2 s latency: the first listing succeeds"
 remember_rows
@@ -207,7 +140,7 @@ rows_kept "2 s latency"
 recover "2 s latency"
 
 # ---- a token that expires every 5 s: renewed, never shown as an error
-emu_start --token-ttl 5
+emu_start_fault --token-ttl 5
 dash "" --refresh 1
 t0=$(now_ms)
 errs=0
@@ -223,7 +156,7 @@ rows_kept "token expiring every 5 s"
 check $? "token expiring every 5 s: renewed with no error on screen" "errors seen $errs, tokens $tokens"
 
 # ---- the server killed in the middle of a listing, then started again on the same port
-emu_start --latency-ms 400
+emu_start_fault --latency-ms 400
 dash ""
 check $? "server killed mid-listing: the first listing succeeds"
 remember_rows
@@ -249,7 +182,7 @@ detail_id() { sed -n 's/^.*│ID  *\([^ ]*\).*$/\1/p' "$tmp/screen" | head -n 1;
 
 # Every request after the first listing and one detail hangs: the delete's answer is lost and
 # so is the check: the outcome is unknown, and the account is in fact still there.
-emu_start --fault-after 7 --hang-rate 1
+emu_start_fault --fault-after 7 --hang-rate 1
 dash "SKDASH_TIMEOUT_MS=800 SKDASH_TRIES=1"
 keys g Enter
 wait_for 'Scopes' 10
@@ -267,14 +200,14 @@ check $? "the row of an unknown delete stays on screen"
 keys Escape l
 wait_for 'no link was received' 15
 check $? "a link request whose answer is lost says no link was received"
-emu_start
+emu_start_fault
 code=$(api_status "$id")
 [ "$code" = 200 ]
 check $? "the account of the unknown delete really is still there" "details: $code"
 
 # The delete is answered 503 (so nothing says whether it was done) and the check gets through
 # (with seed 3 the fault draws go fail, then pass): not deleted, and why.
-emu_start --fault-after 7 --fail-rate 0.5 --seed 3
+emu_start_fault --fault-after 7 --fail-rate 0.5 --seed 3
 dash "SKDASH_TRIES=1"
 keys g Enter
 wait_for 'Scopes' 10

@@ -8,31 +8,9 @@
 # TAP lines "ok - ..." / "not ok - ..."; skipped when tmux or python3 is missing.
 set -u
 
-SKDASH_BIN=${SKDASH_BIN:-build/skdash}
-SKEMU_BIN=${SKEMU_BIN:-build/skemu}
-for tool in tmux python3; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "ok - tui hostile data # SKIP $tool is not installed"
-        exit 0
-    fi
-done
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/skdash-hostile.XXXXXX")
-sock="skdash-hostile-$$"
-emu=""
-# Only a process that is still our own child is signalled (a pid may have been reused).
-mine() { [ -n "$1" ] && [ "$(cut -d' ' -f4 "/proc/$1/stat" 2>/dev/null)" = "$$" ]; }
-cleanup() {
-    tmux -L "$sock" kill-server 2>/dev/null
-    mine "$emu" && kill "$emu" 2>/dev/null && wait "$emu" 2>/dev/null
-    rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM HUP
-
-fails=0
-ok() { echo "ok - $1"; }
-notok() { echo "not ok - $1"; fails=$((fails + 1)); [ -n "${2:-}" ] && echo "# $2"; }
-check() { if [ "$1" = 0 ]; then ok "$2"; else notok "$2" "${3:-}"; fi; }
+. "$(dirname "$0")/../support/e2e_lib.sh"
+need_tools "tui hostile data" tmux python3
+e2e_setup hostile
 
 # ---- the data: every account carries attacks in its identifier, and more in its status,
 # scopes and api_config; one connection's very name is hostile.
@@ -85,28 +63,11 @@ data = data.encode("utf-8").replace(b"INVALID_UTF8", b"bad\xff\xfe\xc3(\xed\xa0\
 open(sys.argv[1], "wb").write(data)
 EOF
 
-mkfifo "$tmp/url"
-"$SKEMU_BIN" --port 0 --data "$tmp/hostile.json" --no-connections-endpoint --quiet >"$tmp/url" 2>"$tmp/skemu.log" &
-emu=$!
-read -r URL <"$tmp/url" || { notok "skemu loads the hostile data" "$(cat "$tmp/skemu.log")"; exit 1; }
-export SCALEKIT_ENVIRONMENT_URL="$URL" SCALEKIT_CLIENT_ID=skc_demo
-export SCALEKIT_CLIENT_SECRET=skemu-demo-secret
-export XDG_CONFIG_HOME="$tmp/config" XDG_STATE_HOME="$tmp/state" XDG_CACHE_HOME="$tmp/cache"
+emu_start --data "$tmp/hostile.json" --no-connections-endpoint --quiet ||
+    { notok "skemu loads the hostile data" "$(cat "$tmp/skemu.log")"; exit 1; }
+emu_env
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color
 unset NO_COLOR TMUX
-
-cap() { tmux -L "$sock" capture-pane -p -t main "$@"; }
-wait_for() {
-    n=$(( ${2:-10} * 10 ))
-    while [ "$n" -gt 0 ]; do
-        cap >"$tmp/screen" 2>/dev/null
-        grep -Eq -- "$1" "$tmp/screen" && return 0
-        sleep 0.1
-        n=$((n - 1))
-    done
-    return 1
-}
-keys() { tmux -L "$sock" send-keys -t main "$@"; }
 
 # Judge one capture WITH escapes: only SGR sequences (tmux's own rendering of attributes),
 # no other control character, no C1 control, no bidi control. Prints what it found wrong.
@@ -155,8 +116,7 @@ EOF
 }
 
 printf 'set -g set-clipboard on\n' >"$tmp/tmux.conf"
-tmux -L "$sock" -f "$tmp/tmux.conf" new-session -d -s main -x 120 -y 40 \
-    "env -u TMUX $SKDASH_BIN; echo skdash-exited-\$?; sleep 600"
+tmux_new 120 40 "env -u TMUX $SKDASH_BIN; echo skdash-exited-\$?; sleep 600" "$tmp/tmux.conf"
 wait_for 'refreshed [0-9]' 15
 check $? "the dashboard lists the hostile data" "$(tail -n 2 "$tmp/screen")"
 title0=$(tmux -L "$sock" display -p -t main '#{pane_title}')

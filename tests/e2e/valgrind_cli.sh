@@ -5,47 +5,14 @@
 # leak (valgrind's own exit status 99 marks one). TAP-style lines; SKIP without valgrind.
 set -u
 
-SKDASH_BIN=${SKDASH_BIN:-build/skdash}
-SKEMU_BIN=${SKEMU_BIN:-build/skemu}
+. "$(dirname "$0")/../support/e2e_lib.sh"
+need_tools "cli under valgrind" valgrind
+need_built "valgrind cli" "$SKDASH_BIN" "$SKEMU_BIN"
+e2e_setup valgrind
 
-if ! command -v valgrind >/dev/null 2>&1; then
-    echo "ok - cli under valgrind # SKIP valgrind is not installed"
-    exit 0
-fi
-for b in "$SKDASH_BIN" "$SKEMU_BIN"; do
-    if [ ! -x "$b" ]; then
-        echo "not ok - valgrind cli: $b is not built"
-        exit 1
-    fi
-done
-
-tmp=$(mktemp -d /tmp/skdash-valgrind.XXXXXX)
-emu_pid=""
-cleanup() {
-    if [ -n "$emu_pid" ]; then
-        kill "$emu_pid" 2>/dev/null
-        wait "$emu_pid" 2>/dev/null
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-
-"$SKEMU_BIN" --generate 40 --connections 3 --seed 11 --port 0 --quiet >"$tmp/emu.out" 2>"$tmp/emu.log" &
-emu_pid=$!
-url=""
-i=0
-while [ $i -lt 100 ]; do
-    url=$(head -n 1 "$tmp/emu.out" 2>/dev/null)
-    case "$url" in http://127.0.0.1:*) break ;; esac
-    sleep 0.1
-    i=$((i + 1))
-done
-case "$url" in
-    http://127.0.0.1:*) ;;
-    *) echo "not ok - valgrind cli: skemu did not start"; exit 1 ;;
-esac
-
+emu_start --generate 40 --connections 3 --seed 11 --quiet ||
+    { notok "valgrind cli: skemu did not start"; exit 1; }
+url=$URL
 export SCALEKIT_ENVIRONMENT_URL="$url" SCALEKIT_CLIENT_ID=skc_demo
 export SCALEKIT_CLIENT_SECRET=skemu-demo-secret XDG_CONFIG_HOME="$tmp" XDG_STATE_HOME="$tmp"
 export LC_ALL=C.UTF-8 COLUMNS=100

@@ -6,51 +6,20 @@
 # to those logs, and proves the search finds a token where one is planted. TAP-style lines.
 set -u
 
-SKDASH_BIN=${SKDASH_BIN:-build/skdash}
-SKEMU_BIN=${SKEMU_BIN:-build/skemu}
-BUILD_DIR=${BUILD_DIR:-build}
+. "$(dirname "$0")/../support/e2e_lib.sh"
 LOGS=$BUILD_DIR/test-logs
 TOKENS=$LOGS/issued-tokens.txt
 SECRET=skemu-demo-secret
 
-ok() { echo "ok - $1"; }
-not_ok() { echo "not ok - $1"; }
-
-for b in "$SKDASH_BIN" "$SKEMU_BIN"; do
-    if [ ! -x "$b" ]; then
-        not_ok "secrets: $b is not built"
-        exit 1
-    fi
-done
+need_built "secrets" "$SKDASH_BIN" "$SKEMU_BIN"
 mkdir -p "$LOGS"
-
-tmp=$(mktemp -d /tmp/skdash-secrets.XXXXXX)
-emu_pid=""
-cleanup() {
-    if [ -n "$emu_pid" ]; then
-        kill "$emu_pid" 2>/dev/null
-        wait "$emu_pid" 2>/dev/null
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+e2e_setup secrets
 
 # ---- every command, with the HTTP trace on, into the logs ----
-SKEMU_TOKEN_LOG=$TOKENS "$SKEMU_BIN" --generate 30 --connections 2 --seed 3 \
-    --port 0 >"$tmp/emu.out" 2>"$LOGS/zz_secrets-skemu.log" &
-emu_pid=$!
-url=""
-for _ in $(seq 1 50); do
-    url=$(head -n 1 "$tmp/emu.out" 2>/dev/null)
-    [ -n "$url" ] && break
-    sleep 0.1
-done
-if [ -z "$url" ]; then
-    not_ok "secrets: skemu did not start"
-    exit 1
-fi
-
+export SKEMU_TOKEN_LOG="$TOKENS"
+EMU_LOG="$LOGS/zz_secrets-skemu.log" emu_start --generate 30 --connections 2 --seed 3 ||
+    { notok "secrets: skemu did not start"; exit 1; }
+url=$URL
 export SCALEKIT_ENVIRONMENT_URL="$url" SCALEKIT_CLIENT_ID=skc_demo SCALEKIT_CLIENT_SECRET=$SECRET
 export XDG_CONFIG_HOME="$tmp" XDG_STATE_HOME="$tmp" XDG_CACHE_HOME="$tmp" LC_ALL=C.UTF-8
 cli_log=$LOGS/zz_secrets-cli.log
@@ -75,11 +44,11 @@ cat "$tmp/skdash/journal.jsonl" >>"$cli_log" 2>/dev/null
 if grep -q 'Authorization: Bearer <redacted>' "$cli_log" && grep -q 'client_secret=<redacted>' "$cli_log"; then
     ok "secrets: the --debug trace ran and shows credentials only as <redacted>"
 else
-    not_ok "secrets: no redacted trace in $cli_log"
+    notok "secrets: no redacted trace in $cli_log"
 fi
 
 if [ ! -s "$TOKENS" ]; then
-    not_ok "secrets: skemu logged no issued tokens ($TOKENS)"
+    notok "secrets: skemu logged no issued tokens ($TOKENS)"
     exit 1
 fi
 
@@ -95,7 +64,7 @@ printf 'x %s y\n' "$SECRET" >"$tmp/planted2.log"
 if grep -aqF -f "$patterns" "$planted" && grep -aqF -f "$patterns" "$tmp/planted2.log"; then
     ok "secrets: the search finds a planted token and the planted secret"
 else
-    not_ok "secrets: the search misses planted secrets"
+    notok "secrets: the search misses planted secrets"
 fi
 
 n=0
@@ -113,5 +82,5 @@ done
 if [ -z "$leaks" ]; then
     ok "no secret in $n files ($ntok issued tokens and the client secret looked for)"
 else
-    not_ok "secret found in:$leaks"
+    notok "secret found in:$leaks"
 fi
