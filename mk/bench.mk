@@ -1,10 +1,11 @@
 # bench.mk: `make bench` runs the speed, memory and idle benchmarks against skemu with generated
 # data and prints figure, bound and ratio for each (never part of `make check`).
-# Bench programs link the core objects only, so a half-written CLI or TUI file cannot stop them.
+# Bench programs link the core objects and the skemu launcher only (the other test support
+# code needs cmocka), so a half-written CLI or TUI file cannot stop them.
 
 BENCH_SRC   = $(wildcard tests/bench/bench_*.c)
 BENCH_PROGS = $(patsubst %.c,$(BUILD)/%,$(BENCH_SRC))
-BENCH_LINK  = $(BUILD)/tests/bench/common.o $(call obj,$(SUP_SRC) $(CORE_SRC))
+BENCH_LINK  = $(BUILD)/tests/bench/common.o $(call obj,tests/support/skemu_proc.c $(CORE_SRC))
 
 $(BENCH_PROGS): $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(BENCH_LINK)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS_APP)

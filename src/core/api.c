@@ -142,13 +142,19 @@ static sk_request *send_call(sk_client *c, const char *method, const char *path,
     return r;
 }
 
-static api_call *call_new(api_kind kind, void *ud)
+/* The call's state, moved to the heap. Out of memory, the callback is told at once from the
+ * prototype and NULL is returned, as api.h promises ("NULL: the callback has already run"). */
+static api_call *call_new(api_call proto)
 {
-    api_call *k = calloc(1, sizeof *k);
-    if (k) {
-        k->kind = kind;
-        k->ud = ud;
+    api_call *k = malloc(sizeof *k);
+    if (!k) {
+        sk_error err;
+        sk_error_clear(&err);
+        sk_error_set(&err, SK_ERR_NOMEM, "out of memory");
+        call_fail(&proto, &err);
+        return NULL;
     }
+    *k = proto;
     return k;
 }
 
@@ -168,10 +174,8 @@ static sk_request *nomem(api_call *k)
     sk_error err;
     sk_error_clear(&err);
     sk_error_set(&err, SK_ERR_NOMEM, "out of memory");
-    if (k) {
-        call_fail(k, &err);
-        free(k);
-    }
+    call_fail(k, &err);
+    free(k);
     return NULL;
 }
 
@@ -210,10 +214,9 @@ static size_t utf8_chars(const char *s)
 
 sk_request *api_list_accounts(sk_client *c, const api_list_query *q, api_accounts_fn cb, void *ud)
 {
-    api_call *k = call_new(K_ACCOUNTS, ud);
+    api_call *k = call_new((api_call){ .kind = K_ACCOUNTS, .cb.accounts = cb, .ud = ud });
     if (!k)
-        return nomem(NULL);
-    k->cb.accounts = cb;
+        return NULL;
     api_list_query none = { 0 };
     if (!q)
         q = &none;
@@ -239,10 +242,9 @@ sk_request *api_list_accounts(sk_client *c, const api_list_query *q, api_account
 sk_request *api_search_accounts(sk_client *c, const char *query, const char *connection_id,
                                 int page_size, const char *page_token, api_accounts_fn cb, void *ud)
 {
-    api_call *k = call_new(K_ACCOUNTS, ud);
+    api_call *k = call_new((api_call){ .kind = K_ACCOUNTS, .cb.accounts = cb, .ud = ud });
     if (!k)
-        return nomem(NULL);
-    k->cb.accounts = cb;
+        return NULL;
     size_t qn = query ? utf8_chars(query) : 0;
     if (qn < 3 || qn > 200)
         return refuse(k, "a search needs 3 to 200 characters");
@@ -261,10 +263,9 @@ sk_request *api_search_accounts(sk_client *c, const char *query, const char *con
 sk_request *api_list_connections(sk_client *c, int page_size, const char *page_token,
                                  api_connections_fn cb, void *ud)
 {
-    api_call *k = call_new(K_CONNECTIONS, ud);
+    api_call *k = call_new((api_call){ .kind = K_CONNECTIONS, .cb.connections = cb, .ud = ud });
     if (!k)
-        return nomem(NULL);
-    k->cb.connections = cb;
+        return NULL;
     if (page_size < 0 || page_size > 30)
         return refuse(k, "the connections page size must be at most 30");
     sk_buf b;
@@ -332,10 +333,9 @@ static sk_request *get_account(sk_client *c, const sk_selector *sel, api_call *k
 
 sk_request *api_get_account(sk_client *c, const sk_selector *sel, api_detail_fn cb, void *ud)
 {
-    api_call *k = call_new(K_DETAIL, ud);
+    api_call *k = call_new((api_call){ .kind = K_DETAIL, .cb.detail = cb, .ud = ud });
     if (!k)
-        return nomem(NULL);
-    k->cb.detail = cb;
+        return NULL;
     return get_account(c, sel, k);
 }
 
@@ -360,10 +360,9 @@ static sk_request *delete_account(sk_client *c, const sk_selector *sel, api_call
 
 sk_request *api_delete_account(sk_client *c, const sk_selector *sel, api_done_fn cb, void *ud)
 {
-    api_call *k = call_new(K_DONE, ud);
+    api_call *k = call_new((api_call){ .kind = K_DONE, .cb.done = cb, .ud = ud });
     if (!k)
-        return nomem(NULL);
-    k->cb.done = cb;
+        return NULL;
     return delete_account(c, sel, k);
 }
 
@@ -374,20 +373,18 @@ static sk_request *magic_link(sk_client *c, const sk_selector *sel, api_call *k)
 
 sk_request *api_magic_link(sk_client *c, const sk_selector *sel, api_link_fn cb, void *ud)
 {
-    api_call *k = call_new(K_LINK, ud);
+    api_call *k = call_new((api_call){ .kind = K_LINK, .cb.link = cb, .ud = ud });
     if (!k)
-        return nomem(NULL);
-    k->cb.link = cb;
+        return NULL;
     return magic_link(c, sel, k);
 }
 
 sk_request *api_create_account(sk_client *c, const char *connector, const char *identifier,
                                const char *authorization_type, api_detail_fn cb, void *ud)
 {
-    api_call *k = call_new(K_DETAIL, ud);
+    api_call *k = call_new((api_call){ .kind = K_DETAIL, .cb.detail = cb, .ud = ud });
     if (!k)
-        return nomem(NULL);
-    k->cb.detail = cb;
+        return NULL;
     if (!connector || !*connector || !identifier || !*identifier)
         return refuse(k, "creating an account needs a connector and an identifier");
     json_object *o = json_object_new_object();
@@ -413,10 +410,9 @@ sk_request *api_create_account(sk_client *c, const char *connector, const char *
 sk_request *api_update_account(sk_client *c, const sk_selector *sel, const char *api_config_json,
                                api_detail_fn cb, void *ud)
 {
-    api_call *k = call_new(K_DETAIL, ud);
+    api_call *k = call_new((api_call){ .kind = K_DETAIL, .cb.detail = cb, .ud = ud });
     if (!k)
-        return nomem(NULL);
-    k->cb.detail = cb;
+        return NULL;
     if (!selector_ok(sel))
         return refuse(k, SELECTOR_USAGE);
     json_object *cfg = api_config_json ? json_tokener_parse(api_config_json) : NULL;
@@ -473,10 +469,7 @@ static sk_status sync_run(sk_client *c, sync_wait *w, sk_error *err)
 
 static api_call *sync_call(api_kind kind, sync_wait *w)
 {
-    api_call *k = call_new(kind, w);
-    if (k)
-        k->notify = sync_done;
-    return k;
+    return call_new((api_call){ .kind = kind, .ud = w, .notify = sync_done });
 }
 
 static sk_status sync_nomem(sk_error *err)
