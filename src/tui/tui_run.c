@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <termios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,27 @@ static void on_signal(int sig)
     errno = saved;
 }
 
+/* The terminal as it was before curses, for the fatal-signal path, where endwin() (not
+ * async-signal-safe) cannot be called. */
+static struct termios saved_tty;
+static bool saved_tty_ok;
+
+/* A crash (SIGSEGV, SIGABRT...) must not leave the user's terminal in raw mode on the
+ * alternate screen: put it back with async-signal-safe calls only, then die as the signal
+ * says. */
+static void on_fatal(int sig)
+{
+    static const char reset[] = "\033[?1000l\033[?1002l\033[?1006l\033[0m\033[?25h\033[?1049l\r\n";
+    if (curses_on) {
+        ssize_t w = write(STDOUT_FILENO, reset, sizeof reset - 1);
+        (void)w;
+        if (saved_tty_ok)
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 static void term_guard(void)
 {
     if (curses_on && !isendwin())
@@ -57,6 +79,15 @@ static void signals_install(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
+    struct sigaction fatal;
+    memset(&fatal, 0, sizeof fatal);
+    fatal.sa_handler = on_fatal;
+    sigemptyset(&fatal.sa_mask);
+    fatal.sa_flags = SA_RESETHAND;
+    int fatal_sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+    for (size_t i = 0; i < sizeof fatal_sigs / sizeof fatal_sigs[0]; i++)
+        sigaction(fatal_sigs[i], &fatal, NULL);
     /* After initscr(), so ncurses' resize handler is chained, not replaced. */
     sigaction(SIGWINCH, &sa, &old_winch);
 }
@@ -70,6 +101,7 @@ static bool term_start(tui_app *a)
         }
     }
     atexit(term_guard);
+    saved_tty_ok = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_tty) == 0;
     if (!initscr())
         return false;
     curses_on = true;
