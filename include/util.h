@@ -62,6 +62,16 @@ sk_osc52_wrap osc52_detect(void);
 char *osc52_sequence(const char *text, sk_osc52_wrap wrap);
 char *base64_encode(const unsigned char *in, size_t n);
 
+/* ---- files ---- */
+/* skdash's own directory for one XDG kind: "$<xdg_env>/skdash" when that variable is an absolute
+ * path (a relative value is ignored, as the XDG spec says), else "$HOME/<home_rel>/skdash"
+ * (e.g. xdg_dir("XDG_STATE_HOME", ".local/state", ...)). False when neither gives an absolute
+ * path or buf is too small. */
+bool xdg_dir(const char *xdg_env, const char *home_rel, char *buf, size_t n);
+/* mkdir -p: every missing directory of `dir` is created with mode 0700.
+ * False (errno set) when one cannot be made. */
+bool mkdirs_private(const char *dir);
+
 /* ---- misc ---- */
 void *xmalloc_or_null(size_t n);
 /* Wipe memory the compiler may not elide (secrets). */

@@ -48,23 +48,7 @@ static size_t url_len(const char *url)
 
 static bool cache_dir(char *buf, size_t n, bool create)
 {
-    const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    int w;
-    if (x && x[0] == '/')   /* the XDG spec: a relative value is ignored */
-        w = snprintf(buf, n, "%s", x);
-    else if (home && home[0] == '/')
-        w = snprintf(buf, n, "%s/.cache", home);
-    else
-        return false;
-    if (w < 0 || (size_t)w >= n)
-        return false;
-    if (create && mkdir(buf, 0700) != 0 && errno != EEXIST)
-        return false;
-    size_t len = strlen(buf);
-    w = snprintf(buf + len, n - len, "/skdash");
-    if (w < 0 || (size_t)w >= n - len)
-        return false;
-    return !create || mkdir(buf, 0700) == 0 || errno == EEXIST;
+    return xdg_dir("XDG_CACHE_HOME", ".cache", buf, n) && (!create || mkdirs_private(buf));
 }
 
 static bool path_in(char *buf, size_t n, const char *env_url, const char *client_id, bool create)

@@ -20,15 +20,11 @@
 
 bool journal_default_path(char *buf, size_t n)
 {
-    const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    int w;
-    if (x && x[0] == '/')   /* the XDG spec: a relative value is ignored */
-        w = snprintf(buf, n, "%s/skdash/journal.jsonl", x);
-    else if (home && home[0] == '/')
-        w = snprintf(buf, n, "%s/.local/state/skdash/journal.jsonl", home);
-    else
+    if (!xdg_dir("XDG_STATE_HOME", ".local/state", buf, n))
         return false;
-    return w > 0 && (size_t)w < n;
+    size_t len = strlen(buf);
+    int w = snprintf(buf + len, n - len, "/journal.jsonl");
+    return w > 0 && (size_t)w < n - len;
 }
 
 /* mkdir -p of path's directory, 0700 for what it creates. */
@@ -43,19 +39,11 @@ static bool make_parents(const char *path, sk_error *err)
     if (!slash || slash == dir)
         return true;
     *slash = '\0';
-    for (char *p = dir + 1;; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char c = *p;
-        *p = '\0';
-        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-            sk_error_set(err, SK_ERR_CONFIG, "cannot create %s: %s", dir, strerror(errno));
-            return false;
-        }
-        *p = c;
-        if (!c)
-            return true;
+    if (!mkdirs_private(dir)) {
+        sk_error_set(err, SK_ERR_CONFIG, "cannot create %s: %s", dir, strerror(errno));
+        return false;
     }
+    return true;
 }
 
 /* ---------------------------------------------------------------- who, from where */

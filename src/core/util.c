@@ -5,6 +5,8 @@
 #include <langinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -569,4 +571,39 @@ void secure_wipe(void *p, size_t n)
     volatile unsigned char *v = p;
     while (p && n--)
         *v++ = 0;
+}
+
+/* ---------------------------------------------------------------- files */
+
+bool xdg_dir(const char *xdg_env, const char *home_rel, char *buf, size_t n)
+{
+    const char *x = getenv(xdg_env), *home = getenv("HOME");
+    int w;
+    if (x && x[0] == '/')
+        w = snprintf(buf, n, "%s/skdash", x);
+    else if (home && home[0] == '/')
+        w = snprintf(buf, n, "%s/%s/skdash", home, home_rel);
+    else
+        return false;
+    return w > 0 && (size_t)w < n;
+}
+
+bool mkdirs_private(const char *dir)
+{
+    char path[4096];
+    if (!dir || !dir[0] || snprintf(path, sizeof path, "%s", dir) >= (int)sizeof path) {
+        errno = ENAMETOOLONG;
+        return false;
+    }
+    for (char *p = path + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char c = *p;
+        *p = '\0';
+        if (mkdir(path, 0700) != 0 && errno != EEXIST)
+            return false;
+        *p = c;
+        if (!c)
+            return true;
+    }
 }

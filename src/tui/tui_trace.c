@@ -125,31 +125,9 @@ static void on_trace(void *ud, const char *line)
 }
 
 /* mkdir -p for the directories under the state home that we create ourselves (0700). */
-static bool make_dirs(char *path)
-{
-    for (char *p = path + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        int rc = mkdir(path, 0700);
-        *p = '/';
-        if (rc != 0 && errno != EEXIST)
-            return false;
-    }
-    return mkdir(path, 0700) == 0 || errno == EEXIST;
-}
-
 static bool log_path(char *out, size_t n)
 {
-    const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    int k;
-    if (x && x[0] == '/')
-        k = snprintf(out, n, "%s/skdash", x);
-    else if (home && *home)
-        k = snprintf(out, n, "%s/.local/state/skdash", home);
-    else
-        return false;
-    return k > 0 && (size_t)k + sizeof "/debug.log" < n;
+    return xdg_dir("XDG_STATE_HOME", ".local/state", out, n) && strlen(out) + sizeof "/debug.log" < n;
 }
 
 static void log_open(tui_app *a)
@@ -161,7 +139,7 @@ static void log_open(tui_app *a)
     }
     snprintf(a->debug_path, sizeof a->debug_path, "%s/debug.log", dir);
     int fd = -1;
-    if (make_dirs(dir))
+    if (mkdirs_private(dir))
         fd = open(a->debug_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
         data_set_error(a, "--debug: cannot write %s: %s", a->debug_path, strerror(errno));

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "account.h"
 #include "sk_status.h"
@@ -450,6 +452,49 @@ static void test_exit_codes(void **st)
     }
 }
 
+/* Where the cache, the journal and the dashboard's debug log live, and how their folders are made. */
+static void test_xdg_dir_and_mkdirs(void **st)
+{
+    (void)st;
+    char tmpl[] = "/tmp/skdash-xdg-XXXXXX";
+    assert_non_null(mkdtemp(tmpl));
+    char buf[512], want[600];
+    setenv("HOME", tmpl, 1);
+    setenv("XDG_STATE_HOME", "/srv/state", 1);
+    assert_true(xdg_dir("XDG_STATE_HOME", ".local/state", buf, sizeof buf));
+    assert_string_equal(buf, "/srv/state/skdash");
+    setenv("XDG_STATE_HOME", "relative/state", 1);   /* ignored, as the XDG spec says */
+    assert_true(xdg_dir("XDG_STATE_HOME", ".local/state", buf, sizeof buf));
+    snprintf(want, sizeof want, "%s/.local/state/skdash", tmpl);
+    assert_string_equal(buf, want);
+    assert_false(xdg_dir("XDG_STATE_HOME", ".local/state", buf, 8));   /* too small */
+    unsetenv("XDG_STATE_HOME");
+    setenv("HOME", "not-absolute", 1);
+    assert_false(xdg_dir("XDG_STATE_HOME", ".local/state", buf, sizeof buf));
+
+    snprintf(want, sizeof want, "%s/a/b/c", tmpl);
+    mode_t old = umask(0);
+    assert_true(mkdirs_private(want));
+    umask(old);
+    assert_true(mkdirs_private(want));   /* existing: fine */
+    struct stat sb;
+    assert_int_equal(stat(want, &sb), 0);
+    assert_true(S_ISDIR(sb.st_mode));
+    assert_int_equal(sb.st_mode & 0777, 0700);
+    snprintf(buf, sizeof buf, "%s/a", tmpl);
+    assert_int_equal(stat(buf, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0700);
+    snprintf(buf, sizeof buf, "%s/file", tmpl);
+    FILE *f = fopen(buf, "w");
+    assert_non_null(f);
+    fclose(f);
+    snprintf(want, sizeof want, "%s/file/sub", tmpl);
+    assert_false(mkdirs_private(want));   /* a file in the way */
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpl);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_secure_wipe),
         cmocka_unit_test(test_error_set_safe),
         cmocka_unit_test(test_exit_codes),
+        cmocka_unit_test(test_xdg_dir_and_mkdirs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
