@@ -71,7 +71,8 @@ typedef struct emu_response {
     bool hang;                 /* never answer; hold the connection until shutdown */
 } emu_response;
 
-/* Handles one request; thread-safe (takes the emulator's lock). */
+/* Handles one request; thread-safe (listings share the emulator's lock; the rest take it
+ * alone). */
 void emu_handle(emu *e, const emu_request *rq, emu_response *rs);
 void emu_response_free(emu_response *rs);
 

@@ -12,9 +12,9 @@
 
 void emu_set_base_url(emu *e, const char *url)
 {
-    pthread_mutex_lock(&e->lock);
+    pthread_rwlock_wrlock(&e->lock);
     snprintf(e->base_url, sizeof e->base_url, "%s", url);
-    pthread_mutex_unlock(&e->lock);
+    pthread_rwlock_unlock(&e->lock);
 }
 
 static int64_t today_utc(void)
@@ -33,7 +33,8 @@ emu *emu_new(const emu_options *o, char *err, size_t errlen)
     e->opt.client_id = e->client_id;
     e->opt.client_secret = e->client_secret;
     e->opt.data_path = NULL;
-    pthread_mutex_init(&e->lock, NULL);
+    pthread_rwlock_init(&e->lock, NULL);
+    pthread_mutex_init(&e->fault_lock, NULL);
     emu_store_init(&e->store, o->seed);
     emu_faults_init(&e->faults, &e->opt);
     snprintf(e->base_url, sizeof e->base_url, "http://127.0.0.1:%d", o->port);
@@ -60,7 +61,8 @@ void emu_free(emu *e)
     free(e->tokens);
     free(e->client_id);
     free(e->client_secret);
-    pthread_mutex_destroy(&e->lock);
+    pthread_rwlock_destroy(&e->lock);
+    pthread_mutex_destroy(&e->fault_lock);
     free(e);
 }
 
@@ -278,6 +280,16 @@ static void route_request(emu_ctx *c)
     }
 }
 
+/* The listings only read the data (list rows carry no authorization details, which
+ * /details and /auth build lazily and cache): they may run side by side. */
+static bool listing_request(const char *method, const char *path)
+{
+    return strcmp(method, "GET") == 0 &&
+           (strcmp(path, "/api/v1/connected_accounts") == 0 ||
+            strcmp(path, "/api/v1/connected_accounts:search") == 0 ||
+            strcmp(path, "/api/v1/connections/app") == 0);
+}
+
 void emu_handle(emu *e, const emu_request *rq, emu_response *rs)
 {
     memset(rs, 0, sizeof *rs);
@@ -295,16 +307,22 @@ void emu_handle(emu *e, const emu_request *rq, emu_response *rs)
         emu_reply_error(rs, 405, 12, "no method");
         goto out;
     }
-    pthread_mutex_lock(&e->lock);
     emu_fault_plan plan;
     memset(&plan, 0, sizeof plan);
     bool f = faultable(c.path);
-    if (f) plan = emu_faults_plan(&e->faults, emu_now_mono());
+    if (f) {
+        pthread_mutex_lock(&e->fault_lock);
+        plan = emu_faults_plan(&e->faults, emu_now_mono());
+        pthread_mutex_unlock(&e->fault_lock);
+    }
     rs->delay_ms = plan.delay_ms;
+    bool reads_only = listing_request(rq->method, c.path);
+    if (reads_only) pthread_rwlock_rdlock(&e->lock);
+    else pthread_rwlock_wrlock(&e->lock);
     if (plan.kind != EMU_FAULT_NONE) apply_fault(&c, &plan);
     else route_request(&c);
-    if (f) apply_damage(rs, &plan);
-    pthread_mutex_unlock(&e->lock);
+    pthread_rwlock_unlock(&e->lock);
+    if (f) apply_damage(rs, &plan);   /* works on this answer alone */
 out:
     free(c.path);
     emu_query_free(&c.query);

@@ -25,7 +25,12 @@ typedef struct emu_link {
 } emu_link;
 
 struct emu {
-    pthread_mutex_t lock;  /* guards everything below */
+    /* Taken for reading by the listings (list, search, connections: they only read), for
+     * writing by everything else; guards everything below except the faults. Answers to parallel reads are
+     * built side by side, as a real server would, so latency and listing benchmarks measure the
+     * client rather than this lock. */
+    pthread_rwlock_t lock;
+    pthread_mutex_t fault_lock;  /* guards faults (their counters and random stream) */
     emu_options opt;
     char *client_id;
     char *client_secret;
