@@ -3,6 +3,7 @@
 #ifndef UTIL_H
 #define UTIL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,6 +35,11 @@ bool buf_printf(sk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2
 bool sanitize_term(sk_buf *b, const char *s, size_t len);
 /* Same, into a fresh malloc'd string. */
 char *sanitize_dup(const char *s);
+/* printf into dst (n bytes), made safe for a terminal as sanitize_term does, and cut to fit
+ * without splitting a character or an escape: for every message that may quote a server string
+ * or what a user typed. */
+void safe_format(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void safe_vformat(char *dst, size_t n, const char *fmt, va_list ap);
 /* Display width (columns) of valid, sanitized UTF-8 (wcwidth per character; needs setlocale). */
 int text_width(const char *s);
 /* Append s (already sanitized) cut to at most `width` columns (an ellipsis "…" — or "~" when

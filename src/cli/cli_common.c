@@ -15,15 +15,9 @@
 /* Messages may carry what a user typed; make them safe and keep them on one line. */
 static void vreport(const char *fmt, va_list ap)
 {
-    char raw[1024];
-    vsnprintf(raw, sizeof raw, fmt, ap);
-    sk_buf b;
-    buf_init(&b);
-    if (sanitize_term(&b, raw, strlen(raw)) && b.s)
-        fprintf(stderr, "skdash: %s\n", b.s);
-    else
-        fprintf(stderr, "skdash: error\n");
-    buf_free(&b);
+    char msg[1024];
+    safe_vformat(msg, sizeof msg, fmt, ap);
+    fprintf(stderr, "skdash: %s\n", msg);
 }
 
 void cli_error(const char *fmt, ...)

@@ -98,16 +98,12 @@ static void trace(sk_client *c, const char *fmt, ...)
 {
     if (!c->o.debug || !c->dbg)
         return;
-    char raw[1024];
+    char line[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(raw, sizeof raw, fmt, ap);
+    safe_vformat(line, sizeof line, fmt, ap);
     va_end(ap);
-    sk_buf b;
-    buf_init(&b);
-    if (sanitize_term(&b, raw, strlen(raw)) && b.s)
-        c->dbg(c->dbg_ud, b.s);
-    buf_free(&b);
+    c->dbg(c->dbg_ud, line);
 }
 
 static void wipe_free(char *s, size_t n)

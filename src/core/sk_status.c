@@ -19,56 +19,15 @@ void sk_error_clear(sk_error *e)
     e->message[0] = '\0';
 }
 
-/* Cut s to fit n bytes (n > 0) without splitting a UTF-8 character or a "\xNN" escape. */
-static void copy_cut(char *dst, size_t n, const char *s, size_t len)
-{
-    if (len < n) {
-        memcpy(dst, s, len + 1);
-        return;
-    }
-    size_t cut = n - 1;
-    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-        cut--;
-    /* Do not leave half of an escape we wrote ("\x1", "\u20"). */
-    for (size_t back = 1; back <= 9 && back <= cut; back++) {
-        if (s[cut - back] == '\\') {
-            char k = s[cut - back + 1];
-            size_t full = k == 'x' ? 4 : k == 'u' ? 6 : k == 'U' ? 10 : 0;
-            if (full && back < full)
-                cut -= back;
-            break;
-        }
-    }
-    memcpy(dst, s, cut);
-    dst[cut] = '\0';
-}
-
 void sk_error_set(sk_error *e, sk_status st, const char *fmt, ...)
 {
     if (!e)
         return;
     e->status = st;
-    char raw[1024];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(raw, sizeof raw, fmt, ap);
+    safe_vformat(e->message, sizeof e->message, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        raw[0] = '\0';
-    sk_buf b;
-    buf_init(&b);
-    if (sanitize_term(&b, raw, strlen(raw)) && b.s) {
-        copy_cut(e->message, sizeof e->message, b.s, b.len);
-    } else {
-        /* Out of memory: keep only plain printable ASCII. */
-        size_t j = 0;
-        for (size_t i = 0; raw[i] && j + 1 < sizeof e->message; i++) {
-            unsigned char c = (unsigned char)raw[i];
-            e->message[j++] = (c >= 0x20 && c < 0x7F) ? (char)c : '?';
-        }
-        e->message[j] = '\0';
-    }
-    buf_free(&b);
 }
 
 const char *sk_status_name(sk_status st)

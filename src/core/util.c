@@ -2,13 +2,13 @@
  * OSC 52 clipboard sequences and secret wiping. Everything here is pure: no I/O but getenv. */
 #include "util.h"
 
+#include <errno.h>
 #include <langinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <errno.h>
-#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <wchar.h>
 #include <wctype.h>
@@ -606,4 +606,61 @@ bool mkdirs_private(const char *dir)
         if (!c)
             return true;
     }
+}
+
+/* ---------------------------------------------------------------- safe messages */
+
+/* Cut s to fit n bytes (n > 0) without splitting a UTF-8 character or a "\xNN" escape. */
+static void copy_cut(char *dst, size_t n, const char *s, size_t len)
+{
+    if (len < n) {
+        memcpy(dst, s, len + 1);
+        return;
+    }
+    size_t cut = n - 1;
+    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+        cut--;
+    /* Do not leave half of an escape we wrote ("\x1", "\u20"). */
+    for (size_t back = 1; back <= 9 && back <= cut; back++) {
+        if (s[cut - back] == '\\') {
+            char k = s[cut - back + 1];
+            size_t full = k == 'x' ? 4 : k == 'u' ? 6 : k == 'U' ? 10 : 0;
+            if (full && back < full)
+                cut -= back;
+            break;
+        }
+    }
+    memcpy(dst, s, cut);
+    dst[cut] = '\0';
+}
+
+void safe_vformat(char *dst, size_t n, const char *fmt, va_list ap)
+{
+    if (!dst || n == 0)
+        return;
+    char raw[2048];
+    if (vsnprintf(raw, sizeof raw, fmt, ap) < 0)
+        raw[0] = '\0';
+    sk_buf b;
+    buf_init(&b);
+    if (sanitize_term(&b, raw, strlen(raw)) && b.s) {
+        copy_cut(dst, n, b.s, b.len);
+    } else {
+        /* Out of memory: keep only plain printable ASCII. */
+        size_t j = 0;
+        for (size_t i = 0; raw[i] && j + 1 < n; i++) {
+            unsigned char c = (unsigned char)raw[i];
+            dst[j++] = (c >= 0x20 && c < 0x7F) ? (char)c : '?';
+        }
+        dst[j] = '\0';
+    }
+    buf_free(&b);
+}
+
+void safe_format(char *dst, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    safe_vformat(dst, n, fmt, ap);
+    va_end(ap);
 }

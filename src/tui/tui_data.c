@@ -20,14 +20,10 @@ long long tui_now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Messages quote server strings: made safe once, here. */
 static void set_msg(char *dst, size_t n, const char *fmt, va_list ap)
 {
-    char raw[512];
-    vsnprintf(raw, sizeof raw, fmt, ap);
-    /* Messages quote server strings: make them safe once, here. */
-    char *safe = sanitize_dup(raw);
-    snprintf(dst, n, "%s", safe ? safe : "");
-    free(safe);
+    safe_vformat(dst, n, fmt, ap);
 }
 
 void data_set_error(tui_app *a, const char *fmt, ...)
