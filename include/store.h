@@ -35,6 +35,10 @@ void store_connection(const sk_store *s, size_t i, sk_conn_summary *out);
 /* Index of the connection named `name`, or (size_t)-1. */
 size_t store_connection_find(const sk_store *s, const char *name);
 
+/* Exchange the whole contents of two stores (a load checked in a scratch store, then taken in
+ * one step). Views of either are rebuilt on their next update. */
+void store_swap(sk_store *a, sk_store *b);
+
 /* Insert or update by id (the row index of a known id is kept). Copies every string. */
 sk_status store_upsert(sk_store *s, const sk_account *rows, size_t n);
 /* Remove by id; returns false when unknown. Row indexes of other accounts stay valid. */

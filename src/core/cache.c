@@ -488,12 +488,23 @@ sk_status cache_load_file(sk_store *s, const char *path, const char *env_url,
     }
     r->fd = fd;
     int64_t saved = 0;
-    /* Check everything first, so a damaged file never half-fills the store. */
-    bool ok = r_rewind(r, size - 8, true) && read_pass(r, NULL, env_url, client_id, &saved, err);
-    if (ok) {
-        ok = r_rewind(r, size - 8, false) && read_pass(r, s, env_url, client_id, &saved, err);
-        if (!ok && err->status == SK_OK)
-            sk_error_set(err, SK_ERR_PARSE, "cache: the file changed while it was read");
+    bool ok;
+    sk_store *scratch = store_count(s) == 0 && store_connection_count(s) == 0 ? store_new() : NULL;
+    if (scratch) {
+        /* An empty store (the dashboard's start): one pass into a scratch store, taken whole
+         * only when the file checked out, so a damaged file never half-fills the store. */
+        ok = r_rewind(r, size - 8, true) && read_pass(r, scratch, env_url, client_id, &saved, err);
+        if (ok)
+            store_swap(s, scratch);
+        store_free(scratch);
+    } else {
+        /* Rows already there: check everything first, then load. */
+        ok = r_rewind(r, size - 8, true) && read_pass(r, NULL, env_url, client_id, &saved, err);
+        if (ok) {
+            ok = r_rewind(r, size - 8, false) && read_pass(r, s, env_url, client_id, &saved, err);
+            if (!ok && err->status == SK_OK)
+                sk_error_set(err, SK_ERR_PARSE, "cache: the file changed while it was read");
+        }
     }
     reader_free(r);
     free(r);

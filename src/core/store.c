@@ -348,6 +348,16 @@ void store_free(sk_store *s)
     free(s);
 }
 
+void store_swap(sk_store *a, sk_store *b)
+{
+    sk_store t = *a;
+    *a = *b;
+    *b = t;
+    /* New numbers: a view built on either must see that everything changed. */
+    a->version = a->layout = version_next();
+    b->version = b->layout = version_next();
+}
+
 /* ---------------------------------------------------------------- counting */
 
 static void row_count(sk_store *s, const store_row *r, int delta)

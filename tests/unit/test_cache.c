@@ -528,6 +528,33 @@ static void test_many_rows(void **state)
     store_free(s);
 }
 
+/* A store that already holds rows takes the two-pass path: a good file adds its accounts to
+ * what is there, a damaged one changes nothing. */
+static void test_load_into_filled_store(void **state)
+{
+    fx *f = *state;
+    sk_store *src;
+    size_t len;
+    unsigned char *b = saved_hostile(f, 2, &src, &len);
+    sk_store *s = store_new();
+    acct_upsert1(s, acct_make("ca_already", "kept@example.com", "other", "ACTIVE"));
+    size_t conns_before = store_connection_count(s);
+    sk_error err;
+    char bad[4200];
+    snprintf(bad, sizeof bad, "%s.bad", f->path);
+    b[len / 2] ^= 0x5a;
+    spill(bad, b, len, 0600);
+    assert_int_not_equal(cache_load_file(s, bad, URL, CID, NULL, &err), SK_OK);
+    assert_int_equal(store_count(s), 1);
+    assert_int_equal(store_connection_count(s), conns_before);
+    assert_int_equal(cache_load(s, URL, CID, NULL, &err), SK_OK);
+    assert_int_equal(store_count(s), store_count(src) + 1);
+    assert_true(store_find(s, "ca_already") != SK_ROW_NONE);
+    free(b);
+    store_free(s);
+    store_free(src);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -543,6 +570,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_paths, fx_setup, fx_teardown),
         cmocka_unit_test(test_disabled),
         cmocka_unit_test_setup_teardown(test_many_rows, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_load_into_filled_store, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

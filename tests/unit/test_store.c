@@ -466,6 +466,31 @@ static void test_sweep_model(void **st)
     store_free(s);
 }
 
+/* store_swap exchanges everything: rows, counts, connections, and what ids find. */
+static void test_swap(void **st)
+{
+    (void)st;
+    sk_store *a = store_new(), *b = store_new();
+    acct_upsert1(a, acct_make("ca_a1", "a1@example.com", "gmail", "ACTIVE"));
+    acct_upsert1(a, acct_make("ca_a2", "a2@example.com", "gmail", "EXPIRED"));
+    acct_upsert1(b, acct_make("ca_b1", "b1@example.com", "slack", "PENDING_AUTH"));
+    uint64_t va = store_version(a), vb = store_version(b);
+    store_swap(a, b);
+    assert_int_equal(store_count(a), 1);
+    assert_int_equal(store_count(b), 2);
+    assert_true(store_find(a, "ca_b1") != SK_ROW_NONE);
+    assert_true(store_find(a, "ca_a1") == SK_ROW_NONE);
+    assert_true(store_find(b, "ca_a2") != SK_ROW_NONE);
+    assert_int_equal(store_total(a, SK_STATE_PENDING), 1);
+    assert_int_equal(store_total(b, SK_STATE_EXPIRED), 1);
+    assert_int_equal(store_connection_find(a, "gmail"), (size_t)-1);
+    assert_true(store_connection_find(b, "gmail") != (size_t)-1);
+    assert_true(store_version(a) != va && store_version(a) != vb);
+    assert_true(store_version(b) != va && store_version(b) != vb);
+    store_free(a);
+    store_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -480,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_many_rows),
         cmocka_unit_test(test_versions),
         cmocka_unit_test(test_sweep_model),
+        cmocka_unit_test(test_swap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
