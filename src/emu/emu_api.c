@@ -87,6 +87,15 @@ void emu_reply_json(emu_response *rs, int status, json_object *o)
     json_object_put(o);
 }
 
+void emu_reply_text(emu_response *rs, int status, char *json, size_t len)
+{
+    free(rs->body);
+    rs->body = json;
+    rs->body_len = len;
+    rs->status = status;
+    rs->content_type = "application/json";
+}
+
 static const char *grpc_name(int code)
 {
     switch (code) {

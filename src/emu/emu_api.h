@@ -52,6 +52,8 @@ typedef struct emu_ctx {
 } emu_ctx;
 
 void emu_reply_json(emu_response *rs, int status, json_object *o);
+/* An answer already written as JSON text; takes ownership of json (malloc'd, len bytes). */
+void emu_reply_text(emu_response *rs, int status, char *json, size_t len);
 /* Scalekit's error body; code is the gRPC code number. */
 void emu_reply_error(emu_response *rs, int status, int code, const char *message);
 /* title and text must already be HTML-safe. */

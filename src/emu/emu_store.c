@@ -63,7 +63,13 @@ void emu_account_free(emu_account *a)
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) free(opts[i]->s);
     json_object_put(a->authorization_details);
     json_object_put(a->api_config);
+    free(atomic_load(&a->list_json));
     free(a);
+}
+
+void emu_account_changed(emu_account *a)
+{
+    free(atomic_exchange(&a->list_json, NULL));
 }
 
 static void connection_free(emu_connection *c)
@@ -265,6 +271,22 @@ json_object *emu_account_to_json(const emu_store *s, emu_account *a, enum emu_vi
     }
     if (a->api_config) json_object_object_add(o, "api_config", json_object_get(a->api_config));
     return o;
+}
+
+const char *emu_account_list_json(const emu_store *s, emu_account *a)
+{
+    char *have = atomic_load_explicit(&a->list_json, memory_order_acquire);
+    if (have) return have;
+    json_object *o = emu_account_to_json(s, a, EMU_VIEW_LIST);
+    char *text = emu_strdup(json_object_to_json_string_ext(
+        o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(o);
+    /* Two listings may build it at once: the first to store it wins, the other frees its copy. */
+    if (atomic_compare_exchange_strong_explicit(&a->list_json, &have, text, memory_order_acq_rel,
+                                                memory_order_acquire))
+        return text;
+    free(text);
+    return have;
 }
 
 json_object *emu_connection_to_json(const emu_connection *c)

@@ -4,6 +4,7 @@
 #define EMU_STORE_H
 
 #include <json-c/json.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -34,6 +35,10 @@ typedef struct emu_account {
     json_object *authorization_details; /* NULL: none, or built on demand for generated ones */
     json_object *api_config;
     int64_t gen_seq;                    /* position in generated data; -1 otherwise */
+    /* The account's list-view JSON text, built by the first listing that shows it (under the
+     * read lock, so set once by compare-and-swap) and dropped by emu_account_changed (under the
+     * write lock). Listings copy it instead of building 99 objects per page. */
+    _Atomic(char *) list_json;
 } emu_account;
 
 typedef struct emu_connection {
@@ -92,6 +97,10 @@ void emu_account_free(emu_account *a);
 enum emu_view { EMU_VIEW_LIST, EMU_VIEW_DETAILS, EMU_VIEW_FULL };
 json_object *emu_account_to_json(const emu_store *s, emu_account *a, enum emu_view view);
 json_object *emu_connection_to_json(const emu_connection *c);
+/* The list view as JSON text, cached (see list_json); valid until the account changes. */
+const char *emu_account_list_json(const emu_store *s, emu_account *a);
+/* Every change to a listed field goes through here (write lock held): drops the cached text. */
+void emu_account_changed(emu_account *a);
 
 /* Generated accounts get their authorization_details on first use (saves memory). */
 json_object *emu_account_auth_details(const emu_store *s, emu_account *a);

@@ -258,6 +258,27 @@ static json_object *find_with_status(const skemu_proc *p, const char *tok, const
     return found;
 }
 
+/* The account as a listing shows it (listings serve cached text: it must follow changes). */
+static const char *listed_field(const skemu_proc *p, const char *tok, const char *connector,
+                                const char *id, const char *field, char *out, size_t outlen)
+{
+    char path[160];
+    snprintf(path, sizeof path, "/api/v1/connected_accounts?connector=%s&", connector);
+    long total;
+    json_object *all = walk_all(p, tok, path, 99, &total);
+    out[0] = '\0';
+    bool seen = false;
+    for (size_t i = 0; i < json_object_array_length(all); i++) {
+        json_object *a = json_object_array_get_idx(all, i);
+        if (strcmp(jstr(a, "id"), id) != 0) continue;
+        const char *v = jstr(a, field);
+        snprintf(out, outlen, "%s", v ? v : "");
+        seen = true;
+    }
+    json_object_put(all);
+    return seen ? out : "(not listed)";
+}
+
 /* ---- tests ---- */
 
 static void test_token_good_and_bad_credentials(void **state)
@@ -597,6 +618,9 @@ static void test_create_update_delete(void **state)
     json_object_put(o);
     resp_free(&r);
 
+    char st[64];
+    assert_string_equal(listed_field(&shared, shared_tok, "slack", id, "status", st, sizeof st),
+                        "PENDING_AUTH");
     char body[512];
     snprintf(body, sizeof body,
              "{\"id\":\"%s\",\"connected_account\":{\"authorization_details\":"
@@ -607,6 +631,8 @@ static void test_create_update_delete(void **state)
     assert_string_equal(jstr(jget(o, "connected_account"), "status"), "ACTIVE");
     json_object_put(o);
     resp_free(&r);
+    assert_string_equal(listed_field(&shared, shared_tok, "slack", id, "status", st, sizeof st),
+                        "ACTIVE");
     expect_api_error(&shared, shared_tok, "PUT", "/api/v1/connected_accounts",
                      "{\"id\":\"ca_0\",\"connected_account\":{}}", 404, 5);
 
@@ -628,6 +654,8 @@ static void test_create_update_delete(void **state)
     char path[128];
     snprintf(path, sizeof path, "/api/v1/connected_accounts/details?id=%s", id);
     expect_api_error(&shared, shared_tok, "GET", path, NULL, 404, 5);
+    assert_string_equal(listed_field(&shared, shared_tok, "slack", id, "status", st, sizeof st),
+                        "(not listed)");
 }
 
 static json_object *issue_link(const skemu_proc *p, const char *tok, const char *id)
@@ -673,12 +701,17 @@ static void test_magic_link_round_trip(void **state)
     assert_int_equal(expiry[strlen(expiry) - 1], 'Z');
     char st[64];
     assert_string_equal(account_status(&shared, shared_tok, id, st, sizeof st), "PENDING_AUTH");
+    const char *conn = jstr(a, "connector");
+    assert_string_equal(listed_field(&shared, shared_tok, conn, id, "status", st, sizeof st),
+                        "PENDING_AUTH");
 
     resp r = http("GET", link, NULL, NULL, NULL, 0, 0);
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "Connected"));
     resp_free(&r);
     assert_string_equal(account_status(&shared, shared_tok, id, st, sizeof st), "ACTIVE");
+    assert_string_equal(listed_field(&shared, shared_tok, conn, id, "status", st, sizeof st),
+                        "ACTIVE");
 
     char bad[200];
     snprintf(bad, sizeof bad, "%s/magic/unknown-token", shared.url);
