@@ -68,6 +68,9 @@ int client_pending(const sk_client *c);
 int client_wait(sk_client *c, struct curl_waitfd *extra, unsigned n_extra, int timeout_ms);
 /* Drive transfers and timers, run completed callbacks. Never blocks. */
 void client_step(sk_client *c);
+/* Send what was just queued without running any callback (a listing calls it from a page's
+ * callback so that the next page is on the wire while it stores this one). */
+void client_flush(sk_client *c);
 /* Milliseconds until the client next needs client_step() without I/O (retry timers), -1 none. */
 long client_next_timer_ms(const sk_client *c);
 /* Convenience for the CLI: wait/step until nothing is pending. */

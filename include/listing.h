@@ -19,6 +19,10 @@ typedef struct sk_sink {
     void (*connection_done)(void *ud, const char *connection);
     /* The listing ended: err->status == SK_OK when every page of every connection arrived. */
     void (*done)(void *ud, const sk_error *err);
+    /* Optional: the server's count of the accounts listed grew to `accounts` (the sum of
+     * total_size over the connections begun so far): a store can make room at once instead
+     * of growing row by row. A hint only; rows may differ from it. */
+    void (*expect)(void *ud, size_t accounts);
 } sk_sink;
 
 typedef struct listing_opts {

@@ -41,6 +41,8 @@ void store_swap(sk_store *a, sk_store *b);
 
 /* Insert or update by id (the row index of a known id is kept). Copies every string. */
 sk_status store_upsert(sk_store *s, const sk_account *rows, size_t n);
+/* Room for `rows` accounts in all (a hint: false only on out of memory, nothing lost). */
+bool store_reserve(sk_store *s, size_t rows);
 /* Remove by id; returns false when unknown. Row indexes of other accounts stay valid. */
 bool store_remove(sk_store *s, const char *id);
 /* Change one account's raw status (e.g. watched until ACTIVE). */

@@ -40,9 +40,16 @@ static void on_done(void *ud, const sk_error *err)
         f->err = *err;
 }
 
+static void on_expect(void *ud, size_t accounts)
+{
+    fetch_state *f = ud;
+    store_reserve(f->store, accounts);   /* a hint: on failure rows simply grow later */
+}
+
 sk_status cli_fetch_all(sk_client *c, const listing_opts *o, sk_store *store, sk_error *err)
 {
-    static const sk_sink sink = { on_connections, on_page, on_connection_done, on_done };
+    static const sk_sink sink = { on_connections, on_page, on_connection_done, on_done,
+                                  on_expect };
     fetch_state f = { .store = store };
     sk_error_clear(&f.err);
     sk_listing *l = listing_start(c, o, &sink, &f);

@@ -328,6 +328,14 @@ static size_t on_body(char *p, size_t sz, size_t n, void *ud)
         r->too_big = true;
         return 0;   /* aborts the transfer with CURLE_WRITE_ERROR */
     }
+    if (!r->resp.s) {
+        /* One allocation of the announced size, not a doubling series of copies (a page of
+         * 99 accounts is ~45 KB); a wrong Content-Length only costs a later grow. */
+        curl_off_t cl = -1;
+        if (curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK &&
+            cl > 0 && (size_t)cl <= BODY_MAX && !buf_reserve(&r->resp, (size_t)cl))
+            return 0;
+    }
     return buf_add(&r->resp, p, len) ? len : 0;
 }
 
@@ -821,6 +829,13 @@ void client_step(sk_client *c)
     deliver_failed(c);
     kick(c);
     deliver_failed(c);
+}
+
+void client_flush(sk_client *c)
+{
+    int running = 0;
+    kick(c);
+    curl_multi_perform(c->multi, &running);   /* finished transfers wait for client_step */
 }
 
 long client_next_timer_ms(const sk_client *c)

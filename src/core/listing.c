@@ -46,6 +46,7 @@ struct sk_listing {
     bool stopping, done_called, freeing;
     sk_error err;             /* the first error */
     unsigned long pages_requested;
+    size_t expected;          /* sum of the total_size values seen (sink.expect) */
 };
 
 static void record_error(sk_listing *l, const sk_error *err)
@@ -127,14 +128,22 @@ static void on_page(void *ud, const sk_account_page *p, const sk_error *err)
         record_error(l, err);
     } else {
         w->pages++;
-        if (w->total < 0)
+        if (w->total < 0) {
             w->total = p->total_size;
+            if (p->total_size > 0 && l->sink.expect) {
+                l->expected += (size_t)p->total_size;
+                l->sink.expect(l->ud, l->expected);
+            }
+        }
+        /* The next page goes on the wire before this one is stored: at a short round trip
+         * the chain of the largest connection decides the whole listing's time. */
+        if (p->next_page_token && !l->stopping) {
+            next_page(l, w, p->next_page_token);
+            client_flush(l->c);
+        }
         if (l->sink.page)
             l->sink.page(l->ud, w->name, p->rows, p->n);
-        if (p->next_page_token) {
-            if (!l->stopping)
-                next_page(l, w, p->next_page_token);   /* queued at once: no gap */
-        } else {
+        if (!p->next_page_token) {
             w->done = true;
             if (w->name && l->sink.connection_done)
                 l->sink.connection_done(l->ud, w->name);

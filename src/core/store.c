@@ -14,6 +14,10 @@ typedef sk_store_row store_row;
 
 enum { ROW_LIVE = 1, ROW_MARKED = 2, ROW_SEEN = 4 };
 
+/* Rows of a page share their connector, connection id, provider and mostly status and
+ * authorization type: row_fill checks the value each field had last before hashing. */
+enum { MEMO_CONNECTOR, MEMO_CONNECTION_ID, MEMO_PROVIDER, MEMO_STATUS, MEMO_AUTH, MEMO_FIELDS };
+
 #define NO_CONN SK_CONN_NONE
 #define SLOT_EMPTY UINT32_MAX
 #define SLOT_DEAD (UINT32_MAX - 1)
@@ -44,6 +48,7 @@ struct sk_store {
     size_t n_strs, cap_strs;
     hash_set interned;          /* intern ids */
     uint32_t *conn_of_str;      /* intern id -> conn index (NO_CONN), sized like strs */
+    uint32_t memo[MEMO_FIELDS]; /* per row field, the intern id it had last (0: none) */
 
     store_conn *conns;          /* in creation order (indexes held by rows) */
     size_t n_conns, cap_conns;
@@ -192,6 +197,20 @@ static uint32_t intern(sk_store *s, const char *str)
     if (s->interned.slots[slot] == SLOT_EMPTY)
         s->interned.used++;
     s->interned.slots[slot] = id;
+    return id;
+}
+
+/* intern() through the field's memo: one strcmp instead of a hash and a probe on a repeat. */
+static uint32_t intern_field(sk_store *s, int field, const char *str)
+{
+    if (!str)
+        return 0;
+    uint32_t last = s->memo[field];
+    if (last && strcmp(s->strs[last], str) == 0)
+        return last;
+    uint32_t id = intern(s, str);
+    if (id != UINT32_MAX)
+        s->memo[field] = id;
     return id;
 }
 
@@ -394,9 +413,12 @@ static bool row_fill(sk_store *s, store_row *r, const sk_account *a)
             return false;
         r->identifier = ident;
     }
-    uint32_t name = intern(s, a->connector && *a->connector ? a->connector : NULL);
-    uint32_t cid = intern(s, a->connection_id), prov = intern(s, a->provider);
-    uint32_t st = intern(s, a->status), auth = intern(s, a->authorization_type);
+    uint32_t name = intern_field(s, MEMO_CONNECTOR,
+                                 a->connector && *a->connector ? a->connector : NULL);
+    uint32_t cid = intern_field(s, MEMO_CONNECTION_ID, a->connection_id);
+    uint32_t prov = intern_field(s, MEMO_PROVIDER, a->provider);
+    uint32_t st = intern_field(s, MEMO_STATUS, a->status);
+    uint32_t auth = intern_field(s, MEMO_AUTH, a->authorization_type);
     if (name == UINT32_MAX || cid == UINT32_MAX || prov == UINT32_MAX || st == UINT32_MAX ||
         auth == UINT32_MAX)
         return false;
@@ -479,6 +501,19 @@ sk_status store_upsert(sk_store *s, const sk_account *rows, size_t n)
             return st;
     }
     return SK_OK;
+}
+
+bool store_reserve(sk_store *s, size_t rows)
+{
+    if (!s || rows >= SK_ROW_NONE - 1)
+        return false;
+    if (!grow((void **)&s->rows, &s->cap_rows, rows, sizeof *s->rows) ||
+        !grow((void **)&s->free_rows, &s->cap_free, rows + 1, sizeof *s->free_rows))
+        return false;
+    size_t cap = s->by_id.cap ? s->by_id.cap : 64;
+    while ((rows + 1) * 10 >= cap * 5)   /* the load set_reserve grows to */
+        cap *= 2;
+    return cap == s->by_id.cap || set_rehash(s, &s->by_id, row_key, cap);
 }
 
 static void row_release(sk_store *s, uint32_t ri, size_t slot)

@@ -183,8 +183,14 @@ static void sink_done(void *ud, const sk_error *err)
         a->next_refresh_ms = tui_now_ms() + (long long)a->o.refresh_secs * 1000;
 }
 
+static void sink_expect(void *ud, size_t accounts)
+{
+    tui_app *a = ud;
+    store_reserve(a->store, accounts);   /* a hint: on failure rows simply grow later */
+}
+
 static const sk_sink store_sink = {
-    sink_connections, sink_page, sink_connection_done, sink_done
+    sink_connections, sink_page, sink_connection_done, sink_done, sink_expect
 };
 
 void data_start_refresh(tui_app *a)

@@ -122,7 +122,13 @@ static void on_done(void *ud, const sk_error *err)
     s->done = true;
 }
 
-static const sk_sink store_sink = { on_conns, on_page, on_conn_done, on_done };
+static void on_expect(void *ud, size_t accounts)
+{
+    run_state *s = ud;
+    store_reserve(s->r->store, accounts);
+}
+
+static const sk_sink store_sink = { on_conns, on_page, on_conn_done, on_done, on_expect };
 
 static double self_cpu_ms(void)
 {

@@ -51,6 +51,8 @@ typedef struct rec {
     char progress[256];
     bool free_in_done;
     sk_listing *l;
+    size_t expected;             /* the last sink.expect hint */
+    int expect_calls;
 } rec;
 
 static int conn_index(rec *r, const char *name)
@@ -132,7 +134,15 @@ static void s_done(void *ud, const sk_error *err)
     }
 }
 
-static const sk_sink SINK = { s_connections, s_page, s_connection_done, s_done };
+static void s_expect(void *ud, size_t accounts)
+{
+    rec *r = ud;
+    assert_true(accounts > r->expected);   /* it only grows */
+    r->expected = accounts;
+    r->expect_calls++;
+}
+
+static const sk_sink SINK = { s_connections, s_page, s_connection_done, s_done, s_expect };
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -226,6 +236,8 @@ static void test_lists_10000_exactly_once(void **st)
         sum += api_total(f.c, r.conn_names[i]);
     }
     assert_int_equal(sum, 10000);
+    assert_int_equal(r.expected, 10000);      /* the hint adds up the connections' totals */
+    assert_int_equal(r.expect_calls, (int)r.n_conns);
     /* Pages: the connections page plus, per connection, ceil(total / 99) (>= 1). */
     assert_true(listing_pages(r.l) >= 10000 / 99 + 1);
     print_message("progress sample: %s\n", r.progress);

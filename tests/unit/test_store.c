@@ -368,6 +368,45 @@ static void test_many_rows(void **state)
     store_free(s);
 }
 
+/* store_reserve makes room ahead (the listing's hint) without touching what is there; rows
+ * whose strings repeat or change from one row to the next (the intern memo) keep their own. */
+static void test_reserve_and_repeats(void **state)
+{
+    (void)state;
+    sk_store *s = store_new();
+    static const char *const conns[] = { "gmail", "gmail", "gmail2", "gmail", "slack" };
+    static const char *const sts[] = { "ACTIVE", "ACTIVE", "ACTIVE_X", "EXPIRED", "ACTIVE" };
+    enum { N = 3000 };
+    sk_account *batch = calloc(N, sizeof *batch);
+    char (*ids)[32] = calloc(N, sizeof *ids);
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "ca_%08d", i);
+        batch[i] = acct_make(ids[i], ids[i], conns[i % 5], sts[(i / 5) % 5]);
+    }
+    assert_int_equal(store_upsert(s, batch, N / 2), SK_OK);
+    assert_true(store_reserve(s, 100000));
+    size_t bytes = store_bytes(s);
+    assert_true(store_reserve(s, 10));            /* smaller: nothing moves */
+    assert_int_equal(store_bytes(s), bytes);
+    for (int i = 0; i < N / 2; i++)
+        assert_int_equal(store_find(s, ids[i]), (sk_row)i);
+    assert_int_equal(store_upsert(s, batch + N / 2, N - N / 2), SK_OK);
+    assert_false(store_reserve(s, (size_t)SK_ROW_NONE));   /* refused, nothing lost */
+    assert_false(store_reserve(NULL, 10));
+    assert_int_equal(store_count(s), N);
+    check_counts(s);
+    for (int i = 0; i < N; i++) {
+        sk_account a;
+        store_get(s, store_find(s, ids[i]), &a);
+        assert_string_equal(a.connector, conns[i % 5]);
+        assert_string_equal(a.status, sts[(i / 5) % 5]);
+    }
+    assert_int_equal(conn_count(s, "gmail2", state_from_wire("ACTIVE")), 3 * N / 25);
+    free(batch);
+    free(ids);
+    store_free(s);
+}
+
 /* Views rely on the versions: appends move only store_version(); a rewrite that changes
  * nothing moves neither; changes, removals and status changes move both; stores never share. */
 static void test_versions(void **st)
@@ -506,6 +545,7 @@ int main(void)
         cmocka_unit_test(test_versions),
         cmocka_unit_test(test_sweep_model),
         cmocka_unit_test(test_swap),
+        cmocka_unit_test(test_reserve_and_repeats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
