@@ -5,6 +5,7 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -288,18 +289,24 @@ enum acc_field {
     F_EXPIRES, F_UPDATED, F_LAST_USED
 };
 
-static enum acc_field acc_field_of(const char *k)
+/* The field a member name k (n bytes, no NUL needed) stands for: its length and at most
+ * one comparison decide (every key of every row comes here). */
+static enum acc_field acc_field_of(const char *k, size_t n)
 {
-    static const struct { const char *name; enum acc_field f; } names[] = {
-        { "id", F_ID }, { "identifier", F_IDENTIFIER }, { "connector", F_CONNECTOR },
-        { "connection_id", F_CONNECTION_ID }, { "provider", F_PROVIDER }, { "status", F_STATUS },
-        { "authorization_type", F_AUTH_TYPE }, { "token_expires_at", F_EXPIRES },
-        { "updated_at", F_UPDATED }, { "last_used_at", F_LAST_USED },
-    };
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (k[0] == names[i].name[0] && strcmp(k, names[i].name) == 0)
-            return names[i].f;
-    return F_NONE;
+#define IS(lit) (n == sizeof lit - 1 && memcmp(k, lit, n) == 0)
+    switch (n) {
+    case 2: return IS("id") ? F_ID : F_NONE;
+    case 6: return IS("status") ? F_STATUS : F_NONE;
+    case 8: return IS("provider") ? F_PROVIDER : F_NONE;
+    case 9: return IS("connector") ? F_CONNECTOR : F_NONE;
+    case 10: return IS("identifier") ? F_IDENTIFIER : IS("updated_at") ? F_UPDATED : F_NONE;
+    case 12: return IS("last_used_at") ? F_LAST_USED : F_NONE;
+    case 13: return IS("connection_id") ? F_CONNECTION_ID : F_NONE;
+    case 16: return IS("token_expires_at") ? F_EXPIRES : F_NONE;
+    case 18: return IS("authorization_type") ? F_AUTH_TYPE : F_NONE;
+    default: return F_NONE;
+    }
+#undef IS
 }
 
 /* A non-empty JSON string copied into the arena; NULL otherwise (*oom when the copy failed). */
@@ -322,7 +329,7 @@ static bool fill_account(sk_arena *a, json_object *o, sk_account *acc)
     memset(acc, 0, sizeof *acc);
     acc->token_expires_at = acc->updated_at = acc->last_used_at = SK_TIME_ABSENT;
     json_object_object_foreach(o, key, v) {
-        switch (acc_field_of(key)) {
+        switch (acc_field_of(key, strlen(key))) {
         case F_ID: acc->id = str_val(a, v, &oom); break;
         case F_IDENTIFIER: acc->identifier = str_val(a, v, &oom); break;
         case F_CONNECTOR: acc->connector = str_val(a, v, &oom); break;
@@ -520,7 +527,20 @@ static bool unescape(const char *raw, size_t n, char *o, size_t *olen)
     return true;
 }
 
-/* A string at j->p. raw/rawn: its bytes between the quotes, esc: whether any is escaped. */
+/* The bytes of v (8, in memory order) that are '"', '\\' or below 0x20, each flagged by its
+ * high bit. The lowest flag is exact (borrows only run upwards, from a flagged byte), so
+ * ctz(mask) / 8 is the first such byte; flags above it may be false. UTF-8 (0x80 and up) is
+ * never flagged. Used on little-endian machines only (WORD_SCAN); others go byte by byte. */
+#define WORD_SCAN (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+static inline uint64_t special_mask(uint64_t v)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+    return (((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v)) & high;
+}
+
+/* A string at j->p. raw/rawn: its bytes between the quotes, esc: whether any is escaped.
+ * Plain bytes are passed over eight at a time; each special one is looked at alone. */
 static bool jstring_raw(jscan *j, const char **raw, size_t *rawn, bool *esc)
 {
     jws(j);
@@ -528,7 +548,21 @@ static bool jstring_raw(jscan *j, const char **raw, size_t *rawn, bool *esc)
         return false;
     const char *p = ++j->p;
     *esc = false;
-    while (p < j->end && *p != '"') {
+    for (;;) {
+        if (WORD_SCAN && j->end - p >= 8) {
+            uint64_t v;
+            memcpy(&v, p, 8);
+            uint64_t m = special_mask(v);
+            if (!m) {
+                p += 8;
+                continue;
+            }
+            p += __builtin_ctzll(m) >> 3;
+        } else if (p >= j->end) {
+            return false;   /* no closing quote */
+        }
+        if (*p == '"')
+            break;
         if ((unsigned char)*p < 0x20)
             return false;
         if (*p == '\\') {
@@ -541,8 +575,6 @@ static bool jstring_raw(jscan *j, const char **raw, size_t *rawn, bool *esc)
         }
         p++;
     }
-    if (p >= j->end)
-        return false;
     *raw = j->p;
     *rawn = (size_t)(p - j->p);
     j->p = p + 1;
@@ -701,12 +733,7 @@ static bool key_is(const char *k, size_t n, const char *name)
 static bool account_member(jscan *j, const char *k, size_t n, void *ud)
 {
     sk_account *acc = ud;
-    char key[24];
-    if (n >= sizeof key)
-        return jskip(j);
-    memcpy(key, k, n);
-    key[n] = '\0';
-    switch (acc_field_of(key)) {
+    switch (acc_field_of(k, n)) {
     case F_ID: return jfield_str(j, &acc->id);
     case F_IDENTIFIER: return jfield_str(j, &acc->identifier);
     case F_CONNECTOR: return jfield_str(j, &acc->connector);

@@ -721,6 +721,39 @@ static void test_fast_page_mutations_match_json_c(void **st)
     free(buf);
 }
 
+/* The string scanner passes over eight plain bytes at a time: every special byte (quote,
+ * backslash, control) and every byte either side of the boundaries (0x1f/0x20, 0x7f/0x80,
+ * UTF-8) at every offset of strings 0-24 bytes long, and strings that end at the buffer's
+ * end, read as json-c reads them. */
+static void test_word_scan_every_offset(void **st)
+{
+    (void)st;
+    static const char *const specials[] = { "\\\"", "\\\\", "\\u00e9", "\\n", "\x01", "\x1f", " ",
+                                             "\x7f", "\x80", "\xc3\xa9", "\"", "\\" };
+    char body[256], ident[64];
+    for (size_t s = 0; s < sizeof specials / sizeof specials[0]; s++) {
+        for (int len = 0; len <= 24; len++) {
+            for (int at = 0; at <= len; at++) {
+                snprintf(ident, sizeof ident, "%.*s%s%.*s", at, "abcdefghijklmnopqrstuvwxyz",
+                         specials[s], len - at, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+                int n = snprintf(body, sizeof body, "{\"connected_accounts\":[{\"id\":\"ca_1\","
+                                 "\"identifier\":\"%s\"}],\"total_size\":1}", ident);
+                assert_page_same(body, (size_t)n);
+                /* Cut inside or just after the string: no reading past the end. */
+                size_t cut = strlen("{\"connected_accounts\":[{\"id\":\"ca_1\",\"identifier\":\"") +
+                             strlen(ident) + 1;
+                for (size_t c = cut > 9 ? cut - 9 : 0; c <= cut; c++) {
+                    char *exact = malloc(c ? c : 1);   /* ASan sees any read past c */
+                    assert_non_null(exact);
+                    memcpy(exact, body, c);
+                    assert_page_same(exact, c);
+                    free(exact);
+                }
+            }
+        }
+    }
+}
+
 /* JSON may carry "\u0000"; as C strings such values would be cut or emptied silently. */
 static void test_nul_in_strings(void **st)
 {
@@ -762,6 +795,7 @@ int main(void)
         cmocka_unit_test(test_token_ok),
         cmocka_unit_test(test_token_hostile),
         cmocka_unit_test(test_nul_in_strings),
+        cmocka_unit_test(test_word_scan_every_offset),
         cmocka_unit_test(test_page_ok),
         cmocka_unit_test(test_page_wrong_types),
         cmocka_unit_test(test_page_structure),
