@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -905,6 +906,164 @@ static void test_huge_bodies_refused(void **st)
     }
 }
 
+/* ---------------------------------------------------------------- Retry-After forms */
+
+/* Retry-After (RFC 9110 10.2.3) is delay-seconds or an HTTP-date. libcurl parses both into
+ * CURLINFO_RETRY_AFTER (a date as "date - time(NULL)", so negative once it is past); the client
+ * honours a positive value up to 60 s and otherwise falls back to its ordinary backoff. A
+ * scripted server answers the first API request with `status` and a Retry-After header built
+ * when it is sent, and every later one with a page of one account. */
+typedef struct ra_fake {
+    fake_http srv;
+    int status;            /* the first API answer: 429 or 503 */
+    bool date;             /* Retry-After as an HTTP-date, time(NULL) + date_offset_s ... */
+    long date_offset_s;
+    const char *text;      /* ... or this text as it is */
+    char sent_value[64];   /* the Retry-After value actually sent */
+    int token_hits, api_hits;
+    int64_t refused_ms, retried_ms;   /* monotonic: first answer sent, second request in */
+} ra_fake;
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static bool ra_answer(void *ud, int fd, const char *line)
+{
+    ra_fake *f = ud;
+    char path[256] = "";
+    sscanf(line, "%*s %255s", path);
+    if (strcmp(path, "/oauth/token") == 0) {
+        f->token_hits++;
+        return fake_http_reply(fd, 200, "{\"access_token\":\"fake-token\",\"expires_in\":3600}");
+    }
+    if (++f->api_hits == 1) {
+        if (f->date) {
+            time_t when = time(NULL) + (time_t)f->date_offset_s;
+            struct tm tm;
+            gmtime_r(&when, &tm);
+            strftime(f->sent_value, sizeof f->sent_value, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        } else {
+            snprintf(f->sent_value, sizeof f->sent_value, "%s", f->text);
+        }
+        const char *body = f->status == 429 ? "{\"code\":8,\"message\":\"slow down\"}"
+                                            : "{\"code\":14,\"message\":\"back soon\"}";
+        char msg[512];   /* one write: no Nagle wait on a second one inside the timing */
+        snprintf(msg, sizeof msg, "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\n"
+                 "Retry-After: %s\r\nContent-Length: %zu\r\n\r\n%s", f->status,
+                 f->status == 429 ? "Too Many Requests" : "Service Unavailable", f->sent_value,
+                 strlen(body), body);
+        bool ok = fake_http_send_str(fd, msg);
+        f->refused_ms = mono_ms();
+        return ok;
+    }
+    if (f->api_hits == 2)
+        f->retried_ms = mono_ms();
+    return fake_http_reply(fd, 200, "{\"connected_accounts\":[{\"id\":\"ca_ra1\","
+                           "\"identifier\":\"ra@example.com\",\"connector\":\"gmail\","
+                           "\"status\":\"ACTIVE\"}],\"total_size\":1,\"next_page_token\":\"\"}");
+}
+
+/* The delays of the client's "http: retry ... in N ms" trace lines. */
+typedef struct retry_delays {
+    long ms[8];
+    int n;
+} retry_delays;
+
+static void collect_retry_delay(void *ud, const char *line)
+{
+    retry_delays *d = ud;
+    const char *in = strncmp(line, "http: retry ", 12) == 0 ? strstr(line, " in ") : NULL;
+    if (in && d->n < 8)
+        d->ms[d->n++] = strtol(in + 4, NULL, 10);
+}
+
+/* Lists one page through the scripted server; on return the server is stopped and f, d and
+ * *s hold what happened. Backoff as in the other tests (20 ms base, 200 ms cap), so that
+ * ordinary backoff, even a 429's, is at most 200 ms and a wait of a second or more can only
+ * come from Retry-After. */
+static void ra_run(ra_fake *f, retry_delays *d, sk_client_stats *s)
+{
+    fake_http_start(&f->srv, ra_answer, f);
+    sk_config cfg = { 0 };
+    snprintf(cfg.environment_url, sizeof cfg.environment_url, "%s", f->srv.url);
+    snprintf(cfg.client_id, sizeof cfg.client_id, "skc_fake");
+    cfg.client_secret = "fake-secret";
+    sk_client_opts o;
+    skemu_fx_fast_opts(&o, 4);
+    o.debug = true;
+    sk_error err;
+    sk_client *c = client_new(&cfg, &o, &err);
+    assert_non_null(c);
+    memset(d, 0, sizeof *d);
+    client_set_debug(c, collect_retry_delay, d);
+    page_rx rx = { 0 };
+    api_list_accounts(c, NULL, on_accounts, &rx);
+    run_until(c, &rx.done);
+    if (rx.err.status != SK_OK)
+        fail_msg("after %d (Retry-After: %s): %s", f->status, f->sent_value, rx.err.message);
+    assert_int_equal(rx.n, 1);
+    assert_string_equal(rx.ids.v[0], "ca_ra1");
+    ids_free(&rx.ids);
+    client_stats(c, s);
+    client_free(c);
+    fake_http_stop(&f->srv);   /* joined: f's counters and times are final */
+    assert_int_equal(f->token_hits, 1);
+    assert_int_equal(f->api_hits, 2);   /* refused once, retried once */
+    assert_int_equal(s->retries, 1);
+    assert_int_equal(d->n, 1);          /* one "retry ... in N ms" trace line */
+    assert_true(f->retried_ms >= f->refused_ms);
+}
+
+/* A 429 whose Retry-After is a date ~2 s ahead: libcurl turns it into 1 or 2 s (whole seconds
+ * from time(NULL)), so the retry reaches the server no sooner than ~1 s after the 429 left it;
+ * ordinary 429 backoff here would be at most 200 ms. */
+static void test_retry_after_http_date(void **st)
+{
+    (void)st;
+    ra_fake f = { .status = 429, .date = true, .date_offset_s = 2 };
+    retry_delays d;
+    sk_client_stats s;
+    ra_run(&f, &d, &s);
+    long gap = (long)(f.retried_ms - f.refused_ms);
+    if (gap < 950 || gap > 10000)   /* upper bound loose: shared, noisy machines */
+        fail_msg("429 with Retry-After: %s: retried after %ld ms (client said %ld ms), "
+                 "want 950..10000", f.sent_value, gap, d.ms[0]);
+    assert_true(d.ms[0] >= 1000 && d.ms[0] <= 2000);
+}
+
+/* A date already past asks for no wait: ordinary backoff (not Retry-After's, not a long or an
+ * endless wait, not |date - now| = 60 s), and the retry succeeds. */
+static void test_retry_after_past_date(void **st)
+{
+    (void)st;
+    ra_fake f = { .status = 429, .date = true, .date_offset_s = -60 };
+    retry_delays d;
+    sk_client_stats s;
+    ra_run(&f, &d, &s);
+    long gap = (long)(f.retried_ms - f.refused_ms);
+    if (d.ms[0] > 200 || gap > 5000)
+        fail_msg("429 with Retry-After: %s (past): client waited %ld ms, retry came %ld ms "
+                 "later; want ordinary backoff (<= 200 ms)", f.sent_value, d.ms[0], gap);
+}
+
+/* A Retry-After that is neither a number nor a date is ignored: ordinary 5xx backoff. */
+static void test_retry_after_unparseable(void **st)
+{
+    (void)st;
+    ra_fake f = { .status = 503, .text = "soon" };
+    retry_delays d;
+    sk_client_stats s;
+    ra_run(&f, &d, &s);
+    long gap = (long)(f.retried_ms - f.refused_ms);
+    if (d.ms[0] > 200 || gap > 5000)
+        fail_msg("503 with Retry-After: %s: client waited %ld ms, retry came %ld ms later; "
+                 "want ordinary backoff (<= 200 ms)", f.sent_value, d.ms[0], gap);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -928,6 +1087,9 @@ int main(void)
         cmocka_unit_test(test_unreachable),
         cmocka_unit_test(test_second_401_is_auth_error),
         cmocka_unit_test(test_huge_bodies_refused),
+        cmocka_unit_test(test_retry_after_http_date),
+        cmocka_unit_test(test_retry_after_past_date),
+        cmocka_unit_test(test_retry_after_unparseable),
     };
     return cmocka_run_group_tests(tests, NULL, skemu_fx_stop_leftovers);
 }
