@@ -31,6 +31,7 @@ typedef struct emu_options {
     double malformed_rate;
     double wrong_types_rate;
     double hang_rate;
+    double lose_rate;         /* mutating API requests carried out, then left unanswered */
     bool no_connections_endpoint;
     long fault_after;         /* faults start after this many requests */
     bool quiet;               /* no request log */
@@ -69,6 +70,7 @@ typedef struct emu_response {
     long retry_after;          /* > 0: send Retry-After */
     long delay_ms;             /* wait this long before answering */
     bool hang;                 /* never answer; hold the connection until shutdown */
+    bool lost;                 /* carried out, but the answer is dropped: close the connection */
 } emu_response;
 
 /* Handles one request; thread-safe (listings share the emulator's lock; the rest take it

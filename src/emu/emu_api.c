@@ -238,6 +238,14 @@ static bool faultable(const char *path)
     return strcmp(path, "/oauth/token") == 0 || strncmp(path, "/api/v1/", 8) == 0;
 }
 
+/* What --lose-rate acts on: the API requests that change data (create, update, delete, and a
+ * magic link, which a lost answer leaves issued but unseen). */
+static bool mutating(const char *method, const char *path)
+{
+    return (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0) &&
+           strncmp(path, "/api/v1/", 8) == 0;
+}
+
 static void apply_fault(emu_ctx *c, const emu_fault_plan *p)
 {
     switch (p->kind) {
@@ -321,7 +329,7 @@ void emu_handle(emu *e, const emu_request *rq, emu_response *rs)
     bool f = faultable(c.path);
     if (f) {
         pthread_mutex_lock(&e->fault_lock);
-        plan = emu_faults_plan(&e->faults, emu_now_mono());
+        plan = emu_faults_plan(&e->faults, emu_now_mono(), mutating(rq->method, c.path));
         pthread_mutex_unlock(&e->fault_lock);
     }
     rs->delay_ms = plan.delay_ms;
@@ -331,7 +339,10 @@ void emu_handle(emu *e, const emu_request *rq, emu_response *rs)
     if (plan.kind != EMU_FAULT_NONE) apply_fault(&c, &plan);
     else route_request(&c);
     pthread_rwlock_unlock(&e->lock);
-    if (f) apply_damage(rs, &plan);   /* works on this answer alone */
+    /* The work is done (whatever its status): only the answer goes missing. rs->status stays
+     * for the request log. */
+    if (plan.lose) rs->lost = true;
+    else if (f) apply_damage(rs, &plan);   /* works on this answer alone */
 out:
     free(c.path);
     emu_query_free(&c.query);

@@ -32,7 +32,7 @@ static bool rate_limited(emu_faults *f, double now)
     return f->opt->rate_limit > 0 && f->window_count > f->opt->rate_limit;
 }
 
-emu_fault_plan emu_faults_plan(emu_faults *f, double now)
+emu_fault_plan emu_faults_plan(emu_faults *f, double now, bool mutating)
 {
     const emu_options *o = f->opt;
     emu_fault_plan p;
@@ -49,6 +49,12 @@ emu_fault_plan emu_faults_plan(emu_faults *f, double now)
     else if (draw(f, o->fail_rate)) p.kind = (emu_rand_next(&f->rng) & 1) ? EMU_FAULT_503
                                                                             : EMU_FAULT_500;
     if (p.kind != EMU_FAULT_NONE) return p;
+    /* Only a request that is carried out can lose its answer; a lost answer has no body to
+     * damage, so no damage is drawn for it. */
+    if (mutating && draw(f, o->lose_rate)) {
+        p.lose = true;
+        return p;
+    }
     if (draw(f, o->truncate_rate)) p.damage = EMU_DAMAGE_TRUNCATE;
     else if (draw(f, o->malformed_rate)) p.damage = EMU_DAMAGE_MALFORMED;
     else if (draw(f, o->wrong_types_rate)) p.damage = EMU_DAMAGE_WRONG_TYPES;

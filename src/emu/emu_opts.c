@@ -50,6 +50,8 @@ void emu_usage(FILE *f)
           "  --malformed-rate F       share of 200 bodies replaced by malformed JSON\n"
           "  --wrong-types-rate F     share of 200 bodies with fields of the wrong JSON type\n"
           "  --hang-rate F            share of requests never answered\n"
+          "  --lose-rate F            share of POST/PUT /api/v1/ requests carried out whose\n"
+          "                           answer is then lost (the connection is closed)\n"
           "  --no-connections-endpoint  /api/v1/connections/app answers 404\n"
           "  --fault-after N          faults start after the first N requests\n"
           "  --quiet                  no request log on stderr\n"
@@ -94,7 +96,7 @@ enum {
     OPT_PORT = 256, OPT_DATA, OPT_GENERATE, OPT_CONNECTIONS, OPT_SEED, OPT_EPOCH, OPT_CLIENT_ID,
     OPT_CLIENT_SECRET, OPT_TOKEN_TTL, OPT_LINK_TTL, OPT_LATENCY, OPT_FAIL, OPT_RATE_LIMIT,
     OPT_RETRY_AFTER, OPT_TRUNCATE, OPT_MALFORMED, OPT_WRONG_TYPES, OPT_HANG, OPT_NO_CONN,
-    OPT_FAULT_AFTER, OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_LINK_PAD
+    OPT_FAULT_AFTER, OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_LINK_PAD, OPT_LOSE
 };
 
 static const struct option long_opts[] = {
@@ -117,6 +119,7 @@ static const struct option long_opts[] = {
     {"malformed-rate", required_argument, NULL, OPT_MALFORMED},
     {"wrong-types-rate", required_argument, NULL, OPT_WRONG_TYPES},
     {"hang-rate", required_argument, NULL, OPT_HANG},
+    {"lose-rate", required_argument, NULL, OPT_LOSE},
     {"no-connections-endpoint", no_argument, NULL, OPT_NO_CONN},
     {"fault-after", required_argument, NULL, OPT_FAULT_AFTER},
     {"quiet", no_argument, NULL, OPT_QUIET},
@@ -153,6 +156,7 @@ static int apply_opt(emu_options *o, int c, const char *arg)
     case OPT_MALFORMED: return parse_rate(arg, &o->malformed_rate);
     case OPT_WRONG_TYPES: return parse_rate(arg, &o->wrong_types_rate);
     case OPT_HANG: return parse_rate(arg, &o->hang_rate);
+    case OPT_LOSE: return parse_rate(arg, &o->lose_rate);
     case OPT_NO_CONN: o->no_connections_endpoint = true; return 0;
     case OPT_FAULT_AFTER: return parse_long(arg, 0, LONG_MAX, &o->fault_after);
     case OPT_QUIET: o->quiet = true; return 0;

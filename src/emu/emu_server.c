@@ -123,6 +123,15 @@ static enum MHD_Result answer(emu_server *s, struct MHD_Connection *conn, const 
         emu_response_free(&rs);
         return MHD_NO;
     }
+    if (rs.lost) {
+        /* --lose-rate: the request was carried out; MHD_NO closes the connection with no
+         * response at all, as a proxy or a network dropping the answer would. */
+        char st[24];
+        snprintf(st, sizeof st, "lost(%d)", rs.status);
+        log_line(s, method, r->uri, st, r->t0);
+        emu_response_free(&rs);
+        return MHD_NO;
+    }
     struct MHD_Response *resp = MHD_create_response_from_buffer(rs.body_len, rs.body,
                                                                 MHD_RESPMEM_MUST_FREE);
     if (!resp) {

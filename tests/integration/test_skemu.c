@@ -1154,6 +1154,141 @@ static void test_request_log(void **state)
     assert_int_equal(skemu_log_count(&shared, shared_tok), 0);
 }
 
+/* ---- answers lost after the work was done ---- */
+
+/* The status of GET /details for an account selected by a query ("id=..." or
+ * "connector=...&identifier=..."): 200 there, 404 gone. GETs are never lost. */
+static long details_status(const skemu_proc *p, const char *tok, const char *selector)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/connected_accounts/details?%s", selector);
+    resp r = api(p, tok, "GET", path, NULL);
+    assert_int_equal(r.rc, CURLE_OK);
+    long st = r.status;
+    resp_free(&r);
+    return st;
+}
+
+/* A mutating request with --lose-rate 1: no status, no byte of an answer, the connection
+ * closed (curl's "empty reply") rather than held. */
+static void assert_lost(const resp *r)
+{
+    assert_int_equal(r->rc, CURLE_GOT_NOTHING);
+    assert_int_equal(r->status, 0);
+    assert_int_equal(r->len, 0);
+}
+
+/* Which of n deletes of unknown ids lose their answer (1) or get their 404 (0). */
+static void lose_pattern(const char *seed, char *out, int n)
+{
+    skemu_proc p;
+    const char *args[] = {"--generate", "5", "--lose-rate", "0.5", "--seed", seed, NULL};
+    assert_int_equal(skemu_start(&p, args), 0);
+    char *tok = get_token(&p);
+    for (int i = 0; i < n; i++) {
+        resp r = api(&p, tok, "POST", "/api/v1/connected_accounts:delete",
+                     "{\"id\":\"ca_nosuch\"}");
+        if (r.rc == CURLE_GOT_NOTHING) {
+            assert_lost(&r);
+            out[i] = '1';
+        } else {
+            assert_error(&r, 404, 5, NULL);
+            out[i] = '0';
+        }
+        resp_free(&r);
+        /* A read between the writes draws nothing from the fault stream. */
+        if (i % 3 == 0) assert_int_equal(details_status(&p, tok, "id=ca_nosuch"), 404);
+    }
+    out[n] = '\0';
+    free(tok);
+    assert_int_equal(skemu_stop(&p), 0);
+}
+
+static void test_lose_rate(void **state)
+{
+    (void)state;
+    skemu_proc p;
+    /* Requests 1 (token) and 2 (a create) come before the faults start. */
+    const char *args[] = {"--generate", "20", "--lose-rate", "1.0", "--fault-after", "2", NULL};
+    assert_int_equal(skemu_start(&p, args), 0);
+    char *tok = get_token(&p);   /* /oauth/token is not an API write: never lost */
+    resp r = api(&p, tok, "POST", "/api/v1/connected_accounts",
+                 "{\"connector\":\"slack\",\"identifier\":\"lost.answer@example.com\"}");
+    assert_int_equal(r.status, 201);   /* inside --fault-after: answered */
+    json_object *o = jparse(&r);
+    assert_non_null(o);
+    char id[64], sel[128];
+    snprintf(id, sizeof id, "%s", jstr(jget(o, "connected_account"), "id"));
+    json_object_put(o);
+    resp_free(&r);
+    snprintf(sel, sizeof sel, "id=%s", id);
+    assert_int_equal(details_status(&p, tok, sel), 200);
+
+    /* The delete gets no answer at all, yet the account is gone: by id and from the listing. */
+    char body[128];
+    snprintf(body, sizeof body, "{\"id\":\"%s\"}", id);
+    r = api(&p, tok, "POST", "/api/v1/connected_accounts:delete", body);
+    assert_lost(&r);
+    resp_free(&r);
+    assert_int_equal(details_status(&p, tok, sel), 404);
+    char st[64];
+    assert_string_equal(listed_field(&p, tok, "slack", id, "status", st, sizeof st),
+                        "(not listed)");
+    assert_int_equal(skemu_log_count(&p, "POST /api/v1/connected_accounts:delete lost(200) "),
+                     1);
+
+    /* A create whose answer is lost is there all the same; a PUT is lost too. */
+    r = api(&p, tok, "POST", "/api/v1/connected_accounts",
+            "{\"connector\":\"slack\",\"identifier\":\"created.unseen@example.com\"}");
+    assert_lost(&r);
+    resp_free(&r);
+    assert_int_equal(details_status(&p, tok,
+                                    "connector=slack&identifier=created.unseen%40example.com"),
+                     200);
+    r = api(&p, tok, "PUT", "/api/v1/connected_accounts",
+            "{\"connector\":\"slack\",\"identifier\":\"created.unseen@example.com\","
+            "\"connected_account\":{\"authorization_details\":{\"oauth_token\":"
+            "{\"access_token\":\"x\"}}}}");
+    assert_lost(&r);
+    resp_free(&r);
+    r = api(&p, tok, "GET", "/api/v1/connected_accounts/details?connector=slack&"
+            "identifier=created.unseen%40example.com", NULL);
+    assert_int_equal(r.status, 200);
+    o = jparse(&r);
+    assert_string_equal(jstr(jget(o, "connected_account"), "status"), "ACTIVE");
+    json_object_put(o);
+    resp_free(&r);
+    /* Still a token for the asking, and skemu serves on and exits cleanly. */
+    r = token_request(&p, good_form);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    free(tok);
+    assert_int_equal(skemu_stop(&p), 0);
+
+    /* A share of the writes, from the seeded fault stream: the same seed loses the same ones. */
+    char a[25], b[25];
+    lose_pattern("7", a, 24);
+    lose_pattern("7", b, 24);
+    assert_string_equal(a, b);
+    assert_non_null(strchr(a, '0'));
+    assert_non_null(strchr(a, '1'));
+
+    /* The flag is documented and checked like the other rates. */
+    assert_int_equal(run_skemu("--lose-rate 1.5"), 2);
+    assert_int_equal(run_skemu("--lose-rate x"), 2);
+    const char *bin = getenv("SKEMU_BIN");
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "%s --help", bin && *bin ? bin : "build/skemu");
+    FILE *h = popen(cmd, "r");
+    assert_non_null(h);
+    char line[256];
+    bool listed = false;
+    while (fgets(line, sizeof line, h))
+        if (strstr(line, "--lose-rate F")) listed = true;
+    assert_int_equal(pclose(h), 0);
+    assert_true(listed);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1182,6 +1317,7 @@ int main(void)
         cmocka_unit_test(test_huge_headers),
         cmocka_unit_test(test_flags),
         cmocka_unit_test(test_request_log),
+        cmocka_unit_test(test_lose_rate),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
