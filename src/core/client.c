@@ -785,7 +785,12 @@ static void finish_transfer(sk_client *c, sk_request *r, CURLcode rc)
         return;
     }
     trace(c, "http: <- %ld %s %s %ld ms (try %d)", http, r->method, r->url, ms, r->tries);
-    http_answer(c, r, http, retry_after > 0 && retry_after < 86400 ? (long)retry_after : 0);
+    /* A long Retry-After (a day, a date next week) still means "wait": the longest wait we
+     * allow, not none. Capped here so that no later arithmetic can overflow. */
+    long ra_s = retry_after <= 0 ? 0
+              : retry_after >= RETRY_AFTER_MAX_MS / 1000 ? RETRY_AFTER_MAX_MS / 1000
+                                                         : (long)retry_after;
+    http_answer(c, r, http, ra_s);
 }
 
 /* ---------------------------------------------------------------- the loop */

@@ -1064,6 +1064,49 @@ static void test_retry_after_unparseable(void **st)
                  "want ordinary backoff (<= 200 ms)", f.sent_value, d.ms[0], gap);
 }
 
+/* A Retry-After far ahead (a date two days on, or 100000 s) asks for a long wait: the client
+ * waits its longest, 60 s, rather than ignoring the header and hammering the server. The test
+ * stops at the client's "retry ... in N ms" line instead of waiting the minute out. */
+static void test_retry_after_far_future_capped(void **st)
+{
+    (void)st;
+    ra_fake cases[] = { { .status = 429, .date = true, .date_offset_s = 2 * 86400 },
+                        { .status = 503, .text = "100000" } };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ra_fake *f = &cases[i];
+        fake_http_start(&f->srv, ra_answer, f);
+        sk_config cfg = { 0 };
+        snprintf(cfg.environment_url, sizeof cfg.environment_url, "%s", f->srv.url);
+        snprintf(cfg.client_id, sizeof cfg.client_id, "skc_fake");
+        cfg.client_secret = "fake-secret";
+        sk_client_opts o;
+        skemu_fx_fast_opts(&o, 4);
+        o.debug = true;
+        sk_error err;
+        sk_client *c = client_new(&cfg, &o, &err);
+        assert_non_null(c);
+        retry_delays d;
+        memset(&d, 0, sizeof d);
+        client_set_debug(c, collect_retry_delay, &d);
+        page_rx rx = { 0 };
+        api_list_accounts(c, NULL, on_accounts, &rx);
+        for (int k = 0; d.n == 0 && k < 500; k++) {
+            client_step(c);
+            if (d.n == 0)
+                client_wait(c, NULL, 0, 20);
+        }
+        if (d.n != 1 || d.ms[0] != 60000)
+            fail_msg("%d with Retry-After: %s: %d retry line(s), wait %ld ms; want one, 60000 ms",
+                     f->status, f->sent_value, d.n, d.n ? d.ms[0] : -1L);
+        assert_false(rx.done);   /* still waiting, not retried */
+        client_free(c);          /* cancels the wait */
+        assert_true(rx.done && rx.err.status == SK_ERR_CANCELLED);
+        ids_free(&rx.ids);
+        fake_http_stop(&f->srv);
+        assert_int_equal(f->api_hits, 1);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1090,6 +1133,7 @@ int main(void)
         cmocka_unit_test(test_retry_after_http_date),
         cmocka_unit_test(test_retry_after_past_date),
         cmocka_unit_test(test_retry_after_unparseable),
+        cmocka_unit_test(test_retry_after_far_future_capped),
     };
     return cmocka_run_group_tests(tests, NULL, skemu_fx_stop_leftovers);
 }
