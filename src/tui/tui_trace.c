@@ -48,15 +48,20 @@ static const char *after(const char *s, const char *prefix)
     return strncmp(s, prefix, n) == 0 ? s + n : NULL;
 }
 
-/* curl's long sentences, said the way the footer says them. */
+/* curl's long sentences, said the way the footer says them. curl's own phrases only: the
+ * message also names the URL, and every API path holds "connected_accounts". */
 static void short_cause(const char *msg, char *out, size_t n)
 {
     if (strstr(msg, "timed out") || strstr(msg, "Timeout"))
         snprintf(out, n, "timed out");
-    else if (strstr(msg, "onnect") && !strstr(msg, "reset"))
-        snprintf(out, n, "could not connect");
-    else if (strstr(msg, "reset") || strstr(msg, "Empty reply") || strstr(msg, "Recv failure"))
+    else if (strstr(msg, "reset") || strstr(msg, "Empty reply") || strstr(msg, "Recv failure") ||
+             strstr(msg, "Connection died"))
         snprintf(out, n, "connection dropped");
+    else if (strstr(msg, "Failed to connect") || strstr(msg, "Couldn't connect") ||
+             strstr(msg, "Connection refused"))
+        snprintf(out, n, "could not connect");
+    else if (strstr(msg, "Could not resolve"))
+        snprintf(out, n, "could not resolve the host");
     else
         snprintf(out, n, "%.80s", msg);
 }

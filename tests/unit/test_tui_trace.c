@@ -47,6 +47,18 @@ static void test_classify_network(void **state)
     assert_int_equal(classify("http: <- error GET http://h/x 5 ms (try 1): Recv failure: "
                               "Connection reset by peer", out), 1);
     assert_string_equal(out, "connection dropped");
+    /* The message names the URL, and API paths hold "connected_accounts": not a connect. */
+    assert_int_equal(classify("http: <- error POST http://h/api/v1/connected_accounts:delete 0 ms "
+                              "(try 1): POST http://h/api/v1/connected_accounts:delete: Empty "
+                              "reply from server (try 1)", out), 1);
+    assert_string_equal(out, "connection dropped");
+    assert_int_equal(classify("http: <- error GET http://h/api/v1/connected_accounts 3 ms (try 2): "
+                              "GET http://h/api/v1/connected_accounts: Failed to connect to h port "
+                              "443 after 3 ms: Connection refused (try 2)", out), 1);
+    assert_string_equal(out, "could not connect");
+    assert_int_equal(classify("http: <- error GET http://nosuch/api/v1/connected_accounts 3 ms "
+                              "(try 1): Could not resolve host: nosuch (try 1)", out), 1);
+    assert_string_equal(out, "could not resolve the host");
     assert_int_equal(classify("http: <- error GET http://h/x 5 ms (try 1): SSL certificate "
                               "problem", out), 1);
     assert_string_equal(out, "SSL certificate problem");
