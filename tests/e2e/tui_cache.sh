@@ -25,7 +25,6 @@ dash() {
     tmux_new 100 30 "env $denv $SKDASH_BIN $*; echo skdash-exited-\$?; sleep 600"
 }
 quit() { keys q; wait_for 'skdash-exited-0' 10; }
-detail_field() { sed -n "s/^.*│$1  *\([^ ]*\).*$/\1/p" "$tmp/screen" | head -n 1; }
 total() { sed -n '2s/.*total \([0-9]*\).*/\1/p' "$tmp/screen"; }
 cache_files() { find "$1" -name '*.cache' 2>/dev/null | sort; }
 MARK='cached · [0-9]+[smhd] old'

@@ -26,7 +26,6 @@ start() {
     wait_for 'refreshed [0-9]' 15
 }
 # The detail pane's value of a field ("ID", "Identifier").
-detail_field() { sed -n "s/^.*│$1  *\([^ ]*\).*$/\1/p" "$tmp/screen" | head -n 1; }
 
 # ---- start: every connection and its total
 start

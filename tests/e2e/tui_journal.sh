@@ -19,7 +19,6 @@ start() {
     tmux_new 110 30 "$SKDASH_BIN $*; echo skdash-exited-\$?; sleep 600"
     wait_for 'refreshed [0-9]' 15
 }
-detail_field() { sed -n "s/^.*│$1  *\([^ ]*\).*$/\1/p" "$tmp/screen" | head -n 1; }
 jf() { journal_field "$@"; }
 
 # ---- a delete and a link in the dashboard

@@ -27,7 +27,6 @@ lost_result() {
     esac
 }
 
-detail_field() { sed -n "s/^.*│$1  *\([^ ]*\).*$/\1/p" "$tmp/screen" | head -n 1; }
 # lost_deletes ID: how many POST :delete skemu carried out for real and then left unanswered.
 lost_deletes() { grep -c 'POST /api/v1/connected_accounts:delete lost(200) ' "$EMU_LOG"; }
 

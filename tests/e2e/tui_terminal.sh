@@ -40,7 +40,7 @@ clip() {
     done
     return 1
 }
-detail_field() { sed -n "s/^.*│$1  *\(.*[^ ]\) *$/\1/p" "$tmp/screen" | head -n 1; }
+detail_text() { sed -n "s/^.*│$1  *\(.*[^ ]\) *$/\1/p" "$tmp/screen" | head -n 1; }
 # The identifier shown on screen line Y (0-based) of the table.
 row_ident() { sed -n "$(($1 + 1))p" "$tmp/screen" | sed 's/^.*│  \([^ ]*\).*$/\1/; s/…$//'; }
 link_text() {
@@ -56,9 +56,9 @@ link_text() {
 start
 keys g j Enter
 wait_for 'Scopes' 10
-id=$(detail_field ID)
-ident=$(detail_field Identifier)
-conn=$(detail_field Connection)
+id=$(detail_text ID)
+ident=$(detail_text Identifier)
+conn=$(detail_text Connection)
 keys y
 clip "$id"
 check $? "y puts the current account's id on the clipboard (OSC 52)" "buffer=$(cat "$tmp/buf") id=$id"
@@ -104,7 +104,7 @@ mouse 0 39 7 m
 n=30
 got=""
 while [ "$n" -gt 0 ]; do
-    cap >"$tmp/screen"; got=$(detail_field Identifier)
+    cap >"$tmp/screen"; got=$(detail_text Identifier)
     case "$got" in "$target"*) break ;; esac
     sleep 0.1; n=$((n - 1))
 done
@@ -115,7 +115,7 @@ below=$(row_ident 10)
 mouse 65 39 7
 n=30
 while [ "$n" -gt 0 ]; do
-    cap >"$tmp/screen"; got=$(detail_field Identifier)
+    cap >"$tmp/screen"; got=$(detail_text Identifier)
     case "$got" in "$below"*) break ;; esac
     sleep 0.1; n=$((n - 1))
 done
@@ -125,7 +125,7 @@ check $r "--mouse: the wheel moves the cursor down by 3 rows" "expected=$below d
 mouse 64 39 7
 n=30
 while [ "$n" -gt 0 ]; do
-    cap >"$tmp/screen"; got=$(detail_field Identifier)
+    cap >"$tmp/screen"; got=$(detail_text Identifier)
     case "$got" in "$target"*) break ;; esac
     sleep 0.1; n=$((n - 1))
 done

@@ -1035,19 +1035,26 @@ static void test_retry_after_http_date(void **st)
     assert_true(d.ms[0] >= 1000 && d.ms[0] <= 2000);
 }
 
+/* Runs f and asserts the retry came after ordinary backoff (<= 200 ms here), not a long or
+ * an endless wait. */
+static void expect_ordinary_backoff(ra_fake *f)
+{
+    retry_delays d;
+    sk_client_stats s;
+    ra_run(f, &d, &s);
+    long gap = (long)(f->retried_ms - f->refused_ms);
+    if (d.ms[0] > 200 || gap > 5000)
+        fail_msg("%d with Retry-After: %s: client waited %ld ms, retry came %ld ms later; "
+                 "want ordinary backoff (<= 200 ms)", f->status, f->sent_value, d.ms[0], gap);
+}
+
 /* A date already past asks for no wait: ordinary backoff (not Retry-After's, not a long or an
  * endless wait, not |date - now| = 60 s), and the retry succeeds. */
 static void test_retry_after_past_date(void **st)
 {
     (void)st;
     ra_fake f = { .status = 429, .date = true, .date_offset_s = -60 };
-    retry_delays d;
-    sk_client_stats s;
-    ra_run(&f, &d, &s);
-    long gap = (long)(f.retried_ms - f.refused_ms);
-    if (d.ms[0] > 200 || gap > 5000)
-        fail_msg("429 with Retry-After: %s (past): client waited %ld ms, retry came %ld ms "
-                 "later; want ordinary backoff (<= 200 ms)", f.sent_value, d.ms[0], gap);
+    expect_ordinary_backoff(&f);
 }
 
 /* A Retry-After that is neither a number nor a date is ignored: ordinary 5xx backoff. */
@@ -1055,13 +1062,7 @@ static void test_retry_after_unparseable(void **st)
 {
     (void)st;
     ra_fake f = { .status = 503, .text = "soon" };
-    retry_delays d;
-    sk_client_stats s;
-    ra_run(&f, &d, &s);
-    long gap = (long)(f.retried_ms - f.refused_ms);
-    if (d.ms[0] > 200 || gap > 5000)
-        fail_msg("503 with Retry-After: %s: client waited %ld ms, retry came %ld ms later; "
-                 "want ordinary backoff (<= 200 ms)", f.sent_value, d.ms[0], gap);
+    expect_ordinary_backoff(&f);
 }
 
 /* A Retry-After far ahead (a date two days on, or 100000 s) asks for a long wait: the client

@@ -134,6 +134,8 @@ tmux_new() {
 }
 cap() { tmux -L "$sock" capture-pane -p -t main "$@"; }
 keys() { tmux -L "$sock" send-keys -t main "$@"; }
+# detail_field NAME: the first word after "NAME" in the detail box of the last captured screen.
+detail_field() { sed -n "s/^.*│$1  *\([^ ]*\).*$/\1/p" "$tmp/screen" | head -n 1; }
 
 # wait_for REGEX [SECONDS]: polls the pane (every 50 ms, default 10 s) until the extended regex
 # shows up; the last capture is left in $tmp/screen.
