@@ -269,12 +269,13 @@ static bool account_match(const filter *f, const emu_account *a)
     return true;
 }
 
-/* One row of a page: a comma after the first, then the account's cached list-view text. */
-static void row_append(const emu_store *s, emu_account *a, emu_buf *rows)
+/* One row of a page into out, whose rows begin at `start`: a comma after the first, then the
+ * account's cached list-view text. */
+static void row_append(const emu_store *s, emu_account *a, emu_buf *out, size_t start)
 {
     const char *t = emu_account_list_json(s, a);
-    if (rows->len) emu_buf_append(rows, ",", 1);
-    emu_buf_append(rows, t, strlen(t));
+    if (out->len > start) emu_buf_append(out, ",", 1);
+    emu_buf_append(out, t, strlen(t));
 }
 
 /* Rows in a stable order: by connector (byte order), then insertion. Unfiltered buckets are
@@ -282,6 +283,7 @@ static void row_append(const emu_store *s, emu_account *a, emu_buf *rows)
 static long walk_accounts(emu_ctx *c, const filter *f, const page *p, emu_buf *rows)
 {
     const emu_store *s = &c->e->store;
+    size_t start = rows->len;
     bool per_account = account_filtered(f);
     long total = 0, end = p->offset + p->size;
     for (size_t bi = 0; bi < s->nbuckets; bi++) {
@@ -290,13 +292,13 @@ static long walk_accounts(emu_ctx *c, const filter *f, const page *p, emu_buf *r
         if (!per_account) {
             long n = (long)b->n;
             for (long i = p->offset > total ? p->offset - total : 0; i < n && total + i < end; i++)
-                row_append(s, b->items[i], rows);
+                row_append(s, b->items[i], rows, start);
             total += n;
             continue;
         }
         for (size_t i = 0; i < b->n; i++) {
             if (!account_match(f, b->items[i])) continue;
-            if (total >= p->offset && total < end) row_append(s, b->items[i], rows);
+            if (total >= p->offset && total < end) row_append(s, b->items[i], rows, start);
             total++;
         }
     }
@@ -308,20 +310,20 @@ static long walk_accounts(emu_ctx *c, const filter *f, const page *p, emu_buf *r
  * so they need no escaping. */
 static void reply_accounts(emu_ctx *c, const filter *f, const page *p)
 {
-    emu_buf rows = {0}, out = {0};
-    long total = walk_accounts(c, f, p, &rows);
+    emu_buf out = {0};
+    const char *head = "{\"connected_accounts\":[";
+    emu_buf_append(&out, head, strlen(head));
+    long total = walk_accounts(c, f, p, &out);
     char *next = p->offset + p->size < total ? page_token(p->offset + p->size, p->filter)
                                              : emu_strdup("");
     long prev_off = p->offset - p->size < 0 ? 0 : p->offset - p->size;
     char *prev = p->offset > 0 ? page_token(prev_off, p->filter) : emu_strdup("");
     char tail[64];
-    const char *parts[] = {"{\"connected_accounts\":[", rows.data ? rows.data : "",
-                           "],\"next_page_token\":\"", next, "\",\"prev_page_token\":\"", prev,
-                           "\",\"total_size\":", tail, "}"};
     snprintf(tail, sizeof tail, "%ld", total);
+    const char *parts[] = {"],\"next_page_token\":\"", next, "\",\"prev_page_token\":\"", prev,
+                           "\",\"total_size\":", tail, "}"};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
         emu_buf_append(&out, parts[i], strlen(parts[i]));
-    free(rows.data);
     free(next);
     free(prev);
     emu_reply_text(c->rs, 200, out.data, out.len);
