@@ -32,6 +32,7 @@ static void parse_opts(emu_options *o, const char *line, size_t n)
         else if (strcmp(t, "wrongtypes") == 0) o->wrong_types_rate = v;
         else if (strcmp(t, "fail") == 0) o->fail_rate = v;
         else if (strcmp(t, "hang") == 0) o->hang_rate = v;
+        else if (strcmp(t, "lose") == 0) o->lose_rate = v;
         else if (strcmp(t, "rate") == 0) o->rate_limit = (long)v;
         else if (strcmp(t, "after") == 0) o->fault_after = (long)v;
         else if (strcmp(t, "noconn") == 0) o->no_connections_endpoint = v != 0;

@@ -75,7 +75,7 @@ static bool has_prefix(const char *line, size_t n, const char *pre)
 bool fuzz_emu_faults_on(const emu_options *o)
 {
     return o->truncate_rate > 0 || o->malformed_rate > 0 || o->wrong_types_rate > 0 ||
-           o->fail_rate > 0 || o->hang_rate > 0 || o->rate_limit > 0;
+           o->fail_rate > 0 || o->hang_rate > 0 || o->rate_limit > 0 || o->lose_rate > 0;
 }
 
 /* With faults off, an answer is what skdash reads: the parser of its endpoint takes a 200,
