@@ -13,7 +13,9 @@
 #include "sk_status.h"
 #include "store.h"
 
-#define CACHE_VERSION 1
+/* 2: the checksum works on 8-byte words (a version 1 file is refused: the next refresh
+ * writes a new one). */
+#define CACHE_VERSION 2
 
 /* True when SKDASH_NO_CACHE is set to anything but "" or "0" (callers add their own setting). */
 bool cache_disabled(void);

@@ -3,6 +3,7 @@
  * (check everything, then fill the store) so a damaged file never half-fills a store. */
 #include "cache.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -30,6 +31,61 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 #define FNV_START 1469598103934665603ull
+
+/* The file's checksum: FNV-style over 8-byte little-endian words, the last one zero-padded,
+ * then the length; fed in pieces of any size (the writer gives fields, the reader blocks).
+ * A word at a time: a byte-wise FNV over a 15 MB cache cost ~20 ms on each save and load. */
+typedef struct sum64 {
+    uint64_t h, len;
+    unsigned char part[8];
+    size_t n_part;
+} sum64;
+
+static void sum_init(sum64 *s)
+{
+    memset(s, 0, sizeof *s);
+    s->h = FNV_START;
+}
+
+static inline void sum_word(sum64 *s, const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    w = le64toh(w);
+    s->h = (s->h ^ w) * 1099511628211ull;
+    s->h ^= s->h >> 29;
+}
+
+static void sum_add(sum64 *s, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    s->len += n;
+    if (s->n_part) {
+        size_t k = 8 - s->n_part < n ? 8 - s->n_part : n;
+        memcpy(s->part + s->n_part, p, k);
+        s->n_part += k;
+        p += k;
+        n -= k;
+        if (s->n_part < 8)
+            return;
+        sum_word(s, s->part);
+        s->n_part = 0;
+    }
+    for (; n >= 8; p += 8, n -= 8)
+        sum_word(s, p);
+    memcpy(s->part, p, n);
+    s->n_part = n;
+}
+
+static uint64_t sum_end(const sum64 *s)
+{
+    sum64 t = *s;
+    if (t.n_part) {
+        memset(t.part + t.n_part, 0, 8 - t.n_part);
+        sum_word(&t, t.part);
+    }
+    return (t.h ^ t.len) * 1099511628211ull;
+}
 
 bool cache_disabled(void)
 {
@@ -70,19 +126,44 @@ bool cache_path(const char *env_url, const char *client_id, char *buf, size_t n)
 
 /* ---------------------------------------------------------------- writing */
 
+/* Fields go into a block that is summed and written whole (the sum is fastest on blocks). */
 typedef struct writer {
-    FILE *f;
-    uint64_t h;
+    int fd;
+    unsigned char buf[65536];
+    size_t len;
+    bool summing;       /* off for the checksum itself, which follows the body */
+    sum64 sum;
     bool bad;
 } writer;
 
+static void w_flush(writer *w)
+{
+    if (w->summing)
+        sum_add(&w->sum, w->buf, w->len);
+    for (size_t off = 0; off < w->len && !w->bad;) {
+        ssize_t k = write(w->fd, w->buf + off, w->len - off);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            w->bad = true;
+        else
+            off += (size_t)k;
+    }
+    w->len = 0;
+}
+
 static void w_bytes(writer *w, const void *p, size_t n)
 {
-    if (w->bad || !n)
-        return;
-    w->h = fnv(w->h, p, n);
-    if (fwrite(p, 1, n, w->f) != n)
-        w->bad = true;
+    const unsigned char *b = p;
+    while (n && !w->bad) {
+        if (w->len == sizeof w->buf)
+            w_flush(w);
+        size_t k = sizeof w->buf - w->len < n ? sizeof w->buf - w->len : n;
+        memcpy(w->buf + w->len, b, k);
+        w->len += k;
+        b += k;
+        n -= k;
+    }
 }
 
 static void w_u64(writer *w, uint64_t v, int bytes)
@@ -172,19 +253,24 @@ static void write_accounts(writer *w, const sk_store *s)
 /* Writes and closes fd. */
 static bool write_all(int fd, const sk_store *s, const char *env_url, const char *client_id)
 {
-    FILE *f = fdopen(fd, "wb");
-    if (!f) {
+    writer *w = calloc(1, sizeof *w);
+    if (!w) {
         close(fd);
         return false;
     }
-    writer w = { f, FNV_START, false };
-    write_header(&w, env_url, client_id);
-    write_connections(&w, s);
-    write_accounts(&w, s);
-    uint64_t sum = w.h;
-    w_u64(&w, sum, 8);
-    bool ok = !w.bad && fflush(f) == 0 && fsync(fileno(f)) == 0;
-    return fclose(f) == 0 && ok;
+    w->fd = fd;
+    w->summing = true;
+    sum_init(&w->sum);
+    write_header(w, env_url, client_id);
+    write_connections(w, s);
+    write_accounts(w, s);
+    w_flush(w);
+    w->summing = false;
+    w_u64(w, sum_end(&w->sum), 8);
+    w_flush(w);
+    bool ok = !w->bad && fsync(fd) == 0;
+    free(w);
+    return close(fd) == 0 && ok;
 }
 
 sk_status cache_save_file(const sk_store *s, const char *path, const char *env_url,
@@ -246,7 +332,8 @@ typedef struct reader {
     unsigned char buf[65536];   /* read(2) in blocks: fields are tiny */
     size_t pos, end;
     bool hash;                  /* the first pass checks the sum; the second trusts it */
-    uint64_t h;
+    sum64 sum;          /* of the body, block by block as it is read */
+    uint64_t unsummed;  /* body bytes not yet read from the file (r_fill sums the rest) */
     uint64_t left;      /* bytes of the body not read yet (the checksum follows) */
     bool bad;
     char *str[7];       /* one growable buffer per string field of an account */
@@ -261,6 +348,11 @@ static bool r_fill(reader *r)
     while (n < 0 && errno == EINTR);
     r->pos = 0;
     r->end = n > 0 ? (size_t)n : 0;
+    if (r->hash && r->unsummed) {
+        size_t k = r->end < r->unsummed ? r->end : (size_t)r->unsummed;
+        sum_add(&r->sum, r->buf, k);
+        r->unsummed -= k;
+    }
     return n > 0;
 }
 
@@ -281,8 +373,6 @@ static bool r_bytes(reader *r, void *p, size_t n)
         r->pos += k;
         got += k;
     }
-    if (r->hash)
-        r->h = fnv(r->h, p, n);
     r->left -= n;
     return true;
 }
@@ -291,8 +381,9 @@ static bool r_bytes(reader *r, void *p, size_t n)
 static bool r_rewind(reader *r, uint64_t body, bool hash)
 {
     r->pos = r->end = 0;
-    r->h = FNV_START;
+    sum_init(&r->sum);
     r->hash = hash;
+    r->unsummed = body;
     r->left = body;
     r->bad = false;
     return lseek(r->fd, 0, SEEK_SET) == 0;
@@ -393,6 +484,8 @@ static bool read_accounts(reader *r, sk_store *s)
     uint32_t n = r_u32(r);
     if (r->bad || n > r->left / ACCOUNT_MIN_BYTES)
         return !(r->bad = true);
+    if (s)
+        store_reserve(s, store_count(s) + n);   /* a hint: rows grow anyway if it fails */
     for (uint32_t i = 0; i < n && !r->bad; i++) {
         sk_account a;
         a.id = r_str(r, 0);
@@ -427,7 +520,7 @@ static bool read_pass(reader *r, sk_store *s, const char *env_url, const char *c
         sk_error_set(err, SK_ERR_PARSE, "cache: the file is damaged");
         return false;
     }
-    uint64_t want = r->h;
+    uint64_t want = sum_end(&r->sum);
     r->left = 8;
     uint64_t sum = r_u64(r, 8);
     if (r->bad || (r->hash && sum != want)) {

@@ -146,7 +146,7 @@ static int cache_figures(const sk_store *s, const bench_env *e)
                  (double)sb.st_size / 1e6, (double)sb.st_size / (double)store_count(s));
         bench_result("cache 100k: save", save_ms, "ms", 0, 0, note);
         bench_result("cache 100k: load into a store", load_ms, "ms", 0, 0,
-                     "checked whole, then loaded (two passes)");
+                     "into an empty store: one pass into a scratch store, swapped in");
     } else {
         fprintf(stderr, "bench: cache round trip failed: %s\n", err.message);
     }
