@@ -1,6 +1,7 @@
 /* cache.c: the last listing on disk: a small binary file (magic, version, time, environment,
- * connections, accounts, checksum), written atomically with mode 0600, read back in two passes
- * (check everything, then fill the store) so a damaged file never half-fills a store. */
+ * connections, accounts, checksum), written atomically with mode 0600. A damaged file never
+ * half-fills a store: an empty store is filled through a scratch store swapped in only when
+ * the whole file checked out (one pass); a store with rows is loaded after a checking pass. */
 #include "cache.h"
 
 #include <endian.h>
