@@ -985,7 +985,8 @@ static void collect_retry_delay(void *ud, const char *line)
  * *s hold what happened. Backoff as in the other tests (20 ms base, 200 ms cap), so that
  * ordinary backoff, even a 429's, is at most 200 ms and a wait of a second or more can only
  * come from Retry-After. */
-static void ra_run(ra_fake *f, retry_delays *d, sk_client_stats *s)
+/* Starts f's server and a client on it whose retry delays land in d. */
+static sk_client *ra_client(ra_fake *f, retry_delays *d)
 {
     fake_http_start(&f->srv, ra_answer, f);
     sk_config cfg = { 0 };
@@ -1000,6 +1001,12 @@ static void ra_run(ra_fake *f, retry_delays *d, sk_client_stats *s)
     assert_non_null(c);
     memset(d, 0, sizeof *d);
     client_set_debug(c, collect_retry_delay, d);
+    return c;
+}
+
+static void ra_run(ra_fake *f, retry_delays *d, sk_client_stats *s)
+{
+    sk_client *c = ra_client(f, d);
     page_rx rx = { 0 };
     api_list_accounts(c, NULL, on_accounts, &rx);
     run_until(c, &rx.done);
@@ -1075,20 +1082,8 @@ static void test_retry_after_far_future_capped(void **st)
                         { .status = 503, .text = "100000" } };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ra_fake *f = &cases[i];
-        fake_http_start(&f->srv, ra_answer, f);
-        sk_config cfg = { 0 };
-        snprintf(cfg.environment_url, sizeof cfg.environment_url, "%s", f->srv.url);
-        snprintf(cfg.client_id, sizeof cfg.client_id, "skc_fake");
-        cfg.client_secret = "fake-secret";
-        sk_client_opts o;
-        skemu_fx_fast_opts(&o, 4);
-        o.debug = true;
-        sk_error err;
-        sk_client *c = client_new(&cfg, &o, &err);
-        assert_non_null(c);
         retry_delays d;
-        memset(&d, 0, sizeof d);
-        client_set_debug(c, collect_retry_delay, &d);
+        sk_client *c = ra_client(f, &d);
         page_rx rx = { 0 };
         api_list_accounts(c, NULL, on_accounts, &rx);
         for (int k = 0; d.n == 0 && k < 500; k++) {
