@@ -4,6 +4,7 @@
 #ifndef VIEW_H
 #define VIEW_H
 
+#include "saved_view.h"
 #include "store.h"
 
 typedef enum {
@@ -29,7 +30,7 @@ typedef struct sk_view_spec {
     unsigned state_mask;        /* bit (1u << state) per state shown; SK_ALL_STATES = every one */
     char connections[SK_VIEW_MAX_CONNS][128];  /* exact connection names; none = all */
     size_t n_connections;
-    bool attention_only;        /* "Needs attention": every account not ACTIVE */
+    const sk_saved_view *saved; /* the saved view shown (its states and predicate); NULL = all */
     sk_sort_key sort;
     bool reverse;
 } sk_view_spec;

@@ -3,6 +3,8 @@
  * a scan (100,000 rows in a few ms) and a page of new rows is a merge. */
 #include "view.h"
 
+#include "util.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,7 +185,9 @@ typedef struct filter {
     size_t nl;
     uint32_t sig;               /* str_sig of the needle */
     const uint64_t *row_sigs;   /* row_sig per row (view cache) */
-    unsigned states;            /* state bits kept (attention_only folded in) */
+    unsigned states;            /* state bits kept (the saved view's folded in) */
+    const sk_store *store;      /* for a saved view's predicate */
+    int64_t now;
     uint8_t *conn;              /* bit 1: kept by conn: tokens, bit 2: name contains the text */
     size_t n_conn;
     uint8_t none;               /* the same for rows without a connection */
@@ -221,8 +225,10 @@ static bool filter_init(filter *f, const sk_view_spec *spec, const sk_store *s)
     f->sig = str_sig((const char *)f->needle);
     f->row_sigs = NULL;
     f->states = spec->state_mask & SK_ALL_STATES;
-    if (spec->attention_only)
-        f->states &= ~(1u << SK_STATE_ACTIVE);
+    if (spec->saved)
+        f->states &= spec->saved->state_mask;
+    f->store = s;
+    f->now = spec->saved && spec->saved->match ? time_now() : 0;
     f->n_conn = store_conn_limit(s);
     f->conn = malloc(f->n_conn ? f->n_conn : 1);
     if (!f->conn)
@@ -242,7 +248,8 @@ static void filter_free(filter *f)
 /* Everything passes: the display list is every row. */
 static bool filter_all(const filter *f)
 {
-    return f->states == SK_ALL_STATES && !f->spec->n_connections && f->nl == 0;
+    return f->states == SK_ALL_STATES && !f->spec->n_connections && f->nl == 0 &&
+           !(f->spec->saved && f->spec->saved->match);
 }
 
 static bool filter_row(const filter *f, const sk_store_row *r, sk_row ri)
@@ -253,6 +260,12 @@ static bool filter_row(const filter *f, const sk_store_row *r, sk_row ri)
     uint8_t cb = r->conn < f->n_conn ? f->conn[r->conn] : f->none;
     if (!(cb & CONN_KEPT))
         return false;
+    if (f->spec->saved && f->spec->saved->match) {
+        sk_account acc;
+        store_get(f->store, ri, &acc);
+        if (!f->spec->saved->match(&acc, f->now))
+            return false;
+    }
     if (f->nl == 0 || (cb & CONN_TEXT))
         return true;
     uint64_t rs = f->row_sigs[ri];
@@ -600,7 +613,7 @@ static bool sigs_update(struct view_cache *vc, const sk_store *s)
 
 static bool same_settings(const sk_view_spec *a, const sk_view_spec *b)
 {
-    if (a->state_mask != b->state_mask || a->attention_only != b->attention_only ||
+    if (a->state_mask != b->state_mask || a->saved != b->saved ||
         a->n_connections != b->n_connections)
         return false;
     for (size_t i = 0; i < a->n_connections; i++)

@@ -14,6 +14,7 @@
 #include "journal.h"
 #include "listing.h"
 #include "qr.h"
+#include "saved_view.h"
 #include "store.h"
 #include "tui.h"
 #include "view.h"
@@ -29,6 +30,15 @@
 #define TUI_RETRY_CAP_MS 30000
 #define TUI_WAIT_NOTICE_MS 1500   /* no answer for this long: the footer says it is waiting */
 #define TUI_TROUBLE_MS 10000      /* a failed try is shown this long while work goes on */
+
+#define TUI_MAX_SAVED 16         /* saved views the connections pane can count */
+
+/* One entry of the connections pane: a saved view, or a connection (saved == NULL). */
+typedef struct tui_item {
+    const sk_saved_view *saved;
+    const char *name;
+    size_t total, count[SK_STATE_COUNT];
+} tui_item;
 
 typedef enum { PANE_CONNS = 0, PANE_TABLE, PANE_DETAIL } tui_pane;
 typedef enum { MODAL_NONE = 0, MODAL_HELP, MODAL_CONFIRM, MODAL_LINK, MODAL_JOURNAL } tui_modal;
@@ -111,7 +121,8 @@ typedef struct tui_app {
     bool filter_bad;
     char filter_msg[128];     /* why the typed filter does not parse */
 
-    size_t conn_cur, conn_top;  /* 0 all, 1 needs attention, 2.. connections */
+    size_t conn_cur, conn_top;  /* the connections pane: saved views, then connections */
+    size_t saved_count[TUI_MAX_SAVED][SK_STATE_COUNT];  /* per saved view, as of the last update */
     size_t cur, top;
     char sel_id[64];            /* the account the cursor follows */
     tui_pane focus;
@@ -164,6 +175,8 @@ void data_cache_load(tui_app *a);
 void data_journal(tui_app *a, const char *action, const char *account_id, const char *identifier,
                   const char *connector, const char *result);
 size_t data_conn_items(const tui_app *a);
+/* Entry i of the connections pane; false past the end. */
+bool data_item(const tui_app *a, size_t i, tui_item *out);
 
 /* tui_link.c */
 void link_open(tui_app *a, tui_target *t, size_t n);

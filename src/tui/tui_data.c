@@ -221,9 +221,45 @@ void data_after_listing(tui_app *a)
 
 /* ---------------------------------------------------------------- the view */
 
+/* The connections pane: the saved views of the registry first, then every connection. */
 size_t data_conn_items(const tui_app *a)
 {
-    return 2 + store_connection_count(a->store);
+    size_t n;
+    saved_views(&n);
+    return n + store_connection_count(a->store);
+}
+
+bool data_item(const tui_app *a, size_t i, tui_item *out)
+{
+    size_t nv;
+    const sk_saved_view *views = saved_views(&nv);
+    memset(out, 0, sizeof *out);
+    if (i < nv) {
+        out->saved = &views[i];
+        out->name = views[i].label;
+        memcpy(out->count, a->saved_count[i < TUI_MAX_SAVED ? i : 0], sizeof out->count);
+        for (int s = 0; s < SK_STATE_COUNT; s++)
+            out->total += out->count[s];
+        return true;
+    }
+    if (i - nv >= store_connection_count(a->store))
+        return false;
+    sk_conn_summary cs;
+    store_connection(a->store, i - nv, &cs);
+    out->name = cs.name ? cs.name : "?";
+    out->total = cs.total;
+    memcpy(out->count, cs.count, sizeof cs.count);
+    return true;
+}
+
+/* Saved views count when the store changes, never while drawing. */
+static void saved_counts_update(tui_app *a)
+{
+    size_t nv;
+    const sk_saved_view *views = saved_views(&nv);
+    int64_t now = time_now();
+    for (size_t i = 0; i < nv && i < TUI_MAX_SAVED; i++)
+        saved_view_counts(&views[i], a->store, now, a->saved_count[i]);
 }
 
 void data_spec_rebuild(tui_app *a)
@@ -239,11 +275,12 @@ void data_spec_rebuild(tui_app *a)
         a->spec.state_mask &= a->base_mask;
     if (!*a->filter)
         a->spec.state_mask = a->base_mask;
-    a->spec.attention_only = a->conn_cur == 1;
-    if (a->conn_cur >= 2 && a->spec.n_connections == 0) {
-        sk_conn_summary cs;
-        store_connection(a->store, a->conn_cur - 2, &cs);
-        snprintf(a->spec.connections[0], sizeof a->spec.connections[0], "%s", cs.name ? cs.name : "");
+    tui_item it;
+    if (!data_item(a, a->conn_cur, &it))
+        data_item(a, 0, &it);
+    a->spec.saved = it.saved;
+    if (!it.saved && a->spec.n_connections == 0) {
+        snprintf(a->spec.connections[0], sizeof a->spec.connections[0], "%s", it.name);
         a->spec.n_connections = 1;
     }
     a->view_dirty = a->dirty = true;
@@ -253,6 +290,7 @@ void data_view_update(tui_app *a)
 {
     if (a->conn_cur >= data_conn_items(a))
         a->conn_cur = 0;
+    saved_counts_update(a);
     if (view_update(&a->view, a->store, &a->spec) != SK_OK)
         data_set_error(a, "out of memory while sorting");
     a->view_dirty = false;

@@ -254,28 +254,6 @@ static void draw_hints(tui_app *a, tui_line *l, int y)
 
 /* ---------------------------------------------------------------- connections pane */
 
-static void conn_item(tui_app *a, size_t i, const char **name, size_t *total, size_t count[SK_STATE_COUNT])
-{
-    memset(count, 0, sizeof(size_t) * SK_STATE_COUNT);
-    if (i < 2) {
-        *name = i == 0 ? "All accounts" : "Needs attention";
-        *total = 0;
-        for (int s = 0; s < SK_STATE_COUNT; s++) {
-            size_t n = store_total(a->store, (sk_state)s);
-            if (i == 1 && s == SK_STATE_ACTIVE)
-                continue;
-            count[s] = n;
-            *total += n;
-        }
-        return;
-    }
-    sk_conn_summary cs;
-    store_connection(a->store, i - 2, &cs);
-    *name = cs.name ? cs.name : "?";
-    *total = cs.total;
-    memcpy(count, cs.count, sizeof cs.count);
-}
-
 static void draw_conns(tui_app *a, const geom *g, tui_line *l)
 {
     int y = g->body_y, w = g->conn_w;
@@ -292,16 +270,15 @@ static void draw_conns(tui_app *a, const geom *g, tui_line *l)
         a->conn_top = a->conn_cur - (size_t)room + 1;
     int row = y + 1;
     for (size_t i = a->conn_top; i < items && row + 1 < y + g->body_h + 1; i++) {
-        const char *name;
-        size_t total, count[SK_STATE_COUNT];
-        conn_item(a, i, &name, &total, count);
+        tui_item it;
+        data_item(a, i, &it);
         unsigned long extra = 0;
         if (i == a->conn_cur)
             extra = theme_attr(a->focus == PANE_CONNS ? ROLE_CURSOR : ROLE_CURSOR_IDLE) & ~A_COLOR;
-        rows_conn_title(l, name, total, w);
+        rows_conn_title(l, it.name, it.total, w);
         screen_put(row++, 0, l, w, extra, ROLE_NORMAL);
         line_reset(l);
-        rows_conn_counts(l, count, w);
+        rows_conn_counts(l, it.count, w);
         screen_put(row++, 0, l, w, 0, ROLE_NORMAL);
         line_reset(l);
     }
@@ -313,24 +290,14 @@ static void draw_conns(tui_app *a, const geom *g, tui_line *l)
 
 /* ---------------------------------------------------------------- accounts table */
 
-static const char *view_name(tui_app *a, char *buf, size_t n)
-{
-    if (a->conn_cur == 0)
-        return "All accounts";
-    if (a->conn_cur == 1)
-        return "Needs attention";
-    sk_conn_summary cs;
-    store_connection(a->store, a->conn_cur - 2, &cs);
-    snprintf(buf, n, "%s", cs.name ? cs.name : "?");
-    return buf;
-}
-
 static void draw_table(tui_app *a, const geom *g, tui_line *l)
 {
-    char vn[128];
+    tui_item it;
+    if (!data_item(a, a->conn_cur, &it))
+        data_item(a, 0, &it);
     line_add(l, ROLE_TITLE, "Accounts", -1, false);
     line_add(l, ROLE_DIM, " \xc2\xb7 ", -1, false);
-    line_add_raw(l, ROLE_NORMAL, view_name(a, vn, sizeof vn), -1, false);
+    line_add_raw(l, ROLE_NORMAL, it.name, -1, false);
     line_addf(l, ROLE_DIM, "  %zu shown", a->view.n);
     size_t marks = store_mark_count(a->store);
     if (marks)
@@ -347,7 +314,7 @@ static void draw_table(tui_app *a, const geom *g, tui_line *l)
     line_reset(l);
 
     rows_layout lay;
-    rows_layout_for(g->table_w, a->conn_cur < 2, &lay);
+    rows_layout_for(g->table_w, it.saved && it.saved->mixes_connections, &lay);
     rows_table_header(l, &lay, a->spec.sort, a->spec.reverse);
     screen_put(g->table_y + 1, g->table_x, l, g->table_w, 0, ROLE_NORMAL);
     line_reset(l);

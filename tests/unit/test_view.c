@@ -76,6 +76,14 @@ static void run(const sk_store *s, const sk_view_spec *sp, const char *expect)
     view_free(&v);
 }
 
+/* A saved view with a predicate beyond states: identifiers of odd length. */
+static bool odd_match(const sk_account *a, int64_t now)
+{
+    (void)now;
+    return a->identifier && strlen(a->identifier) % 2 == 1;
+}
+static const sk_saved_view odd_view = { "odd", "Odd", SK_ALL_STATES, odd_match, true };
+
 static void test_text_filter(void **st)
 {
     (void)st;
@@ -120,11 +128,49 @@ static void test_state_conn_attention(void **st)
     sp.n_connections = 1;
     run(s, &sp, "");
     sp.n_connections = 0;
-    sp.attention_only = true;
+    sp.saved = saved_view_find("attention");
+    assert_non_null(sp.saved);
     run(s, &sp, "08,02,03,04,05,09");
     strcpy(sp.text, "E");                /* everything combines */
     sp.state_mask = ~(1u << SK_STATE_PENDING) & SK_ALL_STATES;
     run(s, &sp, "02,04,05");
+    store_free(s);
+}
+
+/* The registry: found by key in any case; counts per state agree with a scan of the view. */
+static void test_saved_views(void **st)
+{
+    (void)st;
+    sk_store *s = make_store();
+    size_t n;
+    const sk_saved_view *all = saved_views(&n);
+    assert_true(n >= 2);
+    assert_ptr_equal(saved_view_find("ALL"), &all[0]);
+    assert_null(saved_view_find("nope"));
+    const sk_saved_view *views[] = { &all[0], saved_view_find("attention"), &odd_view };
+    for (size_t k = 0; k < 3; k++) {
+        size_t count[SK_STATE_COUNT];
+        size_t total = saved_view_counts(views[k], s, 0, count);
+        sk_view_spec sp;
+        view_spec_init(&sp);
+        sp.saved = views[k];
+        sk_view v;
+        view_init(&v);
+        assert_int_equal(view_update(&v, s, &sp), SK_OK);
+        assert_int_equal(total, v.n);
+        size_t seen[SK_STATE_COUNT] = { 0 };
+        for (size_t i = 0; i < v.n; i++) {
+            sk_account a;
+            store_get(s, v.rows[i], &a);
+            seen[a.state]++;
+        }
+        for (int st2 = 0; st2 < SK_STATE_COUNT; st2++)
+            assert_int_equal(seen[st2], count[st2]);
+        view_free(&v);
+    }
+    size_t count[SK_STATE_COUNT];
+    assert_int_equal(saved_view_counts(saved_view_find("attention"), s, 0, count), 6);
+    assert_int_equal(count[SK_STATE_ACTIVE], 0);
     store_free(s);
 }
 
@@ -367,7 +413,7 @@ static bool ref_contains(const char *hay, const char *needle)
 
 static bool ref_keep(const sk_view_spec *sp, const sk_account *a)
 {
-    if (!(sp->state_mask & (1u << a->state)) || (sp->attention_only && a->state == SK_STATE_ACTIVE))
+    if (!(sp->state_mask & (1u << a->state)) || (sp->saved && !saved_view_keeps(sp->saved, a, 0)))
         return false;
     bool conn = sp->n_connections == 0;
     for (size_t i = 0; i < sp->n_connections; i++)
@@ -496,9 +542,11 @@ static void random_settings(sk_view_spec *sp)
     case 0:
         sp->state_mask = (unsigned)rand() % 3 ? SK_ALL_STATES : (unsigned)rand() & SK_ALL_STATES;
         break;
-    case 1:
-        sp->attention_only = !sp->attention_only;
+    case 1: {
+        const sk_saved_view *pick[] = { NULL, saved_view_find("attention"), &odd_view };
+        sp->saved = pick[rand() % 3];
         break;
+    }
     case 2:
         sp->n_connections = (size_t)rand() % 3;
         strcpy(sp->connections[0], rand() % 2 ? "slack" : "nope");
@@ -628,6 +676,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_filter),
         cmocka_unit_test(test_state_conn_attention),
+        cmocka_unit_test(test_saved_views),
         cmocka_unit_test(test_spec_parse),
         cmocka_unit_test(test_sort_identifier),
         cmocka_unit_test(test_sort_state),
