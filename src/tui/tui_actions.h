@@ -1,5 +1,7 @@
-/* tui_actions.h: the one action table. It drives the key bindings of every view, the `?` help
- * screen and the read-only gate (tig REQ_INFO / htop Action.c / nnn bindings[] style). */
+/* tui_actions.h: the one action table. Each row says everything about an action: its keys, the
+ * screens (contexts) it lives in, whether it writes, its help line, its footer hint and that
+ * hint's priority, and the handler that runs it. From it come the bindings, the `?` screen, the
+ * footer, and the read-only gate (tig REQ_INFO / htop Action.c / nnn bindings[] style). */
 #ifndef TUI_ACTIONS_H
 #define TUI_ACTIONS_H
 
@@ -17,34 +19,28 @@ typedef enum {
     CTX_COUNT
 } tui_ctx;
 
-typedef enum {
-    ACT_NONE = 0,
-    /* moving */
-    ACT_UP, ACT_DOWN, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_TOP, ACT_BOTTOM, ACT_NEXT_PANE, ACT_PREV_PANE,
-    /* looking */
-    ACT_DETAIL, ACT_FILTER, ACT_ESCAPE,
-    ACT_TOGGLE_PENDING, ACT_TOGGLE_ACTIVE, ACT_TOGGLE_EXPIRED, ACT_TOGGLE_REVOKED, ACT_TOGGLE_ERROR,
-    ACT_SORT, ACT_SORT_REVERSE,
-    /* acting */
-    ACT_MARK, ACT_MARK_ALL, ACT_DELETE, ACT_LINK, ACT_COPY_ID, ACT_COPY_IDENTIFIER, ACT_PRINT_LINK,
-    ACT_REFRESH, ACT_HELP, ACT_JOURNAL, ACT_REDRAW, ACT_QUIT,
-    /* filter line */
-    ACT_FILTER_ACCEPT, ACT_FILTER_CANCEL, ACT_FILTER_ERASE, ACT_FILTER_KILL,
-    /* link view */
-    ACT_LINK_NEW, ACT_LINK_COPY, ACT_LINK_MESSAGE, ACT_LINK_NEXT, ACT_LINK_PREV, ACT_LINK_CLOSE,
-    /* delete dialog */
-    ACT_CONFIRM_YES, ACT_CONFIRM_NO, ACT_CONFIRM_ENTER, ACT_CONFIRM_ERASE,
-    /* help */
-    ACT_HELP_CLOSE,
-    /* journal view */
-    ACT_JOURNAL_CLOSE,
-    ACT_COUNT
-} tui_action;
-
 #define ACT_F_WRITE  1u   /* changes data on the server: refused and hidden when read-only */
 #define ACT_F_HIDDEN 2u   /* a second way to do something already listed in help */
 
 #define ACT_MAX_KEYS 6
+
+struct tui_app;
+typedef void (*tui_action_fn)(struct tui_app *a, int arg);
+/* Whether an action's footer hint is worth showing now (NULL: always). */
+typedef bool (*tui_action_when_fn)(const struct tui_app *a);
+
+/* The table is this one list; tui_actions.c expands it into rows, the enum below into names.
+ * Columns: id, name, contexts, keys, flags, help, footer hint word (NULL: none), its priority
+ * (1 shown first and kept longest), when the hint applies, handler, handler's argument. */
+#include "tui_action_list.h"
+
+typedef enum {
+    ACT_NONE = 0,
+#define ACT_ENUM(id, ...) ACT_##id,
+    TUI_ACTIONS(ACT_ENUM)
+#undef ACT_ENUM
+    ACT_COUNT
+} tui_action;
 
 typedef struct tui_action_def {
     tui_action act;
@@ -53,6 +49,11 @@ typedef struct tui_action_def {
     int keys[ACT_MAX_KEYS];  /* 0-terminated */
     unsigned flags;
     const char *help;        /* one line for the help screen */
+    const char *hint;        /* the footer's word for it ("delete"), NULL: not in the footer */
+    int hint_prio;           /* 1 = most important: hints that do not fit go from the highest */
+    tui_action_when_fn when;
+    tui_action_fn run;
+    int arg;
 } tui_action_def;
 
 /* The table (every action once; ACT_NONE excluded) and its size. */
@@ -64,8 +65,12 @@ const char *ctx_name(tui_ctx c);
  * `ctx`, or ACT_NONE. When read_only and the action writes, returns ACT_NONE and sets *refused
  * (so the caller can say why). */
 tui_action actions_resolve(tui_ctx ctx, int key, bool read_only, bool *refused);
+/* The action bound to `key` in `ctx` whatever the mode (for the refusal's wording). */
+const tui_action_def *actions_bound(tui_ctx ctx, int key);
 /* Is the action offered at all (help, hints) in this mode? */
 bool action_available(tui_action a, bool read_only);
+/* "read-only: delete is disabled": the same words for every action that writes. */
+void action_refusal(const tui_action_def *d, char *buf, size_t n);
 
 /* "Up", "PgDn", "Ctrl-L", "Esc", "Enter", "Space", "Tab", "k" ... into buf. */
 void key_label(int key, char *buf, size_t n);
@@ -76,5 +81,12 @@ void action_keys_label(const tui_action_def *d, char *buf, size_t n);
  * in read-only mode are left out. */
 typedef void (*help_emit_fn)(void *ud, const char *keys, const char *help);
 void actions_help(tui_ctx ctx, bool read_only, help_emit_fn emit, void *ud);
+
+/* The footer's hints for ctx that fit in `width` columns, in priority order: the hints that
+ * do not fit are dropped whole, lowest priority first. Each is emitted as (key, word); returns
+ * how many. `a` is passed to each hint's `when`. */
+typedef void (*hint_emit_fn)(void *ud, const char *key, const char *word);
+size_t actions_hints(tui_ctx ctx, const struct tui_app *a, bool read_only, int width,
+                     hint_emit_fn emit, void *ud);
 
 #endif

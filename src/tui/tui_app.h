@@ -1,11 +1,11 @@
-/* tui_app.h: the dashboard's state, shared by the files of src/tui (not a public interface).
- * One struct, one loop: data (tui_data.c), drawing (tui_draw.c), the link view (tui_link.c),
- * keys and the loop (tui_run.c). */
+/* tui_app.h: what the dashboard's screens share (not a public interface): the data side
+ * (tui_data.c), the screens as small objects (tui_screen ops), and the loop (tui_run.c). */
 #ifndef TUI_APP_H
 #define TUI_APP_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <wchar.h>
 
 #include "account.h"
 #include "api.h"
@@ -41,7 +41,6 @@ typedef struct tui_item {
 } tui_item;
 
 typedef enum { PANE_CONNS = 0, PANE_TABLE, PANE_DETAIL } tui_pane;
-typedef enum { MODAL_NONE = 0, MODAL_HELP, MODAL_CONFIRM, MODAL_LINK, MODAL_JOURNAL } tui_modal;
 
 /* An account an action applies to, copied so it survives the store changing under it. */
 typedef struct tui_target {
@@ -60,29 +59,30 @@ typedef struct tui_detail_cache {
     char *domain, *api_config;
 } tui_detail_cache;
 
-typedef struct tui_confirm {
-    tui_target *t;
-    size_t n;
-    char typed[16];
-} tui_confirm;
+struct tui_app;
 
-typedef struct tui_linkview {
-    tui_target *t;
-    size_t n, i;
-    unsigned gen;             /* bumped per account/link so late answers are dropped */
-    char *link;
-    int64_t expiry;
-    bool loading;             /* a link asked for (verify_link), no answer yet */
-    sk_request *watch_req;
-    long long next_watch_ms;  /* monotonic ms; 0 = not watching */
-    char *status;             /* raw wire status last seen */
-    bool active;
-    char *error;
-    sk_qr qr;                 /* fitted code (width 0 when none) */
-    linkfit fit;              /* where the code and the text go */
-    bool fit_done;
-    int fit_cols, fit_rows;   /* the window the fit was made for */
-} tui_linkview;
+/* A screen: the overview, the link view, help, the journal, the delete dialog. Each owns its
+ * state (in its own file) and offers these operations; the loop knows no screen by name.
+ * draw() only reads: whatever depends on the window (scroll positions, the QR fit) is settled
+ * in settle(), which runs when the state or the size changed, before drawing. */
+typedef struct tui_screen {
+    const char *name;
+    tui_ctx (*ctx)(const struct tui_app *a);       /* which bindings apply now */
+    void (*settle)(struct tui_app *a);             /* NULL: nothing depends on the size */
+    void (*draw)(const struct tui_app *a);
+    void (*step)(struct tui_app *a, long delta);   /* up/down by delta rows; NULL: it does not move */
+    int (*page)(const struct tui_app *a);          /* rows a page key moves */
+    bool (*text)(struct tui_app *a, int rc, wint_t wc);  /* a key no action took; NULL: none */
+    void (*close)(struct tui_app *a);              /* left (popped) */
+    long long (*due)(const struct tui_app *a, long long now);  /* next timer (ms), -1 none */
+    void (*tick)(struct tui_app *a, long long now);
+    bool overlay;                                  /* drawn over the screen below it */
+} tui_screen;
+
+extern const tui_screen tui_overview_screen, tui_link_screen, tui_help_screen,
+    tui_journal_screen, tui_confirm_screen;
+
+#define TUI_MAX_DEPTH 4
 
 typedef struct tui_app {
     const sk_config *cfg;
@@ -130,15 +130,9 @@ typedef struct tui_app {
     size_t detail_scroll;
     tui_detail_cache det;
 
-    tui_modal modal;
-    tui_confirm confirm;
-    tui_linkview lv;
-    size_t help_scroll;
-
-    /* The action journal (journal.h): the J view, read when opened. */
-    sk_journal_rows journal;
-    char journal_err[256];    /* why it could not be read ("" when it was) */
-    size_t journal_scroll;
+    /* The screens open, the overview at the bottom; the top one gets the keys. */
+    const tui_screen *stack[TUI_MAX_DEPTH];
+    int depth;
 
     int deletes_in_flight;
     char error[256];
@@ -160,7 +154,7 @@ void data_start_refresh(tui_app *a);
 void data_after_listing(tui_app *a);
 void data_view_update(tui_app *a);
 void data_spec_rebuild(tui_app *a);
-bool data_current(tui_app *a, sk_account *out, sk_row *row);
+bool data_current(const tui_app *a, sk_account *out, sk_row *row);
 void data_detail_want(tui_app *a);
 void data_detail_clear(tui_detail_cache *d);
 tui_target *data_targets(tui_app *a, size_t *n);
@@ -178,23 +172,56 @@ size_t data_conn_items(const tui_app *a);
 /* Entry i of the connections pane; false past the end. */
 bool data_item(const tui_app *a, size_t i, tui_item *out);
 
-/* tui_link.c */
-void link_open(tui_app *a, tui_target *t, size_t n);
-void link_close(tui_app *a);
-void link_request(tui_app *a);
-void link_watch_tick(tui_app *a, long long now_ms);
-void link_move(tui_app *a, int delta);
-void link_draw(tui_app *a);
-/* A ready-to-paste message for the end user (malloc'd). */
-char *link_message(const char *connector, const char *link, int64_t expiry);
+/* tui_run.c: the screen stack */
+const tui_screen *tui_screen_top(const tui_app *a);
+/* The screen under s (what an overlay is drawn over), NULL for the bottom one. */
+const tui_screen *tui_screen_below(const tui_app *a, const tui_screen *s);
+bool tui_screen_is_open(const tui_app *a, const tui_screen *s);
+void tui_screen_push(tui_app *a, const tui_screen *s);
+/* Closes the top screen (never the overview). */
+void tui_screen_pop(tui_app *a);
+/* Closes s and every screen above it, if it is open. */
+void tui_screen_close(tui_app *a, const tui_screen *s);
+void tui_clipboard(tui_app *a, const char *text, const char *what);
 
-/* tui_draw.c */
-void draw_all(tui_app *a);
-void draw_help_lines(tui_lines *out, bool read_only);
+/* tui_overview.c: keeps the overview's scroll positions in step with its cursor. */
+void overview_settle(tui_app *a);
+
+/* tui_link.c: the link view */
+void tui_link_open(tui_app *a, tui_target *t, size_t n);
+/* The link being shown (NULL while none) and its expiry. */
+const char *tui_link_current(int64_t *expiry);
+/* A ready-to-paste message for the end user (malloc'd). */
+char *tui_link_message(const char *connector, const char *link, int64_t expiry);
+
+/* tui_confirm.c: the delete dialog; it takes the targets */
+void tui_confirm_open(tui_app *a, tui_target *t, size_t n);
+
+/* tui_help.c */
+void tui_help_lines(tui_lines *out, bool read_only);
+
+/* tui_journal.c: the J view. One entry as a screen line (tests read them back). */
+void tui_journal_row_line(tui_line *l, const sk_journal_row *r);
+
+/* tui_draw.c: the overview's panes and the lines every screen shares */
+void draw_overview(const tui_app *a);
+/* The footer's status line (filter being typed, error, notice...) at row y. */
+void draw_status(const tui_app *a, int y);
+/* True when the status line has something to say (else a screen may show its hints). */
+bool draw_status_busy(const tui_app *a);
+/* The footer's key hints of the top screen's context, as many as fit, at row y. */
+void draw_hints(const tui_app *a, int y);
 /* Rows of accounts the table shows at once (for paging). */
 int draw_table_rows(const tui_app *a);
+/* Connections the pane shows at once. */
+int draw_conn_rows(const tui_app *a);
+/* Lines the detail pane shows below its title, and how many the current account's detail has. */
+int draw_detail_rows(const tui_app *a);
+size_t draw_detail_lines(const tui_app *a);
 /* Which pane and row a mouse click at (y, x) lands on. */
 bool draw_hit(const tui_app *a, int y, int x, tui_pane *pane, size_t *index);
+/* The window too small: a notice instead of any screen. */
+void draw_small(const tui_app *a);
 
 /* tui_trace.c */
 /* Sets the client's trace sink; with --debug opens the log file and says where it is. */
@@ -208,15 +235,5 @@ void trace_footer(const tui_app *a, long long now_ms, char *out, size_t n, bool 
 /* Client options for the dashboard: defaults, then the test knobs SKDASH_TIMEOUT (seconds),
  * SKDASH_TIMEOUT_MS and SKDASH_TRIES from the environment. */
 void trace_client_opts(sk_client_opts *co);
-
-/* tui_journal.c: the J view */
-void journal_open(tui_app *a);
-void journal_close(tui_app *a);
-void journal_draw(tui_app *a);
-/* One entry as a screen line (the view's rows; tests read them back). */
-void journal_row_line(tui_line *l, const sk_journal_row *r);
-
-/* tui_run.c */
-void tui_clipboard(tui_app *a, const char *text, const char *what);
 
 #endif

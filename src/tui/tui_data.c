@@ -305,7 +305,7 @@ void data_view_update(tui_app *a)
      * first rows to arrive do not pin it while later pages sort in above. */
 }
 
-bool data_current(tui_app *a, sk_account *out, sk_row *row)
+bool data_current(const tui_app *a, sk_account *out, sk_row *row)
 {
     if (a->view.n == 0 || a->cur >= a->view.n)
         return false;

@@ -1,5 +1,5 @@
-/* tui_draw.c: composing the dashboard from rendered lines: header, connections pane, accounts
- * table, detail pane, footer, and what is drawn over them (help, the delete dialog). */
+/* tui_draw.c: drawing the overview from rendered lines (header, connections pane, accounts
+ * table, detail pane) and the footer lines every screen shares. Drawing only reads state. */
 #include "tui_app.h"
 
 #include <curses.h>
@@ -66,6 +66,21 @@ int draw_table_rows(const tui_app *a)
     return table_rows(a);
 }
 
+int draw_conn_rows(const tui_app *a)
+{
+    geom g;
+    geometry(a, &g);
+    int room = (g.body_h - 1) / 2;   /* two lines per connection */
+    return room < 1 ? 1 : room;
+}
+
+int draw_detail_rows(const tui_app *a)
+{
+    geom g;
+    geometry(a, &g);
+    return g.det_h - 1 > 1 ? g.det_h - 1 : 1;
+}
+
 /* ---------------------------------------------------------------- header and footer */
 
 /* How old the cached listing is: "12s", "3m", "5h", "2d". */
@@ -83,7 +98,7 @@ static void cache_age(int64_t secs, char *buf, size_t n)
         snprintf(buf, n, "%lldd", (long long)(secs / 86400));
 }
 
-static void draw_header(tui_app *a, tui_line *l)
+static void draw_header(const tui_app *a, tui_line *l)
 {
     line_add(l, ROLE_TITLE, " skdash ", -1, false);
     line_add(l, ROLE_NORMAL, " ", -1, false);
@@ -133,17 +148,6 @@ static void draw_header(tui_app *a, tui_line *l)
     line_reset(l);
 }
 
-static void hint(tui_line *l, tui_action act, const char *word, bool read_only)
-{
-    if (!action_available(act, read_only))
-        return;
-    char keys[64];
-    const tui_action_def *d = action_def(act);
-    key_label(d->keys[0], keys, sizeof keys);
-    line_add(l, ROLE_KEY, keys, -1, false);
-    line_addf(l, ROLE_DIM, " %s  ", word);
-}
-
 /* The end of an error says what went wrong ("... page: answer is not valid JSON (truncated)"):
  * when it does not fit, the leading "where: " parts give way first (never "HTTP 503: ..."). */
 static const char *fit_cause(const char *msg, int room)
@@ -162,7 +166,7 @@ static bool live_line(const tui_app *a, char *buf, size_t n, bool *is_error)
     return buf[0] != '\0';
 }
 
-static void draw_status(tui_app *a, tui_line *l, int y)
+static void status_line(const tui_app *a, tui_line *l, int y)
 {
     char live[160];
     bool live_err = false;
@@ -224,50 +228,49 @@ static void draw_status(tui_app *a, tui_line *l, int y)
     line_reset(l);
 }
 
-static void draw_hints(tui_app *a, tui_line *l, int y)
+void draw_status(const tui_app *a, int y)
 {
-    line_add(l, ROLE_NORMAL, " ", -1, false);
-    if (a->modal == MODAL_LINK) {
-        hint(l, ACT_LINK_NEW, "new link", a->read_only);
-        hint(l, ACT_LINK_COPY, "copy link", a->read_only);
-        hint(l, ACT_LINK_MESSAGE, "copy message", a->read_only);
-        if (a->lv.n > 1)
-            hint(l, ACT_LINK_NEXT, "next", a->read_only);
-        hint(l, ACT_PRINT_LINK, "print & quit", a->read_only);
-        hint(l, ACT_LINK_CLOSE, "back", a->read_only);
-    } else {
-        hint(l, ACT_QUIT, "quit", a->read_only);
-        hint(l, ACT_HELP, "help", a->read_only);
-        hint(l, ACT_FILTER, "filter", a->read_only);
-        hint(l, ACT_SORT, "sort", a->read_only);
-        hint(l, ACT_DETAIL, "detail", a->read_only);
-        hint(l, ACT_MARK, "mark", a->read_only);
-        hint(l, ACT_LINK, "link", a->read_only);
-        hint(l, ACT_DELETE, "delete", a->read_only);
-        hint(l, ACT_REFRESH, "refresh", a->read_only);
-        hint(l, ACT_COPY_ID, "copy id", a->read_only);
-        hint(l, ACT_JOURNAL, "journal", a->read_only);
-    }
-    screen_put(y, 0, l, a->cols, 0, ROLE_NORMAL);
-    line_reset(l);
+    tui_line l;
+    line_init(&l, a->utf8);
+    status_line(a, &l, y);
+    line_free(&l);
+}
+
+bool draw_status_busy(const tui_app *a)
+{
+    char live[160];
+    bool live_err;
+    return *a->error || *a->warning || *a->notice || *a->refresh_error ||
+           live_line(a, live, sizeof live, &live_err);
+}
+
+static void hint_emit(void *ud, const char *key, const char *word)
+{
+    tui_line *l = ud;
+    line_add(l, ROLE_KEY, key, -1, false);
+    line_addf(l, ROLE_DIM, " %s  ", word);
+}
+
+void draw_hints(const tui_app *a, int y)
+{
+    tui_line l;
+    line_init(&l, a->utf8);
+    line_add(&l, ROLE_NORMAL, " ", -1, false);
+    const tui_screen *top = tui_screen_top(a);
+    actions_hints(top->ctx(a), a, a->read_only, a->cols - 1, hint_emit, &l);
+    screen_put(y, 0, &l, a->cols, 0, ROLE_NORMAL);
+    line_free(&l);
 }
 
 /* ---------------------------------------------------------------- connections pane */
 
-static void draw_conns(tui_app *a, const geom *g, tui_line *l)
+static void draw_conns(const tui_app *a, const geom *g, tui_line *l)
 {
     int y = g->body_y, w = g->conn_w;
     line_add(l, ROLE_TITLE, "Connections", -1, false);
     screen_put(y, 0, l, w, a->focus == PANE_CONNS ? A_UNDERLINE : 0, ROLE_NORMAL);
     line_reset(l);
     size_t items = data_conn_items(a);
-    int per = 2, room = (g->body_h - 1) / per;
-    if (room < 1)
-        room = 1;
-    if (a->conn_cur < a->conn_top)
-        a->conn_top = a->conn_cur;
-    if (a->conn_cur >= a->conn_top + (size_t)room)
-        a->conn_top = a->conn_cur - (size_t)room + 1;
     int row = y + 1;
     for (size_t i = a->conn_top; i < items && row + 1 < y + g->body_h + 1; i++) {
         tui_item it;
@@ -290,7 +293,7 @@ static void draw_conns(tui_app *a, const geom *g, tui_line *l)
 
 /* ---------------------------------------------------------------- accounts table */
 
-static void draw_table(tui_app *a, const geom *g, tui_line *l)
+static void draw_table(const tui_app *a, const geom *g, tui_line *l)
 {
     tui_item it;
     if (!data_item(a, a->conn_cur, &it))
@@ -320,12 +323,6 @@ static void draw_table(tui_app *a, const geom *g, tui_line *l)
     line_reset(l);
 
     int h = table_rows(a);
-    if (a->cur < a->top)
-        a->top = a->cur;
-    if (a->cur >= a->top + (size_t)h)
-        a->top = a->cur - (size_t)h + 1;
-    if (a->top + (size_t)h > a->view.n)
-        a->top = a->view.n > (size_t)h ? a->view.n - (size_t)h : 0;
     int64_t now = time_now();
     for (int r = 0; r < h; r++) {
         size_t i = a->top + (size_t)r;
@@ -355,22 +352,10 @@ static void draw_table(tui_app *a, const geom *g, tui_line *l)
 
 /* ---------------------------------------------------------------- detail pane */
 
-static void draw_detail(tui_app *a, const geom *g, tui_line *l)
+/* The detail's lines for the current account at width w (what /details brought included). */
+static void detail_build(const tui_app *a, int w, tui_lines *ls)
 {
-    if (!g->det_w)
-        return;
-    int x = g->det_x, y = g->det_y, w = g->det_w, h = g->det_h;
-    if (g->det_x > g->table_x) {
-        for (int r = y; r < y + h; r++)
-            mvaddstr(r, x - 1, a->utf8 ? "\xe2\x94\x82" : "|");
-    }
-    line_add(l, ROLE_TITLE, "Detail", -1, false);
-    if (a->focus == PANE_DETAIL)
-        line_add(l, ROLE_DIM, "  (j/k scroll)", -1, false);
-    screen_put(y, x, l, w, a->focus == PANE_DETAIL ? A_UNDERLINE : 0, ROLE_NORMAL);
-    line_reset(l);
-    tui_lines ls;
-    lines_init(&ls, a->utf8);
+    lines_init(ls, a->utf8);
     sk_account acc;
     if (data_current(a, &acc, NULL)) {
         bool mine = a->det.id && acc.id && strcmp(a->det.id, acc.id) == 0;
@@ -385,14 +370,43 @@ static void draw_detail(tui_app *a, const geom *g, tui_line *l)
         } else {
             ex.loading = true;
         }
-        rows_detail(&ls, &acc, &ex, w - 1, time_now());
+        rows_detail(ls, &acc, &ex, w - 1, time_now());
     } else {
-        tui_line *one = lines_add(&ls);
+        tui_line *one = lines_add(ls);
         if (one)
             line_add(one, ROLE_DIM, "no account selected", -1, false);
     }
-    if (a->detail_scroll + 1 > ls.n)
-        a->detail_scroll = ls.n ? ls.n - 1 : 0;
+}
+
+size_t draw_detail_lines(const tui_app *a)
+{
+    geom g;
+    geometry(a, &g);
+    if (!g.det_w)
+        return 0;
+    tui_lines ls;
+    detail_build(a, g.det_w, &ls);
+    size_t n = ls.n;
+    lines_free(&ls);
+    return n;
+}
+
+static void draw_detail(const tui_app *a, const geom *g, tui_line *l)
+{
+    if (!g->det_w)
+        return;
+    int x = g->det_x, y = g->det_y, w = g->det_w, h = g->det_h;
+    if (g->det_x > g->table_x) {
+        for (int r = y; r < y + h; r++)
+            mvaddstr(r, x - 1, a->utf8 ? "\xe2\x94\x82" : "|");
+    }
+    line_add(l, ROLE_TITLE, "Detail", -1, false);
+    if (a->focus == PANE_DETAIL)
+        line_add(l, ROLE_DIM, "  (j/k scroll)", -1, false);
+    screen_put(y, x, l, w, a->focus == PANE_DETAIL ? A_UNDERLINE : 0, ROLE_NORMAL);
+    line_reset(l);
+    tui_lines ls;
+    detail_build(a, w, &ls);
     for (int r = 1; r < h; r++) {
         size_t i = a->detail_scroll + (size_t)(r - 1);
         if (i < ls.n)
@@ -403,128 +417,9 @@ static void draw_detail(tui_app *a, const geom *g, tui_line *l)
     lines_free(&ls);
 }
 
-/* ---------------------------------------------------------------- help */
-
-typedef struct help_ctx {
-    tui_lines *out;
-} help_ctx;
-
-static void help_emit(void *ud, const char *keys, const char *help)
-{
-    help_ctx *h = ud;
-    tui_line *l = lines_add(h->out);
-    if (!l)
-        return;
-    line_add(l, ROLE_NORMAL, "  ", -1, false);
-    line_add(l, ROLE_KEY, keys, 22, true);
-    line_add(l, ROLE_NORMAL, help, -1, false);
-}
-
-void draw_help_lines(tui_lines *out, bool read_only)
-{
-    help_ctx h = { out };
-    for (int c = 0; c < CTX_COUNT; c++) {
-        tui_line *l = lines_add(out);
-        if (!l)
-            return;
-        line_add(l, ROLE_TITLE, ctx_name((tui_ctx)c), -1, false);
-        actions_help((tui_ctx)c, read_only, help_emit, &h);
-        lines_add(out);
-    }
-    tui_line *l = lines_add(out);
-    if (l) {
-        line_add(l, ROLE_TITLE, "States", -1, false);
-        for (int s = 0; s < SK_STATE_COUNT; s++) {
-            l = lines_add(out);
-            if (!l)
-                return;
-            line_addf(l, ROLE_NORMAL, "  %c  ", rows_state_letter((sk_state)s));
-            line_add(l, rows_state_role((sk_state)s), state_name((sk_state)s), 10, true);
-            line_add(l, ROLE_DIM, rows_state_advice((sk_state)s, NULL), -1, false);
-        }
-    }
-    if (read_only && (l = lines_add(out)) != NULL)
-        line_add(l, ROLE_BADGE, "Read-only: delete is disabled.", -1, false);
-}
-
-static void draw_help(tui_app *a, tui_line *l)
-{
-    tui_lines ls;
-    lines_init(&ls, a->utf8);
-    draw_help_lines(&ls, a->read_only);
-    int h = a->rows - 1;
-    line_add(l, ROLE_TITLE, "skdash keys", -1, false);
-    line_add(l, ROLE_DIM, "  (Esc, q or ? closes; j/k scroll)", -1, false);
-    screen_put(0, 0, l, a->cols, 0, ROLE_NORMAL);
-    line_reset(l);
-    if (ls.n > (size_t)(h - 1) && a->help_scroll > ls.n - (size_t)(h - 1))
-        a->help_scroll = ls.n - (size_t)(h - 1);
-    if (ls.n <= (size_t)(h - 1))
-        a->help_scroll = 0;
-    for (int r = 1; r < h; r++) {
-        size_t i = a->help_scroll + (size_t)(r - 1);
-        if (i < ls.n)
-            screen_put(r, 0, &ls.v[i], a->cols, 0, ROLE_NORMAL);
-        else
-            screen_blank(r, 0, a->cols, ROLE_NORMAL);
-    }
-    lines_free(&ls);
-}
-
-/* ---------------------------------------------------------------- delete dialog */
-
-static void dialog_blank(int y, int x, int w)
-{
-    tui_line empty;
-    line_init(&empty, true);
-    screen_put(y, x, &empty, w, A_REVERSE, ROLE_DIALOG);
-    line_free(&empty);
-}
-
-static void draw_confirm(tui_app *a, tui_line *l)
-{
-    tui_confirm *c = &a->confirm;
-    int w = a->cols - 8 < 72 ? a->cols - 8 : 72;
-    size_t list_max = (size_t)(a->rows - 12);
-    size_t shown = c->n < list_max ? c->n : list_max;
-    int h = (int)shown + 6 + (c->n > shown ? 1 : 0);
-    int x = (a->cols - w) / 2, y = (a->rows - h) / 2;
-    int row = y;
-    dialog_blank(row++, x, w);
-    line_addf(l, ROLE_TITLE, "  Delete %zu connected account%s?", c->n, c->n == 1 ? "" : "s");
-    screen_put(row++, x, l, w, A_REVERSE, ROLE_DIALOG);
-    line_reset(l);
-    for (size_t i = 0; i < shown; i++) {
-        line_add(l, ROLE_DIALOG, "    ", -1, false);
-        line_add_raw(l, ROLE_DIALOG, c->t[i].identifier, -1, false);
-        line_add(l, ROLE_DIALOG, "  (connection ", -1, false);
-        line_add_raw(l, ROLE_DIALOG, c->t[i].connector, -1, false);
-        line_add(l, ROLE_DIALOG, ")", -1, false);
-        screen_put(row++, x, l, w, A_REVERSE, ROLE_DIALOG);
-        line_reset(l);
-    }
-    if (c->n > shown) {
-        line_addf(l, ROLE_DIALOG, "    ... and %zu more", c->n - shown);
-        screen_put(row++, x, l, w, A_REVERSE, ROLE_DIALOG);
-        line_reset(l);
-    }
-    dialog_blank(row++, x, w);
-    line_add(l, ROLE_DIALOG, "  This cannot be undone.", -1, false);
-    screen_put(row++, x, l, w, A_REVERSE, ROLE_DIALOG);
-    line_reset(l);
-    if (c->n == 1)
-        line_add(l, ROLE_DIALOG, "  y delete   n/Esc keep it (default: No)", -1, false);
-    else
-        line_addf(l, ROLE_DIALOG, "  Type %zu and press Enter to delete them; Esc keeps them: [%s]",
-                  c->n, c->typed);
-    screen_put(row++, x, l, w, A_REVERSE, ROLE_DIALOG);
-    line_reset(l);
-    dialog_blank(row, x, w);
-}
-
 /* ---------------------------------------------------------------- the whole screen */
 
-static void draw_small(tui_app *a)
+void draw_small(const tui_app *a)
 {
     erase();
     char msg[160];
@@ -535,42 +430,19 @@ static void draw_small(tui_app *a)
     screen_text(y + 1 > 0 ? y + 1 : 1, 0, ROLE_NORMAL, "Enlarge it to continue; q quits.", a->cols);
 }
 
-void draw_all(tui_app *a)
+void draw_overview(const tui_app *a)
 {
-    getmaxyx(stdscr, a->rows, a->cols);
-    if (a->rows < TUI_MIN_ROWS || a->cols < TUI_MIN_COLS) {
-        draw_small(a);
-        return;
-    }
     tui_line l;
     line_init(&l, a->utf8);
-    if (a->modal == MODAL_HELP) {
-        draw_help(a, &l);
-        draw_status(a, &l, a->rows - 1);
-    } else if (a->modal == MODAL_JOURNAL) {
-        journal_draw(a);
-        draw_status(a, &l, a->rows - 1);
-    } else if (a->modal == MODAL_LINK) {
-        link_draw(a);
-        char live[160];
-        bool live_err;
-        if (*a->error || *a->warning || *a->notice || *a->refresh_error || live_line(a, live, sizeof live, &live_err))
-            draw_status(a, &l, a->rows - 1);
-        else
-            draw_hints(a, &l, a->rows - 1);
-    } else {
-        geom g;
-        geometry(a, &g);
-        draw_header(a, &l);
-        draw_conns(a, &g, &l);
-        draw_table(a, &g, &l);
-        draw_detail(a, &g, &l);
-        draw_status(a, &l, a->rows - 2);
-        draw_hints(a, &l, a->rows - 1);
-        if (a->modal == MODAL_CONFIRM)
-            draw_confirm(a, &l);
-    }
+    geom g;
+    geometry(a, &g);
+    draw_header(a, &l);
+    draw_conns(a, &g, &l);
+    draw_table(a, &g, &l);
+    draw_detail(a, &g, &l);
     line_free(&l);
+    draw_status(a, a->rows - 2);
+    draw_hints(a, a->rows - 1);
 }
 
 bool draw_hit(const tui_app *a, int y, int x, tui_pane *pane, size_t *index)

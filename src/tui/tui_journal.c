@@ -1,4 +1,4 @@
-/* tui_journal.c: the J view: the action journal's latest entries (journal.h), newest first, one
+/* tui_journal.c: the J screen: the action journal's latest entries (journal.h), newest first, one
  * line each, cut to the window. Every field may hold what a server sent: escaped on the way in. */
 #include "tui_app.h"
 
@@ -35,7 +35,7 @@ static void gap(tui_line *l)
     line_add(l, ROLE_NORMAL, "  ", -1, false);
 }
 
-void journal_row_line(tui_line *l, const sk_journal_row *r)
+void tui_journal_row_line(tui_line *l, const sk_journal_row *r)
 {
     line_add_raw(l, ROLE_DIM, nz(r->time), W_TIME, true);
     gap(l);
@@ -71,31 +71,63 @@ static void header_line(tui_line *l)
     line_add(l, ROLE_COLHEAD, "Account ID  User@from", -1, false);
 }
 
-void journal_open(tui_app *a)
+/* The view's own state: the entries read when it opened, and how far it is scrolled. */
+static struct {
+    sk_journal_rows rows;
+    char err[256];            /* why the journal could not be read ("" when it was) */
+    size_t scroll;
+} jv;
+
+void act_journal(tui_app *a, int arg)
 {
-    journal_rows_free(&a->journal);
-    memset(&a->journal, 0, sizeof a->journal);
-    a->journal_err[0] = '\0';
+    (void)arg;
+    journal_rows_free(&jv.rows);
+    memset(&jv.rows, 0, sizeof jv.rows);
+    jv.err[0] = '\0';
     sk_error err;
     sk_error_clear(&err);
     /* Read when opened: the file is small per line and the view shows what is there now. */
-    if (journal_read(NULL, &a->journal, &err) != SK_OK) {
-        journal_rows_free(&a->journal);
-        memset(&a->journal, 0, sizeof a->journal);
-        snprintf(a->journal_err, sizeof a->journal_err, "%s", err.message);
+    if (journal_read(NULL, &jv.rows, &err) != SK_OK) {
+        journal_rows_free(&jv.rows);
+        memset(&jv.rows, 0, sizeof jv.rows);
+        snprintf(jv.err, sizeof jv.err, "%s", err.message);
     }
-    a->journal_scroll = 0;
-    a->modal = MODAL_JOURNAL;
-    a->dirty = true;
+    jv.scroll = 0;
+    tui_screen_push(a, &tui_journal_screen);
 }
 
-void journal_close(tui_app *a)
+static void journal_close(tui_app *a)
 {
-    journal_rows_free(&a->journal);
-    memset(&a->journal, 0, sizeof a->journal);
-    if (a->modal == MODAL_JOURNAL)
-        a->modal = MODAL_NONE;
-    a->dirty = true;
+    (void)a;
+    journal_rows_free(&jv.rows);
+    memset(&jv.rows, 0, sizeof jv.rows);
+}
+
+static int journal_rows_shown(const tui_app *a)
+{
+    int h = a->rows - 3;   /* title, column header, footer */
+    return h < 1 ? 1 : h;
+}
+
+static void journal_settle(tui_app *a)
+{
+    size_t n = jv.rows.n, h = (size_t)journal_rows_shown(a);
+    if (n <= h)
+        jv.scroll = 0;
+    else if (jv.scroll > n - h)
+        jv.scroll = n - h;
+}
+
+static void journal_move(tui_app *a, long delta)
+{
+    long v = (long)jv.scroll + delta;
+    jv.scroll = v < 0 ? 0 : (size_t)v;
+    journal_settle(a);
+}
+
+static int journal_page(const tui_app *a)
+{
+    return a->rows - 3;
 }
 
 static void put(int y, tui_line *l, int cols)
@@ -104,34 +136,28 @@ static void put(int y, tui_line *l, int cols)
     line_reset(l);
 }
 
-void journal_draw(tui_app *a)
+static void journal_draw(const tui_app *a)
 {
     tui_line l;
     line_init(&l, a->utf8);
-    size_t n = a->journal.n;
+    size_t n = jv.rows.n;
     line_add(&l, ROLE_TITLE, "Action journal", -1, false);
     line_addf(&l, ROLE_DIM, "  %zu entr%s, newest first", n, n == 1 ? "y" : "ies");
-    if (a->journal.skipped)
-        line_addf(&l, ROLE_ERROR_MSG, "  (%zu damaged line%s skipped)", a->journal.skipped,
-                  a->journal.skipped == 1 ? "" : "s");
+    if (jv.rows.skipped)
+        line_addf(&l, ROLE_ERROR_MSG, "  (%zu damaged line%s skipped)", jv.rows.skipped,
+                  jv.rows.skipped == 1 ? "" : "s");
     line_add(&l, ROLE_DIM, "  (Esc, q or J closes; j/k scroll)", -1, false);
     put(0, &l, a->cols);
     header_line(&l);
     put(1, &l, a->cols);
-    int h = a->rows - 3;   /* title, column header, footer */
-    if (h < 1)
-        h = 1;
-    if (n <= (size_t)h)
-        a->journal_scroll = 0;
-    else if (a->journal_scroll > n - (size_t)h)
-        a->journal_scroll = n - (size_t)h;
+    int h = journal_rows_shown(a);
     for (int r = 0; r < h; r++) {
-        size_t k = a->journal_scroll + (size_t)r;
+        size_t k = jv.scroll + (size_t)r;
         if (k < n) {
-            journal_row_line(&l, &a->journal.v[n - 1 - k]);
-        } else if (k == 0 && *a->journal_err) {
+            tui_journal_row_line(&l, &jv.rows.v[n - 1 - k]);
+        } else if (k == 0 && *jv.err) {
             line_add(&l, ROLE_ERROR_MSG, "the journal cannot be read: ", -1, false);
-            line_add_raw(&l, ROLE_ERROR_MSG, a->journal_err, -1, false);
+            line_add_raw(&l, ROLE_ERROR_MSG, jv.err, -1, false);
         } else if (k == 0) {
             char path[512];
             line_add(&l, ROLE_DIM, "no delete or link journalled yet", -1, false);
@@ -144,4 +170,21 @@ void journal_draw(tui_app *a)
         put(2 + r, &l, a->cols);
     }
     line_free(&l);
+    draw_status(a, a->rows - 1);
 }
+
+static tui_ctx journal_ctx(const tui_app *a)
+{
+    (void)a;
+    return CTX_JOURNAL;
+}
+
+const tui_screen tui_journal_screen = {
+    .name = "journal",
+    .ctx = journal_ctx,
+    .settle = journal_settle,
+    .draw = journal_draw,
+    .step = journal_move,
+    .page = journal_page,
+    .close = journal_close,
+};

@@ -14,6 +14,27 @@
 #include "tui_rows.h"
 #include "tui_screen.h"
 
+/* The view's own state: the accounts it goes through, and the current one's link. */
+typedef struct tui_linkview {
+    tui_target *t;
+    size_t n, i;
+    unsigned gen;             /* bumped per account/link so late answers are dropped */
+    char *link;
+    int64_t expiry;
+    bool loading;             /* a link asked for (verify_link), no answer yet */
+    sk_request *watch_req;
+    long long next_watch_ms;  /* monotonic ms; 0 = not watching */
+    char *status;             /* raw wire status last seen */
+    bool active;
+    char *error;
+    sk_qr qr;                 /* fitted code (width 0 when none) */
+    linkfit fit;              /* where the code and the text go */
+    bool fit_done;
+    int fit_cols, fit_rows;   /* the window the fit was made for */
+} tui_linkview;
+
+static tui_linkview lv = { .gen = 1 };
+
 typedef struct link_ticket {
     tui_app *app;
     unsigned gen;
@@ -34,40 +55,40 @@ static link_ticket *lticket(tui_app *a)
     if (!t)
         return NULL;
     t->app = a;
-    t->gen = a->lv.gen;
-    snprintf(t->id, sizeof t->id, "%s", a->lv.t[a->lv.i].id);
-    t->ident = strdup(a->lv.t[a->lv.i].identifier);
-    t->conn = strdup(a->lv.t[a->lv.i].connector);
+    t->gen = lv.gen;
+    snprintf(t->id, sizeof t->id, "%s", lv.t[lv.i].id);
+    t->ident = strdup(lv.t[lv.i].identifier);
+    t->conn = strdup(lv.t[lv.i].connector);
     return t;
 }
 
 static bool ticket_current(const link_ticket *t)
 {
-    return !t->app->closing && t->app->modal == MODAL_LINK && t->gen == t->app->lv.gen;
+    return !t->app->closing && tui_screen_is_open(t->app, &tui_link_screen) && t->gen == lv.gen;
 }
 
-static void lv_reset_account(tui_linkview *lv)
+static void lv_reset_account(tui_linkview *v)
 {
-    free(lv->link);
-    free(lv->status);
-    free(lv->error);
-    lv->link = lv->status = lv->error = NULL;
-    lv->expiry = SK_TIME_ABSENT;
-    lv->active = false;
-    qr_free(&lv->qr);
-    memset(&lv->qr, 0, sizeof lv->qr);
-    lv->fit_done = false;
-    memset(&lv->fit, 0, sizeof lv->fit);
+    free(v->link);
+    free(v->status);
+    free(v->error);
+    v->link = v->status = v->error = NULL;
+    v->expiry = SK_TIME_ABSENT;
+    v->active = false;
+    qr_free(&v->qr);
+    memset(&v->qr, 0, sizeof v->qr);
+    v->fit_done = false;
+    memset(&v->fit, 0, sizeof v->fit);
 }
 
 static void cancel_requests(tui_app *a)
 {
     /* Answers still on their way are dropped by the generation check. */
-    a->lv.gen++;
-    if (a->lv.watch_req)
-        client_cancel(a->client, a->lv.watch_req);
-    a->lv.watch_req = NULL;
-    a->lv.loading = false;
+    lv.gen++;
+    if (lv.watch_req)
+        client_cancel(a->client, lv.watch_req);
+    lv.watch_req = NULL;
+    lv.loading = false;
 }
 
 /* ---------------------------------------------------------------- answers */
@@ -81,27 +102,27 @@ static void link_done(void *ud, const sk_link_outcome *o)
     /* Every link issued is journalled, also one whose view was left before it came. */
     data_journal(a, "link", t->id, t->ident, t->conn, o->journal_result);
     if (ticket_current(t)) {
-        a->lv.loading = false;
-        free(a->lv.error);
-        a->lv.error = NULL;
+        lv.loading = false;
+        free(lv.error);
+        lv.error = NULL;
         if (o->outcome == SK_OUTCOME_DONE && o->link) {
-            free(a->lv.link);
-            a->lv.link = strdup(o->link);
-            a->lv.expiry = o->expiry;
-            a->lv.fit_done = false;
+            free(lv.link);
+            lv.link = strdup(o->link);
+            lv.expiry = o->expiry;
+            lv.fit_done = false;
             a->error[0] = '\0';
         } else if (o->err.status != SK_ERR_CANCELLED) {
-            a->lv.error = strdup(o->message);
+            lv.error = strdup(o->message);
             if (o->checked && o->account_found && o->status[0]) {
-                free(a->lv.status);
-                a->lv.status = strdup(o->status);
+                free(lv.status);
+                lv.status = strdup(o->status);
             }
-            data_set_error(a, "link for %s: %s", a->lv.t[a->lv.i].identifier, o->message);
+            data_set_error(a, "link for %s: %s", lv.t[lv.i].identifier, o->message);
         }
-        if (a->print_pending && a->lv.link) {
+        if (a->print_pending && lv.link) {
             free(a->print_link);
-            a->print_link = strdup(a->lv.link);
-            a->print_expiry = a->lv.expiry;
+            a->print_link = strdup(lv.link);
+            a->print_expiry = lv.expiry;
             a->quit = true;
         }
         a->dirty = true;
@@ -114,23 +135,23 @@ static void watch_done(void *ud, const sk_account_detail *d, const sk_error *err
     link_ticket *t = ud;
     tui_app *a = t->app;
     if (ticket_current(t)) {
-        a->lv.watch_req = NULL;
+        lv.watch_req = NULL;
         if (err->status == SK_OK && d) {
             const char *st = d->a.status ? d->a.status : "";
-            if (!a->lv.status || strcmp(a->lv.status, st) != 0) {
-                free(a->lv.status);
-                a->lv.status = strdup(st);
+            if (!lv.status || strcmp(lv.status, st) != 0) {
+                free(lv.status);
+                lv.status = strdup(st);
                 /* The list shows the new state too, without a refresh. */
                 store_set_status(a->store, t->id, d->a.status);
                 a->view_dirty = true;
             }
-            a->lv.active = d->a.state == SK_STATE_ACTIVE;
-            if (a->lv.active)
-                data_set_notice(a, "%s is ACTIVE: authorization complete", a->lv.t[a->lv.i].identifier);
+            lv.active = d->a.state == SK_STATE_ACTIVE;
+            if (lv.active)
+                data_set_notice(a, "%s is ACTIVE: authorization complete", lv.t[lv.i].identifier);
         } else if (err->status != SK_ERR_CANCELLED) {
-            data_set_error(a, "watching %s: %s", a->lv.t[a->lv.i].identifier, err->message);
+            data_set_error(a, "watching %s: %s", lv.t[lv.i].identifier, err->message);
         }
-        a->lv.next_watch_ms = a->lv.active ? 0 : tui_now_ms() + TUI_WATCH_MS;
+        lv.next_watch_ms = lv.active ? 0 : tui_now_ms() + TUI_WATCH_MS;
         a->dirty = true;
     }
     lticket_free(t);
@@ -138,77 +159,143 @@ static void watch_done(void *ud, const sk_account_detail *d, const sk_error *err
 
 /* ---------------------------------------------------------------- requests */
 
-void link_request(tui_app *a)
+static void link_request(tui_app *a)
 {
-    if (a->modal != MODAL_LINK || a->lv.n == 0)
+    if (!tui_screen_is_open(a, &tui_link_screen) || lv.n == 0)
         return;
     cancel_requests(a);
-    lv_reset_account(&a->lv);
-    sk_row r = store_find(a->store, a->lv.t[a->lv.i].id);
+    lv_reset_account(&lv);
+    sk_row r = store_find(a->store, lv.t[lv.i].id);
     if (r != SK_ROW_NONE) {
         sk_account acc;
         store_get(a->store, r, &acc);
-        a->lv.status = acc.status ? strdup(acc.status) : NULL;
-        a->lv.active = acc.state == SK_STATE_ACTIVE;
+        lv.status = acc.status ? strdup(acc.status) : NULL;
+        lv.active = acc.state == SK_STATE_ACTIVE;
     }
     link_ticket *t = lticket(a);
     if (!t)
         return;
-    a->lv.loading = true;
-    sk_selector sel = { .id = a->lv.t[a->lv.i].id };
+    lv.loading = true;
+    sk_selector sel = { .id = lv.t[lv.i].id };
     /* No handle to cancel: an answer for an account no longer shown is dropped by the
      * generation check. */
     verify_link(a->client, &sel, link_done, t);
     /* Watch even an ACTIVE account: a new link may be used again. */
-    a->lv.next_watch_ms = tui_now_ms() + TUI_WATCH_MS;
+    lv.next_watch_ms = tui_now_ms() + TUI_WATCH_MS;
     a->dirty = true;
 }
 
-void link_watch_tick(tui_app *a, long long now_ms)
+static void link_watch_tick(tui_app *a, long long now_ms)
 {
-    if (a->modal != MODAL_LINK || !a->lv.next_watch_ms || now_ms < a->lv.next_watch_ms ||
-        a->lv.watch_req || a->lv.n == 0)
+    if (!lv.next_watch_ms || now_ms < lv.next_watch_ms ||
+        lv.watch_req || lv.n == 0)
         return;
     link_ticket *t = lticket(a);
     if (!t)
         return;
-    a->lv.next_watch_ms = 0;   /* re-armed by the answer */
-    sk_selector sel = { .id = a->lv.t[a->lv.i].id };
-    a->lv.watch_req = api_get_account(a->client, &sel, watch_done, t);
+    lv.next_watch_ms = 0;   /* re-armed by the answer */
+    sk_selector sel = { .id = lv.t[lv.i].id };
+    lv.watch_req = api_get_account(a->client, &sel, watch_done, t);
 }
 
-void link_open(tui_app *a, tui_target *t, size_t n)
+/* The seconds of the countdown, then the next look at the account's state. */
+static long long link_due(const tui_app *a, long long now)
 {
-    link_close(a);
-    a->lv.t = t;
-    a->lv.n = n;
-    a->lv.i = 0;
-    a->modal = MODAL_LINK;
+    (void)a;
+    long long due = (now / 1000 + 1) * 1000;
+    if (lv.next_watch_ms && lv.next_watch_ms < due)
+        due = lv.next_watch_ms;
+    return due;
+}
+
+static void link_tick(tui_app *a, long long now)
+{
+    static int64_t last_sec;
+    int64_t sec = time_now();
+    if (sec != last_sec) {
+        last_sec = sec;
+        a->dirty = true;
+    }
+    link_watch_tick(a, now);
+}
+
+void tui_link_open(tui_app *a, tui_target *t, size_t n)
+{
+    tui_screen_close(a, &tui_link_screen);
+    lv.t = t;
+    lv.n = n;
+    lv.i = 0;
+    tui_screen_push(a, &tui_link_screen);
     link_request(a);
 }
 
-void link_close(tui_app *a)
+static void link_close(tui_app *a)
 {
     cancel_requests(a);
-    lv_reset_account(&a->lv);
-    data_targets_free(a->lv.t, a->lv.n);
-    a->lv.t = NULL;
-    a->lv.n = a->lv.i = 0;
-    a->lv.next_watch_ms = 0;
-    if (a->modal == MODAL_LINK)
-        a->modal = MODAL_NONE;
-    a->dirty = true;
+    lv_reset_account(&lv);
+    data_targets_free(lv.t, lv.n);
+    lv.t = NULL;
+    lv.n = lv.i = 0;
+    lv.next_watch_ms = 0;
 }
 
-void link_move(tui_app *a, int delta)
+const char *tui_link_current(int64_t *expiry)
 {
-    if (a->lv.n < 2)
-        return;
-    a->lv.i = (size_t)((long)a->lv.i + (long)a->lv.n + delta) % a->lv.n;
+    if (expiry)
+        *expiry = lv.expiry;
+    return lv.link;
+}
+
+void act_link_close(tui_app *a, int arg)
+{
+    (void)arg;
+    tui_screen_close(a, &tui_link_screen);
+    a->print_pending = false;
+}
+
+void act_link_new(tui_app *a, int arg)
+{
+    (void)arg;
     link_request(a);
 }
 
-char *link_message(const char *connector, const char *link, int64_t expiry)
+void act_link_move(tui_app *a, int delta)
+{
+    if (lv.n < 2)
+        return;
+    lv.i = (size_t)((long)lv.i + (long)lv.n + delta) % lv.n;
+    link_request(a);
+}
+
+void act_link_copy(tui_app *a, int arg)
+{
+    (void)arg;
+    if (lv.link)
+        tui_clipboard(a, lv.link, "the link");
+}
+
+void act_link_message(tui_app *a, int arg)
+{
+    (void)arg;
+    if (!lv.link)
+        return;
+    char *msg = tui_link_message(lv.t[lv.i].connector, lv.link, lv.expiry);
+    tui_clipboard(a, msg, "the message");
+    free(msg);
+}
+
+bool link_has_several(const tui_app *a)
+{
+    (void)a;
+    return lv.n > 1;
+}
+
+bool link_hint_here(const tui_app *a)
+{
+    return tui_screen_top(a) == &tui_link_screen;
+}
+
+char *tui_link_message(const char *connector, const char *link, int64_t expiry)
 {
     char when[40];
     time_rfc3339(expiry, when, sizeof when);
@@ -230,16 +317,15 @@ static void put_line(int y, int x, int w, tui_line *l)
 }
 
 /* The text block: title, account row, state, countdown, the link wrapped. Returns rows used. */
-static int draw_text(tui_app *a, int x, int y, int w, int max_rows)
+static int draw_text(const tui_app *a, int x, int y, int w, int max_rows)
 {
-    tui_linkview *lv = &a->lv;
-    tui_target *tg = &lv->t[lv->i];
+    const tui_target *tg = &lv.t[lv.i];
     tui_line l;
     line_init(&l, a->utf8);
     int row = 0;
     line_add(&l, ROLE_TITLE, "Authorization link", -1, false);
-    if (lv->n > 1)
-        line_addf(&l, ROLE_DIM, "  %zu/%zu (n/N)", lv->i + 1, lv->n);
+    if (lv.n > 1)
+        line_addf(&l, ROLE_DIM, "  %zu/%zu (n/N)", lv.i + 1, lv.n);
     put_line(y + row++, x, w, &l);
 
     line_add_raw(&l, ROLE_NORMAL, tg->identifier, -1, false);
@@ -248,30 +334,30 @@ static int draw_text(tui_app *a, int x, int y, int w, int max_rows)
     put_line(y + row++, x, w, &l);
 
     char label[96];
-    sk_state st = state_from_wire(lv->status);
-    rows_state_label(st, lv->status, a->utf8, label, sizeof label);
+    sk_state st = state_from_wire(lv.status);
+    rows_state_label(st, lv.status, a->utf8, label, sizeof label);
     line_add(&l, ROLE_DIM, "State: ", -1, false);
     line_add_raw(&l, rows_state_role(st), label, -1, false);
-    line_add(&l, ROLE_DIM, lv->active ? "  authorized" : "  watching...", -1, false);
+    line_add(&l, ROLE_DIM, lv.active ? "  authorized" : "  watching...", -1, false);
     put_line(y + row++, x, w, &l);
 
     char cd[32], abs[40];
-    time_countdown(lv->expiry, time_now(), cd, sizeof cd);
-    time_rfc3339(lv->expiry, abs, sizeof abs);
-    if (lv->loading)
+    time_countdown(lv.expiry, time_now(), cd, sizeof cd);
+    time_rfc3339(lv.expiry, abs, sizeof abs);
+    if (lv.loading)
         line_add(&l, ROLE_DIM, "Requesting a link...", -1, false);
-    else if (!lv->link)
+    else if (!lv.link)
         line_add(&l, ROLE_ERROR_MSG, "No link", -1, false);
     else if (*abs)
         line_addf(&l, ROLE_NORMAL, "Expires in %s (%s)", cd, abs);
     else
         line_add(&l, ROLE_DIM, "No expiry given", -1, false);
     put_line(y + row++, x, w, &l);
-    if (!lv->link && !lv->loading && lv->error) {
+    if (!lv.link && !lv.loading && lv.error) {
         /* Why there is none (already made safe by verify): wrapped, never cut off. */
         tui_lines ls;
         lines_init(&ls, a->utf8);
-        lines_wrap(&ls, ROLE_ERROR_MSG, lv->error, w, 2);
+        lines_wrap(&ls, ROLE_ERROR_MSG, lv.error, w, 2);
         for (size_t i = 0; i < ls.n && row < max_rows; i++)
             screen_put(y + row++, x, &ls.v[i], w, 0, ROLE_NORMAL);
         lines_free(&ls);
@@ -279,9 +365,9 @@ static int draw_text(tui_app *a, int x, int y, int w, int max_rows)
     row++;
     line_add(&l, ROLE_DIM, "Link:", -1, false);
     put_line(y + row++, x, w, &l);
-    if (lv->link) {
+    if (lv.link) {
         /* Wrapped by columns, not at spaces, so it pastes back whole. */
-        char *safe = sanitize_dup(lv->link);
+        char *safe = sanitize_dup(lv.link);
         const char *p = safe ? safe : "";
         while (*p && row < max_rows) {
             size_t n = text_take(p, w, false);
@@ -297,9 +383,9 @@ static int draw_text(tui_app *a, int x, int y, int w, int max_rows)
     return row;
 }
 
-static void draw_qr(tui_app *a, const linkfit *f)
+static void draw_qr(const tui_app *a, const linkfit *f)
 {
-    char *txt = qr_render(&a->lv.qr, f->quiet, a->utf8 ? SK_QR_HALF_BLOCKS : SK_QR_TWO_CHAR);
+    char *txt = qr_render(&lv.qr, f->quiet, a->utf8 ? SK_QR_HALF_BLOCKS : SK_QR_TWO_CHAR);
     if (!txt)
         return;
     int y = f->qr_y;
@@ -312,31 +398,62 @@ static void draw_qr(tui_app *a, const linkfit *f)
     free(txt);
 }
 
-void link_draw(tui_app *a)
+/* The code is fitted to the window when the link or the window changed, not while drawing. */
+static void link_settle(tui_app *a)
+{
+    int rows = a->rows - 1, cols = a->cols;
+    if (!lv.n || (lv.fit_done && lv.fit_cols == cols && lv.fit_rows == rows))
+        return;
+    sk_qr_style style = a->utf8 ? SK_QR_HALF_BLOCKS : SK_QR_TWO_CHAR;
+    qr_free(&lv.qr);
+    linkfit_compute(lv.link, cols, rows, style, &lv.qr, &lv.fit);
+    lv.fit_done = true;
+    lv.fit_cols = cols;
+    lv.fit_rows = rows;
+}
+
+static void link_body(const tui_app *a)
 {
     int rows = a->rows - 1, cols = a->cols;
     for (int y = 0; y < rows; y++)
         screen_blank(y, 0, cols, ROLE_NORMAL);
-    if (!a->lv.n)
+    if (!lv.n)
         return;
-    sk_qr_style style = a->utf8 ? SK_QR_HALF_BLOCKS : SK_QR_TWO_CHAR;
-    if (!a->lv.fit_done || a->lv.fit_cols != cols || a->lv.fit_rows != rows) {
-        qr_free(&a->lv.qr);
-        linkfit_compute(a->lv.link, cols, rows, style, &a->lv.qr, &a->lv.fit);
-        a->lv.fit_done = true;
-        a->lv.fit_cols = cols;
-        a->lv.fit_rows = rows;
-    }
-    const linkfit *f = &a->lv.fit;
+    const linkfit *f = &lv.fit;
     if (f->fits) {
         draw_text(a, f->text_x, f->text_y, f->text_w, f->text_rows);
         draw_qr(a, f);
         return;
     }
     int used = draw_text(a, 0, 0, cols, rows);
-    if (a->lv.link && used + 2 < rows) {
+    if (lv.link && used + 2 < rows) {
         screen_text(used + 1, 0, ROLE_ERROR_MSG,
                     "The QR code does not fit: enlarge the window to see it (the link above works as text).",
                     cols);
     }
 }
+
+static void link_draw(const tui_app *a)
+{
+    link_body(a);
+    if (draw_status_busy(a))
+        draw_status(a, a->rows - 1);
+    else
+        draw_hints(a, a->rows - 1);
+}
+
+static tui_ctx link_ctx(const tui_app *a)
+{
+    (void)a;
+    return CTX_LINK;
+}
+
+const tui_screen tui_link_screen = {
+    .name = "link",
+    .ctx = link_ctx,
+    .settle = link_settle,
+    .draw = link_draw,
+    .close = link_close,
+    .due = link_due,
+    .tick = link_tick,
+};

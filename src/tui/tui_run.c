@@ -149,354 +149,95 @@ void tui_clipboard(tui_app *a, const char *text, const char *what)
     data_set_notice(a, "copied %s to the clipboard (OSC 52)", what);
 }
 
-/* ---------------------------------------------------------------- moving */
+/* ---------------------------------------------------------------- the screen stack */
 
-static void follow_cursor(tui_app *a)
+const tui_screen *tui_screen_top(const tui_app *a)
 {
-    sk_account acc;
-    if (data_current(a, &acc, NULL))
-        snprintf(a->sel_id, sizeof a->sel_id, "%s", acc.id ? acc.id : "");
-    data_detail_want(a);
+    return a->depth > 0 ? a->stack[a->depth - 1] : &tui_overview_screen;
+}
+
+const tui_screen *tui_screen_below(const tui_app *a, const tui_screen *s)
+{
+    for (int i = a->depth - 1; i > 0; i--)
+        if (a->stack[i] == s)
+            return a->stack[i - 1];
+    return NULL;
+}
+
+bool tui_screen_is_open(const tui_app *a, const tui_screen *s)
+{
+    for (int i = 0; i < a->depth; i++)
+        if (a->stack[i] == s)
+            return true;
+    return false;
+}
+
+void tui_screen_push(tui_app *a, const tui_screen *s)
+{
+    if (a->depth == TUI_MAX_DEPTH)
+        tui_screen_pop(a);
+    a->stack[a->depth++] = s;
     a->dirty = true;
 }
 
-static size_t clamp_move(size_t cur, size_t n, long delta)
+void tui_screen_pop(tui_app *a)
 {
-    if (n == 0)
-        return 0;
-    long v = (long)cur + delta;
-    if (v < 0)
-        v = 0;
-    if (v >= (long)n)
-        v = (long)n - 1;
-    return (size_t)v;
+    if (a->depth <= 1)
+        return;
+    const tui_screen *s = a->stack[--a->depth];
+    if (s->close)
+        s->close(a);
+    a->dirty = true;
 }
 
-static void move_by(tui_app *a, long delta)
+void tui_screen_close(tui_app *a, const tui_screen *s)
 {
-    if (a->focus == PANE_CONNS) {
-        size_t c = clamp_move(a->conn_cur, data_conn_items(a), delta);
-        if (c != a->conn_cur) {
-            a->conn_cur = c;
-            data_spec_rebuild(a);
-        }
-    } else if (a->focus == PANE_DETAIL) {
-        long v = (long)a->detail_scroll + delta;
-        a->detail_scroll = v < 0 ? 0 : (size_t)v;
-    } else {
-        if (a->view_dirty)
-            data_view_update(a);
-        a->cur = clamp_move(a->cur, a->view.n, delta);
-        follow_cursor(a);
+    while (tui_screen_is_open(a, s) && a->depth > 1) {
+        bool last = a->stack[a->depth - 1] == s;
+        tui_screen_pop(a);
+        if (last)
+            break;
     }
-    a->dirty = true;
 }
 
-static void next_pane(tui_app *a, int dir)
+/* ---------------------------------------------------------------- generic actions */
+
+/* Moving is the screen's own business; the table only says which way. */
+void act_move(tui_app *a, int delta)
 {
-    int n = a->detail_open ? 3 : 2;
-    a->focus = (tui_pane)(((int)a->focus + n + dir) % n);
-    a->dirty = true;
+    const tui_screen *s = tui_screen_top(a);
+    if (s->step)
+        s->step(a, delta);
+}
+
+void act_page(tui_app *a, int dir)
+{
+    const tui_screen *s = tui_screen_top(a);
+    if (s->step)
+        s->step(a, (long)dir * (s->page ? s->page(a) : 1));
+}
+
+void act_edge(tui_app *a, int dir)
+{
+    const tui_screen *s = tui_screen_top(a);
+    if (s->step)
+        s->step(a, dir < 0 ? -1000000000L : 1000000000L);
+}
+
+void act_close(tui_app *a, int arg)
+{
+    (void)arg;
+    tui_screen_pop(a);
+}
+
+void act_redraw(tui_app *a, int arg)
+{
+    (void)arg;
+    (void)a;
+    clearok(curscr, TRUE);
 }
 
 /* ---------------------------------------------------------------- the dispatcher */
-
-static void filter_changed(tui_app *a)
-{
-    a->error[0] = '\0';
-    data_spec_rebuild(a);
-}
-
-static void filter_erase(tui_app *a)
-{
-    size_t n = strlen(a->filter);
-    /* Back over UTF-8 continuation bytes to the start of the last character. */
-    while (n > 0 && ((unsigned char)a->filter[n - 1] & 0xC0) == 0x80)
-        n--;
-    if (n > 0)
-        n--;
-    a->filter[n] = '\0';
-    filter_changed(a);
-}
-
-static void filter_type(tui_app *a, wint_t wc)
-{
-    if (wc < 32 || wc == 127 || !iswprint(wc))
-        return;
-    char mb[MB_LEN_MAX + 1];
-    mbstate_t st;
-    memset(&st, 0, sizeof st);
-    size_t n = wcrtomb(mb, (wchar_t)wc, &st);
-    size_t len = strlen(a->filter);
-    if (n == (size_t)-1 || len + n + 1 > sizeof a->filter)
-        return;
-    memcpy(a->filter + len, mb, n);
-    a->filter[len + n] = '\0';
-    filter_changed(a);
-}
-
-static void toggle_state(tui_app *a, sk_state s)
-{
-    a->base_mask ^= 1u << s;
-    data_spec_rebuild(a);
-    data_set_notice(a, "%s %s", state_name(s), a->base_mask & (1u << s) ? "shown" : "hidden");
-}
-
-static void mark_all(tui_app *a)
-{
-    bool all = a->view.n > 0;
-    for (size_t i = 0; i < a->view.n && all; i++)
-        all = store_marked(a->store, a->view.rows[i]);
-    for (size_t i = 0; i < a->view.n; i++)
-        store_mark(a->store, a->view.rows[i], !all);
-    a->dirty = true;
-}
-
-static void mark_one(tui_app *a)
-{
-    sk_row r;
-    sk_account acc;
-    if (!data_current(a, &acc, &r))
-        return;
-    store_mark(a->store, r, !store_marked(a->store, r));
-    move_by(a, 1);
-}
-
-static void escape(tui_app *a)
-{
-    if (*a->error)
-        a->error[0] = '\0';
-    else if (*a->warning)
-        a->warning[0] = '\0';
-    else if (*a->filter) {
-        a->filter[0] = '\0';
-        data_spec_rebuild(a);
-    } else if (a->detail_open) {
-        a->detail_open = false;
-        if (a->focus == PANE_DETAIL)
-            a->focus = PANE_TABLE;
-    } else if (store_mark_count(a->store)) {
-        store_clear_marks(a->store);
-    }
-    a->notice[0] = '\0';
-    a->dirty = true;
-}
-
-static void start_delete(tui_app *a)
-{
-    size_t n;
-    tui_target *t = data_targets(a, &n);
-    if (!n) {
-        data_set_notice(a, "nothing to delete");
-        return;
-    }
-    data_targets_free(a->confirm.t, a->confirm.n);
-    a->confirm.t = t;
-    a->confirm.n = n;
-    a->confirm.typed[0] = '\0';
-    a->modal = MODAL_CONFIRM;
-}
-
-static void confirm_close(tui_app *a, bool go)
-{
-    if (go)
-        data_delete(a, a->confirm.t, a->confirm.n);
-    else
-        data_set_notice(a, "nothing deleted");
-    data_targets_free(a->confirm.t, a->confirm.n);
-    a->confirm.t = NULL;
-    a->confirm.n = 0;
-    a->modal = MODAL_NONE;
-}
-
-static void confirm_count(tui_app *a)
-{
-    char want[16];
-    snprintf(want, sizeof want, "%zu", a->confirm.n);
-    if (strcmp(a->confirm.typed, want) == 0)
-        confirm_close(a, true);
-    else
-        data_set_error(a, "type %s to delete %s accounts (Esc keeps them)", want, want);
-}
-
-static void open_links(tui_app *a, bool print)
-{
-    size_t n;
-    tui_target *t = data_targets(a, &n);
-    if (!n) {
-        data_set_notice(a, "no account selected");
-        return;
-    }
-    link_open(a, t, n);
-    a->print_pending = print;
-}
-
-static void print_link(tui_app *a)
-{
-    if (a->modal != MODAL_LINK) {
-        open_links(a, true);
-        return;
-    }
-    if (a->lv.link) {
-        free(a->print_link);
-        a->print_link = strdup(a->lv.link);
-        a->print_expiry = a->lv.expiry;
-        a->quit = true;
-    } else {
-        a->print_pending = true;
-    }
-}
-
-static void copy_current(tui_app *a, bool identifier)
-{
-    sk_account acc;
-    if (!data_current(a, &acc, NULL)) {
-        data_set_notice(a, "no account selected");
-        return;
-    }
-    tui_clipboard(a, identifier ? acc.identifier : acc.id, identifier ? "the identifier" : "the id");
-}
-
-static void copy_message(tui_app *a)
-{
-    if (!a->lv.link)
-        return;
-    char *msg = link_message(a->lv.t[a->lv.i].connector, a->lv.link, a->lv.expiry);
-    tui_clipboard(a, msg, "the message");
-    free(msg);
-}
-
-static void dispatch_list(tui_app *a, tui_action act)
-{
-    long page = draw_table_rows(a);
-    switch (act) {
-    case ACT_UP: move_by(a, -1); break;
-    case ACT_DOWN: move_by(a, 1); break;
-    case ACT_PAGE_UP: move_by(a, -page); break;
-    case ACT_PAGE_DOWN: move_by(a, page); break;
-    case ACT_TOP: move_by(a, -1000000000L); break;
-    case ACT_BOTTOM: move_by(a, 1000000000L); break;
-    case ACT_NEXT_PANE: next_pane(a, 1); break;
-    case ACT_PREV_PANE: next_pane(a, -1); break;
-    case ACT_DETAIL:
-        if (a->focus == PANE_CONNS) {
-            a->focus = PANE_TABLE;
-            break;
-        }
-        a->detail_open = !a->detail_open;
-        if (!a->detail_open && a->focus == PANE_DETAIL)
-            a->focus = PANE_TABLE;
-        data_detail_want(a);
-        break;
-    case ACT_FILTER: a->filtering = true; break;
-    case ACT_ESCAPE: escape(a); break;
-    case ACT_TOGGLE_PENDING: toggle_state(a, SK_STATE_PENDING); break;
-    case ACT_TOGGLE_ACTIVE: toggle_state(a, SK_STATE_ACTIVE); break;
-    case ACT_TOGGLE_EXPIRED: toggle_state(a, SK_STATE_EXPIRED); break;
-    case ACT_TOGGLE_REVOKED: toggle_state(a, SK_STATE_REVOKED); break;
-    case ACT_TOGGLE_ERROR: toggle_state(a, SK_STATE_ERROR); break;
-    case ACT_SORT:
-        a->spec.sort = (sk_sort_key)((a->spec.sort + 1) % SK_SORT_COUNT);
-        a->view_dirty = true;
-        data_set_notice(a, "sorted by %s", sort_key_name(a->spec.sort));
-        break;
-    case ACT_SORT_REVERSE:
-        a->spec.reverse = !a->spec.reverse;
-        a->view_dirty = true;
-        break;
-    case ACT_MARK: mark_one(a); break;
-    case ACT_MARK_ALL: mark_all(a); break;
-    case ACT_DELETE: start_delete(a); break;
-    case ACT_LINK: open_links(a, false); break;
-    case ACT_COPY_ID: copy_current(a, false); break;
-    case ACT_COPY_IDENTIFIER: copy_current(a, true); break;
-    case ACT_REFRESH: data_start_refresh(a); break;
-    case ACT_QUIT: a->quit = true; break;
-    default: break;
-    }
-}
-
-static void dispatch(tui_app *a, tui_action act)
-{
-    a->dirty = true;
-    switch (act) {
-    case ACT_HELP: a->modal = MODAL_HELP; a->help_scroll = 0; return;
-    case ACT_REDRAW: clearok(curscr, TRUE); return;
-    case ACT_PRINT_LINK: print_link(a); return;
-    case ACT_FILTER_ACCEPT: a->filtering = false; return;
-    case ACT_FILTER_CANCEL: a->filtering = false; a->filter[0] = '\0'; filter_changed(a); return;
-    case ACT_FILTER_ERASE: filter_erase(a); return;
-    case ACT_FILTER_KILL: a->filter[0] = '\0'; filter_changed(a); return;
-    case ACT_LINK_NEW: link_request(a); return;
-    case ACT_LINK_COPY: if (a->lv.link) tui_clipboard(a, a->lv.link, "the link"); return;
-    case ACT_LINK_MESSAGE: copy_message(a); return;
-    case ACT_LINK_NEXT: link_move(a, 1); return;
-    case ACT_LINK_PREV: link_move(a, -1); return;
-    case ACT_LINK_CLOSE: link_close(a); a->print_pending = false; return;
-    case ACT_CONFIRM_YES: confirm_close(a, true); return;
-    case ACT_CONFIRM_NO: confirm_close(a, false); return;
-    case ACT_CONFIRM_ENTER: confirm_count(a); return;
-    case ACT_CONFIRM_ERASE: {
-        size_t n = strlen(a->confirm.typed);
-        if (n)
-            a->confirm.typed[n - 1] = '\0';
-        return;
-    }
-    case ACT_HELP_CLOSE: a->modal = MODAL_NONE; return;
-    case ACT_JOURNAL: journal_open(a); return;
-    case ACT_JOURNAL_CLOSE: journal_close(a); return;
-    default: break;
-    }
-    if (a->modal == MODAL_HELP || a->modal == MODAL_JOURNAL) {
-        long page = a->rows - 3;
-        long d = act == ACT_UP ? -1 : act == ACT_DOWN ? 1 : act == ACT_PAGE_UP ? -page
-               : act == ACT_PAGE_DOWN ? page : act == ACT_TOP ? -100000 : act == ACT_BOTTOM ? 100000 : 0;
-        size_t *scroll = a->modal == MODAL_HELP ? &a->help_scroll : &a->journal_scroll;
-        long v = (long)*scroll + d;
-        *scroll = v < 0 ? 0 : (size_t)v;
-        return;
-    }
-    dispatch_list(a, act);
-}
-
-static tui_ctx current_ctx(const tui_app *a)
-{
-    switch (a->modal) {
-    case MODAL_HELP: return CTX_HELP;
-    case MODAL_JOURNAL: return CTX_JOURNAL;
-    case MODAL_LINK: return CTX_LINK;
-    case MODAL_CONFIRM: return a->confirm.n > 1 ? CTX_CONFIRM_COUNT : CTX_CONFIRM;
-    default: return a->filtering ? CTX_FILTER : CTX_LIST;
-    }
-}
-
-static void on_mouse(tui_app *a)
-{
-    MEVENT ev;
-    if (getmouse(&ev) != OK || a->modal != MODAL_NONE)
-        return;
-    if (ev.bstate & BUTTON4_PRESSED) {
-        move_by(a, -3);
-        return;
-    }
-    if (ev.bstate & BUTTON5_PRESSED) {
-        move_by(a, 3);
-        return;
-    }
-    tui_pane pane;
-    size_t idx;
-    if (!draw_hit(a, ev.y, ev.x, &pane, &idx))
-        return;
-    a->focus = pane;
-    if (pane == PANE_CONNS) {
-        a->conn_cur = idx;
-        data_spec_rebuild(a);
-    } else {
-        a->cur = idx;
-        follow_cursor(a);
-    }
-    a->dirty = true;
-}
 
 static void on_key(tui_app *a, int rc, wint_t wc)
 {
@@ -513,33 +254,29 @@ static void on_key(tui_app *a, int rc, wint_t wc)
             a->quit = true;
         return;
     }
-    if (rc == KEY_CODE_YES && wc == KEY_MOUSE) {
-        on_mouse(a);
-        return;
-    }
-    tui_ctx ctx = current_ctx(a);
+    const tui_screen *s = tui_screen_top(a);
+    tui_ctx ctx = s->ctx(a);
     bool refused = false;
     tui_action act = actions_resolve(ctx, key, a->read_only, &refused);
+    a->dirty = true;
     if (refused) {
-        data_set_error(a, "read-only session: deleting is disabled");
-        if (a->modal == MODAL_CONFIRM)
-            confirm_close(a, false);
+        /* The gate: an action that writes never runs in a read-only session, whatever the
+         * screen; a dialog that would lead to one is closed. */
+        char msg[96];
+        action_refusal(actions_bound(ctx, key), msg, sizeof msg);
+        data_set_error(a, "%s", msg);
+        if (s->overlay)
+            tui_screen_pop(a);
         return;
     }
     if (act != ACT_NONE) {
-        dispatch(a, act);
+        const tui_action_def *d = action_def(act);
+        d->run(a, d->arg);
         return;
     }
-    /* Not an action: text for the filter line or the typed count. */
-    if (ctx == CTX_FILTER && rc == OK)
-        filter_type(a, wc);
-    else if (ctx == CTX_CONFIRM_COUNT && rc == OK && wc >= '0' && wc <= '9' &&
-             strlen(a->confirm.typed) + 1 < sizeof a->confirm.typed) {
-        size_t n = strlen(a->confirm.typed);
-        a->confirm.typed[n] = (char)wc;
-        a->confirm.typed[n + 1] = '\0';
-        a->dirty = true;
-    }
+    /* Not an action: text for the filter line or the typed count, a mouse event. */
+    if (s->text)
+        s->text(a, rc, wc);
 }
 
 /* ---------------------------------------------------------------- timers */
@@ -560,10 +297,11 @@ static int next_timeout(const tui_app *a, long long now)
     long long due = -1;
     if (busy(a))
         take_min(&due, now + TUI_SPIN_MS);
-    if (a->modal == MODAL_LINK || *a->refresh_error) {
-        take_min(&due, (now / 1000 + 1) * 1000);   /* the countdowns */
-        take_min(&due, a->lv.next_watch_ms);
-    }
+    if (*a->refresh_error)
+        take_min(&due, (now / 1000 + 1) * 1000);   /* the "trying again in N s" countdown */
+    for (int i = 0; i < a->depth; i++)
+        if (a->stack[i]->due)
+            take_min(&due, a->stack[i]->due(a, now));
     take_min(&due, a->next_refresh_ms);
     long ct = client_next_timer_ms(a->client);
     if (ct >= 0)
@@ -573,7 +311,7 @@ static int next_timeout(const tui_app *a, long long now)
     return due > now ? (int)(due - now) : 0;
 }
 
-static void run_timers(tui_app *a, long long now, long long *last_spin, int64_t *last_sec)
+static void run_timers(tui_app *a, long long now, long long *last_spin)
 {
     /* How long requests have been pending, for the footer's "waiting for the server". */
     if (!busy(a))
@@ -590,26 +328,38 @@ static void run_timers(tui_app *a, long long now, long long *last_spin, int64_t 
         *last_spin = now;
         a->dirty = true;
     }
-    if (a->modal == MODAL_LINK) {
-        int64_t sec = time_now();
-        if (sec != *last_sec) {
-            *last_sec = sec;
-            a->dirty = true;
-        }
-        link_watch_tick(a, now);
-    }
+    for (int i = 0; i < a->depth; i++)
+        if (a->stack[i]->tick)
+            a->stack[i]->tick(a, now);
     if (a->next_refresh_ms && now >= a->next_refresh_ms && !(a->listing && !a->listing_over)) {
         a->next_refresh_ms = 0;
         data_start_refresh(a);
     }
 }
 
+/* The screens from the first one not covered by an overlay up to the top. */
+static void draw_screens(const tui_app *a)
+{
+    if (a->rows < TUI_MIN_ROWS || a->cols < TUI_MIN_COLS) {
+        draw_small(a);
+        return;
+    }
+    int from = a->depth - 1;
+    while (from > 0 && a->stack[from]->overlay)
+        from--;
+    for (int i = from; i < a->depth; i++)
+        a->stack[i]->draw(a);
+}
+
 static void redraw(tui_app *a)
 {
-    if (a->view_dirty)
-        data_view_update(a);
-    data_detail_want(a);
-    draw_all(a);
+    getmaxyx(stdscr, a->rows, a->cols);
+    /* State fitted to the window first (scrolls, the QR fit): drawing only reads. */
+    overview_settle(a);
+    for (int i = 1; i < a->depth; i++)
+        if (a->stack[i]->settle)
+            a->stack[i]->settle(a);
+    draw_screens(a);
     refresh();
     a->dirty = false;
 }
@@ -617,7 +367,6 @@ static void redraw(tui_app *a)
 static void loop(tui_app *a)
 {
     long long last_spin = 0;
-    int64_t last_sec = 0;
     while (!a->quit && !got_signal) {
         if (a->dirty || a->view_dirty)
             redraw(a);
@@ -634,7 +383,7 @@ static void loop(tui_app *a)
         int rc;
         while (!a->quit && (rc = get_wch(&wc)) != ERR)
             on_key(a, rc, wc);
-        run_timers(a, tui_now_ms(), &last_spin, &last_sec);
+        run_timers(a, tui_now_ms(), &last_spin);
     }
 }
 
@@ -646,15 +395,14 @@ static void app_free(tui_app *a)
     trace_stop(a);
     if (a->listing && !a->listing_over)
         listing_cancel(a->listing);
-    link_close(a);
-    journal_close(a);
+    while (a->depth > 1)
+        tui_screen_pop(a);   /* each screen lets go of what it holds */
     if (a->client)
         client_free(a->client);   /* runs what is left with SK_ERR_CANCELLED */
     a->client = NULL;
     if (a->listing)
         listing_free(a->listing);
     data_detail_clear(&a->det);
-    data_targets_free(a->confirm.t, a->confirm.n);
     view_free(&a->view);
     store_free(a->store);
 }
@@ -700,7 +448,8 @@ static bool app_init(tui_app *a, const sk_config *cfg, const tui_opts *o, sk_err
     a->base_mask = SK_ALL_STATES;
     a->focus = PANE_TABLE;
     a->det.gen = 1;
-    a->lv.gen = 1;
+    a->stack[0] = &tui_overview_screen;
+    a->depth = 1;
     config_host(cfg, a->host, sizeof a->host);
     view_init(&a->view);
     view_spec_init(&a->spec);

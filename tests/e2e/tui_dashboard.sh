@@ -137,7 +137,7 @@ keys g Enter
 wait_for 'Scopes'
 id_ro=$(detail_field ID)
 keys d
-wait_for 'read-only session'
+wait_for 'read-only: delete is disabled'
 r=$?
 grep -q 'Delete 1 connected' "$tmp/screen" && r=1
 [ "$(api_status "$URL/api/v1/connected_accounts/details?id=$id_ro")" = 200 ] || r=1

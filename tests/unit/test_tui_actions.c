@@ -83,7 +83,7 @@ static char *help_screen(bool read_only, char *buf, size_t n)
 {
     tui_lines ls;
     lines_init(&ls, true);
-    draw_help_lines(&ls, read_only);
+    tui_help_lines(&ls, read_only);
     buf[0] = '\0';
     for (size_t i = 0; i < ls.n; i++) {
         size_t len = strlen(buf);

@@ -26,7 +26,7 @@ static void test_fields_and_order(void **st)
     tui_line l;
     line_init(&l, true);
     sk_journal_row r = row("u@x.com", "ok");
-    journal_row_line(&l, &r);
+    tui_journal_row_line(&l, &r);
     const char *t = line_text(&l);
     const char *p[] = { "2025-04-16T06:56:05Z", "delete", "ok", "gmail", "u@x.com", "ca_1",
                         "ana@203.0.113.7" };
@@ -47,7 +47,7 @@ static void test_hostile_fields_escaped(void **st)
     line_init(&l, true);
     sk_journal_row r = row("evil\x1b]52;c;SGVsbG8=\x07\xe2\x80\xae@x.com",
                            "failed: \x1b[2Jgone\x9b");
-    journal_row_line(&l, &r);
+    tui_journal_row_line(&l, &r);
     const char *t = line_text(&l);
     for (const unsigned char *c = (const unsigned char *)t; *c; c++)
         assert_true(*c >= 0x20 && *c != 0x7f);
@@ -74,7 +74,7 @@ static void test_columns_line_up(void **st)
         tui_line l;
         line_init(&l, true);
         sk_journal_row r = row(idents[i], results[i]);
-        journal_row_line(&l, &r);
+        tui_journal_row_line(&l, &r);
         int c = line_find_col(&l, "ca_1");
         assert_true(c > 0);
         if (col_id < 0)
