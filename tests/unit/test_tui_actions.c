@@ -205,6 +205,89 @@ static void test_journal_bindings(void **st)
     assert_false(action_def(ACT_JOURNAL)->flags & ACT_F_WRITE);
 }
 
+/* Every action runs something; every footer hint has a priority and a key to show. */
+static void test_every_action_has_handler(void **st)
+{
+    (void)st;
+    size_t n;
+    const tui_action_def *t = actions_table(&n);
+    for (size_t i = 0; i < n; i++) {
+        assert_non_null(t[i].run);
+        assert_non_null(t[i].help);
+        if (t[i].hint) {
+            assert_true(t[i].hint_prio > 0);
+            assert_true(t[i].keys[0] != 0);
+        }
+    }
+}
+
+typedef struct hints { char text[512]; size_t n; } hints;
+
+static void hint_collect(void *ud, const char *key, const char *word)
+{
+    hints *h = ud;
+    snprintf(h->text + strlen(h->text), sizeof h->text - strlen(h->text), "%s %s  ", key, word);
+    h->n++;
+}
+
+/* The footer keeps whole hints in priority order and drops the lowest ones that do not fit;
+ * read-only drops delete; a hint with a condition (link view: next) follows it. */
+static void test_footer_hints_fit(void **st)
+{
+    (void)st;
+    tui_app a;
+    memset(&a, 0, sizeof a);
+    a.stack[0] = &tui_overview_screen;
+    a.depth = 1;
+    hints wide = { "", 0 }, narrow = { "", 0 }, ro = { "", 0 };
+    size_t nw = actions_hints(CTX_LIST, &a, false, 400, hint_collect, &wide);
+    size_t nn = actions_hints(CTX_LIST, &a, false, 79, hint_collect, &narrow);
+    actions_hints(CTX_LIST, &a, true, 400, hint_collect, &ro);
+    assert_int_equal(nw, wide.n);
+    assert_true(nn < nw);
+    assert_true(strlen(narrow.text) - 2 <= 79);
+    /* The narrow footer is the start of the wide one: the same order, nothing cut mid-hint. */
+    assert_memory_equal(narrow.text, wide.text, strlen(narrow.text));
+    assert_true(strncmp(wide.text, "q quit  ? help  ", 16) == 0);
+    assert_non_null(strstr(wide.text, "d delete"));
+    assert_null(strstr(ro.text, "d delete"));
+    assert_null(strstr(wide.text, "print"));        /* only in the link view */
+    /* Priorities rise along the footer. */
+    size_t n;
+    const tui_action_def *t = actions_table(&n);
+    int last = 0;
+    for (char *p = wide.text; *p;) {
+        char word[64];
+        char *end = strstr(p, "  ");
+        const char *sp = strchr(p, ' ');
+        snprintf(word, sizeof word, "%.*s", (int)(end - sp - 1), sp + 1);
+        for (size_t i = 0; i < n; i++)
+            if (t[i].hint && (t[i].ctx_mask & (1u << CTX_LIST)) && strcmp(t[i].hint, word) == 0) {
+                assert_true(t[i].hint_prio >= last);
+                last = t[i].hint_prio;
+            }
+        p = end + 2;
+    }
+    hints link = { "", 0 };
+    a.stack[1] = &tui_link_screen;   /* as when the link view is open */
+    a.depth = 2;
+    actions_hints(CTX_LINK, &a, false, 400, hint_collect, &link);
+    assert_null(strstr(link.text, "next"));      /* one account: no next */
+    assert_null(strstr(link.text, "? help"));    /* the overview's hint only */
+    assert_non_null(strstr(link.text, "p print & quit"));
+}
+
+/* One wording for every refusal, from the action table. */
+static void test_refusal_wording(void **st)
+{
+    (void)st;
+    char msg[96];
+    action_refusal(action_def(ACT_DELETE), msg, sizeof msg);
+    assert_string_equal(msg, "read-only: delete is disabled");
+    assert_ptr_equal(actions_bound(CTX_LIST, 'd'), action_def(ACT_DELETE));
+    assert_null(actions_bound(CTX_LIST, 0));
+}
+
 int main(void)
 {
     setlocale(LC_ALL, "C.UTF-8");
@@ -215,6 +298,9 @@ int main(void)
         cmocka_unit_test(test_read_only_gate),
         cmocka_unit_test(test_key_labels),
         cmocka_unit_test(test_journal_bindings),
+        cmocka_unit_test(test_every_action_has_handler),
+        cmocka_unit_test(test_footer_hints_fit),
+        cmocka_unit_test(test_refusal_wording),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
