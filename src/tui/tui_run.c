@@ -1,6 +1,7 @@
 /* tui_run.c: the dashboard's one loop (no threads): client_wait() on curl's sockets, the
- * terminal and a self-pipe for signals, with a timeout for the next timer; keys go through the
- * action table's dispatcher; the screen is redrawn once per turn when something changed. */
+ * terminal and a self-pipe for signals, with a timeout for the next timer; the stack of screens;
+ * keys go through the action table's gate to their handlers (or to the top screen as text);
+ * the screens are settled and redrawn once per turn when something changed. */
 #include "tui_app.h"
 
 #include <curses.h>
@@ -15,10 +16,8 @@
 #include <wchar.h>
 
 #include "util.h"
-#include "tui_rows.h"
 #include "tui_theme.h"
 
-#define KEY_ESC 27
 
 /* ---------------------------------------------------------------- terminal and signals */
 
