@@ -36,8 +36,9 @@ $(error missing libraries (pkg-config cannot find them): $(strip $(PKG_MISSING))
 endif
 endif
 
-# Asked of pkg-config once per run, not once per compile.
-PC_CFLAGS := $(call pc_cflags,$(PKG_CORE) $(PKG_TUI) $(PKG_EMU) $(PKG_TEST))
+# Asked of pkg-config once per run, not once per compile, and only for what the goals need (one
+# missing package makes pkg-config answer nothing for all of them).
+PC_CFLAGS := $(call pc_cflags,$(PKG_NEEDED))
 # The core's libraries alone: libskdash.a links with these and nothing else (no curses).
 LIBS_CORE := $(call pc_libs,$(PKG_CORE)) -lm
 LIBS_APP  := $(call pc_libs,$(PKG_CORE) $(PKG_TUI)) -lm

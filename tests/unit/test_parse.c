@@ -1,5 +1,6 @@
-/* test_parse.c: every parser of parse.h fed good and hostile bodies: wrong types, nulls, "",
- * missing keys, truncated and non-JSON input, huge and non-UTF-8 strings, bad timestamps. */
+/* test_parse.c: every parser of parse.h, jscan.c's fast path, parse_error.h and RFC 3339 times
+ * (sk_time.h) fed good and hostile bodies: wrong types, nulls, "", missing keys, truncated and
+ * non-JSON input, huge and non-UTF-8 strings, bad timestamps. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

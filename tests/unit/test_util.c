@@ -1,5 +1,6 @@
-/* test_util.c: util.h and sk_status.h: arena, buffers, terminal sanitizing, display width and
- * fitting, time formatting, base64 / OSC 52 sequences and error messages. */
+/* test_util.c: the core's small modules and sk_status.h: arena, buffers, terminal text
+ * (sanitizing, display width and fitting), time formatting, base64 / OSC 52 sequences, the XDG
+ * directories, secret wiping and error messages. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
