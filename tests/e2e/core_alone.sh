@@ -27,7 +27,7 @@ bad=$(grep -l -E '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]([^">]*/)?(n?
 if [ -z "$bad" ] && [ -n "$(ls "$CORE_DIR"/*.c 2>/dev/null)" ]; then
     ok "no core source includes curses or a front-end header"
 else
-    notok "no core source includes curses or a front-end header" "$(echo $bad)"
+    notok "no core source includes curses or a front-end header" "$(echo "$bad" | tr '\n' ' ')"
 fi
 
 # ---------------------------------------------------------------- symbols
@@ -39,6 +39,7 @@ psiginfo err errx verr verrx warn warnx vwarn vwarnx error error_at_line __print
 __vprintf_chk _IO_stdout_ _IO_stderr_ _IO_2_1_stdout_ _IO_2_1_stderr_"
 nm -u "$LIB" 2>/dev/null | awk 'NF { print $NF }' | sed 's/@.*//' | sort -u >"$tmp/core.u"
 nm -u "$UI_LIB" 2>/dev/null | awk 'NF { print $NF }' | sed 's/@.*//' | sort -u >"$tmp/ui.u"
+# shellcheck disable=SC2086
 printf '%s\n' $FORBIDDEN | sort -u >"$tmp/forbidden"
 if [ ! -s "$tmp/core.u" ]; then
     notok "nm lists the core's undefined symbols"
