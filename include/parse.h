@@ -1,13 +1,14 @@
 /* parse.h: pure, defensive parsers for every body the API sends (no I/O; fuzzed).
  * Missing, null and "" are all absent. Wrong types are treated as absent, never as a crash.
- * Each result owns one arena; free it with the matching *_free. */
+ * Each result owns one arena; free it with the matching parse_*_free. RFC 3339 times are read by
+ * sk_time.h, error answers by parse_error.h (private to the core). */
 #ifndef PARSE_H
 #define PARSE_H
 
 #include "account.h"
 #include "sk_status.h"
 
-typedef struct sk_arena sk_arena;   /* bump allocator, see util.h */
+typedef struct sk_arena sk_arena;   /* bump allocator, private to the core (src/core/arena.h) */
 
 typedef struct sk_token {
     char *access_token;   /* heap, wiped on free */
@@ -41,12 +42,8 @@ typedef struct sk_link_result {
     sk_arena *arena;
 } sk_link_result;
 
-/* RFC 3339 UTC ("2025-04-16T06:56:05.367190455Z", offsets accepted) -> Unix seconds.
- * Returns SK_TIME_ABSENT for NULL, "", or anything malformed. */
-int64_t parse_rfc3339(const char *s);
-
 sk_status parse_token(const char *body, size_t len, sk_token *out, sk_error *err);
-void token_free(sk_token *t);
+void parse_token_free(sk_token *t);
 
 /* {"connected_accounts":[...],"total_size":N,"next_page_token":"..."} (list and search). */
 sk_status parse_account_page(const char *body, size_t len, sk_account_page *out, sk_error *err);
@@ -54,23 +51,18 @@ sk_status parse_account_page(const char *body, size_t len, sk_account_page *out,
  * everything else to this one): the reference its fast path is tested against. */
 sk_status parse_account_page_dom(const char *body, size_t len, sk_account_page *out,
                                  sk_error *err);
-void account_page_free(sk_account_page *p);
+void parse_account_page_free(sk_account_page *p);
 
 /* {"connected_account":{...}} (details, create, update). */
 sk_status parse_account_detail(const char *body, size_t len, sk_detail_result *out, sk_error *err);
-void detail_result_free(sk_detail_result *r);
+void parse_account_detail_free(sk_detail_result *r);
 
 /* {"connections":[...],"next_page_token":"...","total_size":N} */
 sk_status parse_connection_page(const char *body, size_t len, sk_connection_page *out, sk_error *err);
-void connection_page_free(sk_connection_page *p);
+void parse_connection_page_free(sk_connection_page *p);
 
 /* {"link":"...","expiry":"..."}: a body with no link is SK_ERR_PARSE. */
 sk_status parse_link(const char *body, size_t len, sk_link_result *out, sk_error *err);
-void link_result_free(sk_link_result *r);
-
-/* Fills err from an error answer: Scalekit's {"code","message","details"} or RFC 6749's
- * {"error","error_description"}; falls back to the HTTP status when the body is not JSON.
- * Sets err->status from the HTTP status (401->AUTH, 404->NOT_FOUND, other->API). */
-void parse_error_body(const char *body, size_t len, long http_status, sk_error *err);
+void parse_link_free(sk_link_result *r);
 
 #endif

@@ -1,14 +1,14 @@
 # bench.mk: `make bench` runs the speed, memory and idle benchmarks against skemu with generated
 # data and prints figure, bound and ratio for each (never part of `make check`).
-# Bench programs link the core objects and the skemu launcher only (the other test support
+# Bench programs link the core library and the skemu launcher only (the other test support
 # code needs cmocka), so a half-written CLI or TUI file cannot stop them.
 
 BENCH_SRC   = $(wildcard tests/bench/bench_*.c)
 BENCH_PROGS = $(patsubst %.c,$(BUILD)/%,$(BENCH_SRC))
-BENCH_LINK  = $(BUILD)/tests/bench/common.o $(call obj,tests/support/skemu_proc.c $(CORE_SRC))
+BENCH_LINK  = $(BUILD)/tests/bench/common.o $(call obj,tests/support/skemu_proc.c) $(LIB)
 
 $(BENCH_PROGS): $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(BENCH_LINK)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS_APP)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS_CORE)
 
 bench: $(BENCH_PROGS) $(SKEMU) $(SKDASH)
 	@BUILD_DIR=$(CURDIR)/$(BUILD) SKEMU_BIN=$(CURDIR)/$(SKEMU) SKDASH_BIN=$(CURDIR)/$(SKDASH) \

@@ -13,7 +13,7 @@ FUZZ_CFLAGS   = $(filter-out -Werror,$(ALL_CFLAGS)) $(FUZZ_FLAGS) $(ASAN_DEFS)
 # Everything a target may reach: the core and skemu's library, never a main().
 FUZZ_LIB_SRC := $(CORE_SRC) $(filter-out src/emu/main.c,$(EMU_SRC)) \
                 tests/fuzz/fuzz_common.c tests/fuzz/fuzz_emu_common.c tests/sanitize/asan_defaults.c
-FUZZ_LIBS     = $(LIBS_APP) $(LIBS_EMU)
+FUZZ_LIBS     = $(LIBS_CORE) $(LIBS_EMU)
 
 fuzz_obj = $(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(1))
 
@@ -21,9 +21,12 @@ FUZZ_BINS    := $(addprefix $(FUZZ_DIR)/fuzz_,$(FUZZ_NAMES))
 REPLAY_BINS  := $(addprefix $(ASAN_DIR)/fuzz/replay_fuzz_,$(FUZZ_NAMES))
 
 # clang objects, apart from gcc's: instrumented for coverage, not linked with libFuzzer's main.
-$(FUZZ_DIR)/obj/%.o: %.c | deps deps-fuzz
+# `make deps-fuzz` installs clang and libFuzzer; without them the first object says so.
+$(FUZZ_DIR)/obj/%.o: %.c
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || \
+	 { echo "fuzz: $(FUZZ_CC) not found: run \`make deps-fuzz\` first" >&2; exit 1; }
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(call src_inc,$<) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
 $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(call fuzz_obj,$(FUZZ_LIB_SRC))
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ $(FUZZ_LIBS)

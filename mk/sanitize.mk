@@ -1,6 +1,7 @@
 # sanitize.mk: every unit and integration test built again with ASan+UBSan into $(BUILD)/asan/
-# (its own objects of core, cli, tui, emu and tests/support), run by `make check` against an
-# ASan skdash and skemu; mk/fuzz.mk links its corpus replay programs from the same objects.
+# (its own objects of core, cli, tui, emu and tests/support, in the same libraries as the normal
+# build: libskdash.a the core alone, libskdash-ui.a the front ends), run by `make check` against
+# an ASan skdash and skemu; mk/fuzz.mk links its corpus replay programs from the same objects.
 ifndef SANITIZE_MK
 SANITIZE_MK := 1
 
@@ -17,6 +18,7 @@ ASAN_DEFS  := -DSK_LSAN_SUPP='"$(CURDIR)/tests/sanitize/lsan.supp"'
 asan_obj = $(patsubst %.c,$(ASAN_DIR)/%.o,$(1))
 
 ASAN_LIB     := $(ASAN_DIR)/libskdash.a
+ASAN_UI_LIB  := $(ASAN_DIR)/libskdash-ui.a
 ASAN_EMU_LIB := $(ASAN_DIR)/libskemu.a
 ASAN_SKDASH  := $(ASAN_DIR)/skdash
 ASAN_SKEMU   := $(ASAN_DIR)/skemu
@@ -26,11 +28,15 @@ ASAN_TESTS   := $(patsubst %.c,$(ASAN_DIR)/%.asan,$(UNIT_SRC) $(INT_SRC))
 # Each runs through tests/sanitize/asan_wrap.sh (ASan children, their reports checked).
 ASAN_WRAPS   := $(addsuffix .sh,$(ASAN_TESTS))
 
-$(ASAN_DIR)/%.o: %.c | deps
+$(ASAN_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_CFLAGS) $(ASAN_DEFS) -MMD -MP -c $< -o $@
+	$(CC) $(ASAN_CFLAGS) $(ASAN_DEFS) $(call src_inc,$<) -MMD -MP -c $< -o $@
 
-$(ASAN_LIB): $(call asan_obj,$(CORE_SRC) $(CLI_SRC) $(TUI_SRC))
+$(ASAN_LIB): $(call asan_obj,$(CORE_SRC))
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(ASAN_UI_LIB): $(call asan_obj,$(CLI_SRC) $(TUI_SRC))
 	@rm -f $@
 	$(AR) rcs $@ $^
 
@@ -38,13 +44,13 @@ $(ASAN_EMU_LIB): $(call asan_obj,$(filter-out src/emu/main.c,$(EMU_SRC)))
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(ASAN_SKDASH): $(call asan_obj,src/main.c tests/sanitize/asan_defaults.c) $(ASAN_LIB)
+$(ASAN_SKDASH): $(call asan_obj,src/main.c tests/sanitize/asan_defaults.c) $(ASAN_UI_LIB) $(ASAN_LIB)
 	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LIBS_APP)
 
 $(ASAN_SKEMU): $(call asan_obj,src/emu/main.c tests/sanitize/asan_defaults.c) $(ASAN_EMU_LIB)
 	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LIBS_EMU)
 
-$(ASAN_DIR)/tests/%.asan: $(ASAN_DIR)/tests/%.o $(ASAN_SUP) $(ASAN_LIB) $(ASAN_EMU_LIB)
+$(ASAN_DIR)/tests/%.asan: $(ASAN_DIR)/tests/%.o $(ASAN_SUP) $(ASAN_UI_LIB) $(ASAN_LIB) $(ASAN_EMU_LIB)
 	$(CC) $(ASAN_CFLAGS) -o $@ $^ $(LIBS_APP) $(LIBS_EMU) $(LIBS_TEST)
 
 $(ASAN_DIR)/tests/%.asan.sh: mk/sanitize.mk

@@ -1,5 +1,5 @@
 /* main.c: skdash's entry point; everything happens in cli_main(). */
-#include "cli.h"
+#include "cli/cli.h"
 
 int main(int argc, char **argv)
 {

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "cli_cmd.h"
-#include "tui.h"
+#include "../tui/tui.h"
 
 static const struct {
     const char *name;

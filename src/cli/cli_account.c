@@ -10,7 +10,9 @@
 #include "api.h"
 #include "cli_out.h"
 #include "qr.h"
-#include "util.h"
+#include "buf.h"
+#include "sk_time.h"
+#include "text.h"
 #include "verify.h"
 
 enum { OPT_FORMAT = 1, OPT_QR = 2, OPT_YES = 4, OPT_DRY = 8 };
@@ -87,7 +89,7 @@ static void put_field(const char *label, const char *value)
     sk_buf b;
     buf_init(&b);
     const char *v = value && *value ? value : "-";
-    sanitize_term(&b, v, strlen(v));
+    text_sanitize(&b, v, strlen(v));
     printf("%s %s\n", label, b.s ? b.s : "-");
     buf_free(&b);
 }
@@ -223,7 +225,7 @@ int cmd_show(const cli_globals *g, const cli_args *a)
         } else {
             show_text(&res.d);
         }
-        detail_result_free(&res);
+        parse_account_detail_free(&res);
     }
     cli_disconnect(&s);
     return rc;
@@ -236,7 +238,7 @@ static int print_qr(const cli_globals *g, const char *link)
     sk_qr q;
     sk_error err;
     sk_error_clear(&err);
-    sk_qr_style style = locale_is_utf8() ? SK_QR_HALF_BLOCKS : SK_QR_TWO_CHAR;
+    sk_qr_style style = text_locale_utf8() ? SK_QR_HALF_BLOCKS : SK_QR_TWO_CHAR;
     int quiet = 4;
     /* On a terminal too narrow for the full quiet zone, a thinner zone (or a smaller symbol)
      * still scans, while a wrapped code never does. Piped output always gets the full one. */
@@ -269,7 +271,7 @@ static void link_text(const sk_link *l)
 {
     sk_buf b;
     buf_init(&b);
-    sanitize_term(&b, l->link, strlen(l->link));
+    text_sanitize(&b, l->link, strlen(l->link));
     printf("%s\n", b.s ? b.s : "");
     buf_free(&b);
     if (l->expiry == SK_TIME_ABSENT) {
@@ -333,7 +335,7 @@ static int do_link(const cli_globals *g, cli_session *s, const acct_args *aa)
         }
     }
     verify_link_outcome_free(&o);
-    detail_result_free(&det);
+    parse_account_detail_free(&det);
     return rc;
 }
 
@@ -420,11 +422,11 @@ static int do_delete(cli_session *s, const acct_args *aa)
         cli_journal_note(s, "delete", &det.d.a, NULL, o.journal_result);
         sk_buf b;
         buf_init(&b);
-        sanitize_term(&b, det.d.a.id, strlen(det.d.a.id));
+        text_sanitize(&b, det.d.a.id, strlen(det.d.a.id));
         rc = delete_report(&o, b.s ? b.s : "");
         buf_free(&b);
     }
-    detail_result_free(&det);
+    parse_account_detail_free(&det);
     return rc;
 }
 

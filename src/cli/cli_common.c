@@ -10,13 +10,14 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "buf.h"
+#include "text.h"
 
 /* Messages may carry what a user typed; make them safe and keep them on one line. */
 static void vreport(const char *fmt, va_list ap)
 {
     char msg[1024];
-    safe_vformat(msg, sizeof msg, fmt, ap);
+    text_safe_vformat(msg, sizeof msg, fmt, ap);
     fprintf(stderr, "skdash: %s\n", msg);
 }
 
@@ -80,7 +81,7 @@ static void debug_line(void *ud, const char *line)
     /* The client redacts secrets; escape anything else odd a server put in a header. */
     sk_buf b;
     buf_init(&b);
-    if (sanitize_term(&b, line, strlen(line)) && b.s)
+    if (text_sanitize(&b, line, strlen(line)) && b.s)
         fprintf(stderr, "debug: %s\n", b.s);
     buf_free(&b);
 }

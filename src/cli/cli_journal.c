@@ -7,7 +7,7 @@
 #include "cli_out.h"
 #include "cli_table.h"
 #include "journal.h"
-#include "util.h"
+#include "text.h"
 
 void cli_journal_note(const cli_session *s, const char *action, const sk_account *a,
                       const char *fallback_id, const char *result)
@@ -58,7 +58,7 @@ static void journal_table(const sk_journal_rows *rows, const cli_globals *g)
             break;
         }
     }
-    table_print(t, stdout, cli_term_width(), cli_color_enabled(g), locale_is_utf8());
+    table_print(t, stdout, cli_term_width(), cli_color_enabled(g), text_locale_utf8());
     table_free(t);
 }
 

@@ -9,7 +9,9 @@
 #include "cli_out.h"
 #include "cli_table.h"
 #include "store.h"
-#include "util.h"
+#include "buf.h"
+#include "sk_time.h"
+#include "text.h"
 #include "view.h"
 
 #define MAX_ONLY 20   /* connection_names takes at most 20 names */
@@ -182,7 +184,7 @@ static void csv_field(sk_buf *b, const char *s, bool first)
         return;
     sk_buf safe;
     buf_init(&safe);
-    sanitize_term(&safe, s, strlen(s));
+    text_sanitize(&safe, s, strlen(s));
     const char *v = safe.s ? safe.s : "";
     size_t len = strlen(v);
     bool quote = strpbrk(v, ",\"") || (len && (v[0] == ' ' || v[len - 1] == ' '));
@@ -285,7 +287,7 @@ static int table_finish(const cli_globals *g, cli_table *t, bool ok)
 {
     ok = ok && t;
     if (ok)
-        table_print(t, stdout, cli_term_width(), cli_color_enabled(g), locale_is_utf8());
+        table_print(t, stdout, cli_term_width(), cli_color_enabled(g), text_locale_utf8());
     table_free(t);
     if (ok)
         return SK_EXIT_OK;

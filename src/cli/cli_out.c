@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli_cmd.h"
+#include "sk_time.h"
 
 void out_json_str(struct json_object *o, const char *key, const char *s)
 {

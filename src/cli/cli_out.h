@@ -7,7 +7,7 @@
 #include <json-c/json.h>
 
 #include "account.h"
-#include "util.h"
+#include "buf.h"
 
 /* A new object: id, identifier, connector, connection_id, provider, status,
  * authorization_type, token_expires_at, updated_at, last_used_at (absent ones omitted;

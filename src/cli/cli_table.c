@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "buf.h"
+#include "text.h"
 
 #define MAX_PASSES 32
 
@@ -37,7 +38,7 @@ cli_table *table_new(int ncols, const char *const *headers)
         return NULL;
     t->ncols = ncols;
     for (int c = 0; c < ncols; c++) {
-        t->headers[c] = sanitize_dup(headers[c]);
+        t->headers[c] = text_sanitize_dup(headers[c]);
         if (!t->headers[c]) {
             table_free(t);
             return NULL;
@@ -66,7 +67,7 @@ void table_header_short(cli_table *t, int col, const char *shrt)
 {
     if (t && col >= 0 && col < t->ncols) {
         free(t->head_short[col]);
-        t->head_short[col] = sanitize_dup(shrt);
+        t->head_short[col] = text_sanitize_dup(shrt);
     }
 }
 
@@ -91,8 +92,8 @@ void table_shrink(cli_table *t, int col, int order, int min_width)
 
 static bool cell_set(cell *c, const char *text, const char *shrt, const char *sgr)
 {
-    c->text = sanitize_dup(text ? text : "-");
-    c->shrt = shrt ? sanitize_dup(shrt) : NULL;
+    c->text = text_sanitize_dup(text ? text : "-");
+    c->shrt = shrt ? text_sanitize_dup(shrt) : NULL;
     c->sgr = sgr;
     return c->text && (!shrt || c->shrt);
 }

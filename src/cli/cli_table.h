@@ -25,7 +25,7 @@ void table_align_right(cli_table *t, int col);
  * order); the last set min_width also bounds the final pass. Columns never set do not
  * shrink until a last pass that takes every shrinkable column down to one cell. */
 void table_shrink(cli_table *t, int col, int order, int min_width);
-/* Adds a row; each cell is copied through sanitize_term (NULL shows as "-"). `shorts` may
+/* Adds a row; each cell is copied through text_sanitize (NULL shows as "-"). `shorts` may
  * give a shorter form per cell used when the column is too narrow for the full one; `sgr`
  * a colour escape per cell (NULL entries or NULL arrays: none). Returns false on OOM. */
 bool table_add_row(cli_table *t, const char *const *cells, const char *const *shorts,

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "buf.h"
 
 typedef enum { K_ACCOUNTS, K_CONNECTIONS, K_DETAIL, K_LINK, K_DONE } api_kind;
 
@@ -52,7 +52,7 @@ static void deliver_accounts(const api_call *k, const sk_response *r, sk_error *
         return;
     }
     k->cb.accounts(k->ud, &p, err);
-    account_page_free(&p);
+    parse_account_page_free(&p);
 }
 
 static void deliver_connections(const api_call *k, const sk_response *r, sk_error *err)
@@ -63,7 +63,7 @@ static void deliver_connections(const api_call *k, const sk_response *r, sk_erro
         return;
     }
     k->cb.connections(k->ud, &p, err);
-    connection_page_free(&p);
+    parse_connection_page_free(&p);
 }
 
 static void deliver_detail(const api_call *k, const sk_response *r, sk_error *err)
@@ -80,7 +80,7 @@ static void deliver_detail(const api_call *k, const sk_response *r, sk_error *er
     }
     if (k->cb.detail)
         k->cb.detail(k->ud, &d.d, err);
-    detail_result_free(&d);
+    parse_account_detail_free(&d);
 }
 
 static void deliver_link(const api_call *k, const sk_response *r, sk_error *err)
@@ -97,7 +97,7 @@ static void deliver_link(const api_call *k, const sk_response *r, sk_error *err)
     }
     if (k->cb.link)
         k->cb.link(k->ud, &l.l, err);
-    link_result_free(&l);
+    parse_link_free(&l);
 }
 
 static void on_response(void *ud, const sk_response *r)

@@ -13,7 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "sk_time.h"
+#include "xdg.h"
 
 /* Text magic, so `head` on the file says what it is. */
 static const char MAGIC[] = "SKDASH-CACHE\n";
@@ -105,7 +106,7 @@ static size_t url_len(const char *url)
 
 static bool cache_dir(char *buf, size_t n, bool create)
 {
-    return xdg_dir("XDG_CACHE_HOME", ".cache", buf, n) && (!create || mkdirs_private(buf));
+    return xdg_dir("XDG_CACHE_HOME", ".cache", buf, n) && (!create || xdg_mkdirs(buf));
 }
 
 static bool path_in(char *buf, size_t n, const char *env_url, const char *client_id, bool create)

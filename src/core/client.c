@@ -14,7 +14,10 @@
 
 #include "config.h"
 #include "parse.h"
-#include "util.h"
+#include "buf.h"
+#include "mem.h"
+#include "parse_error.h"
+#include "text.h"
 
 #define BODY_MAX ((size_t)64 << 20)   /* larger answers are refused, not buffered */
 #define RETRY_AFTER_MAX_MS 60000
@@ -101,7 +104,7 @@ static void trace(sk_client *c, const char *fmt, ...)
     char line[1024];
     va_list ap;
     va_start(ap, fmt);
-    safe_vformat(line, sizeof line, fmt, ap);
+    text_safe_vformat(line, sizeof line, fmt, ap);
     va_end(ap);
     c->dbg(c->dbg_ud, line);
 }
@@ -110,14 +113,14 @@ static void wipe_free(char *s, size_t n)
 {
     if (!s)
         return;
-    secure_wipe(s, n);
+    mem_wipe(s, n);
     free(s);
 }
 
 static void free_headers(struct curl_slist *h)
 {
     for (struct curl_slist *p = h; p; p = p->next)
-        secure_wipe(p->data, strlen(p->data));   /* one of them carries the token */
+        mem_wipe(p->data, strlen(p->data));   /* one of them carries the token */
     curl_slist_free_all(h);
 }
 
@@ -245,7 +248,7 @@ void client_free(sk_client *c)
         wipe_free(c->token, strlen(c->token));
     if (c->secret)
         wipe_free(c->secret, strlen(c->secret));
-    secure_wipe(c, sizeof *c);
+    mem_wipe(c, sizeof *c);
     free(c);
 }
 
@@ -284,7 +287,7 @@ static void rq_free(sk_request *r)
     free_headers(r->hdrs);
     wipe_free(r->body, r->body_len);
     if (r->resp.s)
-        secure_wipe(r->resp.s, r->resp.cap);   /* a token answer carries the access token */
+        mem_wipe(r->resp.s, r->resp.cap);   /* a token answer carries the access token */
     buf_free(&r->resp);
     free(r->url);
     free(r);
@@ -456,7 +459,7 @@ static char *token_form(const sk_client *c, size_t *len)
                                              "&client_secret=%s", id, sec);
     }
     if (sec) {
-        secure_wipe(sec, strlen(sec));
+        mem_wipe(sec, strlen(sec));
         curl_free(sec);
     }
     curl_free(id);
@@ -676,7 +679,7 @@ static void token_answer(sk_client *c, sk_request *r, long http)
             int64_t early = ttl * 100 < 60000 ? ttl * 100 : 60000;
             c->token_renew_ms = ttl > 0 ? now_ms() + ttl * 1000 - early : INT64_MAX;
             c->token_gen++;
-            token_free(&t);
+            parse_token_free(&t);
             complete(c, r, http, &err);
             return;
         }

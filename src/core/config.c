@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "mem.h"
 
 /* What the chosen profile of the file holds (heap strings, NULL when absent). */
 typedef struct file_vals {
@@ -25,7 +25,7 @@ typedef struct file_vals {
 static void vals_free(file_vals *v)
 {
     if (v->secret) {
-        secure_wipe(v->secret, strlen(v->secret));
+        mem_wipe(v->secret, strlen(v->secret));
         free(v->secret);
     }
     free(v->url);
@@ -104,7 +104,7 @@ static bool set_val(char **slot, const char *v)
     if (!copy)
         return false;
     if (*slot) {
-        secure_wipe(*slot, strlen(*slot));
+        mem_wipe(*slot, strlen(*slot));
         free(*slot);
     }
     *slot = copy;
@@ -178,7 +178,7 @@ static sk_status ini_read(FILE *f, file_vals *fv, const char *profile, const cha
     while (st == SK_OK && getline(&line, &cap, f) >= 0)
         st = ini_line(fv, line, profile, &in_section, path, ++lineno, err);
     if (line) {
-        secure_wipe(line, cap);   /* it may have held a secret */
+        mem_wipe(line, cap);   /* it may have held a secret */
         free(line);
     }
     return st;
@@ -233,14 +233,14 @@ static sk_status secret_run(const char *cmd, char **out, sk_error *err)
     char sink[512];
     while (fread(sink, 1, sizeof sink, p) > 0)   /* let the command finish writing */
         ;
-    secure_wipe(sink, sizeof sink);
+    mem_wipe(sink, sizeof sink);
     int status = pclose(p);
     while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
         line[--n] = '\0';
     bool ok = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && n > 0;
     if (!ok) {
         if (line) {
-            secure_wipe(line, cap);
+            mem_wipe(line, cap);
             free(line);
         }
         if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
@@ -448,7 +448,7 @@ void config_free(sk_config *cfg)
 {
     if (!cfg || !cfg->client_secret)
         return;
-    secure_wipe(cfg->client_secret, strlen(cfg->client_secret));
+    mem_wipe(cfg->client_secret, strlen(cfg->client_secret));
     free(cfg->client_secret);
     cfg->client_secret = NULL;
 }
@@ -498,7 +498,7 @@ static sk_status ini_text(const char *text, size_t len, file_vals *fv, const cha
         i += n;
         st = ini_line(fv, line, profile, &in_section, "(text)", ++lineno, err);
     }
-    secure_wipe(line, len + 1);   /* it may have held a secret */
+    mem_wipe(line, len + 1);   /* it may have held a secret */
     free(line);
     return st;
 }

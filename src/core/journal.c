@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "buf.h"
+#include "sk_time.h"
+#include "xdg.h"
 
 #define JOURNAL_READ_MAX ((off_t)256 << 20)   /* a larger journal is not read whole */
 
@@ -39,7 +41,7 @@ static bool make_parents(const char *path, sk_error *err)
     if (!slash || slash == dir)
         return true;
     *slash = '\0';
-    if (!mkdirs_private(dir)) {
+    if (!xdg_mkdirs(dir)) {
         sk_error_set(err, SK_ERR_CONFIG, "cannot create %s: %s", dir, strerror(errno));
         return false;
     }

@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "api.h"
-#include "util.h"
+#include "arena.h"
+#include "buf.h"
 
 #define CONNECTIONS_PAGE 30
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "buf.h"
 
 static QRecLevel ecc_level(sk_qr_ecc ecc)
 {

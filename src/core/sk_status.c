@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "text.h"
 
 void sk_error_clear(sk_error *e)
 {
@@ -26,7 +26,7 @@ void sk_error_set(sk_error *e, sk_status st, const char *fmt, ...)
     e->status = st;
     va_list ap;
     va_start(ap, fmt);
-    safe_vformat(e->message, sizeof e->message, fmt, ap);
+    text_safe_vformat(e->message, sizeof e->message, fmt, ap);
     va_end(ap);
 }
 

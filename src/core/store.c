@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "arena.h"
 
 /* Sized for 100,000 accounts in a few MB: strings are interned (uint32) or live in the arena,
  * timestamps are integers, state and flags are bytes. 64 bytes a row (sk_store_row, store.h). */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "api.h"
-#include "util.h"
+#include "text.h"
 
 /* One operation in flight: its selector (copied), whom to tell, and the first answer. */
 typedef struct vop {
@@ -65,7 +65,7 @@ static vop *vop_new(sk_client *c, const sk_selector *sel)
     else
         snprintf(raw, sizeof raw, "%s %s", sel->connector ? sel->connector : "",
                  sel->identifier ? sel->identifier : "");
-    safe_format(op->shown, sizeof op->shown, "%s", raw);
+    text_safe_format(op->shown, sizeof op->shown, "%s", raw);
     sk_error_clear(&op->err);
     return op;
 }
@@ -128,28 +128,28 @@ static void delete_checked(void *ud, const sk_account_detail *d, const sk_error 
     if (cerr->status == SK_ERR_NOT_FOUND) {
         o.outcome = SK_OUTCOME_DONE;
         if (was_404) {
-            safe_format(o.message, sizeof o.message, "deleted %s (the delete answered not found; "
+            text_safe_format(o.message, sizeof o.message, "deleted %s (the delete answered not found; "
                      "the account is confirmed gone)", op->shown);
-            safe_format(o.journal_result, sizeof o.journal_result,
+            text_safe_format(o.journal_result, sizeof o.journal_result,
                      "ok: answered not found, confirmed gone");
         } else {
-            safe_format(o.message, sizeof o.message, "deleted %s (confirmed after the answer was "
+            text_safe_format(o.message, sizeof o.message, "deleted %s (confirmed after the answer was "
                      "lost: %s)", op->shown, why);
-            safe_format(o.journal_result, sizeof o.journal_result,
+            text_safe_format(o.journal_result, sizeof o.journal_result,
                      "ok: confirmed gone after the answer was lost: %s", why);
         }
     } else if (cerr->status == SK_OK && d) {
         o.outcome = SK_OUTCOME_NOT_DONE;
-        safe_format(o.message, sizeof o.message, "not deleted: %s (the account %s is still there)",
+        text_safe_format(o.message, sizeof o.message, "not deleted: %s (the account %s is still there)",
                  why, op->shown);
-        safe_format(o.journal_result, sizeof o.journal_result, "failed: %s (still there)", why);
+        text_safe_format(o.journal_result, sizeof o.journal_result, "failed: %s (still there)", why);
     } else {
         o.outcome = SK_OUTCOME_UNKNOWN;
         o.check_err = *cerr;
-        safe_format(o.message, sizeof o.message, "outcome UNKNOWN: the answer to deleting %s was "
+        text_safe_format(o.message, sizeof o.message, "outcome UNKNOWN: the answer to deleting %s was "
                  "lost (%s) and reading the account back failed too (%s)", op->shown, why,
                  reason(cerr));
-        safe_format(o.journal_result, sizeof o.journal_result,
+        text_safe_format(o.journal_result, sizeof o.journal_result,
                  "unknown: answer lost (%s); check failed (%s)", why, reason(cerr));
     }
     delete_finish(op, &o);
@@ -169,12 +169,12 @@ static void delete_answered(void *ud, const sk_error *err)
     sk_error_clear(&o.check_err);
     if (err->status == SK_OK) {
         o.outcome = SK_OUTCOME_DONE;
-        safe_format(o.message, sizeof o.message, "deleted %s", op->shown);
+        text_safe_format(o.message, sizeof o.message, "deleted %s", op->shown);
         snprintf(o.journal_result, sizeof o.journal_result, "ok");
     } else {
         o.outcome = SK_OUTCOME_NOT_DONE;
-        safe_format(o.message, sizeof o.message, "not deleted: %s", reason(err));
-        safe_format(o.journal_result, sizeof o.journal_result, "failed: %s", reason(err));
+        text_safe_format(o.message, sizeof o.message, "not deleted: %s", reason(err));
+        text_safe_format(o.journal_result, sizeof o.journal_result, "failed: %s", reason(err));
     }
     delete_finish(op, &o);
 }
@@ -186,8 +186,8 @@ static void delete_refused(const char *id, const char *msg, verify_delete_fn cb,
     o.outcome = SK_OUTCOME_NOT_DONE;
     sk_error_set(&o.err, id ? SK_ERR_NOMEM : SK_ERR_USAGE, "%s", msg);
     sk_error_clear(&o.check_err);
-    safe_format(o.message, sizeof o.message, "not deleted: %s", msg);
-    safe_format(o.journal_result, sizeof o.journal_result, "failed: %s", msg);
+    text_safe_format(o.message, sizeof o.message, "not deleted: %s", msg);
+    text_safe_format(o.journal_result, sizeof o.journal_result, "failed: %s", msg);
     cb(ud, &o);
 }
 
@@ -242,25 +242,25 @@ static void link_checked(void *ud, const sk_account_detail *d, const sk_error *c
     if (cerr->status == SK_OK && d) {
         o.account_found = true;
         o.state = d->a.state;
-        safe_format(o.status, sizeof o.status, "%s", d->a.status ? d->a.status : "");
+        text_safe_format(o.status, sizeof o.status, "%s", d->a.status ? d->a.status : "");
         char label[128];
         snprintf(label, sizeof label, "%s%s%s%s", state_name(o.state), o.status[0] ? " (" : "",
                  o.status, o.status[0] ? ")" : "");
-        safe_format(o.message, sizeof o.message, "no link was received (the answer was lost: %s); "
+        text_safe_format(o.message, sizeof o.message, "no link was received (the answer was lost: %s); "
                  "the account %s is %s", why, op->shown, label);
-        safe_format(o.journal_result, sizeof o.journal_result,
+        text_safe_format(o.journal_result, sizeof o.journal_result,
                  "unknown: no link received (%s); account %s", why, label);
     } else if (cerr->status == SK_ERR_NOT_FOUND) {
         o.account_gone = true;
-        safe_format(o.message, sizeof o.message, "no link was received (the answer was lost: %s); "
+        text_safe_format(o.message, sizeof o.message, "no link was received (the answer was lost: %s); "
                  "the account %s no longer exists", why, op->shown);
-        safe_format(o.journal_result, sizeof o.journal_result,
+        text_safe_format(o.journal_result, sizeof o.journal_result,
                  "unknown: no link received (%s); account gone", why);
     } else {
         o.check_err = *cerr;
-        safe_format(o.message, sizeof o.message, "no link was received (the answer was lost: %s); "
+        text_safe_format(o.message, sizeof o.message, "no link was received (the answer was lost: %s); "
                  "the state of the account %s is unknown too (%s)", why, op->shown, reason(cerr));
-        safe_format(o.journal_result, sizeof o.journal_result,
+        text_safe_format(o.journal_result, sizeof o.journal_result,
                  "unknown: no link received (%s); check failed (%s)", why, reason(cerr));
     }
     link_finish(op, &o);
@@ -279,8 +279,8 @@ static void link_answered(void *ud, const sk_link *l, const sk_error *err)
         if (!o.link) {
             sk_error_set(&op->err, SK_ERR_NOMEM, "out of memory keeping the link");
             o.outcome = SK_OUTCOME_UNKNOWN;
-            safe_format(o.message, sizeof o.message, "no link: out of memory");
-            safe_format(o.journal_result, sizeof o.journal_result, "unknown: out of memory");
+            text_safe_format(o.message, sizeof o.message, "no link: out of memory");
+            text_safe_format(o.journal_result, sizeof o.journal_result, "unknown: out of memory");
         } else {
             snprintf(o.message, sizeof o.message, "link received");
             snprintf(o.journal_result, sizeof o.journal_result, "ok");
@@ -297,8 +297,8 @@ static void link_answered(void *ud, const sk_link *l, const sk_error *err)
         return;
     }
     o.outcome = SK_OUTCOME_NOT_DONE;
-    safe_format(o.message, sizeof o.message, "no link: %s", reason(err));
-    safe_format(o.journal_result, sizeof o.journal_result, "failed: %s", reason(err));
+    text_safe_format(o.message, sizeof o.message, "no link: %s", reason(err));
+    text_safe_format(o.journal_result, sizeof o.journal_result, "failed: %s", reason(err));
     link_finish(op, &o);
 }
 
@@ -311,8 +311,8 @@ void verify_link(sk_client *c, const sk_selector *sel, verify_link_fn cb, void *
         o.outcome = SK_OUTCOME_NOT_DONE;
         sk_error_set(&o.err, sel ? SK_ERR_NOMEM : SK_ERR_USAGE, "%s",
                      sel ? "out of memory" : "no account named");
-        safe_format(o.message, sizeof o.message, "no link: %s", o.err.message);
-        safe_format(o.journal_result, sizeof o.journal_result, "failed: %s", o.err.message);
+        text_safe_format(o.message, sizeof o.message, "no link: %s", o.err.message);
+        text_safe_format(o.journal_result, sizeof o.journal_result, "failed: %s", o.err.message);
         cb(ud, &o);
         return;
     }

@@ -3,7 +3,7 @@
  * a scan (100,000 rows in a few ms) and a page of new rows is a merge. */
 #include "view.h"
 
-#include "util.h"
+#include "sk_time.h"
 
 #include <stdint.h>
 #include <stdio.h>

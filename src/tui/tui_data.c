@@ -10,7 +10,8 @@
 
 #include "cache.h"
 #include "journal.h"
-#include "util.h"
+#include "sk_time.h"
+#include "text.h"
 #include "verify.h"
 
 long long tui_now_ms(void)
@@ -23,7 +24,7 @@ long long tui_now_ms(void)
 /* Messages quote server strings: made safe once, here. */
 static void set_msg(char *dst, size_t n, const char *fmt, va_list ap)
 {
-    safe_vformat(dst, n, fmt, ap);
+    text_safe_vformat(dst, n, fmt, ap);
 }
 
 void data_set_error(tui_app *a, const char *fmt, ...)
@@ -110,7 +111,7 @@ static void sink_connection_done(void *ud, const char *connection)
 static void refresh_failed(tui_app *a, const sk_error *err)
 {
     /* The rows stay as they were: the footer keeps the time of the last good refresh. */
-    char *safe = sanitize_dup(err->message);
+    char *safe = text_sanitize_dup(err->message);
     snprintf(a->refresh_error, sizeof a->refresh_error, "%s", safe && *safe ? safe : "unknown error");
     free(safe);
     a->retry_ms = a->retry_ms ? a->retry_ms * 2 : TUI_RETRY_FIRST_MS;

@@ -8,7 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "util.h"
+#include "sk_time.h"
+#include "text.h"
 #include "tui_rows.h"
 #include "tui_screen.h"
 #include "tui_theme.h"

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "text.h"
+
 void line_init(tui_line *l, bool utf8)
 {
     memset(l, 0, sizeof *l);
@@ -75,7 +77,7 @@ int line_add_raw(tui_line *l, tui_role role, const char *raw, int width, bool pa
     sk_buf b;
     buf_init(&b);
     if (raw)
-        sanitize_term(&b, raw, strlen(raw));
+        text_sanitize(&b, raw, strlen(raw));
     int cols = line_add(l, role, b.s ? b.s : "", width, pad);
     buf_free(&b);
     return cols;

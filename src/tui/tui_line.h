@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "util.h"
+#include "buf.h"
 
 /* Semantic colour roles; tui_theme.c maps each to a colour attribute and a monochrome one. */
 typedef enum {
@@ -50,7 +50,7 @@ void line_reset(tui_line *l);
 /* Append already-safe text cut to `width` columns (width < 0: as wide as it is), padded to
  * exactly `width` when pad. Returns the columns written. */
 int line_add(tui_line *l, tui_role role, const char *safe, int width, bool pad);
-/* Same for text from outside (server strings): escaped with sanitize_term first. */
+/* Same for text from outside (server strings): escaped with text_sanitize first. */
 int line_add_raw(tui_line *l, tui_role role, const char *raw, int width, bool pad);
 /* printf into the line, no width limit; the formatted text must already be safe. */
 int line_addf(tui_line *l, tui_role role, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "buf.h"
+#include "sk_time.h"
+#include "text.h"
 #include "verify.h"
 #include "tui_linkfit.h"
 #include "tui_rows.h"
@@ -367,7 +369,7 @@ static int draw_text(const tui_app *a, int x, int y, int w, int max_rows)
     put_line(y + row++, x, w, &l);
     if (lv.link) {
         /* Wrapped by columns, not at spaces, so it pastes back whole. */
-        char *safe = sanitize_dup(lv.link);
+        char *safe = text_sanitize_dup(lv.link);
         const char *p = safe ? safe : "";
         while (*p && row < max_rows) {
             size_t n = text_take(p, w, false);

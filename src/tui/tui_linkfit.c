@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "util.h"
+#include "text.h"
 
 #define TEXT_FIXED_ROWS 6   /* title, account, state, expiry, blank, "Link:" */
 

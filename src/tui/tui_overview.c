@@ -9,7 +9,8 @@
 #include <string.h>
 #include <wctype.h>
 
-#include "util.h"
+#include "sk_time.h"
+#include "text.h"
 
 /* ---------------------------------------------------------------- scrolling */
 

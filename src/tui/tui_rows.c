@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "buf.h"
+#include "sk_time.h"
+#include "text.h"
 
 void rows_state_label(sk_state st, const char *wire, bool utf8, char *buf, size_t n)
 {
@@ -217,7 +219,7 @@ void rows_totals(tui_line *l, const size_t count[SK_STATE_COUNT])
 
 static void field(tui_lines *out, const char *label, const char *raw, tui_role role, int width)
 {
-    char *safe = sanitize_dup(raw && *raw ? raw : "-");
+    char *safe = text_sanitize_dup(raw && *raw ? raw : "-");
     int vw = width - LABEL_W;
     if (vw < 8) {
         /* Too narrow for two columns: label line, then the value. */

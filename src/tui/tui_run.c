@@ -15,7 +15,9 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "util.h"
+#include "osc52.h"
+#include "sk_time.h"
+#include "text.h"
 #include "tui_theme.h"
 
 
@@ -410,7 +412,7 @@ static void print_after_exit(tui_app *a)
 {
     if (!a->print_link)
         return;
-    char *safe = sanitize_dup(a->print_link);
+    char *safe = text_sanitize_dup(a->print_link);
     char when[40];
     time_rfc3339(a->print_expiry, when, sizeof when);
     printf("%s\n", safe ? safe : "");
@@ -442,7 +444,7 @@ static bool app_init(tui_app *a, const sk_config *cfg, const tui_opts *o, sk_err
     a->cfg = cfg;
     a->o = *o;
     a->read_only = cfg->read_only;
-    a->utf8 = locale_is_utf8();
+    a->utf8 = text_locale_utf8();
     a->last_refresh = SK_TIME_ABSENT;
     a->base_mask = SK_ALL_STATES;
     a->focus = PANE_TABLE;

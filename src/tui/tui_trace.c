@@ -11,7 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util.h"
+#include "buf.h"
+#include "sk_time.h"
+#include "xdg.h"
 
 /* ---------------------------------------------------------------- client options */
 
@@ -144,7 +146,7 @@ static void log_open(tui_app *a)
     }
     snprintf(a->debug_path, sizeof a->debug_path, "%s/debug.log", dir);
     int fd = -1;
-    if (mkdirs_private(dir))
+    if (xdg_mkdirs(dir))
         fd = open(a->debug_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
         data_set_error(a, "--debug: cannot write %s: %s", a->debug_path, strerror(errno));

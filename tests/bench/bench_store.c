@@ -113,7 +113,7 @@ static bool parse_cost(const bench_env *e, const char *conn, double *us_per_acco
             return false;
         }
         *rows = p.n;
-        account_page_free(&p);
+        parse_account_page_free(&p);
         iters++;
     } while ((t = bench_now_ms() - t0) < 500);
     free(body);

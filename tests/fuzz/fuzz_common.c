@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "buf.h"
+#include "sk_time.h"
+#include "text.h"
 
 void fuzz_fail(const char *file, int line, const char *what)
 {
@@ -57,7 +59,7 @@ void fuzz_check_string(const char *s)
     size_t len = strlen(s);
     sk_buf b;
     buf_init(&b);
-    FUZZ_CHECK(sanitize_term(&b, s, len));
+    FUZZ_CHECK(text_sanitize(&b, s, len));
     FUZZ_CHECK(b.s != NULL && strlen(b.s) == b.len);
     check_no_controls(b.s, b.len);
     FUZZ_CHECK(text_width(b.s) >= 0);
@@ -74,7 +76,7 @@ void fuzz_check_string(const char *s)
         }
     }
     buf_free(&b);
-    char *d = sanitize_dup(s);
+    char *d = text_sanitize_dup(s);
     FUZZ_CHECK(d != NULL);
     check_no_controls(d, strlen(d));
     free(d);

@@ -26,7 +26,7 @@ void fuzz_fail(const char *file, int line, const char *what) __attribute__((nore
 void fuzz_init_locale(void);
 /* sk_error's message is one line with no control byte (sk_status.h). */
 void fuzz_check_error(const sk_error *err);
-/* s goes through sanitize_term, text_width and text_fit; the result must hold no control
+/* s goes through text_sanitize, text_width and text_fit; the result must hold no control
  * byte (C0, DEL, or C1 as UTF-8) and fit the width asked. NULL is allowed (absent). */
 void fuzz_check_string(const char *s);
 /* Every formatting of a timestamp must terminate and fit its buffer. */

@@ -43,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (st != SK_OK) {
         FUZZ_CHECK(err.status == st);
         fuzz_check_error(&err);
-        connection_page_free(&p);
+        parse_connection_page_free(&p);
         return 0;
     }
     FUZZ_CHECK(p.n == 0 || p.rows != NULL);
@@ -52,6 +52,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < p.n; i++)
         check_connection(&p.rows[i]);
     check_store(&p);
-    connection_page_free(&p);
+    parse_connection_page_free(&p);
     return 0;
 }

@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (st != SK_OK) {
         FUZZ_CHECK(err.status == st);
         fuzz_check_error(&err);
-        detail_result_free(&r);
+        parse_account_detail_free(&r);
         return 0;
     }
     fuzz_check_account(&r.d.a);
@@ -38,6 +38,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(FUZZ_PRESENT_OK(r.d.domain));
     fuzz_check_string(r.d.domain);
     check_api_config(r.d.api_config_json);
-    detail_result_free(&r);
+    parse_account_detail_free(&r);
     return 0;
 }

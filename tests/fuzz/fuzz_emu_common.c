@@ -11,6 +11,7 @@
 
 #include "fuzz_common.h"
 #include "parse.h"
+#include "parse_error.h"
 
 void fuzz_emu_options(emu_options *o)
 {
@@ -108,26 +109,26 @@ void fuzz_emu_check_answer(const emu_request *rq, const emu_response *rs)
     if (plen == 12 && strncmp(uri, "/oauth/token", 12) == 0) {
         sk_token t;
         st = parse_token(rs->body, rs->body_len, &t, &err);
-        token_free(&t);
+        parse_token_free(&t);
     } else if (plen == 23 && strncmp(uri, "/api/v1/connections/app", 23) == 0) {
         sk_connection_page p;
         st = parse_connection_page(rs->body, rs->body_len, &p, &err);
-        connection_page_free(&p);
+        parse_connection_page_free(&p);
     } else if ((plen == 33 && strncmp(uri, "/api/v1/connected_accounts:search", 33) == 0) ||
                (plen == 26 && strncmp(uri, "/api/v1/connected_accounts", 26) == 0 &&
                 strcmp(rq->method, "GET") == 0)) {
         sk_account_page p;
         st = parse_account_page(rs->body, rs->body_len, &p, &err);
-        account_page_free(&p);
+        parse_account_page_free(&p);
     } else if ((plen == 34 && strncmp(uri, "/api/v1/connected_accounts/details", 34) == 0) ||
                (plen == 26 && strncmp(uri, "/api/v1/connected_accounts", 26) == 0)) {
         sk_detail_result r;
         st = parse_account_detail(rs->body, rs->body_len, &r, &err);
-        detail_result_free(&r);
+        parse_account_detail_free(&r);
     } else if (plen == 37 && strncmp(uri, "/api/v1/connected_accounts/magic_link", 37) == 0) {
         sk_link_result r;
         st = parse_link(rs->body, rs->body_len, &r, &err);
-        link_result_free(&r);
+        parse_link_free(&r);
     }
     FUZZ_CHECK(st == SK_OK);
 }

@@ -2,7 +2,7 @@
  * status (so 401/404/429/5xx paths are all reached); the rest is the body. The status maps
  * as parse.h says and the message is always printable. */
 #include "fuzz_common.h"
-#include "parse.h"
+#include "parse_error.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

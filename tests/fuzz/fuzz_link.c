@@ -17,6 +17,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_check_string(r.l.link);
         fuzz_check_time(r.l.expiry);
     }
-    link_result_free(&r);
+    parse_link_free(&r);
     return 0;
 }

@@ -73,7 +73,7 @@ static void check_same_as_dom(const uint8_t *data, size_t size, sk_status st,
         for (size_t i = 0; i < p->n && i < d.n; i++)
             check_same_account(&p->rows[i], &d.rows[i]);
     }
-    account_page_free(&d);
+    parse_account_page_free(&d);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -86,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (st != SK_OK) {
         FUZZ_CHECK(err.status == st);
         fuzz_check_error(&err);
-        account_page_free(&p);
+        parse_account_page_free(&p);
         return 0;
     }
     FUZZ_CHECK(p.n == 0 || p.rows != NULL);
@@ -96,6 +96,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < p.n; i++)
         fuzz_check_account(&p.rows[i]);
     check_store(&p);
-    account_page_free(&p);
+    parse_account_page_free(&p);
     return 0;
 }

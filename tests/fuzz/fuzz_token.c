@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(t.access_token == NULL);
         fuzz_check_error(&err);
     }
-    token_free(&t);
+    parse_token_free(&t);
     FUZZ_CHECK(t.access_token == NULL && t.token_type == NULL);
     return 0;
 }

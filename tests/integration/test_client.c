@@ -18,7 +18,7 @@
 #include "../support/fake_http.h"
 #include "../support/skemu_fx.h"
 #include "../support/skemu_proc.h"
-#include "util.h"
+#include "sk_time.h"
 
 /* ---------------------------------------------------------------- fixture */
 
@@ -344,11 +344,11 @@ static void test_account_lifecycle(void **st)
     assert_int_equal(api_get_account_sync(f.c, &(sk_selector){ .id = id }, &res, &err), SK_OK);
     assert_string_equal(res.d.a.id, id);
     assert_string_equal(res.d.a.identifier, ident);
-    detail_result_free(&res);
+    parse_account_detail_free(&res);
     sk_selector by_name = { .connector = conn, .identifier = ident };
     assert_int_equal(api_get_account_sync(f.c, &by_name, &res, &err), SK_OK);
     assert_string_equal(res.d.a.id, id);
-    detail_result_free(&res);
+    parse_account_detail_free(&res);
 
     /* creating it again is refused by the server */
     memset(&dr, 0, sizeof dr);
@@ -368,7 +368,7 @@ static void test_account_lifecycle(void **st)
     assert_int_equal(api_get_account_sync(f.c, &(sk_selector){ .id = id }, &res, &err), SK_OK);
     assert_non_null(res.d.api_config_json);
     assert_non_null(strstr(res.d.api_config_json, "\"n\":3"));
-    detail_result_free(&res);
+    parse_account_detail_free(&res);
 
     /* delete, then it is gone */
     assert_int_equal(api_delete_account_sync(f.c, &(sk_selector){ .id = id }, &err), SK_OK);
@@ -425,12 +425,12 @@ static void test_magic_link_activates(void **st)
     curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
     assert_int_equal(code, 200);
     curl_easy_cleanup(e);
-    link_result_free(&lr);
+    parse_link_free(&lr);
 
     sk_detail_result res;
     assert_int_equal(api_get_account_sync(f.c, &(sk_selector){ .id = id }, &res, &err), SK_OK);
     assert_int_equal(res.d.a.state, SK_STATE_ACTIVE);
-    detail_result_free(&res);
+    parse_account_detail_free(&res);
 
     /* a link for an account that does not exist */
     assert_int_equal(api_magic_link_sync(f.c, &(sk_selector){ .id = "ca_nope" }, &lr, &err),

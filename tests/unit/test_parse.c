@@ -1,5 +1,6 @@
-/* test_parse.c: every parser of parse.h fed good and hostile bodies: wrong types, nulls, "",
- * missing keys, truncated and non-JSON input, huge and non-UTF-8 strings, bad timestamps. */
+/* test_parse.c: every parser of parse.h, jscan.c's fast path, parse_error.h and RFC 3339 times
+ * (sk_time.h) fed good and hostile bodies: wrong types, nulls, "", missing keys, truncated and
+ * non-JSON input, huge and non-UTF-8 strings, bad timestamps. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +12,9 @@
 #include <time.h>
 
 #include "parse.h"
-#include "util.h"
+#include "arena.h"
+#include "parse_error.h"
+#include "sk_time.h"
 
 #define LEN(s) (sizeof(s) - 1)
 
@@ -20,18 +23,18 @@
 static void test_rfc3339_valid(void **st)
 {
     (void)st;
-    assert_int_equal(parse_rfc3339("2025-04-16T06:56:05Z"), 1744786565);
-    assert_int_equal(parse_rfc3339("2025-04-16T06:56:05.3Z"), 1744786565);
-    assert_int_equal(parse_rfc3339("2025-04-16T06:56:05.367Z"), 1744786565);
-    assert_int_equal(parse_rfc3339("2025-04-16T06:56:05.367190Z"), 1744786565);
-    assert_int_equal(parse_rfc3339("2025-04-16T06:56:05.367190455Z"), 1744786565);
-    assert_int_equal(parse_rfc3339("2025-04-16T08:56:05+02:00"), 1744786565);
-    assert_int_equal(parse_rfc3339("2025-04-16T01:26:05.5-05:30"), 1744786565);
-    assert_int_equal(parse_rfc3339("1970-01-01T00:00:00Z"), 0);
-    assert_int_equal(parse_rfc3339("1969-12-31T23:59:59Z"), -1);
-    assert_int_equal(parse_rfc3339("2024-02-29T23:59:59Z"), 1709251199);
-    assert_int_equal(parse_rfc3339("2000-03-01T00:00:00Z"), 951868800);
-    assert_int_equal(parse_rfc3339("9999-12-31T23:59:59Z"), 253402300799LL);
+    assert_int_equal(time_parse_rfc3339("2025-04-16T06:56:05Z"), 1744786565);
+    assert_int_equal(time_parse_rfc3339("2025-04-16T06:56:05.3Z"), 1744786565);
+    assert_int_equal(time_parse_rfc3339("2025-04-16T06:56:05.367Z"), 1744786565);
+    assert_int_equal(time_parse_rfc3339("2025-04-16T06:56:05.367190Z"), 1744786565);
+    assert_int_equal(time_parse_rfc3339("2025-04-16T06:56:05.367190455Z"), 1744786565);
+    assert_int_equal(time_parse_rfc3339("2025-04-16T08:56:05+02:00"), 1744786565);
+    assert_int_equal(time_parse_rfc3339("2025-04-16T01:26:05.5-05:30"), 1744786565);
+    assert_int_equal(time_parse_rfc3339("1970-01-01T00:00:00Z"), 0);
+    assert_int_equal(time_parse_rfc3339("1969-12-31T23:59:59Z"), -1);
+    assert_int_equal(time_parse_rfc3339("2024-02-29T23:59:59Z"), 1709251199);
+    assert_int_equal(time_parse_rfc3339("2000-03-01T00:00:00Z"), 951868800);
+    assert_int_equal(time_parse_rfc3339("9999-12-31T23:59:59Z"), 253402300799LL);
 }
 
 /* Cross-check days-from-civil against the C library's timegm over many dates. */
@@ -45,7 +48,7 @@ static void test_rfc3339_matches_timegm(void **st)
             snprintf(s, sizeof s, "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, m, d, (y % 60));
             struct tm tm = { .tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d,
                              .tm_hour = m, .tm_min = d, .tm_sec = y % 60 };
-            assert_int_equal(parse_rfc3339(s), (int64_t)timegm(&tm));
+            assert_int_equal(time_parse_rfc3339(s), (int64_t)timegm(&tm));
         }
     }
 }
@@ -64,10 +67,10 @@ static void test_rfc3339_invalid(void **st)
         "2025-04-16T06:56:05Z ", "１２３４-04-16T06:56:05Z", "2025-04-16T06:56:05.12a4Z",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        if (parse_rfc3339(bad[i]) != SK_TIME_ABSENT)
+        if (time_parse_rfc3339(bad[i]) != SK_TIME_ABSENT)
             fail_msg("accepted bad timestamp \"%s\"", bad[i]);
     }
-    assert_true(parse_rfc3339(NULL) == SK_TIME_ABSENT);
+    assert_true(time_parse_rfc3339(NULL) == SK_TIME_ABSENT);
 }
 
 /* ---------------------------------------------------------------- token */
@@ -84,7 +87,7 @@ static void test_token_ok(void **st)
     assert_string_equal(t.access_token, "eyJabc");
     assert_string_equal(t.token_type, "Bearer");
     assert_int_equal(t.expires_in, 86399);
-    token_free(&t);
+    parse_token_free(&t);
     assert_null(t.access_token);
 }
 
@@ -112,7 +115,7 @@ static void test_token_hostile(void **st)
     assert_int_equal(parse_token(b, LEN(b), &t, &e), SK_OK);
     assert_int_equal(t.expires_in, 0);
     assert_string_equal(t.token_type, "Bearer");
-    token_free(&t);
+    parse_token_free(&t);
 }
 
 /* ---------------------------------------------------------------- account pages */
@@ -150,7 +153,7 @@ static void test_page_ok(void **st)
     assert_int_equal(p.rows[1].state, SK_STATE_PENDING);
     assert_null(p.rows[1].identifier);
     assert_true(p.rows[1].updated_at == SK_TIME_ABSENT);
-    account_page_free(&p);
+    parse_account_page_free(&p);
 }
 
 /* Every field with every wrong type: absent, never a crash; the row is still there. */
@@ -186,7 +189,7 @@ static void test_page_wrong_types(void **st)
             assert_int_equal(a->state, SK_STATE_ERROR);
             assert_true(a->token_expires_at == SK_TIME_ABSENT);
             assert_true(a->updated_at == SK_TIME_ABSENT);
-            account_page_free(&p);
+            parse_account_page_free(&p);
         }
     }
 }
@@ -224,7 +227,7 @@ static void test_page_structure(void **st)
             fail_msg("case %zu (%s): got %d want %d", i, cases[i].body, s, cases[i].want);
         if (s == SK_OK) {
             assert_int_equal(p.n, cases[i].n);
-            account_page_free(&p);
+            parse_account_page_free(&p);
         } else {
             assert_true(e.message[0] != '\0');
             assert_null(p.rows);
@@ -268,7 +271,7 @@ static void test_page_unknown_status(void **st)
     assert_int_equal(p.rows[2].state, SK_STATE_REVOKED);
     assert_null(p.rows[3].status);
     assert_int_equal(p.rows[3].state, SK_STATE_ERROR);
-    account_page_free(&p);
+    parse_account_page_free(&p);
 }
 
 static void test_page_huge_and_binary_strings(void **st)
@@ -287,7 +290,7 @@ static void test_page_huge_and_binary_strings(void **st)
     assert_int_equal(p.n, 1);
     assert_int_equal(strlen(p.rows[0].identifier), big);
     assert_int_equal(p.total_size, 12);   /* int64 as a string, as grpc-gateway writes it */
-    account_page_free(&p);
+    parse_account_page_free(&p);
     free(b);
 
     /* Bytes that are not UTF-8, escapes and control characters are kept as they are. */
@@ -298,7 +301,7 @@ static void test_page_huge_and_binary_strings(void **st)
     assert_memory_equal(p.rows[0].id, "ca_\xff\xfe", 6);
     assert_memory_equal(p.rows[0].identifier, "\xc3\x28\x1b[31mred\xe2\x80\xae", 14);
     assert_string_equal(p.rows[0].connector, "g\xe2\x82");
-    account_page_free(&p);
+    parse_account_page_free(&p);
 }
 
 static void test_deep_nesting(void **st)
@@ -325,7 +328,7 @@ static void test_deep_nesting(void **st)
     n += (size_t)sprintf(b + n, "}]}");
     assert_int_equal(parse_account_page(b, n, &p, &e), SK_OK);
     assert_int_equal(p.n, 1);
-    account_page_free(&p);
+    parse_account_page_free(&p);
     free(b);
 }
 
@@ -370,7 +373,7 @@ static void test_detail_ok_and_no_secrets(void **st)
                            r.d.a.provider, r.d.a.status, r.d.a.authorization_type };
     for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
         assert_no_secret(strs[i]);
-    detail_result_free(&r);
+    parse_account_detail_free(&r);
 }
 
 /* The arena does not grow with the size of the secrets: they are never copied into it. */
@@ -398,7 +401,7 @@ static void test_detail_arena_holds_no_tokens(void **st)
         assert_int_equal(parse_account_detail(b, (size_t)n, &r, &e), SK_OK);
         assert_int_equal(r.d.n_scopes, 1);
         sizes[pass] = arena_bytes(r.arena);
-        detail_result_free(&r);
+        parse_account_detail_free(&r);
     }
     assert_true(sizes[1] < sizes[0] + 1024);
     free(b);
@@ -439,7 +442,7 @@ static void test_detail_hostile(void **st)
         assert_null(r.d.api_config_json);
         assert_null(r.d.a.id);
         assert_int_equal(r.d.a.state, SK_STATE_ERROR);
-        detail_result_free(&r);
+        parse_account_detail_free(&r);
     }
 }
 
@@ -470,7 +473,7 @@ static void test_connections(void **st)
     assert_true(p.rows[1].created_at == SK_TIME_ABSENT);
     assert_string_equal(p.next_page_token, "n2");
     assert_int_equal(p.total_size, 40);
-    connection_page_free(&p);
+    parse_connection_page_free(&p);
 
     const char *bad[] = { "", "[]", "{\"connections\":{}}", "{\"connections\":\"x\"}", "{" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -478,7 +481,7 @@ static void test_connections(void **st)
     assert_int_equal(parse_connection_page("{}", 2, &p, &e), SK_OK);
     assert_int_equal(p.n, 0);
     assert_null(p.next_page_token);
-    connection_page_free(&p);
+    parse_connection_page_free(&p);
 }
 
 /* ---------------------------------------------------------------- magic link */
@@ -492,12 +495,12 @@ static void test_link(void **st)
     assert_int_equal(parse_link(b, LEN(b), &r, &e), SK_OK);
     assert_string_equal(r.l.link, "https://x.example/magic?t=1");
     assert_int_equal(r.l.expiry, 1744786565);
-    link_result_free(&r);
+    parse_link_free(&r);
 
     const char nx[] = "{\"link\":\"https://x\",\"expiry\":12}";
     assert_int_equal(parse_link(nx, LEN(nx), &r, &e), SK_OK);
     assert_true(r.l.expiry == SK_TIME_ABSENT);
-    link_result_free(&r);
+    parse_link_free(&r);
 
     const char *bad[] = { "", "{}", "{\"link\":\"\"}", "{\"link\":null}", "{\"link\":42}",
                           "{\"link\":[\"https://x\"]}", "[\"https://x\"]", "{\"link\":\"https" };
@@ -641,8 +644,8 @@ static void assert_page_same(const char *body, size_t len)
         assert_int_equal(a->last_used_at, b->last_used_at);
         assert_int_equal(a->state, b->state);
     }
-    account_page_free(&f);
-    account_page_free(&d);
+    parse_account_page_free(&f);
+    parse_account_page_free(&d);
 }
 
 /* Rows as skemu and the real API send them, and what an odd server might: escapes, \u
@@ -768,7 +771,7 @@ static void test_nul_in_strings(void **st)
     assert_non_null(p.rows[0].id);
     assert_string_equal(p.rows[0].id, "\xef\xbf\xbd" "ca_1");
     assert_string_equal(p.rows[0].identifier, "alice\xef\xbf\xbd" "evil");
-    account_page_free(&p);
+    parse_account_page_free(&p);
 
     static const char detail[] =
         "{\"connected_account\":{\"id\":\"ca_2\",\"authorization_details\":{\"oauth_token\":"
@@ -778,12 +781,12 @@ static void test_nul_in_strings(void **st)
     assert_int_equal(d.d.n_scopes, 2);
     assert_string_equal(d.d.scopes[0], "\xef\xbf\xbd");
     assert_string_equal(d.d.scopes[1], "a\xef\xbf\xbd" "b");
-    detail_result_free(&d);
+    parse_account_detail_free(&d);
 
     static const char token[] = "{\"access_token\":\"\\u0000abc\",\"expires_in\":60}";
     sk_token t;
     assert_int_equal(parse_token(token, strlen(token), &t, &err), SK_ERR_PARSE);
-    token_free(&t);
+    parse_token_free(&t);
 }
 
 int main(void)

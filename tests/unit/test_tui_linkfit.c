@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "qr.h"
-#include "util.h"
+#include "text.h"
 #include "../../src/tui/tui_linkfit.h"
 
 static const char *link60 = "https://acme.scalekit.dev/magic/Zb3kq9Xw2LmP7rT1vYc8Hn4sJd6fGa";

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util.h"
+#include "text.h"
 #include "../../src/tui/tui_rows.h"
 #include "../../src/tui/tui_theme.h"
 

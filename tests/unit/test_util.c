@@ -1,5 +1,6 @@
-/* test_util.c: util.h and sk_status.h: arena, buffers, terminal sanitizing, display width and
- * fitting, time formatting, base64 / OSC 52 sequences and error messages. */
+/* test_util.c: the core's small modules and sk_status.h: arena, buffers, terminal text
+ * (sanitizing, display width and fitting), time formatting, base64 / OSC 52 sequences, the XDG
+ * directories, secret wiping and error messages. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +15,13 @@
 
 #include "account.h"
 #include "sk_status.h"
-#include "util.h"
+#include "arena.h"
+#include "buf.h"
+#include "mem.h"
+#include "osc52.h"
+#include "sk_time.h"
+#include "text.h"
+#include "xdg.h"
 
 static bool utf8_locale(void)
 {
@@ -49,7 +56,7 @@ static char *san(const char *s, size_t len)
 {
     sk_buf b;
     buf_init(&b);
-    assert_true(sanitize_term(&b, s, len));
+    assert_true(text_sanitize(&b, s, len));
     assert_non_null(b.s);
     assert_int_equal(strlen(b.s), b.len);
     return b.s;
@@ -102,7 +109,7 @@ static void test_sanitize_keeps_printable(void **st)
         "\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82",                         /* Привет */
     };
     for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
-        char *o = sanitize_dup(keep[i]);
+        char *o = text_sanitize_dup(keep[i]);
         assert_non_null(o);
         assert_string_equal(o, keep[i]);
         free(o);
@@ -139,7 +146,7 @@ static void test_sanitize_long_random(void **st)
 static void test_sanitize_dup_null(void **st)
 {
     (void)st;
-    char *o = sanitize_dup(NULL);
+    char *o = text_sanitize_dup(NULL);
     assert_non_null(o);
     assert_string_equal(o, "");
     free(o);
@@ -290,12 +297,12 @@ static void test_base64_rfc4648(void **st)
         { "foob", "Zm9vYg==" }, { "fooba", "Zm9vYmE=" }, { "foobar", "Zm9vYmFy" },
     };
     for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
-        char *o = base64_encode((const unsigned char *)v[i][0], strlen(v[i][0]));
+        char *o = osc52_base64((const unsigned char *)v[i][0], strlen(v[i][0]));
         assert_string_equal(o, v[i][1]);
         free(o);
     }
     const unsigned char bin[] = { 0xfb, 0xff, 0x00 };
-    char *o = base64_encode(bin, 3);
+    char *o = osc52_base64(bin, 3);
     assert_string_equal(o, "+/8A");
     free(o);
 }
@@ -402,7 +409,7 @@ static void test_secure_wipe(void **st)
 {
     (void)st;
     char secret[] = "hunter2-hunter2";
-    secure_wipe(secret, sizeof secret);
+    mem_wipe(secret, sizeof secret);
     for (size_t i = 0; i < sizeof secret; i++)
         assert_int_equal(secret[i], 0);
 }
@@ -474,9 +481,9 @@ static void test_xdg_dir_and_mkdirs(void **st)
 
     snprintf(want, sizeof want, "%s/a/b/c", tmpl);
     mode_t old = umask(0);
-    assert_true(mkdirs_private(want));
+    assert_true(xdg_mkdirs(want));
     umask(old);
-    assert_true(mkdirs_private(want));   /* existing: fine */
+    assert_true(xdg_mkdirs(want));   /* existing: fine */
     struct stat sb;
     assert_int_equal(stat(want, &sb), 0);
     assert_true(S_ISDIR(sb.st_mode));
@@ -489,7 +496,7 @@ static void test_xdg_dir_and_mkdirs(void **st)
     assert_non_null(f);
     fclose(f);
     snprintf(want, sizeof want, "%s/file/sub", tmpl);
-    assert_false(mkdirs_private(want));   /* a file in the way */
+    assert_false(xdg_mkdirs(want));   /* a file in the way */
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpl);
     assert_int_equal(system(cmd), 0);

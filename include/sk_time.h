@@ -1,0 +1,22 @@
+/* sk_time.h: time as skdash reads and shows it: Unix seconds (int64_t, SK_TIME_ABSENT when the
+ * server gave none), RFC 3339 in and out, relative times and countdowns. */
+#ifndef SK_TIME_H
+#define SK_TIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SK_TIME_ABSENT INT64_MIN  /* no time: the server sent none, null or ""; as account.h */
+
+int64_t time_now(void);   /* Unix seconds (tests can override with SKDASH_NOW) */
+/* RFC 3339 UTC ("2025-04-16T06:56:05.367190455Z", offsets accepted) -> Unix seconds.
+ * Returns SK_TIME_ABSENT for NULL, "", or anything malformed. */
+int64_t time_parse_rfc3339(const char *s);
+/* Relative time: "in 3h", "2d ago", "now", "in 45s", "3mo ago", "1y ago"; "-" when absent. */
+void time_relative(int64_t t, int64_t now, char *buf, size_t n);
+/* "2025-04-16T06:56:05Z"; "" when absent. */
+void time_rfc3339(int64_t t, char *buf, size_t n);
+/* Countdown "4m 05s" / "1h 02m" / "expired". */
+void time_countdown(int64_t t, int64_t now, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,16 @@
+/* jscan.h: the fast path of parse_account_page (private to the core): a page of accounts in
+ * plain JSON read in one pass, without json-c's tree. */
+#ifndef JSCAN_H
+#define JSCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "parse.h"
+
+/* Fills out (arena included) and returns true when body is a plain page it can read; false,
+ * with out untouched and nothing allocated, for anything else, valid or not: the caller then
+ * hands the body to parse_account_page_dom, whose results and errors are the reference. */
+bool jscan_account_page(const char *body, size_t len, sk_account_page *out);
+
+#endif
