@@ -106,8 +106,6 @@ typedef struct tui_app {
     int64_t cache_saved_at;   /* when that cache was written */
 
     /* What the client's trace says while requests go on (tui_trace.c). */
-    int debug_fd;             /* --debug: the log file, -1 when none */
-    char debug_path[512];
     char trouble[128];        /* the last failed try: "HTTP 503", "timed out" ... */
     long long trouble_ms;     /* when it was seen (monotonic ms), 0 = none */
     long long last_answer_ms; /* the last answer of any kind */
@@ -145,7 +143,6 @@ typedef struct tui_app {
     char *print_link;           /* printed after endwin ('p') */
     int64_t print_expiry;
     bool print_pending;         /* 'p' pressed before the link arrived */
-    int exit_code;
 } tui_app;
 
 /* tui_data.c */

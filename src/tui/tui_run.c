@@ -454,7 +454,6 @@ static bool app_init(tui_app *a, const sk_config *cfg, const tui_opts *o, sk_err
     config_host(cfg, a->host, sizeof a->host);
     view_init(&a->view);
     view_spec_init(&a->spec);
-    a->debug_fd = -1;
     sk_client_opts co;
     trace_client_opts(&co);
     a->client = client_new(cfg, &co, err);
@@ -495,5 +494,5 @@ int tui_run(const sk_config *cfg, const tui_opts *o)
         close(sig_pipe[1]);
         sig_pipe[0] = sig_pipe[1] = -1;
     }
-    return sig ? 128 + sig : a->exit_code;
+    return sig ? 128 + sig : SK_EXIT_OK;
 }

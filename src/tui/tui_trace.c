@@ -15,6 +15,10 @@
 #include "sk_time.h"
 #include "xdg.h"
 
+/* --debug: the log file the trace goes to (-1 when none), and its path for the footer. */
+static int debug_fd = -1;
+static char debug_path[512];
+
 /* ---------------------------------------------------------------- client options */
 
 static long env_long(const char *name, long lo, long hi, long fallback)
@@ -98,7 +102,7 @@ int trace_classify(const char *line, char *out, size_t n)
 
 /* ---------------------------------------------------------------- the sink */
 
-static void log_line(tui_app *a, const char *line)
+static void log_line(const char *line)
 {
     char when[40];
     time_rfc3339(time_now(), when, sizeof when);
@@ -107,7 +111,7 @@ static void log_line(tui_app *a, const char *line)
     /* The client has redacted secrets and escaped control bytes; one write per line keeps
      * lines whole even if two dashboards share the file. */
     if (buf_printf(&b, "%s %s\n", when, line) && b.s) {
-        ssize_t w = write(a->debug_fd, b.s, b.len);
+        ssize_t w = write(debug_fd, b.s, b.len);
         (void)w;
     }
     buf_free(&b);
@@ -116,8 +120,8 @@ static void log_line(tui_app *a, const char *line)
 static void on_trace(void *ud, const char *line)
 {
     tui_app *a = ud;
-    if (a->debug_fd >= 0)
-        log_line(a, line);
+    if (debug_fd >= 0)
+        log_line(line);
     char cause[128];
     int k = trace_classify(line, cause, sizeof cause);
     if (k < 0)
@@ -139,35 +143,35 @@ static bool log_path(char *out, size_t n)
 
 static void log_open(tui_app *a)
 {
-    char dir[sizeof a->debug_path - sizeof "/debug.log"];
+    char dir[sizeof debug_path - sizeof "/debug.log"];
     if (!log_path(dir, sizeof dir)) {
         data_set_error(a, "--debug: no place for the log (set XDG_STATE_HOME or HOME)");
         return;
     }
-    snprintf(a->debug_path, sizeof a->debug_path, "%s/debug.log", dir);
+    snprintf(debug_path, sizeof debug_path, "%s/debug.log", dir);
     int fd = -1;
     if (xdg_mkdirs(dir))
-        fd = open(a->debug_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+        fd = open(debug_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
-        data_set_error(a, "--debug: cannot write %s: %s", a->debug_path, strerror(errno));
+        data_set_error(a, "--debug: cannot write %s: %s", debug_path, strerror(errno));
         return;
     }
     /* A file left by something else with a wider mode is narrowed: it holds URLs and ids. */
     if (fchmod(fd, 0600) != 0) {
         close(fd);
-        data_set_error(a, "--debug: cannot make %s private: %s", a->debug_path, strerror(errno));
+        data_set_error(a, "--debug: cannot make %s private: %s", debug_path, strerror(errno));
         return;
     }
-    a->debug_fd = fd;
+    debug_fd = fd;
     char line[128];
     snprintf(line, sizeof line, "skdash dashboard started (pid %ld)", (long)getpid());
     log_line(a, line);
-    data_set_notice(a, "debug trace: %s", a->debug_path);
+    data_set_notice(a, "debug trace: %s", debug_path);
 }
 
 void trace_start(tui_app *a)
 {
-    a->debug_fd = -1;
+    debug_fd = -1;
     if (a->o.debug)
         log_open(a);
     client_set_debug(a->client, on_trace, a);
@@ -177,9 +181,9 @@ void trace_stop(tui_app *a)
 {
     if (a->client)
         client_set_debug(a->client, NULL, NULL);
-    if (a->debug_fd >= 0)
-        close(a->debug_fd);
-    a->debug_fd = -1;
+    if (debug_fd >= 0)
+        close(debug_fd);
+    debug_fd = -1;
 }
 
 /* ---------------------------------------------------------------- the footer */
