@@ -165,7 +165,7 @@ static void log_open(tui_app *a)
     debug_fd = fd;
     char line[128];
     snprintf(line, sizeof line, "skdash dashboard started (pid %ld)", (long)getpid());
-    log_line(a, line);
+    log_line(line);
     data_set_notice(a, "debug trace: %s", debug_path);
 }
 
