@@ -16,6 +16,7 @@
 
 #include "util.h"
 #include "tui_rows.h"
+#include "tui_script.h"
 #include "tui_theme.h"
 
 #define KEY_ESC 27
@@ -101,8 +102,9 @@ static bool term_start(tui_app *a)
         }
     }
     atexit(term_guard);
-    saved_tty_ok = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_tty) == 0;
-    if (!initscr())
+    saved_tty_ok = !tui_script_on() && isatty(STDIN_FILENO) &&
+                   tcgetattr(STDIN_FILENO, &saved_tty) == 0;
+    if (tui_script_on() ? !tui_script_start() : !initscr())   /* SKDASH_SCRIPT: no terminal */
         return false;
     curses_on = true;
     cbreak();
@@ -139,7 +141,7 @@ void tui_clipboard(tui_app *a, const char *text, const char *what)
     fflush(stdout);
     size_t len = strlen(seq), off = 0;
     while (off < len) {
-        ssize_t w = write(STDOUT_FILENO, seq + off, len - off);
+        ssize_t w = write(tui_script_output_fd(STDOUT_FILENO), seq + off, len - off);
         if (w <= 0 && errno != EINTR)
             break;
         if (w > 0)
@@ -622,7 +624,7 @@ static void loop(tui_app *a)
         if (a->dirty || a->view_dirty)
             redraw(a);
         struct curl_waitfd fds[2] = {
-            { .fd = STDIN_FILENO, .events = CURL_WAIT_POLLIN },
+            { .fd = tui_script_input_fd(STDIN_FILENO, busy(a)), .events = CURL_WAIT_POLLIN },
             { .fd = sig_pipe[0], .events = CURL_WAIT_POLLIN },
         };
         long long now = tui_now_ms();
@@ -632,7 +634,7 @@ static void loop(tui_app *a)
         data_after_listing(a);
         wint_t wc;
         int rc;
-        while (!a->quit && (rc = get_wch(&wc)) != ERR)
+        while (!a->quit && (rc = tui_script_get_wch(a, busy(a), &wc)) != ERR)
             on_key(a, rc, wc);
         run_timers(a, tui_now_ms(), &last_spin, &last_sec);
     }

@@ -1,0 +1,114 @@
+#!/bin/sh
+# tui_golden.sh: golden screens. Each tests/golden/NAME.keys is a script of keys (SKDASH_SCRIPT,
+# see src/tui/tui_script.c) run by the dashboard with no terminal against a fresh skemu with
+# fixed data and a fixed clock, at 80x24 and at 200x50; every screen it dumps (":dump SHOT") is
+# compared with tests/golden/SHOT-WxH.txt after what varies (port, link token, QR code, link
+# expiry) is masked. A difference prints a unified diff; UPDATE_GOLDEN=1 rewrites the goldens
+# instead (and removes those no script dumps any more). TAP lines "ok - ..." / "not ok - ...".
+#
+# A script's header lines may say:   # args: --read-only        (skdash's arguments)
+#                                    # sizes: 80x24 120x40      (instead of 80x24 200x50)
+#                                    # journal: FILE            (tests/golden/FILE is the journal)
+# and "@SIZE@" in a script stands for the size it runs at (":size @SIZE@" after a resize).
+set -u
+. "$(dirname "$0")/../support/e2e_lib.sh"
+need_built "tui golden" "$SKDASH_BIN" "$SKEMU_BIN"
+need_tools "tui golden" perl diff
+e2e_setup golden
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+GOLDEN=${GOLDEN_DIR:-$here/golden}
+NORM="$here/support/golden_norm.pl"
+EPOCH=1767225600   # 2026-01-01T00:00:00Z: skemu's generated times and the dashboard's clock
+ONLY=${GOLDEN_ONLY:-}   # a script name: run that one only
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC SKDASH_NO_CACHE=1 SKDASH_NOW=$EPOCH
+unset NO_COLOR TMUX SKDASH_SCRIPT_TERM
+produced="$tmp/produced"
+: >"$produced"
+
+# run_script KEYS SIZE: one run; the dumps are left in $tmp/run/out.
+run_script() {
+    _keys=$1 _size=$2
+    _name=$(basename "$_keys" .keys)
+    _args=$(sed -n 's/^# args: //p' "$_keys" | head -n 1)
+    _journal=$(sed -n 's/^# journal: //p' "$_keys" | head -n 1)
+    rm -rf "$tmp/run"
+    mkdir -p "$tmp/run/out"
+    if ! emu_start --generate 40 --connections 4 --seed 3 --epoch "$EPOCH" --quiet; then
+        notok "$_name $_size: skemu starts"
+        return 1
+    fi
+    emu_env
+    export XDG_CONFIG_HOME="$tmp/run/config" XDG_STATE_HOME="$tmp/run/state"
+    export XDG_CACHE_HOME="$tmp/run/cache"
+    if [ -n "$_journal" ]; then
+        mkdir -p "$XDG_STATE_HOME/skdash"
+        sed "s|@URL@|$URL|g" "$GOLDEN/$_journal" >"$XDG_STATE_HOME/skdash/journal.jsonl"
+        chmod 600 "$XDG_STATE_HOME/skdash/journal.jsonl"
+    fi
+    { echo ":size $_size"; sed "s/@SIZE@/$_size/g" "$_keys"; } >"$tmp/run/script"
+    # shellcheck disable=SC2086
+    SKDASH_SCRIPT="$tmp/run/script" SKDASH_SCRIPT_DUMP_DIR="$tmp/run/out" \
+        timeout -k 2 30 "$SKDASH_BIN" $_args </dev/null >"$tmp/run/stdout" 2>"$tmp/run/stderr"
+    _rc=$?
+    emu_stop
+    [ "$_rc" = 0 ] && [ ! -s "$tmp/run/stdout" ]
+    check $? "$_name $_size: the script runs to its end (exit 0, nothing written to stdout)" \
+        "exit $_rc; stderr: $(head -c 400 "$tmp/run/stderr")"
+}
+
+# compare SHOT SIZE: the masked dump against its golden.
+compare() {
+    _gold="$GOLDEN/$1-$2.txt"
+    echo "$1-$2.txt" >>"$produced"
+    perl "$NORM" <"$tmp/run/out/$1" >"$tmp/run/shot"
+    if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+        if [ -f "$_gold" ] && cmp -s "$tmp/run/shot" "$_gold"; then
+            ok "golden $1 $2 (unchanged)"
+        else
+            cp "$tmp/run/shot" "$_gold"
+            ok "golden $1 $2 (written)"
+        fi
+    elif [ ! -f "$_gold" ]; then
+        notok "golden $1 $2" "no $_gold (UPDATE_GOLDEN=1 writes it)"
+    elif diff -u "$_gold" "$tmp/run/shot" >"$tmp/run/diff"; then
+        ok "golden $1 $2"
+    else
+        notok "golden $1 $2" "the screen differs from $_gold:"
+        sed 's/^/# /' "$tmp/run/diff"
+    fi
+}
+
+for keys in "$GOLDEN"/*.keys; do
+    name=$(basename "$keys" .keys)
+    [ -n "$ONLY" ] && [ "$ONLY" != "$name" ] && continue
+    sizes=$(sed -n 's/^# sizes: //p' "$keys" | head -n 1)
+    for size in ${sizes:-80x24 200x50}; do
+        run_script "$keys" "$size" || continue
+        shots=$(sed -n 's/^ *:dump  *\([^ ]*\) *$/\1/p' "$keys")
+        for shot in $shots; do
+            if [ -f "$tmp/run/out/$shot" ]; then
+                compare "$shot" "$size"
+            else
+                notok "golden $shot $size" "the script did not dump it"
+                echo "$shot-$size.txt" >>"$produced"
+            fi
+        done
+    done
+done
+
+# Goldens that no script dumps any more would silently test nothing.
+if [ -z "$ONLY" ]; then
+    for g in "$GOLDEN"/*.txt; do
+        [ -f "$g" ] || continue
+        b=$(basename "$g")
+        grep -qx "$b" "$produced" && continue
+        if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+            rm -f "$g"
+            ok "golden $b removed (no script dumps it)"
+        else
+            notok "golden $b is dumped by no script" "UPDATE_GOLDEN=1 removes it"
+        fi
+    done
+fi
+[ "$fails" = 0 ]

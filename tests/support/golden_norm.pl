@@ -1,0 +1,58 @@
+#!/usr/bin/perl
+# golden_norm.pl: what varies from run to run in a dumped screen (tests/e2e/tui_golden.sh), made
+# the same, in place, keeping every column where it was: skemu's port, a magic link's random
+# token (also when the link wraps onto the next row), the QR code drawn from it, and the link's
+# expiry, which skemu takes from the real clock. Reads a dump on stdin, writes it to stdout.
+use strict;
+use warnings;
+use utf8;
+use open qw(:std :encoding(UTF-8));
+
+my @rows = map { s/\n\z//r } <STDIN>;
+
+for (@rows) {
+    s/(127\.0\.0\.1:)(\d+)/$1 . ("#" x length $2)/ge;
+    s/(Expires in ).*/$1<expiry>/;
+}
+
+# The token after /magic/ (32 characters of base64url); a wrapped link goes on at the column
+# where it began, on the next row.
+for (my $i = 0; $i < @rows; $i++) {
+    my $at = index($rows[$i], "/magic/");
+    next if $at < 0;
+    my $col = rindex($rows[$i], "http", $at);
+    $col = $at if $col < 0;
+    my ($r, $p, $n) = ($i, $at + 7, 0);
+    while ($n < 32 && $r < @rows) {
+        if ($p < length $rows[$r] && substr($rows[$r], $p, 1) =~ /[A-Za-z0-9_-]/) {
+            substr($rows[$r], $p, 1) = "x";
+            $p++;
+            $n++;
+        } elsif ($p >= length $rows[$r]) {
+            $r++;
+            $p = $col;
+        } else {
+            last;
+        }
+    }
+}
+
+# The QR code: from the row of its two top finder patterns, every row with module characters
+# in the code's columns is masked over the code's width.
+for (my $i = 0; $i < @rows; $i++) {
+    my $x = index($rows[$i], "█▀▀▀▀▀█");
+    next if $x < 0;
+    my $end = rindex($rows[$i], "█▀▀▀▀▀█") + 7;
+    next if $end - $x <= 7;
+    my $w = $end - $x;
+    for (my $r = $i; $r < @rows; $r++) {
+        my $row = $rows[$r];
+        $row .= " " x ($end - length $row) if length $row < $end;
+        last unless substr($row, $x, $w) =~ /[▀▄█]/;
+        substr($row, $x, $w) = "▒" x $w;
+        $rows[$r] = $row;
+    }
+    last;
+}
+
+print "$_\n" for @rows;
