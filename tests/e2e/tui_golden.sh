@@ -14,7 +14,8 @@ set -u
 . "$(dirname "$0")/../support/e2e_lib.sh"
 need_built "tui golden" "$SKDASH_BIN" "$SKEMU_BIN"
 need_tools "tui golden" perl diff
-e2e_setup golden
+# Under /tmp whatever TMPDIR says: paths on screen (the journal's) keep one length.
+TMPDIR=/tmp e2e_setup golden
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 GOLDEN=${GOLDEN_DIR:-$here/golden}

@@ -1,8 +1,8 @@
 #!/usr/bin/perl
 # golden_norm.pl: what varies from run to run in a dumped screen (tests/e2e/tui_golden.sh), made
-# the same, in place, keeping every column where it was: skemu's port, a magic link's random
-# token (also when the link wraps onto the next row), the QR code drawn from it, and the link's
-# expiry, which skemu takes from the real clock. Reads a dump on stdin, writes it to stdout.
+# the same in place, every column kept where it was: skemu's port, the test's temporary
+# directory, a magic link's random token (also when the link wraps onto the next row), the QR
+# code drawn from it and the link's expiry (skemu takes it from the real clock). Stdin to stdout.
 use strict;
 use warnings;
 use utf8;
@@ -13,6 +13,7 @@ my @rows = map { s/\n\z//r } <STDIN>;
 for (@rows) {
     s/(127\.0\.0\.1:)(\d+)/$1 . ("#" x length $2)/ge;
     s/(Expires in ).*/$1<expiry>/;
+    s/skdash-golden\.[A-Za-z0-9]{6}/skdash-golden.XXXXXX/g;
 }
 
 # The token after /magic/ (32 characters of base64url); a wrapped link goes on at the column
