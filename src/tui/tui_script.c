@@ -10,6 +10,9 @@
  *   :wait         until no request is pending, no listing is going on and the screen is drawn
  *   :dump NAME    writes the screen as text to $SKDASH_SCRIPT_DUMP_DIR/NAME (default: the
  *                 current directory): every row, trailing blanks trimmed, UTF-8
+ *   :attrs NAME   writes how each cell looks, one character per cell: '.' plain, letters for
+ *                 the looks in order of first appearance, named after the rows by colour role
+ *                 and added attributes ("a cursor", "b normal+reverse"); trailing '.' trimmed
  *   :quit         ends the dashboard (as the end of the script does)
  *   KEYS...       keys, one per turn of the loop, separated by blanks: a single character
  *                 (j, /, ?), a name (Enter Esc Tab Space Backspace Up Down Left Right PgUp PgDn
@@ -31,17 +34,18 @@
 #include <unistd.h>
 
 #include "tui_app.h"
+#include "tui_theme.h"
 
 #define KEY_ESC 27
 #define SCRIPT_TIMEOUT_MS 10000
 
-typedef enum { STEP_SIZE, STEP_WAIT, STEP_DUMP, STEP_QUIT, STEP_KEY } step_kind;
+typedef enum { STEP_SIZE, STEP_WAIT, STEP_DUMP, STEP_ATTRS, STEP_QUIT, STEP_KEY } step_kind;
 
 typedef struct script_step {
     step_kind kind;
     int line;
     int rows, cols;    /* STEP_SIZE */
-    char *name;        /* STEP_DUMP */
+    char *name;        /* STEP_DUMP, STEP_ATTRS */
     int rc;            /* STEP_KEY: OK or KEY_CODE_YES, as get_wch() says */
     wint_t wc;
 } script_step;
@@ -246,10 +250,10 @@ static bool parse_command(char *text, int line)
         s->rows = rows;
         return true;
     }
-    if (strcmp(text, ":dump") == 0) {
+    if (strcmp(text, ":dump") == 0 || strcmp(text, ":attrs") == 0) {
         if (!name_ok(arg))
-            return script_fail(line, "wants :dump NAME (letters, digits, - _ .), not", arg);
-        script_step *s = step_add(STEP_DUMP, line);
+            return script_fail(line, "wants a NAME (letters, digits, - _ .), not", arg);
+        script_step *s = step_add(text[1] == 'd' ? STEP_DUMP : STEP_ATTRS, line);
         return s && (s->name = strdup(arg)) != NULL;
     }
     if ((strcmp(text, ":wait") == 0 || strcmp(text, ":quit") == 0) && !*arg)
@@ -358,18 +362,24 @@ static void put_utf8(FILE *f, const wchar_t *w, size_t n)
     }
 }
 
-/* The screen as curses holds it (stdscr is the only window the dashboard draws in): winnwstr
- * skips the second cell of a wide character, so each row reads as it looks. */
-static bool dump_screen(const char *name)
+static FILE *dump_open(const char *name)
 {
     const char *dir = getenv("SKDASH_SCRIPT_DUMP_DIR");
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir && *dir ? dir : ".", name);
     FILE *f = fopen(path, "w");
-    if (!f) {
+    if (!f)
         fprintf(stderr, "skdash: script: cannot write %s: %s\n", path, strerror(errno));
+    return f;
+}
+
+/* The screen as curses holds it (stdscr is the only window the dashboard draws in): winnwstr
+ * skips the second cell of a wide character, so each row reads as it looks. */
+static bool dump_screen(const char *name)
+{
+    FILE *f = dump_open(name);
+    if (!f)
         return false;
-    }
     int rows, cols, cy, cx;
     getmaxyx(stdscr, rows, cols);
     getyx(stdscr, cy, cx);
@@ -385,6 +395,83 @@ static bool dump_screen(const char *name)
     }
     wmove(stdscr, cy, cx);
     free(w);
+    return fclose(f) == 0;
+}
+
+/* A cell's look in words: its colour role (the pair is the role's, tui_theme.c) and the
+ * attributes added to the role's own (the cursor's reverse...). */
+static void look_name(attr_t attrs, short pair, char *out, size_t n)
+{
+    const theme_entry *t = theme_table();
+    attr_t base = 0;
+    if (pair > 0 && pair <= ROLE_COUNT) {
+        snprintf(out, n, "%s", t[pair - 1].name);
+        base = (attr_t)t[pair - 1].color_attr;
+    } else {
+        snprintf(out, n, "%s", pair ? "pair?" : "normal");
+    }
+    static const struct { attr_t a; const char *name; } bits[] = {
+        { A_REVERSE, "reverse" }, { A_BOLD, "bold" }, { A_UNDERLINE, "underline" },
+        { A_DIM, "dim" }, { A_STANDOUT, "standout" }, { A_BLINK, "blink" },
+        { A_ITALIC, "italic" }, { A_ALTCHARSET, "acs" }, { A_INVIS, "invisible" },
+    };
+    for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++) {
+        size_t len = strlen(out);
+        if ((attrs & bits[i].a) && !(base & bits[i].a))
+            snprintf(out + len, n - len, "+%s", bits[i].name);
+        else if (!(attrs & bits[i].a) && (base & bits[i].a))
+            snprintf(out + len, n - len, "-%s", bits[i].name);
+    }
+}
+
+#define LOOKS_MAX 52
+
+static bool dump_attrs(const char *name)
+{
+    FILE *f = dump_open(name);
+    if (!f)
+        return false;
+    static const char letters[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    char looks[LOOKS_MAX][96];
+    size_t n_looks = 0;
+    int rows, cols, cy, cx;
+    getmaxyx(stdscr, rows, cols);
+    getyx(stdscr, cy, cx);
+    char *row = malloc((size_t)(cols > 0 ? cols : 1) + 1);
+    for (int y = 0; row && y < rows; y++) {
+        int len = 0;
+        for (int x = 0; x < cols; x++) {
+            cchar_t cc;
+            wchar_t wch[CCHARW_MAX + 1];
+            attr_t attrs = 0;
+            short pair = 0;
+            char look[96];
+            if (mvwin_wch(stdscr, y, x, &cc) == ERR ||
+                getcchar(&cc, wch, &attrs, &pair, NULL) == ERR) {
+                attrs = 0;
+                pair = 0;
+            }
+            look_name(attrs & (A_ATTRIBUTES & ~A_COLOR), pair, look, sizeof look);
+            char c = '.';
+            if (strcmp(look, "normal") != 0) {
+                size_t i = 0;
+                while (i < n_looks && strcmp(looks[i], look) != 0)
+                    i++;
+                if (i == n_looks && n_looks < LOOKS_MAX)
+                    snprintf(looks[n_looks++], sizeof looks[0], "%s", look);
+                c = i < LOOKS_MAX ? letters[i] : '?';
+            }
+            row[x] = c;
+            if (c != '.')
+                len = x + 1;
+        }
+        fprintf(f, "%.*s\n", len, row);
+    }
+    fputs("--\n", f);
+    for (size_t i = 0; i < n_looks; i++)
+        fprintf(f, "%c %s\n", letters[i], looks[i]);
+    wmove(stdscr, cy, cx);
+    free(row);
     return fclose(f) == 0;
 }
 
@@ -433,13 +520,14 @@ int tui_script_get_wch(tui_app *a, bool busy, wint_t *wc)
             sc.next++;
             break;
         case STEP_DUMP:
+        case STEP_ATTRS:
             if (!drawn) {
                 step_timed_out(a, s, "not drawn");
                 return ERR;
             }
             sc.since_ms = 0;
             sc.next++;
-            if (!dump_screen(s->name)) {
+            if (!(s->kind == STEP_DUMP ? dump_screen(s->name) : dump_attrs(s->name))) {
                 a->exit_code = 1;
                 a->quit = true;
             }

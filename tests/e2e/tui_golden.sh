@@ -1,9 +1,9 @@
 #!/bin/sh
 # tui_golden.sh: golden screens. Each tests/golden/NAME.keys is a script of keys (SKDASH_SCRIPT,
 # see src/tui/tui_script.c) run by the dashboard with no terminal against a fresh skemu with
-# fixed data and a fixed clock, at 80x24 and at 200x50; every screen it dumps (":dump SHOT") is
-# compared with tests/golden/SHOT-WxH.txt after what varies (port, link token, QR code, link
-# expiry) is masked. A difference prints a unified diff; UPDATE_GOLDEN=1 rewrites the goldens
+# fixed data and a fixed clock, at 80x24 and at 200x50; every screen it dumps (":dump SHOT" the
+# text, ":attrs SHOT" each cell's colour role) is compared with tests/golden/SHOT-WxH.txt after
+# what varies (port, temporary directory, link token, QR code, link expiry) is masked. A difference prints a unified diff; UPDATE_GOLDEN=1 rewrites the goldens
 # instead (and removes those no script dumps any more). TAP lines "ok - ..." / "not ok - ...".
 #
 # A script's header lines may say:   # args: --read-only        (skdash's arguments)
@@ -86,7 +86,7 @@ for keys in "$GOLDEN"/*.keys; do
     sizes=$(sed -n 's/^# sizes: //p' "$keys" | head -n 1)
     for size in ${sizes:-80x24 200x50}; do
         run_script "$keys" "$size" || continue
-        shots=$(sed -n 's/^ *:dump  *\([^ ]*\) *$/\1/p' "$keys")
+        shots=$(sed -n 's/^ *:\(dump\|attrs\)  *\([^ ]*\) *$/\2/p' "$keys")
         for shot in $shots; do
             if [ -f "$tmp/run/out/$shot" ]; then
                 compare "$shot" "$size"
