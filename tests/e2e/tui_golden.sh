@@ -4,7 +4,9 @@
 # fixed data and a fixed clock, at 80x24 and at 200x50; every screen it dumps (":dump SHOT" the
 # text, ":attrs SHOT" each cell's colour role) is compared with tests/golden/SHOT-WxH.txt after
 # what varies (port, temporary directory, link token, QR code, link expiry) is masked. A difference prints a unified diff; UPDATE_GOLDEN=1 rewrites the goldens
-# instead (and removes those no script dumps any more). TAP lines "ok - ..." / "not ok - ...".
+# instead (and removes those no script dumps any more). Then script mode itself: a wait that
+# cannot end gives up, a bad script is refused, and on a real terminal (tmux) nothing is written
+# to it. GOLDEN_ONLY=NAME runs one script. TAP lines "ok - ..." / "not ok - ...".
 #
 # A script's header lines may say:   # args: --read-only        (skdash's arguments)
 #                                    # sizes: 80x24 120x40      (instead of 80x24 200x50)
@@ -97,6 +99,74 @@ for keys in "$GOLDEN"/*.keys; do
         done
     done
 done
+
+# ---- script mode itself: bounded waits, bad scripts, no terminal touched
+if [ -z "$ONLY" ]; then
+    rm -rf "$tmp/run"
+    mkdir -p "$tmp/run/out"
+    printf ':size 80x24\n:wait\n:dump never\n' >"$tmp/run/hang.script"
+    printf ':size 80x24\n:wait\nj j Bogus\n:dump never\n' >"$tmp/run/bad.script"
+    printf ':size 100x30\n:wait\n/ "gmail" Enter y\n:wait\n:dump tty\n' >"$tmp/run/tty.script"
+    if emu_start --generate 40 --connections 4 --seed 3 --epoch "$EPOCH" --quiet --hang-rate 1; then
+        emu_env
+        start=$(date +%s)
+        SKDASH_SCRIPT="$tmp/run/hang.script" SKDASH_SCRIPT_DUMP_DIR="$tmp/run/out" \
+            SKDASH_SCRIPT_TIMEOUT_MS=500 timeout -k 2 20 "$SKDASH_BIN" </dev/null \
+            >/dev/null 2>"$tmp/run/stderr"
+        rc=$?
+        [ "$rc" = 1 ] && grep -q 'line 2: still busy after 500 ms' "$tmp/run/stderr" &&
+            [ ! -e "$tmp/run/out/never" ] && [ $(($(date +%s) - start)) -lt 10 ]
+        check $? "a :wait that cannot end gives up after SKDASH_SCRIPT_TIMEOUT_MS (exit 1, the line said)" \
+            "exit $rc; $(head -c 300 "$tmp/run/stderr")"
+        emu_stop
+    else
+        notok "skemu --hang-rate 1 starts"
+    fi
+    emu_start --generate 40 --connections 4 --seed 3 --epoch "$EPOCH" --quiet || notok "skemu starts"
+    emu_env
+    SKDASH_SCRIPT="$tmp/run/bad.script" SKDASH_SCRIPT_DUMP_DIR="$tmp/run/out" \
+        timeout -k 2 20 "$SKDASH_BIN" </dev/null >/dev/null 2>"$tmp/run/stderr"
+    rc=$?
+    [ "$rc" != 0 ] && grep -q "line 3: unknown key 'Bogus'" "$tmp/run/stderr" &&
+        [ ! -e "$tmp/run/out/never" ]
+    check $? "a script with an unknown key is refused before the dashboard starts" \
+        "exit $rc; $(head -c 300 "$tmp/run/stderr")"
+    timeout -k 2 20 "$SKDASH_BIN" </dev/null >/dev/null 2>"$tmp/run/stderr"
+    rc=$?
+    [ "$rc" != 0 ] && grep -q 'needs a terminal' "$tmp/run/stderr"
+    check $? "without SKDASH_SCRIPT the dashboard still refuses to start with no terminal" \
+        "exit $rc; $(head -c 300 "$tmp/run/stderr")"
+    # On a real terminal (a tmux pane) script mode draws nothing there, leaves its settings as
+    # they were and sizes the screen from the script, not from the pane; y (OSC 52) stays off it.
+    if command -v tmux >/dev/null 2>&1; then
+        cat >"$tmp/run/tty.sh" <<TTY
+while [ ! -e "$tmp/run/go" ]; do sleep 0.05; done
+stty -g >"$tmp/run/stty.before"
+SKDASH_SCRIPT="$tmp/run/tty.script" SKDASH_SCRIPT_DUMP_DIR="$tmp/run/out" "$SKDASH_BIN"
+echo "\$?" >"$tmp/run/tty.rc.part"
+stty -g >"$tmp/run/stty.after"
+mv "$tmp/run/tty.rc.part" "$tmp/run/tty.rc"
+exec sleep 600
+TTY
+        tmux_new 90 26 "sh $tmp/run/tty.sh"
+        # Every byte written to the pane from now on is logged.
+        : >"$tmp/run/pane.log"
+        tmux -L "$sock" pipe-pane -t main -o "cat >>'$tmp/run/pane.log'"
+        : >"$tmp/run/go"
+        n=0
+        while [ ! -s "$tmp/run/tty.rc" ] && [ "$n" -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+        cap >"$tmp/run/pane" 2>/dev/null
+        [ "$(cat "$tmp/run/tty.rc" 2>/dev/null)" = 0 ] &&
+            cmp -s "$tmp/run/stty.before" "$tmp/run/stty.after" &&
+            ! grep -q . "$tmp/run/pane" && [ ! -s "$tmp/run/pane.log" ] &&
+            [ "$(wc -l <"$tmp/run/out/tty")" = 30 ] && grep -q 'copied the id' "$tmp/run/out/tty"
+        check $? "on a terminal script mode leaves it untouched (nothing drawn, stty the same)" \
+            "rc $(cat "$tmp/run/tty.rc" 2>/dev/null); written: $(od -c "$tmp/run/pane.log" | head -n 5)"
+    else
+        skip "script mode leaves a terminal untouched" "tmux is not installed"
+    fi
+    emu_stop
+fi
 
 # Goldens that no script dumps any more would silently test nothing.
 if [ -z "$ONLY" ]; then
