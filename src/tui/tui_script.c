@@ -55,6 +55,7 @@ static struct {
     script_step *steps;
     size_t n, cap, next;
     bool gave_key;         /* a key went out this turn: the next one waits for the redraw */
+    bool settled;          /* a :wait saw the dashboard idle and asked for one more redraw */
     long long since_ms;    /* when the current :wait or :dump began waiting, 0 = not yet */
     long long timeout_ms;
     int ready_fd;          /* /dev/null: always readable */
@@ -513,9 +514,19 @@ int tui_script_get_wch(tui_app *a, bool busy, wint_t *wc)
             return KEY_CODE_YES;
         case STEP_WAIT:
             if (busy || !drawn) {
+                sc.settled = false;
                 step_timed_out(a, s, busy ? "busy" : "not drawn");
                 return ERR;
             }
+            if (!sc.settled) {
+                /* Once more, drawn now that nothing is pending: what shows only while busy
+                 * (the footer's "waiting for the server") goes with the busy state, whatever
+                 * the last answer changed or not. */
+                sc.settled = true;
+                a->dirty = true;
+                return ERR;
+            }
+            sc.settled = false;
             sc.since_ms = 0;
             sc.next++;
             break;

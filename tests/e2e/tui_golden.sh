@@ -12,6 +12,7 @@
 #                                    # sizes: 80x24 120x40      (instead of 80x24 200x50)
 #                                    # journal: FILE            (tests/golden/FILE is the journal)
 # and "@SIZE@" in a script stands for the size it runs at (":size @SIZE@" after a resize).
+# GOLDEN_EMU_ARGS adds skemu options (--latency-ms 300: the same screens from a slow server).
 set -u
 . "$(dirname "$0")/../support/e2e_lib.sh"
 need_built "tui golden" "$SKDASH_BIN" "$SKEMU_BIN"
@@ -37,7 +38,9 @@ run_script() {
     _journal=$(sed -n 's/^# journal: //p' "$_keys" | head -n 1)
     rm -rf "$tmp/run"
     mkdir -p "$tmp/run/out"
-    if ! emu_start --generate 40 --connections 4 --seed 3 --epoch "$EPOCH" --quiet; then
+    # shellcheck disable=SC2086
+    if ! emu_start --generate 40 --connections 4 --seed 3 --epoch "$EPOCH" --quiet \
+        ${GOLDEN_EMU_ARGS:-}; then
         notok "$_name $_size: skemu starts"
         return 1
     fi
