@@ -11,6 +11,7 @@
 # A script's header lines may say:   # args: --read-only        (skdash's arguments)
 #                                    # sizes: 80x24 120x40      (instead of 80x24 200x50)
 #                                    # journal: FILE            (tests/golden/FILE is the journal)
+#                                    # env: LC_ALL=C            (more environment for skdash)
 # and "@SIZE@" in a script stands for the size it runs at (":size @SIZE@" after a resize).
 # GOLDEN_EMU_ARGS adds skemu options (--latency-ms 300: the same screens from a slow server).
 set -u
@@ -26,7 +27,10 @@ NORM="$here/support/golden_norm.pl"
 EPOCH=1767225600   # 2026-01-01T00:00:00Z: skemu's generated times and the dashboard's clock
 ONLY=${GOLDEN_ONLY:-}   # a script name: run that one only
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC SKDASH_NO_CACHE=1 SKDASH_NOW=$EPOCH
-unset NO_COLOR TMUX SKDASH_SCRIPT_TERM
+# The journal names who acted: no SSH address, and the local user masked (GOLDEN_USER).
+unset NO_COLOR TMUX SKDASH_SCRIPT_TERM SSH_CLIENT SSH_CONNECTION
+GOLDEN_USER=$(id -un 2>/dev/null || echo "${USER:-}")
+export GOLDEN_USER
 produced="$tmp/produced"
 : >"$produced"
 
@@ -36,6 +40,7 @@ run_script() {
     _name=$(basename "$_keys" .keys)
     _args=$(sed -n 's/^# args: //p' "$_keys" | head -n 1)
     _journal=$(sed -n 's/^# journal: //p' "$_keys" | head -n 1)
+    _env=$(sed -n 's/^# env: //p' "$_keys" | head -n 1)
     rm -rf "$tmp/run"
     mkdir -p "$tmp/run/out"
     # shellcheck disable=SC2086
@@ -55,7 +60,7 @@ run_script() {
     { echo ":size $_size"; sed "s/@SIZE@/$_size/g" "$_keys"; } >"$tmp/run/script"
     # shellcheck disable=SC2086
     SKDASH_SCRIPT="$tmp/run/script" SKDASH_SCRIPT_DUMP_DIR="$tmp/run/out" \
-        timeout -k 2 30 "$SKDASH_BIN" $_args </dev/null >"$tmp/run/stdout" 2>"$tmp/run/stderr"
+        timeout -k 2 30 env $_env "$SKDASH_BIN" $_args </dev/null >"$tmp/run/stdout" 2>"$tmp/run/stderr"
     _rc=$?
     emu_stop
     [ "$_rc" = 0 ] && [ ! -s "$tmp/run/stdout" ]
