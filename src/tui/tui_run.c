@@ -55,7 +55,7 @@ static void on_fatal(int sig)
 {
     static const char reset[] = "\033[?1000l\033[?1002l\033[?1006l\033[0m\033[?25h\033[?1049l\r\n";
     if (curses_on) {
-        ssize_t w = write(STDOUT_FILENO, reset, sizeof reset - 1);
+        ssize_t w = write(tui_script_output_fd(STDOUT_FILENO), reset, sizeof reset - 1);
         (void)w;
         if (saved_tty_ok)
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);

@@ -27,8 +27,9 @@ int tui_script_input_fd(int fd, bool busy);
  * a bounded wait that runs out end the dashboard (the last with exit code 1). */
 int tui_script_get_wch(struct tui_app *a, bool busy, wint_t *wc);
 
-/* Where a sequence meant for the terminal itself goes (the OSC 52 clipboard): fd without a
- * script, /dev/null with one, so script mode never writes to the real terminal. */
+/* Where a sequence meant for the terminal itself goes (the OSC 52 clipboard, the reset after a
+ * crash): fd without a script, /dev/null with one, so script mode never writes to the real
+ * terminal. Async-signal-safe once tui_script_on() has been asked (term_start does). */
 int tui_script_output_fd(int fd);
 
 #endif
