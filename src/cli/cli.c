@@ -136,7 +136,7 @@ static int parse_globals(int argc, char **argv, parsed *p)
 static int run_dashboard(const cli_globals *g)
 {
     /* curses on a pipe would draw escape codes into a file and wait for keys forever. */
-    if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+    if ((!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) && !getenv("SKDASH_SCRIPT"))
         return cli_usage("the dashboard needs a terminal; without one use a command "
                          "such as 'skdash list'");
     sk_config cfg;

@@ -37,9 +37,9 @@
     _(LINK, "link", TUI_B(CTX_LIST), TUI_K('l'), 0, "authorization link + QR code for the marked (or current) accounts", "link", 7, NULL, act_link, 0) \
     _(COPY_ID, "copy-id", TUI_B(CTX_LIST), TUI_K('y'), 0, "copy the account id (OSC 52 clipboard)", "copy id", 10, NULL, act_copy, 0) \
     _(COPY_IDENTIFIER, "copy-identifier", TUI_B(CTX_LIST), TUI_K('Y'), 0, "copy the identifier", NULL, 0, NULL, act_copy, 1) \
-    _(PRINT_LINK, "print-link", TUI_B(CTX_LIST) | TUI_B(CTX_LINK), TUI_K('p'), 0, "quit and print the link and its QR code to the shell", "print & quit", 5, link_hint_here, act_print_link, 0) \
+    _(PRINT_LINK, "print-link", TUI_B(CTX_LIST) | TUI_B(CTX_LINK), TUI_K('p'), 0, "quit and print the link and its QR code to the shell", "print & quit", 5, in_link_footer, act_print_link, 0) \
     _(REFRESH, "refresh", TUI_B(CTX_LIST), TUI_K('r', KEY_F(5)), 0, "refresh from the server", "refresh", 9, NULL, act_refresh, 0) \
-    _(HELP, "help", TUI_B(CTX_LIST) | TUI_B(CTX_LINK), TUI_K('?', KEY_F(1)), 0, "this help", "help", 2, list_hint_here, act_help, 0) \
+    _(HELP, "help", TUI_B(CTX_LIST) | TUI_B(CTX_LINK), TUI_K('?', KEY_F(1)), 0, "this help", "help", 2, in_list_footer, act_help, 0) \
     _(JOURNAL, "journal", TUI_B(CTX_LIST), TUI_K('J'), 0, "the action journal: the latest deletes and links, newest first", "journal", 11, NULL, act_journal, 0) \
     _(REDRAW, "redraw", TUI_ALL_VIEWS, TUI_K(TUI_CTRL('l')), 0, "redraw the screen", NULL, 0, NULL, act_redraw, 0) \
     _(QUIT, "quit", TUI_B(CTX_LIST), TUI_K('q'), 0, "quit", "quit", 1, NULL, act_quit, 0) \

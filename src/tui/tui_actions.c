@@ -15,9 +15,20 @@
     void fn(struct tui_app *a, int arg_);
 TUI_ACTIONS(ACT_DECL)
 #undef ACT_DECL
-bool link_hint_here(const struct tui_app *a);
-bool list_hint_here(const struct tui_app *a);
-bool link_has_several(const struct tui_app *a);
+bool link_has_several(const struct tui_app *a, int ctx);
+
+/* Actions bound in several contexts hint in one footer only. */
+static bool in_link_footer(const struct tui_app *a, int ctx)
+{
+    (void)a;
+    return ctx == CTX_LINK;
+}
+
+static bool in_list_footer(const struct tui_app *a, int ctx)
+{
+    (void)a;
+    return ctx == CTX_LIST;
+}
 
 static const tui_action_def table[] = {
 #define ACT_ROW(id, name, ctx, keys, flags, help, hint, prio, when, fn, arg) \
@@ -160,7 +171,7 @@ static size_t hints_ordered(tui_ctx ctx, const struct tui_app *a, bool read_only
     for (size_t i = 0; i < N_TABLE; i++) {
         const tui_action_def *d = &table[i];
         if (!d->hint || !(d->ctx_mask & TUI_B(ctx)) || !action_available(d->act, read_only) ||
-            (d->when && !d->when(a)))
+            (d->when && !d->when(a, ctx)))
             continue;
         size_t j = n++;
         while (j > 0 && out[j - 1]->hint_prio > d->hint_prio) {

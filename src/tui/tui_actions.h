@@ -26,8 +26,8 @@ typedef enum {
 
 struct tui_app;
 typedef void (*tui_action_fn)(struct tui_app *a, int arg);
-/* Whether an action's footer hint is worth showing now (NULL: always). */
-typedef bool (*tui_action_when_fn)(const struct tui_app *a);
+/* Whether an action's footer hint is worth showing now, in the footer of ctx (NULL: always). */
+typedef bool (*tui_action_when_fn)(const struct tui_app *a, int ctx);
 
 /* The table is this one list; tui_actions.c expands it into rows, the enum below into names.
  * Columns: id, name, contexts, keys, flags, help, footer hint word (NULL: none), its priority

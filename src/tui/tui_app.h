@@ -143,6 +143,7 @@ typedef struct tui_app {
     char *print_link;           /* printed after endwin ('p') */
     int64_t print_expiry;
     bool print_pending;         /* 'p' pressed before the link arrived */
+    int exit_code;              /* what tui_run returns (a key script that failed: 1) */
 } tui_app;
 
 /* tui_data.c */
@@ -206,8 +207,8 @@ void draw_overview(const tui_app *a);
 void draw_status(const tui_app *a, int y);
 /* True when the status line has something to say (else a screen may show its hints). */
 bool draw_status_busy(const tui_app *a);
-/* The footer's key hints of the top screen's context, as many as fit, at row y. */
-void draw_hints(const tui_app *a, int y);
+/* The footer's key hints of ctx, as many as fit, at row y. */
+void draw_hints(const tui_app *a, tui_ctx ctx, int y);
 /* Rows of accounts the table shows at once (for paging). */
 int draw_table_rows(const tui_app *a);
 /* Connections the pane shows at once. */

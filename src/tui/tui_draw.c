@@ -252,13 +252,12 @@ static void hint_emit(void *ud, const char *key, const char *word)
     line_addf(l, ROLE_DIM, " %s  ", word);
 }
 
-void draw_hints(const tui_app *a, int y)
+void draw_hints(const tui_app *a, tui_ctx ctx, int y)
 {
     tui_line l;
     line_init(&l, a->utf8);
     line_add(&l, ROLE_NORMAL, " ", -1, false);
-    const tui_screen *top = tui_screen_top(a);
-    actions_hints(top->ctx(a), a, a->read_only, a->cols - 1, hint_emit, &l);
+    actions_hints(ctx, a, a->read_only, a->cols - 1, hint_emit, &l);
     screen_put(y, 0, &l, a->cols, 0, ROLE_NORMAL);
     line_free(&l);
 }
@@ -443,7 +442,8 @@ void draw_overview(const tui_app *a)
     draw_detail(a, &g, &l);
     line_free(&l);
     draw_status(a, a->rows - 2);
-    draw_hints(a, a->rows - 1);
+    /* The list's keys, also while the filter is typed or a dialog is over it. */
+    draw_hints(a, CTX_LIST, a->rows - 1);
 }
 
 bool draw_hit(const tui_app *a, int y, int x, tui_pane *pane, size_t *index)

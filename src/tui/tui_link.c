@@ -286,15 +286,11 @@ void act_link_message(tui_app *a, int arg)
     free(msg);
 }
 
-bool link_has_several(const tui_app *a)
+bool link_has_several(const tui_app *a, int ctx)
 {
     (void)a;
+    (void)ctx;
     return lv.n > 1;
-}
-
-bool link_hint_here(const tui_app *a)
-{
-    return tui_screen_top(a) == &tui_link_screen;
 }
 
 char *tui_link_message(const char *connector, const char *link, int64_t expiry)
@@ -441,7 +437,7 @@ static void link_draw(const tui_app *a)
     if (draw_status_busy(a))
         draw_status(a, a->rows - 1);
     else
-        draw_hints(a, a->rows - 1);
+        draw_hints(a, CTX_LINK, a->rows - 1);
 }
 
 static tui_ctx link_ctx(const tui_app *a)

@@ -352,11 +352,6 @@ void act_quit(tui_app *a, int arg)
     a->quit = true;
 }
 
-bool list_hint_here(const tui_app *a)
-{
-    return tui_screen_top(a) == &tui_overview_screen;
-}
-
 static tui_ctx overview_ctx(const tui_app *a)
 {
     return a->filtering ? CTX_FILTER : CTX_LIST;

@@ -18,6 +18,7 @@
 #include "osc52.h"
 #include "sk_time.h"
 #include "text.h"
+#include "tui_script.h"
 #include "tui_theme.h"
 
 
@@ -55,7 +56,7 @@ static void on_fatal(int sig)
 {
     static const char reset[] = "\033[?1000l\033[?1002l\033[?1006l\033[0m\033[?25h\033[?1049l\r\n";
     if (curses_on) {
-        ssize_t w = write(STDOUT_FILENO, reset, sizeof reset - 1);
+        ssize_t w = write(tui_script_output_fd(STDOUT_FILENO), reset, sizeof reset - 1);
         (void)w;
         if (saved_tty_ok)
             tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved_tty);
@@ -102,8 +103,9 @@ static bool term_start(tui_app *a)
         }
     }
     atexit(term_guard);
-    saved_tty_ok = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_tty) == 0;
-    if (!initscr())
+    saved_tty_ok = !tui_script_on() && isatty(STDIN_FILENO) &&
+                   tcgetattr(STDIN_FILENO, &saved_tty) == 0;
+    if (tui_script_on() ? !tui_script_start() : !initscr())   /* SKDASH_SCRIPT: no terminal */
         return false;
     curses_on = true;
     cbreak();
@@ -140,7 +142,7 @@ void tui_clipboard(tui_app *a, const char *text, const char *what)
     fflush(stdout);
     size_t len = strlen(seq), off = 0;
     while (off < len) {
-        ssize_t w = write(STDOUT_FILENO, seq + off, len - off);
+        ssize_t w = write(tui_script_output_fd(STDOUT_FILENO), seq + off, len - off);
         if (w <= 0 && errno != EINTR)
             break;
         if (w > 0)
@@ -372,7 +374,7 @@ static void loop(tui_app *a)
         if (a->dirty || a->view_dirty)
             redraw(a);
         struct curl_waitfd fds[2] = {
-            { .fd = STDIN_FILENO, .events = CURL_WAIT_POLLIN },
+            { .fd = tui_script_input_fd(STDIN_FILENO, busy(a)), .events = CURL_WAIT_POLLIN },
             { .fd = sig_pipe[0], .events = CURL_WAIT_POLLIN },
         };
         long long now = tui_now_ms();
@@ -382,7 +384,7 @@ static void loop(tui_app *a)
         data_after_listing(a);
         wint_t wc;
         int rc;
-        while (!a->quit && (rc = get_wch(&wc)) != ERR)
+        while (!a->quit && (rc = tui_script_get_wch(a, busy(a), &wc)) != ERR)
             on_key(a, rc, wc);
         run_timers(a, tui_now_ms(), &last_spin);
     }
@@ -494,5 +496,5 @@ int tui_run(const sk_config *cfg, const tui_opts *o)
         close(sig_pipe[1]);
         sig_pipe[0] = sig_pipe[1] = -1;
     }
-    return sig ? 128 + sig : SK_EXIT_OK;
+    return sig ? 128 + sig : a->exit_code;
 }

@@ -269,8 +269,6 @@ static void test_footer_hints_fit(void **st)
         p = end + 2;
     }
     hints link = { "", 0 };
-    a.stack[1] = &tui_link_screen;   /* as when the link view is open */
-    a.depth = 2;
     actions_hints(CTX_LINK, &a, false, 400, hint_collect, &link);
     assert_null(strstr(link.text, "next"));      /* one account: no next */
     assert_null(strstr(link.text, "? help"));    /* the overview's hint only */
