@@ -101,14 +101,22 @@ static void test_delete_clean_then_404_checked(void **state)
     fx_start(&f, NULL);
     sk_delete_outcome o;
     verify_delete_sync(f.c, "ca_v1", &o);
+    char res[640];
     assert_int_equal(o.outcome, SK_OUTCOME_DONE);
     assert_false(o.checked);
-    assert_string_equal(o.journal_result, "ok");
+    assert_int_equal(o.how, SK_CONFIRM_ANSWER);
+    assert_int_equal(o.err.status, SK_OK);
+    assert_string_equal(o.account, "ca_v1");
+    verify_delete_journal(&o, res, sizeof res);
+    assert_string_equal(res, "ok");
     /* Again: answered 404, read back (also 404): done, and said so. */
     verify_delete_sync(f.c, "ca_v1", &o);
     assert_int_equal(o.outcome, SK_OUTCOME_DONE);
     assert_true(o.checked);
-    assert_non_null(strstr(o.journal_result, "confirmed gone"));
+    assert_int_equal(o.how, SK_CONFIRM_READ_BACK_404);
+    assert_int_equal(o.err.status, SK_ERR_NOT_FOUND);
+    verify_delete_journal(&o, res, sizeof res);
+    assert_string_equal(res, "ok: answered not found, confirmed gone");
     fx_stop(&f);
 }
 
@@ -130,8 +138,11 @@ static void test_delete_in_flight_at_free(void **state)
     assert_true(s.d.checked);
     assert_int_equal(s.d.err.status, SK_ERR_CANCELLED);
     assert_int_not_equal(s.d.check_err.status, SK_OK);
-    assert_true(strncmp(s.d.journal_result, "unknown: ", 9) == 0);
-    assert_non_null(strstr(s.d.message, "UNKNOWN"));
+    assert_int_equal(s.d.how, SK_CONFIRM_CHECK_FAILED);
+    char res[640];
+    verify_delete_journal(&s.d, res, sizeof res);
+    assert_true(strncmp(res, "unknown: answer lost (", 22) == 0);
+    assert_non_null(strstr(res, "); check failed ("));
     fx_stop(&f);
 }
 
@@ -152,7 +163,12 @@ static void test_link_in_flight_at_free(void **state)
     assert_false(s.had_link);
     assert_true(s.l.checked);
     assert_false(s.l.account_found);
-    assert_true(strncmp(s.l.journal_result, "unknown: ", 9) == 0);
+    assert_false(s.l.account_gone);
+    assert_int_equal(s.l.how, SK_CONFIRM_CHECK_FAILED);
+    char res[640];
+    verify_link_journal(&s.l, res, sizeof res);
+    assert_true(strncmp(res, "unknown: no link received (", 27) == 0);
+    assert_non_null(strstr(res, "); check failed ("));
     fx_stop(&f);
 }
 
