@@ -196,9 +196,67 @@ static void test_many_in_flight_at_free(void **state)
     fx_stop(&f);
 }
 
+/* The journal's result strings are a file format: one core function makes each from the
+ * outcome's values, the same for both front ends. */
+static void test_journal_results(void **state)
+{
+    (void)state;
+    char res[640];
+    sk_delete_outcome d;
+    memset(&d, 0, sizeof d);
+    sk_error_clear(&d.err);
+    sk_error_clear(&d.check_err);
+    d.outcome = SK_OUTCOME_DONE;
+    d.how = SK_CONFIRM_READ_BACK;
+    sk_error_set(&d.err, SK_ERR_NETWORK, "timed out");
+    verify_delete_journal(&d, res, sizeof res);
+    assert_string_equal(res, "ok: confirmed gone after the answer was lost: timed out");
+    d.outcome = SK_OUTCOME_NOT_DONE;
+    verify_delete_journal(&d, res, sizeof res);
+    assert_string_equal(res, "failed: timed out (still there)");
+    d.how = SK_CONFIRM_ANSWER;
+    sk_error_set(&d.err, SK_ERR_API, "permission denied");
+    verify_delete_journal(&d, res, sizeof res);
+    assert_string_equal(res, "failed: permission denied");
+    d.outcome = SK_OUTCOME_UNKNOWN;
+    d.how = SK_CONFIRM_CHECK_FAILED;
+    sk_error_set(&d.err, SK_ERR_NETWORK, "timed out");
+    d.check_err.status = SK_ERR_NETWORK;   /* no message: the status's name stands in */
+    verify_delete_journal(&d, res, sizeof res);
+    assert_string_equal(res, "unknown: answer lost (timed out); check failed (network)");
+
+    sk_link_outcome l;
+    memset(&l, 0, sizeof l);
+    sk_error_clear(&l.err);
+    sk_error_clear(&l.check_err);
+    l.outcome = SK_OUTCOME_DONE;
+    verify_link_journal(&l, res, sizeof res);
+    assert_string_equal(res, "ok");
+    l.outcome = SK_OUTCOME_UNKNOWN;
+    l.how = SK_CONFIRM_READ_BACK;
+    l.checked = l.account_found = true;
+    l.state = SK_STATE_PENDING;
+    snprintf(l.status, sizeof l.status, "PENDING_AUTH");
+    sk_error_set(&l.err, SK_ERR_NETWORK, "connection reset");
+    verify_link_journal(&l, res, sizeof res);
+    assert_string_equal(res, "unknown: no link received (connection reset); account PENDING "
+                             "(PENDING_AUTH)");
+    l.account_found = false;
+    l.account_gone = true;
+    verify_link_journal(&l, res, sizeof res);
+    assert_string_equal(res, "unknown: no link received (connection reset); account gone");
+    l.outcome = SK_OUTCOME_NOT_DONE;
+    l.how = SK_CONFIRM_ANSWER;
+    l.checked = l.account_gone = false;
+    sk_error_set(&l.err, SK_ERR_API, "permission denied");
+    verify_link_journal(&l, res, sizeof res);
+    assert_string_equal(res, "failed: permission denied");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_journal_results),
         cmocka_unit_test(test_delete_clean_then_404_checked),
         cmocka_unit_test(test_delete_in_flight_at_free),
         cmocka_unit_test(test_link_in_flight_at_free),
