@@ -6,6 +6,7 @@
 #define VERIFY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "account.h"
 #include "client.h"
@@ -23,16 +24,33 @@ typedef enum {
  * for failures before anything was sent (usage, configuration, memory). */
 bool verify_answer_uncertain(const sk_error *err);
 
+/* How an outcome is known. */
+typedef enum {
+    SK_CONFIRM_ANSWER = 0,    /* the server's own answer: a success or a definite refusal */
+    SK_CONFIRM_NOT_SENT,      /* refused before anything was sent (no account named, memory) */
+    SK_CONFIRM_READ_BACK,     /* the answer was lost (err says how): the account was read back */
+    SK_CONFIRM_READ_BACK_404, /* delete: it answered not found: the account was read back */
+    SK_CONFIRM_CHECK_FAILED,  /* the answer was lost and reading the account back failed too */
+} sk_confirm;
+
+/* What a delete came to, as values; each front end words it, verify_delete_journal gives the
+ * journal's result. */
 typedef struct sk_delete_outcome {
     sk_outcome outcome;
+    sk_confirm how;
     bool checked;             /* the account was read back after the delete's answer */
     sk_error err;             /* the delete's own error (SK_OK: it answered success) */
     sk_error check_err;       /* the read-back's error, when checked and it failed */
-    char message[640];        /* one line, safe to print: "deleted", "deleted (confirmed after
-                                 the answer was lost: ...)", "not deleted: ...",
-                                 "outcome UNKNOWN: ..." */
-    char journal_result[640]; /* "ok", "ok: ...", "failed: ...", "unknown: ..." */
+    char account[160];        /* the account as the request named it, safe to print */
 } sk_delete_outcome;
+
+/* The server's message of e, or its status's name when there is none. */
+const char *verify_reason(const sk_error *e);
+
+/* The journal's result (a file format: journal.h): "ok", "ok: answered not found, confirmed
+ * gone", "ok: confirmed gone after the answer was lost: WHY", "failed: WHY (still there)",
+ * "failed: WHY", "unknown: answer lost (WHY); check failed (WHY)". */
+void verify_delete_journal(const sk_delete_outcome *o, char *buf, size_t n);
 
 typedef void (*verify_delete_fn)(void *ud, const sk_delete_outcome *o);
 
@@ -47,6 +65,7 @@ void verify_delete_sync(sk_client *c, const char *account_id, sk_delete_outcome 
 
 typedef struct sk_link_outcome {
     sk_outcome outcome;
+    sk_confirm how;           /* ANSWER, NOT_SENT, READ_BACK (found or gone) or CHECK_FAILED */
     char *link;               /* DONE: the link (heap; see verify_link_outcome_free) */
     int64_t expiry;           /* DONE: SK_TIME_ABSENT when the server gave none */
     bool checked;             /* the account was read back after a lost answer */
@@ -56,9 +75,12 @@ typedef struct sk_link_outcome {
     char status[64];          /* raw wire status (sanitized), "" when absent */
     sk_error err;             /* the link request's own error */
     sk_error check_err;       /* the read-back's error, when checked and it failed */
-    char message[640];        /* one line, safe to print (no link in it) */
-    char journal_result[640]; /* "ok", "failed: ...", "unknown: no link received ..." */
+    char account[160];        /* the account as the request named it, safe to print */
 } sk_link_outcome;
+
+/* The journal's result: "ok", "failed: WHY", "unknown: no link received (WHY); account
+ * STATE (RAW)" / "...; account gone" / "...; check failed (WHY)", "unknown: WHY". */
+void verify_link_journal(const sk_link_outcome *o, char *buf, size_t n);
 
 /* o (and o->link) valid during the callback only. */
 typedef void (*verify_link_fn)(void *ud, const sk_link_outcome *o);

@@ -110,62 +110,37 @@ static void put_state(const sk_account *a)
 {
     sk_buf b;
     buf_init(&b);
-    out_state_label(&b, a, true);
+    out_state_label(&b, a);
     put_field("State:", b.s);
     buf_free(&b);
 }
 
-/* What the state means and what to do about it. */
-static const char *state_advice(const sk_account *a)
-{
-    const char *raw = a->status ? a->status : "";
-    if (strcmp(raw, "PENDING_VERIFICATION") == 0)
-        return "The user authorized, but their identity is not verified yet: send a fresh link "
-               "(skdash link); the person who opens the link must also be signed in to the "
-               "customer's app.";
-    switch (a->state) {
-    case SK_STATE_PENDING:
-        return "The user has not finished authorizing: send them a fresh link (skdash link).";
-    case SK_STATE_ACTIVE:
-        return "Credentials are valid and ready for tool calls: nothing to do.";
-    case SK_STATE_EXPIRED:
-        return "Credentials expired or were invalidated: the user must authorize again; send "
-               "them a fresh link (skdash link).";
-    case SK_STATE_REVOKED:
-        return "Access was revoked or disconnected: send a fresh link if the user should "
-               "connect again, or delete the account (skdash delete).";
-    default:
-        return "Error or unknown status: check the connection's configuration in the Scalekit "
-               "dashboard; a fresh link (skdash link) may fix it.";
-    }
-}
-
+/* Every field of the core's list (account_fields), in its order, as "Label: value"; then
+ * what the state means and what to do, with the actions named as commands. */
 static void show_text(const sk_account_detail *d)
 {
-    const sk_account *a = &d->a;
     int64_t now = time_now();
-    put_field("Identifier:", a->identifier);
-    put_field("ID:", a->id);
-    put_field("Connection:", a->connector);
-    put_field("Connection ID:", a->connection_id);
-    put_field("Provider:", a->provider);
-    put_state(a);
-    put_field("Authorization:", a->authorization_type);
-    put_time("Token expires:", a->token_expires_at, now);
-    put_time("Last used:", a->last_used_at, now);
-    put_time("Updated:", a->updated_at, now);
-    sk_buf sc;
-    buf_init(&sc);
-    for (size_t i = 0; i < d->n_scopes; i++) {
-        if (i)
-            buf_adds(&sc, " ");
-        buf_adds(&sc, d->scopes[i] ? d->scopes[i] : "");
+    size_t n;
+    const sk_field *f = account_fields(&n);
+    sk_buf scratch;
+    buf_init(&scratch);
+    for (size_t i = 0; i < n; i++) {
+        char label[64];
+        snprintf(label, sizeof label, "%s:", f[i].label);
+        if (f[i].kind == SK_FIELD_STATE) {
+            put_state(&d->a);
+        } else if (f[i].kind == SK_FIELD_TIME) {
+            put_time(label, account_field_time(&f[i], d), now);
+        } else {
+            const char *v = account_field_text(&f[i], d, &scratch);
+            put_field(label, v ? v : f[i].absent);
+        }
     }
-    put_field("Scopes:", sc.s);
-    buf_free(&sc);
-    put_field("Domain:", d->domain);
-    put_field("API config:", d->api_config_json);
-    printf("\n%s\n", state_advice(a));
+    buf_free(&scratch);
+    char advice[512];
+    state_advice_text(state_advice(d->a.state, d->a.status), out_action_command, NULL, advice,
+                      sizeof advice);
+    printf("\n%s\n", advice);
 }
 
 static struct json_object *detail_json(const sk_account_detail *d)
@@ -297,15 +272,31 @@ static void link_json(const sk_link *l, const char *connector, const char *ident
     json_object_put(o);
 }
 
-/* The link's outcome on stderr when there is no link, and its exit code. */
+/* The link's outcome on stderr when there is no link, and its exit code. A lost answer is
+ * never taken for a refusal: the message says what reading the account back showed. */
 static int link_failed(const sk_link_outcome *o, const char *id)
 {
     if (o->outcome == SK_OUTCOME_NOT_DONE)
         return cli_fail(&o->err);
-    if (o->checked && !o->account_found && !o->account_gone && id && *id)
-        cli_error("%s; check with 'skdash show --id %s'", o->message, id);
-    else
-        cli_error("%s", o->message);
+    const char *why = verify_reason(&o->err);
+    if (!o->checked) {
+        cli_error("no link: %s", why);
+    } else if (o->account_found) {
+        char label[128];
+        state_label(o->state, o->status, text_locale_utf8(), label, sizeof label);
+        cli_error("no link was received (the answer was lost: %s); the account %s is %s", why,
+                  o->account, label);
+    } else if (o->account_gone) {
+        cli_error("no link was received (the answer was lost: %s); the account %s no longer "
+                  "exists", why, o->account);
+    } else if (id && *id) {
+        cli_error("no link was received (the answer was lost: %s); the state of the account %s "
+                  "is unknown too (%s); check with 'skdash show --id %s'", why, o->account,
+                  verify_reason(&o->check_err), id);
+    } else {
+        cli_error("no link was received (the answer was lost: %s); the state of the account %s "
+                  "is unknown too (%s)", why, o->account, verify_reason(&o->check_err));
+    }
     return o->account_gone ? SK_EXIT_NOT_FOUND : SK_EXIT_API;
 }
 
@@ -320,7 +311,9 @@ static int do_link(const cli_globals *g, cli_session *s, const acct_args *aa)
     const sk_account *acc = &det.d.a;
     sk_link_outcome o;
     verify_link_sync(s->client, &aa->sel, &o);
-    cli_journal_note(s, "link", acc, aa->sel.id, o.journal_result);
+    char result[640];
+    verify_link_journal(&o, result, sizeof result);
+    cli_journal_note(s, "link", acc, aa->sel.id, result);
     if (o.outcome != SK_OUTCOME_DONE) {
         rc = link_failed(&o, acc->id && *acc->id ? acc->id : aa->sel.id);
     } else {
@@ -379,17 +372,28 @@ static void show_target(const sk_account *a)
 /* Prints what the checked delete came to; returns its exit code. */
 static int delete_report(const sk_delete_outcome *o, const char *id)
 {
+    const char *why = verify_reason(&o->err);
     switch (o->outcome) {
     case SK_OUTCOME_DONE:
-        /* "deleted ca_1" or "deleted ca_1 (confirmed after the answer was lost: ...)" */
-        printf("D%s.\n", o->message + 1);
+        if (o->how == SK_CONFIRM_READ_BACK_404)
+            printf("Deleted %s (the delete answered not found; the account is confirmed gone).\n",
+                   o->account);
+        else if (o->how == SK_CONFIRM_READ_BACK)
+            printf("Deleted %s (confirmed after the answer was lost: %s).\n", o->account, why);
+        else
+            printf("Deleted %s.\n", o->account);
         return SK_EXIT_OK;
     case SK_OUTCOME_NOT_DONE:
-        cli_error("%s", o->message);
+        if (o->checked)
+            cli_error("not deleted: %s (the account %s is still there)", why, o->account);
+        else
+            cli_error("not deleted: %s", why);
         return o->err.status == SK_ERR_NOT_FOUND || o->err.status == SK_OK
                    ? SK_EXIT_API : sk_status_exit_code(o->err.status);
     default:
-        cli_error("%s; check with 'skdash show --id %s'", o->message, id);
+        cli_error("outcome UNKNOWN: the answer to deleting %s was lost (%s) and reading the "
+                  "account back failed too (%s); check with 'skdash show --id %s'", o->account,
+                  why, verify_reason(&o->check_err), id);
         return SK_EXIT_API;
     }
 }
@@ -419,7 +423,9 @@ static int do_delete(cli_session *s, const acct_args *aa)
          * checked by reading the account back: never reported on a guess. */
         sk_delete_outcome o;
         verify_delete_sync(s->client, det.d.a.id, &o);
-        cli_journal_note(s, "delete", &det.d.a, NULL, o.journal_result);
+        char result[640];
+        verify_delete_journal(&o, result, sizeof result);
+        cli_journal_note(s, "delete", &det.d.a, NULL, result);
         sk_buf b;
         buf_init(&b);
         text_sanitize(&b, det.d.a.id, strlen(det.d.a.id));

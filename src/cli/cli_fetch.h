@@ -8,7 +8,8 @@
 #include "store.h"
 
 /* Runs the client until the listing ends. SK_OK only when every page of every connection
- * arrived; otherwise err says what failed (the store may hold part of the data). */
+ * arrived whole; otherwise err says what failed (the store may hold part of the data), e.g.
+ * "the server sent N damaged rows (fields missing or of the wrong type)" (store_sink.h). */
 sk_status cli_fetch_all(sk_client *c, const listing_opts *o, sk_store *store, sk_error *err);
 
 #endif

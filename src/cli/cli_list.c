@@ -269,7 +269,7 @@ static bool table_account(cli_table *t, const sk_account *a, int64_t now)
     time_relative(a->updated_at, now, upd, sizeof upd);
     sk_buf st;
     buf_init(&st);
-    out_state_label(&st, a, false);
+    out_state_label(&st, a);
     const char *cells[NCOLS] = { a->connector, a->identifier, st.s, a->authorization_type,
                                  tok, used, upd, a->id };
     const char *shorts[NCOLS] = { 0 };

@@ -6,6 +6,7 @@
 
 #include "cli_cmd.h"
 #include "sk_time.h"
+#include "text.h"
 
 void out_json_str(struct json_object *o, const char *key, const char *s)
 {
@@ -50,24 +51,34 @@ void out_json_print(FILE *f, struct json_object *o)
     fputc('\n', f);
 }
 
-void out_state_label(sk_buf *b, const sk_account *a, bool always_raw)
+void out_state_label(sk_buf *b, const sk_account *a)
 {
-    buf_adds(b, state_name(a->state));
-    if (state_raw_differs(a->state, a->status) || always_raw) {
-        const char *raw = a->status && *a->status ? a->status : "none";
-        buf_adds(b, " (");
-        buf_adds(b, raw);
-        buf_addc(b, ')');
-    }
+    char label[128];
+    state_label(a->state, a->status, text_locale_utf8(), label, sizeof label);
+    buf_adds(b, label);
 }
 
+/* The CLI's colours for the core's tones. */
 const char *out_state_sgr(sk_state s)
 {
-    switch (s) {
-    case SK_STATE_PENDING: return "\033[33m";
-    case SK_STATE_ACTIVE: return "\033[32m";
-    case SK_STATE_EXPIRED: return "\033[31m";
-    case SK_STATE_REVOKED: return "\033[35m";
-    default: return "\033[1;31m";
+    static const char *const sgr[SK_TONE_COUNT] = {
+        [SK_TONE_WAITING] = "\033[33m",
+        [SK_TONE_GOOD] = "\033[32m",
+        [SK_TONE_LAPSED] = "\033[31m",
+        [SK_TONE_ENDED] = "\033[35m",
+        [SK_TONE_BROKEN] = "\033[1;31m",
+    };
+    sk_tone t = state_info(s)->tone;
+    return (unsigned)t < SK_TONE_COUNT ? sgr[t] : sgr[SK_TONE_BROKEN];
+}
+
+/* The dashboard says "(l)"; the CLI names its command. */
+const char *out_action_command(sk_action a, void *ud)
+{
+    (void)ud;
+    switch (a) {
+    case SK_ACTION_LINK: return "skdash link";
+    case SK_ACTION_DELETE: return "skdash delete";
+    default: return NULL;
     }
 }

@@ -1,5 +1,5 @@
 /* cli_out.h: how an account is written by the CLI: its JSON object (the API's field names
- * plus "state"), its state label and colour, and JSON documents written safely. */
+ * plus "state"), its state label, colour and actions in the CLI's words, JSON written safely. */
 #ifndef CLI_OUT_H
 #define CLI_OUT_H
 
@@ -20,10 +20,12 @@ void out_json_time(struct json_object *o, const char *key, int64_t t);
 /* Pretty JSON and a newline to f; frees nothing. */
 void out_json_print(FILE *f, struct json_object *o);
 
-/* "EXPIRED", or "PENDING (PENDING_VERIFICATION)" when the wire value differs; when `always_raw`
- * the raw value is shown even when equal ("EXPIRED (EXPIRED)"; "(none)" when absent). */
-void out_state_label(sk_buf *b, const sk_account *a, bool always_raw);
-/* SGR colour of a state (for terminals). */
+/* The state label the dashboard shows too (state_label): "EXPIRED", "PENDING\xc2\xb7verification"
+ * ("PENDING.verification" when the locale is not UTF-8). Not sanitized. */
+void out_state_label(sk_buf *b, const sk_account *a);
+/* SGR colour of a state (for terminals), from the state's tone. */
 const char *out_state_sgr(sk_state s);
+/* An action as the CLI names it in advice: "skdash link" (an sk_action_word_fn). */
+const char *out_action_command(sk_action a, void *ud);
 
 #endif

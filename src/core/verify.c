@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "api.h"
+#include "buf.h"
+#include "sk_time.h"
 #include "text.h"
 
 /* One operation in flight: its selector (copied), whom to tell, and the first answer. */
@@ -42,7 +44,7 @@ bool verify_answer_uncertain(const sk_error *err)
 }
 
 
-static const char *reason(const sk_error *e)
+const char *verify_reason(const sk_error *e)
 {
     return e->message[0] ? e->message : sk_status_name(e->status);
 }
@@ -107,6 +109,15 @@ static void vop_check(vop *op, api_detail_fn checked)
 
 /* ---------------------------------------------------------------- delete */
 
+static void delete_outcome_init(sk_delete_outcome *o, const vop *op)
+{
+    memset(o, 0, sizeof *o);
+    sk_error_clear(&o->err);
+    sk_error_clear(&o->check_err);
+    if (op)
+        snprintf(o->account, sizeof o->account, "%s", op->shown);
+}
+
 static void delete_finish(vop *op, sk_delete_outcome *o)
 {
     o->err = op->err;
@@ -120,37 +131,19 @@ static void delete_checked(void *ud, const sk_account_detail *d, const sk_error 
     if (op->check_ran)
         *op->check_ran = true;
     sk_delete_outcome o;
-    memset(&o, 0, sizeof o);
+    delete_outcome_init(&o, op);
     o.checked = true;
-    sk_error_clear(&o.check_err);
-    const char *why = reason(&op->err);
     bool was_404 = op->err.status == SK_ERR_NOT_FOUND;
     if (cerr->status == SK_ERR_NOT_FOUND) {
         o.outcome = SK_OUTCOME_DONE;
-        if (was_404) {
-            text_safe_format(o.message, sizeof o.message, "deleted %s (the delete answered not found; "
-                     "the account is confirmed gone)", op->shown);
-            text_safe_format(o.journal_result, sizeof o.journal_result,
-                     "ok: answered not found, confirmed gone");
-        } else {
-            text_safe_format(o.message, sizeof o.message, "deleted %s (confirmed after the answer was "
-                     "lost: %s)", op->shown, why);
-            text_safe_format(o.journal_result, sizeof o.journal_result,
-                     "ok: confirmed gone after the answer was lost: %s", why);
-        }
+        o.how = was_404 ? SK_CONFIRM_READ_BACK_404 : SK_CONFIRM_READ_BACK;
     } else if (cerr->status == SK_OK && d) {
         o.outcome = SK_OUTCOME_NOT_DONE;
-        text_safe_format(o.message, sizeof o.message, "not deleted: %s (the account %s is still there)",
-                 why, op->shown);
-        text_safe_format(o.journal_result, sizeof o.journal_result, "failed: %s (still there)", why);
+        o.how = was_404 ? SK_CONFIRM_READ_BACK_404 : SK_CONFIRM_READ_BACK;
     } else {
         o.outcome = SK_OUTCOME_UNKNOWN;
+        o.how = SK_CONFIRM_CHECK_FAILED;
         o.check_err = *cerr;
-        text_safe_format(o.message, sizeof o.message, "outcome UNKNOWN: the answer to deleting %s was "
-                 "lost (%s) and reading the account back failed too (%s)", op->shown, why,
-                 reason(cerr));
-        text_safe_format(o.journal_result, sizeof o.journal_result,
-                 "unknown: answer lost (%s); check failed (%s)", why, reason(cerr));
     }
     delete_finish(op, &o);
 }
@@ -165,30 +158,45 @@ static void delete_answered(void *ud, const sk_error *err)
         return;
     }
     sk_delete_outcome o;
-    memset(&o, 0, sizeof o);
-    sk_error_clear(&o.check_err);
-    if (err->status == SK_OK) {
-        o.outcome = SK_OUTCOME_DONE;
-        text_safe_format(o.message, sizeof o.message, "deleted %s", op->shown);
-        snprintf(o.journal_result, sizeof o.journal_result, "ok");
-    } else {
-        o.outcome = SK_OUTCOME_NOT_DONE;
-        text_safe_format(o.message, sizeof o.message, "not deleted: %s", reason(err));
-        text_safe_format(o.journal_result, sizeof o.journal_result, "failed: %s", reason(err));
-    }
+    delete_outcome_init(&o, op);
+    o.how = SK_CONFIRM_ANSWER;
+    o.outcome = err->status == SK_OK ? SK_OUTCOME_DONE : SK_OUTCOME_NOT_DONE;
     delete_finish(op, &o);
 }
 
 static void delete_refused(const char *id, const char *msg, verify_delete_fn cb, void *ud)
 {
     sk_delete_outcome o;
-    memset(&o, 0, sizeof o);
+    delete_outcome_init(&o, NULL);
+    if (id)
+        text_safe_format(o.account, sizeof o.account, "%s", id);
     o.outcome = SK_OUTCOME_NOT_DONE;
+    o.how = SK_CONFIRM_NOT_SENT;
     sk_error_set(&o.err, id ? SK_ERR_NOMEM : SK_ERR_USAGE, "%s", msg);
-    sk_error_clear(&o.check_err);
-    text_safe_format(o.message, sizeof o.message, "not deleted: %s", msg);
-    text_safe_format(o.journal_result, sizeof o.journal_result, "failed: %s", msg);
     cb(ud, &o);
+}
+
+void verify_delete_journal(const sk_delete_outcome *o, char *buf, size_t n)
+{
+    const char *why = verify_reason(&o->err);
+    bool read_back = o->how == SK_CONFIRM_READ_BACK || o->how == SK_CONFIRM_READ_BACK_404;
+    switch (o->outcome) {
+    case SK_OUTCOME_DONE:
+        if (o->how == SK_CONFIRM_READ_BACK_404)
+            snprintf(buf, n, "ok: answered not found, confirmed gone");
+        else if (o->how == SK_CONFIRM_READ_BACK)
+            text_safe_format(buf, n, "ok: confirmed gone after the answer was lost: %s", why);
+        else
+            snprintf(buf, n, "ok");
+        break;
+    case SK_OUTCOME_NOT_DONE:
+        text_safe_format(buf, n, "failed: %s%s", why, read_back ? " (still there)" : "");
+        break;
+    default:
+        text_safe_format(buf, n, "unknown: answer lost (%s); check failed (%s)", why,
+                    verify_reason(&o->check_err));
+        break;
+    }
 }
 
 void verify_delete(sk_client *c, const char *account_id, verify_delete_fn cb, void *ud)
@@ -220,13 +228,15 @@ static void link_finish(vop *op, sk_link_outcome *o)
     vop_free(op);
 }
 
-static void link_outcome_init(sk_link_outcome *o)
+static void link_outcome_init(sk_link_outcome *o, const vop *op)
 {
     memset(o, 0, sizeof *o);
     o->expiry = SK_TIME_ABSENT;
     o->state = SK_STATE_ERROR;
     sk_error_clear(&o->err);
     sk_error_clear(&o->check_err);
+    if (op)
+        snprintf(o->account, sizeof o->account, "%s", op->shown);
 }
 
 static void link_checked(void *ud, const sk_account_detail *d, const sk_error *cerr)
@@ -235,33 +245,19 @@ static void link_checked(void *ud, const sk_account_detail *d, const sk_error *c
     if (op->check_ran)
         *op->check_ran = true;
     sk_link_outcome o;
-    link_outcome_init(&o);
+    link_outcome_init(&o, op);
     o.outcome = SK_OUTCOME_UNKNOWN;
     o.checked = true;
-    const char *why = reason(&op->err);
+    o.how = SK_CONFIRM_READ_BACK;
     if (cerr->status == SK_OK && d) {
         o.account_found = true;
         o.state = d->a.state;
         text_safe_format(o.status, sizeof o.status, "%s", d->a.status ? d->a.status : "");
-        char label[128];
-        snprintf(label, sizeof label, "%s%s%s%s", state_name(o.state), o.status[0] ? " (" : "",
-                 o.status, o.status[0] ? ")" : "");
-        text_safe_format(o.message, sizeof o.message, "no link was received (the answer was lost: %s); "
-                 "the account %s is %s", why, op->shown, label);
-        text_safe_format(o.journal_result, sizeof o.journal_result,
-                 "unknown: no link received (%s); account %s", why, label);
     } else if (cerr->status == SK_ERR_NOT_FOUND) {
         o.account_gone = true;
-        text_safe_format(o.message, sizeof o.message, "no link was received (the answer was lost: %s); "
-                 "the account %s no longer exists", why, op->shown);
-        text_safe_format(o.journal_result, sizeof o.journal_result,
-                 "unknown: no link received (%s); account gone", why);
     } else {
+        o.how = SK_CONFIRM_CHECK_FAILED;
         o.check_err = *cerr;
-        text_safe_format(o.message, sizeof o.message, "no link was received (the answer was lost: %s); "
-                 "the state of the account %s is unknown too (%s)", why, op->shown, reason(cerr));
-        text_safe_format(o.journal_result, sizeof o.journal_result,
-                 "unknown: no link received (%s); check failed (%s)", why, reason(cerr));
     }
     link_finish(op, &o);
 }
@@ -271,19 +267,16 @@ static void link_answered(void *ud, const sk_link *l, const sk_error *err)
     vop *op = ud;
     op->err = *err;
     sk_link_outcome o;
-    link_outcome_init(&o);
+    link_outcome_init(&o, op);
+    o.how = SK_CONFIRM_ANSWER;
     if (err->status == SK_OK && l && l->link && *l->link) {
         o.outcome = SK_OUTCOME_DONE;
         o.link = strdup(l->link);
         o.expiry = l->expiry;
         if (!o.link) {
+            /* The link came but cannot be kept: it is lost all the same. */
             sk_error_set(&op->err, SK_ERR_NOMEM, "out of memory keeping the link");
             o.outcome = SK_OUTCOME_UNKNOWN;
-            text_safe_format(o.message, sizeof o.message, "no link: out of memory");
-            text_safe_format(o.journal_result, sizeof o.journal_result, "unknown: out of memory");
-        } else {
-            snprintf(o.message, sizeof o.message, "link received");
-            snprintf(o.journal_result, sizeof o.journal_result, "ok");
         }
         link_finish(op, &o);
         return;
@@ -297,8 +290,6 @@ static void link_answered(void *ud, const sk_link *l, const sk_error *err)
         return;
     }
     o.outcome = SK_OUTCOME_NOT_DONE;
-    text_safe_format(o.message, sizeof o.message, "no link: %s", reason(err));
-    text_safe_format(o.journal_result, sizeof o.journal_result, "failed: %s", reason(err));
     link_finish(op, &o);
 }
 
@@ -307,12 +298,11 @@ void verify_link(sk_client *c, const sk_selector *sel, verify_link_fn cb, void *
     vop *op = sel ? vop_new(c, sel) : NULL;
     if (!op) {
         sk_link_outcome o;
-        link_outcome_init(&o);
+        link_outcome_init(&o, NULL);
         o.outcome = SK_OUTCOME_NOT_DONE;
+        o.how = SK_CONFIRM_NOT_SENT;
         sk_error_set(&o.err, sel ? SK_ERR_NOMEM : SK_ERR_USAGE, "%s",
                      sel ? "out of memory" : "no account named");
-        text_safe_format(o.message, sizeof o.message, "no link: %s", o.err.message);
-        text_safe_format(o.journal_result, sizeof o.journal_result, "failed: %s", o.err.message);
         cb(ud, &o);
         return;
     }
@@ -320,6 +310,28 @@ void verify_link(sk_client *c, const sk_selector *sel, verify_link_fn cb, void *
     op->ud = ud;
     sk_selector s = vop_selector(op);
     api_magic_link(c, &s, link_answered, op);   /* runs link_answered once */
+}
+
+void verify_link_journal(const sk_link_outcome *o, char *buf, size_t n)
+{
+    const char *why = verify_reason(&o->err);
+    if (o->outcome == SK_OUTCOME_DONE) {
+        snprintf(buf, n, "ok");
+    } else if (o->outcome == SK_OUTCOME_NOT_DONE) {
+        text_safe_format(buf, n, "failed: %s", why);
+    } else if (o->account_found) {
+        /* The journal's own form of the state, kept as it always was (a file format). */
+        text_safe_format(buf, n, "unknown: no link received (%s); account %s%s%s%s", why,
+                    state_name(o->state), o->status[0] ? " (" : "", o->status,
+                    o->status[0] ? ")" : "");
+    } else if (o->account_gone) {
+        text_safe_format(buf, n, "unknown: no link received (%s); account gone", why);
+    } else if (o->how == SK_CONFIRM_CHECK_FAILED) {
+        text_safe_format(buf, n, "unknown: no link received (%s); check failed (%s)", why,
+                    verify_reason(&o->check_err));
+    } else {
+        text_safe_format(buf, n, "unknown: %s", why);
+    }
 }
 
 void verify_link_outcome_free(sk_link_outcome *o)
@@ -351,8 +363,6 @@ static void sync_link_cb(void *ud, const sk_link_outcome *o)
     if (o->link && !w->l->link) {
         w->l->outcome = SK_OUTCOME_UNKNOWN;
         sk_error_set(&w->l->err, SK_ERR_NOMEM, "out of memory keeping the link");
-        snprintf(w->l->message, sizeof w->l->message, "no link: out of memory");
-        snprintf(w->l->journal_result, sizeof w->l->journal_result, "unknown: out of memory");
     }
     w->done = true;
 }

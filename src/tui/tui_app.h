@@ -16,6 +16,7 @@
 #include "qr.h"
 #include "saved_view.h"
 #include "store.h"
+#include "store_sink.h"
 #include "tui.h"
 #include "view.h"
 #include "tui_actions.h"
@@ -98,7 +99,7 @@ typedef struct tui_app {
     long long next_refresh_ms;
     char refresh_error[256];  /* why the last refresh failed; "" once one succeeds */
     long long retry_ms;       /* the backoff before the next automatic try; 0 when healthy */
-    size_t refresh_damaged;   /* rows of this refresh dropped as damaged (tui_data.c) */
+    sk_store_sink sink;       /* the listing into the store (store_sink.h): damaged rows */
 
     /* The start-up cache (cache.h): rows shown from it until the first listing completes. */
     bool cache_on;            /* the profile, --no-cache and SKDASH_NO_CACHE allow it */

@@ -57,53 +57,11 @@ void data_set_notice(tui_app *a, const char *fmt, ...)
 
 /* ---------------------------------------------------------------- the store as a sink */
 
-/* A row the API never sends: no id or identifier, or listed under another connection than the
- * one asked for (a missing status is legal: it shows as ERROR). Such rows come from a damaged answer (fields of the
- * wrong type parse as absent): taking them would overwrite good rows with holes. */
-static bool row_damaged(const sk_account *r, const char *connection)
-{
-    if (!r->id || !r->identifier)
-        return true;
-    return connection && (!r->connector || strcmp(r->connector, connection) != 0);
-}
-
-static void sink_connections(void *ud, const sk_connection *rows, size_t n, bool from_api)
+/* The core's store sink (store_sink.h) fills the store and keeps the policy for damaged pages;
+ * the dashboard only redraws and, at the end, keeps the cache or retries. */
+static void sink_changed(void *ud)
 {
     tui_app *a = ud;
-    (void)from_api;
-    for (size_t i = 0; i < n; i++)
-        if (!rows[i].name) {
-            a->refresh_damaged += n;
-            return;
-        }
-    if (n)
-        store_set_connections(a->store, rows, n);
-    a->view_dirty = a->dirty = true;
-}
-
-static void sink_page(void *ud, const char *connection, const sk_account *rows, size_t n)
-{
-    tui_app *a = ud;
-    size_t bad = 0;
-    for (size_t i = 0; i < n; i++)
-        bad += row_damaged(&rows[i], connection);
-    if (bad) {
-        /* The whole page is suspect: keep what was there, and sweep nothing this time. */
-        a->refresh_damaged += bad;
-        return;
-    }
-    if (store_upsert(a->store, rows, n) != SK_OK)
-        data_set_error(a, "out of memory while loading accounts");
-    a->view_dirty = a->dirty = true;
-}
-
-static void sink_connection_done(void *ud, const char *connection)
-{
-    tui_app *a = ud;
-    /* This connection is complete: accounts no longer on the server go (unless a damaged
-     * page was dropped: then absent is not the same as deleted). */
-    if (!a->refresh_damaged)
-        store_sweep(a->store, connection);
     a->view_dirty = a->dirty = true;
 }
 
@@ -162,19 +120,12 @@ static void sink_done(void *ud, const sk_error *err)
         return;
     if (err->status == SK_ERR_CANCELLED)
         return;
-    if (err->status == SK_OK && a->refresh_damaged) {
-        sk_error dmg;
-        sk_error_set(&dmg, SK_ERR_PARSE, "the server sent %zu damaged rows (fields missing or of "
-                     "the wrong type)", a->refresh_damaged);
-        refresh_failed(a, &dmg);
-        return;
-    }
     if (err->status != SK_OK) {
+        /* Damaged rows included: the sink kept what was there and swept nothing. */
         refresh_failed(a, err);
         return;
     }
-    store_sweep(a->store, NULL);
-    cache_keep(a);
+    cache_keep(a);   /* the sink swept the store: it holds exactly what the server has */
     a->last_refresh = time_now();
     a->refresh_error[0] = '\0';
     a->retry_ms = 0;
@@ -184,15 +135,7 @@ static void sink_done(void *ud, const sk_error *err)
         a->next_refresh_ms = tui_now_ms() + (long long)a->o.refresh_secs * 1000;
 }
 
-static void sink_expect(void *ud, size_t accounts)
-{
-    tui_app *a = ud;
-    store_reserve(a->store, accounts);   /* a hint: on failure rows simply grow later */
-}
-
-static const sk_sink store_sink = {
-    sink_connections, sink_page, sink_connection_done, sink_done, sink_expect
-};
+static const sk_store_sink_hooks sink_hooks = { sink_changed, sink_done };
 
 void data_start_refresh(tui_app *a)
 {
@@ -201,14 +144,13 @@ void data_start_refresh(tui_app *a)
         return;
     }
     data_after_listing(a);
-    store_begin_refresh(a->store);
-    a->refresh_damaged = 0;
+    store_sink_begin(&a->sink, a->store, &sink_hooks, a);
     listing_opts lo = { 0 };
     lo.concurrency = a->o.concurrency > 0 ? a->o.concurrency : 4;
     lo.page_size = 99;
     a->listing_over = false;
     a->next_refresh_ms = 0;
-    a->listing = listing_start(a->client, &lo, &store_sink, a);
+    a->listing = listing_start(a->client, &lo, store_sink_callbacks(), &a->sink);
     a->dirty = true;
 }
 
@@ -466,13 +408,40 @@ void data_journal(tui_app *a, const char *action, const char *account_id, const 
 }
 
 /* verify_delete reads the account back when the answer was lost, so what is said here is
- * what the server shows, never a guess. */
+ * what the server shows, never a guess; the dashboard words the outcome's values itself. */
+static void delete_said(tui_app *a, const ticket *t, const sk_delete_outcome *o)
+{
+    const char *why = verify_reason(&o->err);
+    if (o->outcome == SK_OUTCOME_DONE) {
+        if (o->how == SK_CONFIRM_READ_BACK_404)
+            data_set_notice(a, "%s: deleted %s (the delete answered not found; the account is "
+                            "confirmed gone)", t->label, o->account);
+        else if (o->how == SK_CONFIRM_READ_BACK)
+            data_set_notice(a, "%s: deleted %s (confirmed after the answer was lost: %s)",
+                            t->label, o->account, why);
+        else
+            data_set_notice(a, "deleted %s", t->label);
+    } else if (o->outcome == SK_OUTCOME_NOT_DONE && o->checked) {
+        /* What matters first: the account is there; then why the delete did not go. */
+        data_set_error(a, "not deleted: %s is still there (the delete failed: %s)", t->label,
+                       o->err.message);
+    } else if (o->outcome == SK_OUTCOME_NOT_DONE) {
+        data_set_error(a, "not deleted: %s: %s", t->label, o->err.message);
+    } else {
+        data_set_error(a, "delete of %s: outcome unknown, check again (r): the answer to "
+                       "deleting %s was lost (%s) and reading the account back failed too (%s)",
+                       t->label, o->account, why, verify_reason(&o->check_err));
+    }
+}
+
 static void delete_done(void *ud, const sk_delete_outcome *o)
 {
     ticket *t = ud;
     tui_app *a = t->app;
     /* Every delete issued is journalled, even one still going when the dashboard closes. */
-    data_journal(a, "delete", t->id, t->ident, t->conn, o->journal_result);
+    char result[640];
+    verify_delete_journal(o, result, sizeof result);
+    data_journal(a, "delete", t->id, t->ident, t->conn, result);
     if (!a->closing) {
         a->deletes_in_flight--;
         if (o->outcome == SK_OUTCOME_DONE) {
@@ -480,21 +449,9 @@ static void delete_done(void *ud, const sk_delete_outcome *o)
             store_remove(a->store, t->id);
             if (strcmp(a->sel_id, t->id) == 0)
                 a->sel_id[0] = '\0';
-            if (o->checked)
-                data_set_notice(a, "%s: %s", t->label, o->message);
-            else
-                data_set_notice(a, "deleted %s", t->label);
             a->view_dirty = true;
-        } else if (o->outcome == SK_OUTCOME_NOT_DONE && o->checked) {
-            /* What matters first: the account is there; then why the delete did not go. */
-            data_set_error(a, "not deleted: %s is still there (the delete failed: %s)", t->label,
-                           o->err.message);
-        } else if (o->outcome == SK_OUTCOME_NOT_DONE) {
-            data_set_error(a, "not deleted: %s: %s", t->label, o->err.message);
-        } else {
-            data_set_error(a, "delete of %s: outcome unknown, check again (r): %s", t->label,
-                           o->message);
         }
+        delete_said(a, t, o);
         a->dirty = true;
     }
     free(t->ident);

@@ -95,6 +95,31 @@ static void cancel_requests(tui_app *a)
 
 /* ---------------------------------------------------------------- answers */
 
+/* Why no link came, in the link view's words. A lost answer is never taken for a refusal:
+ * what reading the account back showed is said. */
+static char *link_failure_text(const tui_app *a, const sk_link_outcome *o)
+{
+    const char *why = verify_reason(&o->err);
+    sk_buf b;
+    buf_init(&b);
+    if (o->outcome == SK_OUTCOME_NOT_DONE || !o->checked) {
+        buf_printf(&b, "no link: %s", why);
+    } else {
+        buf_printf(&b, "no link was received (the answer was lost: %s); ", why);
+        if (o->account_found) {
+            char label[128];
+            rows_state_label(o->state, o->status, a->utf8, label, sizeof label);
+            buf_printf(&b, "the account %s is %s", o->account, label);
+        } else if (o->account_gone) {
+            buf_printf(&b, "the account %s no longer exists", o->account);
+        } else {
+            buf_printf(&b, "the state of the account %s is unknown too (%s)", o->account,
+                       verify_reason(&o->check_err));
+        }
+    }
+    return b.s;
+}
+
 /* verify_link: a lost answer is never taken for a link or for a refusal; the account is read
  * back and the view says no link was received and what state the account is in. */
 static void link_done(void *ud, const sk_link_outcome *o)
@@ -102,7 +127,9 @@ static void link_done(void *ud, const sk_link_outcome *o)
     link_ticket *t = ud;
     tui_app *a = t->app;
     /* Every link issued is journalled, also one whose view was left before it came. */
-    data_journal(a, "link", t->id, t->ident, t->conn, o->journal_result);
+    char result[640];
+    verify_link_journal(o, result, sizeof result);
+    data_journal(a, "link", t->id, t->ident, t->conn, result);
     if (ticket_current(t)) {
         lv.loading = false;
         free(lv.error);
@@ -114,12 +141,13 @@ static void link_done(void *ud, const sk_link_outcome *o)
             lv.fit_done = false;
             a->error[0] = '\0';
         } else if (o->err.status != SK_ERR_CANCELLED) {
-            lv.error = strdup(o->message);
+            lv.error = link_failure_text(a, o);
             if (o->checked && o->account_found && o->status[0]) {
                 free(lv.status);
                 lv.status = strdup(o->status);
             }
-            data_set_error(a, "link for %s: %s", lv.t[lv.i].identifier, o->message);
+            data_set_error(a, "link for %s: %s", lv.t[lv.i].identifier,
+                           lv.error ? lv.error : verify_reason(&o->err));
         }
         if (a->print_pending && lv.link) {
             free(a->print_link);

@@ -2,37 +2,32 @@
  * so the unit tests read exactly what the screen would show. */
 #include "tui_rows.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui_actions.h"
 #include "buf.h"
 #include "sk_time.h"
 #include "text.h"
 
 void rows_state_label(sk_state st, const char *wire, bool utf8, char *buf, size_t n)
 {
-    const char *name = state_name(st);
-    if (!state_raw_differs(st, wire)) {
-        snprintf(buf, n, "%s", name);
-        return;
-    }
-    /* PENDING_VERIFICATION -> "verification": the state's own prefix says nothing new. */
-    size_t nl = strlen(name);
-    const char *raw = wire;
-    if (strncmp(raw, name, nl) == 0 && raw[nl] == '_' && raw[nl + 1])
-        raw += nl + 1;
-    int k = snprintf(buf, n, "%s%s", name, utf8 ? "\xc2\xb7" : ".");
-    for (size_t i = 0; raw[i] && k >= 0 && (size_t)k + 1 < n; i++, k++)
-        buf[k] = (char)tolower((unsigned char)raw[i]);
-    if (k >= 0 && (size_t)k < n)
-        buf[k] = '\0';
+    state_label(st, wire, utf8, buf, n);
 }
 
+/* The dashboard's colour role for the core's tone of a state. */
 tui_role rows_state_role(sk_state st)
 {
-    return (unsigned)st < SK_STATE_COUNT ? (tui_role)(ROLE_ST_PENDING + st) : ROLE_ST_ERROR;
+    static const tui_role roles[SK_TONE_COUNT] = {
+        [SK_TONE_WAITING] = ROLE_ST_PENDING,
+        [SK_TONE_GOOD] = ROLE_ST_ACTIVE,
+        [SK_TONE_LAPSED] = ROLE_ST_EXPIRED,
+        [SK_TONE_ENDED] = ROLE_ST_REVOKED,
+        [SK_TONE_BROKEN] = ROLE_ST_ERROR,
+    };
+    sk_tone t = state_info(st)->tone;
+    return (unsigned)t < SK_TONE_COUNT ? roles[t] : ROLE_ST_ERROR;
 }
 
 char rows_state_letter(sk_state st)
@@ -41,26 +36,35 @@ char rows_state_letter(sk_state st)
     return (unsigned)st < SK_STATE_COUNT ? letters[st] : 'X';
 }
 
+/* An action as the dashboard names it in advice: its key in the action table ("l", "d"). */
+static const char *action_key(sk_action a, void *ud)
+{
+    (void)ud;
+    static char key[2];
+    tui_action act = a == SK_ACTION_LINK ? ACT_LINK : a == SK_ACTION_DELETE ? ACT_DELETE : ACT_NONE;
+    const tui_action_def *d = act != ACT_NONE ? action_def(act) : NULL;
+    if (!d || d->keys[0] <= ' ' || d->keys[0] > '~')
+        return NULL;
+    key[0] = (char)d->keys[0];
+    key[1] = '\0';
+    return key;
+}
+
 const char *rows_state_advice(sk_state st, const char *wire)
 {
-    switch (st) {
-    case SK_STATE_PENDING:
-        if (wire && strcmp(wire, "PENDING_VERIFICATION") == 0)
-            return "Waiting for verification: the person who opens the link must also be signed "
-                   "in to the customer's app. Send a fresh link (l) and ask them to sign in first.";
-        return "The user has not finished authorizing. Send them the link (l).";
-    case SK_STATE_ACTIVE:
-        return "Credentials are valid and ready for tool calls. Nothing to do.";
-    case SK_STATE_EXPIRED:
-        return "Credentials expired or were invalidated: the user must re-authorize. "
-               "Send a fresh link (l).";
-    case SK_STATE_REVOKED:
-        return "Access was revoked or disconnected. Send a link (l) if the user should "
-               "reconnect, or delete the account (d).";
-    default:
-        return "Configuration or authorization error, or a status this version does not know. "
-               "Check the connection's setup; a fresh link (l) may fix it.";
-    }
+    /* Worded once per advice of the core's table (a handful), then reused. */
+    static struct { const sk_advice *adv; char text[512]; } done[SK_STATE_COUNT + 2];
+    const sk_advice *adv = state_advice(st, wire);
+    size_t i = 0;
+    for (; i < sizeof done / sizeof done[0] && done[i].adv; i++)
+        if (done[i].adv == adv)
+            return done[i].text;
+    static char spare[512];
+    char *text = i < sizeof done / sizeof done[0] ? done[i].text : spare;
+    state_advice_text(adv, action_key, NULL, text, sizeof done[0].text);
+    if (i < sizeof done / sizeof done[0])
+        done[i].adv = adv;
+    return text;
 }
 
 /* ---------------------------------------------------------------- accounts table */
@@ -262,48 +266,66 @@ static void field_time(tui_lines *out, const char *label, int64_t t, int64_t now
     field(out, label, both, ROLE_NORMAL, width);
 }
 
-static void detail_extra(tui_lines *out, const rows_detail_extra *x, int width)
+/* Where /details has not answered (or failed), one line says so in place of its fields. */
+static bool details_missing(tui_lines *out, const rows_detail_extra *x, int width)
 {
     if (!x)
-        return;
+        return true;
     if (x->error) {
         field(out, "Details", x->error, ROLE_ERROR_MSG, width);
-        return;
+        return true;
     }
     if (x->loading) {
         field(out, "Details", "loading...", ROLE_DIM, width);
-        return;
+        return true;
     }
-    sk_buf b;
-    buf_init(&b);
-    for (size_t i = 0; i < x->n_scopes; i++) {
-        if (i)
-            buf_adds(&b, " ");
-        buf_adds(&b, x->scopes[i] ? x->scopes[i] : "");
-    }
-    field(out, "Scopes", b.s, ROLE_NORMAL, width);
-    buf_free(&b);
-    field(out, "Domain", x->domain, ROLE_NORMAL, width);
-    field(out, "API config", x->api_config, ROLE_NORMAL, width);
+    return false;
 }
 
 void rows_detail(tui_lines *out, const sk_account *a, const rows_detail_extra *x, int width,
                  int64_t now)
 {
-    char label[96];
-    rows_state_label(a->state, a->status, out->utf8, label, sizeof label);
-    field(out, "Identifier", a->identifier, ROLE_NORMAL, width);
-    field(out, "ID", a->id, ROLE_NORMAL, width);
-    field(out, "State", label, rows_state_role(a->state), width);
-    field(out, "Raw status", a->status ? a->status : "(absent)", ROLE_DIM, width);
-    field(out, "Connection", a->connector, ROLE_NORMAL, width);
-    field(out, "Connection ID", a->connection_id, ROLE_NORMAL, width);
-    field(out, "Provider", a->provider, ROLE_NORMAL, width);
-    field(out, "Auth type", a->authorization_type, ROLE_NORMAL, width);
-    field_time(out, "Token expires", a->token_expires_at, now, width);
-    field_time(out, "Last used", a->last_used_at, now, width);
-    field_time(out, "Updated", a->updated_at, now, width);
-    detail_extra(out, x, width);
+    sk_account_detail d = { .a = *a };
+    if (x && !x->loading && !x->error) {
+        d.scopes = (const char **)x->scopes;
+        d.n_scopes = x->n_scopes;
+        d.domain = x->domain;
+        d.api_config_json = x->api_config;
+    }
+    size_t n;
+    const sk_field *f = account_fields(&n);
+    bool missing_said = false, missing = false;
+    sk_buf scratch;
+    buf_init(&scratch);
+    /* The core's list: the same fields, order and labels as `skdash show`. */
+    for (size_t i = 0; i < n; i++) {
+        if (f[i].details_only) {
+            if (!missing_said) {
+                missing = details_missing(out, x, width);
+                missing_said = true;
+            }
+            if (missing)
+                continue;
+        }
+        switch (f[i].kind) {
+        case SK_FIELD_STATE: {
+            char label[96];
+            rows_state_label(a->state, a->status, out->utf8, label, sizeof label);
+            field(out, f[i].label, label, rows_state_role(a->state), width);
+            break;
+        }
+        case SK_FIELD_TIME:
+            field_time(out, f[i].label, account_field_time(&f[i], &d), now, width);
+            break;
+        default: {
+            const char *v = account_field_text(&f[i], &d, &scratch);
+            field(out, f[i].label, v ? v : f[i].absent,
+                  f[i].kind == SK_FIELD_STATUS ? ROLE_DIM : ROLE_NORMAL, width);
+            break;
+        }
+        }
+    }
+    buf_free(&scratch);
     lines_add(out);
     lines_wrap(out, rows_state_role(a->state), rows_state_advice(a->state, a->status), width, 0);
 }

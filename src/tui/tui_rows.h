@@ -7,13 +7,15 @@
 #include "view.h"
 #include "tui_line.h"
 
-/* "PENDING", or "PENDING·verification" / "REVOKED·disconnected" when the wire value differs
- * ("." instead of "·" when !utf8). The raw part is not yet sanitized. */
+/* The core's label (state_label): "PENDING", or "PENDING·verification" / "REVOKED·disconnected"
+ * when the wire value differs ("." instead of "·" when !utf8). Not yet sanitized. */
 void rows_state_label(sk_state st, const char *wire, bool utf8, char *buf, size_t n);
+/* The theme role for the state's tone (state_info). */
 tui_role rows_state_role(sk_state st);
 /* One letter per state for compact counts: P A E R X. */
 char rows_state_letter(sk_state st);
-/* One sentence: what the state means and what to do about it. */
+/* The core's advice (state_advice) in the dashboard's words: actions named by their keys,
+ * "(l)", "(d)". Valid until the program ends. */
 const char *rows_state_advice(sk_state st, const char *wire);
 
 typedef enum {
@@ -49,7 +51,8 @@ typedef struct rows_detail_extra {
     const char *error;      /* why /details failed, NULL when it did not */
 } rows_detail_extra;
 
-/* Every field of the account, one "Label  value" per line (values wrapped), then the advice. */
+/* Every field of the core's list (account_fields), one "Label  value" per line (values
+ * wrapped; /details' fields once it answered, else one "Details" line), then the advice. */
 void rows_detail(tui_lines *out, const sk_account *a, const rows_detail_extra *x, int width,
                  int64_t now);
 

@@ -24,6 +24,7 @@
 #include <curl/curl.h>
 #include <json-c/json.h>
 
+#include "../support/damaged_fx.h"
 #include "../support/direct_http.h"
 #include "../support/fake_http.h"
 #include "../support/run_skdash.h"
@@ -816,7 +817,7 @@ static void test_lost_link(void **st)
     assert_int_equal(r.code, 1);
     assert_one_line_error(&r);
     assert_non_null(strstr(r.err, "no link was received"));
-    assert_non_null(strstr(r.err, "PENDING (PENDING_AUTH)"));
+    assert_non_null(strstr(r.err, "the account ca_fake1 is PENDING\xc2\xb7" "auth"));
     assert_int_equal(r.out_len, 0);
     run_free(&r);
     fake_stop(&f);
@@ -853,6 +854,45 @@ static void test_lost_link(void **st)
     run_cli(&r, 10, ARGS("journal", "--format", "json"));
     assert_null(strstr(r.out, "magic/x"));
     run_free(&r);
+}
+
+/* A damaged page (an account without its identifier): the CLI follows the dashboard's policy
+ * (store_sink.h): the page is dropped whole and the listing fails with the dashboard's words,
+ * rather than printing rows with holes. A listing of the good connection alone still works. */
+static void test_damaged_page_fails_listing(void **st)
+{
+    (void)st;
+    fake_http srv;
+    damaged_fx_start(&srv);
+    setenv("SKDASH_TIMEOUT", "2", 1);
+    static const char *const formats[] = { "table", "json", "csv" };
+    for (size_t i = 0; i < 3; i++) {
+        run_result r;
+        run_cli(&r, 10, ARGS("list", "--format", formats[i]));
+        assert_clean_failure(&r, 1);
+        if (!strstr(r.err, "skdash: " DAMAGED_FX_ERROR))
+            fail_msg("list --format %s: [%s]", formats[i], r.err);
+        run_free(&r);
+    }
+    run_result r;
+    run_cli(&r, 10, ARGS("list", "-c", "gmail", "--format", "json"));
+    assert_int_equal(r.code, 0);
+    json_object *arr = json_tokener_parse(r.out);
+    assert_non_null(arr);
+    idset got = ids_of(arr);
+    json_object_put(arr);
+    static const char *const good[] = DAMAGED_FX_GOOD_IDS;
+    assert_int_equal(got.n, 2);
+    assert_string_equal(got.v[0], good[0]);
+    assert_string_equal(got.v[1], good[1]);
+    ids_free(&got);
+    run_free(&r);
+    /* The damaged connection alone: its good row is not shown either (the page went whole). */
+    run_cli(&r, 10, ARGS("list", "-c", "slack", "--format", "json"));
+    assert_clean_failure(&r, 1);
+    assert_null(strstr(r.out, DAMAGED_FX_GOOD_SLACK_ID));
+    run_free(&r);
+    fake_http_stop(&srv);
 }
 
 /* A journal that cannot be written: one warning line, the action and its exit code as ever. */
@@ -977,6 +1017,7 @@ int main(void)
         cmocka_unit_test_teardown(test_truncated_bodies, test_teardown),
         cmocka_unit_test_teardown(test_malformed_json, test_teardown),
         cmocka_unit_test_teardown(test_wrong_types, test_teardown),
+        cmocka_unit_test_teardown(test_damaged_page_fails_listing, test_teardown),
         cmocka_unit_test_teardown(test_hung_connections, test_teardown),
         cmocka_unit_test_teardown(test_killed_mid_listing, test_teardown),
         cmocka_unit_test_teardown(test_delete_outcome_matches_server, test_teardown),

@@ -101,14 +101,22 @@ static void test_delete_clean_then_404_checked(void **state)
     fx_start(&f, NULL);
     sk_delete_outcome o;
     verify_delete_sync(f.c, "ca_v1", &o);
+    char res[640];
     assert_int_equal(o.outcome, SK_OUTCOME_DONE);
     assert_false(o.checked);
-    assert_string_equal(o.journal_result, "ok");
+    assert_int_equal(o.how, SK_CONFIRM_ANSWER);
+    assert_int_equal(o.err.status, SK_OK);
+    assert_string_equal(o.account, "ca_v1");
+    verify_delete_journal(&o, res, sizeof res);
+    assert_string_equal(res, "ok");
     /* Again: answered 404, read back (also 404): done, and said so. */
     verify_delete_sync(f.c, "ca_v1", &o);
     assert_int_equal(o.outcome, SK_OUTCOME_DONE);
     assert_true(o.checked);
-    assert_non_null(strstr(o.journal_result, "confirmed gone"));
+    assert_int_equal(o.how, SK_CONFIRM_READ_BACK_404);
+    assert_int_equal(o.err.status, SK_ERR_NOT_FOUND);
+    verify_delete_journal(&o, res, sizeof res);
+    assert_string_equal(res, "ok: answered not found, confirmed gone");
     fx_stop(&f);
 }
 
@@ -130,8 +138,11 @@ static void test_delete_in_flight_at_free(void **state)
     assert_true(s.d.checked);
     assert_int_equal(s.d.err.status, SK_ERR_CANCELLED);
     assert_int_not_equal(s.d.check_err.status, SK_OK);
-    assert_true(strncmp(s.d.journal_result, "unknown: ", 9) == 0);
-    assert_non_null(strstr(s.d.message, "UNKNOWN"));
+    assert_int_equal(s.d.how, SK_CONFIRM_CHECK_FAILED);
+    char res[640];
+    verify_delete_journal(&s.d, res, sizeof res);
+    assert_true(strncmp(res, "unknown: answer lost (", 22) == 0);
+    assert_non_null(strstr(res, "); check failed ("));
     fx_stop(&f);
 }
 
@@ -152,7 +163,12 @@ static void test_link_in_flight_at_free(void **state)
     assert_false(s.had_link);
     assert_true(s.l.checked);
     assert_false(s.l.account_found);
-    assert_true(strncmp(s.l.journal_result, "unknown: ", 9) == 0);
+    assert_false(s.l.account_gone);
+    assert_int_equal(s.l.how, SK_CONFIRM_CHECK_FAILED);
+    char res[640];
+    verify_link_journal(&s.l, res, sizeof res);
+    assert_true(strncmp(res, "unknown: no link received (", 27) == 0);
+    assert_non_null(strstr(res, "); check failed ("));
     fx_stop(&f);
 }
 
@@ -180,9 +196,67 @@ static void test_many_in_flight_at_free(void **state)
     fx_stop(&f);
 }
 
+/* The journal's result strings are a file format: one core function makes each from the
+ * outcome's values, the same for both front ends. */
+static void test_journal_results(void **state)
+{
+    (void)state;
+    char res[640];
+    sk_delete_outcome d;
+    memset(&d, 0, sizeof d);
+    sk_error_clear(&d.err);
+    sk_error_clear(&d.check_err);
+    d.outcome = SK_OUTCOME_DONE;
+    d.how = SK_CONFIRM_READ_BACK;
+    sk_error_set(&d.err, SK_ERR_NETWORK, "timed out");
+    verify_delete_journal(&d, res, sizeof res);
+    assert_string_equal(res, "ok: confirmed gone after the answer was lost: timed out");
+    d.outcome = SK_OUTCOME_NOT_DONE;
+    verify_delete_journal(&d, res, sizeof res);
+    assert_string_equal(res, "failed: timed out (still there)");
+    d.how = SK_CONFIRM_ANSWER;
+    sk_error_set(&d.err, SK_ERR_API, "permission denied");
+    verify_delete_journal(&d, res, sizeof res);
+    assert_string_equal(res, "failed: permission denied");
+    d.outcome = SK_OUTCOME_UNKNOWN;
+    d.how = SK_CONFIRM_CHECK_FAILED;
+    sk_error_set(&d.err, SK_ERR_NETWORK, "timed out");
+    d.check_err.status = SK_ERR_NETWORK;   /* no message: the status's name stands in */
+    verify_delete_journal(&d, res, sizeof res);
+    assert_string_equal(res, "unknown: answer lost (timed out); check failed (network)");
+
+    sk_link_outcome l;
+    memset(&l, 0, sizeof l);
+    sk_error_clear(&l.err);
+    sk_error_clear(&l.check_err);
+    l.outcome = SK_OUTCOME_DONE;
+    verify_link_journal(&l, res, sizeof res);
+    assert_string_equal(res, "ok");
+    l.outcome = SK_OUTCOME_UNKNOWN;
+    l.how = SK_CONFIRM_READ_BACK;
+    l.checked = l.account_found = true;
+    l.state = SK_STATE_PENDING;
+    snprintf(l.status, sizeof l.status, "PENDING_AUTH");
+    sk_error_set(&l.err, SK_ERR_NETWORK, "connection reset");
+    verify_link_journal(&l, res, sizeof res);
+    assert_string_equal(res, "unknown: no link received (connection reset); account PENDING "
+                             "(PENDING_AUTH)");
+    l.account_found = false;
+    l.account_gone = true;
+    verify_link_journal(&l, res, sizeof res);
+    assert_string_equal(res, "unknown: no link received (connection reset); account gone");
+    l.outcome = SK_OUTCOME_NOT_DONE;
+    l.how = SK_CONFIRM_ANSWER;
+    l.checked = l.account_gone = false;
+    sk_error_set(&l.err, SK_ERR_API, "permission denied");
+    verify_link_journal(&l, res, sizeof res);
+    assert_string_equal(res, "failed: permission denied");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_journal_results),
         cmocka_unit_test(test_delete_clean_then_404_checked),
         cmocka_unit_test(test_delete_in_flight_at_free),
         cmocka_unit_test(test_link_in_flight_at_free),

@@ -224,6 +224,45 @@ static void test_detail(void **st)
     assert_non_null(strstr(rows_state_advice(SK_STATE_PENDING, "PENDING_VERIFICATION"),
                            "must also be signed in to the customer's app"));
     assert_null(strstr(rows_state_advice(SK_STATE_PENDING, "PENDING_AUTH"), "signed in"));
+    /* The core's advice, its actions named by the dashboard's keys. */
+    assert_non_null(strstr(rows_state_advice(SK_STATE_PENDING, "PENDING_VERIFICATION"), "(l)"));
+    const char *rv = rows_state_advice(SK_STATE_REVOKED, "DISCONNECTED");
+    assert_non_null(strstr(rv, "send a fresh link (l) if"));
+    assert_non_null(strstr(rv, "delete the account (d)."));
+    assert_null(strstr(rows_state_advice(SK_STATE_ACTIVE, "ACTIVE"), "("));
+    assert_null(strstr(rv, "skdash"));
+}
+
+/* The detail shows the core's field list (the one `skdash show` prints): every label, in
+ * order; before /details answers, one "Details" line stands for its fields. */
+static void test_detail_fields_in_order(void **st)
+{
+    (void)st;
+    sk_account a = acct("ana@example.com", "DISCONNECTED");
+    const char *scopes[] = { "s1" };
+    rows_detail_extra x = { scopes, 1, "example.com", NULL, false, NULL };
+    tui_lines ls;
+    lines_init(&ls, true);
+    rows_detail(&ls, &a, &x, 100, NOW);
+    size_t n, at = 0;
+    const sk_field *f = account_fields(&n);
+    for (size_t i = 0; i < n; i++) {
+        while (at < ls.n && strncmp(line_text(&ls.v[at]), f[i].label, strlen(f[i].label)) != 0)
+            at++;
+        if (at == ls.n)
+            fail_msg("field %s missing or out of order", f[i].label);
+    }
+    assert_true(lines_have(&ls, "REVOKED\xc2\xb7" "disconnected"));
+    assert_true(lines_have(&ls, "DISCONNECTED"));
+    lines_free(&ls);
+
+    rows_detail_extra loading = { NULL, 0, NULL, NULL, true, NULL };
+    lines_init(&ls, true);
+    rows_detail(&ls, &a, &loading, 100, NOW);
+    assert_true(lines_have(&ls, "loading..."));
+    assert_false(lines_have(&ls, "Scopes"));
+    assert_true(lines_have(&ls, "Auth type"));
+    lines_free(&ls);
 }
 
 static void test_conn_counts(void **st)
@@ -284,6 +323,7 @@ int main(void)
         cmocka_unit_test(test_cjk_alignment),
         cmocka_unit_test(test_control_chars_escaped),
         cmocka_unit_test(test_detail),
+        cmocka_unit_test(test_detail_fields_in_order),
         cmocka_unit_test(test_conn_counts),
         cmocka_unit_test(test_theme),
     };
