@@ -159,8 +159,8 @@ const cli_command cli_commands[] = {
     { .name = "help", .run = cmd_help, .flags = help_flags,
       .operands = "[COMMAND]", .max_operands = 1,
       .summary = "this text, or a command's",
-      .text = "The overview of skdash (the same as skdash --help), or with COMMAND that "
-              "command's help\n(the same as skdash COMMAND --help).\n" },
+      .text = "With no COMMAND, the overview (the same as skdash --help); with one, that "
+              "command's\nhelp (the same as skdash COMMAND --help).\n" },
 };
 
 const size_t cli_n_commands = sizeof cli_commands / sizeof cli_commands[0];
