@@ -109,11 +109,10 @@ static int run_command(parsed *p, const cli_command *cmd)
         return SK_EXIT_API;
     }
     int rc = cli_parse_command(cmd, p->n_rest, p->rest, &cp);
-    if (rc == SK_EXIT_OK && cp.help)
+    if (rc == SK_EXIT_OK && cp.help) {
         cli_print_help(stdout, cmd->name);
-    else if (rc == SK_EXIT_OK)
-        rc = cli_gate_read_only(cmd, p->g.cfg.read_only == 1, NULL);
-    if (rc == SK_EXIT_OK && !cp.help) {
+    } else if (rc == SK_EXIT_OK &&
+               (rc = cli_gate_read_only(cmd, p->g.cfg.read_only == 1, NULL)) == SK_EXIT_OK) {
         p->g.cmd = cmd;
         rc = cmd->run(&p->g, &cp);
     }
@@ -128,9 +127,8 @@ static int dispatch(parsed *p)
         return SK_EXIT_OK;
     }
     const cli_command *cmd = p->command ? cli_command_find(p->command) : NULL;
-    if (p->help) {
-        if (!cmd || !cli_print_help(stdout, cmd->name))
-            cli_print_help(stdout, NULL);
+    if (p->help) {   /* "skdash --help list": the command's help; an unknown one: the overview */
+        cli_print_help(stdout, cmd ? cmd->name : NULL);
         return SK_EXIT_OK;
     }
     if (!p->command) {

@@ -6,12 +6,14 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "account.h"
+#include "cli.h"
 #include "../../src/cli/cli_cmd.h"
 
 /* ---- capturing what the parser prints on stderr ---- */
@@ -401,6 +403,58 @@ static void test_gate_generic(void **state)
     assert_string_equal(err_text, "");
 }
 
+/* Through the dispatcher: --read-only (before or after the command) is refused before any
+ * config is read; the profile's read_only once it is, before any request (the URL below
+ * answers nothing); --help still answers. (Deletes that are let through: test_cli.) */
+static void test_gate_dispatch(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/skdash-test-cli-args-XXXXXX";
+    int fd = mkstemp(path);   /* mode 0600, as a config file with a secret must be */
+    assert_true(fd >= 0);
+    const char conf[] = "[ro]\nenvironment_url = http://127.0.0.1:9\nclient_id = skc_x\n"
+                        "client_secret = not-a-secret\nread_only = true\n";
+    assert_int_equal(write(fd, conf, sizeof conf - 1), (ssize_t)(sizeof conf - 1));
+    close(fd);
+#define CASE(rc, err, ...) { ARGV(__VA_ARGS__), NARGS(__VA_ARGS__), rc, err }
+    struct { char **argv; int argc; int rc; const char *err; } cases[] = {
+        CASE(SK_EXIT_USAGE, "skdash: read-only: delete is disabled\n",
+             "skdash", "--read-only", "delete", "--id", "ca_1", "--yes"),
+        CASE(SK_EXIT_USAGE, "skdash: read-only: delete is disabled\n",
+             "skdash", "--config", "/nonexistent", "delete", "--id", "ca_1", "--read-only"),
+        CASE(SK_EXIT_USAGE, "skdash: read-only: delete is disabled (profile 'ro')\n",
+             "skdash", "--config", path, "--profile", "ro", "delete", "--id", "ca_1", "--yes"),
+        /* Words the parser refuses come first; the gate, before the command checks how the
+         * account is named. */
+        CASE(SK_EXIT_USAGE, "skdash: delete: unknown option '--frob'\ntry 'skdash --help'\n",
+             "skdash", "--read-only", "delete", "--frob"),
+        CASE(SK_EXIT_USAGE, "skdash: read-only: delete is disabled\n",
+             "skdash", "--read-only", "delete"),
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        err_begin();
+        int rc = cli_main(cases[k].argc, cases[k].argv);
+        err_end();
+        assert_int_equal(rc, cases[k].rc);
+        assert_string_equal(err_text, cases[k].err);
+    }
+    /* --help is answered in read-only mode too (its text goes to /dev/null here). */
+    fflush(stdout);
+    int out = dup(STDOUT_FILENO), null = open("/dev/null", O_WRONLY);
+    assert_true(out >= 0 && null >= 0 && dup2(null, STDOUT_FILENO) >= 0);
+    err_begin();
+    int rc = cli_main(NARGS("skdash", "--config", path, "--read-only", "delete", "--help"),
+                      ARGV("skdash", "--config", path, "--read-only", "delete", "--help"));
+    err_end();
+    fflush(stdout);
+    assert_true(dup2(out, STDOUT_FILENO) >= 0);
+    close(out);
+    close(null);
+    assert_int_equal(rc, 0);
+    assert_string_equal(err_text, "");
+    unlink(path);
+}
+
 /* ---- the table itself ---- */
 
 static const cli_flag *flag_in(const cli_flag *flags, const char *name, char letter)
@@ -581,6 +635,7 @@ int main(void)
         cmocka_unit_test(test_help_word),
         cmocka_unit_test(test_globals),
         cmocka_unit_test(test_gate_generic),
+        cmocka_unit_test(test_gate_dispatch),
         cmocka_unit_test(test_table_consistent),
         cmocka_unit_test(test_state_choices),
         cmocka_unit_test(test_help_overview),
