@@ -1,5 +1,6 @@
 /* cli.c: skdash's entry point: global flags (before or after the command), --help/--version,
- * and the dispatch to a command or, with no command, to the dashboard. */
+ * the read-only gate, and the dispatch through the command table (cli_commands.c) to a
+ * command or, with no command, to the dashboard. */
 #include "cli.h"
 
 #include <locale.h>
@@ -11,18 +12,6 @@
 #include "cli_cmd.h"
 #include "../tui/tui.h"
 
-static const struct {
-    const char *name;
-    cli_cmd_fn fn;
-} commands[] = {
-    { "list", cmd_list },
-    { "connections", cmd_connections },
-    { "show", cmd_show },
-    { "link", cmd_link },
-    { "delete", cmd_delete },
-    { "journal", cmd_journal },
-};
-
 typedef struct parsed {
     cli_globals g;
     const char *command;
@@ -32,105 +21,45 @@ typedef struct parsed {
     bool version;
 } parsed;
 
-static bool parse_int(const char *s, int lo, int hi, int *out)
+/* The global flags given, into g (their values are checked by the parser). */
+static void globals_apply(const cli_parsed *gp, parsed *p)
 {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < lo || v > hi)
-        return false;
-    *out = (int)v;
-    return true;
-}
-
-/* A global flag that takes a value; returns 1 matched, 0 not this flag, -1 usage error
- * (already reported through *rc). */
-static int global_value(const cli_args *a, int *i, parsed *p, int *rc)
-{
-    static const char *const names[] = { "--profile", "--config", "--environment-url",
-                                         "--client-id", "--refresh", "--concurrency" };
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-        const char *v = NULL;
-        int m = cli_opt_value(a, i, names[k], 0, &v);
-        if (m == 0)
-            continue;
-        if (m < 0) {
-            *rc = cli_usage("%s needs a value", names[k]);
-            return -1;
+    for (int k = 0; k < gp->n_hits; k++) {
+        const cli_hit *h = &gp->hits[k];
+        switch (h->flag->id) {
+        case CLI_G_PROFILE: p->g.cfg.profile = h->value; break;
+        case CLI_G_CONFIG: p->g.cfg.config_path = h->value; break;
+        case CLI_G_ENV_URL: p->g.cfg.environment_url = h->value; break;
+        case CLI_G_CLIENT_ID: p->g.cfg.client_id = h->value; break;
+        case CLI_G_READ_ONLY: p->g.cfg.read_only = 1; break;
+        case CLI_G_NO_COLOR: p->g.no_color = true; break;
+        case CLI_G_MOUSE: p->g.mouse = true; break;
+        case CLI_G_REFRESH: p->g.refresh_secs = (int)h->num; break;
+        case CLI_G_CONCURRENCY: p->g.concurrency = (int)h->num; break;
+        case CLI_G_DEBUG: p->g.debug = true; break;
+        case CLI_G_NO_CACHE: p->g.cfg.no_cache = true; break;
+        case CLI_G_HELP: p->help = true; break;
+        case CLI_G_VERSION: p->version = true; break;
+        default: break;   /* refused flags never get here */
         }
-        switch (k) {
-        case 0: p->g.cfg.profile = v; break;
-        case 1: p->g.cfg.config_path = v; break;
-        case 2: p->g.cfg.environment_url = v; break;
-        case 3: p->g.cfg.client_id = v; break;
-        case 4:
-            if (!parse_int(v, 0, 86400, &p->g.refresh_secs)) {
-                *rc = cli_usage("--refresh wants seconds (0 to 86400), not '%s'", v);
-                return -1;
-            }
-            break;
-        default:
-            if (!parse_int(v, 1, 64, &p->g.concurrency)) {
-                *rc = cli_usage("--concurrency wants a number from 1 to 64, not '%s'", v);
-                return -1;
-            }
-            break;
-        }
-        return 1;
     }
-    return 0;
-}
-
-/* A global switch; returns true when argv[i] was one. */
-static bool global_switch(const char *s, parsed *p)
-{
-    if (strcmp(s, "--read-only") == 0) p->g.cfg.read_only = 1;
-    else if (strcmp(s, "--no-color") == 0 || strcmp(s, "--no-colour") == 0) p->g.no_color = true;
-    else if (strcmp(s, "--mouse") == 0) p->g.mouse = true;
-    else if (strcmp(s, "--debug") == 0) p->g.debug = true;
-    else if (strcmp(s, "--no-cache") == 0) p->g.cfg.no_cache = true;
-    else if (strcmp(s, "--version") == 0) p->version = true;
-    else if (cli_is_help(s) && !p->command) p->help = true;
-    else return false;
-    return true;
-}
-
-static bool is_secret_flag(const char *s)
-{
-    return strncmp(s, "--client-secret", 15) == 0 && (s[15] == '\0' || s[15] == '=');
 }
 
 /* Takes the global flags out of argv wherever they are; the first other word is the command
- * and everything else (its options and operands) goes to it. After "--" nothing is a global
- * flag. Returns -1 when parsing may go on, else an exit code. */
+ * and everything else (its options and operands) goes to it. Returns -1 when parsing may go
+ * on, else an exit code. */
 static int parse_globals(int argc, char **argv, parsed *p)
 {
-    cli_args a = { argc, argv };
-    bool dashdash = false;
-    for (int i = 1; i < argc; i++) {
-        const char *s = argv[i];
-        if (!dashdash) {
-            if (is_secret_flag(s))
-                return cli_usage("the client secret is never taken on the command line: set "
-                                 "SCALEKIT_CLIENT_SECRET, or client_secret / "
-                                 "client_secret_command in the config file");
-            int rc = 0;
-            int m = global_value(&a, &i, p, &rc);
-            if (m < 0)
-                return rc;
-            if (m > 0 || global_switch(s, p))
-                continue;
-        }
-        if (!p->command && !dashdash && s[0] != '-') {
-            p->command = s;
-            continue;
-        }
-        if (!p->command && !dashdash && strcmp(s, "--") != 0)
-            return cli_usage("unknown option '%s'", s);
-        if (strcmp(s, "--") == 0)
-            dashdash = true;
-        p->rest[p->n_rest++] = argv[i];
+    cli_parsed gp;
+    if (!cli_parsed_init(&gp, argc)) {
+        cli_error("out of memory");
+        return SK_EXIT_API;
     }
-    return -1;
+    int rc = cli_parse_globals(argc, argv, &gp, &p->command, p->rest, &p->n_rest);
+    if (rc == SK_EXIT_OK)
+        globals_apply(&gp, p);
+    cli_parsed_free(&gp);
+    return rc ? rc : -1;
 }
 
 static int run_dashboard(const cli_globals *g)
@@ -159,21 +88,47 @@ static int run_dashboard(const cli_globals *g)
     return rc;
 }
 
+int cli_gate_read_only(const cli_command *cmd, bool read_only, const char *profile)
+{
+    if (!cmd || !cmd->writes || !read_only)
+        return SK_EXIT_OK;
+    if (profile)
+        cli_error("read-only: %s is disabled (profile '%s')", cmd->name, profile);
+    else
+        cli_error("read-only: %s is disabled", cmd->name);
+    return SK_EXIT_USAGE;
+}
+
+/* The command's own words parsed against its flags, --help answered, the read-only gate of
+ * --read-only passed (the profile's is passed in cli_connect), then its handler. */
+static int run_command(parsed *p, const cli_command *cmd)
+{
+    cli_parsed cp;
+    if (!cli_parsed_init(&cp, p->n_rest)) {
+        cli_error("out of memory");
+        return SK_EXIT_API;
+    }
+    int rc = cli_parse_command(cmd, p->n_rest, p->rest, &cp);
+    if (rc == SK_EXIT_OK && cp.help) {
+        cli_print_help(stdout, cmd->name);
+    } else if (rc == SK_EXIT_OK &&
+               (rc = cli_gate_read_only(cmd, p->g.cfg.read_only == 1, NULL)) == SK_EXIT_OK) {
+        p->g.cmd = cmd;
+        rc = cmd->run(&p->g, &cp);
+    }
+    cli_parsed_free(&cp);
+    return rc;
+}
+
 static int dispatch(parsed *p)
 {
     if (p->version) {
         printf("skdash %s\n", SKDASH_VERSION);
         return SK_EXIT_OK;
     }
-    if (p->command && strcmp(p->command, "help") == 0) {
-        const char *topic = p->n_rest > 0 ? p->rest[0] : NULL;
-        if (!cli_print_help(stdout, topic))
-            return cli_usage("no command '%s'", topic);
-        return SK_EXIT_OK;
-    }
-    if (p->help) {
-        if (!p->command || !cli_print_help(stdout, p->command))
-            cli_print_help(stdout, NULL);
+    const cli_command *cmd = p->command ? cli_command_find(p->command) : NULL;
+    if (p->help) {   /* "skdash --help list": the command's help; an unknown one: the overview */
+        cli_print_help(stdout, cmd ? cmd->name : NULL);
         return SK_EXIT_OK;
     }
     if (!p->command) {
@@ -181,13 +136,9 @@ static int dispatch(parsed *p)
             return cli_usage("unexpected argument '%s'", p->rest[0]);
         return run_dashboard(&p->g);
     }
-    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
-        if (strcmp(p->command, commands[k].name) == 0) {
-            cli_args a = { p->n_rest, p->rest };
-            return commands[k].fn(&p->g, &a);
-        }
-    }
-    return cli_usage("unknown command '%s'", p->command);
+    if (!cmd)
+        return cli_usage("unknown command '%s'", p->command);
+    return run_command(p, cmd);
 }
 
 int cli_main(int argc, char **argv)

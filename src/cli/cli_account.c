@@ -15,8 +15,6 @@
 #include "text.h"
 #include "verify.h"
 
-enum { OPT_FORMAT = 1, OPT_QR = 2, OPT_YES = 4, OPT_DRY = 8 };
-
 typedef struct acct_args {
     sk_selector sel;
     cli_format fmt;
@@ -25,16 +23,7 @@ typedef struct acct_args {
 
 /* ---- arguments ---- */
 
-static int take_switch(const char *s, unsigned allowed, acct_args *aa)
-{
-    if ((allowed & OPT_QR) && strcmp(s, "--qr") == 0) aa->qr = true;
-    else if ((allowed & OPT_YES) && (strcmp(s, "--yes") == 0 || strcmp(s, "-y") == 0)) aa->yes = true;
-    else if ((allowed & OPT_DRY) && strcmp(s, "--dry-run") == 0) aa->dry_run = true;
-    else return 0;
-    return 1;
-}
-
-static int check_selector(const char *cmd, acct_args *aa, const char **pos, int npos)
+static int check_selector(const char *cmd, acct_args *aa, const char *const *pos, int npos)
 {
     if (aa->sel.id && npos > 0)
         return cli_usage("%s: give either --id ID or CONNECTION IDENTIFIER, not both", cmd);
@@ -51,35 +40,17 @@ static int check_selector(const char *cmd, acct_args *aa, const char **pos, int 
     return SK_EXIT_OK;
 }
 
-/* Returns 0 to go on, -1 after --help, or a usage exit code. */
-static int parse_acct_args(const cli_args *a, const char *cmd, unsigned allowed, acct_args *aa)
+/* The flags were parsed against the command's table (cli_commands.c); the account must be
+ * named one way or the other. Returns 0 or a usage exit code. */
+static int acct_args_of(const cli_parsed *p, acct_args *aa)
 {
     memset(aa, 0, sizeof *aa);
-    aa->fmt = CLI_FMT_TEXT;
-    const char *pos[3];
-    int npos = 0;
-    bool dashdash = false;
-    for (int i = 0; i < a->argc; i++) {
-        const char *s = a->argv[i], *v = NULL;
-        int m = 0;
-        if (!dashdash && strcmp(s, "--") == 0) { dashdash = true; continue; }
-        if (dashdash || s[0] != '-' || s[1] == '\0') {
-            if (npos == 2) return cli_usage("%s: unexpected argument '%s'", cmd, s);
-            pos[npos++] = s;
-        } else if ((m = cli_opt_value(a, &i, "--id", 0, &v)) != 0) {
-            if (m < 0) return cli_usage("--id needs an account id");
-            aa->sel.id = v;
-        } else if ((allowed & OPT_FORMAT) && (m = cli_opt_value(a, &i, "--format", 0, &v)) != 0) {
-            if (m < 0 || !cli_format_parse(v, 1u << CLI_FMT_TEXT | 1u << CLI_FMT_JSON, &aa->fmt))
-                return cli_usage("--format wants text or json");
-        } else if (cli_is_help(s)) {
-            cli_print_help(stdout, cmd);
-            return -1;
-        } else if (!take_switch(s, allowed, aa)) {
-            return cli_usage("%s: unknown option '%s'", cmd, s);
-        }
-    }
-    return check_selector(cmd, aa, pos, npos);
+    aa->fmt = cli_format_of(p, CLI_FMT_TEXT);
+    aa->sel.id = cli_flag_value(p, CLI_F_ID, NULL);
+    aa->qr = cli_flag_given(p, CLI_F_QR);
+    aa->yes = cli_flag_given(p, CLI_F_YES);
+    aa->dry_run = cli_flag_given(p, CLI_F_DRY_RUN);
+    return check_selector(p->cmd->name, aa, p->operands, p->n_operands);
 }
 
 /* ---- text output helpers ---- */
@@ -181,12 +152,12 @@ static int fetch_detail(cli_session *s, const sk_selector *sel, sk_detail_result
     return SK_EXIT_OK;
 }
 
-int cmd_show(const cli_globals *g, const cli_args *a)
+int cmd_show(const cli_globals *g, const cli_parsed *p)
 {
     acct_args aa;
-    int rc = parse_acct_args(a, "show", OPT_FORMAT, &aa);
+    int rc = acct_args_of(p, &aa);
     if (rc)
-        return rc < 0 ? SK_EXIT_OK : rc;
+        return rc;
     cli_session s;
     if ((rc = cli_connect(g, &s)) != 0)
         return rc;
@@ -332,12 +303,12 @@ static int do_link(const cli_globals *g, cli_session *s, const acct_args *aa)
     return rc;
 }
 
-int cmd_link(const cli_globals *g, const cli_args *a)
+int cmd_link(const cli_globals *g, const cli_parsed *p)
 {
     acct_args aa;
-    int rc = parse_acct_args(a, "link", OPT_FORMAT | OPT_QR, &aa);
+    int rc = acct_args_of(p, &aa);
     if (rc)
-        return rc < 0 ? SK_EXIT_OK : rc;
+        return rc;
     if (aa.qr && aa.fmt == CLI_FMT_JSON)
         return cli_usage("link: --qr draws on text output only; drop --format json");
     cli_session s;
@@ -436,25 +407,18 @@ static int do_delete(cli_session *s, const acct_args *aa)
     return rc;
 }
 
-int cmd_delete(const cli_globals *g, const cli_args *a)
+/* The read-only gate (--read-only, the profile's read_only) is passed before this runs and
+ * in cli_connect: delete is marked as writing in the command table. */
+int cmd_delete(const cli_globals *g, const cli_parsed *p)
 {
     acct_args aa;
-    int rc = parse_acct_args(a, "delete", OPT_YES | OPT_DRY, &aa);
+    int rc = acct_args_of(p, &aa);
     if (rc)
-        return rc < 0 ? SK_EXIT_OK : rc;
-    if (g->cfg.read_only == 1) {
-        cli_error("read-only: delete is disabled");
-        return SK_EXIT_USAGE;
-    }
+        return rc;
     cli_session s;
     if ((rc = cli_connect(g, &s)) != 0)
         return rc;
-    if (s.cfg.read_only) {
-        cli_error("read-only: delete is disabled (profile '%s')", s.cfg.profile);
-        rc = SK_EXIT_USAGE;
-    } else {
-        rc = do_delete(&s, &aa);
-    }
+    rc = do_delete(&s, &aa);
     cli_disconnect(&s);
     return rc;
 }

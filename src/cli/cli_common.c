@@ -1,5 +1,5 @@
-/* cli_common.c: what every command needs: one-line errors, option values, the session
- * (configuration + client), the terminal's width and colour, formats and safe JSON output. */
+/* cli_common.c: what every command needs: one-line errors, the session (configuration, the
+ * profile's read-only gate, client), the terminal's width and colour, formats and safe JSON. */
 #include "cli_cmd.h"
 
 #include <stdarg.h>
@@ -48,33 +48,6 @@ int cli_fail(const sk_error *err)
     return rc == SK_EXIT_OK ? SK_EXIT_API : rc;
 }
 
-bool cli_is_help(const char *arg)
-{
-    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
-}
-
-int cli_opt_value(const cli_args *a, int *i, const char *lng, char shrt, const char **val)
-{
-    const char *s = a->argv[*i];
-    size_t n = lng ? strlen(lng) : 0;
-    if (lng && strncmp(s, lng, n) == 0 && s[n] == '=') {
-        *val = s + n + 1;
-        return 1;
-    }
-    bool exact = lng && strcmp(s, lng) == 0;
-    bool short_alone = shrt && s[0] == '-' && s[1] == shrt && s[2] == '\0';
-    if (shrt && s[0] == '-' && s[1] == shrt && s[2] != '\0') {
-        *val = s + 2;
-        return 1;
-    }
-    if (!exact && !short_alone)
-        return 0;
-    if (*i + 1 >= a->argc)
-        return -1;
-    *val = a->argv[++*i];
-    return 1;
-}
-
 static void debug_line(void *ud, const char *line)
 {
     (void)ud;
@@ -119,6 +92,12 @@ int cli_connect(const cli_globals *g, cli_session *s)
         return cli_fail(&err);
     }
     s->have_cfg = true;
+    /* The profile's read_only is only known now; nothing has been asked of the server yet. */
+    int rc = cli_gate_read_only(g->cmd, s->cfg.read_only, s->cfg.profile);
+    if (rc) {
+        cli_disconnect(s);
+        return rc;
+    }
     s->client = client_new(&s->cfg, &o, &err);
     if (!s->client) {
         cli_disconnect(s);
@@ -174,6 +153,17 @@ bool cli_format_parse(const char *s, unsigned allowed, cli_format *out)
         }
     }
     return false;
+}
+
+cli_format cli_format_of(const cli_parsed *p, cli_format def)
+{
+    cli_format f = def;
+    const char *v = cli_flag_value(p, CLI_F_FORMAT, NULL);
+    unsigned all = 1u << CLI_FMT_TABLE | 1u << CLI_FMT_TEXT | 1u << CLI_FMT_JSON |
+                   1u << CLI_FMT_CSV;
+    if (v && !cli_format_parse(v, all, &f))
+        f = def;
+    return f;
 }
 
 /* Length of the valid UTF-8 sequence at s (0 when invalid) and its code point. */

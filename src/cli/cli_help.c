@@ -1,40 +1,16 @@
-/* cli_help.c: the --help text of skdash and of each command (the man page says the same at
- * length). */
+/* cli_help.c: the --help text of skdash and of each command, generated from the command table
+ * (cli_commands.c), and the table's machine-readable listing (`skdash help --commands`). */
 #include "cli_cmd.h"
 
 #include <string.h>
 
-static const char overview[] =
+static const char overview_head[] =
     "usage: skdash [GLOBAL FLAGS] [COMMAND [ARGS]]\n"
     "\n"
     "A terminal dashboard and command line for the connected accounts of a Scalekit\n"
-    "AgentKit environment. With no command, the dashboard opens.\n"
-    "\n"
-    "Commands:\n"
-    "  connections             connections and their accounts per state\n"
-    "  list                    list accounts (filter by connection, state, text)\n"
-    "  show                    every field of one account and what its state means\n"
-    "  link                    a fresh authorization link (optionally as a QR code)\n"
-    "  delete                  delete one account (asks first)\n"
-    "  journal                 the deletes and links issued from here (newest last)\n"
-    "  help [COMMAND]          this text, or a command's\n"
-    "\n"
-    "Global flags (before or after the command):\n"
-    "  --profile NAME          profile of the config file (default: $SKDASH_PROFILE or 'default')\n"
-    "  --config FILE           config file (default: $XDG_CONFIG_HOME/skdash/config)\n"
-    "  --environment-url URL   overrides SCALEKIT_ENVIRONMENT_URL\n"
-    "  --client-id ID          overrides SCALEKIT_CLIENT_ID\n"
-    "  --read-only             refuse anything that changes data (delete)\n"
-    "  --no-color              no colour (NO_COLOR in the environment too)\n"
-    "  --mouse                 mouse support in the dashboard\n"
-    "  --refresh SECS          dashboard auto-refresh (0: off)\n"
-    "  --concurrency N         connections listed side by side (default 4)\n"
-    "  --debug                 HTTP trace with secrets redacted: on stderr for commands; the\n"
-    "                          dashboard writes it to $XDG_STATE_HOME/skdash/debug.log (0600)\n"
-    "  --no-cache              the dashboard neither shows nor writes the cache of the last\n"
-    "                          listing ($XDG_CACHE_HOME/skdash; SKDASH_NO_CACHE=1 does the same)\n"
-    "  --help, --version\n"
-    "\n"
+    "AgentKit environment. With no command, the dashboard opens.\n";
+
+static const char overview_tail[] =
     "The client secret is never taken on the command line: set SCALEKIT_CLIENT_SECRET, or\n"
     "client_secret / client_secret_command in the config file.\n"
     "\n"
@@ -45,73 +21,202 @@ static const char overview[] =
     "Exit codes: 0 ok, 1 API/network/parse error (or an outcome that could not be\n"
     "checked), 2 usage, 3 configuration or authentication, 4 not found. See skdash(1).\n";
 
-static const char help_connections[] =
-    "usage: skdash connections [--format table|json|csv]\n"
-    "\n"
-    "Every connection (name, provider, type) with its accounts counted per state:\n"
-    "PENDING ACTIVE EXPIRED REVOKED ERROR and TOTAL. Lists every account to count them.\n";
+static const char read_only_note[] =
+    "Refused in read-only mode (--read-only or the profile's read_only).\n";
 
-static const char help_list[] =
-    "usage: skdash list [-c CONNECTION]... [-s STATE]... [-q TEXT] [--format table|json|csv]\n"
-    "\n"
-    "  -c, --connection NAME   only this connection (repeatable)\n"
-    "  -s, --state STATE       only this state: pending, active, expired, revoked, error\n"
-    "                          (repeatable, any case)\n"
-    "  -q, --query TEXT        case-insensitive substring of identifier, id or connection\n"
-    "  --format FORMAT         table (default; fits the terminal), json (one array) or csv\n"
-    "\n"
-    "Accounts are sorted by connection, then identifier.\n";
+/* The left column's width: a wider entry puts its help on the next line, so that every line
+ * fits 80 columns. */
+#define COL 22
 
-static const char help_show[] =
-    "usage: skdash show (--id ID | CONNECTION IDENTIFIER) [--format text|json]\n"
-    "\n"
-    "Every field of one account, one per line, and what its state means for you.\n"
-    "Exits 4 when the account does not exist.\n";
+/* "-c, --connection CONNECTION" */
+static void flag_left(const cli_flag *f, char *buf, size_t n)
+{
+    char letter[8] = "";
+    if (f->letter)
+        snprintf(letter, sizeof letter, "-%c, ", f->letter);
+    snprintf(buf, n, "%s--%s%s%s", letter, f->name, f->value ? " " : "",
+             f->value ? f->value : "");
+}
 
-static const char help_link[] =
-    "usage: skdash link (--id ID | CONNECTION IDENTIFIER) [--qr] [--format text|json]\n"
-    "\n"
-    "A fresh authorization link for the account, to send to its user, and when it expires.\n"
-    "  --qr                    also draw the link as a QR code\n"
-    "  --format FORMAT         text (default) or json {link, expiry, connector, identifier}\n";
+/* One entry: "  LEFT  help", the help's further lines under its first. */
+static void put_entry(FILE *out, int width, const char *left, const char *help, const char *tail)
+{
+    int len = (int)strlen(left);
+    if (len > width)
+        fprintf(out, "  %s\n%*s", left, width + 4, "");
+    else
+        fprintf(out, "  %-*s  ", width, left);
+    for (const char *p = help ? help : ""; *p;) {
+        size_t n = strcspn(p, "\n");
+        fprintf(out, "%.*s", (int)n, p);
+        p += n;
+        if (*p == '\n' && p[1]) {
+            fprintf(out, "\n%*s", width + 4, "");
+            p++;
+        } else if (*p == '\n') {
+            p++;
+        }
+    }
+    fprintf(out, "%s\n", tail ? tail : "");
+}
 
-static const char help_journal[] =
-    "usage: skdash journal [--format table|json]\n"
-    "\n"
-    "Every delete and link issued by skdash as this user, oldest first: time, user, SSH\n"
-    "client address, environment, connection, identifier, account id, action, result\n"
-    "(ok, failed: REASON, unknown: REASON, dry-run). Kept in\n"
-    "$XDG_STATE_HOME/skdash/journal.jsonl (default ~/.local/state/skdash/), mode 0600.\n"
-    "  --format FORMAT         table (default; fits the terminal) or json (one array)\n";
+static bool flag_shown(const cli_flag *f)
+{
+    return !(f->attr & CLI_HIDDEN);
+}
 
-static const char help_delete[] =
-    "usage: skdash delete (--id ID | CONNECTION IDENTIFIER) [--yes] [--dry-run]\n"
-    "\n"
-    "Shows the account, asks \"Delete this account? [y/N]\" on a terminal, then deletes it\n"
-    "by id. Without a terminal, --yes is required.\n"
-    "  --yes                   do not ask\n"
-    "  --dry-run               show what would be deleted and stop\n"
-    "Refused in read-only mode (--read-only or the profile's read_only).\n"
-    "When the answer is lost (timeout, 5xx, dropped connection) the account is read back\n"
-    "before anything is reported: gone is \"deleted\", still there is \"not deleted\";\n"
-    "if that check fails too the outcome is UNKNOWN (exit 1).\n";
+/* " (delete)": the commands that change data. */
+static void writers_phrase(char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < cli_n_commands && len < n; k++) {
+        if (!cli_commands[k].writes)
+            continue;
+        int w = snprintf(buf + len, n - len, "%s%s", len ? ", " : " (", cli_commands[k].name);
+        if (w > 0)
+            len += (size_t)w;
+    }
+    if (len && len < n)
+        snprintf(buf + len, n - len, ")");
+}
+
+static void put_flags(FILE *out, const cli_flag *flags)
+{
+    for (const cli_flag *f = flags; f && f->name; f++) {
+        if (!flag_shown(f))
+            continue;
+        char left[128], tail[256] = "";
+        flag_left(f, left, sizeof left);
+        if (f->attr & CLI_NAMES_WRITERS)
+            writers_phrase(tail, sizeof tail);
+        put_entry(out, COL, left, f->help, tail);
+    }
+}
+
+/* "usage: skdash list [-c CONNECTION]... [--format table|json|csv]": a flag with a value by
+ * its short form when it has one, a switch by its long name, which reads better. */
+static void put_usage(FILE *out, const cli_command *c)
+{
+    fprintf(out, "usage: skdash %s", c->name);
+    if (c->operands)
+        fprintf(out, " %s", c->operands);
+    for (const cli_flag *f = c->flags; f && f->name; f++) {
+        if (!flag_shown(f) || (f->attr & CLI_SELECTOR))
+            continue;
+        if (f->value && f->letter)
+            fprintf(out, " [-%c ", f->letter);
+        else
+            fprintf(out, " [--%s%s", f->name, f->value ? " " : "");
+        if (f->value && (f->attr & CLI_SHOW_CHOICES) && f->choices) {
+            for (int k = 0; f->choices[k]; k++)
+                fprintf(out, "%s%s", k ? "|" : "", f->choices[k]);
+        } else if (f->value) {
+            fputs(f->value, out);
+        }
+        fprintf(out, "]%s", (f->attr & CLI_REPEAT) ? "..." : "");
+    }
+    fputc('\n', out);
+}
+
+static void put_command_help(FILE *out, const cli_command *c)
+{
+    put_usage(out, c);
+    fputc('\n', out);
+    if (c->text)
+        fputs(c->text, out);
+    put_flags(out, c->flags);
+    if (c->writes)
+        fputs(read_only_note, out);
+    if (c->more)
+        fputs(c->more, out);
+}
+
+static void put_overview(FILE *out)
+{
+    fputs(overview_head, out);
+    fputs("\nCommands:\n", out);
+    for (size_t k = 0; k < cli_n_commands; k++) {
+        /* "help [COMMAND]": the operands when they fit the column. */
+        const cli_command *c = &cli_commands[k];
+        char left[128];
+        snprintf(left, sizeof left, "%s %s", c->name, c->operands ? c->operands : "");
+        if (!c->operands || strlen(left) > COL)
+            snprintf(left, sizeof left, "%s", c->name);
+        put_entry(out, COL, left, c->summary, NULL);
+    }
+    fputs("\nGlobal flags (before or after the command):\n", out);
+    put_flags(out, cli_global_flags);
+    fputc('\n', out);
+    fputs(overview_tail, out);
+}
 
 bool cli_print_help(FILE *f, const char *name)
 {
-    static const struct { const char *name, *text; } topics[] = {
-        { "connections", help_connections }, { "list", help_list }, { "show", help_show },
-        { "link", help_link }, { "delete", help_delete }, { "journal", help_journal },
-        { "help", overview },
-    };
     if (!name) {
-        fputs(overview, f);
+        put_overview(f);
         return true;
     }
-    for (size_t k = 0; k < sizeof topics / sizeof topics[0]; k++) {
-        if (strcmp(name, topics[k].name) == 0) {
-            fputs(topics[k].text, f);
-            return true;
+    const cli_command *c = cli_command_find(name);
+    if (!c)
+        return false;
+    put_command_help(f, c);
+    return true;
+}
+
+/* ---- the machine-readable table ---- */
+
+void cli_print_command_lines(FILE *f)
+{
+    for (size_t k = 0; k < cli_n_commands; k++)
+        fprintf(f, "%s\t%s\t%s\n", cli_commands[k].name,
+                cli_commands[k].writes ? "writes" : "reads", cli_commands[k].summary);
+}
+
+static void flag_lines(FILE *out, const char *scope, const cli_flag *flags)
+{
+    for (const cli_flag *f = flags; f && f->name; f++) {
+        if (!flag_shown(f))
+            continue;
+        fprintf(out, "%s\t--%s\t", scope, f->name);
+        if (f->letter)
+            fprintf(out, "-%c\t", f->letter);
+        else
+            fputs("-\t", out);
+        fprintf(out, "%s\t", f->value ? f->value : "-");
+        if (f->choices) {
+            for (int k = 0; f->choices[k]; k++)
+                fprintf(out, "%s%s", k ? "," : "", f->choices[k]);
+        } else {
+            fputc('-', out);
         }
+        fprintf(out, "\t%s\n", (f->attr & CLI_REPEAT) ? "repeat" : "once");
     }
-    return false;
+}
+
+void cli_print_flag_lines(FILE *f)
+{
+    flag_lines(f, "global", cli_global_flags);
+    for (size_t k = 0; k < cli_n_commands; k++)
+        flag_lines(f, cli_commands[k].name, cli_commands[k].flags);
+}
+
+int cmd_help(const cli_globals *g, const cli_parsed *p)
+{
+    (void)g;
+    bool listed = false;
+    if (cli_flag_given(p, CLI_F_LIST_COMMANDS)) {
+        cli_print_command_lines(stdout);
+        listed = true;
+    }
+    if (cli_flag_given(p, CLI_F_LIST_FLAGS)) {
+        cli_print_flag_lines(stdout);
+        listed = true;
+    }
+    if (listed)
+        return SK_EXIT_OK;
+    const char *topic = p->n_operands > 0 ? p->operands[0] : NULL;
+    if (!cli_print_help(stdout, topic))
+        return cli_usage("no command '%s'", topic);
+    return SK_EXIT_OK;
 }

@@ -85,22 +85,9 @@ static void journal_json(const sk_journal_rows *rows)
     json_object_put(arr);
 }
 
-int cmd_journal(const cli_globals *g, const cli_args *a)
+int cmd_journal(const cli_globals *g, const cli_parsed *p)
 {
-    cli_format fmt = CLI_FMT_TABLE;
-    for (int i = 0; i < a->argc; i++) {
-        const char *v = NULL;
-        int m = cli_opt_value(a, &i, "--format", 0, &v);
-        if (m != 0) {
-            if (m < 0 || !cli_format_parse(v, 1u << CLI_FMT_TABLE | 1u << CLI_FMT_JSON, &fmt))
-                return cli_usage("--format wants table or json");
-        } else if (cli_is_help(a->argv[i])) {
-            cli_print_help(stdout, "journal");
-            return SK_EXIT_OK;
-        } else {
-            return cli_usage("journal: unexpected argument '%s'", a->argv[i]);
-        }
-    }
+    cli_format fmt = cli_format_of(p, CLI_FMT_TABLE);
     sk_journal_rows rows;
     sk_error err;
     if (journal_read(NULL, &rows, &err) != SK_OK)

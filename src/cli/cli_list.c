@@ -14,7 +14,7 @@
 #include "text.h"
 #include "view.h"
 
-#define MAX_ONLY 20   /* connection_names takes at most 20 names */
+#define MAX_ONLY CLI_MAX_CONNECTIONS   /* the -c flag refuses more */
 
 typedef struct list_args {
     const char *only[MAX_ONLY];
@@ -26,67 +26,22 @@ typedef struct list_args {
 
 /* ---- arguments ---- */
 
-static int parse_state(list_args *la, const char *v)
-{
-    sk_state st;
-    if (!state_parse(v, &st))
-        return cli_usage("unknown state '%s' (pending, active, expired, revoked or error)", v);
-    la->state_mask |= 1u << st;
-    return SK_EXIT_OK;
-}
-
-static int parse_list_args(const cli_args *a, list_args *la)
+/* The parser has checked every value against the flags of `list` (cli_commands.c). */
+static int list_args_of(const cli_parsed *p, list_args *la)
 {
     memset(la, 0, sizeof *la);
-    la->fmt = CLI_FMT_TABLE;
-    for (int i = 0; i < a->argc; i++) {
-        const char *v = NULL;
-        int m;
-        if ((m = cli_opt_value(a, &i, "--connection", 'c', &v)) != 0) {
-            if (m < 0) return cli_usage("-c needs a connection name");
-            if (la->n_only == MAX_ONLY) return cli_usage("at most %d connections with -c", MAX_ONLY);
-            la->only[la->n_only++] = v;
-        } else if ((m = cli_opt_value(a, &i, "--state", 's', &v)) != 0) {
-            if (m < 0) return cli_usage("-s needs a state");
-            int rc = parse_state(la, v);
-            if (rc) return rc;
-        } else if ((m = cli_opt_value(a, &i, "--query", 'q', &v)) != 0) {
-            if (m < 0) return cli_usage("-q needs some text");
-            if (strlen(v) >= SK_FILTER_MAX) return cli_usage("-q text is too long");
-            la->query = v;
-        } else if ((m = cli_opt_value(a, &i, "--format", 0, &v)) != 0) {
-            if (m < 0 || !cli_format_parse(v, 1u << CLI_FMT_TABLE | 1u << CLI_FMT_JSON |
-                                                  1u << CLI_FMT_CSV, &la->fmt))
-                return cli_usage("--format wants table, json or csv");
-        } else if (cli_is_help(a->argv[i])) {
-            cli_print_help(stdout, "list");
-            return -1;
-        } else {
-            return cli_usage("list: unexpected argument '%s'", a->argv[i]);
-        }
+    la->fmt = cli_format_of(p, CLI_FMT_TABLE);
+    la->n_only = cli_flag_values(p, CLI_F_CONNECTION, la->only, MAX_ONLY);
+    for (int k = 0; k < p->n_hits; k++) {
+        sk_state st;
+        if (p->hits[k].flag->id == CLI_F_STATE && state_parse(p->hits[k].value, &st))
+            la->state_mask |= 1u << st;
     }
+    la->query = cli_flag_value(p, CLI_F_QUERY, NULL);
+    if (la->query && strlen(la->query) >= SK_FILTER_MAX)
+        return cli_usage("-q text is too long");
     if (!la->state_mask)
         la->state_mask = SK_ALL_STATES;
-    return SK_EXIT_OK;
-}
-
-static int parse_format_only(const cli_args *a, const char *cmd, cli_format *fmt)
-{
-    *fmt = CLI_FMT_TABLE;
-    for (int i = 0; i < a->argc; i++) {
-        const char *v = NULL;
-        int m = cli_opt_value(a, &i, "--format", 0, &v);
-        if (m != 0) {
-            if (m < 0 || !cli_format_parse(v, 1u << CLI_FMT_TABLE | 1u << CLI_FMT_JSON |
-                                                  1u << CLI_FMT_CSV, fmt))
-                return cli_usage("--format wants table, json or csv");
-        } else if (cli_is_help(a->argv[i])) {
-            cli_print_help(stdout, cmd);
-            return -1;
-        } else {
-            return cli_usage("%s: unexpected argument '%s'", cmd, a->argv[i]);
-        }
-    }
     return SK_EXIT_OK;
 }
 
@@ -327,12 +282,12 @@ static int check_connections(const sk_store *st, const list_args *la)
     return SK_EXIT_OK;
 }
 
-int cmd_list(const cli_globals *g, const cli_args *a)
+int cmd_list(const cli_globals *g, const cli_parsed *p)
 {
     list_args la;
-    int rc = parse_list_args(a, &la);
+    int rc = list_args_of(p, &la);
     if (rc)
-        return rc < 0 ? SK_EXIT_OK : rc;
+        return rc;
     cli_session s;
     sk_store *st = NULL;
     rc = fetch(g, &la, &s, &st);
@@ -436,15 +391,12 @@ static int connections_table(const cli_globals *g, const sk_store *st)
     return table_finish(g, t, ok);
 }
 
-int cmd_connections(const cli_globals *g, const cli_args *a)
+int cmd_connections(const cli_globals *g, const cli_parsed *p)
 {
-    cli_format fmt;
-    int rc = parse_format_only(a, "connections", &fmt);
-    if (rc)
-        return rc < 0 ? SK_EXIT_OK : rc;
+    cli_format fmt = cli_format_of(p, CLI_FMT_TABLE);
     cli_session s;
     sk_store *st = NULL;
-    rc = fetch(g, NULL, &s, &st);
+    int rc = fetch(g, NULL, &s, &st);
     if (rc == SK_EXIT_OK) {
         if (fmt == CLI_FMT_JSON)
             connections_json(st);

@@ -1,0 +1,174 @@
+/* cli_commands.c: the command table and the global flag table: every command's name,
+ * handler, help, flags and whether it writes; dispatch, help, the read-only gate, the man page
+ * test and shell completions are all derived from these two tables. */
+#include "cli_cmd.h"
+
+#include <string.h>
+
+/* ---- allowed values ---- */
+
+static const char *const fmt_table_json_csv[] = { "table", "json", "csv", NULL };
+static const char *const fmt_text_json[] = { "text", "json", NULL };
+static const char *const fmt_table_json[] = { "table", "json", NULL };
+/* The state names state_parse() takes (test_cli_args checks they agree). */
+static const char *const state_names[] = { "pending", "active", "expired", "revoked", "error",
+                                           NULL };
+
+/* ---- global flags: before or after the command ---- */
+
+const cli_flag cli_global_flags[] = {
+    { .id = CLI_G_PROFILE, .name = "profile", .value = "NAME",
+      .help = "profile of the config file (default: $SKDASH_PROFILE or 'default')" },
+    { .id = CLI_G_CONFIG, .name = "config", .value = "FILE",
+      .help = "config file (default: $XDG_CONFIG_HOME/skdash/config)" },
+    { .id = CLI_G_ENV_URL, .name = "environment-url", .value = "URL",
+      .help = "overrides SCALEKIT_ENVIRONMENT_URL" },
+    { .id = CLI_G_CLIENT_ID, .name = "client-id", .value = "ID",
+      .help = "overrides SCALEKIT_CLIENT_ID" },
+    { .id = CLI_G_CLIENT_SECRET, .name = "client-secret", .attr = CLI_HIDDEN,
+      .refuse = "the client secret is never taken on the command line: set "
+                "SCALEKIT_CLIENT_SECRET, or client_secret / client_secret_command in the "
+                "config file" },
+    { .id = CLI_G_READ_ONLY, .name = "read-only", .attr = CLI_NAMES_WRITERS,
+      .help = "refuse anything that changes data" },
+    { .id = CLI_G_NO_COLOR, .name = "no-color", .alias = "no-colour",
+      .help = "no colour (NO_COLOR in the environment too)" },
+    { .id = CLI_G_MOUSE, .name = "mouse", .help = "mouse support in the dashboard" },
+    { .id = CLI_G_REFRESH, .name = "refresh", .value = "SECS", .what = "seconds",
+      .attr = CLI_INT, .lo = 0, .hi = 86400, .help = "dashboard auto-refresh (0: off)" },
+    { .id = CLI_G_CONCURRENCY, .name = "concurrency", .value = "N", .what = "a number",
+      .attr = CLI_INT, .lo = 1, .hi = 64,
+      .help = "connections listed side by side (default 4)" },
+    { .id = CLI_G_DEBUG, .name = "debug",
+      .help = "HTTP trace with secrets redacted: on stderr for commands; the\n"
+              "dashboard writes it to $XDG_STATE_HOME/skdash/debug.log (0600)" },
+    { .id = CLI_G_NO_CACHE, .name = "no-cache",
+      .help = "the dashboard neither shows nor writes the cache of the last\n"
+              "listing ($XDG_CACHE_HOME/skdash; SKDASH_NO_CACHE=1 does the same)" },
+    { .id = CLI_G_HELP, .name = "help", .letter = 'h', .attr = CLI_LEADING,
+      .help = "this text; after a command, that command's help" },
+    { .id = CLI_G_VERSION, .name = "version", .help = "print the version" },
+    { .name = NULL },
+};
+
+/* ---- each command's flags ---- */
+
+static const cli_flag connections_flags[] = {
+    { .id = CLI_F_FORMAT, .name = "format", .value = "FORMAT", .choices = fmt_table_json_csv,
+      .attr = CLI_SHOW_CHOICES, .help = "table (default; fits the terminal), json or csv" },
+    { .name = NULL },
+};
+
+static const cli_flag list_flags[] = {
+    { .id = CLI_F_CONNECTION, .name = "connection", .letter = 'c', .value = "CONNECTION",
+      .what = "a connection name", .attr = CLI_REPEAT, .max = CLI_MAX_CONNECTIONS,
+      .help = "only this connection (repeatable)" },
+    { .id = CLI_F_STATE, .name = "state", .letter = 's', .value = "STATE",
+      .choices = state_names, .attr = CLI_REPEAT,
+      .help = "only this state: pending, active, expired, revoked, error\n"
+              "(repeatable, any case)" },
+    { .id = CLI_F_QUERY, .name = "query", .letter = 'q', .value = "TEXT", .what = "some text",
+      .help = "case-insensitive substring of identifier, id or connection" },
+    { .id = CLI_F_FORMAT, .name = "format", .value = "FORMAT", .choices = fmt_table_json_csv,
+      .attr = CLI_SHOW_CHOICES,
+      .help = "table (default; fits the terminal), json (one array) or csv" },
+    { .name = NULL },
+};
+
+/* show, link and delete name the account by --id or by CONNECTION IDENTIFIER. */
+#define ACCOUNT_OPERANDS "(--id ID | CONNECTION IDENTIFIER)"
+#define ID_FLAG                                                                          \
+    { .id = CLI_F_ID, .name = "id", .value = "ID", .what = "an account id",              \
+      .attr = CLI_SELECTOR, .help = "the account's id (else name it: CONNECTION IDENTIFIER)" }
+
+static const cli_flag show_flags[] = {
+    ID_FLAG,
+    { .id = CLI_F_FORMAT, .name = "format", .value = "FORMAT", .choices = fmt_text_json,
+      .attr = CLI_SHOW_CHOICES, .help = "text (default) or json (the account object)" },
+    { .name = NULL },
+};
+
+static const cli_flag link_flags[] = {
+    ID_FLAG,
+    { .id = CLI_F_QR, .name = "qr", .help = "also draw the link as a QR code" },
+    { .id = CLI_F_FORMAT, .name = "format", .value = "FORMAT", .choices = fmt_text_json,
+      .attr = CLI_SHOW_CHOICES,
+      .help = "text (default) or json {link, expiry, connector, identifier, id}" },
+    { .name = NULL },
+};
+
+static const cli_flag delete_flags[] = {
+    ID_FLAG,
+    { .id = CLI_F_YES, .name = "yes", .letter = 'y', .help = "do not ask" },
+    { .id = CLI_F_DRY_RUN, .name = "dry-run", .help = "show what would be deleted and stop" },
+    { .name = NULL },
+};
+
+static const cli_flag journal_flags[] = {
+    { .id = CLI_F_FORMAT, .name = "format", .value = "FORMAT", .choices = fmt_table_json,
+      .attr = CLI_SHOW_CHOICES,
+      .help = "table (default; fits the terminal) or json (one array)" },
+    { .name = NULL },
+};
+
+/* The machine-readable listings are for scripts (completions, the man page test). */
+static const cli_flag help_flags[] = {
+    { .id = CLI_F_LIST_COMMANDS, .name = "commands", .attr = CLI_HIDDEN,
+      .help = "one line per command: NAME, writes|reads, SUMMARY" },
+    { .id = CLI_F_LIST_FLAGS, .name = "flags", .attr = CLI_HIDDEN,
+      .help = "one line per flag: SCOPE, --LONG, -X, VALUE, CHOICES, once|repeat" },
+    { .name = NULL },
+};
+
+/* ---- the commands, in the order the overview lists them ---- */
+
+const cli_command cli_commands[] = {
+    { .name = "connections", .run = cmd_connections, .flags = connections_flags,
+      .summary = "connections and their accounts per state",
+      .text = "Every connection (name, provider, type) with its accounts counted per state:\n"
+              "PENDING ACTIVE EXPIRED REVOKED ERROR and TOTAL. Lists every account to count "
+              "them.\n" },
+    { .name = "list", .run = cmd_list, .flags = list_flags,
+      .summary = "list accounts (filter by connection, state, text)",
+      .more = "\nAccounts are sorted by connection, then identifier.\n" },
+    { .name = "show", .run = cmd_show, .flags = show_flags,
+      .operands = ACCOUNT_OPERANDS, .max_operands = 2,
+      .summary = "every field of one account and what its state means",
+      .text = "Every field of one account, one per line, and what its state means for you.\n"
+              "Exits 4 when the account does not exist.\n" },
+    { .name = "link", .run = cmd_link, .flags = link_flags,
+      .operands = ACCOUNT_OPERANDS, .max_operands = 2,
+      .summary = "a fresh authorization link (optionally as a QR code)",
+      .text = "A fresh authorization link for the account, to send to its user, and when it "
+              "expires.\n" },
+    { .name = "delete", .run = cmd_delete, .flags = delete_flags, .writes = true,
+      .operands = ACCOUNT_OPERANDS, .max_operands = 2,
+      .summary = "delete one account (asks first)",
+      .text = "Shows the account, asks \"Delete this account? [y/N]\" on a terminal, then "
+              "deletes it\nby id. Without a terminal, --yes is required.\n",
+      .more = "When the answer is lost (timeout, 5xx, dropped connection) the account is read "
+              "back\nbefore anything is reported: gone is \"deleted\", still there is \"not "
+              "deleted\";\nif that check fails too the outcome is UNKNOWN (exit 1).\n" },
+    { .name = "journal", .run = cmd_journal, .flags = journal_flags,
+      .summary = "the deletes and links issued from here (newest last)",
+      .text = "Every delete and link issued by skdash as this user, oldest first: time, user, "
+              "SSH\nclient address, environment, connection, identifier, account id, action, "
+              "result\n(ok, failed: REASON, unknown: REASON, dry-run). Kept in\n"
+              "$XDG_STATE_HOME/skdash/journal.jsonl (default ~/.local/state/skdash/), mode "
+              "0600.\n" },
+    { .name = "help", .run = cmd_help, .flags = help_flags,
+      .operands = "[COMMAND]", .max_operands = 1,
+      .summary = "this text, or a command's",
+      .text = "With no COMMAND, the overview (the same as skdash --help); with one, that "
+              "command's\nhelp (the same as skdash COMMAND --help).\n" },
+};
+
+const size_t cli_n_commands = sizeof cli_commands / sizeof cli_commands[0];
+
+const cli_command *cli_command_find(const char *name)
+{
+    for (size_t k = 0; name && k < cli_n_commands; k++)
+        if (strcmp(cli_commands[k].name, name) == 0)
+            return &cli_commands[k];
+    return NULL;
+}
