@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "account.h"
-#include "cli.h"
+#include "../../src/cli/cli.h"
 #include "../../src/cli/cli_cmd.h"
 
 /* ---- capturing what the parser prints on stderr ---- */
