@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SK_TIME_ABSENT INT64_MIN  /* no time: the server sent none, null or ""; as account.h */
+#define SK_TIME_ABSENT INT64_MIN  /* no time: the server sent none, null or "" */
 
 int64_t time_now(void);   /* Unix seconds (tests can override with SKDASH_NOW) */
 /* RFC 3339 UTC ("2025-04-16T06:56:05.367190455Z", offsets accepted) -> Unix seconds.
