@@ -653,7 +653,8 @@ static bool filter_base(sk_view *v, struct view_cache *vc, const filter *f, cons
     if (!set_rows(v, vc->n_base))
         return false;
     if (filter_all(f)) {
-        memcpy(v->rows, vc->base, vc->n_base * sizeof *v->rows);
+        if (vc->n_base)   /* an empty store has no base array (memcpy from NULL is undefined) */
+            memcpy(v->rows, vc->base, vc->n_base * sizeof *v->rows);
         v->n = vc->n_base;
         return true;
     }

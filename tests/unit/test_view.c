@@ -646,6 +646,26 @@ static void test_incremental_matches_rebuild(void **st)
 }
 
 /* Two stores through one view: the second is never mistaken for the first. */
+/* An empty store (the dashboard before its first page): nothing shown, no copy from nowhere
+ * (the ASan+UBSan build of this test catches a memcpy from NULL). */
+static void test_empty_store(void **st)
+{
+    (void)st;
+    sk_store *s = store_new();
+    assert_non_null(s);
+    sk_view_spec sp;
+    view_spec_init(&sp);
+    sk_view v;
+    view_init(&v);
+    assert_int_equal(view_update(&v, s, &sp), SK_OK);
+    assert_int_equal(v.n, 0);
+    sp.saved = saved_view_find("attention");
+    assert_int_equal(view_update(&v, s, &sp), SK_OK);
+    assert_int_equal(v.n, 0);
+    view_free(&v);
+    store_free(s);
+}
+
 static void test_view_switches_store(void **st)
 {
     (void)st;
@@ -686,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_sort_names),
         cmocka_unit_test(test_incremental_matches_rebuild),
         cmocka_unit_test(test_view_switches_store),
+        cmocka_unit_test(test_empty_store),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
