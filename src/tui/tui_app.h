@@ -68,7 +68,8 @@ struct tui_app;
  * in settle(), which runs when the state or the size changed, before drawing. */
 typedef struct tui_screen {
     const char *name;
-    tui_ctx (*ctx)(const struct tui_app *a);       /* which bindings apply now */
+    tui_ctx ctx;                                   /* which bindings apply */
+    tui_ctx (*ctx_now)(const struct tui_app *a);   /* NULL: always ctx; else it says */
     void (*settle)(struct tui_app *a);             /* NULL: nothing depends on the size */
     void (*draw)(const struct tui_app *a);
     void (*step)(struct tui_app *a, long delta);   /* up/down by delta rows; NULL: it does not move */

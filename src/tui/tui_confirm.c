@@ -145,7 +145,8 @@ static void confirm_draw(const tui_app *a)
 
 const tui_screen tui_confirm_screen = {
     .name = "confirm",
-    .ctx = confirm_ctx,
+    .ctx = CTX_CONFIRM,
+    .ctx_now = confirm_ctx,
     .draw = confirm_draw,
     .text = confirm_text,
     .close = confirm_close,

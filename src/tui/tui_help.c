@@ -136,15 +136,9 @@ void act_help(tui_app *a, int arg)
     tui_screen_push(a, &tui_help_screen);
 }
 
-static tui_ctx help_ctx_of(const tui_app *a)
-{
-    (void)a;
-    return CTX_HELP;
-}
-
 const tui_screen tui_help_screen = {
     .name = "help",
-    .ctx = help_ctx_of,
+    .ctx = CTX_HELP,
     .settle = help_settle,
     .draw = help_draw,
     .step = help_move,

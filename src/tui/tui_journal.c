@@ -173,15 +173,9 @@ static void journal_draw(const tui_app *a)
     draw_status(a, a->rows - 1);
 }
 
-static tui_ctx journal_ctx(const tui_app *a)
-{
-    (void)a;
-    return CTX_JOURNAL;
-}
-
 const tui_screen tui_journal_screen = {
     .name = "journal",
-    .ctx = journal_ctx,
+    .ctx = CTX_JOURNAL,
     .settle = journal_settle,
     .draw = journal_draw,
     .step = journal_move,

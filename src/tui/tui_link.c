@@ -468,15 +468,9 @@ static void link_draw(const tui_app *a)
         draw_hints(a, CTX_LINK, a->rows - 1);
 }
 
-static tui_ctx link_ctx(const tui_app *a)
-{
-    (void)a;
-    return CTX_LINK;
-}
-
 const tui_screen tui_link_screen = {
     .name = "link",
-    .ctx = link_ctx,
+    .ctx = CTX_LINK,
     .settle = link_settle,
     .draw = link_draw,
     .close = link_close,

@@ -364,7 +364,8 @@ static void overview_draw(const tui_app *a)
 
 const tui_screen tui_overview_screen = {
     .name = "overview",
-    .ctx = overview_ctx,
+    .ctx = CTX_LIST,
+    .ctx_now = overview_ctx,
     .settle = overview_settle,
     .draw = overview_draw,
     .step = overview_move,

@@ -258,7 +258,7 @@ static void on_key(tui_app *a, int rc, wint_t wc)
         return;
     }
     const tui_screen *s = tui_screen_top(a);
-    tui_ctx ctx = s->ctx(a);
+    tui_ctx ctx = s->ctx_now ? s->ctx_now(a) : s->ctx;
     bool refused = false;
     tui_action act = actions_resolve(ctx, key, a->read_only, &refused);
     a->dirty = true;
