@@ -550,7 +550,9 @@ static bool base_append(struct view_cache *vc, const sort_ctx *c, size_t limit)
     if (!collect_sorted(vc, c, vc->limit, limit))
         return false;
     size_t m = vc->n_base - old;
-    sk_row *b = vc->base, *add = malloc((m ? m : 1) * sizeof *add);
+    if (m == 0)
+        return true;   /* nothing new is live (and the base may still be NULL) */
+    sk_row *b = vc->base, *add = malloc(m * sizeof *add);
     if (!add)
         return false;
     memcpy(add, b + old, m * sizeof *add);

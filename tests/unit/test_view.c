@@ -662,6 +662,27 @@ static void test_empty_store(void **st)
     sp.saved = saved_view_find("attention");
     assert_int_equal(view_update(&v, s, &sp), SK_OK);
     assert_int_equal(v.n, 0);
+    /* The connections arrive before any account (a new version of the store, no new row). */
+    sk_connection c;
+    memset(&c, 0, sizeof c);
+    c.id = "conn_gmail";
+    c.name = "gmail";
+    store_set_connections(s, &c, 1);
+    assert_int_equal(view_update(&v, s, &sp), SK_OK);
+    assert_int_equal(v.n, 0);
+    /* A row that came and went (a damaged refresh, a delete): the store grew, nothing is live. */
+    sk_account a;
+    memset(&a, 0, sizeof a);
+    a.id = "ca_gone";
+    a.identifier = "gone@example.com";
+    a.connector = "gmail";
+    a.status = "ACTIVE";
+    a.state = SK_STATE_ACTIVE;
+    assert_int_equal(store_upsert(s, &a, 1), SK_OK);
+    assert_true(store_remove(s, "ca_gone"));
+    sp.saved = NULL;
+    assert_int_equal(view_update(&v, s, &sp), SK_OK);
+    assert_int_equal(v.n, 0);
     view_free(&v);
     store_free(s);
 }
