@@ -43,7 +43,7 @@ dash --refresh 1
 wait_for 'refreshed [0-9]' 30
 check $? "first run: the listing completes"
 [ ! -e "$stale_dead" ] && [ ! -e "$stale_old" ] && [ -e "$live_new" ]
-check $? "at start: a dead writer's and a minute-old temporary file are removed, a live writer's recent one stays" \
+check $? "at start: temporary files of a dead writer or a minute old go, a live one's stays" \
     "$(ls "$dir" | tr '\n' ' ')"
 rm -f "$live_new"
 cache=$(find "$dir" -name '*.cache' | head -n 1)
