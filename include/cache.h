@@ -42,6 +42,40 @@ sk_status cache_save_file(const sk_store *s, const char *path, const char *env_u
 sk_status cache_load_file(sk_store *s, const char *path, const char *env_url,
                           const char *client_id, int64_t *saved_at, sk_error *err);
 
+/* ---- a dashboard that lists again and again (--refresh 1 with a 15 MB cache) ---- */
+
+/* A changed listing is written at most this often by one keeper (its first write excepted). */
+#define CACHE_MIN_INTERVAL_MS 60000
+/* A temporary file of an interrupted save older than this is removed whatever its pid says. */
+#define CACHE_STALE_TMP_S 60
+
+/* The listing as the cache would hold it (connections and accounts, in store order), without
+ * the time of saving: equal digests mean an unchanged listing. 0 on out of memory. */
+uint64_t cache_digest(const sk_store *s);
+
+/* What one writer knows of the file it keeps; zero it to start. */
+typedef struct sk_cache_keeper {
+    uint64_t on_disk;     /* cache_digest of what the file holds, when known */
+    bool known;
+    bool wrote;           /* this keeper has tried a write ... */
+    int64_t wrote_ms;     /* ... at this time (the caller's monotonic milliseconds) */
+} sk_cache_keeper;
+
+/* After cache_load succeeded into s (and before anything else changed s): the file holds s. */
+void cache_keeper_loaded(sk_cache_keeper *k, const sk_store *s);
+
+/* A complete listing in s: saved with cache_save only when it differs from what the file holds,
+ * and then no sooner than CACHE_MIN_INTERVAL_MS after this keeper's last write (its first write
+ * is never held back; a failed one waits the same). *wrote (may be NULL) says whether the file
+ * was written. Unchanged or held back is SK_OK. */
+sk_status cache_save_changed(sk_cache_keeper *k, const sk_store *s, const char *env_url,
+                             const char *client_id, int64_t now_ms, bool *wrote, sk_error *err);
+
+/* Removes the temporary files ("<hash>.cache.tmp.PID.N", regular files of ours) that a save
+ * killed midway (kill -9, a crash) left in the cache directory: those whose writer process is
+ * gone, and any older than CACHE_STALE_TMP_S. Never follows a link. Returns how many went. */
+size_t cache_clean_stale(void);
+
 /* Removes the environment's cache file (true when none is left). */
 bool cache_forget(const char *env_url, const char *client_id);
 

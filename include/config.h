@@ -7,12 +7,14 @@
  *   environment_url = https://acme.scalekit.dev
  *   client_id = skc_123
  *   client_secret_command = pass show scalekit/acme   # run with /bin/sh -c, first line of stdout
+ *   client_secret_command_timeout = 30   # seconds (default 10, at most 3600)
  *   [prod]
  *   environment_url = ...
  *   client_secret = ...           # refused unless the file is mode 0600 or stricter
  *   read_only = true
  *   cache = false                 # no start-up cache of the last listing for this profile
  *
+ * A key given twice in the profile is an error; a UTF-8 byte order mark is skipped.
  * The secret never comes from argv. */
 #ifndef CONFIG_H
 #define CONFIG_H
@@ -20,6 +22,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "sk_status.h"
+
+/* client_secret_command: stopped (its whole process group killed) after this many seconds,
+ * or once it has printed more than 64 KiB; either is a configuration error. */
+#define CONFIG_SECRET_TIMEOUT_DEFAULT 10
+#define CONFIG_SECRET_TIMEOUT_MAX 3600
 
 typedef struct sk_config_flags {     /* what the command line gave (NULL = not given) */
     const char *environment_url;
@@ -42,6 +49,7 @@ typedef struct sk_config {
     /* The dashboard's start-up cache (cache.h): true unless the profile says `cache = false`
      * or --no-cache is given (SKDASH_NO_CACHE is checked by cache_disabled()). */
     bool cache;
+    int secret_command_timeout;      /* seconds: client_secret_command_timeout, else 10 */
 } sk_config;
 
 void config_flags_init(sk_config_flags *f);

@@ -40,8 +40,9 @@ char *journal_format(const sk_journal_entry *e);
 
 /* Appends e to the journal at path (NULL: journal_default_path), creating its directories
  * (0700) and the file (0600). One write(2) with O_APPEND per entry. Refuses (SK_ERR_CONFIG)
- * a path that is not a regular file of ours, or a file others may read or write (mode not
- * 0600 or stricter): the journal names accounts and who acted on them. */
+ * a path that is not a regular file of ours ("the journal is not a regular file: PATH (it is
+ * a FIFO)": a symbolic link is never followed, a FIFO never waited on), or a file others may
+ * read or write (mode not 0600 or stricter): the journal names accounts and who acted on them. */
 sk_status journal_append(const char *path, const sk_journal_entry *e, sk_error *err);
 
 /* One entry read back: every field owned (NULL when absent). */
@@ -56,7 +57,9 @@ typedef struct sk_journal_rows {
     size_t skipped;            /* lines that were not a JSON object */
 } sk_journal_rows;
 
-/* Reads the whole journal, oldest first. A journal that does not exist yet is empty (SK_OK). */
+/* Reads the whole journal, oldest first. A journal that does not exist yet is empty (SK_OK).
+ * Opened as journal_append opens it: a symbolic link, a FIFO or anything but a regular file
+ * is refused at once (SK_ERR_CONFIG, the same message), never followed or waited on. */
 sk_status journal_read(const char *path, sk_journal_rows *out, sk_error *err);
 void journal_rows_free(sk_journal_rows *r);
 

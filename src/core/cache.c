@@ -1,16 +1,21 @@
 /* cache.c: the last listing on disk: a small binary file (magic, version, time, environment,
- * connections, accounts, checksum), written atomically with mode 0600. A damaged file never
+ * connections, accounts, checksum), written atomically with mode 0600, rewritten by a
+ * long-running dashboard only when the listing changed, and the temporary files of interrupted
+ * writes cleared away. A damaged file never
  * half-fills a store: an empty store is filled through a scratch store swapped in only when
  * the whole file checked out (one pass); a store with rows is loaded after a checking pass. */
 #include "cache.h"
 
+#include <dirent.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sk_time.h"
@@ -130,7 +135,7 @@ bool cache_path(const char *env_url, const char *client_id, char *buf, size_t n)
 
 /* Fields go into a block that is summed and written whole (the sum is fastest on blocks). */
 typedef struct writer {
-    int fd;
+    int fd;             /* -1: nothing written, only summed (cache_digest) */
     unsigned char buf[65536];
     size_t len;
     bool summing;       /* off for the checksum itself, which follows the body */
@@ -142,7 +147,7 @@ static void w_flush(writer *w)
 {
     if (w->summing)
         sum_add(&w->sum, w->buf, w->len);
-    for (size_t off = 0; off < w->len && !w->bad;) {
+    for (size_t off = 0; w->fd >= 0 && off < w->len && !w->bad;) {
         ssize_t k = write(w->fd, w->buf + off, w->len - off);
         if (k < 0 && errno == EINTR)
             continue;
@@ -325,6 +330,100 @@ sk_status cache_save(const sk_store *s, const char *env_url, const char *client_
         return SK_ERR_CONFIG;
     }
     return cache_save_file(s, path, env_url, client_id, err);
+}
+
+uint64_t cache_digest(const sk_store *s)
+{
+    writer *w = s ? calloc(1, sizeof *w) : NULL;
+    if (!w)
+        return 0;
+    w->fd = -1;
+    w->summing = true;
+    sum_init(&w->sum);
+    write_connections(w, s);
+    write_accounts(w, s);
+    w_flush(w);
+    uint64_t d = w->bad ? 0 : sum_end(&w->sum);
+    free(w);
+    return d;
+}
+
+void cache_keeper_loaded(sk_cache_keeper *k, const sk_store *s)
+{
+    k->on_disk = cache_digest(s);
+    k->known = true;
+}
+
+sk_status cache_save_changed(sk_cache_keeper *k, const sk_store *s, const char *env_url,
+                             const char *client_id, int64_t now_ms, bool *wrote, sk_error *err)
+{
+    sk_error_clear(err);
+    if (wrote)
+        *wrote = false;
+    uint64_t d = cache_digest(s);
+    if (k->known && d == k->on_disk)
+        return SK_OK;      /* the file already holds this listing */
+    if (k->wrote && now_ms - k->wrote_ms < CACHE_MIN_INTERVAL_MS)
+        return SK_OK;      /* changed, but written not long ago: a later listing will be */
+    sk_status st = cache_save(s, env_url, client_id, err);
+    /* A failed write waits its turn like a good one: no attempt (and warning) every second. */
+    k->wrote = true;
+    k->wrote_ms = now_ms;
+    k->known = st == SK_OK;
+    k->on_disk = d;
+    if (wrote)
+        *wrote = st == SK_OK;
+    return st;
+}
+
+/* "<anything>.cache.tmp.PID.SEQ": the pid of the writer, or 0 when the name is not one. */
+static long tmp_writer(const char *name)
+{
+    const char *t = strstr(name, ".cache.tmp.");
+    if (!t || t == name)
+        return 0;
+    const char *p = t + strlen(".cache.tmp.");
+    long pid = 0;
+    for (; *p >= '0' && *p <= '9' && pid < (1L << 30); p++)
+        pid = pid * 10 + (*p - '0');
+    if (*p != '.' || pid <= 0)
+        return 0;
+    for (p++; *p >= '0' && *p <= '9'; p++)
+        ;
+    return *p ? 0 : pid;
+}
+
+size_t cache_clean_stale(void)
+{
+    char dir[4096];
+    if (!cache_dir(dir, sizeof dir, false))
+        return 0;
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        return 0;
+    }
+    size_t removed = 0;
+    time_t now = time(NULL);   /* file times are real ones: never SKDASH_NOW */
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        long pid = tmp_writer(e->d_name);
+        struct stat st;
+        if (!pid || fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(st.st_mode) || st.st_uid != geteuid())
+            continue;
+        /* A writer still at work renames its file within a second or two; one that was
+         * killed (kill -9, a crash, power loss) never will. A live pid may be a reused one:
+         * past a minute the file is stale whoever holds that pid now. */
+        bool gone = pid != (long)getpid() && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+        bool old = now - st.st_mtime > CACHE_STALE_TMP_S;
+        if ((gone || old) && unlinkat(dfd, e->d_name, 0) == 0)
+            removed++;
+    }
+    closedir(d);
+    return removed;
 }
 
 /* ---------------------------------------------------------------- reading */

@@ -3,13 +3,17 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mem.h"
@@ -19,7 +23,7 @@ typedef struct file_vals {
     bool have_file, have_section;
     bool any_secret;            /* client_secret anywhere in the file */
     mode_t mode;
-    char *url, *id, *secret, *secret_cmd, *read_only, *cache;
+    char *url, *id, *secret, *secret_cmd, *secret_timeout, *read_only, *cache;
 } file_vals;
 
 static void vals_free(file_vals *v)
@@ -31,6 +35,7 @@ static void vals_free(file_vals *v)
     free(v->url);
     free(v->id);
     free(v->secret_cmd);
+    free(v->secret_timeout);
     free(v->read_only);
     free(v->cache);
     memset(v, 0, sizeof *v);
@@ -98,20 +103,20 @@ static bool ini_value(char *v, char **out)
     return true;
 }
 
-static bool set_val(char **slot, const char *v)
+/* What set_val and ini_key say. */
+enum { INI_OK, INI_NOMEM, INI_REPEATED };
+
+/* A key given twice in the profile is refused: which one was meant cannot be known (an edit
+ * that appended a second client_id would otherwise silently win, or silently lose). */
+static int set_val(char **slot, const char *v)
 {
-    char *copy = strdup(v);
-    if (!copy)
-        return false;
-    if (*slot) {
-        mem_wipe(*slot, strlen(*slot));
-        free(*slot);
-    }
-    *slot = copy;
-    return true;
+    if (*slot)
+        return INI_REPEATED;
+    *slot = strdup(v);
+    return *slot ? INI_OK : INI_NOMEM;
 }
 
-static bool ini_key(file_vals *fv, const char *key, const char *val)
+static int ini_key(file_vals *fv, const char *key, const char *val)
 {
     if (strcmp(key, "environment_url") == 0)
         return set_val(&fv->url, val);
@@ -121,17 +126,22 @@ static bool ini_key(file_vals *fv, const char *key, const char *val)
         return set_val(&fv->secret, val);
     if (strcmp(key, "client_secret_command") == 0)
         return set_val(&fv->secret_cmd, val);
+    if (strcmp(key, "client_secret_command_timeout") == 0)
+        return set_val(&fv->secret_timeout, val);
     if (strcmp(key, "read_only") == 0)
         return set_val(&fv->read_only, val);
     if (strcmp(key, "cache") == 0)
         return set_val(&fv->cache, val);
-    return true;   /* unknown keys are ignored, so newer files work with older binaries */
+    return INI_OK;   /* unknown keys are ignored, so newer files work with older binaries */
 }
 
 /* One line of the file. *in_section says whether we are inside the chosen profile. */
 static sk_status ini_line(file_vals *fv, char *line, const char *profile, bool *in_section,
                           const char *path, int lineno, sk_error *err)
 {
+    /* A UTF-8 byte order mark, as some Windows editors save it, is no part of the text. */
+    if (lineno == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
+        line += 3;
     char *s = trim(line);
     if (!*s || *s == '#' || *s == ';')
         return SK_OK;
@@ -161,7 +171,13 @@ static sk_status ini_line(file_vals *fv, char *line, const char *profile, bool *
     }
     if (strcmp(key, "client_secret") == 0)
         fv->any_secret = true;
-    if (*in_section && !ini_key(fv, key, val)) {
+    int r = *in_section ? ini_key(fv, key, val) : INI_OK;
+    if (r == INI_REPEATED) {
+        sk_error_set(err, SK_ERR_CONFIG, "%s:%d: %s is given twice in [%s]: keep one", path,
+                     lineno, key, profile);
+        return SK_ERR_CONFIG;
+    }
+    if (r == INI_NOMEM) {
         sk_error_set(err, SK_ERR_NOMEM, "out of memory reading %s", path);
         return SK_ERR_NOMEM;
     }
@@ -217,43 +233,209 @@ static sk_status file_load(const char *path, bool explicit_path, const char *pro
 
 /* ---------------------------------------------------------------- the secret command */
 
-/* Run cmd with /bin/sh -c; the first line of its stdout is the secret. */
-static sk_status secret_run(const char *cmd, char **out, sk_error *err)
+/* The secret is one line: more output than this is not a secret command's and is not read. */
+#define SECRET_OUT_MAX ((size_t)64 * 1024)
+
+static long long mono_ms(void)
 {
-    fflush(NULL);
-    FILE *p = popen(cmd, "r");
-    if (!p) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* tcsetpgrp from a background process group raises SIGTTOU: blocked around the call. */
+static void terminal_give(pid_t pgrp)
+{
+    sigset_t tt, old;
+    sigemptyset(&tt);
+    sigaddset(&tt, SIGTTOU);
+    sigprocmask(SIG_BLOCK, &tt, &old);
+    tcsetpgrp(STDIN_FILENO, pgrp);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* The child: its own process group (so a timeout can kill all it started), in the foreground
+ * of our terminal when we hold it (a password manager may ask for a passphrase), stdout into
+ * the pipe; stdin and stderr stay ours, so its messages reach the user and not the secret. */
+static void secret_child(const char *cmd, int wfd, bool foreground)
+{
+    setpgid(0, 0);
+    if (foreground)
+        terminal_give(getpid());
+    signal(SIGPIPE, SIG_DFL);
+    if (wfd != STDOUT_FILENO) {
+        if (dup2(wfd, STDOUT_FILENO) < 0)
+            _exit(127);
+    } else {
+        fcntl(wfd, F_SETFD, 0);
+    }
+    execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+    _exit(127);
+}
+
+typedef struct secret_out {
+    char *buf;           /* SECRET_OUT_MAX + 1 bytes: one more than allowed says "too much" */
+    size_t len;
+    bool timed_out, too_much;
+    int status;          /* waitpid's */
+} secret_out;
+
+/* Reads what is in the pipe now (rfd is non-blocking); false at EOF or too much output. */
+static bool secret_read(int rfd, secret_out *o)
+{
+    for (;;) {
+        ssize_t n = read(rfd, o->buf + o->len, SECRET_OUT_MAX + 1 - o->len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n < 0 && errno == EAGAIN;
+        o->len += (size_t)n;
+        if (o->len > SECRET_OUT_MAX) {
+            o->too_much = true;
+            return false;
+        }
+    }
+}
+
+/* Reads the pipe until the command has exited, it printed too much, or the deadline passed;
+ * in the last two cases its whole process group is killed (`sh -c 'sleep 60'` leaves no sleep
+ * behind). A command that exits while a child of its own keeps stdout open is done: what it
+ * printed is in the pipe. */
+static void secret_collect(pid_t pid, int rfd, long long deadline, secret_out *o)
+{
+    bool reaped = false, open_out = true;
+    while (!reaped) {
+        pid_t w = waitpid(pid, &o->status, WNOHANG);
+        if (w == pid || (w < 0 && errno != EINTR)) {
+            reaped = true;
+            if (w < 0)
+                o->status = -1;
+            if (open_out)
+                secret_read(rfd, o);   /* all it wrote before exiting */
+            break;
+        }
+        long long left = deadline - mono_ms();
+        if (left <= 0) {
+            o->timed_out = true;
+            break;
+        }
+        if (open_out) {
+            struct pollfd pfd = { .fd = rfd, .events = POLLIN };
+            if (poll(&pfd, 1, left > 50 ? 50 : (int)left) > 0)
+                open_out = secret_read(rfd, o);
+            if (o->too_much)
+                break;
+        } else {
+            struct timespec nap = { 0, 5 * 1000 * 1000 };
+            nanosleep(&nap, NULL);
+        }
+    }
+    if (reaped)
+        return;   /* never a kill after the wait: the pid may be another process's by now */
+    kill(-pid, SIGKILL);
+    kill(pid, SIGKILL);        /* in case its setpgid had not happened yet */
+    while (waitpid(pid, &o->status, 0) < 0 && errno == EINTR)
+        ;
+}
+
+/* Sets err to what went wrong, in words that never quote the output; false when the command
+ * ran to a normal end with exit status 0. */
+static bool secret_failed(const secret_out *o, int timeout_s, const char *where, sk_error *err)
+{
+    int st = o->status;
+    if (o->timed_out)
+        sk_error_set(err, SK_ERR_CONFIG, "client_secret_command timed out after %d s and was "
+                     "stopped (client_secret_command_timeout in %s sets the limit)",
+                     timeout_s, where);
+    else if (o->too_much)
+        sk_error_set(err, SK_ERR_CONFIG, "client_secret_command printed more than %zu KiB and "
+                     "was stopped: the secret must be the first line of a short output",
+                     SECRET_OUT_MAX / 1024);
+    else if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) != 0)
+        sk_error_set(err, SK_ERR_CONFIG, "client_secret_command failed (exit status %d)",
+                     WEXITSTATUS(st));
+    else if (st != -1 && WIFSIGNALED(st))
+        sk_error_set(err, SK_ERR_CONFIG, "client_secret_command was killed by signal %d",
+                     WTERMSIG(st));
+    else if (st == -1 || !WIFEXITED(st))
+        sk_error_set(err, SK_ERR_CONFIG, "client_secret_command did not exit normally");
+    else
+        return false;
+    return true;
+}
+
+/* Run cmd with /bin/sh -c; the first line of its stdout is the secret. At most timeout_s
+ * seconds and SECRET_OUT_MAX bytes: a command that hangs or floods is stopped, never waited
+ * for. where names the setting for the timeout message ("[default] of FILE"). */
+static sk_status secret_run(const char *cmd, int timeout_s, const char *where, char **out,
+                            sk_error *err)
+{
+    secret_out o = { .buf = malloc(SECRET_OUT_MAX + 1) };
+    int fds[2];
+    if (!o.buf) {
+        sk_error_set(err, SK_ERR_NOMEM, "out of memory");
+        return SK_ERR_NOMEM;
+    }
+    if (pipe(fds) != 0) {
         sk_error_set(err, SK_ERR_CONFIG, "client_secret_command could not be started: %s",
                      strerror(errno));
+        free(o.buf);
         return SK_ERR_CONFIG;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, p);
-    char sink[512];
-    while (fread(sink, 1, sizeof sink, p) > 0)   /* let the command finish writing */
-        ;
-    mem_wipe(sink, sizeof sink);
-    int status = pclose(p);
-    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-        line[--n] = '\0';
-    bool ok = status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0 && n > 0;
-    if (!ok) {
-        if (line) {
-            mem_wipe(line, cap);
-            free(line);
-        }
-        if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    /* close-on-exec: the command's own children get only its stdout, not our ends. */
+    (void)fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    (void)fcntl(fds[0], F_SETFL, O_NONBLOCK);
+    (void)fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    bool foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp();
+    /* An inherited SIGCHLD of SIG_IGN would reap the command before we could see its status. */
+    struct sigaction dfl = { .sa_handler = SIG_DFL }, old_chld;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGCHLD, &dfl, &old_chld);
+    fflush(NULL);
+    long long deadline = mono_ms() + (long long)timeout_s * 1000;
+    pid_t pid = fork();
+    if (pid == 0)
+        secret_child(cmd, fds[1], foreground);
+    int fork_errno = errno;
+    close(fds[1]);
+    if (pid < 0) {
+        sigaction(SIGCHLD, &old_chld, NULL);
+        close(fds[0]);
+        free(o.buf);
+        sk_error_set(err, SK_ERR_CONFIG, "client_secret_command could not be started: %s",
+                     strerror(fork_errno));
+        return SK_ERR_CONFIG;
+    }
+    setpgid(pid, pid);   /* both sides set it: no race with the kill on timeout */
+    secret_collect(pid, fds[0], deadline, &o);
+    sigaction(SIGCHLD, &old_chld, NULL);
+    close(fds[0]);
+    if (foreground)
+        terminal_give(getpgrp());
+
+    sk_status st = SK_ERR_CONFIG;
+    if (!secret_failed(&o, timeout_s, where, err)) {
+        char *nl = memchr(o.buf, '\n', o.len);
+        size_t n = nl ? (size_t)(nl - o.buf) : o.len;
+        while (n > 0 && o.buf[n - 1] == '\r')
+            n--;
+        if (n == 0)
             sk_error_set(err, SK_ERR_CONFIG, "client_secret_command printed nothing");
-        else if (status != -1 && WIFEXITED(status))
-            sk_error_set(err, SK_ERR_CONFIG, "client_secret_command failed (exit status %d)",
-                         WEXITSTATUS(status));
-        else
-            sk_error_set(err, SK_ERR_CONFIG, "client_secret_command did not exit normally");
-        return SK_ERR_CONFIG;
+        else if (memchr(o.buf, '\0', n))
+            sk_error_set(err, SK_ERR_CONFIG, "client_secret_command printed a NUL byte in its "
+                         "first line: that is not a secret");
+        else if (!(*out = malloc(n + 1))) {
+            st = SK_ERR_NOMEM;
+            sk_error_set(err, st, "out of memory");
+        } else {
+            memcpy(*out, o.buf, n);
+            (*out)[n] = '\0';
+            st = SK_OK;
+        }
     }
-    *out = line;
-    return SK_OK;
+    mem_wipe(o.buf, SECRET_OUT_MAX + 1);
+    free(o.buf);
+    return st;
 }
 
 /* ---------------------------------------------------------------- resolving */
@@ -304,6 +486,30 @@ static const char *pick(const char *flag, const char *env, const char *file, con
     return NULL;
 }
 
+/* `client_secret_command_timeout = SECS` of the profile: whole seconds, 1 to 3600. */
+static sk_status resolve_timeout(sk_config *cfg, const file_vals *fv, sk_error *err)
+{
+    cfg->secret_command_timeout = CONFIG_SECRET_TIMEOUT_DEFAULT;
+    if (!fv->secret_timeout)
+        return SK_OK;
+    const char *v = fv->secret_timeout;
+    long secs = 0;
+    bool ok = *v != '\0';
+    for (; ok && *v; v++) {
+        ok = *v >= '0' && *v <= '9';
+        secs = secs * 10 + (*v - '0');
+        ok = ok && secs <= CONFIG_SECRET_TIMEOUT_MAX;
+    }
+    if (!ok || secs < 1) {
+        sk_error_set(err, SK_ERR_CONFIG, "client_secret_command_timeout in [%s] of %s must be "
+                     "whole seconds from 1 to %d", cfg->profile,
+                     cfg->config_path[0] ? cfg->config_path : "(text)", CONFIG_SECRET_TIMEOUT_MAX);
+        return SK_ERR_CONFIG;
+    }
+    cfg->secret_command_timeout = (int)secs;
+    return SK_OK;
+}
+
 static sk_status resolve_secret(sk_config *cfg, const file_vals *fv, sk_error *err)
 {
     const char *env = env_get("SCALEKIT_CLIENT_SECRET");
@@ -318,7 +524,10 @@ static sk_status resolve_secret(sk_config *cfg, const file_vals *fv, sk_error *e
         return SK_OK;
     }
     if (fv->secret_cmd && *fv->secret_cmd) {
-        sk_status st = secret_run(fv->secret_cmd, &cfg->client_secret, err);
+        char where[640];
+        snprintf(where, sizeof where, "[%s] of %s", cfg->profile, cfg->config_path);
+        sk_status st = secret_run(fv->secret_cmd, cfg->secret_command_timeout, where,
+                                  &cfg->client_secret, err);
         if (st == SK_OK)
             cfg->secret_source = "command";
         return st;
@@ -384,6 +593,8 @@ static sk_status resolve(sk_config *cfg, const sk_config_flags *fl, const file_v
         return SK_ERR_CONFIG;
     if (fl->no_cache)
         cfg->cache = false;
+    if (resolve_timeout(cfg, fv, err) != SK_OK)
+        return SK_ERR_CONFIG;
     return resolve_secret(cfg, fv, err);
 }
 
@@ -523,7 +734,7 @@ static sk_status resolve_file(sk_config *cfg, const file_vals *fv, sk_error *err
         sk_error_set(err, SK_ERR_CONFIG, "read_only in [%s] must be true or false", cfg->profile);
         return SK_ERR_CONFIG;
     }
-    if (resolve_cache(cfg, fv, err) != SK_OK)
+    if (resolve_cache(cfg, fv, err) != SK_OK || resolve_timeout(cfg, fv, err) != SK_OK)
         return SK_ERR_CONFIG;
     if (fv->secret && *fv->secret) {
         cfg->client_secret = strdup(fv->secret);

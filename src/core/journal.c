@@ -174,23 +174,66 @@ char *journal_format(const sk_journal_entry *e)
 
 /* ---------------------------------------------------------------- appending */
 
-/* Opens the journal for appending: never follows a symbolic link, never waits on a FIFO,
- * and keeps only a regular file of ours that nobody else can read or write. */
-static int open_journal(const char *path, sk_error *err)
+/* What a path that is not a regular file is, for the message. */
+static const char *file_kind(mode_t m)
 {
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
-                  0600);
+    return S_ISLNK(m) ? "a symbolic link" : S_ISFIFO(m) ? "a FIFO" : S_ISDIR(m) ? "a directory"
+         : S_ISSOCK(m) ? "a socket" : S_ISCHR(m) || S_ISBLK(m) ? "a device" : "not a file";
+}
+
+static void not_regular(sk_error *err, const char *path, const char *kind)
+{
+    sk_error_set(err, SK_ERR_CONFIG, "the journal is not a regular file: %s (it is %s)", path,
+                 kind);
+}
+
+/* Opens the journal for reading or appending, the same way for both: never through a symbolic
+ * link, never waiting on a FIFO (O_NONBLOCK; a FIFO with no reader fails with ENXIO), and only
+ * a regular file. -1 with err set, or with errno ENOENT and err clear when allowed_missing. */
+static int open_checked(const char *path, int flags, bool allowed_missing, sk_error *err)
+{
+    int fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
     if (fd < 0) {
-        sk_error_set(err, SK_ERR_CONFIG, "%s: %s", path,
-                     errno == ELOOP ? "is a symbolic link" : strerror(errno));
+        int e = errno;
+        struct stat lst;
+        if (e == ENOENT && allowed_missing)
+            return -1;
+        if (e == ELOOP || e == ENXIO || e == EISDIR || e == EOPNOTSUPP)
+            not_regular(err, path, lstat(path, &lst) == 0 ? file_kind(lst.st_mode)
+                                 : e == ELOOP ? "a symbolic link" : "not a file");
+        else
+            sk_error_set(err, SK_ERR_CONFIG, "%s: %s", path, strerror(e));
+        errno = e;
         return -1;
     }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        sk_error_set(err, SK_ERR_CONFIG, "%s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        not_regular(err, path, file_kind(st.st_mode));
+        close(fd);
+        return -1;
+    }
+    /* A regular file never blocks; back to ordinary reads and writes. */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0)
+        (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    return fd;
+}
+
+/* Opens the journal for appending: a regular file of ours that nobody else can read or write. */
+static int open_journal(const char *path, sk_error *err)
+{
+    int fd = open_checked(path, O_WRONLY | O_APPEND | O_CREAT, false, err);
+    if (fd < 0)
+        return -1;
     struct stat st;
     const char *why = NULL;
     if (fstat(fd, &st) != 0)
         why = strerror(errno);
-    else if (!S_ISREG(st.st_mode))
-        why = "not a regular file";
     else if (st.st_uid != geteuid())
         why = "owned by another user";
     if (why) {
@@ -316,17 +359,20 @@ sk_status journal_read(const char *path, sk_journal_rows *out, sk_error *err)
         }
         path = def;
     }
-    FILE *f = fopen(path, "re");
-    if (!f) {
-        if (errno == ENOENT)
-            return SK_OK;
-        sk_error_set(err, SK_ERR_CONFIG, "%s: %s", path, strerror(errno));
-        return err->status;
-    }
+    int fd = open_checked(path, O_RDONLY, true, err);
+    if (fd < 0)
+        return err->status;   /* SK_OK when there is no journal yet: it is empty */
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > JOURNAL_READ_MAX) {
-        sk_error_set(err, SK_ERR_CONFIG, "%s: not a regular file of a readable size", path);
-        fclose(f);
+    FILE *f = NULL;
+    if (fstat(fd, &st) != 0)
+        sk_error_set(err, SK_ERR_CONFIG, "%s: %s", path, strerror(errno));
+    else if (st.st_size > JOURNAL_READ_MAX)
+        sk_error_set(err, SK_ERR_CONFIG, "the journal is too large to read (over %lld MiB): %s",
+                     (long long)(JOURNAL_READ_MAX >> 20), path);
+    else if (!(f = fdopen(fd, "r")))
+        sk_error_set(err, SK_ERR_CONFIG, "%s: %s", path, strerror(errno));
+    if (!f) {
+        close(fd);
         return err->status;
     }
     char *line = NULL;

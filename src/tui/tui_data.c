@@ -80,11 +80,22 @@ static void refresh_failed(tui_app *a, const sk_error *err)
 
 /* ---------------------------------------------------------------- the start-up cache */
 
+/* What the dashboard knows of its cache file (one dashboard per process: the app it belongs
+ * to is named, so a second app starts afresh). */
+static struct {
+    const tui_app *app;
+    sk_cache_keeper k;
+} keeper;
+
 void data_cache_load(tui_app *a)
 {
+    memset(&keeper, 0, sizeof keeper);
+    keeper.app = a;
     a->cache_on = a->cfg->cache && !cache_disabled();
     if (!a->cache_on)
         return;
+    /* Temporary files of a save that was killed (kill -9) would otherwise stay forever. */
+    cache_clean_stale();
     int64_t saved = 0;
     sk_error err;
     sk_error_clear(&err);
@@ -93,21 +104,29 @@ void data_cache_load(tui_app *a)
         a->from_cache = true;
         a->cache_saved_at = saved;
         a->view_dirty = a->dirty = true;
+        cache_keeper_loaded(&keeper.k, a->store);   /* an unchanged listing is not rewritten */
     } else if (st != SK_ERR_NOT_FOUND) {
         /* A damaged or foreign file is not shown; the listing replaces it. */
         data_set_notice(a, "cache not used: %s", err.message);
     }
 }
 
-/* A complete listing replaces the cache (a failed or damaged one never does). */
+/* A complete listing replaces the cache (a failed or damaged one never does), but only when it
+ * changed, and a changed one at most once a minute after the first: --refresh 1 must not
+ * rewrite (and flush) a 15 MB file every second. */
 static void cache_keep(tui_app *a)
 {
     a->from_cache = false;
     if (!a->cache_on)
         return;
+    if (keeper.app != a) {
+        memset(&keeper, 0, sizeof keeper);
+        keeper.app = a;
+    }
     sk_error err;
     sk_error_clear(&err);
-    if (cache_save(a->store, a->cfg->environment_url, a->cfg->client_id, &err) != SK_OK)
+    if (cache_save_changed(&keeper.k, a->store, a->cfg->environment_url, a->cfg->client_id,
+                           tui_now_ms(), NULL, &err) != SK_OK)
         data_set_warning(a, "cache not written: %s", err.message);
 }
 

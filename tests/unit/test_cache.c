@@ -1,17 +1,20 @@
 /* test_cache.c: the listing cache on disk: a store with hostile strings survives the round trip
  * field for field; files are 0600 whatever the umask; files not 0600, not regular, of another
- * environment, truncated or damaged at any byte are refused without touching the store. */
+ * environment, truncated or damaged at any byte are refused without touching the store; a
+ * keeper rewrites only a changed listing, at most once a minute; leftovers of killed saves go. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -574,6 +577,218 @@ static void test_load_into_filled_store(void **state)
     store_free(src);
 }
 
+/* ---------------------------------------------------------------- rewrites and leftovers */
+
+/* The file's identity: a rewrite renames a new file into place (a new inode) and sets mtime. */
+typedef struct file_id {
+    ino_t ino;
+    struct timespec mtime;
+} file_id;
+
+static file_id file_id_of(const char *path)
+{
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    return (file_id){ st.st_ino, st.st_mtim };
+}
+
+static bool file_id_same(file_id a, file_id b)
+{
+    return a.ino == b.ino && a.mtime.tv_sec == b.mtime.tv_sec &&
+           a.mtime.tv_nsec == b.mtime.tv_nsec;
+}
+
+/* The digest follows the listing, not the time of saving or how the store was built. */
+static void test_digest(void **state)
+{
+    (void)state;
+    sk_store *a = hostile_store(40), *b = hostile_store(40);
+    assert_true(cache_digest(a) != 0);
+    assert_true(cache_digest(a) == cache_digest(b));
+    sk_account x = acct_make("ca_x3", "user3@example.org", "orphan_conn", "REVOKED");
+    x.token_expires_at = 3000;
+    acct_upsert1(b, x);
+    assert_true(cache_digest(a) != cache_digest(b));
+    x.status = "ACTIVE";
+    acct_upsert1(b, x);
+    assert_true(cache_digest(a) == cache_digest(b));
+    assert_true(store_remove(b, "ca_2"));
+    assert_true(cache_digest(a) != cache_digest(b));
+    store_free(a);
+    store_free(b);
+}
+
+/* A keeper writes a listing once; the same listing again is never rewritten; a changed one
+ * waits CACHE_MIN_INTERVAL_MS after the last write, then is written. */
+static void test_save_changed_writes_only_changes(void **state)
+{
+    fx *f = *state;
+    sk_store *s = hostile_store(30);
+    sk_cache_keeper k;
+    memset(&k, 0, sizeof k);
+    sk_error err;
+    bool wrote = false;
+    assert_int_equal(cache_save_changed(&k, s, URL, CID, 1000, &wrote, &err), SK_OK);
+    assert_true(wrote);
+    file_id first = file_id_of(f->path);
+    for (int i = 1; i <= 5; i++) {   /* --refresh 1 over an unchanged server */
+        assert_int_equal(cache_save_changed(&k, s, URL, CID, 1000 + i * 1000, &wrote, &err),
+                         SK_OK);
+        assert_false(wrote);
+        /* The long run too: unchanged is never rewritten, however late. */
+        assert_int_equal(cache_save_changed(&k, s, URL, CID, 1000 + i * 3600000LL, &wrote, &err),
+                         SK_OK);
+        assert_false(wrote);
+    }
+    assert_true(file_id_same(first, file_id_of(f->path)));
+
+    acct_upsert1(s, acct_make("ca_new", "new@example.com", "gmail", "ACTIVE"));
+    assert_int_equal(cache_save_changed(&k, s, URL, CID, 2000, &wrote, &err), SK_OK);
+    assert_false(wrote);   /* changed, but one second after the last write */
+    assert_int_equal(cache_save_changed(&k, s, URL, CID, 1000 + CACHE_MIN_INTERVAL_MS - 1,
+                                        &wrote, &err), SK_OK);
+    assert_false(wrote);
+    assert_true(file_id_same(first, file_id_of(f->path)));
+    assert_int_equal(cache_save_changed(&k, s, URL, CID, 1000 + CACHE_MIN_INTERVAL_MS, &wrote,
+                                        &err), SK_OK);
+    assert_true(wrote);
+    assert_false(file_id_same(first, file_id_of(f->path)));
+    sk_store *t = store_new();
+    assert_int_equal(cache_load(t, URL, CID, NULL, &err), SK_OK);
+    assert_same_store(s, t);
+    store_free(t);
+    store_free(s);
+}
+
+/* Started from the cache: a first listing equal to the file is not written; one that differs
+ * is written at once (the first write of a keeper is never held back). */
+static void test_save_changed_after_load(void **state)
+{
+    fx *f = *state;
+    sk_store *src = hostile_store(10);
+    sk_error err;
+    assert_int_equal(cache_save(src, URL, CID, &err), SK_OK);
+    file_id saved = file_id_of(f->path);
+    sk_store *t = store_new();
+    assert_int_equal(cache_load(t, URL, CID, NULL, &err), SK_OK);
+    sk_cache_keeper k;
+    memset(&k, 0, sizeof k);
+    cache_keeper_loaded(&k, t);
+    /* The listing brings the same rows again (upserted in place, as the dashboard does). */
+    for (sk_row r = 0; r < store_row_limit(src); r++) {
+        if (!store_row_live(src, r))
+            continue;
+        sk_account a;
+        store_get(src, r, &a);
+        acct_upsert1(t, a);
+    }
+    bool wrote = true;
+    assert_int_equal(cache_save_changed(&k, t, URL, CID, 5, &wrote, &err), SK_OK);
+    assert_false(wrote);
+    assert_true(file_id_same(saved, file_id_of(f->path)));
+    assert_true(store_remove(t, "ca_1"));
+    assert_int_equal(cache_save_changed(&k, t, URL, CID, 6, &wrote, &err), SK_OK);
+    assert_true(wrote);
+    sk_store *u = store_new();
+    assert_int_equal(cache_load(u, URL, CID, NULL, &err), SK_OK);
+    assert_true(store_find(u, "ca_1") == SK_ROW_NONE);
+    assert_int_equal(store_count(u), store_count(t));
+    store_free(u);
+    store_free(t);
+    store_free(src);
+}
+
+/* A write that fails is reported once and then waits its turn like a good one. */
+static void test_save_changed_failure_waits(void **state)
+{
+    fx *f = *state;
+    char blocker[128];
+    snprintf(blocker, sizeof blocker, "%s/blocker", f->dir);
+    FILE *b = fopen(blocker, "w");
+    assert_non_null(b);
+    fclose(b);
+    setenv("XDG_CACHE_HOME", blocker, 1);   /* no directory can be made under a file */
+    sk_store *s = hostile_store(0);
+    sk_cache_keeper k;
+    memset(&k, 0, sizeof k);
+    sk_error err;
+    bool wrote = true;
+    assert_int_not_equal(cache_save_changed(&k, s, URL, CID, 0, &wrote, &err), SK_OK);
+    assert_false(wrote);
+    assert_true(err.message[0] != '\0');
+    assert_int_equal(cache_save_changed(&k, s, URL, CID, 1000, &wrote, &err), SK_OK);
+    assert_false(wrote);
+    setenv("XDG_CACHE_HOME", f->dir, 1);
+    assert_int_equal(cache_save_changed(&k, s, URL, CID, CACHE_MIN_INTERVAL_MS, &wrote, &err),
+                     SK_OK);
+    assert_true(wrote);
+    store_free(s);
+}
+
+static void touch_file(const char *path, time_t age_s)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("partial", fp);
+    fclose(fp);
+    struct timespec t[2];
+    clock_gettime(CLOCK_REALTIME, &t[0]);
+    t[0].tv_sec -= age_s;
+    t[1] = t[0];
+    assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+/* Temporary files of saves killed midway go at start: a dead writer's at once, any older
+ * than a minute; a live writer's recent one, other names, links and directories stay. */
+static void test_clean_stale(void **state)
+{
+    fx *f = *state;
+    assert_int_equal(cache_clean_stale(), 0);   /* no directory yet */
+    sk_store *s = hostile_store(0);
+    sk_error err;
+    assert_int_equal(cache_save(s, URL, CID, &err), SK_OK);
+    pid_t dead = fork();
+    if (dead == 0)
+        _exit(0);
+    assert_true(dead > 0);
+    assert_int_equal(waitpid(dead, NULL, 0), dead);
+    char dir[128], p[8][4200], target[160];
+    snprintf(dir, sizeof dir, "%s/skdash", f->dir);
+    /* 0 a dead writer's: goes; 1 a live one's, recent: stays; 2 a live one's, old: goes;
+     * 3 ours: stays; 4 another name: stays; 5 a link, 6 a directory, 7 no pid: stay. */
+    const long live = (long)getppid();
+    snprintf(p[0], sizeof p[0], "%s.tmp.%ld.0", f->path, (long)dead);
+    snprintf(p[1], sizeof p[1], "%s.tmp.%ld.3", f->path, live);
+    snprintf(p[2], sizeof p[2], "%s.tmp.%ld.4", f->path, live);
+    snprintf(p[3], sizeof p[3], "%s.tmp.%ld.0", f->path, (long)getpid());
+    snprintf(p[4], sizeof p[4], "%s/notes.txt", dir);
+    snprintf(p[5], sizeof p[5], "%s.tmp.%ld.1", f->path, (long)dead);
+    snprintf(p[6], sizeof p[6], "%s.tmp.%ld.2", f->path, (long)dead);
+    snprintf(p[7], sizeof p[7], "%s.tmp.x.2", f->path);
+    snprintf(target, sizeof target, "%s/target", f->dir);
+    touch_file(p[0], 0);
+    touch_file(p[1], 5);
+    touch_file(p[2], CACHE_STALE_TMP_S + 30);
+    touch_file(p[3], 0);
+    touch_file(p[4], 3600);
+    touch_file(target, 3600);
+    assert_int_equal(symlink(target, p[5]), 0);
+    assert_int_equal(mkdir(p[6], 0700), 0);
+    touch_file(p[7], 3600);
+    assert_int_equal(cache_clean_stale(), 2);
+    assert_int_equal(access(p[0], F_OK), -1);
+    assert_int_equal(access(p[2], F_OK), -1);
+    for (int i = 1; i < 8; i++)
+        if (i != 2)
+            assert_int_equal(faccessat(AT_FDCWD, p[i], F_OK, AT_SYMLINK_NOFOLLOW), 0);
+    assert_int_equal(access(target, F_OK), 0);
+    assert_int_equal(access(f->path, F_OK), 0);   /* the cache itself stays */
+    sk_store *t = store_new();
+    assert_int_equal(cache_load(t, URL, CID, NULL, &err), SK_OK);
+    store_free(t);
+    store_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -590,6 +805,12 @@ int main(void)
         cmocka_unit_test(test_disabled),
         cmocka_unit_test_setup_teardown(test_many_rows, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_load_into_filled_store, fx_setup, fx_teardown),
+        cmocka_unit_test(test_digest),
+        cmocka_unit_test_setup_teardown(test_save_changed_writes_only_changes, fx_setup,
+                                        fx_teardown),
+        cmocka_unit_test_setup_teardown(test_save_changed_after_load, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_save_changed_failure_waits, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_clean_stale, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

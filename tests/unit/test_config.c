@@ -1,6 +1,6 @@
 /* test_config.c: configuration resolution: flags over environment over the file's profile,
- * profiles, the 0600 rule for secrets in the file, client_secret_command, URL checks, and
- * messages for missing settings. Every test runs in its own temporary XDG_CONFIG_HOME. */
+ * profiles, the 0600 rule for secrets in the file, client_secret_command (and its limits),
+ * URL checks, BOM and repeated keys, and messages for missing settings. Every test runs in its own temporary XDG_CONFIG_HOME. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -266,6 +267,219 @@ static void test_secret_command(void **state)
     config_free(&cfg);
 }
 
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* config_load with `client_secret_command = cmd` (and a timeout line when timeout is set);
+ * *ms gets how long it took. */
+static sk_status load_cmd(const ctx *c, const char *cmd, const char *timeout, sk_config *cfg,
+                          sk_error *err, long long *ms)
+{
+    char text[1024];
+    snprintf(text, sizeof text, "[default]\nenvironment_url = https://a.example.com\n"
+             "client_id = skc_1\nclient_secret_command = %s\n%s%s%s", cmd,
+             timeout ? "client_secret_command_timeout = " : "", timeout ? timeout : "",
+             timeout ? "\n" : "");
+    write_file(c, 0600, text);
+    long long t0 = now_ms();
+    sk_status st = config_load(cfg, NULL, err);
+    *ms = now_ms() - t0;
+    return st;
+}
+
+/* True once pid is gone (or a zombie waiting for init): polled for up to 3 s. */
+static bool process_gone(long pid)
+{
+    for (int i = 0; i < 300; i++) {
+        char path[64], stat[256] = "";
+        snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            return true;
+        size_t n = fread(stat, 1, sizeof stat - 1, f);
+        fclose(f);
+        stat[n] = '\0';
+        const char *p = strrchr(stat, ')');
+        if (p && p[1] == ' ' && p[2] == 'Z')
+            return true;
+        usleep(10000);
+    }
+    return false;
+}
+
+/* A command that floods, hangs, prints a NUL or too long a line is stopped and refused: the
+ * output is capped at 64 KiB and the run at client_secret_command_timeout seconds, and no
+ * message quotes what it printed. */
+static void test_secret_command_limits(void **state)
+{
+    ctx *c = *state;
+    sk_config cfg;
+    sk_error err;
+    long long ms;
+
+    /* Endless output: stopped after 64 KiB, long before any timeout. */
+    assert_int_equal(load_cmd(c, "yes topsecret-yes", "30", &cfg, &err, &ms), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "more than 64 KiB"));
+    assert_null(strstr(err.message, "topsecret"));
+    assert_null(cfg.client_secret);
+    assert_true(ms < 5000);
+    /* One line longer than 64 KiB, and one without a newline. */
+    assert_int_equal(load_cmd(c, "head -c 100000 /dev/zero", NULL, &cfg, &err, &ms),
+                     SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "more than 64 KiB"));
+    assert_int_equal(load_cmd(c, "head -c 65536 /dev/zero | tr '\\0' a; echo", NULL, &cfg, &err,
+                              &ms), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "more than 64 KiB"));
+    /* Exactly 64 KiB (65535 bytes and the newline) is still a secret. */
+    assert_int_equal(load_cmd(c, "head -c 65535 /dev/zero | tr '\\0' a; echo", NULL, &cfg, &err,
+                              &ms), SK_OK);
+    assert_int_equal(strlen(cfg.client_secret), 65535);
+    config_free(&cfg);
+
+    /* A command that hangs: killed after the timeout with what it started (its process
+     * group), a configuration error that says so and names the setting. */
+    char pidfile[400], cmd[600];
+    snprintf(pidfile, sizeof pidfile, "%s/sleep.pid", c->dir);
+    snprintf(cmd, sizeof cmd, "echo topsecret-hang; sleep 60 & echo $! >%s; wait", pidfile);
+    assert_int_equal(load_cmd(c, cmd, "1", &cfg, &err, &ms), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "timed out after 1 s"));
+    assert_non_null(strstr(err.message, "client_secret_command_timeout"));
+    assert_null(strstr(err.message, "topsecret"));
+    assert_null(cfg.client_secret);
+    assert_true(ms >= 900 && ms < 4000);
+    FILE *f = fopen(pidfile, "r");
+    assert_non_null(f);
+    long pid = 0;
+    assert_int_equal(fscanf(f, "%ld", &pid), 1);
+    fclose(f);
+    unlink(pidfile);
+    assert_true(process_gone(pid));
+    assert_int_equal(load_cmd(c, "sleep 60", "1", &cfg, &err, &ms), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "timed out"));
+    assert_true(ms < 4000);
+    /* stdout closed but the command still running: the timeout holds as well. */
+    assert_int_equal(load_cmd(c, "exec >&-; sleep 60", "1", &cfg, &err, &ms), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "timed out"));
+    assert_true(ms < 4000);
+
+    /* The command exits while a child of its own keeps stdout open: its line is the secret. */
+    assert_int_equal(load_cmd(c, "sleep 3 2>/dev/null & echo bg-secret", "2", &cfg, &err, &ms),
+                     SK_OK);
+    assert_string_equal(cfg.client_secret, "bg-secret");
+    assert_true(ms < 1500);
+    config_free(&cfg);
+
+    /* Its stderr is the user's, never part of the secret; no newline at the end is fine. */
+    assert_int_equal(load_cmd(c, "echo noise-on-stderr >&2; printf good", NULL, &cfg, &err, &ms),
+                     SK_OK);
+    assert_string_equal(cfg.client_secret, "good");
+    config_free(&cfg);
+
+    /* Nothing, a NUL byte, a signal, an exit status: each said, none quoting the output. */
+    assert_int_equal(load_cmd(c, "printf '\\n'", NULL, &cfg, &err, &ms), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "printed nothing"));
+    assert_int_equal(load_cmd(c, "printf 'top\\000secret\\n'", NULL, &cfg, &err, &ms),
+                     SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "NUL"));
+    assert_null(strstr(err.message, "top"));
+    assert_int_equal(load_cmd(c, "echo topsecret-sig; kill -9 $$", NULL, &cfg, &err, &ms),
+                     SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "signal 9"));
+    assert_null(strstr(err.message, "topsecret"));
+    assert_int_equal(load_cmd(c, "echo topsecret-st; exit 7", NULL, &cfg, &err, &ms),
+                     SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "exit status 7"));
+    assert_null(strstr(err.message, "topsecret"));
+    assert_null(cfg.client_secret);
+}
+
+/* client_secret_command_timeout: whole seconds from 1 to 3600, 10 when not given. */
+static void test_secret_command_timeout_setting(void **state)
+{
+    ctx *c = *state;
+    sk_config cfg;
+    sk_error err;
+    long long ms;
+    const char *bad[] = { "0", "-1", "1.5", "abc", "3601", "99999999999999999999", "" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(load_cmd(c, "echo s", bad[i], &cfg, &err, &ms), SK_ERR_CONFIG);
+        assert_non_null(strstr(err.message, "client_secret_command_timeout"));
+        assert_non_null(strstr(err.message, c->file));
+    }
+    assert_int_equal(load_cmd(c, "echo s", "3600", &cfg, &err, &ms), SK_OK);
+    assert_int_equal(cfg.secret_command_timeout, 3600);
+    config_free(&cfg);
+    assert_int_equal(load_cmd(c, "echo s", NULL, &cfg, &err, &ms), SK_OK);
+    assert_int_equal(cfg.secret_command_timeout, 10);
+    config_free(&cfg);
+    const char *text = "[default]\nclient_secret_command_timeout = 25\n";
+    assert_int_equal(config_parse_text(text, strlen(text), NULL, &cfg, NULL, &err), SK_OK);
+    assert_int_equal(cfg.secret_command_timeout, 25);
+    config_free(&cfg);
+    text = "[default]\nclient_secret_command_timeout = soon\n";
+    assert_int_equal(config_parse_text(text, strlen(text), NULL, &cfg, NULL, &err), SK_ERR_CONFIG);
+}
+
+/* A UTF-8 byte order mark is skipped; a key given twice in the profile is an error naming
+ * the file, the line and the key (a second client_id must not silently win or lose). */
+static void test_bom_and_repeated_keys(void **state)
+{
+    ctx *c = *state;
+    sk_config_flags fl;
+    config_flags_init(&fl);
+    fl.config_path = c->file;
+    sk_config cfg;
+    sk_error err;
+
+    write_file(c, 0600, "\xEF\xBB\xBF[default]\nclient_id = bom\n");
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_OK);
+    assert_string_equal(cfg.client_id, "bom");
+    config_free(&cfg);
+    write_file(c, 0600, "\xEF\xBB\xBF# a comment first\n[default]\nclient_id = bom2\n");
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_OK);
+    assert_string_equal(cfg.client_id, "bom2");
+    config_free(&cfg);
+    const char *text = "\xEF\xBB\xBF[p]\nclient_id = t\n";
+    assert_int_equal(config_parse_text(text, strlen(text), "p", &cfg, NULL, &err), SK_OK);
+    assert_string_equal(cfg.client_id, "t");
+    config_free(&cfg);
+
+    write_file(c, 0600, "[default]\nclient_id = a\nenvironment_url = https://x.y\n"
+                        "client_id = b\n");
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_ERR_CONFIG);
+    char want[400];
+    snprintf(want, sizeof want, "%s:4: client_id is given twice in [default]", c->file);
+    assert_non_null(strstr(err.message, want));
+    /* The same section opened again counts as one. */
+    write_file(c, 0600, "[default]\nclient_id = a\n[other]\nclient_id = z\n[default]\n"
+                        "client_id = b\n");
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, ":6: client_id"));
+    /* Secrets too, and the message never holds the value. */
+    write_file(c, 0600, "[default]\nclient_secret = topsecret-1\nclient_secret = topsecret-2\n");
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, ":3: client_secret is given twice"));
+    assert_null(strstr(err.message, "topsecret"));
+    assert_null(cfg.client_secret);
+    /* Even an empty first value counts. */
+    write_file(c, 0600, "[default]\nread_only =\nread_only = true\n");
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "read_only is given twice"));
+    /* Only the profile in use is held to it; unknown keys are ignored as before. */
+    write_file(c, 0600, "[default]\nclient_id = a\nfuture = 1\nfuture = 2\n[other]\n"
+                        "client_id = y\nclient_id = z\n");
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_OK);
+    assert_string_equal(cfg.client_id, "a");
+    config_free(&cfg);
+    text = "[default]\ncache = true\ncache = false\n";
+    assert_int_equal(config_parse_text(text, strlen(text), NULL, &cfg, NULL, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "(text):3: cache is given twice"));
+}
+
 static void test_url_rules(void **state)
 {
     (void)state;
@@ -412,6 +626,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_profiles, setup, teardown),
         cmocka_unit_test_setup_teardown(test_secret_in_file_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_secret_command, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_secret_command_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_secret_command_timeout_setting, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bom_and_repeated_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_url_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_explicit_path_and_syntax, setup, teardown),

@@ -1,6 +1,7 @@
 /* test_journal.c: the action journal: the line format (strict JSON, one line, every field),
- * the file's mode and refusals (wide modes, symlinks, FIFOs, unwritable places), hostile
- * strings kept as valid JSON, concurrent appends that never interleave, and reading back. */
+ * the file's mode and refusals (wide modes, symlinks, FIFOs, unwritable places) by the writer
+ * and the reader alike, hostile strings kept as valid JSON, concurrent appends that never
+ * interleave, and reading back. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -316,7 +317,66 @@ static void test_refuses_symlink_and_fifo(void **st)
     /* A FIFO with no reader: refused at once, never waited on. */
     assert_int_equal(mkfifo(path, 0600), 0);
     assert_int_equal(journal_append(NULL, &sample, &err), SK_ERR_CONFIG);
+    char want[320];
+    snprintf(want, sizeof want, "the journal is not a regular file: %s (it is a FIFO)", path);
+    assert_string_equal(err.message, want);
     unlink(path);
+}
+
+/* The reader is held to the writer's rules: a FIFO (with or without a writer on it), a
+ * symbolic link (even to a good journal) and a directory are refused at once with the same
+ * message, never waited on or followed; the journal itself still reads. */
+static void test_read_refuses_fifo_symlink_dir(void **st)
+{
+    (void)st;
+    char path[256], real[256], want[400];
+    journal_path(path, sizeof path);
+    snprintf(real, sizeof real, "%s/real.jsonl", dir);
+    sk_error err;
+    sk_journal_rows rows;
+    assert_int_equal(journal_append(NULL, &sample, &err), SK_OK);
+    assert_int_equal(rename(path, real), 0);
+
+    assert_int_equal(mkfifo(path, 0600), 0);
+    alarm(10);   /* a regression would block in open(2): fail the test, do not hang it */
+    assert_int_equal(journal_read(NULL, &rows, &err), SK_ERR_CONFIG);
+    snprintf(want, sizeof want, "the journal is not a regular file: %s (it is a FIFO)", path);
+    assert_string_equal(err.message, want);
+    assert_int_equal(rows.n, 0);
+    /* A writer holding the FIFO open: still no read of what it would send. */
+    int wfd = open(path, O_RDWR | O_NONBLOCK);
+    assert_true(wfd >= 0);
+    assert_true(write(wfd, "{\"action\":\"delete\"}\n", 21) == 21);
+    assert_int_equal(journal_read(NULL, &rows, &err), SK_ERR_CONFIG);
+    assert_string_equal(err.message, want);
+    assert_int_equal(journal_append(NULL, &sample, &err), SK_ERR_CONFIG);
+    assert_string_equal(err.message, want);
+    close(wfd);
+    alarm(0);
+    unlink(path);
+
+    assert_int_equal(symlink(real, path), 0);
+    assert_int_equal(journal_read(NULL, &rows, &err), SK_ERR_CONFIG);
+    snprintf(want, sizeof want, "the journal is not a regular file: %s (it is a symbolic link)",
+             path);
+    assert_string_equal(err.message, want);
+    assert_int_equal(journal_append(NULL, &sample, &err), SK_ERR_CONFIG);
+    assert_string_equal(err.message, want);
+    unlink(path);
+
+    assert_int_equal(mkdir(path, 0700), 0);
+    assert_int_equal(journal_read(NULL, &rows, &err), SK_ERR_CONFIG);
+    snprintf(want, sizeof want, "the journal is not a regular file: %s (it is a directory)", path);
+    assert_string_equal(err.message, want);
+    assert_int_equal(journal_append(NULL, &sample, &err), SK_ERR_CONFIG);
+    assert_string_equal(err.message, want);
+    rmdir(path);
+
+    assert_int_equal(rename(real, path), 0);
+    assert_int_equal(journal_read(NULL, &rows, &err), SK_OK);
+    assert_int_equal(rows.n, 1);
+    assert_string_equal(rows.v[0].account_id, "ca_123");
+    journal_rows_free(&rows);
 }
 
 static void test_unwritable_place_reported(void **st)
@@ -437,6 +497,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_append_creates_0600, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuses_wide_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refuses_symlink_and_fifo, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_refuses_fifo_symlink_dir, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unwritable_place_reported, setup, teardown),
         cmocka_unit_test_setup_teardown(test_default_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_skips_damage, setup, teardown),
