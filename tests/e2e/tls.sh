@@ -10,7 +10,7 @@
 # out of messages, the trace and the journal; the dashboard lists over TLS. TAP lines.
 set -u
 . "$(dirname "$0")/../support/e2e_lib.sh"
-need_tools "tls" openssl python3
+need_tools "tls" openssl
 need_built "tls" "$SKDASH_BIN" "$SKEMU_BIN"
 e2e_setup tls
 
@@ -215,16 +215,22 @@ done
 emu_stop
 
 # ---- proxies ----
+# free_port: $FREE, a port nothing listens on now (skemu picks one and is stopped again; not
+# in a subshell, where emu_stop could not reap it).
 free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    FREE=""
+    EMU_LOG=/dev/null emu_start --generate 1 && FREE=${URL##*:}
+    emu_stop
 }
-DEAD=$(free_port)
+free_port
+DEAD=$FREE
 HTTPS_PROXY="http://pxuser:pxsecret@127.0.0.1:$DEAD" sk --ca-bundle "$CA" list
 [ "$rc" = 1 ] && grep -q "proxy http://127.0.0.1:$DEAD (from HTTPS_PROXY)" "$errf" &&
     ! grep -q pxsecret "$errf"
 check $? "a dead proxy is named as the proxy (without its password), exit 1" "$(cat "$errf")"
 if command -v tinyproxy >/dev/null 2>&1; then
-    PP=$(free_port)
+    free_port
+    PP=$FREE
     cat >"$tmp/tinyproxy.conf" <<EOF
 Port $PP
 Listen 127.0.0.1
