@@ -260,6 +260,27 @@ EOF
     https_proxy="http://127.0.0.1:$PP" sk --ca-bundle "$CA" list --format csv
     listed && [ "$(grep -c "CONNECT 127.0.0.1:$PORT" "$tmp/tinyproxy.log")" -gt "$before" ]
     check $? "https_proxy (lower case) is honoured too" "rc=$rc"
+    before=$(grep -c "CONNECT 127.0.0.1:$PORT" "$tmp/tinyproxy.log")
+    HTTPS_PROXY="http://127.0.0.1:$PP" NO_PROXY='*' sk --ca-bundle "$CA" list --format csv
+    listed && [ "$(grep -c "CONNECT 127.0.0.1:$PORT" "$tmp/tinyproxy.log")" = "$before" ]
+    check $? "NO_PROXY=* : everything goes direct" "rc=$rc"
+
+    # A proxy that allows CONNECT to port 443 only refuses this tunnel (403): named, final.
+    free_port
+    PP2=$FREE
+    sed -e "s/^Port .*/Port $PP2/" -e "s|tinyproxy.log|tinyproxy2.log|" "$tmp/tinyproxy.conf" \
+        >"$tmp/tinyproxy2.conf"
+    echo "ConnectPort 443" >>"$tmp/tinyproxy2.conf"
+    tinyproxy -d -c "$tmp/tinyproxy2.conf" >"$tmp/tinyproxy2.out" 2>&1 &
+    E2E_EMUS="$E2E_EMUS $!"
+    n=0
+    until grep -q 'Reloading config file finished' "$tmp/tinyproxy2.log" 2>/dev/null ||
+        [ $n -ge 100 ]; do sleep 0.05; n=$((n + 1)); done
+    HTTPS_PROXY="http://127.0.0.1:$PP2" sk --debug --ca-bundle "$CA" list
+    [ "$rc" = 1 ] && grep -q "proxy http://127.0.0.1:$PP2 (from HTTPS_PROXY) refused the tunnel (HTTP 403)" \
+        "$errf" && [ "$(tries)" = 1 ]
+    check $? "a proxy that refuses the tunnel (403): named with its answer, exit 1, no retry" \
+        "rc=$rc tries=$(tries): $(tail -n 1 "$errf")"
 else
     skip "HTTPS_PROXY through tinyproxy" "tinyproxy is not installed"
 fi
