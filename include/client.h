@@ -1,6 +1,9 @@
 /* client.h: the engine. One curl multi handle, non-blocking; the token is fetched once, cached,
  * renewed shortly before it expires and once on a 401; 429/5xx/network errors are retried with
  * exponential backoff and jitter (honouring Retry-After) up to a bounded number of tries.
+ * TLS is always verified against the config's CA bundle/dir (else the system's), and a TLS
+ * failure is never retried; proxies come from the environment as curl reads them, and an
+ * error caused by one names it (without its credentials).
  * Nothing here blocks except client_wait(), which is the event loop's single wait. */
 #ifndef CLIENT_H
 #define CLIENT_H

@@ -13,6 +13,13 @@
  *   client_secret = ...           # refused unless the file is mode 0600 or stricter
  *   read_only = true
  *   cache = false                 # no start-up cache of the last listing for this profile
+ *   ca_bundle = /etc/corp/ca.pem  # CA certificates (PEM) to verify the server with
+ *
+ * The environment URL is an origin: https://HOST[:PORT], http:// only for a loopback host
+ * (the client secret would otherwise travel unencrypted); letters of the scheme in any case,
+ * surrounding blanks trimmed; a path, a query or a fragment is refused. user:password@ in it
+ * is split off into url_user/url_password, so that environment_url, which messages, the trace,
+ * the journal and the cache's name use, never holds them.
  *
  * A key given twice in the profile is an error; a UTF-8 byte order mark is skipped.
  * The secret never comes from argv. */
@@ -35,10 +42,13 @@ typedef struct sk_config_flags {     /* what the command line gave (NULL = not g
     const char *config_path;         /* --config FILE (overrides the XDG path) */
     int read_only;                   /* -1 not given, 0/1 */
     bool no_cache;                   /* --no-cache (false: not given) */
+    const char *ca_bundle;           /* --ca-bundle FILE */
 } sk_config_flags;
 
 typedef struct sk_config {
-    char environment_url[512];       /* trailing '/' stripped */
+    char environment_url[512];       /* scheme (lower case) :// host[:port]: no '/', no user:pw@ */
+    char *url_user, *url_password;   /* heap, %-decoded, from user:password@ (NULL when none);
+                                      * the password is wiped by config_free */
     char client_id[256];
     char *client_secret;             /* heap; wiped and freed by config_free */
     char profile[64];                /* "default" unless chosen */
@@ -50,6 +60,12 @@ typedef struct sk_config {
      * or --no-cache is given (SKDASH_NO_CACHE is checked by cache_disabled()). */
     bool cache;
     int secret_command_timeout;      /* seconds: client_secret_command_timeout, else 10 */
+    /* Whom to trust for TLS, curl's tool's way: --ca-bundle, SKDASH_CA_BUNDLE, the profile's
+     * ca_bundle, CURL_CA_BUNDLE, then SSL_CERT_FILE (with SSL_CERT_DIR as ca_dir); "" = the
+     * system's. Verification itself is never turned off. ca_source names where it came from. */
+    char ca_bundle[512];
+    char ca_dir[512];
+    const char *ca_source;
 } sk_config;
 
 void config_flags_init(sk_config_flags *f);
@@ -70,6 +86,9 @@ sk_status config_parse_text(const char *text, size_t len, const char *profile, s
 void config_free(sk_config *cfg);
 /* Default config file path (XDG), written into buf. */
 void config_default_path(char *buf, size_t n);
+/* Whether host (a URL's host as written: name, IPv4 or [IPv6]; n bytes) is loopback:
+ * "localhost", 127.0.0.0/8 or [::1]. The one place that decides where http:// is allowed. */
+bool config_host_is_loopback(const char *host, size_t n);
 /* Host part of the environment URL, for the dashboard's header. */
 const char *config_host(const sk_config *cfg, char *buf, size_t n);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,6 +63,13 @@ struct sk_client {
     char env[512];
     char client_id[256];
     char *secret;
+    char *url_user, *url_password;  /* the environment URL's user:password@ (wiped) */
+    char ca_bundle[512], ca_dir[512];
+    const char *ca_source;
+    /* The proxy curl will use for the environment (from the environment, as curl reads it),
+     * without its credentials, and the variable it came from: errors name it. */
+    char proxy[256];
+    const char *proxy_var;
     sk_client_opts o;
     char *token;
     int64_t token_renew_ms;  /* monotonic time after which the token is renewed before use */
@@ -166,6 +174,12 @@ void client_set_debug(sk_client *c, sk_debug_fn fn, void *ud)
 {
     c->dbg = fn;
     c->dbg_ud = ud;
+    /* Where the requests go and whom TLS trusts: the first questions when TLS fails. */
+    if (c->proxy[0])
+        trace(c, "http: through the proxy %s (from %s)", c->proxy, c->proxy_var);
+    if (c->ca_bundle[0] || c->ca_dir[0])
+        trace(c, "tls: trusting %s%s%s (from %s)", c->ca_bundle[0] ? c->ca_bundle : "",
+              c->ca_bundle[0] && c->ca_dir[0] ? " and " : "", c->ca_dir, c->ca_source);
 }
 
 /* ---------------------------------------------------------------- create / free */
@@ -181,7 +195,94 @@ static bool curl_ready(void)
 
 static bool url_ok(const char *u)
 {
-    return strncmp(u, "https://", 8) == 0 || strncmp(u, "http://", 7) == 0;
+    return strncasecmp(u, "https://", 8) == 0 || strncasecmp(u, "http://", 7) == 0;
+}
+
+/* ---------------------------------------------------------------- the proxy, as curl sees it */
+
+/* Whether host (lower or upper case, no brackets for IPv6) is excluded by no_proxy, the way
+ * libcurl matches it: "*" alone, or a list (commas, blanks) of names that match the host or
+ * a domain it is in (a leading '.' ignored), or addresses written as the host is. */
+static bool noproxy_match(const char *host, const char *list)
+{
+    if (!list || !*list)
+        return false;
+    if (strcmp(list, "*") == 0)
+        return true;
+    size_t hn = strlen(host);
+    if (hn && host[hn - 1] == '.')
+        hn--;
+    for (const char *p = list; *p;) {
+        while (*p == ',' || *p == ' ' || *p == '\t')
+            p++;
+        const char *t = p;
+        while (*p && *p != ',' && *p != ' ' && *p != '\t')
+            p++;
+        size_t tn = (size_t)(p - t);
+        if (tn && *t == '.') {
+            t++;
+            tn--;
+        }
+        if (tn && t[tn - 1] == '.')
+            tn--;
+        if (!tn || tn > hn)
+            continue;
+        if (tn == hn ? strncasecmp(t, host, hn) == 0
+                     : host[hn - tn - 1] == '.' && strncasecmp(t, host + hn - tn, tn) == 0)
+            return true;
+    }
+    return false;
+}
+
+static const char *env_nonempty(const char *name)
+{
+    const char *v = getenv(name);
+    return v && *v ? v : NULL;
+}
+
+/* Which proxy libcurl takes from the environment for c->env (it reads https_proxy, then
+ * HTTPS_PROXY, for https; only the lower-case http_proxy for http; then all_proxy, ALL_PROXY;
+ * no_proxy before NO_PROXY), kept without user:password@ for messages. */
+static void proxy_detect(sk_client *c)
+{
+    bool https = strncasecmp(c->env, "https://", 8) == 0;
+    const char *auth = c->env + (https ? 8 : 7);
+    char host[256];
+    size_t hn;
+    if (auth[0] == '[') {
+        const char *rb = strchr(auth, ']');
+        hn = rb ? (size_t)(rb - auth - 1) : 0;
+        auth++;
+    } else {
+        hn = strcspn(auth, ":/");
+    }
+    snprintf(host, sizeof host, "%.*s", (int)hn, auth);
+    const char *np = env_nonempty("no_proxy");
+    if (!np)
+        np = env_nonempty("NO_PROXY");
+    if (noproxy_match(host, np))
+        return;
+    static const char *const https_vars[] = { "https_proxy", "HTTPS_PROXY", "all_proxy",
+                                              "ALL_PROXY", NULL };
+    static const char *const http_vars[] = { "http_proxy", "all_proxy", "ALL_PROXY", NULL };
+    const char *v = NULL;
+    for (const char *const *n = https ? https_vars : http_vars; *n && !v; n++)
+        if ((v = env_nonempty(*n)))
+            c->proxy_var = *n;
+    if (!v)
+        return;
+    const char *sep = strstr(v, "://");
+    const char *a = sep ? sep + 3 : v;
+    size_t an = strcspn(a, "/?#");
+    for (size_t i = an; i > 0; i--) {   /* the credentials end at the authority's last '@' */
+        if (a[i - 1] == '@') {
+            a += i;
+            an -= i;
+            break;
+        }
+    }
+    snprintf(c->proxy, sizeof c->proxy, "%.*s%.*s", sep ? (int)(sep + 3 - v) : 7,
+             sep ? v : "http://", (int)an, a);
 }
 
 static void opts_sanitize(sk_client_opts *o)
@@ -224,6 +325,16 @@ sk_client *client_new(const struct sk_config *cfg, const sk_client_opts *opts, s
     for (size_t n = strlen(c->env); n > 0 && c->env[n - 1] == '/'; n--)
         c->env[n - 1] = '\0';
     snprintf(c->client_id, sizeof c->client_id, "%s", cfg->client_id);
+    if ((cfg->url_user && !(c->url_user = strdup(cfg->url_user))) ||
+        (cfg->url_password && !(c->url_password = strdup(cfg->url_password)))) {
+        client_free(c);
+        sk_error_set(err, SK_ERR_NOMEM, "out of memory creating the HTTP client");
+        return NULL;
+    }
+    snprintf(c->ca_bundle, sizeof c->ca_bundle, "%s", cfg->ca_bundle);
+    snprintf(c->ca_dir, sizeof c->ca_dir, "%s", cfg->ca_dir);
+    c->ca_source = cfg->ca_source;
+    proxy_detect(c);
     if (opts)
         c->o = *opts;
     else
@@ -248,6 +359,10 @@ void client_free(sk_client *c)
         wipe_free(c->token, strlen(c->token));
     if (c->secret)
         wipe_free(c->secret, strlen(c->secret));
+    if (c->url_user)
+        wipe_free(c->url_user, strlen(c->url_user));
+    if (c->url_password)
+        wipe_free(c->url_password, strlen(c->url_password));
     mem_wipe(c, sizeof *c);
     free(c);
 }
@@ -402,6 +517,14 @@ static void set_options(sk_client *c, sk_request *r)
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);   /* never turned off */
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (c->ca_bundle[0])
+        curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_bundle);
+    if (c->ca_dir[0])
+        curl_easy_setopt(e, CURLOPT_CAPATH, c->ca_dir);
+    if (c->url_user)   /* Basic auth, as curl does with user:password@ in the URL */
+        curl_easy_setopt(e, CURLOPT_USERNAME, c->url_user);
+    if (c->url_password)
+        curl_easy_setopt(e, CURLOPT_PASSWORD, c->url_password);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)BODY_MAX);
     set_method(r);
@@ -577,6 +700,10 @@ void client_cancel_all(sk_client *c)
 
 /* ---------------------------------------------------------------- answers */
 
+/* Worth another try: the network or the server may be back in a moment. A TLS failure
+ * (CURLE_PEER_FAILED_VERIFICATION: an unknown CA, a certificate for another name, expired;
+ * CURLE_SSL_*: no handshake) is final: the same certificate comes back on every try, and
+ * retrying would only hide the cause behind "after 5 tries". */
 static bool retryable_net(CURLcode rc)
 {
     switch (rc) {
@@ -714,15 +841,36 @@ static void retry_or_fail(sk_client *c, sk_request *r, long http, long retry_aft
     trace(c, "http: retry %s %s in %ld ms", r->method, r->url, delay);
 }
 
-static void network_error(sk_client *c, sk_request *r, CURLcode rc, sk_error *err)
+/* A certificate problem that --ca-bundle can fix (not a wrong name, not an expired one). */
+static bool ca_problem(CURLcode rc, const char *why)
+{
+    return rc == CURLE_PEER_FAILED_VERIFICATION &&
+           (strstr(why, "issuer") || strstr(why, "self-signed") || strstr(why, "self signed"));
+}
+
+static void network_error(sk_client *c, sk_request *r, CURLcode rc, long connect_code,
+                          sk_error *err)
 {
     const char *why = r->errbuf[0] ? r->errbuf : curl_easy_strerror(rc);
-    sk_error_set(err, SK_ERR_NETWORK, "%s %s%s: %s (try %d)", r->method, c->env, r->path, why,
-                 r->tries);
+    /* Behind a proxy curl connects to the proxy only: a refused or unresolved connection is
+     * the proxy's, and saying so sends the user to HTTPS_PROXY rather than to the server. */
+    if (c->proxy[0] && connect_code >= 300)
+        sk_error_set(err, SK_ERR_NETWORK, "%s %s%s: the proxy %s (from %s) refused the tunnel "
+                     "(HTTP %ld) (try %d)", r->method, c->env, r->path, c->proxy, c->proxy_var,
+                     connect_code, r->tries);
+    else if (c->proxy[0] && (rc == CURLE_COULDNT_CONNECT || rc == CURLE_COULDNT_RESOLVE_PROXY))
+        sk_error_set(err, SK_ERR_NETWORK, "%s %s%s: cannot reach the proxy %s (from %s): %s "
+                     "(try %d)", r->method, c->env, r->path, c->proxy, c->proxy_var, why,
+                     r->tries);
+    else
+        sk_error_set(err, SK_ERR_NETWORK, "%s %s%s: %s%s (try %d)", r->method, c->env, r->path,
+                     why, ca_problem(rc, why) ? "; a private CA: --ca-bundle FILE" : "",
+                     r->tries);
 }
 
 /* The transfer failed below HTTP: too large, a network error (retried) or anything else. */
-static void transfer_failed(sk_client *c, sk_request *r, CURLcode rc, long ms)
+static void transfer_failed(sk_client *c, sk_request *r, CURLcode rc, long connect_code,
+                            long ms)
 {
     sk_error err;
     sk_error_clear(&err);
@@ -732,10 +880,12 @@ static void transfer_failed(sk_client *c, sk_request *r, CURLcode rc, long ms)
         give_up(c, r, 0, &err);
         return;
     }
-    network_error(c, r, rc, &err);
+    network_error(c, r, rc, connect_code, &err);
     trace(c, "http: <- error %s %s %ld ms (try %d): %s", r->method, r->url, ms, r->tries,
           err.message);
-    if (retryable_net(rc))
+    /* A proxy that refuses the tunnel (403, 407) will refuse it again; one that could not
+     * reach the server (502, 503, 504) is like a server that is down. */
+    if (connect_code >= 300 ? retryable_http(connect_code) : retryable_net(rc))
         retry_or_fail(c, r, 0, 0, &err);
     else
         give_up(c, r, 0, &err);
@@ -771,9 +921,10 @@ static void http_answer(sk_client *c, sk_request *r, long http, long retry_after
 /* Releases r's easy handle after a transfer and decides what happens next. */
 static void finish_transfer(sk_client *c, sk_request *r, CURLcode rc)
 {
-    long http = 0;
+    long http = 0, connect_code = 0;
     curl_off_t retry_after = 0;
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &http);
+    curl_easy_getinfo(r->easy, CURLINFO_HTTP_CONNECTCODE, &connect_code);
     curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &retry_after);
     curl_multi_remove_handle(c->multi, r->easy);
     curl_easy_cleanup(r->easy);
@@ -784,7 +935,7 @@ static void finish_transfer(sk_client *c, sk_request *r, CURLcode rc)
     r->state = RQ_QUEUED;   /* off the multi handle: what follows decides where it goes */
     long ms = (long)(now_ms() - r->started_ms);
     if (rc != CURLE_OK) {
-        transfer_failed(c, r, rc, ms);
+        transfer_failed(c, r, rc, connect_code, ms);
         return;
     }
     trace(c, "http: <- %ld %s %s %ld ms (try %d)", http, r->method, r->url, ms, r->tries);

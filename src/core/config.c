@@ -2,8 +2,10 @@
  * the INI config file's profile; refusing a readable secret file and running secret commands. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
@@ -23,7 +25,7 @@ typedef struct file_vals {
     bool have_file, have_section;
     bool any_secret;            /* client_secret anywhere in the file */
     mode_t mode;
-    char *url, *id, *secret, *secret_cmd, *secret_timeout, *read_only, *cache;
+    char *url, *id, *secret, *secret_cmd, *secret_timeout, *read_only, *cache, *ca_bundle;
 } file_vals;
 
 static void vals_free(file_vals *v)
@@ -38,6 +40,7 @@ static void vals_free(file_vals *v)
     free(v->secret_timeout);
     free(v->read_only);
     free(v->cache);
+    free(v->ca_bundle);
     memset(v, 0, sizeof *v);
 }
 
@@ -132,6 +135,8 @@ static int ini_key(file_vals *fv, const char *key, const char *val)
         return set_val(&fv->read_only, val);
     if (strcmp(key, "cache") == 0)
         return set_val(&fv->cache, val);
+    if (strcmp(key, "ca_bundle") == 0)
+        return set_val(&fv->ca_bundle, val);
     return INI_OK;   /* unknown keys are ignored, so newer files work with older binaries */
 }
 
@@ -450,30 +455,190 @@ static bool parse_bool(const char *s, bool *out)
     return false;
 }
 
-static sk_status set_url(sk_config *cfg, const char *url, sk_error *err)
+/* ---------------------------------------------------------------- the environment URL */
+
+bool config_host_is_loopback(const char *host, size_t n)
 {
-    size_t n = strlen(url);
-    while (n && url[n - 1] == '/')
-        n--;
-    if (strncasecmp(url, "https://", 8) != 0 && strncasecmp(url, "http://", 7) != 0) {
-        sk_error_set(err, SK_ERR_CONFIG, "environment URL (%s) must start with https:// or http://",
-                     cfg->url_source);
+    char h[64];
+    if (!host || n == 0 || n >= sizeof h)
+        return false;
+    memcpy(h, host, n);
+    h[n] = '\0';
+    if (strcasecmp(h, "localhost") == 0)
+        return true;
+    /* inet_pton takes only the strict forms: "127.0.0.1.evil.example" or "127.1" are names
+     * (or shorthand curl might resolve elsewhere), so they are not loopback here. */
+    if (h[0] == '[') {
+        struct in6_addr a6;
+        if (h[n - 1] != ']')
+            return false;
+        h[n - 1] = '\0';
+        return inet_pton(AF_INET6, h + 1, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+    }
+    struct in_addr a4;
+    return inet_pton(AF_INET, h, &a4) == 1 && (ntohl(a4.s_addr) >> 24) == 127;
+}
+
+static int hex_digit(char ch)
+{
+    return ch >= '0' && ch <= '9' ? ch - '0'
+         : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+         : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+}
+
+/* n bytes of s with %XX escapes decoded, into a fresh string; NULL when an escape is bad or
+ * decodes to NUL (a user name cut short would be a different user), or out of memory. */
+static char *pct_decode(const char *s, size_t n)
+{
+    char *out = malloc(n + 1);
+    if (!out)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != '%') {
+            out[k++] = s[i];
+            continue;
+        }
+        int hi = i + 2 < n ? hex_digit(s[i + 1]) : -1, lo = i + 2 < n ? hex_digit(s[i + 2]) : -1;
+        if (hi < 0 || lo < 0 || (hi | lo) == 0) {
+            mem_wipe(out, n + 1);
+            free(out);
+            return NULL;
+        }
+        out[k++] = (char)(hi * 16 + lo);
+        i += 2;
+    }
+    out[k] = '\0';
+    return out;
+}
+
+static bool url_blank(char ch)
+{
+    return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+/* user[:password] of the URL into cfg, decoded. */
+static sk_status set_userinfo(sk_config *cfg, const char *ui, size_t n, sk_error *err)
+{
+    if (n == 0)
+        return SK_OK;
+    const char *colon = memchr(ui, ':', n);
+    size_t ulen = colon ? (size_t)(colon - ui) : n;
+    cfg->url_user = pct_decode(ui, ulen);
+    cfg->url_password = colon ? pct_decode(colon + 1, n - ulen - 1) : NULL;
+    if (!cfg->url_user || (colon && !cfg->url_password)) {
+        sk_error_set(err, SK_ERR_CONFIG, "environment URL (%s): the user name or password "
+                     "before '@' has a bad %%-escape", cfg->url_source);
         return SK_ERR_CONFIG;
     }
-    /* Stripping '/' must not eat into "https://" ("https:///" -> "https:"), and a URL with no
-     * host would send every request to a URL curl reads in its own way. */
-    size_t scheme = url[4] == ':' ? 7 : 8;
-    if (n <= scheme || strcspn(url + scheme, "/?#") == 0) {
-        sk_error_set(err, SK_ERR_CONFIG, "environment URL (%s) has no host", cfg->url_source);
-        return SK_ERR_CONFIG;
-    }
-    if (n >= sizeof cfg->environment_url) {
-        sk_error_set(err, SK_ERR_CONFIG, "environment URL (%s) is too long", cfg->url_source);
-        return SK_ERR_CONFIG;
-    }
-    memcpy(cfg->environment_url, url, n);
-    cfg->environment_url[n] = '\0';
     return SK_OK;
+}
+
+/* Checks the environment URL and keeps its origin: lower-case scheme, host and port. user:pw@
+ * goes to url_user/url_password; nothing of it may reach a message (none quotes the URL's
+ * authority). Trailing '/'s are dropped; any other path, a query or a fragment is refused:
+ * skdash appends /oauth/token and /api/v1/... itself, and would send them elsewhere. */
+static sk_status set_url(sk_config *cfg, const char *raw, sk_error *err)
+{
+    const char *src = cfg->url_source;
+    while (url_blank(*raw))
+        raw++;
+    size_t n = strlen(raw);
+    while (n && url_blank(raw[n - 1]))
+        n--;
+    if (n == 0) {
+        sk_error_set(err, SK_ERR_CONFIG, "environment URL (%s) is blank", src);
+        return SK_ERR_CONFIG;
+    }
+    bool https = n >= 8 && strncasecmp(raw, "https://", 8) == 0;
+    if (!https && !(n >= 7 && strncasecmp(raw, "http://", 7) == 0)) {
+        sk_error_set(err, SK_ERR_CONFIG, "environment URL (%s) must start with https:// or http://",
+                     src);
+        return SK_ERR_CONFIG;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned char)raw[i] <= ' ' || raw[i] == 0x7f) {
+            sk_error_set(err, SK_ERR_CONFIG, "environment URL (%s) holds a space or a control "
+                         "character", src);
+            return SK_ERR_CONFIG;
+        }
+    }
+    const char *auth = raw + (https ? 8 : 7);
+    size_t rest = n - (size_t)(auth - raw);
+    size_t alen = 0;
+    while (alen < rest && !strchr("/?#", auth[alen]))
+        alen++;
+    /* What follows the authority: '/'s only. */
+    const char *tail = auth + alen, *end = raw + n;
+    const char *p = tail;
+    while (p < end && *p == '/')
+        p++;
+    if (p < end) {
+        const char *q = tail;
+        while (q < end && *q != '?' && *q != '#')
+            q++;
+        if (*p != '?' && *p != '#')
+            sk_error_set(err, SK_ERR_CONFIG, "environment URL (%s) has a path (%.*s%s): remove it; "
+                         "it is the environment's origin, https://HOST, and skdash adds /api/v1/... "
+                         "itself", src, (int)((q - tail) > 60 ? 60 : (q - tail)), tail,
+                         (q - tail) > 60 ? "..." : "");
+        else
+            sk_error_set(err, SK_ERR_CONFIG, "environment URL (%s) has a %s: remove everything "
+                         "from the '%c' on", src, *p == '?' ? "query" : "fragment", *p);
+        return SK_ERR_CONFIG;
+    }
+    /* The userinfo ends at the LAST '@' of the authority: a password may hold an unescaped
+     * '@'. */
+    size_t ui = 0;
+    for (size_t i = alen; i > 0; i--) {
+        if (auth[i - 1] == '@') {
+            ui = i;
+            break;
+        }
+    }
+    const char *host = auth + ui;
+    size_t hplen = alen - ui, hlen;
+    if (hplen && host[0] == '[') {
+        const char *rb = memchr(host, ']', hplen);
+        hlen = rb ? (size_t)(rb - host) + 1 : hplen;
+    } else {
+        const char *colon = memchr(host, ':', hplen);
+        hlen = colon ? (size_t)(colon - host) : hplen;
+    }
+    if (hlen == 0 || (host[0] == '[' && host[hlen - 1] != ']')) {
+        sk_error_set(err, SK_ERR_CONFIG, "environment URL (%s) has no host", src);
+        return SK_ERR_CONFIG;
+    }
+    if (hlen < hplen) {
+        /* ":PORT", 1 to 65535 */
+        const char *port = host + hlen;
+        size_t plen = hplen - hlen;
+        bool ok = port[0] == ':' && plen >= 2 && plen <= 6;
+        long v = 0;
+        for (size_t i = 1; ok && i < plen; i++) {
+            ok = port[i] >= '0' && port[i] <= '9';
+            v = v * 10 + (port[i] - '0');
+        }
+        if (!ok || v < 1 || v > 65535) {
+            /* Not quoted: "https://user:password" without '@' puts the password here. */
+            sk_error_set(err, SK_ERR_CONFIG, "environment URL (%s) has a bad port: after the "
+                         "host's ':' it wants a number from 1 to 65535", src);
+            return SK_ERR_CONFIG;
+        }
+    }
+    if (!https && !config_host_is_loopback(host, hlen)) {
+        sk_error_set(err, SK_ERR_CONFIG, "environment URL (%s) is http:// for %.*s: the client "
+                     "secret would travel unencrypted; use https:// (http:// is only for "
+                     "localhost, 127.0.0.0/8 and [::1])", src, (int)(hlen > 80 ? 80 : hlen), host);
+        return SK_ERR_CONFIG;
+    }
+    if (hplen + 8 >= sizeof cfg->environment_url) {
+        sk_error_set(err, SK_ERR_CONFIG, "environment URL (%s) is too long", src);
+        return SK_ERR_CONFIG;
+    }
+    snprintf(cfg->environment_url, sizeof cfg->environment_url, "%s%.*s",
+             https ? "https://" : "http://", (int)hplen, host);
+    return set_userinfo(cfg, auth, ui ? ui - 1 : 0, err);
 }
 
 /* First non-NULL of flag / environment / file, recording where it came from. */
@@ -569,6 +734,65 @@ static sk_status resolve_cache(sk_config *cfg, const file_vals *fv, sk_error *er
     return SK_OK;
 }
 
+/* A CA file or directory must exist and be readable now: a typo would otherwise surface as a
+ * TLS failure on the first request, far from its cause. */
+static sk_status ca_check(const char *path, bool dir, const char *src, sk_error *err)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | (dir ? O_DIRECTORY : 0));
+    struct stat sb;
+    const char *why = NULL;
+    if (fd < 0)
+        why = strerror(errno);
+    else if (fstat(fd, &sb) != 0 || (dir ? !S_ISDIR(sb.st_mode) : !S_ISREG(sb.st_mode)))
+        why = dir ? "not a directory" : "not a regular file";
+    if (fd >= 0)
+        close(fd);
+    if (why) {
+        sk_error_set(err, SK_ERR_CONFIG, "CA %s %s (from %s): %s", dir ? "directory" : "bundle",
+                     path, src, why);
+        return SK_ERR_CONFIG;
+    }
+    return SK_OK;
+}
+
+/* Whom TLS trusts, in curl's order: skdash's own settings (--ca-bundle, SKDASH_CA_BUNDLE, the
+ * profile's ca_bundle) win and stand alone, as curl --cacert does; else CURL_CA_BUNDLE; else
+ * SSL_CERT_FILE and SSL_CERT_DIR, as curl's tool reads them. None: the system's. */
+static sk_status resolve_ca(sk_config *cfg, const sk_config_flags *fl, const file_vals *fv,
+                            sk_error *err)
+{
+    const char *file = NULL, *dir = NULL, *src = NULL;
+    if (fl->ca_bundle && *fl->ca_bundle) {
+        file = fl->ca_bundle;
+        src = "--ca-bundle";
+    } else if ((file = env_get("SKDASH_CA_BUNDLE"))) {
+        src = "SKDASH_CA_BUNDLE";
+    } else if (fv->ca_bundle && *fv->ca_bundle) {
+        file = fv->ca_bundle;
+        src = "ca_bundle in the config file";
+    } else if ((file = env_get("CURL_CA_BUNDLE"))) {
+        src = "CURL_CA_BUNDLE";
+    } else {
+        dir = env_get("SSL_CERT_DIR");
+        file = env_get("SSL_CERT_FILE");
+        src = file ? "SSL_CERT_FILE" : dir ? "SSL_CERT_DIR" : NULL;
+    }
+    if ((file && strlen(file) >= sizeof cfg->ca_bundle) || (dir && strlen(dir) >= sizeof cfg->ca_dir)) {
+        sk_error_set(err, SK_ERR_CONFIG, "the CA path (from %s) is too long", src);
+        return SK_ERR_CONFIG;
+    }
+    if (file && ca_check(file, false, src, err) != SK_OK)
+        return SK_ERR_CONFIG;
+    if (dir && ca_check(dir, true, "SSL_CERT_DIR", err) != SK_OK)
+        return SK_ERR_CONFIG;
+    if (file)
+        strcpy(cfg->ca_bundle, file);
+    if (dir)
+        strcpy(cfg->ca_dir, dir);
+    cfg->ca_source = src;
+    return SK_OK;
+}
+
 static sk_status resolve(sk_config *cfg, const sk_config_flags *fl, const file_vals *fv, sk_error *err)
 {
     const char *url = pick(fl->environment_url, env_get("SCALEKIT_ENVIRONMENT_URL"), fv->url,
@@ -593,7 +817,7 @@ static sk_status resolve(sk_config *cfg, const sk_config_flags *fl, const file_v
         return SK_ERR_CONFIG;
     if (fl->no_cache)
         cfg->cache = false;
-    if (resolve_timeout(cfg, fv, err) != SK_OK)
+    if (resolve_timeout(cfg, fv, err) != SK_OK || resolve_ca(cfg, fl, fv, err) != SK_OK)
         return SK_ERR_CONFIG;
     return resolve_secret(cfg, fv, err);
 }
@@ -655,13 +879,22 @@ sk_status config_load_partial(sk_config *cfg, const sk_config_flags *flags, sk_e
     return load(cfg, flags, err, false);
 }
 
+static void wipe_str(char **s)
+{
+    if (*s) {
+        mem_wipe(*s, strlen(*s));
+        free(*s);
+        *s = NULL;
+    }
+}
+
 void config_free(sk_config *cfg)
 {
-    if (!cfg || !cfg->client_secret)
+    if (!cfg)
         return;
-    mem_wipe(cfg->client_secret, strlen(cfg->client_secret));
-    free(cfg->client_secret);
-    cfg->client_secret = NULL;
+    wipe_str(&cfg->client_secret);
+    wipe_str(&cfg->url_user);
+    wipe_str(&cfg->url_password);
 }
 
 const char *config_host(const sk_config *cfg, char *buf, size_t n)
@@ -736,6 +969,14 @@ static sk_status resolve_file(sk_config *cfg, const file_vals *fv, sk_error *err
     }
     if (resolve_cache(cfg, fv, err) != SK_OK || resolve_timeout(cfg, fv, err) != SK_OK)
         return SK_ERR_CONFIG;
+    if (fv->ca_bundle && *fv->ca_bundle) {   /* kept as written: text is never checked on disk */
+        if (strlen(fv->ca_bundle) >= sizeof cfg->ca_bundle) {
+            sk_error_set(err, SK_ERR_CONFIG, "ca_bundle (config file) is too long");
+            return SK_ERR_CONFIG;
+        }
+        strcpy(cfg->ca_bundle, fv->ca_bundle);
+        cfg->ca_source = "ca_bundle in the config file";
+    }
     if (fv->secret && *fv->secret) {
         cfg->client_secret = strdup(fv->secret);
         cfg->secret_source = "config file";

@@ -35,6 +35,8 @@ typedef struct emu_options {
     bool no_connections_endpoint;
     long fault_after;         /* faults start after this many requests */
     bool quiet;               /* no request log */
+    const char *tls_cert;     /* --tls-cert PEM: serve HTTPS with this certificate (chain) */
+    const char *tls_key;      /* --tls-key PEM: ... and its private key (both or neither) */
 } emu_options;
 
 /* Fills o with the defaults. */

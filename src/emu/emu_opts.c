@@ -54,6 +54,9 @@ void emu_usage(FILE *f)
           "                           answer is then lost (the connection is closed)\n"
           "  --no-connections-endpoint  /api/v1/connections/app answers 404\n"
           "  --fault-after N          faults start after the first N requests\n"
+          "  --tls-cert PEM           serve HTTPS (TLS by GnuTLS) with this certificate\n"
+          "                           (PEM, the chain after it); needs --tls-key\n"
+          "  --tls-key PEM            the certificate's private key (PEM, unencrypted)\n"
           "  --quiet                  no request log on stderr\n"
           "  --help, --version\n",
           f);
@@ -96,7 +99,8 @@ enum {
     OPT_PORT = 256, OPT_DATA, OPT_GENERATE, OPT_CONNECTIONS, OPT_SEED, OPT_EPOCH, OPT_CLIENT_ID,
     OPT_CLIENT_SECRET, OPT_TOKEN_TTL, OPT_LINK_TTL, OPT_LATENCY, OPT_FAIL, OPT_RATE_LIMIT,
     OPT_RETRY_AFTER, OPT_TRUNCATE, OPT_MALFORMED, OPT_WRONG_TYPES, OPT_HANG, OPT_NO_CONN,
-    OPT_FAULT_AFTER, OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_LINK_PAD, OPT_LOSE
+    OPT_FAULT_AFTER, OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_LINK_PAD, OPT_LOSE, OPT_TLS_CERT,
+    OPT_TLS_KEY
 };
 
 static const struct option long_opts[] = {
@@ -123,6 +127,8 @@ static const struct option long_opts[] = {
     {"no-connections-endpoint", no_argument, NULL, OPT_NO_CONN},
     {"fault-after", required_argument, NULL, OPT_FAULT_AFTER},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+    {"tls-key", required_argument, NULL, OPT_TLS_KEY},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {NULL, 0, NULL, 0},
@@ -160,6 +166,8 @@ static int apply_opt(emu_options *o, int c, const char *arg)
     case OPT_NO_CONN: o->no_connections_endpoint = true; return 0;
     case OPT_FAULT_AFTER: return parse_long(arg, 0, LONG_MAX, &o->fault_after);
     case OPT_QUIET: o->quiet = true; return 0;
+    case OPT_TLS_CERT: if (!*arg) return -1; o->tls_cert = arg; return 0;
+    case OPT_TLS_KEY: if (!*arg) return -1; o->tls_key = arg; return 0;
     default: return -1;
     }
 }
@@ -194,6 +202,10 @@ int emu_options_parse(emu_options *o, int argc, char **argv, FILE *out, FILE *er
     }
     if (optind < argc) {
         fprintf(err, "skemu: unexpected argument \"%s\"\nTry 'skemu --help'.\n", argv[optind]);
+        return 2;
+    }
+    if (!o->tls_cert != !o->tls_key) {
+        fputs("skemu: --tls-cert and --tls-key go together\n", err);
         return 2;
     }
     if (o->data_path && (o->generate >= 0 || o->connections >= 0)) {

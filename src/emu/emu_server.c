@@ -195,8 +195,14 @@ static int bound_port(struct MHD_Daemon *d)
     return ntohs(sa.sin_port);
 }
 
-emu_server *emu_server_start(emu *e, int port, bool quiet, char *err, size_t errlen)
+emu_server *emu_server_start(emu *e, int port, bool quiet, const char *cert_pem,
+                             const char *key_pem, char *err, size_t errlen)
 {
+    bool tls = cert_pem && key_pem;
+    if (tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+        snprintf(err, errlen, "this libmicrohttpd was built without TLS");
+        return NULL;
+    }
     emu_server *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->e = e;
@@ -208,16 +214,25 @@ emu_server *emu_server_start(emu *e, int port, bool quiet, char *err, size_t err
     sa.sin_family = AF_INET;
     sa.sin_port = htons((uint16_t)port);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    /* Without TLS the array is empty (it ends at once); MHD copies neither string. */
+    struct MHD_OptionItem tls_opts[] = {
+        { tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)cert_pem },
+        { MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)key_pem },
+        { MHD_OPTION_END, 0, NULL },
+    };
     s->d = MHD_start_daemon(MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD |
-                                MHD_USE_THREAD_PER_CONNECTION,
+                                MHD_USE_THREAD_PER_CONNECTION | (tls ? MHD_USE_TLS : 0),
                             (uint16_t)port, NULL, NULL, on_request, s,
                             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+                            MHD_OPTION_ARRAY, tls_opts,
                             MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
                             MHD_OPTION_NOTIFY_COMPLETED, on_done, s,
                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)300,
                             MHD_OPTION_END);
     if (!s->d) {
-        snprintf(err, errlen, "cannot listen on 127.0.0.1:%d (in use?)", port);
+        snprintf(err, errlen, tls ? "cannot serve HTTPS on 127.0.0.1:%d (port in use, or a "
+                                    "certificate or key GnuTLS cannot read?)"
+                                  : "cannot listen on 127.0.0.1:%d (in use?)", port);
         pthread_cond_destroy(&s->cond);
         pthread_mutex_destroy(&s->lock);
         free(s);

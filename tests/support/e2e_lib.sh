@@ -71,8 +71,9 @@ e2e_setup() {
 }
 
 # ---------------------------------------------------------------- skemu
-# emu_start ARGS...: skemu on 127.0.0.1 (port $EMU_PORT, default 0: a free one) with ARGS; its
-# stderr is appended to $EMU_LOG (default $tmp/skemu.log). Sets $emu (pid) and $URL; returns 1
+# emu_start ARGS...: skemu on 127.0.0.1 (port $EMU_PORT, default 0: a free one) with ARGS
+# (https with --tls-cert/--tls-key); its stderr is appended to $EMU_LOG (default
+# $tmp/skemu.log). Sets $emu (pid) and $URL; returns 1
 # when it does not come up (then $URL is empty).
 emu_start() {
     _out="$tmp/emu.$E2E_RUN.$$.out"
@@ -85,7 +86,7 @@ emu_start() {
         # A whole line: the URL is written before the server answers.
         if [ -s "$_out" ] && [ "$(wc -l <"$_out")" -ge 1 ]; then
             URL=$(head -n 1 "$_out")
-            case "$URL" in http://127.0.0.1:*) return 0 ;; esac
+            case "$URL" in http://127.0.0.1:* | https://127.0.0.1:*) return 0 ;; esac
         fi
         kill -0 "$emu" 2>/dev/null || break
         sleep 0.05

@@ -1,6 +1,7 @@
 /* test_config.c: configuration resolution: flags over environment over the file's profile,
- * profiles, the 0600 rule for secrets in the file, client_secret_command (and its limits),
- * URL checks, BOM and repeated keys, and messages for missing settings. Every test runs in its own temporary XDG_CONFIG_HOME. */
+ * profiles, the 0600 rule for secrets in the file, client_secret_command (and its limits), BOM
+ * and repeated keys, URL checks (http:// only on loopback, no path, credentials kept apart),
+ * ca_bundle's precedence, and messages for missing settings. Every test runs in its own temporary XDG_CONFIG_HOME. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +27,11 @@ static void clear_env(void)
     unsetenv("SCALEKIT_CLIENT_ID");
     unsetenv("SCALEKIT_CLIENT_SECRET");
     unsetenv("SKDASH_PROFILE");
+    /* The machine's own CA settings would change what the CA tests see. */
+    unsetenv("SKDASH_CA_BUNDLE");
+    unsetenv("CURL_CA_BUNDLE");
+    unsetenv("SSL_CERT_FILE");
+    unsetenv("SSL_CERT_DIR");
 }
 
 static int setup(void **state)
@@ -495,11 +501,22 @@ static void test_url_rules(void **state)
     char host[128];
     assert_string_equal(config_host(&cfg, host, sizeof host), "acme.scalekit.dev");
     config_free(&cfg);
-    fl.environment_url = "http://user:pw@127.0.0.1:4010/base/";
+    /* user:password@ is split off: environment_url (messages, journal, cache) never holds it. */
+    fl.environment_url = "http://user:pw@127.0.0.1:4010/";
     assert_int_equal(config_load(&cfg, &fl, &err), SK_OK);
-    assert_string_equal(cfg.environment_url, "http://user:pw@127.0.0.1:4010/base");
+    assert_string_equal(cfg.environment_url, "http://127.0.0.1:4010");
+    assert_string_equal(cfg.url_user, "user");
+    assert_string_equal(cfg.url_password, "pw");
     assert_string_equal(config_host(&cfg, host, sizeof host), "127.0.0.1:4010");
     config_free(&cfg);
+    assert_null(cfg.url_user);
+    assert_null(cfg.url_password);
+    /* Issue #12: a path is refused (it used to be kept, and every request went below it). */
+    fl.environment_url = "http://user:pw@127.0.0.1:4010/base/";
+    assert_int_equal(config_load(&cfg, &fl, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "path (/base/)"));
+    assert_non_null(strstr(err.message, "remove"));
+    assert_null(strstr(err.message, "pw"));
     static const char *const bad[] = { "acme.scalekit.dev", "ftp://acme", "javascript:alert(1)" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         fl.environment_url = bad[i];
@@ -573,6 +590,208 @@ static void test_explicit_path_and_syntax(void **state)
     config_free(&cfg);
 }
 
+/* load_url URL: config_load with URL as --environment-url (id and secret from the
+ * environment); its status, err filled, cfg freed unless keep. */
+static sk_status load_url(const char *url, sk_config *cfg, sk_error *err, bool keep)
+{
+    sk_config_flags fl;
+    config_flags_init(&fl);
+    fl.environment_url = url;
+    setenv("SCALEKIT_CLIENT_ID", "id", 1);
+    setenv("SCALEKIT_CLIENT_SECRET", "sec", 1);
+    sk_status st = config_load(cfg, &fl, err);
+    if (!keep || st != SK_OK)
+        config_free(cfg);
+    return st;
+}
+
+/* Issue #12, the transport: http:// only on loopback, the scheme in any case, blanks trimmed,
+ * no path, query or fragment, a port that is a port, user:password@ decoded and kept apart. */
+static void test_url_transport(void **state)
+{
+    (void)state;
+    sk_config cfg;
+    sk_error err;
+    assert_int_equal(load_url("HTTPS://Acme.Scalekit.dev", &cfg, &err, true), SK_OK);
+    assert_string_equal(cfg.environment_url, "https://Acme.Scalekit.dev");
+    config_free(&cfg);
+    assert_int_equal(load_url(" \thttps://a.example.com:8443/ \r\n", &cfg, &err, true), SK_OK);
+    assert_string_equal(cfg.environment_url, "https://a.example.com:8443");
+    config_free(&cfg);
+    assert_int_equal(load_url("   ", &cfg, &err, false), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "blank"));
+
+    static const char *const loopback[] = {
+        "http://localhost", "HTTP://LocalHost:8080/", "http://127.0.0.1", "hTTp://127.255.255.254:1",
+        "http://127.200.0.1:9", "http://[::1]:8080", "http://[0:0:0:0:0:0:0:1]", "http://u:p@localhost",
+    };
+    for (size_t i = 0; i < sizeof loopback / sizeof loopback[0]; i++) {
+        assert_int_equal(load_url(loopback[i], &cfg, &err, true), SK_OK);
+        assert_int_equal(strncmp(cfg.environment_url, "http://", 7), 0);   /* lower case */
+        config_free(&cfg);
+    }
+    /* Not loopback as written: names that only look like it, shorthand, other addresses. */
+    static const char *const remote[] = {
+        "http://example.com", "HTTP://EXAMPLE.COM:80", "http://127.0.0.1.nip.io", "http://128.0.0.1",
+        "http://127.1", "http://0x7f000001", "http://2130706433", "http://[::2]", "http://[::ffff:10.0.0.1]",
+        "http://localhost.example.com", "http://10.0.0.1", "http://user:hunter2@example.com",
+    };
+    for (size_t i = 0; i < sizeof remote / sizeof remote[0]; i++) {
+        assert_int_equal(load_url(remote[i], &cfg, &err, false), SK_ERR_CONFIG);
+        assert_non_null(strstr(err.message, "unencrypted"));
+        assert_null(strstr(err.message, "hunter2"));
+    }
+
+    static const struct { const char *url, *says; } cut[] = {
+        { "https://a.example.com/api", "path (/api)" },
+        { "https://a.example.com/v1/x/", "path (/v1/x/)" },
+        { "https://a.example.com?x=1", "query" },
+        { "https://a.example.com/?token=abc", "query" },
+        { "https://a.example.com#top", "fragment" },
+        { "https://a.example.com/#top", "fragment" },
+    };
+    for (size_t i = 0; i < sizeof cut / sizeof cut[0]; i++) {
+        assert_int_equal(load_url(cut[i].url, &cfg, &err, false), SK_ERR_CONFIG);
+        assert_non_null(strstr(err.message, cut[i].says));
+        assert_non_null(strstr(err.message, "remove"));
+        assert_null(strstr(err.message, "abc"));
+    }
+    assert_int_equal(load_url("https://a.example.com//", &cfg, &err, false), SK_OK);
+
+    static const char *const bad_port[] = {
+        "https://h.example:0", "https://h.example:65536", "https://h.example:8a", "https://h.example:",
+        "https://user:s3cretpw",   /* no '@': the password reads as a port, and is not quoted */
+    };
+    for (size_t i = 0; i < sizeof bad_port / sizeof bad_port[0]; i++) {
+        assert_int_equal(load_url(bad_port[i], &cfg, &err, false), SK_ERR_CONFIG);
+        assert_non_null(strstr(err.message, "port"));
+        assert_null(strstr(err.message, "s3cretpw"));
+    }
+    assert_int_equal(load_url("https://a b.example.com", &cfg, &err, false), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "space"));
+    assert_int_equal(load_url("https://[::1", &cfg, &err, false), SK_ERR_CONFIG);
+
+    /* Credentials: %-decoded, the last '@' ends them, and they leave environment_url. */
+    assert_int_equal(load_url("https://us%40er:p%3Aw@d@h.example:8443/", &cfg, &err, true), SK_OK);
+    assert_string_equal(cfg.environment_url, "https://h.example:8443");
+    assert_string_equal(cfg.url_user, "us@er");
+    assert_string_equal(cfg.url_password, "p:w@d");
+    config_free(&cfg);
+    assert_int_equal(load_url("https://justuser@h.example", &cfg, &err, true), SK_OK);
+    assert_string_equal(cfg.url_user, "justuser");
+    assert_null(cfg.url_password);
+    config_free(&cfg);
+    static const char *const bad_esc[] = { "https://u:pw%zz@h.example", "https://u:pw%00@h.example",
+                                           "https://u:pw%4@h.example" };
+    for (size_t i = 0; i < sizeof bad_esc / sizeof bad_esc[0]; i++) {
+        assert_int_equal(load_url(bad_esc[i], &cfg, &err, false), SK_ERR_CONFIG);
+        assert_non_null(strstr(err.message, "escape"));
+        assert_null(strstr(err.message, "pw"));
+        assert_null(cfg.url_user);
+    }
+
+    /* The config file's value goes through the same rules. */
+    const char *text = "[default]\nenvironment_url = HTTPS://x.example/ \n";
+    assert_int_equal(config_parse_text(text, strlen(text), NULL, &cfg, NULL, &err), SK_OK);
+    assert_string_equal(cfg.environment_url, "https://x.example");
+    config_free(&cfg);
+    text = "[default]\nenvironment_url = http://x.example\n";
+    assert_int_equal(config_parse_text(text, strlen(text), NULL, &cfg, NULL, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "config file"));
+
+    assert_true(config_host_is_loopback("[::1]", 5));
+    assert_true(config_host_is_loopback("127.0.0.1", 9));
+    assert_false(config_host_is_loopback("127.0.0.1x", 10));
+    assert_false(config_host_is_loopback("", 0));
+    assert_false(config_host_is_loopback(NULL, 3));
+}
+
+/* ca_bundle: flag > SKDASH_CA_BUNDLE > profile > CURL_CA_BUNDLE > SSL_CERT_FILE (+SSL_CERT_DIR);
+ * a file that is not there is a configuration error that names it and where it came from. */
+static void test_ca_bundle(void **state)
+{
+    ctx *c = *state;
+    char a[400], b[400], d[400], e[400], f[400];
+    snprintf(a, sizeof a, "%s/a.pem", c->dir);
+    snprintf(b, sizeof b, "%s/b.pem", c->dir);
+    snprintf(d, sizeof d, "%s/d.pem", c->dir);
+    snprintf(e, sizeof e, "%s/e.pem", c->dir);
+    snprintf(f, sizeof f, "%s/f.pem", c->dir);
+    const char *const files[] = { a, b, d, e, f };
+    for (size_t i = 0; i < 5; i++) {
+        FILE *fp = fopen(files[i], "w");
+        assert_non_null(fp);
+        fputs("-----BEGIN CERTIFICATE-----\n", fp);
+        fclose(fp);
+    }
+    char text[600];
+    snprintf(text, sizeof text, "[default]\nca_bundle = %s\n", d);
+    write_file(c, 0600, text);
+    sk_config_flags fl;
+    config_flags_init(&fl);
+    fl.ca_bundle = a;
+    setenv("SKDASH_CA_BUNDLE", b, 1);
+    setenv("CURL_CA_BUNDLE", e, 1);
+    setenv("SSL_CERT_FILE", f, 1);
+    setenv("SSL_CERT_DIR", c->dir, 1);
+    sk_config cfg;
+    sk_error err;
+    static const char *const want_src[] = { "--ca-bundle", "SKDASH_CA_BUNDLE",
+                                            "ca_bundle in the config file", "CURL_CA_BUNDLE",
+                                            "SSL_CERT_FILE" };
+    for (size_t i = 0; i < 5; i++) {
+        assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_OK);
+        assert_string_equal(cfg.ca_bundle, files[i]);
+        assert_string_equal(cfg.ca_source, want_src[i]);
+        /* SSL_CERT_DIR goes with SSL_CERT_FILE only, as in curl's tool. */
+        assert_string_equal(cfg.ca_dir, i == 4 ? c->dir : "");
+        config_free(&cfg);
+        /* take the winner away */
+        if (i == 0) fl.ca_bundle = NULL;
+        if (i == 1) unsetenv("SKDASH_CA_BUNDLE");
+        if (i == 2) write_file(c, 0600, "[default]\n");
+        if (i == 3) unsetenv("CURL_CA_BUNDLE");
+    }
+    unsetenv("SSL_CERT_FILE");
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_OK);
+    assert_string_equal(cfg.ca_bundle, "");
+    assert_string_equal(cfg.ca_dir, c->dir);
+    config_free(&cfg);
+    unsetenv("SSL_CERT_DIR");
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_OK);
+    assert_string_equal(cfg.ca_bundle, "");
+    assert_null(cfg.ca_source);
+    config_free(&cfg);
+
+    /* Missing, a directory for a file, a file for a directory. */
+    char missing[420];
+    snprintf(missing, sizeof missing, "%s/missing.pem", c->dir);
+    fl.ca_bundle = missing;
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "missing.pem"));
+    assert_non_null(strstr(err.message, "--ca-bundle"));
+    fl.ca_bundle = NULL;
+    setenv("SKDASH_CA_BUNDLE", c->dir, 1);
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "SKDASH_CA_BUNDLE"));
+    unsetenv("SKDASH_CA_BUNDLE");
+    setenv("SSL_CERT_DIR", a, 1);
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "SSL_CERT_DIR"));
+    unsetenv("SSL_CERT_DIR");
+    snprintf(text, sizeof text, "[default]\nca_bundle = %s\n", missing);
+    write_file(c, 0600, text);
+    assert_int_equal(config_load_partial(&cfg, &fl, &err), SK_ERR_CONFIG);
+    assert_non_null(strstr(err.message, "ca_bundle in the config file"));
+
+    /* The text parser keeps the path as written and never opens it. */
+    assert_int_equal(config_parse_text(text, strlen(text), NULL, &cfg, NULL, &err), SK_OK);
+    assert_string_equal(cfg.ca_bundle, missing);
+    config_free(&cfg);
+    for (size_t i = 0; i < 5; i++)
+        unlink(files[i]);
+}
+
 /* `cache = false` in a profile, --no-cache, and the default (on). */
 static void test_cache_setting(void **state)
 {
@@ -630,6 +849,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_secret_command_timeout_setting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bom_and_repeated_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_url_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_url_transport, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ca_bundle, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_explicit_path_and_syntax, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_setting, setup, teardown),
