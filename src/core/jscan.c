@@ -419,8 +419,13 @@ static bool page_member(jscan *j, const char *k, size_t n, void *ud)
     fast_page *fp = ud;
     if (key_is(k, n, "connected_accounts"))
         return fast_rows(j, fp);
-    if (key_is(k, n, "next_page_token"))
+    if (key_is(k, n, "next_page_token")) {
+        /* Not a string nor null: json-c's reader refuses the page (parse.c says why). */
+        jws(j);
+        if (j->p < j->end && *j->p != '"' && *j->p != 'n')
+            return false;
         return jfield_str(j, &fp->next);
+    }
     if (key_is(k, n, "total_size"))
         return fast_total(j, &fp->total);
     return jskip(j);

@@ -278,6 +278,15 @@ static sk_status parse_page(const char *body, size_t len, const page_kind *k, pa
         sk_error_set(err, SK_ERR_PARSE, "%s: \"%s\" is not an array", k->what, k->key);
         return SK_ERR_PARSE;
     }
+    /* A token of another type would read as absent, that is as the last page: the listing
+     * would end early and look complete. A damaged envelope, to be asked for again. */
+    json_object *tok = NULL;
+    if (json_object_object_get_ex(o, "next_page_token", &tok) && tok &&
+        !json_object_is_type(tok, json_type_string)) {
+        json_object_put(o);
+        sk_error_set(err, SK_ERR_PARSE, "%s: \"next_page_token\" is not a string", k->what);
+        return SK_ERR_PARSE;
+    }
     /* A missing or null array is an empty page: grpc-gateway omits empty repeated fields. */
     size_t n = present ? json_object_array_length(arr) : 0;
     bool oom = false;

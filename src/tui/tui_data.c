@@ -156,6 +156,10 @@ void data_start_refresh(tui_app *a)
 
 void data_after_listing(tui_app *a)
 {
+    /* A damaged page's retry is due from the listing's own timer: the loop wakes at least
+     * every TUI_SPIN_MS while a listing runs, often enough for a 100 ms backoff. */
+    if (a->listing && !a->listing_over)
+        listing_step(a->listing);
     if (a->listing && a->listing_over) {
         listing_free(a->listing);
         a->listing = NULL;

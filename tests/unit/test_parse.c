@@ -18,6 +18,8 @@
 
 #define LEN(s) (sizeof(s) - 1)
 
+static void assert_page_same(const char *body, size_t len);   /* fast path == json-c */
+
 /* ---------------------------------------------------------------- timestamps */
 
 static void test_rfc3339_valid(void **st)
@@ -187,7 +189,8 @@ static void test_page_wrong_types(void **st)
             int n = snprintf(b, sizeof b,
                              "{\"connected_accounts\":[{\"id\":\"ca_x\",\"%s\":%s}],"
                              "\"total_size\":%s,\"next_page_token\":%s}",
-                             fields[f], values[v], values[v], values[v]);
+                             fields[f], values[v], values[v],
+                             values[v][0] == '"' || values[v][0] == 'n' ? values[v] : "null");
             sk_account_page p;
             sk_error e;
             sk_error_clear(&e);
@@ -207,6 +210,21 @@ static void test_page_wrong_types(void **st)
             assert_true(a->updated_at == SK_TIME_ABSENT);
             parse_account_page_free(&p);
         }
+    }
+    /* Issue #12: a next_page_token of another type would read as "the last page" and end the
+     * listing early, looking complete: the page is refused as damaged (and asked again). */
+    for (size_t v = 0; v < sizeof values / sizeof values[0]; v++) {
+        if (values[v][0] == '"' || values[v][0] == 'n')
+            continue;
+        char b[128];
+        int n = snprintf(b, sizeof b, "{\"connected_accounts\":[],\"next_page_token\":%s}",
+                         values[v]);
+        sk_account_page p;
+        sk_error e;
+        sk_error_clear(&e);
+        assert_int_equal(parse_account_page(b, (size_t)n, &p, &e), SK_ERR_PARSE);
+        assert_non_null(strstr(e.message, "next_page_token"));
+        assert_page_same(b, (size_t)n);
     }
 }
 
