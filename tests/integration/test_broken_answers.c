@@ -16,6 +16,7 @@
 
 #include <json-c/json.h>
 
+#include "../support/damaged_fx.h"
 #include "../support/fake_http.h"
 #include "../support/run_skdash.h"
 #include "../support/skemu_proc.h"
@@ -357,6 +358,105 @@ static void test_listing_through_damage(void **st)
     run_free(&r);
 }
 
+/* ------------------------------------------------------------------ the dashboard */
+
+/* Runs the dashboard in script mode (see tests/golden/README.md) and returns the screen each
+ * `:dump NAME` wrote (NULL-terminated names; caller frees each). */
+static void dash_run(const char *script, const char *const *shots, char **screens)
+{
+    char path[128], dir[128];
+    snprintf(path, sizeof path, "%s/dash.keys", tmp_dir);
+    snprintf(dir, sizeof dir, "%s/dash-shots", tmp_dir);
+    assert_true(mkdir(dir, 0700) == 0 || access(dir, W_OK) == 0);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(script, f);
+    fclose(f);
+    char set_script[160], set_dir[160];
+    snprintf(set_script, sizeof set_script, "SKDASH_SCRIPT=%s", path);
+    snprintf(set_dir, sizeof set_dir, "SKDASH_SCRIPT_DUMP_DIR=%s", dir);
+    const char *const set[] = { set_script, set_dir, "SKDASH_NO_CACHE=1", "SKDASH_TIMEOUT=2",
+                                NULL };
+    char **env = run_env(NULL, set);
+    run_result r;
+    run_start(&r, env, -1, ARGS("--no-cache"));
+    run_finish(&r, 30);
+    free(env);
+    if (r.code != 0)
+        fail_msg("the dashboard's script did not run to its end (%d): [%s]", r.code, r.err);
+    run_free(&r);
+    for (size_t i = 0; shots[i]; i++) {
+        char shot[192];
+        snprintf(shot, sizeof shot, "%s/%s", dir, shots[i]);
+        f = fopen(shot, "r");
+        assert_non_null(f);
+        screens[i] = calloc(1, 64 * 1024);
+        assert_non_null(screens[i]);
+        size_t n = fread(screens[i], 1, 64 * 1024 - 1, f);
+        fclose(f);
+        screens[i][n] = '\0';
+        unlink(shot);
+    }
+}
+
+static int token_requests;
+
+static bool refuse_credentials(void *ud, int fd, const char *line)
+{
+    (void)ud;
+    if (strstr(line, "/oauth/token")) {
+        token_requests++;
+        return fake_http_reply(fd, 401, "{\"error\":\"invalid_client\"}");
+    }
+    return fake_http_reply(fd, 404, "{\"code\":5,\"message\":\"not found\"}");
+}
+
+/* A wrong secret: no automatic tries, the footer names the settings, the table says why it is
+ * empty; `r` tries once more. */
+static void test_dashboard_auth_failure(void **st)
+{
+    (void)st;
+    fake_http srv;
+    token_requests = 0;
+    fake_http_start(&srv, refuse_credentials, NULL);
+    setenv("SCALEKIT_ENVIRONMENT_URL", srv.url, 1);
+    char *screens[2];
+    dash_run(":size 200x50\n:wait\n:dump first\nr\n:wait\n:dump again\n:quit\n",
+             (const char *const[]){ "first", "again", NULL }, screens);
+    fake_http_stop(&srv);
+    for (int i = 0; i < 2; i++) {
+        const char *s = screens[i];
+        if (!strstr(s, "refused the client credentials") ||
+            !strstr(s, "check SCALEKIT_CLIENT_ID and SCALEKIT_CLIENT_SECRET, then press r"))
+            fail_msg("the footer does not say what to check:\n%s", s);
+        if (strstr(s, "trying again"))
+            fail_msg("refused credentials are tried again by themselves:\n%s", s);
+        if (strstr(s, "no accounts match") || !strstr(s, "the credentials were refused"))
+            fail_msg("the table does not say why it is empty:\n%s", s);
+        if (!strstr(s, "partial: the last refresh failed"))
+            fail_msg("the header does not mark the totals partial:\n%s", s);
+        free(screens[i]);
+    }
+    /* Once at start and once for `r` (the client may ask twice per try, never more). */
+    assert_true(token_requests >= 2 && token_requests <= 4);
+}
+
+/* A listing that failed (a page still damaged after its retries): the header says partial. */
+static void test_dashboard_partial_totals(void **st)
+{
+    (void)st;
+    fake_http srv;
+    damaged_fx_start(&srv);
+    char *screens[1];
+    dash_run(":size 200x50\n:wait\n:dump shot\n:quit\n", (const char *const[]){ "shot", NULL },
+             screens);
+    fake_http_stop(&srv);
+    if (!strstr(screens[0], "total 2  partial: the last refresh failed") ||
+        !strstr(screens[0], DAMAGED_FX_ERROR))
+        fail_msg("the header shows partial totals as real:\n%s", screens[0]);
+    free(screens[0]);
+}
+
 /* ------------------------------------------------------------------ setup */
 
 static int group_setup(void **st)
@@ -399,6 +499,8 @@ int main(void)
         cmocka_unit_test(test_links_that_are_not_links),
         cmocka_unit_test(test_link_expiry_past_or_absent),
         cmocka_unit_test(test_listing_through_damage),
+        cmocka_unit_test(test_dashboard_auth_failure),
+        cmocka_unit_test(test_dashboard_partial_totals),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
