@@ -31,6 +31,7 @@ typedef enum {
     M_WRONG_ID,     /* details answer about ca_other whatever was asked */
     M_WRONG_IDENT,  /* details answer about another identifier of the same connection */
     M_LINK,         /* details right; the magic link answer is `link_body` */
+    M_TIMES,        /* details with times written as servers do, and one unreadable */
 } mode;
 
 typedef struct fake {
@@ -84,6 +85,12 @@ static bool answer(void *ud, int fd, const char *line)
         f->details++;
         if (f->m == M_WRONG_ID)
             return fake_http_reply(fd, 200, "{\"connected_account\":" ACC("ca_other", "ana@x.com") "}");
+        if (f->m == M_TIMES)
+            return fake_http_reply(fd, 200, "{\"connected_account\":{\"id\":\"ca_1\","
+                                   "\"identifier\":\"ana@x.com\",\"connector\":\"gmail\","
+                                   "\"status\":\"ACTIVE\",\"updated_at\":\"yesterday\","
+                                   "\"last_used_at\":\"2025-12-02 05:59:59.250126+00:00\","
+                                   "\"token_expires_at\":\"2025-12-02T06:59:59+0000\"}}");
         if (f->m == M_WRONG_IDENT)
             return fake_http_reply(fd, 200, "{\"connected_account\":" ACC("ca_1", "bo@x.com") "}");
         return fake_http_reply(fd, 200, "{\"connected_account\":" ACC("ca_1", "ana@x.com") "}");
@@ -320,6 +327,30 @@ static void test_link_expiry_past_or_absent(void **st)
               "unknown: a link came with no expiry given");
 }
 
+/* ------------------------------------------------------------------ timestamps */
+
+/* Scalekit's webhook form (a space) and +0000 are read; what is not is counted in --debug. */
+static void test_times_read_and_counted(void **st)
+{
+    (void)st;
+    fake f;
+    fake_start(&f, M_TIMES, NULL);
+    run_result r;
+    run_cli(&r, 20, ARGS("--debug", "show", "--id", "ca_1"));
+    assert_int_equal(r.code, 0);
+    if (!strstr(r.out, "Last used: 2025-12-02T05:59:59Z") ||
+        !strstr(r.out, "Token expires: 2025-12-02T06:59:59Z") || !strstr(r.out, "Updated: -"))
+        fail_msg("times not read: [%s]", r.out);
+    if (!strstr(r.err, "debug: 1 timestamp could not be read (shown as -)"))
+        fail_msg("--debug does not count the unreadable time: [%s]", r.err);
+    run_free(&r);
+    run_cli(&r, 20, ARGS("show", "--id", "ca_1"));
+    fake_stop(&f);
+    assert_int_equal(r.code, 0);
+    assert_null(strstr(r.err, "could not be read"));
+    run_free(&r);
+}
+
 /* ------------------------------------------------------------------ damaged answers */
 
 /* 10% malformed, 5% cut short, 5% of the wrong types: every account once, exit 0. */
@@ -498,6 +529,7 @@ int main(void)
         cmocka_unit_test(test_wrong_account_link),
         cmocka_unit_test(test_links_that_are_not_links),
         cmocka_unit_test(test_link_expiry_past_or_absent),
+        cmocka_unit_test(test_times_read_and_counted),
         cmocka_unit_test(test_listing_through_damage),
         cmocka_unit_test(test_dashboard_auth_failure),
         cmocka_unit_test(test_dashboard_partial_totals),
