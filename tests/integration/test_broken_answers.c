@@ -54,6 +54,9 @@ static bool answer_page(fake *f, int fd, const char *line)
     f->pages++;
     char body[512];
     const char *tok = strstr(line, "page_token=");
+    if (f->m != M_CYCLE && f->m != M_ENDLESS)   /* one good page with the account ca_1 */
+        return fake_http_reply(fd, 200, "{\"connected_accounts\":[" ACC("ca_1", "ana@x.com")
+                               "],\"total_size\":1}");
     if (f->m == M_CYCLE) {
         /* first page -> A, A -> B, B -> A: never the same token twice in a row */
         const char *next = !tok ? "A" : tok[11] == 'A' ? "B" : "A";
@@ -472,6 +475,24 @@ static void test_dashboard_auth_failure(void **st)
     assert_true(token_requests >= 2 && token_requests <= 4);
 }
 
+/* The detail pane asks /details for ca_1 and gets ca_other: refused, nothing of it shown. */
+static void test_dashboard_detail_wrong_account(void **st)
+{
+    (void)st;
+    fake f;
+    fake_start(&f, M_WRONG_ID, NULL);
+    char *screens[1];
+    dash_run(":size 200x50\n:wait\nEnter\n:wait\n:dump shot\n:quit\n",
+             (const char *const[]){ "shot", NULL }, screens);
+    fake_stop(&f);
+    assert_true(f.details >= 1);
+    /* The pane keeps the row's own fields; the refusal names both ids, nothing else of it. */
+    if (!strstr(screens[0], "answered about another account") ||
+        !strstr(screens[0], "ID            ca_1") || strstr(screens[0], "ID            ca_other"))
+        fail_msg("the detail pane took another account's answer:\n%s", screens[0]);
+    free(screens[0]);
+}
+
 /* A listing that failed (a page still damaged after its retries): the header says partial. */
 static void test_dashboard_partial_totals(void **st)
 {
@@ -533,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_listing_through_damage),
         cmocka_unit_test(test_dashboard_auth_failure),
         cmocka_unit_test(test_dashboard_partial_totals),
+        cmocka_unit_test(test_dashboard_detail_wrong_account),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
