@@ -1,4 +1,6 @@
 /* listing.h: the whole environment listed into a sink, as fast as the API allows.
+ * A chain of pages that sends a token twice (a cycle) or far more pages than its total_size
+ * allows is stopped with SK_ERR_PARSE (the sink keeps what it had).
  * Connections first (all pages), then every connection paged side by side with bounded
  * concurrency, each page delivered as it lands. If /connections/app answers 404 or 501, one
  * unfiltered listing is paged instead and accounts are grouped by their `connector`. */
@@ -46,7 +48,15 @@ void listing_cancel(sk_listing *l);
 /* Cancels first if still running (done() then runs with SK_ERR_CANCELLED). */
 void listing_free(sk_listing *l);
 
-/* Pages requested so far (benchmarks). */
+/* A damaged answer (a body that does not parse, or rows with fields missing or of the wrong
+ * type) is asked for again after a backoff (100 ms, doubling; at most 4 times): the event loop
+ * calls listing_step after client_step, and waits no longer than listing_next_timer_ms. */
+bool listing_step(sk_listing *l);   /* true: it queued requests (client_step before waiting) */
+/* Milliseconds until a retry is due (0: now), -1 when none is waiting. */
+long listing_next_timer_ms(const sk_listing *l);
+
+/* Pages requested so far (benchmarks), and damaged answers asked for again. */
 unsigned long listing_pages(const sk_listing *l);
+unsigned long listing_damaged_retries(const sk_listing *l);
 
 #endif

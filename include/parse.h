@@ -22,6 +22,7 @@ typedef struct sk_account_page {
     const char *next_page_token;   /* NULL when absent/"" (last page) */
     long long total_size;          /* -1 when absent */
     sk_arena *arena;
+    size_t bad_times;              /* non-empty times that could not be read (shown as absent) */
 } sk_account_page;
 
 typedef struct sk_connection_page {

@@ -9,9 +9,14 @@
 #define SK_TIME_ABSENT INT64_MIN  /* no time: the server sent none, null or "" */
 
 int64_t time_now(void);   /* Unix seconds (tests can override with SKDASH_NOW) */
-/* RFC 3339 UTC ("2025-04-16T06:56:05.367190455Z", offsets accepted) -> Unix seconds.
- * Returns SK_TIME_ABSENT for NULL, "", or anything malformed. */
+/* RFC 3339 ("2025-04-16T06:56:05.367190455Z") -> Unix seconds. Also read: a space for the T,
+ * a fraction of any length, offsets as Z, +HH:MM, +HHMM or +HH, and a date alone (its midnight
+ * UTC). Returns SK_TIME_ABSENT for NULL, "", or anything else (no zone, out-of-range fields). */
 int64_t time_parse_rfc3339(const char *s);
+/* Times the parsers could not read (a non-empty string that time_parse_rfc3339 refused), summed
+ * over the process: parse.c adds each accepted body's count; the front ends say it in --debug. */
+void time_count_unreadable(size_t n);
+unsigned long time_unreadable_total(void);
 /* Relative time: "in 3h", "2d ago", "now", "in 45s", "3mo ago", "1y ago"; "-" when absent. */
 void time_relative(int64_t t, int64_t now, char *buf, size_t n);
 /* "2025-04-16T06:56:05Z"; "" when absent. */

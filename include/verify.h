@@ -68,6 +68,8 @@ typedef struct sk_link_outcome {
     sk_confirm how;           /* ANSWER, NOT_SENT, READ_BACK (found or gone) or CHECK_FAILED */
     char *link;               /* DONE: the link (heap; see verify_link_outcome_free) */
     int64_t expiry;           /* DONE: SK_TIME_ABSENT when the server gave none */
+    bool expired;             /* DONE: the expiry given is already past (not usable) */
+    bool no_expiry;           /* DONE: the server gave no expiry (usable, for how long unknown) */
     bool checked;             /* the account was read back after a lost answer */
     bool account_found;       /* checked: the account exists; state/status below */
     bool account_gone;        /* checked: the account does not exist (404) */
@@ -78,7 +80,15 @@ typedef struct sk_link_outcome {
     char account[160];        /* the account as the request named it, safe to print */
 } sk_link_outcome;
 
-/* The journal's result: "ok", "failed: WHY", "unknown: no link received (WHY); account
+/* A link must be an https:// URL (http:// only for a loopback host: 127.0.0.1, localhost,
+ * [::1]) with a host, no user:password@, and printable ASCII only (no spaces or controls).
+ * False with a one-line reason in why otherwise. A link that fails this is not a link:
+ * verify_link reports it NOT_DONE with SK_ERR_PARSE. */
+bool verify_link_usable(const char *link, char *why, size_t n);
+
+/* The journal's result: "ok" (a link with an expiry still ahead), "failed: the link had
+ * already expired (WHEN)", "unknown: a link came with no expiry given", "failed: WHY",
+ * "unknown: no link received (WHY); account
  * STATE (RAW)" / "...; account gone" / "...; check failed (WHY)", "unknown: WHY". */
 void verify_link_journal(const sk_link_outcome *o, char *buf, size_t n);
 

@@ -221,13 +221,14 @@ static void link_text(const sk_link *l)
     printf("%s\n", b.s ? b.s : "");
     buf_free(&b);
     if (l->expiry == SK_TIME_ABSENT) {
-        printf("Expires: unknown\n");
+        printf("Expires: no expiry given\n");
         return;
     }
     char abs[64], rel[32];
+    int64_t now = time_now();
     time_rfc3339(l->expiry, abs, sizeof abs);
-    time_relative(l->expiry, time_now(), rel, sizeof rel);
-    printf("Expires: %s (%s)\n", abs, rel);
+    time_relative(l->expiry, now, rel, sizeof rel);
+    printf("Expires: %s (%s%s)\n", abs, l->expiry <= now ? "expired " : "", rel);
 }
 
 static void link_json(const sk_link *l, const char *connector, const char *identifier,
@@ -294,8 +295,13 @@ static int do_link(const cli_globals *g, cli_session *s, const acct_args *aa)
             link_json(&l, acc->connector, acc->identifier, id);
         } else {
             link_text(&l);
-            if (aa->qr)
+            /* An expired link is shown for what it is, never drawn as a code to scan. */
+            if (aa->qr && !o.expired)
                 rc = print_qr(g, l.link);
+        }
+        if (o.expired) {
+            cli_error("the link had already expired when it came; ask for another");
+            rc = SK_EXIT_API;
         }
     }
     verify_link_outcome_free(&o);

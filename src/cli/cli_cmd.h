@@ -33,6 +33,7 @@ typedef struct cli_session {
     sk_config cfg;
     sk_client *client;
     bool have_cfg;
+    bool debug;               /* --debug: cli_disconnect says what the answers held unreadable */
 } cli_session;
 
 /* The handlers of the command table (cli_commands.c): arguments already parsed and checked

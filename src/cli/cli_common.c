@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "sk_time.h"
 #include "text.h"
 
 /* Messages may carry what a user typed; make them safe and keep them on one line. */
@@ -107,11 +108,17 @@ int cli_connect(const cli_globals *g, cli_session *s)
     }
     if (g->debug)
         client_set_debug(s->client, debug_line, NULL);
+    s->debug = g->debug;
     return SK_EXIT_OK;
 }
 
 void cli_disconnect(cli_session *s)
 {
+    /* Times shown as "-" for want of a readable value, not for want of a value: say so. */
+    unsigned long bad = time_unreadable_total();
+    if (s->debug && s->client && bad)
+        fprintf(stderr, "debug: %lu timestamp%s could not be read (shown as -)\n", bad,
+                bad == 1 ? "" : "s");
     if (s->client)
         client_free(s->client);
     s->client = NULL;

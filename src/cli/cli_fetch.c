@@ -2,6 +2,8 @@
  * and `connections`, through the core's store sink: damaged pages fail it as in the dashboard. */
 #include "cli_fetch.h"
 
+#include <limits.h>
+
 #include "listing.h"
 #include "store_sink.h"
 
@@ -16,10 +18,17 @@ sk_status cli_fetch_all(sk_client *c, const listing_opts *o, sk_store *store, sk
         *err = sink.err;
         return err->status;
     }
-    /* client_run returns when nothing is pending; a listing queues its next pages from the
-     * callbacks, so one call normally suffices; loop in case it paused between two. */
-    while (!sink.over && client_pending(c) > 0)
-        client_run(c);
+    /* A listing queues its next pages from the callbacks; a damaged page waits for its retry
+     * in the listing (listing_next_timer_ms), not in the client. */
+    for (;;) {
+        client_step(c);
+        if (listing_step(l))
+            continue;   /* a retry was queued: on the wire before any wait */
+        long due = listing_next_timer_ms(l);
+        if (sink.over || (client_pending(c) == 0 && due < 0))
+            break;
+        client_wait(c, NULL, 0, due < 0 ? -1 : due > INT_MAX ? INT_MAX : (int)due);
+    }
     if (!sink.over) {
         listing_cancel(l);
         if (sink.err.status == SK_OK)

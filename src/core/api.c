@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 
@@ -25,7 +26,18 @@ typedef struct api_call {
     api_done_fn notify;              /* sync helpers: told of the outcome, whatever the kind */
     sk_detail_result *keep_detail;
     sk_link_result *keep_link;
+    /* K_DETAIL: the account asked for (heap copies; NULL: not checked). An answer about
+     * another one is a broken contract: acting on it would act on the wrong account. */
+    char *want_id, *want_connector, *want_identifier;
 } api_call;
+
+static void call_free(api_call *k)
+{
+    free(k->want_id);
+    free(k->want_connector);
+    free(k->want_identifier);
+    free(k);
+}
 
 /* ---------------------------------------------------------------- answers */
 
@@ -66,10 +78,39 @@ static void deliver_connections(const api_call *k, const sk_response *r, sk_erro
     parse_connection_page_free(&p);
 }
 
+/* The answer is about the account asked for: the same id, or the same connection and
+ * identifier (the identifier's case aside: providers differ on e-mail case). A value the answer
+ * leaves out is not held against it. */
+static bool detail_matches(const api_call *k, const sk_account *a, sk_error *err)
+{
+    const char *asked = NULL, *got = NULL;
+    if (k->want_id && a->id && strcmp(k->want_id, a->id) != 0) {
+        asked = k->want_id;
+        got = a->id;
+    } else if (k->want_connector && a->connector && strcmp(k->want_connector, a->connector) != 0) {
+        asked = k->want_connector;
+        got = a->connector;
+    } else if (k->want_identifier && a->identifier &&
+               strcasecmp(k->want_identifier, a->identifier) != 0) {
+        asked = k->want_identifier;
+        got = a->identifier;
+    }
+    if (!asked)
+        return true;
+    sk_error_set(err, SK_ERR_PARSE, "the server answered about another account (asked for "
+                 "%.80s, got %.80s): nothing done", asked, got);
+    return false;
+}
+
 static void deliver_detail(const api_call *k, const sk_response *r, sk_error *err)
 {
     sk_detail_result d;
     if (parse_account_detail(r->body, r->len, &d, err) != SK_OK) {
+        call_fail(k, err);
+        return;
+    }
+    if (!detail_matches(k, &d.d.a, err)) {
+        parse_account_detail_free(&d);
         call_fail(k, err);
         return;
     }
@@ -116,7 +157,7 @@ static void on_response(void *ud, const sk_response *r)
         case K_DONE: call_fail(k, &err); break;
         }
     }
-    free(k);
+    call_free(k);
 }
 
 /* ---------------------------------------------------------------- sending */
@@ -130,14 +171,14 @@ static sk_request *send_call(sk_client *c, const char *method, const char *path,
     if (!path) {
         sk_error_set(&err, SK_ERR_NOMEM, "out of memory building the request");
         call_fail(k, &err);
-        free(k);
+        call_free(k);
         return NULL;
     }
     sk_request *r = client_request(c, method, path, json, on_response, k);
     if (!r) {
         sk_error_set(&err, SK_ERR_NOMEM, "%s %s: the request could not be queued", method, path);
         call_fail(k, &err);
-        free(k);
+        call_free(k);
     }
     return r;
 }
@@ -165,7 +206,7 @@ static sk_request *refuse(api_call *k, const char *msg)
     sk_error_clear(&err);
     sk_error_set(&err, SK_ERR_USAGE, "%s", msg);
     call_fail(k, &err);
-    free(k);
+    call_free(k);
     return NULL;
 }
 
@@ -175,7 +216,7 @@ static sk_request *nomem(api_call *k)
     sk_error_clear(&err);
     sk_error_set(&err, SK_ERR_NOMEM, "out of memory");
     call_fail(k, &err);
-    free(k);
+    call_free(k);
     return NULL;
 }
 
@@ -314,10 +355,28 @@ static sk_request *send_json(sk_client *c, const char *method, const char *path,
     return r;
 }
 
+/* Remembers the account asked for, so that the answer can be checked against it. */
+static bool want_account(api_call *k, const char *id, const char *connector,
+                         const char *identifier)
+{
+    if (id && *id)
+        return (k->want_id = strdup(id)) != NULL;
+    if (connector && *connector && !(k->want_connector = strdup(connector)))
+        return false;
+    return !(identifier && *identifier) || (k->want_identifier = strdup(identifier)) != NULL;
+}
+
+static bool want_selector(api_call *k, const sk_selector *sel)
+{
+    return want_account(k, sel->id, sel->connector, sel->identifier);
+}
+
 static sk_request *get_account(sk_client *c, const sk_selector *sel, api_call *k)
 {
     if (!selector_ok(sel))
         return refuse(k, SELECTOR_USAGE);
+    if (!want_selector(k, sel))
+        return nomem(k);
     sk_buf b;
     buf_init(&b);
     bool ok = buf_adds(&b, "/api/v1/connected_accounts/details");
@@ -387,6 +446,8 @@ sk_request *api_create_account(sk_client *c, const char *connector, const char *
         return NULL;
     if (!connector || !*connector || !identifier || !*identifier)
         return refuse(k, "creating an account needs a connector and an identifier");
+    if (!want_account(k, NULL, connector, identifier))
+        return nomem(k);
     json_object *o = json_object_new_object();
     json_object *acc = json_object_new_object();
     bool ok = o && acc &&
@@ -415,6 +476,8 @@ sk_request *api_update_account(sk_client *c, const sk_selector *sel, const char 
         return NULL;
     if (!selector_ok(sel))
         return refuse(k, SELECTOR_USAGE);
+    if (!want_selector(k, sel))
+        return nomem(k);
     json_object *cfg = api_config_json ? json_tokener_parse(api_config_json) : NULL;
     if (!cfg || !json_object_is_type(cfg, json_type_object)) {
         json_object_put(cfg);

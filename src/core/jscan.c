@@ -26,6 +26,8 @@ typedef struct jscan {
     const char *p, *end;
     sk_arena *a;
     int depth;
+    unsigned row_bad;   /* the row's time fields holding a time that could not be read, a bit
+                         * each: a later duplicate key replaces the earlier value, as in json-c */
 } jscan;
 
 static void jws(jscan *j)
@@ -278,7 +280,7 @@ static bool jfield_str(jscan *j, const char **out)
     return jskip(j);
 }
 
-static bool jfield_time(jscan *j, int64_t *out)
+static bool jfield_time(jscan *j, int64_t *out, unsigned bit)
 {
     jws(j);
     const char *s = NULL;
@@ -286,6 +288,10 @@ static bool jfield_time(jscan *j, int64_t *out)
     if (str ? !jstring(j, &s) : !jskip(j))
         return false;
     *out = s ? time_parse_rfc3339(s) : SK_TIME_ABSENT;
+    if (s && *s && *out == SK_TIME_ABSENT)
+        j->row_bad |= bit;
+    else
+        j->row_bad &= ~bit;
     return true;
 }
 
@@ -327,9 +333,9 @@ static bool account_member(jscan *j, const char *k, size_t n, void *ud)
     case WIRE_PROVIDER: return jfield_str(j, &acc->provider);
     case WIRE_STATUS: return jfield_str(j, &acc->status);
     case WIRE_AUTH_TYPE: return jfield_str(j, &acc->authorization_type);
-    case WIRE_EXPIRES: return jfield_time(j, &acc->token_expires_at);
-    case WIRE_UPDATED: return jfield_time(j, &acc->updated_at);
-    case WIRE_LAST_USED: return jfield_time(j, &acc->last_used_at);
+    case WIRE_EXPIRES: return jfield_time(j, &acc->token_expires_at, 1u);
+    case WIRE_UPDATED: return jfield_time(j, &acc->updated_at, 2u);
+    case WIRE_LAST_USED: return jfield_time(j, &acc->last_used_at, 4u);
     case WIRE_NONE: break;
     }
     return jskip(j);
@@ -340,6 +346,7 @@ typedef struct fast_page {
     size_t n, cap;
     const char *next;
     long long total;
+    size_t bad_times;           /* the rows' times that could not be read */
 } fast_page;
 
 static bool fast_row(jscan *j, fast_page *fp)
@@ -358,8 +365,10 @@ static bool fast_row(jscan *j, fast_page *fp)
     sk_account *acc = &fp->rows[fp->n];
     memset(acc, 0, sizeof *acc);
     acc->token_expires_at = acc->updated_at = acc->last_used_at = SK_TIME_ABSENT;
+    j->row_bad = 0;
     if (!jobject(j, account_member, acc))
         return false;
+    fp->bad_times += (j->row_bad & 1u) + (j->row_bad >> 1 & 1u) + (j->row_bad >> 2 & 1u);
     acc->state = state_from_wire(acc->status);
     fp->n++;
     return true;
@@ -369,6 +378,7 @@ static bool fast_row(jscan *j, fast_page *fp)
 static bool fast_rows(jscan *j, fast_page *fp)
 {
     fp->n = 0;
+    fp->bad_times = 0;
     jws(j);
     if (jlit(j, "null", 4))
         return true;
@@ -409,8 +419,13 @@ static bool page_member(jscan *j, const char *k, size_t n, void *ud)
     fast_page *fp = ud;
     if (key_is(k, n, "connected_accounts"))
         return fast_rows(j, fp);
-    if (key_is(k, n, "next_page_token"))
+    if (key_is(k, n, "next_page_token")) {
+        /* Not a string nor null: json-c's reader refuses the page (parse.c says why). */
+        jws(j);
+        if (j->p < j->end && *j->p != '"' && *j->p != 'n')
+            return false;
         return jfield_str(j, &fp->next);
+    }
     if (key_is(k, n, "total_size"))
         return fast_total(j, &fp->total);
     return jskip(j);
@@ -420,8 +435,8 @@ bool jscan_account_page(const char *body, size_t len, sk_account_page *out)
 {
     if (!body || len == 0 || len > INT_MAX)
         return false;
-    fast_page fp = { NULL, 0, 0, NULL, -1 };
-    jscan j = { body, body + len, arena_new(ARENA_BLOCK), 0 };
+    fast_page fp = { NULL, 0, 0, NULL, -1, 0 };
+    jscan j = { body, body + len, arena_new(ARENA_BLOCK), 0, 0 };
     bool ok = j.a && jobject(&j, page_member, &fp);
     jws(&j);
     ok = ok && j.p == j.end;
@@ -439,5 +454,6 @@ bool jscan_account_page(const char *body, size_t len, sk_account_page *out)
     out->next_page_token = fp.next;
     out->total_size = fp.total;
     out->arena = j.a;
+    out->bad_times = fp.bad_times;
     return true;
 }

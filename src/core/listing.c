@@ -2,15 +2,36 @@
  * side by side (each one's pages strictly in order), or one unfiltered listing as a fallback. */
 #include "listing.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api.h"
 #include "arena.h"
 #include "buf.h"
+#include "store_sink.h"
 
 #define CONNECTIONS_PAGE 30
+
+/* A damaged answer (a body that does not parse, or rows with fields missing or of the wrong
+ * type) says nothing about the data: the same request is sent again, like a 5xx, after
+ * DAMAGED_BACKOFF_MS, then twice that..., at most DAMAGED_RETRIES times. What is still damaged
+ * then goes to the sink as it is (store_sink drops a damaged page and fails the listing). */
+#define DAMAGED_RETRIES 4
+#define DAMAGED_BACKOFF_MS 100
+
+/* A server may not send more pages than its total_size allows (new accounts can arrive during a
+ * listing: twice the pages, plus a margin); without any total, this many pages at most. */
+#define PAGES_MARGIN 10
+#define PAGES_NO_TOTAL 200000
+
+/* The page tokens a chain of pages has been sent: any repeat is a cycle (A, B, A...). */
+typedef struct token_set {
+    char **slot;              /* open addressing, NULL = empty */
+    size_t cap, n;
+} token_set;
 
 /* One connection's listing (name NULL: the unfiltered fallback listing). */
 typedef struct conn_work {
@@ -19,7 +40,10 @@ typedef struct conn_work {
     sk_request *req;          /* the page in flight, if any */
     unsigned pages;           /* pages received */
     long long total;          /* total_size from the server, -1 unknown */
-    char *last_token;         /* token of the page requested last (loop guard) */
+    char *last_token;         /* token of the page requested last (sent again on a retry) */
+    token_set seen;           /* every token this chain has been sent (loop guard) */
+    unsigned damaged_tries;   /* retries of the current page for damage */
+    long long retry_at_ms;    /* > 0: the current page is to be asked again then */
     bool done;
 } conn_work;
 
@@ -38,17 +62,87 @@ struct sk_listing {
     sk_connection *conns;
     size_t n_conns, cap_conns;
     char *conn_token;
+    token_set conn_seen;
     unsigned conn_pages;
+    unsigned conn_damaged_tries;
+    long long conn_retry_at_ms;   /* > 0: the connections page is to be asked again then */
     sk_request *conn_req;
     conn_work *work;          /* never reallocated once started: each is a callback's ud */
     size_t n_work, next_work;
     int in_flight;            /* requests outstanding (at most one per connection) */
+    int waiting;              /* pages waiting for their retry after a damaged answer */
     int depth;                /* > 0 while inside our own callbacks: done() waits */
     bool stopping, done_called, freeing;
     sk_error err;             /* the first error */
     unsigned long pages_requested;
+    unsigned long damaged_retries;
     size_t expected;          /* sum of the total_size values seen (sink.expect) */
 };
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---------------------------------------------------------------- token sets */
+
+static uint64_t token_hash(const char *t)
+{
+    uint64_t h = 1469598103934665603ULL;   /* FNV-1a */
+    for (; *t; t++)
+        h = (h ^ (unsigned char)*t) * 1099511628211ULL;
+    return h;
+}
+
+static bool token_seen(const token_set *ts, const char *t)
+{
+    if (!ts->cap)
+        return false;
+    for (size_t i = token_hash(t) & (ts->cap - 1); ts->slot[i]; i = (i + 1) & (ts->cap - 1))
+        if (strcmp(ts->slot[i], t) == 0)
+            return true;
+    return false;
+}
+
+static void token_put(token_set *ts, char *t)
+{
+    size_t i = token_hash(t) & (ts->cap - 1);
+    while (ts->slot[i])
+        i = (i + 1) & (ts->cap - 1);
+    ts->slot[i] = t;
+    ts->n++;
+}
+
+/* Adds a copy of t (not already in the set); false when out of memory. */
+static bool token_add(token_set *ts, const char *t)
+{
+    if ((ts->n + 1) * 2 > ts->cap) {
+        token_set bigger = { calloc(ts->cap ? ts->cap * 2 : 16, sizeof(char *)),
+                             ts->cap ? ts->cap * 2 : 16, 0 };
+        if (!bigger.slot)
+            return false;
+        for (size_t i = 0; i < ts->cap; i++)
+            if (ts->slot[i])
+                token_put(&bigger, ts->slot[i]);
+        free(ts->slot);
+        *ts = bigger;
+    }
+    char *copy = strdup(t);
+    if (!copy)
+        return false;
+    token_put(ts, copy);
+    return true;
+}
+
+static void token_set_free(token_set *ts)
+{
+    for (size_t i = 0; i < ts->cap; i++)
+        free(ts->slot[i]);
+    free(ts->slot);
+    memset(ts, 0, sizeof *ts);
+}
 
 static void record_error(sk_listing *l, const sk_error *err)
 {
@@ -69,7 +163,7 @@ static void record_new_error(sk_listing *l, sk_status st, const char *msg)
  * free the listing from done(). */
 static void maybe_finish(sk_listing *l)
 {
-    if (l->depth > 0 || l->done_called || l->in_flight > 0)
+    if (l->depth > 0 || l->done_called || l->in_flight > 0 || l->waiting > 0)
         return;
     if (!l->stopping && (l->ph == PH_CONNECTIONS || l->next_work < l->n_work))
         return;
@@ -102,20 +196,68 @@ static void start_more(sk_listing *l)
         request_page(l, &l->work[l->next_work++], NULL);
 }
 
-/* Asks for the page after p, unless the server sends us round in a circle. */
+/* The most pages a chain whose first page said total_size `total` may take. */
+static unsigned long long pages_allowed(long long total, int page_size)
+{
+    if (total < 0)
+        return PAGES_NO_TOTAL;
+    unsigned long long pages = (unsigned long long)total / (unsigned)page_size + 1;
+    return pages * 2 + PAGES_MARGIN;
+}
+
+/* Asks for the page after p, unless the server sends us round in a circle (a token it sent
+ * before in this chain) or sends far more pages than its own total allows. */
 static void next_page(sk_listing *l, conn_work *w, const char *token)
 {
-    if (w->last_token && strcmp(w->last_token, token) == 0) {
-        record_new_error(l, SK_ERR_PARSE, "the server repeated a page token: listing stopped");
+    const char *name = w->name ? w->name : "all accounts";
+    if (token_seen(&w->seen, token)) {
+        sk_error e;
+        sk_error_clear(&e);
+        sk_error_set(&e, SK_ERR_PARSE, "%s: the server sent a page token it had sent before "
+                     "(a cycle, after %u pages): listing stopped", name, w->pages);
+        record_error(l, &e);
+        return;
+    }
+    if (w->pages >= pages_allowed(w->total, l->page_size)) {
+        sk_error e;
+        sk_error_clear(&e);
+        sk_error_set(&e, SK_ERR_PARSE, "%s: the server sent %u pages for a total of %lld "
+                     "accounts: listing stopped", name, w->pages, w->total);
+        record_error(l, &e);
         return;
     }
     free(w->last_token);
     w->last_token = strdup(token);
-    if (!w->last_token) {
+    if (!w->last_token || !token_add(&w->seen, token)) {
         record_new_error(l, SK_ERR_NOMEM, "out of memory");
         return;
     }
     request_page(l, w, token);
+}
+
+static long long backoff_ms(unsigned tries)
+{
+    return (long long)DAMAGED_BACKOFF_MS << (tries > 6 ? 6 : tries);
+}
+
+/* A damaged answer to w's current page: true when it will be asked again (after a backoff). */
+static bool retry_damaged(sk_listing *l, conn_work *w)
+{
+    if (l->stopping || w->damaged_tries >= DAMAGED_RETRIES)
+        return false;
+    w->retry_at_ms = now_ms() + backoff_ms(w->damaged_tries);
+    w->damaged_tries++;
+    l->waiting++;
+    l->damaged_retries++;
+    return true;
+}
+
+static bool rows_damaged(const sk_account_page *p, const char *connection)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (store_sink_row_damaged(&p->rows[i], connection))
+            return true;
+    return false;
 }
 
 static void on_page(void *ud, const sk_account_page *p, const sk_error *err)
@@ -125,9 +267,15 @@ static void on_page(void *ud, const sk_account_page *p, const sk_error *err)
     w->req = NULL;
     l->in_flight--;
     l->depth++;
-    if (err->status != SK_OK) {
+    if (err->status == SK_ERR_PARSE && retry_damaged(l, w)) {
+        /* a body that does not parse (malformed, cut short): asked again from listing_step */
+    } else if (err->status != SK_OK) {
         record_error(l, err);
+    } else if (rows_damaged(p, w->name) && retry_damaged(l, w)) {
+        /* rows with fields missing or of the wrong type: neither they nor the page's token
+         * and total are to be trusted, so the whole page is asked again */
     } else {
+        w->damaged_tries = 0;
         w->pages++;
         if (w->total < 0) {
             w->total = p->total_size;
@@ -259,12 +407,18 @@ static void connections_page(sk_listing *l, const sk_connection_page *p)
     }
     const char *next = p->next_page_token;
     if (next && !l->stopping) {
-        if (l->conn_token && strcmp(l->conn_token, next) == 0) {
-            record_new_error(l, SK_ERR_PARSE, "the server repeated a connections page token");
+        if (token_seen(&l->conn_seen, next)) {
+            record_new_error(l, SK_ERR_PARSE, "connections: the server sent a page token it had "
+                             "sent before (a cycle): listing stopped");
+            return;
+        }
+        if (l->conn_pages >= pages_allowed(p->total_size, CONNECTIONS_PAGE)) {
+            record_new_error(l, SK_ERR_PARSE, "connections: the server sent far more pages than "
+                             "its total allows: listing stopped");
             return;
         }
         free(l->conn_token);
-        if (!(l->conn_token = strdup(next))) {
+        if (!(l->conn_token = strdup(next)) || !token_add(&l->conn_seen, next)) {
             record_new_error(l, SK_ERR_NOMEM, "out of memory");
             return;
         }
@@ -284,9 +438,16 @@ static void on_connections(void *ud, const sk_connection_page *p, const sk_error
     l->conn_req = NULL;
     l->in_flight--;
     l->depth++;
-    if (err->status == SK_OK)
+    if (err->status == SK_ERR_PARSE && !l->stopping && l->conn_damaged_tries < DAMAGED_RETRIES) {
+        /* a damaged connections page: asked again from listing_step, as an accounts page */
+        l->conn_retry_at_ms = now_ms() + backoff_ms(l->conn_damaged_tries);
+        l->conn_damaged_tries++;
+        l->waiting++;
+        l->damaged_retries++;
+    } else if (err->status == SK_OK) {
+        l->conn_damaged_tries = 0;
         connections_page(l, p);
-    else if (!l->stopping && l->n_conns == 0 &&
+    } else if (!l->stopping && l->n_conns == 0 &&
              (err->http_status == 404 || err->http_status == 501))
         fallback_begin(l);
     else
@@ -406,6 +567,58 @@ void listing_progress(const sk_listing *l, char *buf, size_t n)
     buf_free(&b);
 }
 
+bool listing_step(sk_listing *l)
+{
+    if (!l || l->done_called || !l->waiting)
+        return false;
+    long long now = now_ms();
+    bool sent = false;
+    l->depth++;
+    if (l->conn_retry_at_ms && now >= l->conn_retry_at_ms) {
+        l->conn_retry_at_ms = 0;
+        l->waiting--;
+        if (!l->stopping) {
+            request_connections(l, l->conn_token);
+            sent = true;
+        }
+    }
+    for (size_t i = 0; i < l->n_work; i++) {
+        conn_work *w = &l->work[i];
+        if (!w->retry_at_ms || now < w->retry_at_ms)
+            continue;
+        w->retry_at_ms = 0;
+        l->waiting--;
+        if (!l->stopping) {
+            request_page(l, w, w->last_token);
+            sent = true;
+        }
+    }
+    /* No client_flush here: an answer completed inside it would wait, unseen, for a
+     * client_step that the caller's client_wait might not know to wake for. */
+    l->depth--;
+    maybe_finish(l);
+    return sent;
+}
+
+long listing_next_timer_ms(const sk_listing *l)
+{
+    if (!l || l->done_called || !l->waiting)
+        return -1;
+    long long due = l->conn_retry_at_ms;
+    for (size_t i = 0; i < l->n_work; i++)
+        if (l->work[i].retry_at_ms && (!due || l->work[i].retry_at_ms < due))
+            due = l->work[i].retry_at_ms;
+    if (!due)
+        return -1;
+    long long left = due - now_ms();
+    return left > 0 ? (long)left : 0;
+}
+
+unsigned long listing_damaged_retries(const sk_listing *l)
+{
+    return l ? l->damaged_retries : 0;
+}
+
 void listing_cancel(sk_listing *l)
 {
     if (!l || l->done_called)
@@ -413,6 +626,11 @@ void listing_cancel(sk_listing *l)
     if (l->err.status == SK_OK)
         record_new_error(l, SK_ERR_CANCELLED, "listing cancelled");
     l->stopping = true;
+    /* Retries waiting for their time are simply not sent. */
+    l->conn_retry_at_ms = 0;
+    for (size_t i = 0; i < l->n_work; i++)
+        l->work[i].retry_at_ms = 0;
+    l->waiting = 0;
     l->depth++;
     if (l->conn_req)
         client_cancel(l->c, l->conn_req);   /* runs on_connections, which clears conn_req */
@@ -429,11 +647,14 @@ void listing_free(sk_listing *l)
         return;
     l->freeing = true;
     listing_cancel(l);
-    for (size_t i = 0; i < l->n_work; i++)
+    for (size_t i = 0; i < l->n_work; i++) {
         free(l->work[i].last_token);
+        token_set_free(&l->work[i].seen);
+    }
     free(l->work);
     free(l->conns);
     free(l->conn_token);
+    token_set_free(&l->conn_seen);
     arena_free(l->arena);
     free(l);
 }

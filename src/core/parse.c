@@ -120,10 +120,23 @@ static const char *str_of(sk_arena *a, json_object *o, const char *key, bool *oo
     return json_str_dup(a, v, oom);
 }
 
+/* Non-empty times the body being parsed holds that could not be read: each parser zeroes it
+ * first and, once the body is accepted, hands it to time_count_unreadable (for --debug). The
+ * core runs on one thread, so one counter serves every parser. */
+static size_t bad_times;
+
+static int64_t time_str(const char *s)
+{
+    int64_t t = time_parse_rfc3339(s);
+    if (t == SK_TIME_ABSENT && s && *s)
+        bad_times++;
+    return t;
+}
+
 static int64_t time_of(json_object *o, const char *key)
 {
     json_object *v = member(o, key, json_type_string);
-    return v ? time_parse_rfc3339(json_object_get_string(v)) : SK_TIME_ABSENT;
+    return v ? time_str(json_object_get_string(v)) : SK_TIME_ABSENT;
 }
 
 /* A non-negative integer given as a JSON number or, as grpc-gateway writes int64, a string of
@@ -201,7 +214,7 @@ static const char *str_val(sk_arena *a, json_object *v, bool *oom)
 
 static int64_t time_val(json_object *v)
 {
-    return json_object_is_type(v, json_type_string) ? time_parse_rfc3339(json_object_get_string(v))
+    return json_object_is_type(v, json_type_string) ? time_str(json_object_get_string(v))
                                                     : SK_TIME_ABSENT;
 }
 
@@ -254,6 +267,7 @@ static sk_status parse_page(const char *body, size_t len, const page_kind *k, pa
 {
     memset(out, 0, sizeof *out);
     out->total_size = -1;
+    bad_times = 0;
     json_object *o = parse_object(body, len, k->what, err);
     if (!o)
         return err->status;
@@ -262,6 +276,15 @@ static sk_status parse_page(const char *body, size_t len, const page_kind *k, pa
     if (present && !json_object_is_type(arr, json_type_array)) {
         json_object_put(o);
         sk_error_set(err, SK_ERR_PARSE, "%s: \"%s\" is not an array", k->what, k->key);
+        return SK_ERR_PARSE;
+    }
+    /* A token of another type would read as absent, that is as the last page: the listing
+     * would end early and look complete. A damaged envelope, to be asked for again. */
+    json_object *tok = NULL;
+    if (json_object_object_get_ex(o, "next_page_token", &tok) && tok &&
+        !json_object_is_type(tok, json_type_string)) {
+        json_object_put(o);
+        sk_error_set(err, SK_ERR_PARSE, "%s: \"next_page_token\" is not a string", k->what);
         return SK_ERR_PARSE;
     }
     /* A missing or null array is an empty page: grpc-gateway omits empty repeated fields. */
@@ -289,6 +312,7 @@ static sk_status parse_page(const char *body, size_t len, const page_kind *k, pa
         out->total_size = -1;
         return oom_error(err, k->what);
     }
+    time_count_unreadable(bad_times);
     return SK_OK;
 }
 
@@ -306,7 +330,8 @@ sk_status parse_account_page_dom(const char *body, size_t len, sk_account_page *
 {
     page_parts pp;
     sk_status st = parse_page(body, len, &account_page_kind, &pp, err);
-    *out = (sk_account_page){ pp.rows, pp.n, pp.next_page_token, pp.total_size, pp.arena };
+    *out = (sk_account_page){ pp.rows, pp.n, pp.next_page_token, pp.total_size, pp.arena,
+                              st == SK_OK ? bad_times : 0 };
     return st;
 }
 
@@ -316,6 +341,7 @@ sk_status parse_account_page(const char *body, size_t len, sk_account_page *out,
     out->total_size = -1;
     if (jscan_account_page(body, len, out)) {
         sk_error_clear(err);
+        time_count_unreadable(out->bad_times);
         return SK_OK;
     }
     return parse_account_page_dom(body, len, out, err);
@@ -382,6 +408,7 @@ sk_status parse_account_detail(const char *body, size_t len, sk_detail_result *o
 {
     const char *what = "account answer";
     memset(out, 0, sizeof *out);
+    bad_times = 0;
     json_object *o = parse_object(body, len, what, err);
     if (!o)
         return err->status;
@@ -398,6 +425,7 @@ sk_status parse_account_detail(const char *body, size_t len, sk_detail_result *o
         parse_account_detail_free(out);
         return oom_error(err, what);
     }
+    time_count_unreadable(bad_times);
     return SK_OK;
 }
 
@@ -458,6 +486,7 @@ sk_status parse_link(const char *body, size_t len, sk_link_result *out, sk_error
 {
     const char *what = "link answer";
     memset(out, 0, sizeof *out);
+    bad_times = 0;
     json_object *o = parse_object(body, len, what, err);
     if (!o)
         return err->status;
@@ -478,6 +507,7 @@ sk_status parse_link(const char *body, size_t len, sk_link_result *out, sk_error
         sk_error_set(err, SK_ERR_PARSE, "%s: no \"link\" in the answer", what);
         return SK_ERR_PARSE;
     }
+    time_count_unreadable(bad_times);
     return SK_OK;
 }
 

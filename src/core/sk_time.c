@@ -136,7 +136,8 @@ static bool expect(const char **p, char a, char b)
     return true;
 }
 
-/* The zone suffix: Z or +HH:MM / -HH:MM, as seconds east of UTC. */
+/* The zone suffix as seconds east of UTC: Z, or +HH:MM, +HHMM or +HH (and the same with -).
+ * RFC 3339 wants +HH:MM; the others are ISO 8601 forms servers and libraries write too. */
 static bool parse_zone(const char **p, int *offset)
 {
     if (**p == 'Z' || **p == 'z') {
@@ -148,8 +149,18 @@ static bool parse_zone(const char **p, int *offset)
         return false;
     int sign = **p == '-' ? -1 : 1;
     (*p)++;
-    int hh, mm;
-    if (!digits(p, 2, &hh) || !expect(p, ':', ':') || !digits(p, 2, &mm) || hh > 23 || mm > 59)
+    int hh, mm = 0;
+    if (!digits(p, 2, &hh))
+        return false;
+    if (**p == ':') {
+        (*p)++;
+        if (!digits(p, 2, &mm))
+            return false;
+    } else if (**p >= '0' && **p <= '9') {
+        if (!digits(p, 2, &mm))
+            return false;
+    }
+    if (hh > 23 || mm > 59)
         return false;
     *offset = sign * (hh * 3600 + mm * 60);
     return true;
@@ -160,25 +171,48 @@ int64_t time_parse_rfc3339(const char *s)
     if (!s || !*s)
         return SK_TIME_ABSENT;
     const char *p = s;
-    int y, mo, d, h, mi, se, offset;
+    int y, mo, d, h = 0, mi = 0, se = 0, offset = 0;
     if (!digits(&p, 4, &y) || !expect(&p, '-', '-') || !digits(&p, 2, &mo) ||
-        !expect(&p, '-', '-') || !digits(&p, 2, &d) || !expect(&p, 'T', 't') ||
-        !digits(&p, 2, &h) || !expect(&p, ':', ':') || !digits(&p, 2, &mi) ||
+        !expect(&p, '-', '-') || !digits(&p, 2, &d))
+        return SK_TIME_ABSENT;
+    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+        return SK_TIME_ABSENT;
+    if (*p == '\0')   /* a date alone: its midnight, UTC */
+        return days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400;
+    /* RFC 3339 allows a space for the T (section 5.6's note); Scalekit's examples use one. */
+    if (*p != 'T' && *p != 't' && *p != ' ')
+        return SK_TIME_ABSENT;
+    p++;
+    if (!digits(&p, 2, &h) || !expect(&p, ':', ':') || !digits(&p, 2, &mi) ||
         !expect(&p, ':', ':') || !digits(&p, 2, &se))
         return SK_TIME_ABSENT;
-    if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 60)
+    if (h > 23 || mi > 59 || se > 60)
         return SK_TIME_ABSENT;
-    if (*p == '.') {   /* fraction: 1..9 digits, dropped (seconds are enough to show) */
+    if (*p == '.' || *p == ',') {   /* a fraction of any length, dropped (seconds are enough) */
         p++;
-        int n = 0;
-        while (p[n] >= '0' && p[n] <= '9')
-            n++;
-        if (n < 1 || n > 9)
+        if (*p < '0' || *p > '9')
             return SK_TIME_ABSENT;
-        p += n;
+        while (*p >= '0' && *p <= '9')
+            p++;
     }
     if (!parse_zone(&p, &offset) || *p != '\0')
         return SK_TIME_ABSENT;
     return days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se -
            offset;
+}
+
+/* ---------------------------------------------------------------- unreadable times */
+
+/* A count for --debug only: the parsers add what they could not read once a body is accepted.
+ * The core is single-threaded (one event loop), so a plain counter is enough. */
+static unsigned long unreadable_times;
+
+void time_count_unreadable(size_t n)
+{
+    unreadable_times += (unsigned long)n;
+}
+
+unsigned long time_unreadable_total(void)
+{
+    return unreadable_times;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api.h"
 #include "buf.h"
@@ -262,6 +263,48 @@ static void link_checked(void *ud, const sk_account_detail *d, const sk_error *c
     link_finish(op, &o);
 }
 
+static bool host_is_loopback(const char *h, size_t n)
+{
+    static const char *const loop[] = { "127.0.0.1", "localhost", "[::1]" };
+    for (size_t i = 0; i < sizeof loop / sizeof loop[0]; i++)
+        if (strlen(loop[i]) == n && strncasecmp(h, loop[i], n) == 0)
+            return true;
+    return false;
+}
+
+bool verify_link_usable(const char *link, char *why, size_t n)
+{
+    const char *msg = NULL;
+    size_t len = link ? strlen(link) : 0;
+    for (size_t i = 0; i < len && !msg; i++) {
+        unsigned char c = (unsigned char)link[i];
+        if (c <= 0x20 || c >= 0x7f)   /* controls, spaces; a URL is ASCII (%-encoded) */
+            msg = "the server sent a link with spaces, control or non-ASCII characters";
+    }
+    if (!msg) {
+        bool https = len > 8 && strncasecmp(link, "https://", 8) == 0;
+        bool http = !https && len > 7 && strncasecmp(link, "http://", 7) == 0;
+        const char *host = link ? link + (https ? 8 : 7) : NULL;
+        size_t hn = host ? strcspn(host, "/?#") : 0;
+        const char *at = host ? memchr(host, '@', hn) : NULL;
+        if (!https && !http)
+            msg = "the server sent a link that is not an https:// URL";
+        else if (at)
+            msg = "the server sent a link with credentials in it";
+        else if (hn == 0 || host[0] == ':')
+            msg = "the server sent a link without a host";
+        else if (http) {
+            /* skemu serves http on 127.0.0.1: plain http is accepted there and only there */
+            size_t name = host[0] == '[' ? strcspn(host, "]") + 1 : strcspn(host, ":/?#");
+            if (name > hn || !host_is_loopback(host, name))
+                msg = "the server sent an http:// link (only https:// is safe to open)";
+        }
+    }
+    if (msg && why && n)
+        snprintf(why, n, "%s", msg);
+    return !msg;
+}
+
 static void link_answered(void *ud, const sk_link *l, const sk_error *err)
 {
     vop *op = ud;
@@ -269,10 +312,21 @@ static void link_answered(void *ud, const sk_link *l, const sk_error *err)
     sk_link_outcome o;
     link_outcome_init(&o, op);
     o.how = SK_CONFIRM_ANSWER;
+    char why[128];
+    if (err->status == SK_OK && l && l->link && *l->link && !verify_link_usable(l->link, why,
+                                                                               sizeof why)) {
+        /* A definite answer, and not a link: nothing to show, to encode or to journal as ok. */
+        sk_error_set(&op->err, SK_ERR_PARSE, "%s", why);
+        o.outcome = SK_OUTCOME_NOT_DONE;
+        link_finish(op, &o);
+        return;
+    }
     if (err->status == SK_OK && l && l->link && *l->link) {
         o.outcome = SK_OUTCOME_DONE;
         o.link = strdup(l->link);
         o.expiry = l->expiry;
+        o.no_expiry = l->expiry == SK_TIME_ABSENT;
+        o.expired = !o.no_expiry && l->expiry <= time_now();
         if (!o.link) {
             /* The link came but cannot be kept: it is lost all the same. */
             sk_error_set(&op->err, SK_ERR_NOMEM, "out of memory keeping the link");
@@ -315,7 +369,13 @@ void verify_link(sk_client *c, const sk_selector *sel, verify_link_fn cb, void *
 void verify_link_journal(const sk_link_outcome *o, char *buf, size_t n)
 {
     const char *why = verify_reason(&o->err);
-    if (o->outcome == SK_OUTCOME_DONE) {
+    if (o->outcome == SK_OUTCOME_DONE && o->expired) {
+        char when[40];
+        time_rfc3339(o->expiry, when, sizeof when);
+        snprintf(buf, n, "failed: the link had already expired (%s)", when);
+    } else if (o->outcome == SK_OUTCOME_DONE && o->no_expiry) {
+        snprintf(buf, n, "unknown: a link came with no expiry given");
+    } else if (o->outcome == SK_OUTCOME_DONE) {
         snprintf(buf, n, "ok");
     } else if (o->outcome == SK_OUTCOME_NOT_DONE) {
         text_safe_format(buf, n, "failed: %s", why);

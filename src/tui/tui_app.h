@@ -100,6 +100,7 @@ typedef struct tui_app {
     long long next_refresh_ms;
     char refresh_error[256];  /* why the last refresh failed; "" once one succeeds */
     long long retry_ms;       /* the backoff before the next automatic try; 0 when healthy */
+    bool refresh_stopped;     /* credentials refused: no automatic tries until `r` */
     sk_store_sink sink;       /* the listing into the store (store_sink.h): damaged rows */
 
     /* The start-up cache (cache.h): rows shown from it until the first listing completes. */

@@ -65,12 +65,40 @@ static void sink_changed(void *ud)
     a->view_dirty = a->dirty = true;
 }
 
-/* A refresh that failed is tried again by itself: 2 s, 4 s, ... at most 30 s apart. */
+/* The settings the client id and secret came from, as the user would edit them. */
+static const char *id_setting(const sk_config *c)
+{
+    const char *src = c->id_source ? c->id_source : "";
+    return strcmp(src, "environment") == 0 ? "SCALEKIT_CLIENT_ID"
+         : strcmp(src, "flag") == 0 ? "--client-id" : "the profile's client_id";
+}
+
+static const char *secret_setting(const sk_config *c)
+{
+    const char *src = c->secret_source ? c->secret_source : "";
+    return strcmp(src, "environment") == 0 ? "SCALEKIT_CLIENT_SECRET"
+         : strcmp(src, "command") == 0 ? "the profile's client_secret_command"
+         : "the profile's client_secret";
+}
+
+/* A refresh that failed is tried again by itself: 2 s, 4 s, ... at most 30 s apart. Refused
+ * credentials are not: the same secret fails the same way (and each try is one more refused
+ * login on the server), so the footer says which settings to check and `r` tries again. */
 static void refresh_failed(tui_app *a, const sk_error *err)
 {
     /* The rows stay as they were: the footer keeps the time of the last good refresh. */
     char *safe = text_sanitize_dup(err->message);
-    snprintf(a->refresh_error, sizeof a->refresh_error, "%s", safe && *safe ? safe : "unknown error");
+    const char *why = safe && *safe ? safe : "unknown error";
+    if (err->status == SK_ERR_AUTH) {
+        snprintf(a->refresh_error, sizeof a->refresh_error, "%s: check %s and %s, then press r",
+                 why, id_setting(a->cfg), secret_setting(a->cfg));
+        free(safe);
+        a->refresh_stopped = true;
+        a->retry_ms = 0;
+        a->next_refresh_ms = 0;
+        return;
+    }
+    snprintf(a->refresh_error, sizeof a->refresh_error, "%s", why);
     free(safe);
     a->retry_ms = a->retry_ms ? a->retry_ms * 2 : TUI_RETRY_FIRST_MS;
     if (a->retry_ms > TUI_RETRY_CAP_MS)
@@ -169,12 +197,17 @@ void data_start_refresh(tui_app *a)
     lo.page_size = 99;
     a->listing_over = false;
     a->next_refresh_ms = 0;
+    a->refresh_stopped = false;   /* `r` after refused credentials: one more try */
     a->listing = listing_start(a->client, &lo, store_sink_callbacks(), &a->sink);
     a->dirty = true;
 }
 
 void data_after_listing(tui_app *a)
 {
+    /* A damaged page's retry is due from the listing's own timer: the loop wakes at least
+     * every TUI_SPIN_MS while a listing runs, often enough for a 100 ms backoff. */
+    if (a->listing && !a->listing_over)
+        listing_step(a->listing);
     if (a->listing && a->listing_over) {
         listing_free(a->listing);
         a->listing = NULL;

@@ -145,6 +145,13 @@ static void draw_header(const tui_app *a, tui_line *l)
     line_add(l, ROLE_NORMAL, " ", -1, false);
     rows_totals(l, counts);
     line_addf(l, ROLE_DIM, "total %zu", store_count(a->store));
+    /* Counts from a listing that failed, or that is still under way with nothing complete
+     * behind it, are not the environment's: said so, never shown as if they were. */
+    bool running = a->listing && !a->listing_over;
+    if (*a->refresh_error && !running)
+        line_add(l, ROLE_ERROR_MSG, "  partial: the last refresh failed", -1, false);
+    else if (running && a->last_refresh == SK_TIME_ABSENT && !a->from_cache)
+        line_add(l, ROLE_DIM, "  partial: still loading", -1, false);
     screen_put(1, 0, l, a->cols, 0, ROLE_NORMAL);
     line_reset(l);
 }
@@ -330,7 +337,15 @@ static void draw_table(const tui_app *a, const geom *g, tui_line *l)
         if (i >= a->view.n) {
             if (i == 0 && r == 0) {
                 bool loading = a->listing && !a->listing_over;
-                line_add(l, ROLE_DIM, loading ? "  loading..." : "  no accounts match", -1, false);
+                /* An empty table says why: no account matches, or none could be listed. */
+                const char *why = loading ? "  loading..."
+                                : a->refresh_stopped && store_count(a->store) == 0
+                                    ? "  no accounts: the credentials were refused (see below)"
+                                : *a->refresh_error && store_count(a->store) == 0
+                                    ? "  no accounts: the refresh failed (see below)"
+                                    : "  no accounts match";
+                line_add(l, *a->refresh_error && !loading ? ROLE_ERROR_MSG : ROLE_DIM, why, -1,
+                         false);
                 screen_put(y, g->table_x, l, g->table_w, 0, ROLE_NORMAL);
                 line_reset(l);
             } else {

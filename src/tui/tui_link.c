@@ -374,6 +374,8 @@ static int draw_text(const tui_app *a, int x, int y, int w, int max_rows)
         line_add(&l, ROLE_DIM, "Requesting a link...", -1, false);
     else if (!lv.link)
         line_add(&l, ROLE_ERROR_MSG, "No link", -1, false);
+    else if (*abs && lv.expiry <= time_now())   /* as `skdash link` says it (verify.h) */
+        line_addf(&l, ROLE_ERROR_MSG, "Expired (%s): no code drawn", abs);
     else if (*abs)
         line_addf(&l, ROLE_NORMAL, "Expires in %s (%s)", cd, abs);
     else
@@ -448,7 +450,8 @@ static void link_body(const tui_app *a)
     const linkfit *f = &lv.fit;
     if (f->fits) {
         draw_text(a, f->text_x, f->text_y, f->text_w, f->text_rows);
-        draw_qr(a, f);
+        if (lv.expiry == SK_TIME_ABSENT || lv.expiry > time_now())
+            draw_qr(a, f);   /* an expired link is never offered to scan */
         return;
     }
     int used = draw_text(a, 0, 0, cols, rows);

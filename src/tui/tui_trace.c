@@ -181,6 +181,14 @@ void trace_stop(tui_app *a)
 {
     if (a->client)
         client_set_debug(a->client, NULL, NULL);
+    unsigned long bad = time_unreadable_total();
+    if (debug_fd >= 0 && bad) {
+        /* As `skdash --debug` ends: times shown as "-" because they could not be read. */
+        char line[96];
+        snprintf(line, sizeof line, "%lu timestamp%s could not be read (shown as -)", bad,
+                 bad == 1 ? "" : "s");
+        log_line(line);
+    }
     if (debug_fd >= 0)
         close(debug_fd);
     debug_fd = -1;

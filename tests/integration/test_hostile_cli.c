@@ -367,14 +367,15 @@ static void test_journal_table(void **st)
 #define HOSTILE_LINK "https://evil.example/\\u001b]52;c;cHduZWQ=\\u0007\\u009b2J\\u202e/" \
                      "\\u001b[2J\\u001b]0;t\\u001b\\\\x\\u00ff"
 
-/* A server whose account and link are hostile: token, details, magic_link. */
+/* A server whose account and link are hostile: token, details, magic_link. The account is the
+ * one asked for (ca_h): an answer about another one is refused before anything is shown. */
 static bool link_answer(void *ud, int fd, const char *line)
 {
     (void)ud;
     if (strncmp(line, "POST /oauth/token", 17) == 0)
         return fake_http_reply(fd, 200, "{\"access_token\":\"t\",\"expires_in\":3600}");
     if (strstr(line, "/details"))
-        return fake_http_reply(fd, 200, "{\"connected_account\":{\"id\":\"ca_\\u001b[2Jh\","
+        return fake_http_reply(fd, 200, "{\"connected_account\":{\"id\":\"ca_h\","
                                "\"identifier\":\"\\u001b]52;c;eA==\\u0007u@x\","
                                "\"connector\":\"gm\\u202eail\",\"status\":\"PENDING_AUTH\"}}");
     return fake_http_reply(fd, 200, "{\"link\":\"" HOSTILE_LINK "\","
@@ -388,19 +389,19 @@ static void test_hostile_link(void **st)
     fake_http_start(&srv, link_answer, NULL);
     setenv("SCALEKIT_ENVIRONMENT_URL", srv.url, 1);
 
-    char *out = both("link", 100, (const char *const[]){ "link", "--id", "ca_h", NULL }, 0);
-    assert_true(strncmp(out, "https://evil.example/\\x1b]52;c;cHduZWQ=\\x07", 43) == 0);
-    assert_non_null(strstr(out, "\nExpires: 2030-01-01T00:00:00Z"));
+    /* Issue #12: a "link" with controls in it is not a link: refused (exit 1), never printed,
+     * never drawn as a QR code; the refusal itself is safe on a terminal. */
+    char *out = both("link", 100, (const char *const[]){ "link", "--id", "ca_h", NULL }, 1);
+    assert_non_null(strstr(out, "the server sent a link with spaces, control or non-ASCII"));
+    assert_null(strstr(out, "evil.example"));
     free(out);
     out = both("link json", 100,
-               (const char *const[]){ "link", "--id", "ca_h", "--format", "json", NULL }, 0);
-    json_object *o = json_tokener_parse(out), *v;
-    assert_non_null(o);
-    assert_true(json_object_object_get_ex(o, "link", &v));
-    assert_non_null(strstr(json_object_get_string(v), "\033]52;c;cHduZWQ=\007"));   /* exact */
-    json_object_put(o);
+               (const char *const[]){ "link", "--id", "ca_h", "--format", "json", NULL }, 1);
+    assert_null(strstr(out, "evil.example"));
     free(out);
-    free(both("link --qr", 100, (const char *const[]){ "link", "--id", "ca_h", "--qr", NULL }, 0));
+    out = both("link --qr", 100, (const char *const[]){ "link", "--id", "ca_h", "--qr", NULL }, 1);
+    assert_null(strstr(out, "evil.example"));
+    free(out);
     free(both("show", 100, (const char *const[]){ "show", "--id", "ca_h", NULL }, 0));
     /* The journal now holds hostile names from this server too: still safe, still aligned. */
     out = both("journal", 100, (const char *const[]){ "journal", NULL }, 0);

@@ -173,7 +173,10 @@ static void run_listing(sk_client *c, rec *r)
         client_step(c);
         if (r->done)
             break;
-        client_wait(c, NULL, 0, 1000);
+        if (listing_step(r->l))   /* a damaged page asked again after its backoff */
+            continue;
+        long due = listing_next_timer_ms(r->l);
+        client_wait(c, NULL, 0, due >= 0 && due < 1000 ? (int)due : 1000);
     }
     assert_int_equal(r->done, 1);
 }

@@ -260,8 +260,15 @@ static bool list_once(sk_status *st, size_t *accounts, size_t *debug_lines)
     listing_opts lo = { 2, 25, NULL, 0 };
     sk_sink sink = { on_connections, on_page, NULL, on_done, NULL };
     sk_listing *l = listing_start(c, &lo, &sink, &r);
-    while (l && !r.done)
-        client_step(c), client_wait(c, NULL, 0, 100);
+    /* The loop a listing wants: client_step, then listing_step (damaged pages asked again
+     * after their backoff), waiting no longer than the listing's own timer. */
+    while (l && !r.done) {
+        client_step(c);
+        if (listing_step(l))
+            continue;
+        long due = listing_next_timer_ms(l);
+        client_wait(c, NULL, 0, due >= 0 && due < 100 ? (int)due : 100);
+    }
     listing_free(l);
     sk_view v;
     sk_view_spec spec;

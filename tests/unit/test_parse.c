@@ -18,6 +18,8 @@
 
 #define LEN(s) (sizeof(s) - 1)
 
+static void assert_page_same(const char *body, size_t len);   /* fast path == json-c */
+
 /* ---------------------------------------------------------------- timestamps */
 
 static void test_rfc3339_valid(void **st)
@@ -35,6 +37,19 @@ static void test_rfc3339_valid(void **st)
     assert_int_equal(time_parse_rfc3339("2024-02-29T23:59:59Z"), 1709251199);
     assert_int_equal(time_parse_rfc3339("2000-03-01T00:00:00Z"), 951868800);
     assert_int_equal(time_parse_rfc3339("9999-12-31T23:59:59Z"), 253402300799LL);
+    /* Issue #12: what servers write besides strict RFC 3339 reads the same instant. */
+    assert_int_equal(time_parse_rfc3339("2025-04-16 06:56:05Z"), 1744786565);
+    assert_int_equal(time_parse_rfc3339("2025-04-16 06:56:05.250126+00:00"), 1744786565);
+    assert_int_equal(time_parse_rfc3339("2025-04-16T06:56:05+0000"), 1744786565);
+    assert_int_equal(time_parse_rfc3339("2025-04-16T06:56:05+00"), 1744786565);
+    assert_int_equal(time_parse_rfc3339("2025-04-16T08:56:05+0200"), 1744786565);
+    assert_int_equal(time_parse_rfc3339("2025-04-16T04:56:05-02"), 1744786565);
+    assert_int_equal(time_parse_rfc3339("2025-04-16T06:56:05.1234567890123Z"), 1744786565);
+    assert_int_equal(time_parse_rfc3339("2025-04-16t06:56:05z"), 1744786565);
+    assert_int_equal(time_parse_rfc3339("2025-04-16"), 1744761600);   /* midnight UTC */
+    assert_int_equal(time_parse_rfc3339("2024-02-29"), 1709164800);
+    /* Scalekit's webhook example, as it is written there. */
+    assert_int_equal(time_parse_rfc3339("2025-12-02 05:59:59.250126+00:00"), 1764655199);
 }
 
 /* Cross-check days-from-civil against the C library's timegm over many dates. */
@@ -60,8 +75,11 @@ static void test_rfc3339_invalid(void **st)
         "", "garbage", "2025-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "2025-04-31T00:00:00Z",
         "2025-04-16T25:00:00Z", "2025-04-16T24:00:00Z", "2025-04-16T06:60:00Z",
         "2025-04-16T06:56:61Z", "2025-13-01T00:00:00Z", "2025-00-01T00:00:00Z",
-        "2025-01-00T00:00:00Z", "2025-04-16T06:56:05", "2025-04-16 06:56:05Z",
-        "2025-04-16T06:56:05.Z", "2025-04-16T06:56:05.1234567890Z", "2025-04-16T06:56:05ZZ",
+        "2025-01-00T00:00:00Z", "2025-04-16T06:56:05", "2025-04-16 06:56:05",
+        "2025-04-16T06:56:05.Z", "2025-04-16T06:56:05ZZ", "2025-04-16 ", "2025-04-16T",
+        "2025-04-16  06:56:05Z", "2025-04-16T06:56:05+0", "2025-04-16T06:56:05+020",
+        "2025-04-16T06:56:05+02:0", "2025-04-16T06:56:05+2400", "2025-04-16T06:56:05 +00:00",
+        "2025-04-16X06:56:05Z", "2025-02-30", "2025-04-16T06:56:05.+00:00",
         "2025-04-16T06:56:05+2:00", "2025-04-16T06:56:05+24:00", "2025-04-16T06:56:05+02:60",
         "2025-4-16T06:56:05Z", "25-04-16T06:56:05Z", "2025-04-16T06:56Z", "+2025-04-16T06:56:05Z",
         "2025-04-16T06:56:05Z ", "１２３４-04-16T06:56:05Z", "2025-04-16T06:56:05.12a4Z",
@@ -171,7 +189,8 @@ static void test_page_wrong_types(void **st)
             int n = snprintf(b, sizeof b,
                              "{\"connected_accounts\":[{\"id\":\"ca_x\",\"%s\":%s}],"
                              "\"total_size\":%s,\"next_page_token\":%s}",
-                             fields[f], values[v], values[v], values[v]);
+                             fields[f], values[v], values[v],
+                             values[v][0] == '"' || values[v][0] == 'n' ? values[v] : "null");
             sk_account_page p;
             sk_error e;
             sk_error_clear(&e);
@@ -191,6 +210,21 @@ static void test_page_wrong_types(void **st)
             assert_true(a->updated_at == SK_TIME_ABSENT);
             parse_account_page_free(&p);
         }
+    }
+    /* Issue #12: a next_page_token of another type would read as "the last page" and end the
+     * listing early, looking complete: the page is refused as damaged (and asked again). */
+    for (size_t v = 0; v < sizeof values / sizeof values[0]; v++) {
+        if (values[v][0] == '"' || values[v][0] == 'n')
+            continue;
+        char b[128];
+        int n = snprintf(b, sizeof b, "{\"connected_accounts\":[],\"next_page_token\":%s}",
+                         values[v]);
+        sk_account_page p;
+        sk_error e;
+        sk_error_clear(&e);
+        assert_int_equal(parse_account_page(b, (size_t)n, &p, &e), SK_ERR_PARSE);
+        assert_non_null(strstr(e.message, "next_page_token"));
+        assert_page_same(b, (size_t)n);
     }
 }
 
@@ -632,6 +666,7 @@ static void assert_page_same(const char *body, size_t len)
     assert_int_equal(f.n, d.n);
     assert_true(same_str(f.next_page_token, d.next_page_token));
     assert_int_equal(f.total_size, d.total_size);
+    assert_int_equal(f.bad_times, d.bad_times);
     for (size_t i = 0; i < f.n; i++) {
         const sk_account *a = &f.rows[i], *b = &d.rows[i];
         assert_true(same_str(a->id, b->id) && same_str(a->identifier, b->identifier));
@@ -694,6 +729,60 @@ static void test_fast_page_matches_json_c(void **st)
     };
     for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++)
         assert_page_same(pages[i], strlen(pages[i]));
+}
+
+/* Issue #12: the forms servers write are read by both readers alike, and what neither can read
+ * is counted (for --debug), a later duplicate key replacing the earlier value's count. */
+static void test_page_times_read_and_counted(void **st)
+{
+    (void)st;
+    static const char page[] =
+        "{\"connected_accounts\":["
+        "{\"id\":\"ca_1\",\"updated_at\":\"2025-12-02 05:59:59.250126+00:00\","
+        "\"token_expires_at\":\"2025-12-02T05:59:59+0000\",\"last_used_at\":\"2025-12-02\"},"
+        "{\"id\":\"ca_2\",\"updated_at\":\"yesterday\",\"token_expires_at\":\"\","
+        "\"last_used_at\":\"2025-12-02T05:59:59\"},"
+        "{\"id\":\"ca_3\",\"updated_at\":\"bad\",\"updated_at\":\"2025-12-02T05:59:59Z\","
+        "\"last_used_at\":\"2025-12-02T05:59:59Z\",\"last_used_at\":\"bad\"}],"
+        "\"total_size\":3}";
+    assert_page_same(page, strlen(page));
+    sk_account_page p;
+    sk_error err;
+    unsigned long before = time_unreadable_total();
+    assert_int_equal(parse_account_page(page, strlen(page), &p, &err), SK_OK);
+    assert_int_equal(p.n, 3);
+    assert_int_equal(p.rows[0].updated_at, 1764655199);
+    assert_int_equal(p.rows[0].token_expires_at, 1764655199);
+    assert_int_equal(p.rows[0].last_used_at, 1764633600);
+    assert_true(p.rows[1].updated_at == SK_TIME_ABSENT);
+    assert_int_equal(p.rows[2].updated_at, 1764655199);
+    /* "yesterday", the zone-less time, the last "bad": three; "" is absent, not unreadable. */
+    assert_int_equal(p.bad_times, 3);
+    assert_int_equal(time_unreadable_total() - before, 3);
+    parse_account_page_free(&p);
+
+    /* The json-c reader alone counts the same. */
+    before = time_unreadable_total();
+    assert_int_equal(parse_account_page_dom(page, strlen(page), &p, &err), SK_OK);
+    assert_int_equal(p.bad_times, 3);
+    assert_int_equal(time_unreadable_total() - before, 3);
+    parse_account_page_free(&p);
+
+    /* One account's answer and a link count theirs too. */
+    static const char detail[] = "{\"connected_account\":{\"id\":\"ca_1\","
+                                 "\"updated_at\":\"2025/12/02\"}}";
+    sk_detail_result d;
+    before = time_unreadable_total();
+    assert_int_equal(parse_account_detail(detail, strlen(detail), &d, &err), SK_OK);
+    assert_int_equal(time_unreadable_total() - before, 1);
+    parse_account_detail_free(&d);
+    static const char link[] = "{\"link\":\"https://x.example/l\",\"expiry\":\"2025-12-02 06:00:00+00\"}";
+    sk_link_result l;
+    before = time_unreadable_total();
+    assert_int_equal(parse_link(link, strlen(link), &l, &err), SK_OK);
+    assert_int_equal(l.l.expiry, 1764655200);
+    assert_int_equal(time_unreadable_total() - before, 0);
+    parse_link_free(&l);
 }
 
 /* Random damage to a realistic page: byte changes, JSON punctuation dropped in, cuts and
@@ -795,6 +884,7 @@ int main(void)
         cmocka_unit_test(test_rfc3339_valid),
         cmocka_unit_test(test_rfc3339_matches_timegm),
         cmocka_unit_test(test_rfc3339_invalid),
+        cmocka_unit_test(test_page_times_read_and_counted),
         cmocka_unit_test(test_token_ok),
         cmocka_unit_test(test_token_hostile),
         cmocka_unit_test(test_nul_in_strings),
