@@ -45,7 +45,7 @@ const cli_flag cli_global_flags[] = {
     { .id = CLI_G_NO_CACHE, .name = "no-cache",
       .help = "the dashboard neither shows nor writes the cache of the last\n"
               "listing ($XDG_CACHE_HOME/skdash; SKDASH_NO_CACHE=1 does the same)" },
-    { .id = CLI_G_CA_BUNDLE, .name = "ca-bundle", .value = "FILE", .what = "a CA file",
+    { .id = CLI_G_CA_BUNDLE, .name = "ca-bundle", .value = "PATH", .what = "a CA file",
       .help = "CA certificates (PEM) to verify the server with, in place of\n"
               "the system's; overrides SKDASH_CA_BUNDLE, ca_bundle in the profile,\n"
               "CURL_CA_BUNDLE and SSL_CERT_FILE" },

@@ -864,7 +864,7 @@ static void network_error(sk_client *c, sk_request *r, CURLcode rc, long connect
                      r->tries);
     else
         sk_error_set(err, SK_ERR_NETWORK, "%s %s%s: %s%s (try %d)", r->method, c->env, r->path,
-                     why, ca_problem(rc, why) ? "; a private CA: --ca-bundle FILE" : "",
+                     why, ca_problem(rc, why) ? "; a private CA: --ca-bundle PATH" : "",
                      r->tries);
 }
 

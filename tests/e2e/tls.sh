@@ -74,7 +74,7 @@ check $? "the refusal points at --ca-bundle" "$(tail -n 1 "$errf")"
 
 sk --ca-bundle "$CA" list --format csv
 listed
-check $? "--ca-bundle FILE is trusted" "rc=$rc $(cat "$errf")"
+check $? "--ca-bundle PATH is trusted" "rc=$rc $(cat "$errf")"
 SKDASH_CA_BUNDLE=$CA sk list --format csv
 listed
 check $? "SKDASH_CA_BUNDLE is trusted" "rc=$rc $(cat "$errf")"
