@@ -157,6 +157,7 @@ bool bench_list(const bench_env *e, int concurrency, bench_run *r)
     while (l && !s.done) {
         client_wait(c, NULL, 0, 100);
         client_step(c);
+        listing_step(l);   /* a damaged page's retry is the listing's timer, not the client's */
     }
     r->cpu_ms = self_cpu_ms() - cpu0;
     r->server_cpu_ms = bench_proc_cpu_ms(e->p.pid) - scpu0;
