@@ -137,8 +137,12 @@ static int dispatch(parsed *p)
             return cli_usage("unexpected argument '%s'", p->rest[0]);
         return run_dashboard(&p->g);
     }
-    if (!cmd)
+    if (!cmd) {
+        const char *near = cli_command_nearest(p->command);
+        if (near)
+            return cli_usage("unknown command '%s': did you mean '%s'?", p->command, near);
         return cli_usage("unknown command '%s'", p->command);
+    }
     return run_command(p, cmd);
 }
 

@@ -2,6 +2,7 @@
  * cli_commands.c: the global flags (anywhere before "--") and each command's own words. */
 #include "cli_args.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,92 @@ void cli_parsed_free(cli_parsed *p)
     free(p->operands);
     p->hits = NULL;
     p->operands = NULL;
+}
+
+/* ---- did you mean ---- */
+
+/* Optimal string alignment distance, ASCII case folded; words longer than 63 bytes are
+ * never near anything (a flag name is short). */
+static int edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return 99;
+    int d[64][64];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        for (size_t j = 1; j <= lb; j++) {
+            int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+            int v = d[i - 1][j - 1] + (ca != cb);
+            if (d[i - 1][j] + 1 < v)
+                v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == cb && d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    }
+    return d[la][lb];
+}
+
+const char *cli_nearest(const char *typed, const char *const *cands, size_t n)
+{
+    if (!typed || !*typed)
+        return NULL;
+    size_t len = strlen(typed);
+    int limit = len <= 4 ? 1 : 2, best = 99;
+    const char *found = NULL;
+    bool tie = false;
+    for (size_t k = 0; k < n; k++) {
+        if (!cands[k])
+            continue;
+        int d = edit_distance(typed, cands[k]);
+        if (d < best) {
+            best = d;
+            found = cands[k];
+            tie = false;
+        } else if (d == best && found && strcmp(found, cands[k]) != 0) {
+            tie = true;
+        }
+    }
+    return found && best <= limit && !tie ? found : NULL;
+}
+
+const char *cli_command_nearest(const char *name)
+{
+    const char *names[32];
+    size_t n = 0;
+    for (size_t k = 0; k < cli_n_commands && n < 32; k++)
+        if (!cli_commands[k].hidden)
+            names[n++] = cli_commands[k].name;
+    return cli_nearest(name, names, n);
+}
+
+bool cli_flag_nearest(const cli_flag *flags, const cli_flag *extra, const char *typed,
+                      char *buf, size_t n)
+{
+    /* Only long flags: a one-letter typo is as near to every letter as to the right one. */
+    if (strncmp(typed, "--", 2) != 0 || !typed[2])
+        return false;
+    char word[64];
+    snprintf(word, sizeof word, "%.*s", (int)strcspn(typed + 2, "="), typed + 2);
+    const char *names[64];
+    size_t k = 0;
+    const cli_flag *tables[2] = { flags, extra };
+    for (int t = 0; t < 2; t++)
+        for (const cli_flag *f = tables[t]; f && f->name && k < 64; f++)
+            if (!(f->attr & CLI_HIDDEN) && !f->refuse)
+                names[k++] = f->name;
+    const char *near = cli_nearest(word, names, k);
+    if (!near)
+        return false;
+    snprintf(buf, n, "--%s", near);
+    return true;
 }
 
 static bool is_help_word(const char *s)
@@ -202,8 +289,12 @@ int cli_parse_globals(int argc, char **argv, cli_parsed *g, const char **command
             *command = s;
             continue;
         }
-        if (!*command && !dashdash && strcmp(s, "--") != 0)
+        if (!*command && !dashdash && strcmp(s, "--") != 0) {
+            char near[72];
+            if (cli_flag_nearest(cli_global_flags, NULL, s, near, sizeof near))
+                return cli_usage("unknown option '%s': did you mean '%s'?", s, near);
             return cli_usage("unknown option '%s'", s);
+        }
         if (strcmp(s, "--") == 0)
             dashdash = true;
         rest[(*n_rest)++] = argv[i];
@@ -228,8 +319,13 @@ int cli_parse_command(const cli_command *cmd, int argc, char **argv, cli_parsed 
             }
             cli_hit hit;
             int m = match_flag(cmd->flags, argc, argv, &i, &hit);
-            if (m == 0)
+            if (m == 0) {
+                char near[72];
+                if (cli_flag_nearest(cmd->flags, cli_global_flags, s, near, sizeof near))
+                    return cli_usage("%s: unknown option '%s': did you mean '%s'?", cmd->name,
+                                     s, near);
                 return cli_usage("%s: unknown option '%s'", cmd->name, s);
+            }
             if (m != 1)
                 return m;
             int rc = add_hit(p, &hit, s);

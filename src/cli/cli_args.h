@@ -55,6 +55,15 @@ enum {
     CLI_NAMES_WRITERS = 1u << 6, /* its help line ends with the commands that change data */
 };
 
+/* What a value (a flag's or an operand's) is, for shell completion; choices need none. */
+typedef enum cli_value_kind {
+    CLI_V_TEXT = 0,              /* anything: nothing to offer */
+    CLI_V_FILE,                  /* a path */
+    CLI_V_PROFILE,               /* a section of the config file */
+    CLI_V_CONNECTION,            /* a connection name, from the last cached listing */
+    CLI_V_COMMAND,               /* a command of the table */
+} cli_value_kind;
+
 /* One flag: how it is written, what value it takes, how help and completion describe it. */
 typedef struct cli_flag {
     cli_flag_id id;
@@ -70,11 +79,12 @@ typedef struct cli_flag {
     const char *help;            /* help text; '\n' starts a continuation line */
     const char *alias;           /* another long name, accepted and never shown */
     const char *refuse;          /* not NULL: giving the flag is a usage error saying this */
+    cli_value_kind kind;         /* what its value is, for completion */
 } cli_flag;
 
 typedef int (*cli_cmd_fn)(const struct cli_globals *g, const struct cli_parsed *p);
 
-/* One command: everything dispatch, help, the read-only gate, the man page check and (later)
+/* One command: everything dispatch, help, the read-only gate, the man page check and
  * shell completions need to know about it. */
 typedef struct cli_command {
     const char *name;
@@ -86,6 +96,9 @@ typedef struct cli_command {
     const cli_flag *flags;       /* ends with a NULL name */
     const char *text;            /* help prose after the usage line, before the flags */
     const char *more;            /* help prose after the flags */
+    bool hidden;                 /* for the completion scripts: in no help, listing or man page */
+    cli_value_kind operand_kind; /* what its first operand is, for completion */
+    const char *const *operand_choices;   /* or the values it takes */
 } cli_command;
 
 /* One flag as given. */
@@ -111,6 +124,18 @@ extern const cli_command cli_commands[];
 extern const size_t cli_n_commands;
 extern const cli_flag cli_global_flags[];
 const cli_command *cli_command_find(const char *name);
+
+/* ---- did you mean (cli_args.c) ---- */
+/* The candidate nearest to typed (case-insensitive edit distance, a swap of two neighbours
+ * counting one), only when it is close: at most 1 edit for words of up to 4 letters, 2 beyond;
+ * NULL when none is, or when two are equally near. */
+const char *cli_nearest(const char *typed, const char *const *cands, size_t n);
+/* The command nearest to name (hidden ones never), or NULL. */
+const char *cli_command_nearest(const char *name);
+/* The long flag ("--state") of flags (then extra, may be NULL) nearest to typed ("--stat",
+ * "--stat=x"), into buf; false when none is close. Hidden and refused flags are never offered. */
+bool cli_flag_nearest(const cli_flag *flags, const cli_flag *extra, const char *typed,
+                      char *buf, size_t n);
 
 /* ---- parsing (cli_args.c) ---- */
 /* Room for the flags and operands of argc words; false when out of memory. */

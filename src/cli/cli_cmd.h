@@ -45,6 +45,8 @@ int cmd_link(const cli_globals *g, const cli_parsed *p);
 int cmd_delete(const cli_globals *g, const cli_parsed *p);
 int cmd_journal(const cli_globals *g, const cli_parsed *p);
 int cmd_help(const cli_globals *g, const cli_parsed *p);
+int cmd_completion(const cli_globals *g, const cli_parsed *p);
+int cmd_complete(const cli_globals *g, const cli_parsed *p);
 
 /* ---- errors: one line on stderr, "skdash: <message>" ---- */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -11,15 +11,17 @@ static const char *const fmt_table_json_csv[] = { "table", "json", "csv", NULL }
 static const char *const fmt_text_json[] = { "text", "json", NULL };
 static const char *const fmt_table_json[] = { "table", "json", NULL };
 /* The state names state_parse() takes (test_cli_args checks they agree). */
+static const char *const shell_names[] = { "bash", "zsh", "fish", NULL };
+static const char *const complete_topics[] = { "connections", "profiles", NULL };
 static const char *const state_names[] = { "pending", "active", "expired", "revoked", "error",
                                            NULL };
 
 /* ---- global flags: before or after the command ---- */
 
 const cli_flag cli_global_flags[] = {
-    { .id = CLI_G_PROFILE, .name = "profile", .value = "NAME",
+    { .id = CLI_G_PROFILE, .name = "profile", .value = "NAME", .kind = CLI_V_PROFILE,
       .help = "profile of the config file (default: $SKDASH_PROFILE or 'default')" },
-    { .id = CLI_G_CONFIG, .name = "config", .value = "FILE",
+    { .id = CLI_G_CONFIG, .name = "config", .value = "FILE", .kind = CLI_V_FILE,
       .help = "config file (default: $XDG_CONFIG_HOME/skdash/config)" },
     { .id = CLI_G_ENV_URL, .name = "environment-url", .value = "URL",
       .help = "overrides SCALEKIT_ENVIRONMENT_URL" },
@@ -46,6 +48,7 @@ const cli_flag cli_global_flags[] = {
       .help = "the dashboard neither shows nor writes the cache of the last\n"
               "listing ($XDG_CACHE_HOME/skdash; SKDASH_NO_CACHE=1 does the same)" },
     { .id = CLI_G_CA_BUNDLE, .name = "ca-bundle", .value = "PATH", .what = "a CA file",
+      .kind = CLI_V_FILE,
       .help = "CA certificates (PEM) to verify the server with, in place of\n"
               "the system's; overrides SKDASH_CA_BUNDLE, ca_bundle in the profile,\n"
               "CURL_CA_BUNDLE and SSL_CERT_FILE" },
@@ -66,6 +69,7 @@ static const cli_flag connections_flags[] = {
 static const cli_flag list_flags[] = {
     { .id = CLI_F_CONNECTION, .name = "connection", .letter = 'c', .value = "CONNECTION",
       .what = "a connection name", .attr = CLI_REPEAT, .max = CLI_MAX_CONNECTIONS,
+      .kind = CLI_V_CONNECTION,
       .help = "only this connection (repeatable)" },
     { .id = CLI_F_STATE, .name = "state", .letter = 's', .value = "STATE",
       .choices = state_names, .attr = CLI_REPEAT,
@@ -124,6 +128,8 @@ static const cli_flag help_flags[] = {
     { .name = NULL },
 };
 
+static const cli_flag no_flags[] = { { .name = NULL } };
+
 /* ---- the commands, in the order the overview lists them ---- */
 
 const cli_command cli_commands[] = {
@@ -135,17 +141,17 @@ const cli_command cli_commands[] = {
     { .name = "list", .run = cmd_list, .flags = list_flags,
       .summary = "list accounts (filter by connection, state, text)",
       .more = "\nAccounts are sorted by connection, then identifier.\n" },
-    { .name = "show", .run = cmd_show, .flags = show_flags,
+    { .name = "show", .run = cmd_show, .flags = show_flags, .operand_kind = CLI_V_CONNECTION,
       .operands = ACCOUNT_OPERANDS, .max_operands = 2,
       .summary = "every field of one account and what its state means",
       .text = "Every field of one account, one per line, and what its state means for you.\n"
               "Exits 4 when the account does not exist.\n" },
-    { .name = "link", .run = cmd_link, .flags = link_flags,
+    { .name = "link", .run = cmd_link, .flags = link_flags, .operand_kind = CLI_V_CONNECTION,
       .operands = ACCOUNT_OPERANDS, .max_operands = 2,
       .summary = "a fresh authorization link (optionally as a QR code)",
       .text = "A fresh authorization link for the account, to send to its user, and when it "
               "expires.\n" },
-    { .name = "delete", .run = cmd_delete, .flags = delete_flags, .writes = true,
+    { .name = "delete", .run = cmd_delete, .flags = delete_flags, .operand_kind = CLI_V_CONNECTION, .writes = true,
       .operands = ACCOUNT_OPERANDS, .max_operands = 2,
       .summary = "delete one account (asks first)",
       .text = "Shows the account, asks \"Delete this account? [y/N]\" on a terminal, then "
@@ -160,7 +166,22 @@ const cli_command cli_commands[] = {
               "result\n(ok, failed: REASON, unknown: REASON, dry-run). Kept in\n"
               "$XDG_STATE_HOME/skdash/journal.jsonl (default ~/.local/state/skdash/), mode "
               "0600.\n" },
-    { .name = "help", .run = cmd_help, .flags = help_flags,
+    { .name = "completion", .run = cmd_completion, .flags = no_flags,
+      .operands = "bash|zsh|fish", .max_operands = 1, .operand_choices = shell_names,
+      .summary = "a completion script for bash, zsh or fish",
+      .text = "Prints a completion script for the shell named: commands, flags, states and\n"
+              "formats from this table; profiles from the config file and connection names\n"
+              "from the last cached listing, looked up when Tab is pressed. make install puts\n"
+              "the three where bash-completion, zsh and fish find them; by hand:\n"
+              "  bash: source <(skdash completion bash)\n"
+              "  zsh:  skdash completion zsh > ~/.zfunc/_skdash   (~/.zfunc in $fpath)\n"
+              "  fish: skdash completion fish > ~/.config/fish/completions/skdash.fish\n" },
+    /* What the scripts ask at Tab time: one name per line, nothing (and exit 0) when there is
+     * nothing to offer; never a request to the server, never the secret command. */
+    { .name = "__complete", .run = cmd_complete, .flags = no_flags, .hidden = true,
+      .operands = "connections|profiles", .max_operands = 1,
+      .operand_choices = complete_topics, .summary = "names for the completion scripts" },
+    { .name = "help", .run = cmd_help, .flags = help_flags, .operand_kind = CLI_V_COMMAND,
       .operands = "[COMMAND]", .max_operands = 1,
       .summary = "this text, or a command's",
       .text = "With no COMMAND, the overview (the same as skdash --help); with one, that "

@@ -139,6 +139,8 @@ static void put_overview(FILE *out)
     for (size_t k = 0; k < cli_n_commands; k++) {
         /* "help [COMMAND]": the operands when they fit the column. */
         const cli_command *c = &cli_commands[k];
+        if (c->hidden)
+            continue;
         char left[128];
         snprintf(left, sizeof left, "%s %s", c->name, c->operands ? c->operands : "");
         if (!c->operands || strlen(left) > COL)
@@ -169,7 +171,8 @@ bool cli_print_help(FILE *f, const char *name)
 void cli_print_command_lines(FILE *f)
 {
     for (size_t k = 0; k < cli_n_commands; k++)
-        fprintf(f, "%s\t%s\t%s\n", cli_commands[k].name,
+        if (!cli_commands[k].hidden)
+            fprintf(f, "%s\t%s\t%s\n", cli_commands[k].name,
                 cli_commands[k].writes ? "writes" : "reads", cli_commands[k].summary);
 }
 
@@ -198,7 +201,8 @@ void cli_print_flag_lines(FILE *f)
 {
     flag_lines(f, "global", cli_global_flags);
     for (size_t k = 0; k < cli_n_commands; k++)
-        flag_lines(f, cli_commands[k].name, cli_commands[k].flags);
+        if (!cli_commands[k].hidden)
+            flag_lines(f, cli_commands[k].name, cli_commands[k].flags);
 }
 
 int cmd_help(const cli_globals *g, const cli_parsed *p)
@@ -216,7 +220,11 @@ int cmd_help(const cli_globals *g, const cli_parsed *p)
     if (listed)
         return SK_EXIT_OK;
     const char *topic = p->n_operands > 0 ? p->operands[0] : NULL;
-    if (!cli_print_help(stdout, topic))
+    if (!cli_print_help(stdout, topic)) {
+        const char *near = cli_command_nearest(topic);
+        if (near)
+            return cli_usage("no command '%s': did you mean '%s'?", topic, near);
         return cli_usage("no command '%s'", topic);
+    }
     return SK_EXIT_OK;
 }
