@@ -4,6 +4,11 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+# Where bash-completion, zsh and fish look for completions (under the same share as the man pages).
+DATADIR ?= $(PREFIX)/share
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 BUILD  ?= build
 CC     ?= cc
 CFLAGS ?= -O2 -g
@@ -25,7 +30,7 @@ PKG_TEST = cmocka
 # finds each library it needs and stops at once, naming them, when one is missing (rather than
 # with a compiler error about a header). Building skdash and skemu alone needs no cmocka.
 NO_BUILD_GOALS := deps deps-fuzz clean uninstall
-APP_GOALS      := all install demo screenshots $(BUILD)/skdash $(BUILD)/skemu
+APP_GOALS      := all install completions demo screenshots $(BUILD)/skdash $(BUILD)/skemu
 BUILD_GOALS    := $(filter-out $(NO_BUILD_GOALS),$(or $(MAKECMDGOALS),all))
 PKG_NEEDED     := $(sort $(PKG_CORE) $(PKG_TUI) $(PKG_EMU) \
                     $(if $(filter-out $(APP_GOALS),$(BUILD_GOALS)),$(PKG_TEST)))
@@ -77,7 +82,8 @@ TOOLS   = $(patsubst %.c,$(BUILD)/%,$(TOOL_SRC))
 E2E     = $(sort $(wildcard tests/e2e/*.sh))
 EMU_LIB = $(BUILD)/libskemu.a
 
-.PHONY: all deps check test-programs demo install uninstall clean screenshots bench fuzz
+.PHONY: all deps check test-programs demo install uninstall clean screenshots bench fuzz \
+        completions
 all: $(SKDASH) $(SKEMU)
 
 # Installs the Debian packages that are missing; run it once, before the first build.
@@ -143,14 +149,35 @@ demo: $(SKDASH) $(SKEMU)
 screenshots: $(SKDASH) $(SKEMU)
 	@sh scripts/screenshots.sh $(SKDASH) $(SKEMU)
 
-install: $(SKDASH) $(SKEMU)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+# The completion scripts, made by the built skdash from its command table (so they never
+# disagree with it); each is renamed into place so a failed run leaves no half a script.
+COMPLETIONS = $(BUILD)/completions/skdash.bash $(BUILD)/completions/_skdash \
+              $(BUILD)/completions/skdash.fish
+completions: $(COMPLETIONS)
+$(BUILD)/completions/skdash.bash: $(SKDASH)
+	@mkdir -p $(dir $@)
+	$(SKDASH) completion bash >$@.tmp && mv $@.tmp $@
+$(BUILD)/completions/_skdash: $(SKDASH)
+	@mkdir -p $(dir $@)
+	$(SKDASH) completion zsh >$@.tmp && mv $@.tmp $@
+$(BUILD)/completions/skdash.fish: $(SKDASH)
+	@mkdir -p $(dir $@)
+	$(SKDASH) completion fish >$@.tmp && mv $@.tmp $@
+
+install: $(SKDASH) $(SKEMU) $(COMPLETIONS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) \
+	        $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 $(SKDASH) $(SKEMU) $(DESTDIR)$(BINDIR)/
 	install -m 644 man/skdash.1 man/skemu.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(BUILD)/completions/skdash.bash $(DESTDIR)$(BASHCOMPDIR)/skdash
+	install -m 644 $(BUILD)/completions/_skdash $(DESTDIR)$(ZSHCOMPDIR)/_skdash
+	install -m 644 $(BUILD)/completions/skdash.fish $(DESTDIR)$(FISHCOMPDIR)/skdash.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/skdash $(DESTDIR)$(BINDIR)/skemu \
-	      $(DESTDIR)$(MANDIR)/man1/skdash.1 $(DESTDIR)$(MANDIR)/man1/skemu.1
+	      $(DESTDIR)$(MANDIR)/man1/skdash.1 $(DESTDIR)$(MANDIR)/man1/skemu.1 \
+	      $(DESTDIR)$(BASHCOMPDIR)/skdash $(DESTDIR)$(ZSHCOMPDIR)/_skdash \
+	      $(DESTDIR)$(FISHCOMPDIR)/skdash.fish
 
 clean:
 	rm -rf $(BUILD)
