@@ -156,9 +156,71 @@ static void test_unknown_flag(void **state)
     rc = PARSE("list", &p, "--form", "json");
     assert_usage(rc, "list: unknown option '--form'");
     cli_parsed_free(&p);
+    /* Near enough to one flag: that flag is suggested (the value is never looked at). */
     rc = PARSE("list", &p, "--formats=json");
-    assert_usage(rc, "list: unknown option '--formats=json'");
+    assert_usage(rc, "list: unknown option '--formats=json': did you mean '--format'?");
     cli_parsed_free(&p);
+}
+
+/* Did you mean: the nearest command or long flag of the table, only when it is close. */
+static void test_suggestions(void **state)
+{
+    (void)state;
+    /* The distance: a missing, extra, changed or swapped letter counts one, in any case. */
+    static const char *const words[] = { "list", "link", "show", "connections", NULL };
+    assert_string_equal(cli_nearest("lst", words, 4), "list");
+    assert_string_equal(cli_nearest("LIST", words, 4), "list");
+    assert_string_equal(cli_nearest("lsit", words, 4), "list");
+    assert_string_equal(cli_nearest("conections", words, 4), "connections");
+    assert_string_equal(cli_nearest("connetcions", words, 4), "connections");
+    assert_string_equal(cli_nearest("lin", words, 4), "link");
+    assert_null(cli_nearest("lint", words, 4));       /* list and link: as near, no guess */
+    assert_null(cli_nearest("xyz", words, 4));
+    assert_null(cli_nearest("sh", words, 4));          /* 2 edits in a short word: too far */
+    assert_null(cli_nearest("", words, 4));
+    assert_null(cli_nearest("connxxxions", words, 4)); /* 3 edits */
+    assert_string_equal(cli_command_nearest("lst"), "list");
+    assert_string_equal(cli_command_nearest("jornal"), "journal");
+    assert_string_equal(cli_command_nearest("completon"), "completion");
+    assert_null(cli_command_nearest("_complete"));     /* hidden commands are never offered */
+    assert_null(cli_command_nearest("frobnicate"));
+
+    char buf[64];
+    const cli_command *list = cli_command_find("list");
+    assert_true(cli_flag_nearest(list->flags, cli_global_flags, "--stat", buf, sizeof buf));
+    assert_string_equal(buf, "--state");
+    assert_true(cli_flag_nearest(list->flags, cli_global_flags, "--conection=gmail", buf,
+                                 sizeof buf));
+    assert_string_equal(buf, "--connection");
+    assert_true(cli_flag_nearest(list->flags, cli_global_flags, "--verison", buf, sizeof buf));
+    assert_string_equal(buf, "--version");
+    assert_false(cli_flag_nearest(list->flags, cli_global_flags, "-x", buf, sizeof buf));
+    assert_false(cli_flag_nearest(list->flags, cli_global_flags, "--", buf, sizeof buf));
+    /* A refused flag is never suggested: the secret is not taken on the command line. */
+    assert_false(cli_flag_nearest(NULL, cli_global_flags, "--client-secrt", buf, sizeof buf));
+
+    /* Through the parser and the dispatcher: the old message, then the suggestion. */
+    cli_parsed p;
+    int rc = PARSE("list", &p, "--stat", "active");
+    assert_usage(rc, "list: unknown option '--stat': did you mean '--state'?");
+    cli_parsed_free(&p);
+    fflush(stdout);
+    err_begin();
+    rc = cli_main(NARGS("skdash", "lst"), ARGV("skdash", "lst"));
+    err_end();
+    assert_usage(rc, "unknown command 'lst': did you mean 'list'?");
+    err_begin();
+    rc = cli_main(NARGS("skdash", "frobnicate"), ARGV("skdash", "frobnicate"));
+    err_end();
+    assert_usage(rc, "unknown command 'frobnicate'");
+    err_begin();
+    rc = cli_main(NARGS("skdash", "--verison"), ARGV("skdash", "--verison"));
+    err_end();
+    assert_usage(rc, "unknown option '--verison': did you mean '--version'?");
+    err_begin();
+    rc = cli_main(NARGS("skdash", "completion", "bahs"), ARGV("skdash", "completion", "bahs"));
+    err_end();
+    assert_usage(rc, "completion: no shell 'bahs' (bash, zsh or fish): did you mean 'bash'?");
 }
 
 static void test_missing_value(void **state)
@@ -523,7 +585,10 @@ static void test_help_overview(void **state)
     char *o = capture_help(NULL);
     assert_non_null(o);
     assert_non_null(strstr(o, "usage: skdash [GLOBAL FLAGS] [COMMAND [ARGS]]\n"));
+    assert_null(strstr(o, "__complete"));   /* a hidden command is in no help */
     for (size_t k = 0; k < cli_n_commands; k++) {
+        if (cli_commands[k].hidden)
+            continue;
         char want[64];
         snprintf(want, sizeof want, "\n  %s ", cli_commands[k].name);
         assert_non_null(strstr(o, want));
@@ -628,6 +693,7 @@ int main(void)
         cmocka_unit_test(test_value_forms),
         cmocka_unit_test(test_switches),
         cmocka_unit_test(test_unknown_flag),
+        cmocka_unit_test(test_suggestions),
         cmocka_unit_test(test_missing_value),
         cmocka_unit_test(test_bad_value),
         cmocka_unit_test(test_repeats),
