@@ -140,6 +140,63 @@ static struct json_object *detail_json(const sk_account_detail *d)
     return o;
 }
 
+/* ---- a connection named in the wrong case ---- */
+
+/* The server's connection whose name differs from the one typed only in case. */
+typedef struct case_lookup {
+    const char *typed;
+    char *found;             /* heap */
+    char *next;              /* the next page's token (heap), NULL when none */
+    bool done, failed;
+} case_lookup;
+
+static void on_case_page(void *ud, const sk_connection_page *p, const sk_error *err)
+{
+    case_lookup *cl = ud;
+    cl->done = true;
+    free(cl->next);
+    cl->next = NULL;
+    if (err->status != SK_OK || !p) {
+        cl->failed = true;
+        return;
+    }
+    for (size_t i = 0; i < p->n && !cl->found; i++) {
+        const char *n = p->rows[i].name;
+        if (n && strcasecmp(n, cl->typed) == 0 && strcmp(n, cl->typed) != 0)
+            cl->found = strdup(n);
+    }
+    if (p->next_page_token && *p->next_page_token)
+        cl->next = strdup(p->next_page_token);
+}
+
+/* After "not found" for CONNECTION IDENTIFIER: when the server has a connection of that name
+ * in another case, says which ("no connection 'GMail': did you mean 'gmail'?"). Best effort:
+ * a failure to list the connections adds nothing to the error already printed. */
+static void suggest_connection_case(cli_session *s, const char *typed)
+{
+    case_lookup cl = { .typed = typed };
+    /* At most 20 pages of 30: a server that pages forever is not followed. */
+    for (int page = 0; page < 20 && !cl.found && !cl.failed; page++) {
+        char *token = cl.next;
+        cl.next = NULL;
+        if (page > 0 && !token)
+            break;
+        cl.done = false;
+        if (!api_list_connections(s->client, 30, token, on_case_page, &cl) && !cl.done)
+            cl.failed = true;
+        while (!cl.done && !cl.failed) {
+            client_step(s->client);
+            if (!cl.done)
+                client_wait(s->client, NULL, 0, -1);
+        }
+        free(token);
+    }
+    if (cl.found)
+        cli_error("no connection '%s': did you mean '%s'?", typed, cl.found);
+    free(cl.found);
+    free(cl.next);
+}
+
 /* ---- commands ---- */
 
 static int fetch_detail(cli_session *s, const sk_selector *sel, sk_detail_result *res)
@@ -147,8 +204,12 @@ static int fetch_detail(cli_session *s, const sk_selector *sel, sk_detail_result
     sk_error err;
     sk_error_clear(&err);
     memset(res, 0, sizeof *res);
-    if (api_get_account_sync(s->client, sel, res, &err) != SK_OK)
-        return cli_fail(&err);
+    if (api_get_account_sync(s->client, sel, res, &err) != SK_OK) {
+        int rc = cli_fail(&err);
+        if (err.status == SK_ERR_NOT_FOUND && !sel->id && sel->connector)
+            suggest_connection_case(s, sel->connector);
+        return rc;
+    }
     return SK_EXIT_OK;
 }
 

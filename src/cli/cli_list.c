@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli_fetch.h"
 #include "cli_out.h"
@@ -275,7 +276,19 @@ static int check_connections(const sk_store *st, const list_args *la)
     }
     for (size_t i = 0; api_known && i < la->n_only; i++) {
         if (store_connection_find(st, la->only[i]) == (size_t)-1) {
-            cli_error("no connection named '%s' (see skdash connections)", la->only[i]);
+            /* The same name in another case is most likely what was meant: say which. */
+            const char *near = NULL;
+            for (size_t k = 0; k < store_connection_count(st) && !near; k++) {
+                sk_conn_summary c;
+                store_connection(st, k, &c);
+                if (c.name && strcasecmp(c.name, la->only[i]) == 0)
+                    near = c.name;
+            }
+            if (near)
+                cli_error("no connection named '%s' (see skdash connections): did you mean "
+                          "'%s'?", la->only[i], near);
+            else
+                cli_error("no connection named '%s' (see skdash connections)", la->only[i]);
             return SK_EXIT_NOT_FOUND;
         }
     }
