@@ -386,11 +386,17 @@ static int connections_table(const cli_globals *g, const sk_store *st)
     cli_table *t = table_new(9, head);
     if (!t)
         return table_finish(g, t, false);
-    table_shrink(t, 0, 0, 8);
-    table_shrink(t, 1, 1, 6);
-    table_shrink(t, 2, 2, 4);
-    for (int k = 3; k < 9; k++)
+    /* Whole connection names at 80 columns: a name is what the other commands take, so the
+     * provider gives way first, then the type, then the counts' headers (PEND, ACT...); the
+     * name is cut only when nothing else is left to give. */
+    static const char *const shrt[] = { "PEND", "ACT", "EXP", "REV", "ERR", "TOT" };
+    table_shrink(t, 1, 0, 0);
+    table_shrink(t, 2, 1, 0);
+    for (int k = 3; k < 9; k++) {
         table_align_right(t, k);
+        table_header_short(t, k, shrt[k - 3]);
+        table_shrink(t, k, 2, TABLE_MIN_CONTENT);
+    }
     bool ok = true;
     for (size_t i = 0; i < store_connection_count(st) && ok; i++) {
         sk_conn_summary c;

@@ -1082,6 +1082,120 @@ static void test_list_table_terminal(void **state)
     free(env);
 }
 
+/* A skemu serving the connections named (each with one ACTIVE account), on e; the JSON file
+ * is at path (removed by the caller). */
+static void long_names_emu(skemu_proc *e, char *path, const char *const *names,
+                           const char *const *providers, size_t n)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    struct json_object *root = json_object_new_object(), *conns = json_object_new_array();
+    struct json_object *accts = json_object_new_array();
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *c = json_object_new_object(), *a = json_object_new_object();
+        json_object_object_add(c, "key_id", json_object_new_string(names[i]));
+        json_object_object_add(c, "provider_key", json_object_new_string(providers[i]));
+        json_object_object_add(c, "type", json_object_new_string("OAUTH"));
+        json_object_array_add(conns, c);
+        json_object_object_add(a, "connector", json_object_new_string(names[i]));
+        json_object_object_add(a, "identifier", json_object_new_string("user@example.com"));
+        json_object_object_add(a, "status", json_object_new_string("ACTIVE"));
+        json_object_array_add(accts, a);
+    }
+    json_object_object_add(root, "connections", conns);
+    json_object_object_add(root, "connected_accounts", accts);
+    const char *text = json_object_to_json_string(root);
+    assert_true(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+    close(fd);
+    json_object_put(root);
+    const char *args[] = { "--data", path, NULL };
+    assert_int_equal(skemu_start(e, args), 0);
+}
+
+/* `skdash connections` at 80 columns keeps every connection name whole: the provider and the
+ * type give way first, then the counts' headers. */
+static void test_connections_80_columns(void **state)
+{
+    (void)state;
+    static const char *const names[] = { "google-workspace-gmail-production",
+                                         "salesforce-sandbox-eu-west", "x" };
+    static const char *const providers[] = { "GMAIL", "SALESFORCE_SANDBOX_EU", "HUBSPOT" };
+    char path[] = "/tmp/skdash-cli-longnames-XXXXXX";
+    skemu_proc e2;
+    long_names_emu(&e2, path, names, providers, 3);
+    char url[200];
+    snprintf(url, sizeof url, "SCALEKIT_ENVIRONMENT_URL=%s", e2.url);
+    static const char *const widths[] = { "COLUMNS=80", "COLUMNS=200" };
+    for (int w = 0; w < 2; w++) {
+        char **env = run_env(NULL, ARGS(url, "LC_ALL=C.UTF-8", widths[w]));
+        run_result r;
+        run_full(&r, env, -1, ARGS("connections"));
+        assert_int_equal(r.code, 0);
+        size_t lines = 0;
+        for (char *line = r.out, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+            assert_true(display_width(line, (size_t)(nl - line)) <= (w == 0 ? 80 : 200));
+            if (lines > 0) {   /* each row starts with its whole name, then a blank */
+                size_t len = strlen(names[lines - 1]);
+                assert_true(strncmp(line, names[lines - 1], len) == 0);
+                assert_int_equal(line[len], ' ');
+            }
+            lines++;
+        }
+        assert_int_equal(lines, 4);
+        assert_null(strstr(r.out, "\xe2\x80\xa6google"));   /* no name cut (…) */
+        /* Wide enough: every column, the provider in full. */
+        if (w == 1)
+            assert_non_null(strstr(r.out, "SALESFORCE_SANDBOX_EU"));
+        else
+            assert_null(strstr(r.out, "SALESFORCE_SANDBOX_EU"));
+        run_free(&r);
+        free(env);
+    }
+    skemu_stop(&e2);
+    unlink(path);
+}
+
+/* A connection named in the wrong case: the error it always gave, then the right name. */
+static void test_connection_wrong_case(void **state)
+{
+    (void)state;
+    struct json_object *raw = raw_accounts();
+    const char *c1 = jstr(json_object_array_get_idx(raw, 0), "connector");
+    const char *who = jstr(json_object_array_get_idx(raw, 0), "identifier");
+    assert_non_null(c1);
+    assert_non_null(who);
+    char upper[128];
+    snprintf(upper, sizeof upper, "%s", c1);
+    for (char *p = upper; *p; p++)
+        *p = (char)toupper((unsigned char)*p);
+    assert_string_not_equal(upper, c1);
+    char want[512];
+    run_result r;
+    RUN(&r, "list", "-c", upper);
+    assert_int_equal(r.code, 4);
+    snprintf(want, sizeof want, "skdash: no connection named '%s' (see skdash connections): "
+             "did you mean '%s'?\n", upper, c1);
+    assert_string_equal(r.err, want);
+    assert_string_equal(r.out, "");
+    run_free(&r);
+    RUN(&r, "show", upper, who);
+    assert_int_equal(r.code, 4);
+    snprintf(want, sizeof want, "\nskdash: no connection '%s': did you mean '%s'?\n", upper, c1);
+    assert_non_null(strstr(r.err, "not found"));
+    assert_non_null(strstr(r.err, want));
+    run_free(&r);
+    /* A name no connection has in any case: no guess. */
+    RUN(&r, "show", "no-such-connection", who);
+    assert_int_equal(r.code, 4);
+    assert_null(strstr(r.err, "did you mean"));
+    run_free(&r);
+    RUN(&r, "list", "-c", "no-such-connection");
+    assert_int_equal(r.code, 4);
+    assert_null(strstr(r.err, "did you mean"));
+    run_free(&r);
+    json_object_put(raw);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1098,6 +1212,8 @@ int main(void)
         cmocka_unit_test(test_connections_add_up),
         cmocka_unit_test(test_list_fallback),
         cmocka_unit_test(test_list_table_terminal),
+        cmocka_unit_test(test_connections_80_columns),
+        cmocka_unit_test(test_connection_wrong_case),
         cmocka_unit_test(test_hostile_strings),
         cmocka_unit_test(test_debug_trace),
         cmocka_unit_test(test_show),
