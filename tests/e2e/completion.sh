@@ -159,7 +159,7 @@ fi
 # ---- make install DESTDIR=... PREFIX=/usr; make uninstall
 if command -v make >/dev/null 2>&1; then
     dest="$tmp/dest"
-    make -s -C "$SRC" BUILD="$BUILD_DIR" install DESTDIR="$dest" PREFIX=/usr \
+    make -s -C "$SRC" BUILD="${BUILD_DIR:-$SRC/build}" install DESTDIR="$dest" PREFIX=/usr \
         >"$tmp/make.out" 2>&1
     check $? "make install DESTDIR=... PREFIX=/usr" "$(tail -3 "$tmp/make.out")"
     for f in bin/skdash bin/skemu share/man/man1/skdash.1 share/man/man1/skemu.1 \
@@ -172,7 +172,7 @@ if command -v make >/dev/null 2>&1; then
         cmp -s "$dest/usr/share/zsh/site-functions/_skdash" "$tmp/comp.zsh" &&
         cmp -s "$dest/usr/share/fish/vendor_completions.d/skdash.fish" "$tmp/comp.fish"
     check $? "the installed scripts are what skdash completion prints"
-    make -s -C "$SRC" BUILD="$BUILD_DIR" uninstall DESTDIR="$dest" PREFIX=/usr \
+    make -s -C "$SRC" BUILD="${BUILD_DIR:-$SRC/build}" uninstall DESTDIR="$dest" PREFIX=/usr \
         >"$tmp/make.out" 2>&1
     left=$(find "$dest" -type f | sed "s|^$dest||")
     [ -z "$left" ]
