@@ -170,7 +170,7 @@ const cli_command cli_commands[] = {
       .operands = "bash|zsh|fish", .max_operands = 1, .operand_choices = shell_names,
       .summary = "a completion script for bash, zsh or fish",
       .text = "Prints a completion script for the shell named: commands, flags, states and\n"
-              "formats from this table; profiles from the config file and connection names\n"
+              "formats from skdash's command table; profiles from the config file and connection names\n"
               "from the last cached listing, looked up when Tab is pressed. make install puts\n"
               "the three where bash-completion, zsh and fish find them; by hand:\n"
               "  bash: source <(skdash completion bash)\n"
