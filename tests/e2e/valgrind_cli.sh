@@ -1,8 +1,8 @@
 #!/bin/sh
 # valgrind_cli.sh: the CLI's commands run under valgrind against skemu: connections, list in
 # each format, show, link --qr, delete --dry-run and --yes, journal, a usage error and a
-# not-found. Each must exit as documented with no memory error and no definite or indirect
-# leak (valgrind's own exit status 99 marks one). TAP-style lines; SKIP without valgrind.
+# not-found, the did-you-mean paths and the completion commands. Each must exit as
+# documented with no memory error and no definite or indirect leak (valgrind's own exit status 99 marks one). TAP-style lines; SKIP without valgrind.
 set -u
 
 . "$(dirname "$0")/../support/e2e_lib.sh"
@@ -70,3 +70,11 @@ vg "usage error (show without account)" 2 show
 vg "not found (show)" 4 show --id ca_does_not_exist
 vg "not found (delete, already gone)" 4 delete --id "$second" --yes
 vg "--help" 0 --help
+upper=$(echo "$conn" | tr '[:lower:]' '[:upper:]')
+vg "did you mean (unknown command)" 2 lst
+vg "did you mean (flag)" 2 list --stat active
+vg "did you mean (list -c in the wrong case)" 4 list -c "$upper"
+vg "did you mean (show in the wrong case, connections listed)" 4 show "$upper" "$ident"
+vg "completion bash" 0 completion bash
+vg "__complete profiles" 0 __complete profiles
+vg "__complete connections (no cache)" 0 __complete connections
