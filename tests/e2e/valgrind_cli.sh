@@ -2,7 +2,8 @@
 # valgrind_cli.sh: the CLI's commands run under valgrind against skemu: connections, list in
 # each format, show, link --qr, delete --dry-run and --yes, journal, a usage error and a
 # not-found, the did-you-mean paths and the completion commands. Each must exit as
-# documented with no memory error and no definite or indirect leak (valgrind's own exit status 99 marks one). TAP-style lines; SKIP without valgrind.
+# documented with no memory error and no definite or indirect leak (valgrind's own exit
+# status 99 marks one). TAP-style lines; SKIP without valgrind.
 set -u
 
 . "$(dirname "$0")/../support/e2e_lib.sh"
