@@ -121,6 +121,7 @@ typedef struct tui_app {
     bool filtering;           /* typing after '/' */
     bool filter_bad;
     char filter_msg[128];     /* why the typed filter does not parse */
+    char filter_said[192];    /* what the filter in force keeps, in words */
 
     size_t conn_cur, conn_top;  /* the connections pane: saved views, then connections */
     size_t saved_count[TUI_MAX_SAVED][SK_STATE_COUNT];  /* per saved view, as of the last update */

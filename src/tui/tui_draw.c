@@ -200,8 +200,11 @@ static void status_line(const tui_app *a, tui_line *l, int y, bool with_pos)
             line_add(l, ROLE_NORMAL, "  ", -1, false);
             line_add_raw(l, ROLE_ERROR_MSG, a->filter_msg, -1, false);
         }
-        else
-            line_add(l, ROLE_DIM, "  Enter keep  Esc clear  state:expired conn:gmail", -1, false);
+        else if (*a->filter) {
+            line_add(l, ROLE_DIM, "  keeps ", -1, false);
+            line_add_raw(l, ROLE_NORMAL, a->filter_said, -1, false);
+        } else
+            line_add(l, ROLE_DIM, "  Enter keep  Esc clear  state:expired,revoked conn:gmail", -1, false);
     } else if (*a->error) {
         line_add(l, ROLE_ERROR_MSG, "error: ", -1, false);
         line_add(l, ROLE_ERROR_MSG, a->error, -1, false);
@@ -230,7 +233,7 @@ static void status_line(const tui_app *a, tui_line *l, int y, bool with_pos)
         line_add(l, ROLE_OK_MSG, a->notice, -1, false);
     } else if (*a->filter) {
         line_add(l, ROLE_DIM, "filter: ", -1, false);
-        line_add_raw(l, ROLE_NORMAL, a->filter, -1, false);
+        line_add_raw(l, ROLE_NORMAL, a->filter_said, -1, false);
     }
     /* Where the cursor is, as lazygit says it ("row 12/19,967": how far through a long list),
      * then the time of the last refresh, right-aligned. */

@@ -163,6 +163,12 @@ void act_filter(tui_app *a, int arg)
 void act_filter_accept(tui_app *a, int arg)
 {
     (void)arg;
+    /* A filter that cannot be read is not kept as if it were: the line stays open, flagged,
+     * until it is mended or cleared (Esc). */
+    if (a->filter_bad) {
+        a->dirty = true;
+        return;
+    }
     a->filtering = false;
 }
 
