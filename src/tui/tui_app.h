@@ -203,7 +203,14 @@ void tui_confirm_open(tui_app *a, tui_target *t, size_t n);
 void tui_help_lines(tui_lines *out, bool read_only);
 
 /* tui_journal.c: the J view. One entry as a screen line (tests read them back). */
-void tui_journal_row_line(tui_line *l, const sk_journal_row *r);
+enum { JCOL_TIME, JCOL_ACTION, JCOL_RESULT, JCOL_CONN, JCOL_IDENT, JCOL_ID, JCOL_USER, JCOL_COUNT };
+typedef struct tui_journal_cols {
+    int w[JCOL_COUNT];   /* 0: the column is not shown */
+    int total;           /* columns used, gaps included */
+} tui_journal_cols;
+/* Column widths that fit the n entries v and a window of `width` columns. */
+void tui_journal_fit(const sk_journal_row *v, size_t n, int width, tui_journal_cols *out);
+void tui_journal_row_line(tui_line *l, const sk_journal_row *r, const tui_journal_cols *c);
 
 /* tui_draw.c: the overview's panes and the lines every screen shares */
 void draw_overview(const tui_app *a);
