@@ -228,6 +228,8 @@ int draw_conn_rows(const tui_app *a);
 int draw_detail_rows(const tui_app *a);
 size_t draw_detail_lines(const tui_app *a);
 /* Which pane and row a mouse click at (y, x) lands on. */
+/* The pane under a screen cell (any row of it, title included); false outside every pane. */
+bool draw_pane_at(const tui_app *a, int y, int x, tui_pane *pane);
 bool draw_hit(const tui_app *a, int y, int x, tui_pane *pane, size_t *index);
 /* The window too small: a notice instead of any screen. */
 void draw_small(const tui_app *a);

@@ -488,6 +488,25 @@ void draw_overview(const tui_app *a)
     draw_hints(a, CTX_LIST, a->rows - 1);
 }
 
+bool draw_pane_at(const tui_app *a, int y, int x, tui_pane *pane)
+{
+    geom g;
+    geometry(a, &g);
+    if (y < g.body_y || y >= g.body_y + g.body_h || x < 0 || x >= a->cols)
+        return false;
+    if (x < g.conn_w)
+        *pane = PANE_CONNS;
+    else if (g.det_w > 0 && x >= g.det_x && x < g.det_x + g.det_w && y >= g.det_y &&
+             y < g.det_y + g.det_h)
+        *pane = PANE_DETAIL;
+    else if (x >= g.table_x && x < g.table_x + g.table_w && y >= g.table_y &&
+             y < g.table_y + g.table_h)
+        *pane = PANE_TABLE;
+    else
+        return false;
+    return true;
+}
+
 bool draw_hit(const tui_app *a, int y, int x, tui_pane *pane, size_t *index)
 {
     geom g;
