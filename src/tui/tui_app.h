@@ -200,7 +200,9 @@ char *tui_link_message(const char *connector, const char *link, int64_t expiry);
 void tui_confirm_open(tui_app *a, tui_target *t, size_t n);
 
 /* tui_help.c */
-void tui_help_lines(tui_lines *out, bool read_only);
+/* The help as lines `width` columns wide (long ones wrap): the keys of context `first` (the
+ * screen it was opened from) first, then every other context's, then the states. */
+void tui_help_lines(tui_lines *out, bool read_only, tui_ctx first, int width);
 
 /* tui_journal.c: the J view. One entry as a screen line (tests read them back). */
 enum { JCOL_TIME, JCOL_ACTION, JCOL_RESULT, JCOL_CONN, JCOL_IDENT, JCOL_ID, JCOL_USER, JCOL_COUNT };
