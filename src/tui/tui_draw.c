@@ -248,7 +248,7 @@ static void status_line(const tui_app *a, tui_line *l, int y, bool with_pos)
     }
     if (with_pos && a->view.n) {
         char pos[32], all[32];
-        rows_thousands(a->cur + 1, pos, sizeof pos);
+        rows_thousands(a->cur < a->view.n ? a->cur + 1 : a->view.n, pos, sizeof pos);
         rows_thousands(a->view.n, all, sizeof all);
         snprintf(right, sizeof right, "row %s/%s  %s", pos, all, when);
     } else {
