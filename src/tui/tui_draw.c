@@ -246,11 +246,14 @@ static void status_line(const tui_app *a, tui_line *l, int y, bool with_pos)
     } else {
         snprintf(when, sizeof when, "not refreshed yet");
     }
+    /* The message comes first: the position gives way when both do not fit. */
     if (with_pos && a->view.n) {
         char pos[32], all[32];
         rows_thousands(a->cur < a->view.n ? a->cur + 1 : a->view.n, pos, sizeof pos);
         rows_thousands(a->view.n, all, sizeof all);
         snprintf(right, sizeof right, "row %s/%s  %s", pos, all, when);
+        if (l->cols + (int)strlen(right) + 2 > a->cols)
+            snprintf(right, sizeof right, "%s", when);
     } else {
         snprintf(right, sizeof right, "%s", when);
     }
