@@ -39,10 +39,14 @@ typedef struct sk_view_spec {
 
 void view_spec_init(sk_view_spec *v);   /* every state, no text, sort by identifier */
 /* Parse what the user typed after '/': free text plus `state:expired` and `conn:gmail` tokens
- * (any case; repeated tokens of one kind are OR-ed). Replaces text, connections and the state
- * mask of `v` (the mask from state: tokens is AND-ed with `base_mask`). Returns false, with a
- * message, when a token names an unknown state. */
+ * (any case; repeated tokens of one kind, and comma lists `state:revoked,expired`, are OR-ed).
+ * Replaces text, connections and the state mask of `v` (the mask from state: tokens is AND-ed
+ * with `base_mask`). Returns false, with a message and `v` untouched, when a token names an
+ * unknown state or a list is half typed ("state:expired,"): nothing of it applies. */
 bool view_spec_parse(sk_view_spec *v, const char *typed, unsigned base_mask, char *msg, size_t msgn);
+/* What a parsed filter keeps, in words: `state EXPIRED or REVOKED, conn gmail, text "ana"`
+ * ("everything" for none). */
+void view_spec_describe(const sk_view_spec *v, unsigned base_mask, char *buf, size_t n);
 
 struct view_cache;
 

@@ -61,38 +61,105 @@ static bool token_key(const char *w, size_t wl, const char *key, const char **va
     return true;
 }
 
+/* One comma-separated item of a token's value: the next one from *val, its length in *il. */
+static bool next_item(const char **val, size_t *vl, const char **item, size_t *il)
+{
+    if (*vl == 0)
+        return false;
+    const char *c = memchr(*val, ',', *vl);
+    *item = *val;
+    *il = c ? (size_t)(c - *val) : *vl;
+    size_t used = c ? *il + 1 : *il;
+    *val += used;
+    *vl -= used;
+    return true;
+}
+
+/* A value ending in a comma ("state:expired,") or with two in a row is half typed: refused,
+ * so nothing applies part of what the user meant. */
+static bool list_complete(const char *key, const char *val, size_t vl, char *msg, size_t msgn)
+{
+    bool empty = vl == 0 || val[0] == ',' || val[vl - 1] == ',';
+    for (size_t i = 0; i + 1 < vl && !empty; i++)
+        empty = val[i] == ',' && val[i + 1] == ',';
+    if (empty)
+        snprintf(msg, msgn, "%s: a name is missing (%s:a,b means a or b)", key, key);
+    return !empty;
+}
+
 static bool parse_word(sk_view_spec *t, unsigned *mask, const char *w, size_t wl, char *msg,
                        size_t msgn)
 {
-    const char *val;
-    size_t vl;
+    const char *val, *item;
+    size_t vl, il;
     if (token_key(w, wl, "state", &val, &vl)) {
-        char name[32];
-        sk_state st;
-        size_t n = vl < sizeof name - 1 ? vl : sizeof name - 1;
-        memcpy(name, val, n);
-        name[n] = '\0';
-        if (vl >= sizeof name || !state_parse(name, &st)) {
-            snprintf(msg, msgn, "unknown state \"%.*s\" (pending, active, expired, revoked, error)",
-                     (int)(vl > 40 ? 40 : vl), val);
+        if (!list_complete("state", val, vl, msg, msgn))
             return false;
+        while (next_item(&val, &vl, &item, &il)) {
+            char name[32];
+            sk_state st;
+            size_t n = il < sizeof name - 1 ? il : sizeof name - 1;
+            memcpy(name, item, n);
+            name[n] = '\0';
+            if (il >= sizeof name || !state_parse(name, &st)) {
+                snprintf(msg, msgn,
+                         "unknown state \"%.*s\" (pending, active, expired, revoked, error)",
+                         (int)(il > 40 ? 40 : il), item);
+                return false;
+            }
+            *mask |= 1u << st;
         }
-        *mask |= 1u << st;
     } else if (token_key(w, wl, "conn", &val, &vl) || token_key(w, wl, "connection", &val, &vl)) {
-        if (vl >= sizeof t->connections[0]) {
-            snprintf(msg, msgn, "connection name too long");
+        if (!list_complete("conn", val, vl, msg, msgn))
             return false;
+        while (next_item(&val, &vl, &item, &il)) {
+            if (il >= sizeof t->connections[0]) {
+                snprintf(msg, msgn, "connection name too long");
+                return false;
+            }
+            if (t->n_connections >= SK_VIEW_MAX_CONNS) {
+                snprintf(msg, msgn, "at most %d connections", SK_VIEW_MAX_CONNS);
+                return false;
+            }
+            memcpy(t->connections[t->n_connections], item, il);
+            t->connections[t->n_connections++][il] = '\0';
         }
-        if (t->n_connections >= SK_VIEW_MAX_CONNS) {
-            snprintf(msg, msgn, "at most %d conn: tokens", SK_VIEW_MAX_CONNS);
-            return false;
-        }
-        memcpy(t->connections[t->n_connections], val, vl);
-        t->connections[t->n_connections++][vl] = '\0';
     } else {
         text_append(t->text, w, wl);
     }
     return true;
+}
+
+/* Appends printf-style to buf (of n), never past its end. */
+static void describe_add(char *buf, size_t n, const char *fmt, const char *a, const char *b)
+{
+    size_t len = strlen(buf);
+    if (len + 1 < n)
+        snprintf(buf + len, n - len, fmt, a, b);
+}
+
+void view_spec_describe(const sk_view_spec *v, unsigned base_mask, char *buf, size_t n)
+{
+    if (!n)
+        return;
+    buf[0] = '\0';
+    if ((v->state_mask & base_mask) != base_mask) {
+        describe_add(buf, n, "%s%s", "state ", "");
+        if (!(v->state_mask & base_mask))
+            describe_add(buf, n, "%s%s", "(none of this view's)", "");
+        bool first = true;
+        for (int s = 0; s < SK_STATE_COUNT; s++)
+            if (v->state_mask & base_mask & (1u << s)) {
+                describe_add(buf, n, "%s%s", first ? "" : " or ", state_name((sk_state)s));
+                first = false;
+            }
+    }
+    for (size_t i = 0; i < v->n_connections; i++)
+        describe_add(buf, n, "%s%s", i ? " or " : *buf ? ", conn " : "conn ", v->connections[i]);
+    if (v->text[0])
+        describe_add(buf, n, *buf ? ", text \"%s\"%s" : "text \"%s\"%s", v->text, "");
+    if (!*buf)
+        describe_add(buf, n, "%s%s", "everything", "");
 }
 
 bool view_spec_parse(sk_view_spec *v, const char *typed, unsigned base_mask, char *msg, size_t msgn)

@@ -39,7 +39,7 @@
     _(COPY_IDENTIFIER, "copy-identifier", TUI_B(CTX_LIST), TUI_K('Y'), 0, "copy the identifier", NULL, 0, NULL, act_copy, 1) \
     _(PRINT_LINK, "print-link", TUI_B(CTX_LIST) | TUI_B(CTX_LINK), TUI_K('p'), 0, "quit and print the link and its QR code to the shell", "print & quit", 5, in_link_footer, act_print_link, 0) \
     _(REFRESH, "refresh", TUI_B(CTX_LIST), TUI_K('r', KEY_F(5)), 0, "refresh from the server", "refresh", 9, NULL, act_refresh, 0) \
-    _(HELP, "help", TUI_B(CTX_LIST) | TUI_B(CTX_LINK), TUI_K('?', KEY_F(1)), 0, "this help", "help", 2, in_list_footer, act_help, 0) \
+    _(HELP, "help", TUI_B(CTX_LIST) | TUI_B(CTX_LINK) | TUI_B(CTX_CONFIRM) | TUI_B(CTX_CONFIRM_COUNT) | TUI_B(CTX_JOURNAL), TUI_K('?', KEY_F(1)), 0, "this help", "help", 2, in_list_footer, act_help, 0) \
     _(JOURNAL, "journal", TUI_B(CTX_LIST), TUI_K('J'), 0, "the action journal: the latest deletes and links, newest first", "journal", 11, NULL, act_journal, 0) \
     _(REDRAW, "redraw", TUI_ALL_VIEWS, TUI_K(TUI_CTRL('l')), 0, "redraw the screen", NULL, 0, NULL, act_redraw, 0) \
     _(QUIT, "quit", TUI_B(CTX_LIST), TUI_K('q'), 0, "quit", "quit", 1, NULL, act_quit, 0) \
@@ -62,6 +62,12 @@
     _(CONFIRM_ERASE, "confirm-erase", TUI_B(CTX_CONFIRM_COUNT), TUI_K(KEY_BACKSPACE, 127, TUI_CTRL('h')), 0, "erase a digit", NULL, 0, NULL, act_confirm_erase, 0) \
     \
     _(HELP_CLOSE, "help-close", TUI_B(CTX_HELP), TUI_K(TUI_ESC, 'q', '?'), 0, "close the help", NULL, 0, NULL, act_close, 0) \
+    _(HELP_SEARCH, "help-search", TUI_B(CTX_HELP), TUI_K('/'), 0, "search the help: type, then Enter; matches are highlighted", NULL, 0, NULL, act_help_search, 0) \
+    _(HELP_NEXT, "help-next", TUI_B(CTX_HELP), TUI_K('n'), 0, "next match of the search", NULL, 0, NULL, act_help_next, 1) \
+    _(HELP_PREV, "help-prev", TUI_B(CTX_HELP), TUI_K('N'), 0, "previous match of the search", NULL, 0, NULL, act_help_next, -1) \
+    _(HELP_SEARCH_ACCEPT, "help-search-accept", TUI_B(CTX_HELP_SEARCH), TUI_K('\n', '\r', KEY_ENTER), 0, "go to the first match (then n/N)", NULL, 0, NULL, act_help_search_end, 1) \
+    _(HELP_SEARCH_CANCEL, "help-search-cancel", TUI_B(CTX_HELP_SEARCH), TUI_K(TUI_ESC), 0, "stop searching (the help stays open)", NULL, 0, NULL, act_help_search_end, 0) \
+    _(HELP_SEARCH_ERASE, "help-search-erase", TUI_B(CTX_HELP_SEARCH), TUI_K(KEY_BACKSPACE, 127, TUI_CTRL('h')), 0, "erase a character of the search", NULL, 0, NULL, act_help_search_erase, 0) \
     \
     _(JOURNAL_CLOSE, "journal-close", TUI_B(CTX_JOURNAL), TUI_K(TUI_ESC, 'q', 'J'), 0, "close the journal", NULL, 0, NULL, act_close, 0)
 

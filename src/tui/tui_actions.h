@@ -16,6 +16,7 @@ typedef enum {
     CTX_CONFIRM_COUNT,/* the delete dialog for several: the count is typed (digits are text) */
     CTX_HELP,         /* the help screen */
     CTX_JOURNAL,      /* the action journal (J) */
+    CTX_HELP_SEARCH,  /* typing after '/' in the help (printable keys are text) */
     CTX_COUNT
 } tui_ctx;
 

@@ -121,6 +121,7 @@ typedef struct tui_app {
     bool filtering;           /* typing after '/' */
     bool filter_bad;
     char filter_msg[128];     /* why the typed filter does not parse */
+    char filter_said[192];    /* what the filter in force keeps, in words */
 
     size_t conn_cur, conn_top;  /* the connections pane: saved views, then connections */
     size_t saved_count[TUI_MAX_SAVED][SK_STATE_COUNT];  /* per saved view, as of the last update */
@@ -199,10 +200,19 @@ char *tui_link_message(const char *connector, const char *link, int64_t expiry);
 void tui_confirm_open(tui_app *a, tui_target *t, size_t n);
 
 /* tui_help.c */
-void tui_help_lines(tui_lines *out, bool read_only);
+/* The help as lines `width` columns wide (long ones wrap): the keys of context `first` (the
+ * screen it was opened from) first, then every other context's, then the states. */
+void tui_help_lines(tui_lines *out, bool read_only, tui_ctx first, int width);
 
 /* tui_journal.c: the J view. One entry as a screen line (tests read them back). */
-void tui_journal_row_line(tui_line *l, const sk_journal_row *r);
+enum { JCOL_TIME, JCOL_ACTION, JCOL_RESULT, JCOL_CONN, JCOL_IDENT, JCOL_ID, JCOL_USER, JCOL_COUNT };
+typedef struct tui_journal_cols {
+    int w[JCOL_COUNT];   /* 0: the column is not shown */
+    int total;           /* columns used, gaps included */
+} tui_journal_cols;
+/* Column widths that fit the n entries v and a window of `width` columns. */
+void tui_journal_fit(const sk_journal_row *v, size_t n, int width, tui_journal_cols *out);
+void tui_journal_row_line(tui_line *l, const sk_journal_row *r, const tui_journal_cols *c);
 
 /* tui_draw.c: the overview's panes and the lines every screen shares */
 void draw_overview(const tui_app *a);
@@ -220,6 +230,8 @@ int draw_conn_rows(const tui_app *a);
 int draw_detail_rows(const tui_app *a);
 size_t draw_detail_lines(const tui_app *a);
 /* Which pane and row a mouse click at (y, x) lands on. */
+/* The pane under a screen cell (any row of it, title included); false outside every pane. */
+bool draw_pane_at(const tui_app *a, int y, int x, tui_pane *pane);
 bool draw_hit(const tui_app *a, int y, int x, tui_pane *pane, size_t *index);
 /* The window too small: a notice instead of any screen. */
 void draw_small(const tui_app *a);

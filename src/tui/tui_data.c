@@ -264,8 +264,10 @@ void data_spec_rebuild(tui_app *a)
     sk_view_spec next = a->spec;
     a->filter_bad = !view_spec_parse(&next, a->filter, a->base_mask, a->filter_msg,
                                      sizeof a->filter_msg);
-    if (!a->filter_bad)
+    if (!a->filter_bad) {
         a->spec = next;
+        view_spec_describe(&next, a->base_mask, a->filter_said, sizeof a->filter_said);
+    }
     else
         a->spec.state_mask &= a->base_mask;
     if (!*a->filter)

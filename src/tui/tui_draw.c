@@ -33,6 +33,20 @@ static void geometry(const tui_app *a, geom *g)
     g->body_y = 2;
     g->body_h = a->rows - 4;
     g->conn_w = a->cols >= 120 ? 28 : 22;
+    /* Wide terminals: the pane grows to the longest name and its counts, up to a quarter. */
+    if (a->cols >= 120) {
+        size_t items = data_conn_items(a);
+        for (size_t i = 0; i < items; i++) {
+            tui_item it;
+            if (!data_item(a, i, &it))
+                continue;
+            int need = rows_conn_title_width(it.name, it.total, it.total - it.count[SK_STATE_ACTIVE]);
+            if (need > g->conn_w)
+                g->conn_w = need;
+        }
+        if (g->conn_w > a->cols / 4)
+            g->conn_w = a->cols / 4;
+    }
     g->table_x = g->conn_w + 1;
     g->table_y = g->body_y;
     g->table_w = a->cols - g->table_x;
@@ -174,7 +188,7 @@ static bool live_line(const tui_app *a, char *buf, size_t n, bool *is_error)
     return buf[0] != '\0';
 }
 
-static void status_line(const tui_app *a, tui_line *l, int y)
+static void status_line(const tui_app *a, tui_line *l, int y, bool with_pos)
 {
     char live[160];
     bool live_err = false;
@@ -186,8 +200,11 @@ static void status_line(const tui_app *a, tui_line *l, int y)
             line_add(l, ROLE_NORMAL, "  ", -1, false);
             line_add_raw(l, ROLE_ERROR_MSG, a->filter_msg, -1, false);
         }
-        else
-            line_add(l, ROLE_DIM, "  Enter keep  Esc clear  state:expired conn:gmail", -1, false);
+        else if (*a->filter) {
+            line_add(l, ROLE_DIM, "  keeps ", -1, false);
+            line_add_raw(l, ROLE_NORMAL, a->filter_said, -1, false);
+        } else
+            line_add(l, ROLE_DIM, "  Enter keep  Esc clear  state:expired,revoked conn:gmail", -1, false);
     } else if (*a->error) {
         line_add(l, ROLE_ERROR_MSG, "error: ", -1, false);
         line_add(l, ROLE_ERROR_MSG, a->error, -1, false);
@@ -216,17 +233,29 @@ static void status_line(const tui_app *a, tui_line *l, int y)
         line_add(l, ROLE_OK_MSG, a->notice, -1, false);
     } else if (*a->filter) {
         line_add(l, ROLE_DIM, "filter: ", -1, false);
-        line_add_raw(l, ROLE_NORMAL, a->filter, -1, false);
+        line_add_raw(l, ROLE_NORMAL, a->filter_said, -1, false);
     }
-    /* The time of the last refresh, right-aligned. */
-    char right[64] = "";
+    /* Where the cursor is, as lazygit says it ("row 12/19,967": how far through a long list),
+     * then the time of the last refresh, right-aligned. */
+    char right[160] = "", when[64];
     if (a->last_refresh != SK_TIME_ABSENT) {
         time_t t = (time_t)a->last_refresh;
         struct tm tm;
         localtime_r(&t, &tm);
-        strftime(right, sizeof right, "refreshed %H:%M:%S", &tm);
+        strftime(when, sizeof when, "refreshed %H:%M:%S", &tm);
     } else {
-        snprintf(right, sizeof right, "not refreshed yet");
+        snprintf(when, sizeof when, "not refreshed yet");
+    }
+    /* The message comes first: the position gives way when both do not fit. */
+    if (with_pos && a->view.n) {
+        char pos[32], all[32];
+        rows_thousands(a->cur < a->view.n ? a->cur + 1 : a->view.n, pos, sizeof pos);
+        rows_thousands(a->view.n, all, sizeof all);
+        snprintf(right, sizeof right, "row %s/%s  %s", pos, all, when);
+        if (l->cols + (int)strlen(right) + 2 > a->cols)
+            snprintf(right, sizeof right, "%s", when);
+    } else {
+        snprintf(right, sizeof right, "%s", when);
     }
     int rw = (int)strlen(right);
     line_truncate(l, a->cols - rw - 2);
@@ -240,7 +269,7 @@ void draw_status(const tui_app *a, int y)
 {
     tui_line l;
     line_init(&l, a->utf8);
-    status_line(a, &l, y);
+    status_line(a, &l, y, false);
     line_free(&l);
 }
 
@@ -285,7 +314,7 @@ static void draw_conns(const tui_app *a, const geom *g, tui_line *l)
         unsigned long extra = 0;
         if (i == a->conn_cur)
             extra = theme_attr(a->focus == PANE_CONNS ? ROLE_CURSOR : ROLE_CURSOR_IDLE) & ~A_COLOR;
-        rows_conn_title(l, it.name, it.total, w);
+        rows_conn_title(l, it.name, it.total, it.total - it.count[SK_STATE_ACTIVE], w);
         screen_put(row++, 0, l, w, extra, ROLE_NORMAL);
         line_reset(l);
         rows_conn_counts(l, it.count, w);
@@ -455,10 +484,30 @@ void draw_overview(const tui_app *a)
     draw_conns(a, &g, &l);
     draw_table(a, &g, &l);
     draw_detail(a, &g, &l);
+    /* The position is the accounts table's: said under the overview only. */
+    status_line(a, &l, a->rows - 2, true);
     line_free(&l);
-    draw_status(a, a->rows - 2);
     /* The list's keys, also while the filter is typed or a dialog is over it. */
     draw_hints(a, CTX_LIST, a->rows - 1);
+}
+
+bool draw_pane_at(const tui_app *a, int y, int x, tui_pane *pane)
+{
+    geom g;
+    geometry(a, &g);
+    if (y < g.body_y || y >= g.body_y + g.body_h || x < 0 || x >= a->cols)
+        return false;
+    if (x < g.conn_w)
+        *pane = PANE_CONNS;
+    else if (g.det_w > 0 && x >= g.det_x && x < g.det_x + g.det_w && y >= g.det_y &&
+             y < g.det_y + g.det_h)
+        *pane = PANE_DETAIL;
+    else if (x >= g.table_x && x < g.table_x + g.table_w && y >= g.table_y &&
+             y < g.table_y + g.table_h)
+        *pane = PANE_TABLE;
+    else
+        return false;
+    return true;
 }
 
 bool draw_hit(const tui_app *a, int y, int x, tui_pane *pane, size_t *index)

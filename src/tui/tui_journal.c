@@ -3,8 +3,10 @@
 #include "tui_app.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
 #include "tui_screen.h"
 
 static const char *nz(const char *s)
@@ -23,52 +25,109 @@ static tui_role result_role(const char *result)
     return ROLE_DIM;
 }
 
-/* Columns: what was done and to whom first; who did it and from where last (they give way). */
-#define W_TIME 20
-#define W_ACTION 6
-#define W_RESULT 24
-#define W_CONN 12
-#define W_IDENT 28
+/* Columns: what was done and to whom first; who did it and from where last (they give way).
+ * Widths come from the entries shown and the window (tui_journal_fit), not fixed ones. */
+static const char *const jcol_title[JCOL_COUNT] = {
+    "Time", "Action", "Result", "Connection", "Identifier", "Account ID", "User@from"
+};
+/* Below these a column says too little to be worth its room; 0: it may go entirely. */
+static const int jcol_min[JCOL_COUNT] = { 20, 6, 10, 8, 12, 0, 0 };
+/* Above these a value is cut anyway (a long failure reason must not push everything off). */
+static const int jcol_cap[JCOL_COUNT] = { 20, 8, 48, 24, 48, 40, 48 };
 
-static void gap(tui_line *l)
+static int raw_width(const char *raw)
 {
-    line_add(l, ROLE_NORMAL, "  ", -1, false);
+    if (!raw || !*raw)
+        return 0;
+    char *safe = text_sanitize_dup(raw);
+    int w = safe ? text_width(safe) : (int)strlen(raw);
+    free(safe);
+    return w;
 }
 
-void tui_journal_row_line(tui_line *l, const sk_journal_row *r)
+static int user_width(const sk_journal_row *r)
 {
-    line_add_raw(l, ROLE_DIM, nz(r->time), W_TIME, true);
-    gap(l);
-    line_add_raw(l, ROLE_KEY, nz(r->action), W_ACTION, true);
-    gap(l);
-    line_add_raw(l, result_role(r->result), nz(r->result), W_RESULT, true);
-    gap(l);
-    line_add_raw(l, ROLE_NORMAL, nz(r->connection), W_CONN, true);
-    gap(l);
-    line_add_raw(l, ROLE_NORMAL, nz(r->identifier), W_IDENT, true);
-    gap(l);
-    line_add_raw(l, ROLE_DIM, nz(r->account_id), -1, false);
-    gap(l);
-    line_add_raw(l, ROLE_DIM, nz(r->user), -1, false);
-    if (r->ssh_client) {
-        line_add(l, ROLE_DIM, "@", -1, false);
-        line_add_raw(l, ROLE_DIM, r->ssh_client, -1, false);
+    int w = raw_width(r->user);
+    if (r->ssh_client)
+        w += 1 + raw_width(r->ssh_client);
+    return w;
+}
+
+static int cols_total(const tui_journal_cols *c)
+{
+    int sum = 0, shown = 0;
+    for (int k = 0; k < JCOL_COUNT; k++)
+        if (c->w[k] > 0) {
+            sum += c->w[k];
+            shown++;
+        }
+    return sum + (shown > 1 ? 2 * (shown - 1) : 0);
+}
+
+void tui_journal_fit(const sk_journal_row *v, size_t n, int width, tui_journal_cols *out)
+{
+    for (int k = 0; k < JCOL_COUNT; k++)
+        out->w[k] = text_width(jcol_title[k]);
+    for (size_t i = 0; i < n; i++) {
+        int w[JCOL_COUNT] = { raw_width(v[i].time), raw_width(v[i].action), raw_width(v[i].result),
+                              raw_width(v[i].connection), raw_width(v[i].identifier),
+                              raw_width(v[i].account_id), user_width(&v[i]) };
+        for (int k = 0; k < JCOL_COUNT; k++)
+            if (w[k] > out->w[k])
+                out->w[k] = w[k];
+    }
+    for (int k = 0; k < JCOL_COUNT; k++)
+        if (out->w[k] > jcol_cap[k])
+            out->w[k] = jcol_cap[k];
+    /* Too wide: who and from where go first, then the account id; then the result, the
+     * identifier and the connection narrow (cut with an ellipsis) down to their minimum. */
+    static const int drop[] = { JCOL_USER, JCOL_ID };
+    for (size_t i = 0; i < sizeof drop / sizeof drop[0] && cols_total(out) > width; i++)
+        out->w[drop[i]] = 0;
+    /* The widest of them gives a column at a time, so none is cut far while another has room. */
+    static const int narrow[] = { JCOL_RESULT, JCOL_IDENT, JCOL_CONN };
+    while (cols_total(out) > width) {
+        int best = -1;
+        for (size_t i = 0; i < sizeof narrow / sizeof narrow[0]; i++) {
+            int k = narrow[i];
+            if (out->w[k] > jcol_min[k] && (best < 0 || out->w[k] > out->w[best]))
+                best = k;
+        }
+        if (best < 0)
+            break;
+        out->w[best]--;
+    }
+    out->total = cols_total(out);
+}
+
+static void cell(tui_line *l, const tui_journal_cols *c, int k, tui_role role, const char *raw)
+{
+    if (c->w[k] <= 0)
+        return;
+    if (l->cols > 0)
+        line_add(l, ROLE_NORMAL, "  ", -1, false);
+    line_add_raw(l, role, raw, c->w[k], true);
+}
+
+void tui_journal_row_line(tui_line *l, const sk_journal_row *r, const tui_journal_cols *c)
+{
+    cell(l, c, JCOL_TIME, ROLE_DIM, nz(r->time));
+    cell(l, c, JCOL_ACTION, ROLE_KEY, nz(r->action));
+    cell(l, c, JCOL_RESULT, result_role(r->result), nz(r->result));
+    cell(l, c, JCOL_CONN, ROLE_NORMAL, nz(r->connection));
+    cell(l, c, JCOL_IDENT, ROLE_NORMAL, nz(r->identifier));
+    cell(l, c, JCOL_ID, ROLE_DIM, nz(r->account_id));
+    if (c->w[JCOL_USER] > 0) {
+        char who[512];
+        snprintf(who, sizeof who, "%s%s%s", nz(r->user), r->ssh_client ? "@" : "", nz(r->ssh_client));
+        cell(l, c, JCOL_USER, ROLE_DIM, who);
     }
 }
 
-static void header_line(tui_line *l)
+static void header_line(tui_line *l, const tui_journal_cols *c)
 {
-    line_add(l, ROLE_COLHEAD, "Time", W_TIME, true);
-    gap(l);
-    line_add(l, ROLE_COLHEAD, "Action", W_ACTION, true);
-    gap(l);
-    line_add(l, ROLE_COLHEAD, "Result", W_RESULT, true);
-    gap(l);
-    line_add(l, ROLE_COLHEAD, "Connection", W_CONN, true);
-    gap(l);
-    line_add(l, ROLE_COLHEAD, "Identifier", W_IDENT, true);
-    gap(l);
-    line_add(l, ROLE_COLHEAD, "Account ID  User@from", -1, false);
+    for (int k = 0; k < JCOL_COUNT; k++)
+        cell(l, c, k, ROLE_COLHEAD, jcol_title[k]);
 }
 
 /* The view's own state: the entries read when it opened, and how far it is scrolled. */
@@ -148,13 +207,18 @@ static void journal_draw(const tui_app *a)
                   jv.rows.skipped == 1 ? "" : "s");
     line_add(&l, ROLE_DIM, "  (Esc, q or J closes; j/k scroll)", -1, false);
     put(0, &l, a->cols);
-    header_line(&l);
-    put(1, &l, a->cols);
     int h = journal_rows_shown(a);
+    /* The entries on screen are v[lo..hi) (newest first from hi - 1): the columns fit them. */
+    size_t hi = jv.scroll < n ? n - jv.scroll : 0;
+    size_t lo = hi > (size_t)h ? hi - (size_t)h : 0;
+    tui_journal_cols cols;
+    tui_journal_fit(jv.rows.v ? jv.rows.v + lo : NULL, hi - lo, a->cols, &cols);
+    header_line(&l, &cols);
+    put(1, &l, a->cols);
     for (int r = 0; r < h; r++) {
         size_t k = jv.scroll + (size_t)r;
         if (k < n) {
-            tui_journal_row_line(&l, &jv.rows.v[n - 1 - k]);
+            tui_journal_row_line(&l, &jv.rows.v[n - 1 - k], &cols);
         } else if (k == 0 && *jv.err) {
             line_add(&l, ROLE_ERROR_MSG, "the journal cannot be read: ", -1, false);
             line_add_raw(&l, ROLE_ERROR_MSG, jv.err, -1, false);

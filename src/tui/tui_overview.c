@@ -66,15 +66,15 @@ static size_t clamp_move(size_t cur, size_t n, long delta)
     return (size_t)v;
 }
 
-static void overview_move(tui_app *a, long delta)
+static void pane_move(tui_app *a, tui_pane pane, long delta)
 {
-    if (a->focus == PANE_CONNS) {
+    if (pane == PANE_CONNS) {
         size_t c = clamp_move(a->conn_cur, data_conn_items(a), delta);
         if (c != a->conn_cur) {
             a->conn_cur = c;
             data_spec_rebuild(a);
         }
-    } else if (a->focus == PANE_DETAIL) {
+    } else if (pane == PANE_DETAIL) {
         long v = (long)a->detail_scroll + delta;
         a->detail_scroll = v < 0 ? 0 : (size_t)v;
     } else {
@@ -84,6 +84,11 @@ static void overview_move(tui_app *a, long delta)
         follow_cursor(a);
     }
     a->dirty = true;
+}
+
+static void overview_move(tui_app *a, long delta)
+{
+    pane_move(a, a->focus, delta);
 }
 
 static int overview_page(const tui_app *a)
@@ -139,10 +144,14 @@ static bool overview_text(tui_app *a, int rc, wint_t wc)
         MEVENT ev;
         if (getmouse(&ev) != OK)
             return true;
-        if (ev.bstate & BUTTON4_PRESSED)
-            overview_move(a, -3);
-        else if (ev.bstate & BUTTON5_PRESSED)
-            overview_move(a, 3);
+        /* The wheel scrolls the pane under the pointer, whichever has the focus (as in other
+         * terminal tools); the focus stays where the keyboard left it. */
+        tui_pane under;
+        bool wheel = ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED);
+        if (wheel && draw_pane_at(a, ev.y, ev.x, &under))
+            pane_move(a, under, ev.bstate & BUTTON4_PRESSED ? -3 : 3);
+        else if (wheel)
+            ;   /* over the header or the footer: nothing to scroll */
         else
             overview_click(a, ev.y, ev.x);
         return true;
@@ -163,6 +172,12 @@ void act_filter(tui_app *a, int arg)
 void act_filter_accept(tui_app *a, int arg)
 {
     (void)arg;
+    /* A filter that cannot be read is not kept as if it were: the line stays open, flagged,
+     * until it is mended or cleared (Esc). */
+    if (a->filter_bad) {
+        a->dirty = true;
+        return;
+    }
     a->filtering = false;
 }
 

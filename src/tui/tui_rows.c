@@ -106,13 +106,19 @@ static void grow(rows_layout *o, rows_col c, int upto, int *spare)
 void rows_layout_for(int width, bool show_conn, rows_layout *out)
 {
     static const int minw[COL_COUNT] = { 2, 20, 8, 10, 8, 9, 9, 10 };
-    /* Columns give way in this order as the screen narrows. */
+    /* Columns give way in this order as the screen narrows. In a view that mixes connections
+     * the Connection column says whose account a row is, so it is the last to go: Auth (the
+     * same for most rows) gives way first, then Updated. */
     static const rows_col drop[] = { COL_UPDATED, COL_CONN, COL_LASTUSED, COL_AUTH, COL_EXPIRY };
+    static const rows_col drop_mixed[] = { COL_AUTH, COL_UPDATED, COL_LASTUSED, COL_EXPIRY,
+                                           COL_CONN };
+    const rows_col *order = show_conn ? drop_mixed : drop;
+    size_t n_order = show_conn ? sizeof drop_mixed / sizeof drop_mixed[0] : sizeof drop / sizeof drop[0];
     memcpy(out->width, minw, sizeof minw);
     if (!show_conn)
         out->width[COL_CONN] = 0;
-    for (size_t i = 0; i < sizeof drop / sizeof drop[0] && layout_sum(out) > width; i++)
-        out->width[drop[i]] = 0;
+    for (size_t i = 0; i < n_order && layout_sum(out) > width; i++)
+        out->width[order[i]] = 0;
     /* Below the minimum: the state keeps its name, the identifier takes what is left. */
     if (layout_sum(out) > width) {
         int ident = width - out->width[COL_MARK] - out->width[COL_STATE] - 1;
@@ -182,17 +188,54 @@ void rows_account(tui_line *l, const sk_account *a, const rows_layout *lay, int6
 
 /* ---------------------------------------------------------------- connections and totals */
 
-void rows_conn_title(tui_line *l, const char *name, size_t total, int width)
+/* Digits with a comma every three ("19,967"), as the position markers and the counts read. */
+void rows_thousands(size_t n, char *buf, size_t size)
 {
-    char num[32];
-    int nw = snprintf(num, sizeof num, "%zu", total);
+    char raw[32];
+    int len = snprintf(raw, sizeof raw, "%zu", n);
+    size_t o = 0;
+    for (int i = 0; i < len && o + 2 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = raw[i];
+    }
+    if (size)
+        buf[o < size ? o : size - 1] = '\0';
+}
+
+/* The counts are the point of the line, so they are never cut: the name gives way (with an
+ * ellipsis). "!6" is the number needing attention (every state but ACTIVE). */
+void rows_conn_title(tui_line *l, const char *name, size_t total, size_t attention, int width)
+{
+    char tot[32], att[40] = "";
+    rows_thousands(total, tot, sizeof tot);
+    if (attention) {
+        char n[32];
+        rows_thousands(attention, n, sizeof n);
+        snprintf(att, sizeof att, " !%s", n);
+    }
+    int nw = (int)strlen(tot) + (int)strlen(att);
     int namew = width - nw - 1;
     if (namew < 1)
         namew = 1;
     line_add_raw(l, ROLE_NORMAL, name, namew, true);
     line_add(l, ROLE_NORMAL, " ", -1, false);
-    line_add(l, ROLE_DIM, num, -1, false);
+    line_add(l, ROLE_DIM, tot, -1, false);
+    if (*att)
+        line_add(l, ROLE_ST_EXPIRED, att, -1, false);
     line_truncate(l, width);
+}
+
+int rows_conn_title_width(const char *name, size_t total, size_t attention)
+{
+    char tot[32], att[32] = "";
+    rows_thousands(total, tot, sizeof tot);
+    if (attention)
+        rows_thousands(attention, att, sizeof att);
+    char *safe = text_sanitize_dup(name ? name : "");
+    int w = (safe ? text_width(safe) : 0) + 1 + (int)strlen(tot) + (attention ? 2 + (int)strlen(att) : 0);
+    free(safe);
+    return w;
 }
 
 void rows_conn_counts(tui_line *l, const size_t count[SK_STATE_COUNT], int width)
@@ -203,6 +246,11 @@ void rows_conn_counts(tui_line *l, const size_t count[SK_STATE_COUNT], int width
             continue;
         char t[32];
         snprintf(t, sizeof t, "%c%zu", rows_state_letter((sk_state)s), count[s]);
+        /* A count is shown whole or not at all: a cut "A2" would read as a smaller number. */
+        if (l->cols + (int)strlen(t) > width) {
+            line_add(l, ROLE_DIM, l->utf8 ? "\xe2\x80\xa6" : "+", -1, false);
+            break;
+        }
         line_add(l, rows_state_role((sk_state)s), t, -1, false);
         line_add(l, ROLE_NORMAL, " ", -1, false);
     }

@@ -36,7 +36,11 @@ void rows_table_header(tui_line *l, const rows_layout *lay, sk_sort_key sort, bo
 void rows_account(tui_line *l, const sk_account *a, const rows_layout *lay, int64_t now, bool marked);
 
 /* "gmail   120" then "P3 A80 E5 R2 X1" (zero counts left out) */
-void rows_conn_title(tui_line *l, const char *name, size_t total, int width);
+void rows_conn_title(tui_line *l, const char *name, size_t total, size_t attention, int width);
+/* Columns rows_conn_title needs to show the name and counts uncut. */
+int rows_conn_title_width(const char *name, size_t total, size_t attention);
+/* n with thousands separated by commas ("19,967"). */
+void rows_thousands(size_t n, char *buf, size_t size);
 void rows_conn_counts(tui_line *l, const size_t count[SK_STATE_COUNT], int width);
 /* "PENDING 12  ACTIVE 80 ..." */
 void rows_totals(tui_line *l, const size_t count[SK_STATE_COUNT]);

@@ -132,6 +132,23 @@ done
 r=1
 case "$got" in "$target"*) r=0 ;; esac
 check $r "--mouse: the wheel up moves it back" "expected=$target detail=$got"
+# The wheel scrolls the pane under the pointer, not the focused one (issue #13): with the focus
+# on the connections pane (a click on "All accounts", screen line 3), the wheel over the accounts
+# moves the accounts cursor and leaves the connection selected.
+mouse 0 3 3
+mouse 0 3 3 m
+sleep 0.3
+mouse 65 39 7
+n=30
+while [ "$n" -gt 0 ]; do
+    cap >"$tmp/screen"; got=$(detail_text Identifier)
+    case "$got" in "$below"*) break ;; esac
+    sleep 0.1; n=$((n - 1))
+done
+r=1
+case "$got" in "$below"*) grep -q 'Accounts · All accounts' "$tmp/screen" && r=0 ;; esac
+check $r "--mouse: the wheel over the accounts scrolls them while the connections have the focus" \
+    "expected=$below detail=$got"
 keys Escape q
 wait_for 'skdash-exited-0' 5
 

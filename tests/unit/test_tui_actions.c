@@ -13,6 +13,7 @@
 
 #include "../../src/tui/tui_actions.h"
 #include "../../src/tui/tui_app.h"
+#include "text.h"
 
 /* Every key code a terminal can deliver through curses: characters and KEY_* codes. */
 #define KEY_SPACE_END (KEY_MAX + 1)
@@ -83,7 +84,7 @@ static char *help_screen(bool read_only, char *buf, size_t n)
 {
     tui_lines ls;
     lines_init(&ls, true);
-    tui_help_lines(&ls, read_only);
+    tui_help_lines(&ls, read_only, CTX_LIST, 1000);
     buf[0] = '\0';
     for (size_t i = 0; i < ls.n; i++) {
         size_t len = strlen(buf);
@@ -160,6 +161,51 @@ static void test_read_only_gate(void **st)
     assert_non_null(strstr(screen, "Read-only"));
     help_screen(false, screen, sizeof screen);
     assert_non_null(strstr(screen, action_def(ACT_DELETE)->help));
+}
+
+/* Help where you are (issue #13): the keys of the screen it is opened from come first, and at
+ * any width every line fits, long ones wrapped (not cut): each word of every help text is there. */
+static void test_help_here_and_wrapped(void **st)
+{
+    (void)st;
+    tui_ctx firsts[] = { CTX_LIST, CTX_LINK, CTX_CONFIRM, CTX_JOURNAL };
+    for (size_t f = 0; f < sizeof firsts / sizeof firsts[0]; f++) {
+        for (int width = TUI_MIN_COLS; width <= 120; width += 17) {
+            tui_lines ls;
+            lines_init(&ls, true);
+            tui_help_lines(&ls, false, firsts[f], width);
+            assert_true(ls.n > 10);
+            assert_non_null(strstr(line_text(&ls.v[0]), ctx_name(firsts[f])));
+            assert_non_null(strstr(line_text(&ls.v[0]), "this screen"));
+            static char all[65536];
+            all[0] = '\0';
+            for (size_t i = 0; i < ls.n; i++) {
+                assert_true(text_width(line_text(&ls.v[i])) <= width);
+                assert_null(strstr(line_text(&ls.v[i]), "\xe2\x80\xa6"));   /* nothing cut */
+                size_t len = strlen(all);
+                snprintf(all + len, sizeof all - len, " %s", line_text(&ls.v[i]));
+            }
+            size_t n;
+            const tui_action_def *t = actions_table(&n);
+            for (size_t i = 0; i < n; i++) {
+                char words[256];
+                snprintf(words, sizeof words, "%s", t[i].help);
+                for (char *w = strtok(words, " "); w; w = strtok(NULL, " "))
+                    if (!strstr(all, w))
+                        fail_msg("help at %d misses \"%s\" of %s", width, w, t[i].name);
+            }
+            lines_free(&ls);
+        }
+    }
+    /* The help opens from every screen that has keys of its own. */
+    tui_ctx from[] = { CTX_LIST, CTX_LINK, CTX_CONFIRM, CTX_CONFIRM_COUNT, CTX_JOURNAL };
+    for (size_t i = 0; i < sizeof from / sizeof from[0]; i++)
+        assert_int_equal(actions_resolve(from[i], '?', false, NULL), ACT_HELP);
+    assert_int_equal(actions_resolve(CTX_HELP, '/', false, NULL), ACT_HELP_SEARCH);
+    assert_int_equal(actions_resolve(CTX_HELP, 'n', false, NULL), ACT_HELP_NEXT);
+    assert_int_equal(actions_resolve(CTX_HELP, 'N', false, NULL), ACT_HELP_PREV);
+    assert_int_equal(actions_resolve(CTX_HELP_SEARCH, 'q', false, NULL), ACT_NONE);  /* text */
+    assert_int_equal(actions_resolve(CTX_HELP_SEARCH, '\r', false, NULL), ACT_HELP_SEARCH_ACCEPT);
 }
 
 static void test_key_labels(void **st)
@@ -295,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_help_lists_every_action),
         cmocka_unit_test(test_read_only_gate),
         cmocka_unit_test(test_key_labels),
+        cmocka_unit_test(test_help_here_and_wrapped),
         cmocka_unit_test(test_journal_bindings),
         cmocka_unit_test(test_every_action_has_handler),
         cmocka_unit_test(test_footer_hints_fit),

@@ -130,10 +130,45 @@ static void test_narrow_widths(void **st)
     rows_layout_for(57, true, &narrow);
     for (int c = 0; c < COL_COUNT; c++)
         assert_true(wide.width[c] > 0);
+    /* 57: the accounts pane of an 80-column terminal. In a view that mixes connections the
+     * Connection column stays (issue #13): Auth gives way first, then Updated. */
     assert_int_equal(narrow.width[COL_UPDATED], 0);
-    assert_int_equal(narrow.width[COL_CONN], 0);
+    assert_int_equal(narrow.width[COL_AUTH], 0);
+    assert_true(narrow.width[COL_CONN] >= 10);
     assert_true(narrow.width[COL_IDENT] >= 20);
     assert_true(narrow.width[COL_EXPIRY] > 0);
+    /* The order at every width: the Connection column outlasts Updated and Last used, and
+     * Auth goes before Updated. */
+    rows_layout one;
+    for (int w = 40; w < 160; w++) {
+        rows_layout_for(w, true, &one);
+        if (one.width[COL_UPDATED] > 0 || one.width[COL_LASTUSED] > 0)
+            assert_true(one.width[COL_CONN] > 0);
+        if (one.width[COL_AUTH] > 0)
+            assert_true(one.width[COL_UPDATED] > 0);
+    }
+    /* A single connection's view has no Connection column: Updated gives way first there. */
+    rows_layout single;
+    rows_layout_for(57, false, &single);
+    assert_int_equal(single.width[COL_CONN], 0);
+    assert_int_equal(single.width[COL_UPDATED], 0);
+    assert_true(single.width[COL_AUTH] > 0);
+}
+
+/* The 80-column dashboard's table with the Connection column: the row shows whose it is. */
+static void test_conn_column_80(void **st)
+{
+    (void)st;
+    rows_layout lay;
+    rows_layout_for(80 - 23, true, &lay);
+    sk_account a = acct("ana@example.com", "EXPIRED");
+    tui_line l;
+    line_init(&l, true);
+    rows_account(&l, &a, &lay, NOW, false);
+    assert_non_null(strstr(line_text(&l), "gmail"));
+    assert_non_null(strstr(line_text(&l), "ana@example.com"));
+    assert_true(text_width(line_text(&l)) <= 57);
+    line_free(&l);
 }
 
 /* Wide characters take two columns: the state column starts at the same screen column whatever
@@ -279,10 +314,31 @@ static void test_conn_counts(void **st)
     assert_int_equal(line_role_at(&l, line_find_col(&l, "X1")), ROLE_ST_ERROR);
     line_free(&l);
     line_init(&l, true);
-    rows_conn_title(&l, "a-connection-with-a-very-long-name", 12345, 22);
+    rows_conn_title(&l, "a-connection-with-a-very-long-name", 12345, 678, 22);
     assert_true(text_width(line_text(&l)) <= 22);
-    assert_non_null(strstr(line_text(&l), "12345"));
+    assert_non_null(strstr(line_text(&l), "12,345 !678"));   /* counts whole */
+    assert_non_null(strstr(line_text(&l), "\xe2\x80\xa6"));  /* the name gave way */
+    assert_int_equal(rows_conn_title_width("gmail", 12345, 678), 5 + 1 + 6 + 5);
     line_free(&l);
+    line_init(&l, true);
+    rows_conn_title(&l, "gmail", 20, 0, 22);
+    assert_null(strstr(line_text(&l), "!"));
+    line_free(&l);
+    /* Counts that do not fit are left out whole, never cut mid-number. */
+    size_t many[SK_STATE_COUNT] = { 12345, 67890, 11111, 22222, 33333 };
+    line_init(&l, true);
+    rows_conn_counts(&l, many, 20);
+    assert_true(text_width(line_text(&l)) <= 20);
+    assert_non_null(strstr(line_text(&l), "P12345 A67890"));
+    assert_null(strstr(line_text(&l), "E1"));
+    line_free(&l);
+    char th[32];
+    rows_thousands(19967, th, sizeof th);
+    assert_string_equal(th, "19,967");
+    rows_thousands(1234567, th, sizeof th);
+    assert_string_equal(th, "1,234,567");
+    rows_thousands(999, th, sizeof th);
+    assert_string_equal(th, "999");
 }
 
 /* The palette: each state distinct in colour mode; a monochrome column exists and NO_COLOR,
@@ -325,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_detail),
         cmocka_unit_test(test_detail_fields_in_order),
         cmocka_unit_test(test_conn_counts),
+        cmocka_unit_test(test_conn_column_80),
         cmocka_unit_test(test_theme),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

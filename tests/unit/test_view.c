@@ -221,6 +221,61 @@ static void test_spec_parse(void **st)
     assert_string_equal(sp.text, "");
 }
 
+/* Comma lists (issue #13): `state:revoked,expired` is either, `conn:gmail,slack` either; a
+ * half-typed or unreadable list is refused whole (nothing of it applies) and says why; what
+ * applies is said in words. */
+static void test_spec_comma_lists(void **st)
+{
+    (void)st;
+    sk_view_spec sp;
+    view_spec_init(&sp);
+    char msg[128], said[256];
+    assert_true(view_spec_parse(&sp, "state:revoked,expired conn:gmail,slack ana", SK_ALL_STATES,
+                                msg, sizeof msg));
+    assert_int_equal(sp.state_mask, (1u << SK_STATE_REVOKED) | (1u << SK_STATE_EXPIRED));
+    assert_int_equal(sp.n_connections, 2);
+    assert_string_equal(sp.connections[0], "gmail");
+    assert_string_equal(sp.connections[1], "slack");
+    assert_string_equal(sp.text, "ana");
+    view_spec_describe(&sp, SK_ALL_STATES, said, sizeof said);
+    assert_string_equal(said, "state EXPIRED or REVOKED, conn gmail or slack, text \"ana\"");
+
+    /* Refused whole: the spec keeps the last good filter. */
+    const char *bad[] = { "state:revoked,", "state:,expired", "state:revoked,,expired",
+                          "state:revoked,sleepy", "conn:gmail,", "conn:", "state:" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        msg[0] = '\0';
+        assert_false(view_spec_parse(&sp, bad[i], SK_ALL_STATES, msg, sizeof msg));
+        assert_true(msg[0] != '\0');
+        assert_int_equal(sp.state_mask, (1u << SK_STATE_REVOKED) | (1u << SK_STATE_EXPIRED));
+        assert_int_equal(sp.n_connections, 2);
+        assert_string_equal(sp.text, "ana");
+    }
+    assert_false(view_spec_parse(&sp, "state:revoked,sleepy", SK_ALL_STATES, msg, sizeof msg));
+    assert_non_null(strstr(msg, "\"sleepy\""));
+    assert_false(view_spec_parse(&sp, "state:revoked,", SK_ALL_STATES, msg, sizeof msg));
+    assert_non_null(strstr(msg, "missing"));
+
+    /* More connections than the spec holds: refused, not cut. */
+    char many[512] = "conn:";
+    for (int i = 0; i <= SK_VIEW_MAX_CONNS; i++)
+        snprintf(many + strlen(many), sizeof many - strlen(many), "%sc%d", i ? "," : "", i);
+    assert_false(view_spec_parse(&sp, many, SK_ALL_STATES, msg, sizeof msg));
+
+    /* The description: states outside the view's base are not claimed. */
+    unsigned base = (1u << SK_STATE_EXPIRED) | (1u << SK_STATE_ERROR);
+    assert_true(view_spec_parse(&sp, "state:active", base, msg, sizeof msg));
+    view_spec_describe(&sp, base, said, sizeof said);
+    assert_non_null(strstr(said, "none"));
+    assert_true(view_spec_parse(&sp, "", SK_ALL_STATES, msg, sizeof msg));
+    view_spec_describe(&sp, SK_ALL_STATES, said, sizeof said);
+    assert_string_equal(said, "everything");
+    char tiny[8];
+    assert_true(view_spec_parse(&sp, "conn:gmail,slack,notion", SK_ALL_STATES, msg, sizeof msg));
+    view_spec_describe(&sp, SK_ALL_STATES, tiny, sizeof tiny);
+    assert_true(strlen(tiny) < sizeof tiny);
+}
+
 static void test_sort_identifier(void **st)
 {
     (void)st;
@@ -728,6 +783,7 @@ int main(void)
         cmocka_unit_test(test_incremental_matches_rebuild),
         cmocka_unit_test(test_view_switches_store),
         cmocka_unit_test(test_empty_store),
+        cmocka_unit_test(test_spec_comma_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
