@@ -394,43 +394,12 @@ static void test_listing_through_damage(void **st)
 
 /* ------------------------------------------------------------------ the dashboard */
 
-/* Runs the dashboard in script mode (see tests/golden/README.md) and returns the screen each
- * `:dump NAME` wrote (NULL-terminated names; caller frees each). */
+/* The dashboard in script mode (tests/support/run_skdash.c), in this run's directory. */
 static void dash_run(const char *script, const char *const *shots, char **screens)
 {
-    char path[128], dir[128];
-    snprintf(path, sizeof path, "%s/dash.keys", tmp_dir);
+    char dir[128];
     snprintf(dir, sizeof dir, "%s/dash-shots", tmp_dir);
-    assert_true(mkdir(dir, 0700) == 0 || access(dir, W_OK) == 0);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(script, f);
-    fclose(f);
-    char set_script[160], set_dir[160];
-    snprintf(set_script, sizeof set_script, "SKDASH_SCRIPT=%s", path);
-    snprintf(set_dir, sizeof set_dir, "SKDASH_SCRIPT_DUMP_DIR=%s", dir);
-    const char *const set[] = { set_script, set_dir, "SKDASH_NO_CACHE=1", "SKDASH_TIMEOUT=2",
-                                NULL };
-    char **env = run_env(NULL, set);
-    run_result r;
-    run_start(&r, env, -1, ARGS("--no-cache"));
-    run_finish(&r, 30);
-    free(env);
-    if (r.code != 0)
-        fail_msg("the dashboard's script did not run to its end (%d): [%s]", r.code, r.err);
-    run_free(&r);
-    for (size_t i = 0; shots[i]; i++) {
-        char shot[192];
-        snprintf(shot, sizeof shot, "%s/%s", dir, shots[i]);
-        f = fopen(shot, "r");
-        assert_non_null(f);
-        screens[i] = calloc(1, 64 * 1024);
-        assert_non_null(screens[i]);
-        size_t n = fread(screens[i], 1, 64 * 1024 - 1, f);
-        fclose(f);
-        screens[i][n] = '\0';
-        unlink(shot);
-    }
+    run_dashboard_script(dir, script, NULL, 30, shots, screens);
 }
 
 static int token_requests;

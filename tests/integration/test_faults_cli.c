@@ -903,34 +903,11 @@ static void test_damaged_page_same_in_dashboard(void **st)
     (void)st;
     fake_http srv;
     damaged_fx_start(&srv);
-    char script[128], dir[128], shot[160];
-    snprintf(script, sizeof script, "%s/damaged.keys", tmp_dir);
+    char dir[128], *screens[1];
     snprintf(dir, sizeof dir, "%s/damaged-shots", tmp_dir);
-    snprintf(shot, sizeof shot, "%s/shot", dir);
-    assert_true(mkdir(dir, 0700) == 0 || access(dir, W_OK) == 0);
-    FILE *f = fopen(script, "w");
-    assert_non_null(f);
-    fputs(":size 200x50\n:wait\n:dump shot\n:quit\n", f);
-    fclose(f);
-    char set_script[160], set_dir[160];
-    snprintf(set_script, sizeof set_script, "SKDASH_SCRIPT=%s", script);
-    snprintf(set_dir, sizeof set_dir, "SKDASH_SCRIPT_DUMP_DIR=%s", dir);
-    const char *const set[] = { set_script, set_dir, "SKDASH_NO_CACHE=1", "SKDASH_TIMEOUT=2",
-                                NULL };
-    char **env = run_env(NULL, set);
-    run_result r;
-    run_start(&r, env, -1, ARGS("--no-cache"));
-    run_finish(&r, 30);
-    free(env);
-    if (r.code != 0)
-        fail_msg("the dashboard's script did not run to its end (%d): [%s]", r.code, r.err);
-    run_free(&r);
-    f = fopen(shot, "r");
-    assert_non_null(f);
-    char screen[64 * 1024];
-    size_t n = fread(screen, 1, sizeof screen - 1, f);
-    fclose(f);
-    screen[n] = '\0';
+    run_dashboard_script(dir, ":size 200x50\n:wait\n:dump shot\n:quit\n", NULL, 30,
+                         ARGS("shot"), screens);
+    const char *screen = screens[0];
     /* The rows `list -c gmail` prints, and nothing of the damaged page. */
     if (!strstr(screen, "ana@example.com") || !strstr(screen, "bo@example.com") ||
         strstr(screen, "cy@example.com"))
@@ -939,6 +916,7 @@ static void test_damaged_page_same_in_dashboard(void **st)
         fail_msg("the header does not count the two good rows:\n%s", screen);
     if (!strstr(screen, "refresh failed") || !strstr(screen, DAMAGED_FX_ERROR))
         fail_msg("the footer does not say what the CLI says:\n%s", screen);
+    free(screens[0]);
     fake_http_stop(&srv);
 }
 

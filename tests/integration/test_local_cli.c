@@ -116,34 +116,15 @@ static void test_journal_fifo_dashboard(void **st)
     char state[160], path[320];
     journal_dir("state-tui", state, sizeof state, path, sizeof path);
     assert_int_equal(mkfifo(path, 0600), 0);
-    char script[200], dumps[200], shot[240];
-    snprintf(script, sizeof script, "%s/journal.keys", tmp_dir);
+    char dumps[200], set_state[200], *screens[1];
     snprintf(dumps, sizeof dumps, "%s/shots", tmp_dir);
-    snprintf(shot, sizeof shot, "%s/journal", dumps);
-    assert_int_equal(mkdir(dumps, 0700), 0);
-    FILE *f = fopen(script, "w");
-    assert_non_null(f);
-    fputs(":size 220x30\n:wait\nJ\n:dump journal\nEsc\n:wait\n:quit\n", f);
-    fclose(f);
-    char set_state[200], set_script[240], set_dir[240];
     snprintf(set_state, sizeof set_state, "XDG_STATE_HOME=%s", state);
-    snprintf(set_script, sizeof set_script, "SKDASH_SCRIPT=%s", script);
-    snprintf(set_dir, sizeof set_dir, "SKDASH_SCRIPT_DUMP_DIR=%s", dumps);
-    char **env = run_env(NULL, ARGS(set_state, set_script, set_dir));
-    run_result r;
-    run_limited(&r, env, 30, ARGS("--no-cache"));
-    free(env);
-    if (r.code != 0)
-        fail_msg("the dashboard's script did not run to its end (%d): [%s]", r.code, r.err);
-    run_free(&r);
-    f = fopen(shot, "r");
-    assert_non_null(f);
-    char screen[32 * 1024];
-    size_t n = fread(screen, 1, sizeof screen - 1, f);
-    fclose(f);
-    screen[n] = '\0';
+    run_dashboard_script(dumps, ":size 220x30\n:wait\nJ\n:dump journal\nEsc\n:wait\n:quit\n",
+                         ARGS(set_state), 30, ARGS("journal"), screens);
+    const char *screen = screens[0];
     if (!strstr(screen, "the journal is not a regular file") || !strstr(screen, "FIFO"))
         fail_msg("the journal screen does not say why:\n%s", screen);
+    free(screens[0]);
 }
 
 /* A config file at XDG_CONFIG_HOME/skdash/config (mode 0600) holding text, and an environment

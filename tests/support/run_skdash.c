@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -283,4 +284,44 @@ size_t run_strip_sgr(char *s, size_t len)
     }
     s[w] = '\0';
     return w;
+}
+
+void run_dashboard_script(const char *dir, const char *script, const char *const *set,
+                          double limit_s, const char *const *shots, char **screens)
+{
+    char path[512], set_script[560], set_dir[560];
+    assert_true(mkdir(dir, 0700) == 0 || access(dir, W_OK) == 0);
+    snprintf(path, sizeof path, "%s/script.keys", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(script, f);
+    fclose(f);
+    snprintf(set_script, sizeof set_script, "SKDASH_SCRIPT=%s", path);
+    snprintf(set_dir, sizeof set_dir, "SKDASH_SCRIPT_DUMP_DIR=%s", dir);
+    const char *all[16] = { set_script, set_dir, "SKDASH_NO_CACHE=1", "SKDASH_TIMEOUT=2" };
+    size_t n = 4;
+    for (size_t i = 0; set && set[i] && n + 1 < sizeof all / sizeof all[0]; i++)
+        all[n++] = set[i];
+    all[n] = NULL;
+    char **env = run_env(NULL, all);
+    run_result r;
+    run_start(&r, env, -1, ARGS("--no-cache"));
+    run_finish(&r, limit_s);
+    free(env);
+    if (r.code != 0)
+        fail_msg("the dashboard's script did not run to its end (%d): [%s]", r.code, r.err);
+    run_free(&r);
+    for (size_t i = 0; shots && shots[i]; i++) {
+        char shot[600];
+        snprintf(shot, sizeof shot, "%s/%s", dir, shots[i]);
+        f = fopen(shot, "r");
+        if (!f)
+            fail_msg("the script wrote no screen %s", shots[i]);
+        screens[i] = calloc(1, 64 * 1024);
+        assert_non_null(screens[i]);
+        size_t got = fread(screens[i], 1, 64 * 1024 - 1, f);
+        fclose(f);
+        screens[i][got] = '\0';
+        unlink(shot);
+    }
 }

@@ -48,6 +48,14 @@ void run_free(run_result *r);
 char *run_on_tty(char **env, int cols, bool merge_err, const char *const *args, int *code,
                  size_t *len);
 
+/* Runs the dashboard in script mode (SKDASH_SCRIPT: no terminal; see tests/golden/README.md)
+ * with `script` as its keys, in dir (made if missing), with set ("K=V", NULL-terminated, may be
+ * NULL) added to the environment besides SKDASH_NO_CACHE=1 and SKDASH_TIMEOUT=2, and --no-cache.
+ * Fails the test unless it runs to its end (exit 0) within limit_s. Returns the screen each
+ * `:dump NAME` of shots wrote (shots NULL-terminated; screens[i] malloc'd, free each). */
+void run_dashboard_script(const char *dir, const char *script, const char *const *set,
+                          double limit_s, const char *const *shots, char **screens);
+
 /* Removes SGR sequences (ESC [ digits/; m) in place, the only escapes skdash may write, and
  * returns the new length: anything else stays for the test to find. */
 size_t run_strip_sgr(char *s, size_t len);
