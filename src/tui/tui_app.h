@@ -185,6 +185,10 @@ void tui_screen_pop(tui_app *a);
 /* Closes s and every screen above it, if it is open. */
 void tui_screen_close(tui_app *a, const tui_screen *s);
 void tui_clipboard(tui_app *a, const char *text, const char *what);
+/* A scroll position moved by delta (never below 0), and kept so that `shown` rows of `n`
+ * stay filled (the screens' step and settle). */
+size_t tui_scroll_by(size_t scroll, long delta);
+size_t tui_scroll_clamp(size_t scroll, size_t n, size_t shown);
 
 /* tui_overview.c: keeps the overview's scroll positions in step with its cursor. */
 void overview_settle(tui_app *a);

@@ -266,18 +266,14 @@ static void help_settle(tui_app *a)
 {
     tui_lines ls;
     help_build(a, &ls);
-    size_t n = ls.n, h = (size_t)help_rows(a);
+    size_t n = ls.n;
     lines_free(&ls);
-    if (n <= h)
-        hv.scroll = 0;
-    else if (hv.scroll > n - h)
-        hv.scroll = n - h;
+    hv.scroll = tui_scroll_clamp(hv.scroll, n, (size_t)help_rows(a));
 }
 
 static void help_move(tui_app *a, long delta)
 {
-    long v = (long)hv.scroll + delta;
-    hv.scroll = v < 0 ? 0 : (size_t)v;
+    hv.scroll = tui_scroll_by(hv.scroll, delta);
     help_settle(a);
 }
 

@@ -170,17 +170,12 @@ static int journal_rows_shown(const tui_app *a)
 
 static void journal_settle(tui_app *a)
 {
-    size_t n = jv.rows.n, h = (size_t)journal_rows_shown(a);
-    if (n <= h)
-        jv.scroll = 0;
-    else if (jv.scroll > n - h)
-        jv.scroll = n - h;
+    jv.scroll = tui_scroll_clamp(jv.scroll, jv.rows.n, (size_t)journal_rows_shown(a));
 }
 
 static void journal_move(tui_app *a, long delta)
 {
-    long v = (long)jv.scroll + delta;
-    jv.scroll = v < 0 ? 0 : (size_t)v;
+    jv.scroll = tui_scroll_by(jv.scroll, delta);
     journal_settle(a);
 }
 

@@ -75,8 +75,7 @@ static void pane_move(tui_app *a, tui_pane pane, long delta)
             data_spec_rebuild(a);
         }
     } else if (pane == PANE_DETAIL) {
-        long v = (long)a->detail_scroll + delta;
-        a->detail_scroll = v < 0 ? 0 : (size_t)v;
+        a->detail_scroll = tui_scroll_by(a->detail_scroll, delta);
     } else {
         if (a->view_dirty)
             data_view_update(a);

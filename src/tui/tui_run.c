@@ -203,6 +203,19 @@ void tui_screen_close(tui_app *a, const tui_screen *s)
     }
 }
 
+size_t tui_scroll_by(size_t scroll, long delta)
+{
+    long v = (long)scroll + delta;
+    return v < 0 ? 0 : (size_t)v;
+}
+
+size_t tui_scroll_clamp(size_t scroll, size_t n, size_t shown)
+{
+    if (n <= shown)
+        return 0;
+    return scroll > n - shown ? n - shown : scroll;
+}
+
 /* ---------------------------------------------------------------- generic actions */
 
 /* Moving is the screen's own business; the table only says which way. */
