@@ -75,6 +75,30 @@ static void put_offer(FILE *out, cli_value_kind kind, const char *const *choices
     }
 }
 
+/* One case arm per command's flag that takes a value ("list:-s|list:--state)"): skipped
+ * with its value while the words are read, or (offer) completed when it is the word before. */
+static void command_value_flags(FILE *out, bool offer)
+{
+    for (size_t k = 0; k < cli_n_commands; k++) {
+        const cli_command *c = &cli_commands[k];
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "%s:", c->name);
+        for (const cli_flag *f = c->flags; f && f->name; f++) {
+            if (!flag_visible(f) || !f->value)
+                continue;
+            fputs(offer ? "    " : "        ", out);
+            put_flag_pattern(out, prefix, f);
+            if (!offer) {
+                fputs(") ((i++)); continue ;;\n", out);
+                continue;
+            }
+            fputs(") ", out);
+            put_offer(out, f->kind, f->choices);
+            fputs("; return ;;\n", out);
+        }
+    }
+}
+
 /* The part bash and zsh share: find the command and count its operands, then offer the value
  * of the flag before the cursor, a flag, or an operand. W(i) is the shell's i-th word. */
 static void put_posix_body(FILE *out, const char *word, int first, const char *cword)
@@ -98,38 +122,14 @@ static void put_posix_body(FILE *out, const char *word, int first, const char *c
         else
             fputs(") ((i++)); continue ;;\n", out);
     }
-    for (size_t k = 0; k < cli_n_commands; k++) {
-        const cli_command *c = &cli_commands[k];
-        for (const cli_flag *f = c->flags; f && f->name; f++) {
-            if (!flag_visible(f) || !f->value)
-                continue;
-            char prefix[64];
-            snprintf(prefix, sizeof prefix, "%s:", c->name);
-            fputs("        ", out);
-            put_flag_pattern(out, prefix, f);
-            fputs(") ((i++)); continue ;;\n", out);
-        }
-    }
+    command_value_flags(out, false);
     fprintf(out,
             "        *:-*) continue ;;\n"
             "        esac\n"
             "        if [ -z \"$cmd\" ]; then cmd=$w; else ((nops++)); fi\n"
             "    done\n"
             "    case \"$cmd:$prev\" in\n");
-    for (size_t k = 0; k < cli_n_commands; k++) {
-        const cli_command *c = &cli_commands[k];
-        for (const cli_flag *f = c->flags; f && f->name; f++) {
-            if (!flag_visible(f) || !f->value)
-                continue;
-            char prefix[64];
-            snprintf(prefix, sizeof prefix, "%s:", c->name);
-            fputs("    ", out);
-            put_flag_pattern(out, prefix, f);
-            fputs(") ", out);
-            put_offer(out, f->kind, f->choices);
-            fputs("; return ;;\n", out);
-        }
-    }
+    command_value_flags(out, true);
     for (const cli_flag *f = cli_global_flags; f->name; f++) {
         if (!flag_visible(f) || !f->value)
             continue;
