@@ -53,9 +53,9 @@ const cli_flag cli_global_flags[] = {
               "the system's; overrides SKDASH_CA_BUNDLE, ca_bundle in the profile,\n"
               "CURL_CA_BUNDLE and SSL_CERT_FILE" },
     { .id = CLI_G_JOURNAL_SYSLOG, .name = "journal-syslog",
-      .help = "also send every journal entry to the system log (syslog,\n"
-              "facility authpriv, identity skdash); journal_syslog = true in the\n"
-              "profile does the same" },
+      .help = "every journal entry also to the system log (syslog,\n"
+              "facility authpriv, identity skdash), as\n"
+              "journal_syslog = true in the profile does" },
     { .id = CLI_G_HELP, .name = "help", .letter = 'h', .attr = CLI_LEADING,
       .help = "this text; after a command, that command's help" },
     { .id = CLI_G_VERSION, .name = "version", .help = "print the version" },
