@@ -14,6 +14,7 @@
  *   read_only = true
  *   cache = false                 # no start-up cache of the last listing for this profile
  *   ca_bundle = /etc/corp/ca.pem  # CA certificates (PEM) to verify the server with
+ *   journal_syslog = true         # every journal entry also to syslog (authpriv, "skdash")
  *
  * The environment URL is an origin: https://HOST[:PORT], http:// only for a loopback host
  * (the client secret would otherwise travel unencrypted); letters of the scheme in any case,
@@ -43,6 +44,7 @@ typedef struct sk_config_flags {     /* what the command line gave (NULL = not g
     int read_only;                   /* -1 not given, 0/1 */
     bool no_cache;                   /* --no-cache (false: not given) */
     const char *ca_bundle;           /* --ca-bundle FILE */
+    bool journal_syslog;             /* --journal-syslog (false: not given) */
 } sk_config_flags;
 
 typedef struct sk_config {
@@ -66,6 +68,9 @@ typedef struct sk_config {
     char ca_bundle[512];
     char ca_dir[512];
     const char *ca_source;
+    /* Every journal entry also sent to syslog (journal.h): `journal_syslog = true` in the
+     * profile or --journal-syslog. */
+    bool journal_syslog;
 } sk_config;
 
 void config_flags_init(sk_config_flags *f);

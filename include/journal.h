@@ -28,6 +28,10 @@ typedef struct sk_journal_entry {
     const char *account_id;
     const char *action;        /* "delete", "link" */
     const char *result;
+    /* Also to the system log (journal_syslog_send), as well as to the file; profile goes to
+     * that line only (the file's format has no profile). */
+    bool syslog;
+    const char *profile;
 } sk_journal_entry;
 
 /* The journal's path: $XDG_STATE_HOME/skdash/journal.jsonl when XDG_STATE_HOME is absolute,
@@ -44,6 +48,23 @@ char *journal_format(const sk_journal_entry *e);
  * a FIFO)": a symbolic link is never followed, a FIFO never waited on), or a file others may
  * read or write (mode not 0600 or stricter): the journal names accounts and who acted on them. */
 sk_status journal_append(const char *path, const sk_journal_entry *e, sk_error *err);
+
+/* The system log: journal_append also hands the entry to syslog(3) when e->syslog, whatever
+ * became of the file (openlog("skdash", LOG_PID, LOG_AUTHPRIV); severity notice, warning when
+ * the result is "failed: ..." or "unknown: ..."). Never fails and never prints. The message
+ * is the journal's own line (journal_format, so the same fields and nothing else: no secret, no
+ * link) as key=value pairs, in this order, empty ones left out:
+ *   action=delete result=ok profile=prod connection=gmail identifier=u@x.com account_id=ca_1
+ *   environment=https://acme.scalekit.dev user=ana ssh_client=203.0.113.7
+ *   time=2025-04-16T06:56:05Z
+ * A value is made safe as text_sanitize does (controls, bidi and invalid UTF-8 as visible
+ * escapes); one holding a space, a double quote, a backslash, '=' or an escape is quoted:
+ * "...", with a backslash before each double quote and backslash inside. */
+char *journal_syslog_format(const char *json_line, const char *profile);   /* NULL on OOM */
+/* The syslog severity for a journal result (LOG_NOTICE or LOG_WARNING). */
+int journal_syslog_severity(const char *result);
+/* Sends json_line (journal_format's, for e) to syslog; what journal_append calls. */
+void journal_syslog_send(const sk_journal_entry *e, const char *json_line);
 
 /* One entry read back: every field owned (NULL when absent). */
 typedef struct sk_journal_row {

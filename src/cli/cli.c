@@ -39,6 +39,7 @@ static void globals_apply(const cli_parsed *gp, parsed *p)
         case CLI_G_DEBUG: p->g.debug = true; break;
         case CLI_G_NO_CACHE: p->g.cfg.no_cache = true; break;
         case CLI_G_CA_BUNDLE: p->g.cfg.ca_bundle = h->value; break;
+        case CLI_G_JOURNAL_SYSLOG: p->g.cfg.journal_syslog = true; break;
         case CLI_G_HELP: p->help = true; break;
         case CLI_G_VERSION: p->version = true; break;
         default: break;   /* refused flags never get here */

@@ -28,6 +28,7 @@ typedef enum cli_flag_id {
     CLI_G_DEBUG,
     CLI_G_NO_CACHE,
     CLI_G_CA_BUNDLE,
+    CLI_G_JOURNAL_SYSLOG,
     CLI_G_HELP,
     CLI_G_VERSION,
     /* the commands' flags */

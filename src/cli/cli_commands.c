@@ -52,6 +52,10 @@ const cli_flag cli_global_flags[] = {
       .help = "CA certificates (PEM) to verify the server with, in place of\n"
               "the system's; overrides SKDASH_CA_BUNDLE, ca_bundle in the profile,\n"
               "CURL_CA_BUNDLE and SSL_CERT_FILE" },
+    { .id = CLI_G_JOURNAL_SYSLOG, .name = "journal-syslog",
+      .help = "every journal entry also to the system log (syslog,\n"
+              "facility authpriv, identity skdash), as\n"
+              "journal_syslog = true in the profile does" },
     { .id = CLI_G_HELP, .name = "help", .letter = 'h', .attr = CLI_LEADING,
       .help = "this text; after a command, that command's help" },
     { .id = CLI_G_VERSION, .name = "version", .help = "print the version" },

@@ -19,6 +19,8 @@ void cli_journal_note(const cli_session *s, const char *action, const sk_account
         .account_id = a && a->id && *a->id ? a->id : fallback_id,
         .action = action,
         .result = result,
+        .syslog = s->cfg.journal_syslog,
+        .profile = s->cfg.profile,
     };
     sk_error err;
     /* The action is done (or not) whatever happens here: only a warning. */

@@ -282,6 +282,9 @@ sk_status journal_append(const char *path, const sk_journal_entry *e, sk_error *
         if (close(fd) != 0 && err->status == SK_OK)
             sk_error_set(err, SK_ERR_CONFIG, "%s: %s", path, strerror(errno));
     }
+    /* The system log too, whatever became of the file: it is the copy kept off this machine. */
+    if (e->syslog)
+        journal_syslog_send(e, line);
     free(line);
     return err->status;
 }

@@ -453,6 +453,8 @@ void data_journal(tui_app *a, const char *action, const char *account_id, const 
         .account_id = account_id,
         .action = action,
         .result = result,
+        .syslog = a->cfg->journal_syslog,
+        .profile = a->cfg->profile,
     };
     sk_error err;
     sk_error_clear(&err);

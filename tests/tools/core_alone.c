@@ -169,8 +169,9 @@ static void check_qr(void)
 static void check_files(const sk_store *st)
 {
     sk_error err;
-    sk_journal_entry e = { 0, NULL, NULL, "http://127.0.0.1:1", "gmail",
-                           "\x1b[2Jana", "ca_1", "delete", "ok" };
+    sk_journal_entry e = { .environment = "http://127.0.0.1:1", .connection = "gmail",
+                           .identifier = "\x1b[2Jana", .account_id = "ca_1",
+                           .action = "delete", .result = "ok" };
     sk_journal_rows rows;
     check(journal_append(NULL, &e, &err) == SK_OK && journal_read(NULL, &rows, &err) == SK_OK &&
               rows.n == 1,
