@@ -289,12 +289,15 @@ void history_load(cmdline_history *h, const char *path)
         return;
     }
     char line[CMDLINE_MAX + 2];
+    bool rest = false;   /* the rest of a line too long to be a command typed here */
     while (fgets(line, sizeof line, f)) {
         size_t l = strlen(line);
         bool whole = l && line[l - 1] == '\n';
+        bool skip = rest;
+        rest = !whole;
         while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
             line[--l] = '\0';
-        bool plain = whole;
+        bool plain = whole && !skip;
         for (size_t i = 0; i < l && plain; i++)
             plain = (unsigned char)line[i] >= 0x20 && line[i] != 0x7f;
         if (plain)   /* a line too long or with control characters is no command typed here */
