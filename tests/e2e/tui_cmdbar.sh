@@ -5,7 +5,8 @@
 # with the marks and the filter cleared; `:profile dev` goes back (its green accent, `d` asks
 # again); a profile that does not resolve leaves the current one; `:conn` jumps to a connection
 # typed in another case; `:export` writes exactly what `skdash list --format csv` prints for the
-# same view (mode 0600, an existing file kept unless `:export!`); a typo gets "did you mean";
+# same view (mode 0600, an existing file kept unless `:export!`, a FIFO or a link refused); a
+# typo gets "did you mean";
 # Tab completes, Up recalls, the history file is 0600; `:q` quits.
 # TAP lines "ok - ..." / "not ok - ..."; skipped when tmux or python3 is missing.
 set -u
@@ -156,6 +157,18 @@ footer_wait "exported $n accounts? to $tmp/kept.csv" 5
 r=$?
 cmp -s "$tmp/kept.csv" "$tmp/list.csv" || r=1
 check $r ":export! overwrites it"
+
+# A FIFO is refused at once (never waited on), a symbolic link is not followed.
+mkfifo "$tmp/fifo"
+bar "export! $tmp/fifo"
+footer_wait "export to $tmp/fifo failed: " 5
+check $? ":export! onto a FIFO with no reader fails at once" "$(tail -n 2 "$tmp/screen" | tr '\n' '|')"
+ln -s "$tmp/target.csv" "$tmp/link.csv"
+bar "export! $tmp/link.csv"
+footer_wait "export to $tmp/link.csv failed: " 5
+r=$?
+[ -e "$tmp/target.csv" ] && r=1
+check $r ":export! onto a symbolic link does not follow it" "$(tail -n 2 "$tmp/screen" | tr '\n' '|')"
 
 # ---- did you mean
 bar 'prfile dev'
