@@ -268,8 +268,12 @@ static void cmd_profile(tui_app *a, const char *name, bool bang)
         free(next);
         return;
     }
-    data_set_notice(a, "profile %s: %s%s", a->cfg->profile, a->host,
-                    a->read_only ? " (read-only)" : "");
+    /* Flags and the environment still come first, as at start: say so when they decided. */
+    const char *src = a->cfg->url_source ? a->cfg->url_source : "";
+    const char *over = strcmp(src, "environment") == 0 ? " (the URL is SCALEKIT_ENVIRONMENT_URL's)"
+                     : strcmp(src, "flag") == 0 ? " (the URL is --environment-url's)" : "";
+    data_set_notice(a, "profile %s: %s%s%s", a->cfg->profile, a->host,
+                    a->read_only ? " (read-only)" : "", over);
 }
 
 static void cmd_conn(tui_app *a, const char *name, bool bang)

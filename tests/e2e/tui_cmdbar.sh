@@ -158,6 +158,15 @@ r=$?
 cmp -s "$tmp/kept.csv" "$tmp/list.csv" || r=1
 check $r ":export! overwrites it"
 
+# Tab completes a file path (after :export!, too).
+keys ':'
+keys -l "export! $tmp/kep"
+keys Tab
+footer_wait ":export! $tmp/kept.csv " 5
+check $? "Tab completes a path for :export" "$(tail -n 1 "$tmp/screen")"
+keys Escape
+footer_gone ':export' 5
+
 # A FIFO is refused at once (never waited on), a symbolic link is not followed.
 mkfifo "$tmp/fifo"
 bar "export! $tmp/fifo"
