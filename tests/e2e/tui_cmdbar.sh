@@ -37,6 +37,10 @@ environment_url = $URL_PROD
 client_id = skc_demo
 client_secret = skemu-demo-secret
 read_only = true
+
+[nosecret]
+environment_url = $URL_PROD
+client_id = skc_demo
 EOF
 chmod 600 "$XDG_CONFIG_HOME/skdash/config"
 HOST_DEV=${URL_DEV#http://}
@@ -108,6 +112,12 @@ r=$?
 grep -q '1 marked' "$tmp/screen" || r=1
 check $r "an unknown profile is refused on the error line; dev, its rows and marks stay" \
     "$(tail -n 2 "$tmp/screen" | tr '\n' '|')"
+
+bar 'profile nosecret'
+footer_wait 'profile nosecret not switched to: no client secret' 5
+r=$?
+[ "$(total)" = 30 ] || r=1
+check $r "a profile with no secret is refused; dev stays" "$(tail -n 2 "$tmp/screen" | tr '\n' '|')"
 
 # ---- :profile prod: the other skemu's rows, header and accent; read-only; marks, filter gone
 bar 'profile prod'
