@@ -200,6 +200,7 @@ keys Up
 footer_wait ':prfile dev' 5
 check $? "Up in the bar recalls the last command"
 keys Escape
+footer_gone ':prfile' 5
 [ "$(stat -c %a "$XDG_STATE_HOME/skdash/cmd_history" 2>/dev/null)" = 600 ] &&
     grep -qx 'profile prod' "$XDG_STATE_HOME/skdash/cmd_history"
 check $? "the history is kept in \$XDG_STATE_HOME/skdash/cmd_history, mode 0600"
