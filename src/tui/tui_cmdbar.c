@@ -572,7 +572,8 @@ void act_cmd_history(tui_app *a, int dir)
 }
 
 /* Where the word Tab completes starts: the command's name until a blank follows it, then its
- * whole argument (names may hold blanks). *kind is what that word is. */
+ * whole argument (names may hold blanks); *cmd is then the command (NULL while its name is
+ * being typed, or when it is none). */
 static size_t word_at(const char *line, const tui_command **cmd)
 {
     size_t i = 0;
@@ -670,8 +671,7 @@ static void draw_above(const tui_app *a, tui_line *l)
         return;
     }
     const tui_command *c;
-    size_t at = word_at(cb.line, &c);
-    (void)at;
+    word_at(cb.line, &c);   /* the command, once its name is followed by a blank */
     if (!c)
         return;
     line_add(l, ROLE_KEY, " :", -1, false);
@@ -704,7 +704,7 @@ static void cmdbar_draw(const tui_app *a)
 
 static void cmdbar_close(tui_app *a)
 {
-    (void)a;
+    (void)a;   /* the history stays for the next ':' (cmdbar_free lets go of it) */
     cb.line[0] = '\0';
     cb.shown = 0;
     completion_reset(&cb.comp);
