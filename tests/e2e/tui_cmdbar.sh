@@ -7,7 +7,8 @@
 # typed in another case; `:export` writes exactly what `skdash list --format csv` prints for the
 # same view (mode 0600, an existing file kept unless `:export!`, a FIFO or a link refused); a
 # typo gets "did you mean";
-# Tab completes, Up recalls, the history file is 0600; `:q` quits.
+# Tab completes, Up recalls, the history file is 0600; `:q` quits; each environment got its own
+# cache file.
 # TAP lines "ok - ..." / "not ok - ..."; skipped when tmux or python3 is missing.
 set -u
 . "$(dirname "$0")/../support/e2e_lib.sh"
@@ -221,4 +222,8 @@ wait_gone 'Delete 1 connected account' 5
 bar 'q'
 wait_for 'skdash-exited-0' 10
 check $? ":q quits (exit 0)"
+# The cache followed the profile: one file per environment, each written by its own listing.
+n=$(find "$XDG_CACHE_HOME/skdash" -name '*.cache' 2>/dev/null | wc -l)
+[ "$n" = 2 ]
+check $? "the start-up cache followed the profile (one cache file per environment)" "files: $n"
 [ "$fails" = 0 ]
