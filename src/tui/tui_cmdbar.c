@@ -221,6 +221,32 @@ static bool runs_secret_command(const tui_app *a, const char *name)
     return cmd;
 }
 
+/* A name the config file has no section for, said at once with the nearest one (as the
+ * command line says it for commands); true when it was missing. A file with no sections at
+ * all is left to config_load, whose message names the file. */
+static bool profile_missing(tui_app *a, const char *name)
+{
+    char path[1024];
+    config_path_of(a, path, sizeof path);
+    cmdline_cands names;
+    cands_init(&names);
+    config_profiles(path, profile_cand, &names);
+    bool found = names.n == 0;
+    for (size_t i = 0; i < names.n && !found; i++)
+        found = strcmp(names.v[i], name) == 0;
+    if (!found) {
+        const char *near = nearest_name(name, (const char *const *)names.v, names.n);
+        if (near)
+            data_set_error(a, "profile %s not switched to: no such profile: did you mean '%s'?",
+                           name, near);
+        else
+            data_set_error(a, "profile %s not switched to: profile \"%s\" not found in %s",
+                           name, name, path);
+    }
+    cands_free(&names);
+    return !found;
+}
+
 static void cmd_profile(tui_app *a, const char *name, bool bang)
 {
     (void)bang;
@@ -238,6 +264,8 @@ static void cmd_profile(tui_app *a, const char *name, bool bang)
                        a->deletes_in_flight, a->deletes_in_flight == 1 ? " is" : "s are");
         return;
     }
+    if (profile_missing(a, name))
+        return;
     sk_config_flags fl = *a->o.flags;
     fl.profile = name;
     sk_config *next = calloc(1, sizeof *next);

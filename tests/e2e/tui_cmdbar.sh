@@ -120,6 +120,10 @@ r=$?
 [ "$(total)" = 30 ] || r=1
 check $r "a profile with no secret is refused; dev stays" "$(tail -n 2 "$tmp/screen" | tr '\n' '|')"
 
+bar 'profile prdo'
+footer_wait "profile prdo not switched to: .*did you mean 'prod'\\?" 5
+check $? "a mistyped profile: did you mean 'prod'?" "$(tail -n 2 "$tmp/screen" | tr '\n' '|')"
+
 # ---- :profile prod: the other skemu's rows, header and accent; read-only; marks, filter gone
 bar 'profile prod'
 wait_for "$HOST_PROD  profile  prod  .*READ-ONLY" 10 && wait_for 'refreshed [0-9]' 20
