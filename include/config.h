@@ -15,6 +15,7 @@
  *   cache = false                 # no start-up cache of the last listing for this profile
  *   ca_bundle = /etc/corp/ca.pem  # CA certificates (PEM) to verify the server with
  *   journal_syslog = true         # every journal entry also to syslog (authpriv, "skdash")
+ *   accent = red                  # the header's colour for the profile name (accent.h)
  *
  * The environment URL is an origin: https://HOST[:PORT], http:// only for a loopback host
  * (the client secret would otherwise travel unencrypted); letters of the scheme in any case,
@@ -29,6 +30,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "accent.h"
 #include "sk_status.h"
 
 /* client_secret_command: stopped (its whole process group killed) after this many seconds,
@@ -71,6 +73,8 @@ typedef struct sk_config {
     /* Every journal entry also sent to syslog (journal.h): `journal_syslog = true` in the
      * profile or --journal-syslog. */
     bool journal_syslog;
+    /* `accent = COLOUR` of the profile (accent.h); SK_ACCENT_UNSET when it names none. */
+    sk_accent accent;
 } sk_config;
 
 void config_flags_init(sk_config_flags *f);
@@ -94,6 +98,9 @@ void config_default_path(char *buf, size_t n);
 /* Whether host (a URL's host as written: name, IPv4 or [IPv6]; n bytes) is loopback:
  * "localhost", 127.0.0.0/8 or [::1]. The one place that decides where http:// is allowed. */
 bool config_host_is_loopback(const char *host, size_t n);
+/* The profile (section) names of the config file at path, in file order, each once, given to
+ * emit; a file that cannot be read gives none. Returns how many. Nothing is resolved or run. */
+size_t config_profiles(const char *path, void (*emit)(void *ud, const char *name), void *ud);
 /* Host part of the environment URL, for the dashboard's header. */
 const char *config_host(const sk_config *cfg, char *buf, size_t n);
 

@@ -84,6 +84,7 @@ static int run_dashboard(const cli_globals *g)
         .no_color = g->no_color,
         .concurrency = g->concurrency,
         .debug = g->debug,
+        .flags = &g->cfg,
     };
     int rc = tui_run(&cfg, &o);
     config_free(&cfg);

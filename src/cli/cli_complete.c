@@ -395,7 +395,19 @@ int cmd_completion(const cli_globals *g, const cli_parsed *p)
 
 /* ---- names at Tab time ---- */
 
-/* The section names of the config file, in order. */
+/* One profile name, unless it has a blank or control character (it would split into several
+ * words). */
+static void profile_out(void *ud, const char *name)
+{
+    (void)ud;
+    bool plain = *name != '\0';
+    for (const char *k = name; *k && plain; k++)
+        plain = (unsigned char)*k > ' ' && *k != 0x7f;
+    if (plain)
+        printf("%s\n", name);
+}
+
+/* The section names of the config file, in order (config_profiles in the core). */
 static void print_profiles(const cli_globals *g)
 {
     char path[1024];
@@ -403,34 +415,7 @@ static void print_profiles(const cli_globals *g)
         snprintf(path, sizeof path, "%s", g->cfg.config_path);
     else
         config_default_path(path, sizeof path);
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return;
-    char line[1024];
-    while (fgets(line, sizeof line, f)) {
-        char *s = line;
-        while (*s == ' ' || *s == '\t')
-            s++;
-        if (*s != '[')
-            continue;
-        char *end = strchr(s, ']');
-        if (!end || end == s + 1)
-            continue;
-        *end = '\0';
-        s++;
-        while (*s == ' ' || *s == '\t')
-            s++;
-        size_t n = strlen(s);
-        while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-            s[--n] = '\0';
-        /* A name with a blank or control character would split into several words. */
-        bool plain = n > 0;
-        for (size_t k = 0; k < n && plain; k++)
-            plain = (unsigned char)s[k] > ' ' && s[k] != 0x7f;
-        if (plain)
-            printf("%s\n", s);
-    }
-    fclose(f);
+    config_profiles(path, profile_out, NULL);
 }
 
 /* The connection names of the environment's last cached listing. */

@@ -11,6 +11,7 @@
 #include "cli_table.h"
 #include "store.h"
 #include "buf.h"
+#include "csv.h"
 #include "sk_time.h"
 #include "text.h"
 #include "view.h"
@@ -130,60 +131,37 @@ static void write_json(const sk_store *st, const ordered *o, size_t n)
     json_object_put(arr);
 }
 
-/* RFC 4180: a field is quoted when it holds a comma, a quote or starts/ends with a blank;
- * quotes are doubled. The value is first made safe (no control character at all). */
-static void csv_field(sk_buf *b, const char *s, bool first)
+/* One CSV line on stdout, written by the core's CSV writer (csv.h), which `:export` in the
+ * dashboard shares. */
+static void csv_print(const sk_buf *b)
 {
-    if (!first)
-        buf_addc(b, ',');
-    if (!s)
-        return;
-    sk_buf safe;
-    buf_init(&safe);
-    text_sanitize(&safe, s, strlen(s));
-    const char *v = safe.s ? safe.s : "";
-    size_t len = strlen(v);
-    bool quote = strpbrk(v, ",\"") || (len && (v[0] == ' ' || v[len - 1] == ' '));
-    if (quote)
-        buf_addc(b, '"');
-    for (const char *p = v; *p; p++) {
-        if (*p == '"')
-            buf_addc(b, '"');
-        buf_addc(b, *p);
-    }
-    if (quote)
-        buf_addc(b, '"');
-    buf_free(&safe);
+    if (b->s)
+        fputs(b->s, stdout);
 }
 
-static void csv_line(const char *const *fields, int n)
+static void csv_line_out(const char *const *fields, int n)
 {
     sk_buf b;
     buf_init(&b);
-    for (int k = 0; k < n; k++)
-        csv_field(&b, fields[k], k == 0);
-    buf_addc(&b, '\n');
-    fputs(b.s, stdout);
+    csv_line(&b, fields, n);
+    csv_print(&b);
     buf_free(&b);
 }
 
 static void write_csv(const sk_store *st, const ordered *o, size_t n)
 {
-    static const char *const head[] = { "connector", "identifier", "state", "status",
-        "authorization_type", "token_expires_at", "last_used_at", "updated_at", "id",
-        "connection_id", "provider" };
-    csv_line(head, 11);
+    sk_buf b;
+    buf_init(&b);
+    csv_account_header(&b);
+    csv_print(&b);
     for (size_t i = 0; i < n; i++) {
         sk_account a;
         store_get(st, o[i].row, &a);
-        char t1[64], t2[64], t3[64];
-        time_rfc3339(a.token_expires_at, t1, sizeof t1);
-        time_rfc3339(a.last_used_at, t2, sizeof t2);
-        time_rfc3339(a.updated_at, t3, sizeof t3);
-        const char *f[] = { a.connector, a.identifier, state_name(a.state), a.status,
-            a.authorization_type, t1, t2, t3, a.id, a.connection_id, a.provider };
-        csv_line(f, 11);
+        buf_reset(&b);
+        csv_account_row(&b, &a);
+        csv_print(&b);
     }
+    buf_free(&b);
 }
 
 enum { COL_CONN, COL_IDENT, COL_STATE, COL_AUTH, COL_TOKEN, COL_USED, COL_UPDATED, COL_ID, NCOLS };
@@ -367,7 +345,7 @@ static void connections_csv(const sk_store *st)
 {
     static const char *const head[] = { "name", "id", "provider", "type", "pending", "active",
                                         "expired", "revoked", "error", "total" };
-    csv_line(head, 10);
+    csv_line_out(head, 10);
     for (size_t i = 0; i < store_connection_count(st); i++) {
         sk_conn_summary c;
         store_connection(st, i, &c);
@@ -375,7 +353,7 @@ static void connections_csv(const sk_store *st)
         conn_counts_of(&c, &n);
         const char *f[] = { c.name, c.id, c.provider, c.type, n.v[0], n.v[1], n.v[2], n.v[3],
                             n.v[4], n.v[5] };
-        csv_line(f, 10);
+        csv_line_out(f, 10);
     }
 }
 

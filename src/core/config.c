@@ -27,6 +27,7 @@ typedef struct file_vals {
     mode_t mode;
     char *url, *id, *secret, *secret_cmd, *secret_timeout, *read_only, *cache, *ca_bundle;
     char *journal_syslog;
+    char *accent;               /* the header's colour for the profile (accent.h) */
 } file_vals;
 
 static void vals_free(file_vals *v)
@@ -43,6 +44,7 @@ static void vals_free(file_vals *v)
     free(v->cache);
     free(v->ca_bundle);
     free(v->journal_syslog);
+    free(v->accent);
     memset(v, 0, sizeof *v);
 }
 
@@ -141,6 +143,8 @@ static int ini_key(file_vals *fv, const char *key, const char *val)
         return set_val(&fv->ca_bundle, val);
     if (strcmp(key, "journal_syslog") == 0)
         return set_val(&fv->journal_syslog, val);
+    if (strcmp(key, "accent") == 0)
+        return set_val(&fv->accent, val);
     return INI_OK;   /* unknown keys are ignored, so newer files work with older binaries */
 }
 
@@ -750,6 +754,19 @@ static sk_status resolve_journal_syslog(sk_config *cfg, const file_vals *fv, sk_
     return SK_OK;
 }
 
+/* `accent = COLOUR` of the profile: one of accent_names(). */
+static sk_status resolve_accent(sk_config *cfg, const file_vals *fv, sk_error *err)
+{
+    cfg->accent = SK_ACCENT_UNSET;
+    if (fv->accent && !accent_parse(fv->accent, &cfg->accent)) {
+        sk_error_set(err, SK_ERR_CONFIG, "accent in [%s] of %s must be one of %s",
+                     cfg->profile, cfg->config_path[0] ? cfg->config_path : "(text)",
+                     accent_names());
+        return SK_ERR_CONFIG;
+    }
+    return SK_OK;
+}
+
 /* A CA file or directory must exist and be readable now: a typo would otherwise surface as a
  * TLS failure on the first request, far from its cause. */
 static sk_status ca_check(const char *path, bool dir, const char *src, sk_error *err)
@@ -838,6 +855,8 @@ static sk_status resolve(sk_config *cfg, const sk_config_flags *fl, const file_v
     if (fl->journal_syslog)
         cfg->journal_syslog = true;
     if (resolve_timeout(cfg, fv, err) != SK_OK || resolve_ca(cfg, fl, fv, err) != SK_OK)
+        return SK_ERR_CONFIG;
+    if (resolve_accent(cfg, fv, err) != SK_OK)
         return SK_ERR_CONFIG;
     return resolve_secret(cfg, fv, err);
 }
@@ -989,6 +1008,8 @@ static sk_status resolve_file(sk_config *cfg, const file_vals *fv, sk_error *err
     }
     if (resolve_cache(cfg, fv, err) != SK_OK || resolve_timeout(cfg, fv, err) != SK_OK ||
         resolve_journal_syslog(cfg, fv, err) != SK_OK)
+        return SK_ERR_CONFIG;
+    if (resolve_accent(cfg, fv, err) != SK_OK)
         return SK_ERR_CONFIG;
     if (fv->ca_bundle && *fv->ca_bundle) {   /* kept as written: text is never checked on disk */
         if (strlen(fv->ca_bundle) >= sizeof cfg->ca_bundle) {

@@ -12,6 +12,9 @@ typedef struct tui_opts {
     bool no_color;          /* --no-color (NO_COLOR in the environment is checked too) */
     int concurrency;        /* --concurrency N */
     bool debug;             /* --debug */
+    /* What the command line gave, for :profile (resolved as --profile NAME with these flags
+     * would be); NULL: profiles cannot be switched. Must outlive tui_run. */
+    const sk_config_flags *flags;
 } tui_opts;
 
 /* Runs until the user quits. The terminal is restored on every way out (signals included).

@@ -7,7 +7,7 @@
 #define TUI_B(c) (1u << (c))
 #define TUI_SCROLLS (TUI_B(CTX_LIST) | TUI_B(CTX_HELP) | TUI_B(CTX_JOURNAL))
 #define TUI_ALL_VIEWS (TUI_B(CTX_LIST) | TUI_B(CTX_LINK) | TUI_B(CTX_HELP) | TUI_B(CTX_CONFIRM) | \
-                       TUI_B(CTX_CONFIRM_COUNT) | TUI_B(CTX_JOURNAL))
+                       TUI_B(CTX_CONFIRM_COUNT) | TUI_B(CTX_JOURNAL) | TUI_B(CTX_CMDBAR))
 #define TUI_CTRL(c) ((c) & 0x1f)
 #define TUI_ESC 27
 
@@ -43,6 +43,7 @@
     _(JOURNAL, "journal", TUI_B(CTX_LIST), TUI_K('J'), 0, "the action journal: the latest deletes and links, newest first", "journal", 11, NULL, act_journal, 0) \
     _(REDRAW, "redraw", TUI_ALL_VIEWS, TUI_K(TUI_CTRL('l')), 0, "redraw the screen", NULL, 0, NULL, act_redraw, 0) \
     _(QUIT, "quit", TUI_B(CTX_LIST), TUI_K('q'), 0, "quit", "quit", 1, NULL, act_quit, 0) \
+    _(COMMAND, "command", TUI_B(CTX_LIST), TUI_K(':'), 0, "command bar: :profile :conn :view :filter :sort :export :help :q (Tab completes, Up/Down history)", "command", 12, NULL, act_cmdbar, 0) \
     \
     _(FILTER_ACCEPT, "filter-accept", TUI_B(CTX_FILTER), TUI_K('\n', '\r', KEY_ENTER, '\t'), 0, "keep the filter, back to the list", NULL, 0, NULL, act_filter_accept, 0) \
     _(FILTER_CANCEL, "filter-cancel", TUI_B(CTX_FILTER), TUI_K(TUI_ESC), 0, "clear the filter", NULL, 0, NULL, act_filter_cancel, 0) \
@@ -69,6 +70,16 @@
     _(HELP_SEARCH_CANCEL, "help-search-cancel", TUI_B(CTX_HELP_SEARCH), TUI_K(TUI_ESC), 0, "stop searching (the help stays open)", NULL, 0, NULL, act_help_search_end, 0) \
     _(HELP_SEARCH_ERASE, "help-search-erase", TUI_B(CTX_HELP_SEARCH), TUI_K(KEY_BACKSPACE, 127, TUI_CTRL('h')), 0, "erase a character of the search", NULL, 0, NULL, act_help_search_erase, 0) \
     \
-    _(JOURNAL_CLOSE, "journal-close", TUI_B(CTX_JOURNAL), TUI_K(TUI_ESC, 'q', 'J'), 0, "close the journal", NULL, 0, NULL, act_close, 0)
+    _(JOURNAL_CLOSE, "journal-close", TUI_B(CTX_JOURNAL), TUI_K(TUI_ESC, 'q', 'J'), 0, "close the journal", NULL, 0, NULL, act_close, 0) \
+    \
+    _(CMD_RUN, "command-run", TUI_B(CTX_CMDBAR), TUI_K('\n', '\r', KEY_ENTER), 0, "run the command", NULL, 0, NULL, act_cmd_run, 0) \
+    _(CMD_CANCEL, "command-cancel", TUI_B(CTX_CMDBAR), TUI_K(TUI_ESC), 0, "close the command bar", NULL, 0, NULL, act_cmd_cancel, 0) \
+    _(CMD_COMPLETE, "command-complete", TUI_B(CTX_CMDBAR), TUI_K('\t'), 0, "complete the command or its argument; again: the next candidate", NULL, 0, NULL, act_cmd_complete, 1) \
+    _(CMD_COMPLETE_PREV, "command-complete-prev", TUI_B(CTX_CMDBAR), TUI_K(KEY_BTAB), 0, "the previous candidate", NULL, 0, NULL, act_cmd_complete, -1) \
+    _(CMD_HISTORY_PREV, "command-history-prev", TUI_B(CTX_CMDBAR), TUI_K(KEY_UP), 0, "the previous command run (history)", NULL, 0, NULL, act_cmd_history, -1) \
+    _(CMD_HISTORY_NEXT, "command-history-next", TUI_B(CTX_CMDBAR), TUI_K(KEY_DOWN), 0, "the next command run (history)", NULL, 0, NULL, act_cmd_history, 1) \
+    _(CMD_ERASE, "command-erase", TUI_B(CTX_CMDBAR), TUI_K(KEY_BACKSPACE, 127, TUI_CTRL('h')), 0, "erase a character", NULL, 0, NULL, act_cmd_erase, 0) \
+    _(CMD_ERASE_WORD, "command-erase-word", TUI_B(CTX_CMDBAR), TUI_K(TUI_CTRL('w')), 0, "erase the last word", NULL, 0, NULL, act_cmd_erase, 1) \
+    _(CMD_KILL, "command-kill", TUI_B(CTX_CMDBAR), TUI_K(TUI_CTRL('u')), 0, "erase the whole line", NULL, 0, NULL, act_cmd_erase, 2)
 
 #endif

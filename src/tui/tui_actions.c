@@ -41,7 +41,7 @@ static const tui_action_def table[] = {
 
 static const char *const ctx_names[CTX_COUNT] = {
     "Dashboard", "Filter line", "Link view", "Delete dialog", "Delete dialog (several)", "Help",
-    "Journal", "Help search"
+    "Journal", "Help search", "Command bar (:)"
 };
 
 const tui_action_def *actions_table(size_t *n)

@@ -17,6 +17,7 @@ typedef enum {
     CTX_HELP,         /* the help screen */
     CTX_JOURNAL,      /* the action journal (J) */
     CTX_HELP_SEARCH,  /* typing after '/' in the help (printable keys are text) */
+    CTX_CMDBAR,       /* the command bar after ':' (printable keys are text) */
     CTX_COUNT
 } tui_ctx;
 

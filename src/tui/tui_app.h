@@ -82,12 +82,13 @@ typedef struct tui_screen {
 } tui_screen;
 
 extern const tui_screen tui_overview_screen, tui_link_screen, tui_help_screen,
-    tui_journal_screen, tui_confirm_screen;
+    tui_journal_screen, tui_confirm_screen, tui_cmdbar_screen;
 
 #define TUI_MAX_DEPTH 4
 
 typedef struct tui_app {
     const sk_config *cfg;
+    sk_config *own_cfg;       /* after :profile, the config in use (cfg points to it), freed here */
     tui_opts o;
     bool read_only, utf8, mono;
     char host[256];
@@ -203,7 +204,20 @@ char *tui_link_message(const char *connector, const char *link, int64_t expiry);
 /* tui_confirm.c: the delete dialog; it takes the targets */
 void tui_confirm_open(tui_app *a, tui_target *t, size_t n);
 
+/* tui_run.c: :profile. Tears down everything built for the environment in use (listing,
+ * requests, client, store, view, screens above the overview) and builds it again for next,
+ * whose ownership it takes on success. On failure (the client cannot be made) nothing changed
+ * and err says why; next is still the caller's. */
+bool tui_env_switch(tui_app *a, sk_config *next, sk_error *err);
+
+/* tui_cmdbar.c: the command bar's commands for the help screen, one (":conn NAME", help) each. */
+void cmdbar_help(help_emit_fn emit, void *ud);
+/* Lets go of the history and completion state (the dashboard ends). */
+void cmdbar_free(void);
+
 /* tui_help.c */
+/* Opens the help on the keys of context `first`. */
+void tui_help_open(tui_app *a, tui_ctx first);
 /* The help as lines `width` columns wide (long ones wrap): the keys of context `first` (the
  * screen it was opened from) first, then every other context's, then the states. */
 void tui_help_lines(tui_lines *out, bool read_only, tui_ctx first, int width);

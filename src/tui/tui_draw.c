@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "accent.h"
 #include "sk_time.h"
 #include "text.h"
 #include "tui_rows.h"
@@ -113,13 +114,31 @@ static void cache_age(int64_t secs, char *buf, size_t n)
         snprintf(buf, n, "%lldd", (long long)(secs / 86400));
 }
 
+/* The profile name's look: its accent, or production standing out (accent.h decides). */
+static tui_role profile_role(const sk_config *cfg)
+{
+    sk_accent_look look = accent_look(cfg->accent, cfg->profile, cfg->environment_url);
+    if (look.loud)
+        return ROLE_ACCENT_PROD;
+    if (look.colour >= SK_ACCENT_RED && look.colour < SK_ACCENT_COUNT)
+        return (tui_role)(ROLE_ACCENT_RED + (look.colour - SK_ACCENT_RED));
+    return ROLE_NORMAL;
+}
+
 static void draw_header(const tui_app *a, tui_line *l)
 {
     line_add(l, ROLE_TITLE, " skdash ", -1, false);
     line_add(l, ROLE_NORMAL, " ", -1, false);
     line_add_raw(l, ROLE_NORMAL, a->host, -1, false);
     line_add(l, ROLE_DIM, "  profile ", -1, false);
-    line_add_raw(l, ROLE_NORMAL, a->cfg->profile, -1, false);
+    tui_role pr = profile_role(a->cfg);
+    if (pr == ROLE_ACCENT_PROD) {   /* padded, so the reverse video reads as a badge */
+        line_add(l, pr, " ", -1, false);
+        line_add_raw(l, pr, a->cfg->profile, -1, false);
+        line_add(l, pr, " ", -1, false);
+    } else {
+        line_add_raw(l, pr, a->cfg->profile, -1, false);
+    }
     if (a->read_only) {
         line_add(l, ROLE_NORMAL, "  ", -1, false);
         line_add(l, ROLE_BADGE, " READ-ONLY ", -1, false);

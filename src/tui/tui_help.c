@@ -91,6 +91,8 @@ static void context_lines(tui_lines *out, tui_ctx c, bool here, bool read_only, 
     if (here)
         line_add(l, ROLE_DIM, "  (this screen)", -1, false);
     help_ctx h = { out, width };
+    if (c == CTX_CMDBAR)
+        cmdbar_help(help_emit, &h);   /* the bar's commands first, from its command table */
     actions_help(c, read_only, help_emit, &h);
     lines_add(out);
 }
@@ -342,14 +344,19 @@ static void help_draw(const tui_app *a)
     line_free(&l);
 }
 
+void tui_help_open(tui_app *a, tui_ctx first)
+{
+    memset(&hv, 0, sizeof hv);
+    hv.first = first;
+    tui_screen_push(a, &tui_help_screen);
+}
+
 void act_help(tui_app *a, int arg)
 {
     (void)arg;
     /* Opened on the keys of the screen it is called from: the link view's, the dialog's... */
     const tui_screen *s = tui_screen_top(a);
-    memset(&hv, 0, sizeof hv);
-    hv.first = s ? (s->ctx_now ? s->ctx_now(a) : s->ctx) : CTX_LIST;
-    tui_screen_push(a, &tui_help_screen);
+    tui_help_open(a, s ? (s->ctx_now ? s->ctx_now(a) : s->ctx) : CTX_LIST);
 }
 
 const tui_screen tui_help_screen = {

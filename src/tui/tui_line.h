@@ -27,6 +27,13 @@ typedef enum {
     ROLE_ST_EXPIRED,
     ROLE_ST_REVOKED,
     ROLE_ST_ERROR,
+    ROLE_ACCENT_RED,    /* the header's profile name in its accent (accent.h), in accent order */
+    ROLE_ACCENT_GREEN,
+    ROLE_ACCENT_YELLOW,
+    ROLE_ACCENT_BLUE,
+    ROLE_ACCENT_MAGENTA,
+    ROLE_ACCENT_CYAN,
+    ROLE_ACCENT_PROD,   /* a production-looking profile with no accent: it stands out */
     ROLE_COUNT
 } tui_role;
 

@@ -405,7 +405,10 @@ static void loop(tui_app *a)
 
 /* ---------------------------------------------------------------- entry */
 
-static void app_free(tui_app *a)
+/* Everything built for one environment, let go of: the listing and every request (their
+ * callbacks run cancelled while `closing` says so), the screens above the overview, the client,
+ * the store and the view. */
+static void env_free(tui_app *a)
 {
     a->closing = true;
     trace_stop(a);
@@ -418,9 +421,87 @@ static void app_free(tui_app *a)
     a->client = NULL;
     if (a->listing)
         listing_free(a->listing);
+    a->listing = NULL;
     data_detail_clear(&a->det);
     view_free(&a->view);
     store_free(a->store);
+    a->store = NULL;
+}
+
+static void app_free(tui_app *a)
+{
+    env_free(a);
+    cmdbar_free();
+    if (a->own_cfg) {
+        config_free(a->own_cfg);
+        free(a->own_cfg);
+    }
+    a->own_cfg = NULL;
+}
+
+/* The state of one environment as at start: nothing listed, nothing filtered or marked, the
+ * cursor at the top; the sort order is the user's and stays. */
+static void env_reset(tui_app *a, const sk_config *cfg)
+{
+    a->cfg = cfg;
+    a->read_only = cfg->read_only;
+    config_host(cfg, a->host, sizeof a->host);
+    a->closing = a->listing_over = false;
+    a->last_refresh = SK_TIME_ABSENT;
+    a->next_refresh_ms = a->retry_ms = 0;
+    a->refresh_error[0] = a->trouble[0] = '\0';
+    a->refresh_stopped = a->from_cache = false;
+    a->cache_saved_at = 0;
+    a->trouble_ms = a->last_answer_ms = a->busy_since_ms = 0;
+    sk_sort_key sort = a->spec.sort;
+    bool reverse = a->spec.reverse;
+    view_init(&a->view);
+    view_spec_init(&a->spec);
+    a->spec.sort = sort;
+    a->spec.reverse = reverse;
+    a->base_mask = SK_ALL_STATES;
+    a->filter[0] = a->filter_msg[0] = a->filter_said[0] = '\0';
+    a->filtering = a->filter_bad = false;
+    a->conn_cur = a->conn_top = a->cur = a->top = 0;
+    memset(a->saved_count, 0, sizeof a->saved_count);
+    a->sel_id[0] = '\0';
+    a->focus = PANE_TABLE;
+    a->detail_open = false;
+    a->detail_scroll = 0;
+    a->deletes_in_flight = 0;
+    a->error[0] = a->warning[0] = a->notice[0] = '\0';
+    a->print_pending = false;
+    a->dirty = a->view_dirty = true;
+}
+
+bool tui_env_switch(tui_app *a, sk_config *next, sk_error *err)
+{
+    /* The new client first: when it cannot be made, the environment in use stays as it was. */
+    sk_client_opts co;
+    trace_client_opts(&co);
+    sk_client *client = client_new(next, &co, err);
+    sk_store *store = client ? store_new() : NULL;
+    if (!store) {
+        if (client)
+            client_free(client);
+        if (err->status == SK_OK)
+            sk_error_set(err, SK_ERR_NOMEM, "out of memory");
+        return false;
+    }
+    env_free(a);
+    if (a->own_cfg) {
+        config_free(a->own_cfg);
+        free(a->own_cfg);
+    }
+    a->own_cfg = next;
+    env_reset(a, next);
+    a->client = client;
+    a->store = store;
+    trace_start(a);
+    data_cache_load(a);   /* the new environment's cache, if it has one */
+    data_spec_rebuild(a);
+    data_start_refresh(a);
+    return true;
 }
 
 static void print_after_exit(tui_app *a)

@@ -28,6 +28,15 @@ static const theme_entry table[ROLE_COUNT] = {
     [ROLE_ST_EXPIRED]  = { ROLE_ST_EXPIRED, "EXPIRED", COLOR_MAGENTA, DEF, A_BOLD, A_BOLD },
     [ROLE_ST_REVOKED]  = { ROLE_ST_REVOKED, "REVOKED", DEF, DEF, A_UNDERLINE, A_UNDERLINE },
     [ROLE_ST_ERROR]    = { ROLE_ST_ERROR, "ERROR", COLOR_RED, DEF, A_BOLD | A_UNDERLINE, A_BOLD | A_UNDERLINE },
+    /* The profile's accent: the colour the user chose; in monochrome bold, and a production
+     * profile with none of its own in reverse video either way. */
+    [ROLE_ACCENT_RED]     = { ROLE_ACCENT_RED, "accent red", COLOR_RED, DEF, A_BOLD, A_BOLD },
+    [ROLE_ACCENT_GREEN]   = { ROLE_ACCENT_GREEN, "accent green", COLOR_GREEN, DEF, A_BOLD, A_BOLD },
+    [ROLE_ACCENT_YELLOW]  = { ROLE_ACCENT_YELLOW, "accent yellow", COLOR_YELLOW, DEF, A_BOLD, A_BOLD },
+    [ROLE_ACCENT_BLUE]    = { ROLE_ACCENT_BLUE, "accent blue", COLOR_BLUE, DEF, A_BOLD, A_BOLD },
+    [ROLE_ACCENT_MAGENTA] = { ROLE_ACCENT_MAGENTA, "accent magenta", COLOR_MAGENTA, DEF, A_BOLD, A_BOLD },
+    [ROLE_ACCENT_CYAN]    = { ROLE_ACCENT_CYAN, "accent cyan", COLOR_CYAN, DEF, A_BOLD, A_BOLD },
+    [ROLE_ACCENT_PROD]    = { ROLE_ACCENT_PROD, "production profile", COLOR_RED, DEF, A_BOLD | A_REVERSE, A_BOLD | A_REVERSE },
 };
 
 static bool mono = true;

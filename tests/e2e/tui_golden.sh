@@ -12,6 +12,9 @@
 #                                    # sizes: 80x24 120x40      (instead of 80x24 200x50)
 #                                    # journal: FILE            (tests/golden/FILE is the journal)
 #                                    # env: LC_ALL=C            (more environment for skdash)
+#                                    # config: FILE             (tests/golden/FILE, @URL@ replaced,
+#                                      is the config file, mode 0600; the SCALEKIT_* variables are
+#                                      unset so its profiles, not the environment, say where to go)
 # and "@SIZE@" in a script stands for the size it runs at (":size @SIZE@" after a resize).
 # GOLDEN_EMU_ARGS adds skemu options (--latency-ms 300: the same screens from a slow server).
 set -u
@@ -41,6 +44,7 @@ run_script() {
     _args=$(sed -n 's/^# args: //p' "$_keys" | head -n 1)
     _journal=$(sed -n 's/^# journal: //p' "$_keys" | head -n 1)
     _env=$(sed -n 's/^# env: //p' "$_keys" | head -n 1)
+    _config=$(sed -n 's/^# config: //p' "$_keys" | head -n 1)
     rm -rf "$tmp/run"
     mkdir -p "$tmp/run/out"
     # shellcheck disable=SC2086
@@ -57,10 +61,18 @@ run_script() {
         sed "s|@URL@|$URL|g" "$GOLDEN/$_journal" >"$XDG_STATE_HOME/skdash/journal.jsonl"
         chmod 600 "$XDG_STATE_HOME/skdash/journal.jsonl"
     fi
+    _unset=""
+    if [ -n "$_config" ]; then
+        mkdir -p "$XDG_CONFIG_HOME/skdash"
+        sed "s|@URL@|$URL|g" "$GOLDEN/$_config" >"$XDG_CONFIG_HOME/skdash/config"
+        chmod 600 "$XDG_CONFIG_HOME/skdash/config"
+        _unset="-u SCALEKIT_ENVIRONMENT_URL -u SCALEKIT_CLIENT_ID -u SCALEKIT_CLIENT_SECRET"
+    fi
     { echo ":size $_size"; sed "s/@SIZE@/$_size/g" "$_keys"; } >"$tmp/run/script"
     # shellcheck disable=SC2086
     SKDASH_SCRIPT="$tmp/run/script" SKDASH_SCRIPT_DUMP_DIR="$tmp/run/out" \
-        timeout -k 2 30 env $_env "$SKDASH_BIN" $_args </dev/null >"$tmp/run/stdout" 2>"$tmp/run/stderr"
+        timeout -k 2 30 env $_unset $_env "$SKDASH_BIN" $_args </dev/null >"$tmp/run/stdout" \
+        2>"$tmp/run/stderr"
     _rc=$?
     emu_stop
     [ "$_rc" = 0 ] && [ ! -s "$tmp/run/stdout" ]
