@@ -22,6 +22,7 @@
 #include <json-c/json.h>
 
 #include "../support/direct_http.h"
+#include "../support/fake_http.h"
 #include "../support/run_skdash.h"
 #include "../support/skemu_proc.h"
 
@@ -495,6 +496,58 @@ static void test_identifier_alone(void **state)
     run_free(&r);
 }
 
+/* A server that refuses the identifier filter without a connection (400): the search is asked
+ * instead, and only the exact identifier is kept of what it finds. */
+typedef struct refusing { int list, search; } refusing;
+
+static bool refusing_answer(void *ud, int fd, const char *line)
+{
+    refusing *r = ud;
+    if (strncmp(line, "POST /oauth/token", 17) == 0)
+        return fake_http_reply(fd, 200, "{\"access_token\":\"t\",\"expires_in\":3600}");
+    if (strstr(line, "/api/v1/connected_accounts:search?")) {
+        r->search++;
+        return fake_http_reply(fd, 200, "{\"connected_accounts\":["
+            "{\"id\":\"ca_2\",\"identifier\":\"ana@x.io.uk\",\"connector\":\"gmail\","
+            "\"status\":\"ACTIVE\"},"
+            "{\"id\":\"ca_1\",\"identifier\":\"ana@x.io\",\"connector\":\"slack\","
+            "\"status\":\"EXPIRED\"}],\"total_size\":2,\"next_page_token\":\"\"}");
+    }
+    if (strstr(line, "/api/v1/connected_accounts?")) {
+        r->list++;
+        return fake_http_reply(fd, 400, "{\"code\":3,\"message\":\"connector is required\"}");
+    }
+    if (strstr(line, "/details?id=ca_1"))
+        return fake_http_reply(fd, 200, "{\"connected_account\":{\"id\":\"ca_1\","
+                               "\"identifier\":\"ana@x.io\",\"connector\":\"slack\","
+                               "\"status\":\"EXPIRED\"}}");
+    return fake_http_reply(fd, 404, "{\"code\":5,\"message\":\"not found\"}");
+}
+
+static void test_identifier_alone_search_fallback(void **state)
+{
+    (void)state;
+    refusing counts = { 0 };
+    fake_http srv;
+    fake_http_start(&srv, refusing_answer, &counts);
+    char url[200];
+    snprintf(url, sizeof url, "SCALEKIT_ENVIRONMENT_URL=%s", srv.url);
+    char **env = run_env(NULL, (const char *const[]){ url, NULL });
+    run_result r;
+    run_full(&r, env, -1, ARGS("show", "ana@x.io", "--format", "json"));
+    if (r.code != 0)
+        fail_msg("show: exit %d: %s", r.code, r.err);
+    json_object *o = json_tokener_parse(r.out);
+    assert_non_null(o);
+    assert_string_equal(jstr(o, "id"), "ca_1");
+    json_object_put(o);
+    run_free(&r);
+    assert_int_equal(counts.list, 1);
+    assert_int_equal(counts.search, 1);
+    free(env);
+    fake_http_stop(&srv);
+}
+
 /* ------------------------------------------------------------------ link --wait */
 
 /* The first line skdash writes on stdout (the link), read while it runs. */
@@ -581,6 +634,17 @@ static void test_wait_expiry(void **state)
     assert_non_null(strstr(r.err, "the link expired before"));
     run_free(&r);
     assert_last_journal("link-wait", "failed: the link expired");
+    /* On a terminal: a countdown on stderr, redrawn in place, and the line cleared at the end
+     * (the last thing before the outcome is the clearing sequence). */
+    int code;
+    char *tty = run_on_tty(env, 100, true, ARGS("link", "--id", id, "--wait"), &code, NULL);
+    if (tty) {
+        assert_int_equal(code, 6);
+        assert_non_null(strstr(tty, "\r\033[Kwaiting for "));
+        assert_non_null(strstr(tty, "to open the link: expires in 0m 0"));
+        assert_non_null(strstr(tty, "(Ctrl-C stops)\r\033[Kskdash: the link expired before"));
+        free(tty);
+    }
     free(env);
     skemu_stop(&short_links);
 }
@@ -617,6 +681,7 @@ int main(void)
         cmocka_unit_test(test_list_q_with_connection),
         cmocka_unit_test(test_list_q_must_list_all),
         cmocka_unit_test(test_identifier_alone),
+        cmocka_unit_test(test_identifier_alone_search_fallback),
         cmocka_unit_test(test_wait_active),
         cmocka_unit_test(test_wait_expiry),
         cmocka_unit_test(test_wait_interrupted),
