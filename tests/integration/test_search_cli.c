@@ -423,6 +423,38 @@ static void test_list_q_must_list_all(void **state)
     rows_free(&full);
 }
 
+static void test_list_q_no_connections_endpoint(void **state)
+{
+    (void)state;
+    /* Without /connections/app the connections' names are unknown: everything is listed
+     * (one unfiltered listing), said on stderr, and the rows are still the filtered ones. */
+    skemu_proc bare;
+    const char *args[] = { "--generate", "1200", "--connections", "3", "--seed", "5",
+                           "--no-connections-endpoint", NULL };
+    assert_int_equal(skemu_start(&bare, args), 0);
+    char url[200];
+    snprintf(url, sizeof url, "SCALEKIT_ENVIRONMENT_URL=%s", bare.url);
+    char **env = run_env(NULL, (const char *const[]){ url, NULL });
+    run_result r;
+    run_full(&r, env, -1, ARGS("list", "--format", "csv"));
+    assert_int_equal(r.code, 0);
+    rows full = csv_rows(r.out);
+    run_free(&r);
+    rows want = filtered(&full, "alex");
+    assert_true(want.n > 0);
+    run_full(&r, env, -1, ARGS("list", "-q", "alex", "--format", "csv"));
+    assert_int_equal(r.code, 0);
+    rows got = csv_rows(r.out);
+    assert_same_rows(&want, &got, "alex");
+    assert_non_null(strstr(r.err, "skdash: note: -q: this server lists no connections"));
+    run_free(&r);
+    rows_free(&got);
+    rows_free(&want);
+    rows_free(&full);
+    free(env);
+    skemu_stop(&bare);
+}
+
 /* ------------------------------------------------------------------ IDENTIFIER alone */
 
 static void test_identifier_alone(void **state)
@@ -448,6 +480,20 @@ static void test_identifier_alone(void **state)
     snprintf(want, sizeof want, "skdash: link for %s on %s: send it to that person only\n",
              PLUS_IDENT, conn_b);
     assert_non_null(strstr(r.err, want));
+    run_free(&r);
+    RUN(&r, "link", PLUS_IDENT, "--format", "json");
+    assert_int_equal(r.code, 0);
+    o = json_tokener_parse(r.out);
+    assert_non_null(o);
+    char rcpt[256];
+    snprintf(rcpt, sizeof rcpt, "for %s on %s: send it to that person only", PLUS_IDENT, conn_b);
+    assert_string_equal(jstr(o, "recipient"), rcpt);
+    char msg_head[256];
+    snprintf(msg_head, sizeof msg_head, "Your %s connection for %s needs re-authorization: "
+             "open %s before ", conn_b, PLUS_IDENT, jstr(o, "link"));
+    assert_true(strncmp(jstr(o, "message"), msg_head, strlen(msg_head)) == 0);
+    assert_non_null(strstr(jstr(o, "message"), ", in 10 minutes"));
+    json_object_put(o);
     run_free(&r);
     /* Looked up with the identifier filter, never by listing connections. */
     assert_int_equal(skemu_log_count(&emu, "connector="), list_before);
@@ -680,6 +726,7 @@ int main(void)
         cmocka_unit_test(test_list_q_connection_name),
         cmocka_unit_test(test_list_q_with_connection),
         cmocka_unit_test(test_list_q_must_list_all),
+        cmocka_unit_test(test_list_q_no_connections_endpoint),
         cmocka_unit_test(test_identifier_alone),
         cmocka_unit_test(test_identifier_alone_search_fallback),
         cmocka_unit_test(test_wait_active),
