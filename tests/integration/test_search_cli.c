@@ -2,7 +2,8 @@
  * against a real skemu: `list -q` narrowed on the server gives exactly what the full listing
  * filtered gives (computed here, from `skdash list` and a predicate of this file's own), with
  * no full listing sent (skemu's request log); show/link IDENTIFIER alone with zero, one and
- * several matches; link --wait reaching ACTIVE, reaching the link's expiry, and Ctrl-C. */
+ * several matches; link --wait reaching ACTIVE (also under 429s), reaching the link's expiry
+ * (with its countdown on a terminal), and Ctrl-C. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -661,6 +662,48 @@ static void test_wait_active(void **state)
     assert_last_journal("link-wait", "ok: ACTIVE");
 }
 
+static void test_wait_rate_limited(void **state)
+{
+    (void)state;
+    /* Two requests a second: the command's first second (token, details, link, the first
+     * reads) meets 429s with Retry-After, retried by the client as every request is, and the
+     * wait still sees the account turn ACTIVE. */
+    skemu_proc slow;
+    const char *args[] = { "--generate", "20", "--connections", "2", "--rate-limit", "2",
+                           "--retry-after", "1", NULL };
+    assert_int_equal(skemu_start(&slow, args), 0);
+    char url[200];
+    snprintf(url, sizeof url, "SCALEKIT_ENVIRONMENT_URL=%s", slow.url);
+    char **env = run_env(NULL, (const char *const[]){ url, NULL });
+    /* The account is taken from skdash's own listing, which retries 429s (a plain read of
+     * skemu here would be refused). */
+    run_result r;
+    run_full(&r, env, -1, ARGS("list", "--format", "csv"));
+    assert_int_equal(r.code, 0);
+    rows listed = csv_rows(r.out);
+    run_free(&r);
+    assert_true(listed.n > 0);
+    char id[64];
+    snprintf(id, sizeof id, "%s", strrchr(listed.v[0], '\t') + 1);
+    rows_free(&listed);
+    run_start(&r, env, -1, ARGS("link", "--id", id, "--wait"));
+    char *link = first_line(&r, 30);
+    char *body;
+    long st = direct_http("GET", link, NULL, NULL, DIRECT_FOLLOW, &body);
+    assert_true(st >= 200 && st < 400);
+    free(body);
+    free(link);
+    run_finish(&r, 60);
+    assert_false(r.killed);
+    if (r.code != 0)
+        fail_msg("link --wait under 429s: exit %d: %s", r.code, r.err);
+    assert_non_null(strstr(r.err, "is ACTIVE: authorized"));
+    run_free(&r);
+    assert_true(skemu_log_count(&slow, " 429 ") >= 1);
+    free(env);
+    skemu_stop(&slow);
+}
+
 static void test_wait_expiry(void **state)
 {
     (void)state;
@@ -730,6 +773,7 @@ int main(void)
         cmocka_unit_test(test_identifier_alone),
         cmocka_unit_test(test_identifier_alone_search_fallback),
         cmocka_unit_test(test_wait_active),
+        cmocka_unit_test(test_wait_rate_limited),
         cmocka_unit_test(test_wait_expiry),
         cmocka_unit_test(test_wait_interrupted),
     };
