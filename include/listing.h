@@ -39,8 +39,8 @@ typedef struct listing_opts {
      * accounts come from GET /connected_accounts:search (pages of 30; one search per connection,
      * by connection_id, when some are left out and at most 8 remain, else one over all), with
      * the same loop guards as a listing. Search rows reach
-     * sink.page with connection NULL, and no connection_done: a narrowed listing is not
-     * a connection's whole content. */
+     * sink.page with connection NULL (only those of the connections a full listing would
+     * list), and no connection_done: a narrowed listing is not a connection's whole content. */
     const char *query;
 } listing_opts;
 

@@ -273,6 +273,27 @@ static bool rows_damaged(const sk_account_page *p, const char *connection)
     return false;
 }
 
+static bool listed_whole_would_hold(const sk_listing *l, const char *connector);
+
+/* A search page goes to the sink with only the rows the full listing would have held: those
+ * of the connections it lists (the search may know accounts of others: -c left them out, or
+ * /connections/app does not name them). */
+static void search_rows(sk_listing *l, const sk_account *rows, size_t n)
+{
+    sk_account *keep = malloc((n ? n : 1) * sizeof *keep);
+    if (!keep) {
+        record_new_error(l, SK_ERR_NOMEM, "out of memory");
+        return;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (listed_whole_would_hold(l, rows[i].connector))
+            keep[k++] = rows[i];
+    if (k)
+        l->sink.page(l->ud, NULL, keep, k);
+    free(keep);
+}
+
 static void on_page(void *ud, const sk_account_page *p, const sk_error *err)
 {
     conn_work *w = ud;
@@ -303,7 +324,9 @@ static void on_page(void *ud, const sk_account_page *p, const sk_error *err)
             next_page(l, w, p->next_page_token);
             client_flush(l->c);
         }
-        if (l->sink.page)
+        if (l->sink.page && w->search)
+            search_rows(l, p->rows, p->n);
+        else if (l->sink.page)
             l->sink.page(l->ud, w->name, p->rows, p->n);
         if (!p->next_page_token) {
             w->done = true;
@@ -356,6 +379,22 @@ static bool ci_contains(const char *hay, const char *needle)
             return true;
     }
     return nl == 0;
+}
+
+static bool listed_whole_would_hold(const sk_listing *l, const char *connector)
+{
+    if (!connector)
+        return false;
+    if (l->n_only) {
+        for (size_t i = 0; i < l->n_only; i++)
+            if (strcmp(l->only[i], connector) == 0)
+                return true;
+        return false;
+    }
+    for (size_t i = 0; i < l->n_conns; i++)
+        if (l->conns[i].name && strcmp(l->conns[i].name, connector) == 0)
+            return true;
+    return false;
 }
 
 static const char *conn_id_of(const sk_listing *l, const char *name)

@@ -456,6 +456,49 @@ static void test_list_q_no_connections_endpoint(void **state)
     skemu_stop(&bare);
 }
 
+static void test_list_q_unlisted_connection(void **state)
+{
+    (void)state;
+    /* An account of a connection /connections/app does not name is in no full listing: the
+     * search finds it, and -q still leaves it out. */
+    char path[] = "/tmp/skdash-search-data-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *data =
+        "{\"connections\":[{\"id\":\"conn_1\",\"key_id\":\"gmail\",\"provider_key\":\"GMAIL\","
+        "\"type\":\"OAUTH\",\"status\":\"COMPLETED\"}],"
+        "\"connected_accounts\":["
+        "{\"identifier\":\"orphan-test-a@x.io\",\"connector\":\"gmail\",\"status\":\"ACTIVE\"},"
+        "{\"identifier\":\"orphan-test-b@x.io\",\"connector\":\"ghost\",\"status\":\"ACTIVE\"}]}";
+    assert_int_equal(write(fd, data, strlen(data)), (ssize_t)strlen(data));
+    close(fd);
+    skemu_proc e;
+    const char *args[] = { "--data", path, NULL };
+    assert_int_equal(skemu_start(&e, args), 0);
+    char url[200];
+    snprintf(url, sizeof url, "SCALEKIT_ENVIRONMENT_URL=%s", e.url);
+    char **env = run_env(NULL, (const char *const[]){ url, NULL });
+    run_result r;
+    run_full(&r, env, -1, ARGS("list", "--format", "csv"));
+    assert_int_equal(r.code, 0);
+    rows full = csv_rows(r.out);
+    run_free(&r);
+    rows want = filtered(&full, "orphan-test");
+    assert_int_equal(want.n, 1);
+    run_full(&r, env, -1, ARGS("list", "-q", "orphan-test", "--format", "csv"));
+    assert_int_equal(r.code, 0);
+    rows got = csv_rows(r.out);
+    assert_same_rows(&want, &got, "orphan-test");
+    assert_true(skemu_log_count(&e, SEARCH_REQ) >= 1);
+    run_free(&r);
+    rows_free(&got);
+    rows_free(&want);
+    rows_free(&full);
+    free(env);
+    skemu_stop(&e);
+    unlink(path);
+}
+
 /* ------------------------------------------------------------------ IDENTIFIER alone */
 
 static void test_identifier_alone(void **state)
@@ -770,6 +813,7 @@ int main(void)
         cmocka_unit_test(test_list_q_with_connection),
         cmocka_unit_test(test_list_q_must_list_all),
         cmocka_unit_test(test_list_q_no_connections_endpoint),
+        cmocka_unit_test(test_list_q_unlisted_connection),
         cmocka_unit_test(test_identifier_alone),
         cmocka_unit_test(test_identifier_alone_search_fallback),
         cmocka_unit_test(test_wait_active),
