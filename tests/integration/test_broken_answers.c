@@ -217,6 +217,23 @@ static void test_search_pages_guarded(void **st)
     run_free(&r);
 }
 
+/* show IDENTIFIER alone pages the identifier filter under its own guard. */
+static void test_identifier_lookup_guarded(void **st)
+{
+    (void)st;
+    fake f;
+    fake_start(&f, M_CYCLE, NULL);
+    run_result r;
+    run_cli(&r, 20, ARGS("show", "u1@x.com"));
+    fake_stop(&f);
+    assert_int_equal(r.code, 1);
+    if (!strstr(r.err, "a page token it had sent before (a cycle) while looking the identifier"))
+        fail_msg("no cycle named: [%s]", r.err);
+    assert_int_equal(f.pages, 3);
+    assert_int_equal(f.details, 0);
+    run_free(&r);
+}
+
 /* ------------------------------------------------------------------ the wrong account */
 
 static void assert_wrong_account(const run_result *r)
@@ -539,6 +556,7 @@ int main(void)
         cmocka_unit_test(test_token_cycle_stops),
         cmocka_unit_test(test_endless_pages_stop),
         cmocka_unit_test(test_search_pages_guarded),
+        cmocka_unit_test(test_identifier_lookup_guarded),
         cmocka_unit_test(test_wrong_account_show),
         cmocka_unit_test(test_wrong_account_delete),
         cmocka_unit_test(test_wrong_account_link),
