@@ -72,7 +72,8 @@ static int fetch(const cli_globals *g, const list_args *la, cli_session *s, sk_s
         listing_query_kind k = listing_query_plan(la->query);
         if (k != LISTING_QUERY_SEARCH && k != LISTING_QUERY_NONE) {
             text_safe_format(note, sizeof note, "-q '%s' %s: listing every account%s",
-                             la->query, listing_query_why(k), la->n_only ? " of the -c connections" : "");
+                             la->query, listing_query_why(k),
+                             la->n_only ? " of the -c connections" : "");
             slow = note;
         }
     }
