@@ -1,6 +1,6 @@
 /* test_broken_answers.c: issue #12's hostile or broken answers through the real skdash binary:
- * page-token cycles and endless pages, answers about another account, links that are not links
- * or have expired, a listing through 10% damaged answers, and the dashboard's auth failure. */
+ * page-token cycles and endless pages (of a listing and of list -q's search), answers about
+ * another account, links that are not links or have expired, a listing through 10% damaged answers, and the dashboard's auth failure. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -98,7 +98,7 @@ static bool answer(void *ud, int fd, const char *line)
             return fake_http_reply(fd, 200, "{\"connected_account\":" ACC("ca_1", "bo@x.com") "}");
         return fake_http_reply(fd, 200, "{\"connected_account\":" ACC("ca_1", "ana@x.com") "}");
     }
-    if (strstr(line, "/connected_accounts?"))
+    if (strstr(line, "/connected_accounts?") || strstr(line, "/connected_accounts:search?"))
         return answer_page(f, fd, line);
     return fake_http_reply(fd, 404, "{\"code\":5,\"message\":\"not found\"}");
 }
@@ -190,6 +190,47 @@ static void test_endless_pages_stop(void **st)
     if (!strstr(r.err, "pages for a total of 3 accounts"))
         fail_msg("no bound named: [%s]", r.err);
     assert_true(f.pages >= 3 && f.pages <= 12);
+    run_free(&r);
+}
+
+/* The same guards hold for the search behind list -q: a cycle and endless pages stop it. */
+static void test_search_pages_guarded(void **st)
+{
+    (void)st;
+    fake f;
+    fake_start(&f, M_CYCLE, NULL);
+    run_result r;
+    run_cli(&r, 20, ARGS("list", "-q", "x.com", "--format", "json"));
+    fake_stop(&f);
+    assert_int_equal(r.code, 1);
+    if (!strstr(r.err, "search: the server sent a page token it had sent before"))
+        fail_msg("no cycle named: [%s]", r.err);
+    assert_int_equal(f.pages, 3);
+    run_free(&r);
+    fake_start(&f, M_ENDLESS, NULL);
+    run_cli(&r, 20, ARGS("list", "-q", "x.com", "--format", "json"));
+    fake_stop(&f);
+    assert_int_equal(r.code, 1);
+    if (!strstr(r.err, "search: the server sent") || !strstr(r.err, "for a total of 3"))
+        fail_msg("no bound named: [%s]", r.err);
+    assert_true(f.pages >= 3 && f.pages <= 12);
+    run_free(&r);
+}
+
+/* show IDENTIFIER alone pages the identifier filter under its own guard. */
+static void test_identifier_lookup_guarded(void **st)
+{
+    (void)st;
+    fake f;
+    fake_start(&f, M_CYCLE, NULL);
+    run_result r;
+    run_cli(&r, 20, ARGS("show", "u1@x.com"));
+    fake_stop(&f);
+    assert_int_equal(r.code, 1);
+    if (!strstr(r.err, "a page token it had sent before (a cycle) while looking the identifier"))
+        fail_msg("no cycle named: [%s]", r.err);
+    assert_int_equal(f.pages, 3);
+    assert_int_equal(f.details, 0);
     run_free(&r);
 }
 
@@ -514,6 +555,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_token_cycle_stops),
         cmocka_unit_test(test_endless_pages_stop),
+        cmocka_unit_test(test_search_pages_guarded),
+        cmocka_unit_test(test_identifier_lookup_guarded),
         cmocka_unit_test(test_wrong_account_show),
         cmocka_unit_test(test_wrong_account_delete),
         cmocka_unit_test(test_wrong_account_link),

@@ -1,6 +1,7 @@
 /* test_listing.c: listing a whole environment into a sink against a real skemu: every account
- * exactly once, bounded concurrency, the fallback without /connections/app, token renewal
- * during a long listing, faults, errors and cancellation. */
+ * exactly once, bounded concurrency, the fallback without /connections/app, a listing narrowed
+ * by a query (whole connections and the search), token renewal during a long listing, faults,
+ * errors and cancellation. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -53,7 +54,25 @@ typedef struct rec {
     sk_listing *l;
     size_t expected;             /* the last sink.expect hint */
     int expect_calls;
+    const char *needle;          /* when set: rows holding it (identifier, id, connection) */
+    size_t holding, not_holding;
 } rec;
+
+/* The view's text test, written out again: an ASCII case-insensitive substring. */
+static bool ci_holds(const char *hay, const char *needle)
+{
+    size_t nl = strlen(needle);
+    for (; hay && *hay; hay++) {
+        size_t i = 0;
+        while (i < nl && hay[i] &&
+               (hay[i] | (hay[i] >= 'A' && hay[i] <= 'Z' ? 32 : 0)) ==
+                   (needle[i] | (needle[i] >= 'A' && needle[i] <= 'Z' ? 32 : 0)))
+            i++;
+        if (i == nl)
+            return true;
+    }
+    return false;
+}
 
 static int conn_index(rec *r, const char *name)
 {
@@ -109,6 +128,15 @@ static void s_page(void *ud, const char *connection, const sk_account *rows, siz
             r->cap_ids = r->cap_ids ? r->cap_ids * 2 : 1024;
             r->ids = realloc(r->ids, r->cap_ids * sizeof *r->ids);
             assert_non_null(r->ids);
+        }
+        if (r->needle) {
+            /* Only the rows holding the needle are kept (the view's rows). */
+            bool h = ci_holds(rows[k].identifier, r->needle) || ci_holds(rows[k].id, r->needle) ||
+                     ci_holds(rows[k].connector, r->needle);
+            r->holding += h;
+            r->not_holding += !h;
+            if (!h)
+                continue;
         }
         r->ids[r->n_ids++] = strdup(rows[k].id ? rows[k].id : "");
     }
@@ -452,12 +480,88 @@ static void test_free_from_done_and_while_running(void **st)
     skemu_fx_stop(&f);
 }
 
+/* listing_opts.query: the connections whose name holds the text whole, the rest from the
+ * search (pages with connection NULL, no connection_done); every row the view would keep of
+ * the full listing arrives, once (the view drops what the search adds, e.g. by provider). */
+static void test_narrowed_by_query(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "2000", "--connections", "4", "--seed", "42", NULL };
+    skemu_fx f;
+    fx_start(&f, args, 5);
+    const char *queries[] = { "alex", "+billing", "GMA" };
+    for (size_t q = 0; q < 3; q++) {
+        rec full = { .needle = queries[q] };
+        full.l = listing_start(f.c, &(listing_opts){ 0 }, &SINK, &full);
+        run_listing(f.c, &full);
+        assert_int_equal(full.err.status, SK_OK);
+        listing_free(full.l);
+        assert_true(full.holding > 0);
+        int list_before = skemu_log_count(&f.p, "GET /api/v1/connected_accounts?");
+        rec r = { .needle = queries[q] };
+        r.l = listing_start(f.c, &(listing_opts){ .query = queries[q] }, &SINK, &r);
+        assert_true(listing_narrowed(r.l));
+        run_listing(f.c, &r);
+        assert_int_equal(r.err.status, SK_OK);
+        assert_true(listing_narrowed(r.l));
+        assert_true(r.from_api);
+        assert_int_equal(r.n_conns, 4);
+        /* Every match of the full listing, and no other (a search row may repeat a row of a
+         * connection listed whole: the store keeps one). */
+        size_t distinct = r.n_ids - rec_dups(&r);
+        assert_int_equal(distinct, full.holding);
+        assert_int_equal(rec_dups(&full), 0);
+        int whole = 0;
+        for (size_t i = 0; i < r.n_conns; i++) {
+            bool holds = ci_holds(r.conn_names[i], queries[q]);
+            whole += holds;
+            assert_int_equal(r.done_calls[i], holds ? 1 : 0);
+        }
+        int lists = skemu_log_count(&f.p, "GET /api/v1/connected_accounts?") - list_before;
+        if (!whole)
+            assert_int_equal(lists, 0);
+        else
+            assert_true(lists >= 1);
+        assert_true(r.fallback_pages >= 1);   /* the search's pages: connection NULL */
+        listing_free(r.l);
+        rec_free(&r);
+        rec_free(&full);
+    }
+    /* One connection asked for: its id goes to the search. */
+    rec first = { 0 };
+    first.l = listing_start(f.c, &(listing_opts){ 0 }, &SINK, &first);
+    run_listing(f.c, &first);
+    listing_free(first.l);
+    const char *only[] = { first.conn_names[1] };
+    int by_id = skemu_log_count(&f.p, "connection_id=conn_");
+    rec r = { .needle = "alex" };
+    r.l = listing_start(f.c, &(listing_opts){ .only_connections = only, .n_only = 1,
+                                             .query = "alex" }, &SINK, &r);
+    run_listing(f.c, &r);
+    assert_int_equal(r.err.status, SK_OK);
+    assert_int_equal(r.not_holding, 0);
+    assert_true(skemu_log_count(&f.p, "connection_id=conn_") > by_id);
+    listing_free(r.l);
+    rec_free(&r);
+    rec_free(&first);
+    /* A text the search cannot answer for is not used: a full listing. */
+    rec all = { 0 };
+    all.l = listing_start(f.c, &(listing_opts){ .query = "12345" }, &SINK, &all);
+    assert_false(listing_narrowed(all.l));
+    run_listing(f.c, &all);
+    assert_int_equal(all.n_ids, 2000);
+    listing_free(all.l);
+    rec_free(&all);
+    skemu_fx_stop(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lists_10000_exactly_once),
         cmocka_unit_test(test_fallback_without_connections_endpoint),
         cmocka_unit_test(test_only_some_connections),
+        cmocka_unit_test(test_narrowed_by_query),
         cmocka_unit_test(test_retries_during_listing),
         cmocka_unit_test(test_token_renewed_during_listing),
         cmocka_unit_test(test_error_mid_listing),
