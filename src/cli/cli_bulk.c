@@ -16,6 +16,7 @@
 #include "cli_out.h"
 #include "cli_select.h"
 #include "cli_table.h"
+#include "link_message.h"
 #include "sk_time.h"
 #include "text.h"
 #include "verify.h"
@@ -71,39 +72,6 @@ static void item_finish(bulk_run *r, bulk_item *it)
 
 static void bulk_launch(bulk_run *r);
 
-/* The paste-ready message: the profile's `message` template ({identifier}, {connection},
- * {link}, {expiry}), else the dashboard's text. Heap; NULL when out of memory. */
-static char *campaign_message(const char *tmpl, const sk_account *a, const char *link,
-                              int64_t expiry)
-{
-    char when[40] = "";
-    if (expiry != SK_TIME_ABSENT)
-        time_rfc3339(expiry, when, sizeof when);
-    if (!tmpl || !*tmpl)
-        tmpl = "Your {connection} connection needs re-authorization: open {link} before "
-               "{expiry}";
-    static const char *const keys[] = { "{identifier}", "{connection}", "{link}", "{expiry}" };
-    const char *vals[] = { a->identifier, a->connector, link, when };
-    sk_buf b;
-    buf_init(&b);
-    bool ok = true;
-    for (const char *t = tmpl; ok && *t;) {
-        size_t k = 0;
-        while (k < 4 && strncmp(t, keys[k], strlen(keys[k])) != 0)
-            k++;
-        if (k < 4) {
-            ok = buf_adds(&b, vals[k] ? vals[k] : "");
-            t += strlen(keys[k]);
-        } else {
-            ok = buf_addc(&b, *t++);
-        }
-    }
-    if (!ok) {
-        buf_free(&b);
-        return NULL;
-    }
-    return b.s ? b.s : strdup("");
-}
 
 static void on_link(void *ud, const sk_link_outcome *o)
 {
@@ -116,7 +84,9 @@ static void on_link(void *ud, const sk_link_outcome *o)
         it->ok = true;
         it->link = strdup(o->link ? o->link : "");
         it->expiry = o->expiry;
-        it->message = campaign_message(r->s->cfg.message, &it->a, o->link, o->expiry);
+        /* The profile's `message` template (link_message.h; "" = the built-in text). */
+        it->message = link_message(it->a.identifier, it->a.connector, o->link, o->expiry,
+                                   time_now(), r->s->cfg.message);
     } else if (o->outcome == SK_OUTCOME_DONE) {
         item_fail(r, it, "the link had already expired when it came%s", "");
     } else if (o->outcome == SK_OUTCOME_NOT_DONE) {
