@@ -130,10 +130,43 @@ static void disconnect_journal(const sk_error *err, char *buf, size_t n)
         snprintf(buf, n, "failed: %s", verify_reason(err));
 }
 
+/* After a 404 to a disconnect: the account read back. Still there means the endpoint is what
+ * is missing ("not offered"); gone means the account went after it was listed. */
+static void on_disconnect_check(void *ud, const sk_account_detail *d, const sk_error *err)
+{
+    bulk_item *it = ud;
+    bulk_run *r = it->run;
+    if (err->status == SK_ERR_NOT_FOUND) {
+        cli_journal_note(r->s, "disconnect", &it->a, NULL,
+                         "failed: the account no longer exists");
+        item_fail(r, it, "the account no longer exists%s", "");
+    } else {
+        sk_error no = { .status = SK_ERR_NOT_FOUND, .http_status = 404, .grpc_code = -1 };
+        char result[640];
+        disconnect_journal(&no, result, sizeof result);
+        cli_journal_note(r->s, "disconnect", &it->a, NULL, result);
+        if (d || err->status == SK_OK) {
+            if (!r->not_offered)
+                r->not_offered_err = no;
+            r->not_offered = true;
+        }
+        item_fail(r, it, d ? "this environment does not offer disconnect%s"
+                           : "answered not found, and reading the account back failed: %s",
+                  d ? "" : verify_reason(err));
+    }
+    item_finish(r, it);
+    bulk_launch(r);
+}
+
 static void on_disconnect(void *ud, const sk_account_detail *d, const sk_error *err)
 {
     bulk_item *it = ud;
     bulk_run *r = it->run;
+    if (err->status != SK_OK && err->http_status == 404 && it->a.id) {
+        sk_selector sel = { .id = it->a.id };
+        api_get_account(r->s->client, &sel, on_disconnect_check, it);
+        return;
+    }
     char result[640];
     disconnect_journal(err, result, sizeof result);
     cli_journal_note(r->s, "disconnect", &it->a, NULL, result);
