@@ -605,7 +605,8 @@ static void test_help_overview(void **state)
         assert_non_null(strstr(o, first));
     }
     /* The read-only flag names the commands that write. */
-    assert_non_null(strstr(o, "--read-only             refuse anything that changes data (delete)\n"));
+    assert_non_null(strstr(o, "--read-only             refuse anything that changes data (delete, "
+                              "disconnect)\n"));
     free(o);
 }
 
@@ -644,11 +645,14 @@ static void test_help_commands(void **state)
     }
     char *h = capture_help("list");
     assert_non_null(strstr(h, "usage: skdash list [-c CONNECTION]... [-s STATE]... [-q TEXT] "
-                              "[--format table|json|csv]\n"));
+                              "[--expiring-within DUR] [--unused-for DUR] "
+                              "[--view all|attention|expiring|unused] [--format table|json|csv]\n"));
     free(h);
     h = capture_help("delete");
-    assert_non_null(strstr(h, "usage: skdash delete (--id ID | CONNECTION IDENTIFIER) [--yes] "
-                              "[--dry-run]\n"));
+    assert_non_null(strstr(h, "usage: skdash delete (--id ID | CONNECTION IDENTIFIER | SELECTION) "
+                              "[--yes] [--dry-run] [-c CONNECTION]... [-s STATE]... [-q TEXT] "
+                              "[--expiring-within DUR] [--unused-for DUR] "
+                              "[--view all|attention|expiring|unused] [--all]\n"));
     free(h);
     assert_null(capture_help("frobnicate"));
 }
