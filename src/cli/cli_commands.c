@@ -224,10 +224,10 @@ const cli_command cli_commands[] = {
       .more = SELECTION_TEXT "Ends with \"disconnected N of M\" and the failures (exit 1 "
               "when any).\nDeclining exits 5.\n" },
     { .name = "journal", .run = cmd_journal, .flags = journal_flags,
-      .summary = "the deletes and links issued from here (newest last)",
-      .text = "Every delete and link issued by skdash as this user, oldest first: time, user, "
-              "SSH\nclient address, environment, connection, identifier, account id, action, "
-              "result\n(ok, failed: REASON, unknown: REASON, dry-run). Kept in\n"
+      .summary = "the deletes, disconnects and links issued from here (newest last)",
+      .text = "Every delete, disconnect and link issued by skdash as this user, oldest first:\n"
+              "time, user, SSH client address, environment, connection, identifier, account id,\n"
+              "action, result (ok, failed: REASON, unknown: REASON, dry-run). Kept in\n"
               "$XDG_STATE_HOME/skdash/journal.jsonl (default ~/.local/state/skdash/), mode "
               "0600.\n" },
     { .name = "completion", .run = cmd_completion, .flags = no_flags,
