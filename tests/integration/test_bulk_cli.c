@@ -892,6 +892,56 @@ static void test_disconnect_not_offered(void **st)
     }
 }
 
+/* Every disconnect carried out and its answer lost (skemu --lose-rate 1): retried, then the
+ * account read back: DISCONNECTED is done, said so, and journaled as confirmed. */
+static void test_disconnect_lost_answer(void **st)
+{
+    (void)st;
+    fresh_state("disconnect-lost");
+    skemu_proc p;
+    const char *extra[] = { "--lose-rate", "1", NULL };
+    emu_up(&p, extra);
+    json_object *raw = direct_accounts(p.url);
+    want_spec w = { .states = { "EXPIRED" }, .conns = { "gmail" } };
+    idset want = expected(raw, &w);
+    json_object_put(raw);
+    assert_true(want.n >= 2);
+    run_result r;
+    run_args(&r, ARGS("disconnect", "-c", "gmail", "-s", "expired", "--yes", "--concurrency",
+                      "8"));
+    if (r.code != 0)
+        fail_msg("exit %d: %s", r.code, r.err);
+    char done[64];
+    snprintf(done, sizeof done, "disconnected %zu of %zu\n", want.n, want.n);
+    assert_non_null(strstr(r.out, done));
+    run_free(&r);
+    for (size_t i = 0; i < want.n; i++)
+        assert_string_equal(status_of(p.url, want.v[i]), "DISCONNECTED");
+    assert_int_equal(journal_count("disconnect", "ok: confirmed disconnected after the answer "
+                                                 "was lost"), (int)want.n);
+    assert_int_equal(journal_count("disconnect", NULL), (int)want.n);
+    ids_free(&want);
+    emu_down(&p);
+}
+
+/* On a terminal the campaign shows its progress on stderr, and clears it. */
+static void test_bulk_link_progress(void **st)
+{
+    (void)st;
+    fresh_state("progress");
+    int code = -1;
+    size_t len = 0;
+    char *out = run_on_tty(NULL, 200, true, ARGS("link", "-s", "expired", "--format", "csv"),
+                           &code, &len);
+    if (!out)
+        skip();
+    assert_int_equal(code, 0);
+    assert_non_null(strstr(out, "\r\033[Klinks "));
+    assert_non_null(strstr(out, "connection,identifier,account_id,state,link,expiry,message,error"));
+    free(out);
+    /* Piped, none (test_bulk_link_formats checks stderr has no '\r'). */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -905,6 +955,8 @@ int main(void)
         cmocka_unit_test(test_bulk_delete_partial_failure),
         cmocka_unit_test(test_disconnect),
         cmocka_unit_test(test_disconnect_not_offered),
+        cmocka_unit_test(test_disconnect_lost_answer),
+        cmocka_unit_test(test_bulk_link_progress),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
