@@ -449,6 +449,8 @@ int cli_bulk_link(const cli_globals *g, const cli_parsed *p)
                          "is for one account)");
     if (cli_flag_given(p, CLI_F_QR))
         return cli_usage("link: --qr draws one account's link; a selection has no QR codes");
+    if (cli_flag_given(p, CLI_F_WAIT))
+        return cli_usage("link: --wait watches one account; a selection is not watched");
     bool dry = cli_flag_given(p, CLI_F_DRY_RUN);
     cli_session s;
     if ((rc = cli_connect(g, &s)) != 0)
