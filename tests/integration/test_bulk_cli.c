@@ -647,6 +647,41 @@ static void test_bulk_link_partial_failure(void **st)
     emu_down(&p);
 }
 
+/* A per-second rate limit (skemu --rate-limit, 429 with Retry-After): the campaign waits as
+ * told and every account still gets its link, on the one token. */
+static void test_bulk_link_rate_limited(void **st)
+{
+    (void)st;
+    fresh_state("link-429");
+    skemu_proc p;
+    const char *extra[] = { "--rate-limit", "6", "--retry-after", "1", NULL };
+    emu_up(&p, extra);
+    json_object *raw = direct_accounts(p.url);
+    want_spec w = { .states = { "EXPIRED", "PENDING" } };
+    idset want = expected(raw, &w);
+    json_object_put(raw);
+    assert_true(want.n >= 8);
+    int tokens0 = skemu_log_count(&p, "POST /oauth/token 200");
+    run_result r;
+    run_args(&r, ARGS("link", "-s", "expired", "-s", "pending", "--format", "json",
+                      "--concurrency", "8"));
+    if (r.code != 0)
+        fail_msg("exit %d: %s", r.code, r.err);
+    idset got = ids_of_json(r.out, "account_id");
+    assert_same(&got, &want, "link under a rate limit");
+    json_object *arr = json_tokener_parse(r.out);
+    for (size_t i = 0; i < json_object_array_length(arr); i++)
+        assert_non_null(jstr(json_object_array_get_idx(arr, i), "link"));
+    json_object_put(arr);
+    assert_true(skemu_log_count(&p, " 429 ") > 0);
+    assert_int_equal(skemu_log_count(&p, "POST /oauth/token 200") - tokens0, 1);
+    assert_int_equal(journal_count("link", "ok"), (int)want.n);
+    run_free(&r);
+    ids_free(&got);
+    ids_free(&want);
+    emu_down(&p);
+}
+
 /* ------------------------------------------------------------------ delete SELECTION */
 
 static void test_bulk_delete(void **st)
@@ -950,6 +985,7 @@ int main(void)
         cmocka_unit_test(test_bulk_link_formats),
         cmocka_unit_test(test_bulk_link_template),
         cmocka_unit_test(test_bulk_link_partial_failure),
+        cmocka_unit_test(test_bulk_link_rate_limited),
         cmocka_unit_test(test_bulk_delete),
         cmocka_unit_test(test_bulk_delete_typed_count),
         cmocka_unit_test(test_bulk_delete_partial_failure),
