@@ -606,25 +606,30 @@ static int disconnect_one_lost(cli_session *s, const sk_account *a, const sk_err
     sk_selector sel = { .id = a->id };
     const char *why = verify_reason(lost);
     int rc = SK_EXIT_API;
+    char result[640];
     if (api_get_account_sync(s->client, &sel, &back, &err) == SK_OK) {
         bool done = back.d.a.status && strcmp(back.d.a.status, "DISCONNECTED") == 0;
         if (done) {
             printf("Disconnected %s (confirmed after the answer was lost: %s).\n", id, why);
-            cli_journal_note(s, "disconnect", a, NULL, "ok: confirmed disconnected after the "
-                             "answer was lost");
+            snprintf(result, sizeof result, "ok: confirmed disconnected after the answer was "
+                     "lost: %s", why);
+            cli_journal_note(s, "disconnect", a, NULL, result);
             rc = SK_EXIT_OK;
         } else {
             cli_error("not disconnected: %s (the account %s is still %s)", why, id,
                       back.d.a.status ? back.d.a.status : "without a status");
-            cli_journal_note(s, "disconnect", a, NULL, "failed: answer lost; still not "
-                             "disconnected");
+            snprintf(result, sizeof result, "failed: %s (still %s)", why,
+                     back.d.a.status ? back.d.a.status : "without a status");
+            cli_journal_note(s, "disconnect", a, NULL, result);
         }
         parse_account_detail_free(&back);
     } else {
         cli_error("outcome UNKNOWN: the answer to disconnecting %s was lost (%s) and reading the "
                   "account back failed too (%s); check with 'skdash show --id %s'", id, why,
                   verify_reason(&err), id);
-        cli_journal_note(s, "disconnect", a, NULL, "unknown: answer lost; check failed");
+        snprintf(result, sizeof result, "unknown: answer lost (%s); check failed (%s)", why,
+                 verify_reason(&err));
+        cli_journal_note(s, "disconnect", a, NULL, result);
     }
     return rc;
 }

@@ -25,6 +25,7 @@
 #include <json-c/json.h>
 
 #include "../support/direct_http.h"
+#include "../support/fake_http.h"
 #include "../support/run_skdash.h"
 #include "../support/skemu_proc.h"
 
@@ -977,6 +978,54 @@ static void test_bulk_link_progress(void **st)
     /* Piped, none (test_bulk_link_formats checks stderr has no '\r'). */
 }
 
+/* A server whose disconnect answers about another account: refused like any such answer
+ * (nothing reported as done, nothing journaled as ok). */
+typedef struct wrong_fake {
+    int disconnects;
+} wrong_fake;
+
+static bool wrong_answer(void *ud, int fd, const char *line)
+{
+    wrong_fake *w = ud;
+    if (strstr(line, "/oauth/token"))
+        return fake_http_reply(fd, 200, "{\"access_token\":\"fake-token\",\"expires_in\":3600}");
+    if (strstr(line, "/details"))
+        return fake_http_reply(fd, 200, "{\"connected_account\":{\"id\":\"ca_1\","
+                               "\"identifier\":\"ana@x.com\",\"connector\":\"gmail\","
+                               "\"status\":\"ACTIVE\"}}");
+    if (strstr(line, "POST /api/v1/connected_accounts/ca_1:disconnect ")) {
+        w->disconnects++;
+        return fake_http_reply(fd, 200, "{\"connected_account\":{\"id\":\"ca_other\","
+                               "\"identifier\":\"bo@x.com\",\"connector\":\"gmail\","
+                               "\"status\":\"DISCONNECTED\"}}");
+    }
+    return fake_http_reply(fd, 404, "{\"code\":5,\"message\":\"not found\"}");
+}
+
+static void test_disconnect_wrong_account(void **st)
+{
+    (void)st;
+    fresh_state("disconnect-wrong");
+    wrong_fake w = { 0 };
+    fake_http srv;
+    fake_http_start(&srv, wrong_answer, &w);
+    setenv("SCALEKIT_ENVIRONMENT_URL", srv.url, 1);
+    run_result r;
+    run_start(&r, NULL, -1, ARGS("disconnect", "--id", "ca_1", "--yes"));
+    run_finish(&r, 30);
+    fake_http_stop(&srv);
+    setenv("SCALEKIT_ENVIRONMENT_URL", emu.url, 1);
+    assert_int_equal(w.disconnects, 1);
+    assert_int_equal(r.code, 1);
+    if (!strstr(r.err, "answered about another account"))
+        fail_msg("not refused: [%s]", r.err);
+    assert_null(strstr(r.out, "Disconnected"));
+    assert_int_equal(journal_count("disconnect", "ok"), 0);
+    assert_int_equal(journal_count("disconnect", "failed: the server answered about another "
+                                                 "account"), 1);
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -992,6 +1041,7 @@ int main(void)
         cmocka_unit_test(test_disconnect),
         cmocka_unit_test(test_disconnect_not_offered),
         cmocka_unit_test(test_disconnect_lost_answer),
+        cmocka_unit_test(test_disconnect_wrong_account),
         cmocka_unit_test(test_bulk_link_progress),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
