@@ -868,6 +868,16 @@ static void test_disconnect(void **st)
     run_args(&r, ARGS("--read-only", "disconnect", "-s", "expired", "--yes"));
     assert_int_equal(r.code, 2);
     run_free(&r);
+    char cfg[200];
+    snprintf(cfg, sizeof cfg, "%s/ro-disconnect.conf", tmp_dir);
+    FILE *f = fopen(cfg, "w");
+    fputs("[ro]\nread_only = true\n", f);
+    fclose(f);
+    run_args(&r, ARGS("--config", cfg, "--profile", "ro", "disconnect", "--id", want.v[0],
+                      "--yes"));
+    assert_int_equal(r.code, 2);
+    assert_non_null(strstr(r.err, "read-only: disconnect is disabled"));
+    run_free(&r);
     run_args(&r, ARGS("disconnect", "--id", want.v[0]));   /* no terminal, no --yes */
     assert_int_equal(r.code, 2);
     run_free(&r);
@@ -893,6 +903,29 @@ static void test_disconnect(void **st)
     json_object_put(after);
     assert_int_equal(journal_count("disconnect", "ok"), (int)want.n);
     ids_free(&want);
+    emu_down(&p);
+}
+
+/* The first disconnect passes, every request after it fails (500/503 after retries, and the
+ * read-back too): one done, the others failed and named, each journaled. */
+static void test_disconnect_partial_failure(void **st)
+{
+    (void)st;
+    fresh_state("disconnect-partial");
+    const char *sel[] = { "-s", "expired", "-c", "slack", NULL };
+    skemu_proc p;
+    size_t n = faulty_emu(&p, sel, 1);
+    run_result r;
+    run_args(&r, ARGS("disconnect", "-s", "expired", "-c", "slack", "--yes", "--concurrency",
+                      "1"));
+    assert_int_equal(r.code, 1);
+    char says[64];
+    snprintf(says, sizeof says, "disconnected 1 of %zu\n", n);
+    assert_non_null(strstr(r.out, says));
+    assert_non_null(strstr(r.err, "disconnect failed for slack "));
+    assert_int_equal(journal_count("disconnect", "ok"), 1);
+    assert_int_equal(journal_count("disconnect", NULL), (int)n);
+    run_free(&r);
     emu_down(&p);
 }
 
@@ -1039,6 +1072,7 @@ int main(void)
         cmocka_unit_test(test_bulk_delete_typed_count),
         cmocka_unit_test(test_bulk_delete_partial_failure),
         cmocka_unit_test(test_disconnect),
+        cmocka_unit_test(test_disconnect_partial_failure),
         cmocka_unit_test(test_disconnect_not_offered),
         cmocka_unit_test(test_disconnect_lost_answer),
         cmocka_unit_test(test_disconnect_wrong_account),
