@@ -42,7 +42,8 @@ const cli_flag cli_global_flags[] = {
       .attr = CLI_INT, .lo = 0, .hi = 86400, .help = "dashboard auto-refresh (0: off)" },
     { .id = CLI_G_CONCURRENCY, .name = "concurrency", .value = "N", .what = "a number",
       .attr = CLI_INT, .lo = 1, .hi = 64,
-      .help = "connections listed side by side (default 4)" },
+      .help = "connections listed side by side, and a selection's requests\n"
+              "in flight at once (default 4)" },
     { .id = CLI_G_DEBUG, .name = "debug",
       .help = "HTTP trace with secrets redacted: on stderr for commands; the\n"
               "dashboard writes it to $XDG_STATE_HOME/skdash/debug.log (0600)" },
