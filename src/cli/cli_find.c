@@ -8,6 +8,7 @@
 
 #include "api.h"
 #include "buf.h"
+#include "listing.h"
 #include "state.h"
 #include "text.h"
 
@@ -91,8 +92,9 @@ static bool token_repeats(find_ctx *f, const char *t)
     return false;
 }
 
-/* Every page of GET /connected_accounts?identifier=IDENT (all connections). */
-static sk_status find_all(sk_client *c, find_ctx *f)
+/* Every page of GET /connected_accounts?identifier=IDENT (all connections), or of the search
+ * for it (search: its pages hold every account whose identifier contains it). */
+static sk_status find_pages(sk_client *c, find_ctx *f, bool search)
 {
     for (int page = 0; page < FIND_MAX_PAGES; page++) {
         char *token = f->next;
@@ -107,7 +109,9 @@ static sk_status find_all(sk_client *c, find_ctx *f)
         }
         api_list_query q = { .identifier = f->ident, .page_size = 99, .page_token = token };
         f->done = false;
-        if (!api_list_accounts(c, &q, on_page, f) && !f->done)
+        sk_request *rq = search ? api_search_accounts(c, f->ident, NULL, 30, token, on_page, f)
+                                : api_list_accounts(c, &q, on_page, f);
+        if (!rq && !f->done)
             sk_error_set(&f->err, SK_ERR_NOMEM, "out of memory");
         while (!f->done && f->err.status == SK_OK) {
             client_step(c);
@@ -124,6 +128,25 @@ static sk_status find_all(sk_client *c, find_ctx *f)
         sk_error_set(&f->err, SK_ERR_PARSE, "the server sent more than %d pages for one "
                      "identifier: stopped", FIND_MAX_PAGES);
     return f->err.status;
+}
+
+/* The list endpoint's identifier filter first; a server that refuses it without a connection
+ * (400) is asked through the search instead, when the identifier fits its 3 to 200
+ * characters (the exact match is ours either way). */
+static sk_status find_all(sk_client *c, find_ctx *f)
+{
+    if (find_pages(c, f, false) == SK_OK || f->err.http_status != 400 || f->n)
+        return f->err.status;
+    if (listing_query_plan(f->ident) == LISTING_QUERY_SHORT ||
+        listing_query_plan(f->ident) == LISTING_QUERY_LONG)
+        return f->err.status;
+    for (size_t i = 0; i < f->n_seen; i++)
+        free(f->seen[i]);
+    f->n_seen = 0;
+    free(f->next);
+    f->next = NULL;
+    sk_error_clear(&f->err);
+    return find_pages(c, f, true);
 }
 
 static void find_free(find_ctx *f)

@@ -2,7 +2,8 @@
  * against a real skemu: `list -q` narrowed on the server gives exactly what the full listing
  * filtered gives (computed here, from `skdash list` and a predicate of this file's own), with
  * no full listing sent (skemu's request log); show/link IDENTIFIER alone with zero, one and
- * several matches; link --wait reaching ACTIVE, reaching the link's expiry, and Ctrl-C. */
+ * several matches; link --wait reaching ACTIVE (also under 429s), reaching the link's expiry
+ * (with its countdown on a terminal), and Ctrl-C. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -22,6 +23,7 @@
 #include <json-c/json.h>
 
 #include "../support/direct_http.h"
+#include "../support/fake_http.h"
 #include "../support/run_skdash.h"
 #include "../support/skemu_proc.h"
 
@@ -422,6 +424,38 @@ static void test_list_q_must_list_all(void **state)
     rows_free(&full);
 }
 
+static void test_list_q_no_connections_endpoint(void **state)
+{
+    (void)state;
+    /* Without /connections/app the connections' names are unknown: everything is listed
+     * (one unfiltered listing), said on stderr, and the rows are still the filtered ones. */
+    skemu_proc bare;
+    const char *args[] = { "--generate", "1200", "--connections", "3", "--seed", "5",
+                           "--no-connections-endpoint", NULL };
+    assert_int_equal(skemu_start(&bare, args), 0);
+    char url[200];
+    snprintf(url, sizeof url, "SCALEKIT_ENVIRONMENT_URL=%s", bare.url);
+    char **env = run_env(NULL, (const char *const[]){ url, NULL });
+    run_result r;
+    run_full(&r, env, -1, ARGS("list", "--format", "csv"));
+    assert_int_equal(r.code, 0);
+    rows full = csv_rows(r.out);
+    run_free(&r);
+    rows want = filtered(&full, "alex");
+    assert_true(want.n > 0);
+    run_full(&r, env, -1, ARGS("list", "-q", "alex", "--format", "csv"));
+    assert_int_equal(r.code, 0);
+    rows got = csv_rows(r.out);
+    assert_same_rows(&want, &got, "alex");
+    assert_non_null(strstr(r.err, "skdash: note: -q: this server lists no connections"));
+    run_free(&r);
+    rows_free(&got);
+    rows_free(&want);
+    rows_free(&full);
+    free(env);
+    skemu_stop(&bare);
+}
+
 /* ------------------------------------------------------------------ IDENTIFIER alone */
 
 static void test_identifier_alone(void **state)
@@ -447,6 +481,20 @@ static void test_identifier_alone(void **state)
     snprintf(want, sizeof want, "skdash: link for %s on %s: send it to that person only\n",
              PLUS_IDENT, conn_b);
     assert_non_null(strstr(r.err, want));
+    run_free(&r);
+    RUN(&r, "link", PLUS_IDENT, "--format", "json");
+    assert_int_equal(r.code, 0);
+    o = json_tokener_parse(r.out);
+    assert_non_null(o);
+    char rcpt[256];
+    snprintf(rcpt, sizeof rcpt, "for %s on %s: send it to that person only", PLUS_IDENT, conn_b);
+    assert_string_equal(jstr(o, "recipient"), rcpt);
+    char msg_head[256];
+    snprintf(msg_head, sizeof msg_head, "Your %s connection for %s needs re-authorization: "
+             "open %s before ", conn_b, PLUS_IDENT, jstr(o, "link"));
+    assert_true(strncmp(jstr(o, "message"), msg_head, strlen(msg_head)) == 0);
+    assert_non_null(strstr(jstr(o, "message"), ", in 10 minutes"));
+    json_object_put(o);
     run_free(&r);
     /* Looked up with the identifier filter, never by listing connections. */
     assert_int_equal(skemu_log_count(&emu, "connector="), list_before);
@@ -493,6 +541,58 @@ static void test_identifier_alone(void **state)
     RUN(&r, "delete", PLUS_IDENT, "--dry-run");
     assert_int_equal(r.code, 2);
     run_free(&r);
+}
+
+/* A server that refuses the identifier filter without a connection (400): the search is asked
+ * instead, and only the exact identifier is kept of what it finds. */
+typedef struct refusing { int list, search; } refusing;
+
+static bool refusing_answer(void *ud, int fd, const char *line)
+{
+    refusing *r = ud;
+    if (strncmp(line, "POST /oauth/token", 17) == 0)
+        return fake_http_reply(fd, 200, "{\"access_token\":\"t\",\"expires_in\":3600}");
+    if (strstr(line, "/api/v1/connected_accounts:search?")) {
+        r->search++;
+        return fake_http_reply(fd, 200, "{\"connected_accounts\":["
+            "{\"id\":\"ca_2\",\"identifier\":\"ana@x.io.uk\",\"connector\":\"gmail\","
+            "\"status\":\"ACTIVE\"},"
+            "{\"id\":\"ca_1\",\"identifier\":\"ana@x.io\",\"connector\":\"slack\","
+            "\"status\":\"EXPIRED\"}],\"total_size\":2,\"next_page_token\":\"\"}");
+    }
+    if (strstr(line, "/api/v1/connected_accounts?")) {
+        r->list++;
+        return fake_http_reply(fd, 400, "{\"code\":3,\"message\":\"connector is required\"}");
+    }
+    if (strstr(line, "/details?id=ca_1"))
+        return fake_http_reply(fd, 200, "{\"connected_account\":{\"id\":\"ca_1\","
+                               "\"identifier\":\"ana@x.io\",\"connector\":\"slack\","
+                               "\"status\":\"EXPIRED\"}}");
+    return fake_http_reply(fd, 404, "{\"code\":5,\"message\":\"not found\"}");
+}
+
+static void test_identifier_alone_search_fallback(void **state)
+{
+    (void)state;
+    refusing counts = { 0 };
+    fake_http srv;
+    fake_http_start(&srv, refusing_answer, &counts);
+    char url[200];
+    snprintf(url, sizeof url, "SCALEKIT_ENVIRONMENT_URL=%s", srv.url);
+    char **env = run_env(NULL, (const char *const[]){ url, NULL });
+    run_result r;
+    run_full(&r, env, -1, ARGS("show", "ana@x.io", "--format", "json"));
+    if (r.code != 0)
+        fail_msg("show: exit %d: %s", r.code, r.err);
+    json_object *o = json_tokener_parse(r.out);
+    assert_non_null(o);
+    assert_string_equal(jstr(o, "id"), "ca_1");
+    json_object_put(o);
+    run_free(&r);
+    assert_int_equal(counts.list, 1);
+    assert_int_equal(counts.search, 1);
+    free(env);
+    fake_http_stop(&srv);
 }
 
 /* ------------------------------------------------------------------ link --wait */
@@ -562,6 +662,48 @@ static void test_wait_active(void **state)
     assert_last_journal("link-wait", "ok: ACTIVE");
 }
 
+static void test_wait_rate_limited(void **state)
+{
+    (void)state;
+    /* Two requests a second: the command's first second (token, details, link, the first
+     * reads) meets 429s with Retry-After, retried by the client as every request is, and the
+     * wait still sees the account turn ACTIVE. */
+    skemu_proc slow;
+    const char *args[] = { "--generate", "20", "--connections", "2", "--rate-limit", "2",
+                           "--retry-after", "1", NULL };
+    assert_int_equal(skemu_start(&slow, args), 0);
+    char url[200];
+    snprintf(url, sizeof url, "SCALEKIT_ENVIRONMENT_URL=%s", slow.url);
+    char **env = run_env(NULL, (const char *const[]){ url, NULL });
+    /* The account is taken from skdash's own listing, which retries 429s (a plain read of
+     * skemu here would be refused). */
+    run_result r;
+    run_full(&r, env, -1, ARGS("list", "--format", "csv"));
+    assert_int_equal(r.code, 0);
+    rows listed = csv_rows(r.out);
+    run_free(&r);
+    assert_true(listed.n > 0);
+    char id[64];
+    snprintf(id, sizeof id, "%s", strrchr(listed.v[0], '\t') + 1);
+    rows_free(&listed);
+    run_start(&r, env, -1, ARGS("link", "--id", id, "--wait"));
+    char *link = first_line(&r, 30);
+    char *body;
+    long st = direct_http("GET", link, NULL, NULL, DIRECT_FOLLOW, &body);
+    assert_true(st >= 200 && st < 400);
+    free(body);
+    free(link);
+    run_finish(&r, 60);
+    assert_false(r.killed);
+    if (r.code != 0)
+        fail_msg("link --wait under 429s: exit %d: %s", r.code, r.err);
+    assert_non_null(strstr(r.err, "is ACTIVE: authorized"));
+    run_free(&r);
+    assert_true(skemu_log_count(&slow, " 429 ") >= 1);
+    free(env);
+    skemu_stop(&slow);
+}
+
 static void test_wait_expiry(void **state)
 {
     (void)state;
@@ -581,6 +723,17 @@ static void test_wait_expiry(void **state)
     assert_non_null(strstr(r.err, "the link expired before"));
     run_free(&r);
     assert_last_journal("link-wait", "failed: the link expired");
+    /* On a terminal: a countdown on stderr, redrawn in place, and the line cleared at the end
+     * (the last thing before the outcome is the clearing sequence). */
+    int code;
+    char *tty = run_on_tty(env, 100, true, ARGS("link", "--id", id, "--wait"), &code, NULL);
+    if (tty) {
+        assert_int_equal(code, 6);
+        assert_non_null(strstr(tty, "\r\033[Kwaiting for "));
+        assert_non_null(strstr(tty, "to open the link: expires in 0m 0"));
+        assert_non_null(strstr(tty, "(Ctrl-C stops)\r\033[Kskdash: the link expired before"));
+        free(tty);
+    }
     free(env);
     skemu_stop(&short_links);
 }
@@ -616,8 +769,11 @@ int main(void)
         cmocka_unit_test(test_list_q_connection_name),
         cmocka_unit_test(test_list_q_with_connection),
         cmocka_unit_test(test_list_q_must_list_all),
+        cmocka_unit_test(test_list_q_no_connections_endpoint),
         cmocka_unit_test(test_identifier_alone),
+        cmocka_unit_test(test_identifier_alone_search_fallback),
         cmocka_unit_test(test_wait_active),
+        cmocka_unit_test(test_wait_rate_limited),
         cmocka_unit_test(test_wait_expiry),
         cmocka_unit_test(test_wait_interrupted),
     };
