@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "cli_bulk.h"
 #include "cli_find.h"
 #include "cli_out.h"
+#include "cli_select.h"
 #include "link_message.h"
 #include "qr.h"
 #include "buf.h"
@@ -324,7 +326,7 @@ static void link_text(const sk_link *l)
 }
 
 static void link_json(const sk_link *l, const char *connector, const char *identifier,
-                      const char *id)
+                      const char *id, const char *tmpl)
 {
     struct json_object *o = json_object_new_object();
     out_json_str(o, "link", l->link);
@@ -332,9 +334,10 @@ static void link_json(const sk_link *l, const char *connector, const char *ident
     out_json_str(o, "connector", connector);
     out_json_str(o, "identifier", identifier);
     out_json_str(o, "id", id);
-    /* Whom it is for, and the paste-ready message (link_message.h), as the dashboard's m. */
+    /* Whom it is for, and the paste-ready message (link_message.h, the profile's `message`
+     * template), as the dashboard's m. */
     char *rcpt = link_recipient(identifier, connector);
-    char *msg = link_message(identifier, connector, l->link, l->expiry, time_now(), NULL);
+    char *msg = link_message(identifier, connector, l->link, l->expiry, time_now(), tmpl);
     out_json_str(o, "recipient", rcpt);
     out_json_str(o, "message", msg);
     free(rcpt);
@@ -391,7 +394,7 @@ static int do_link(const cli_globals *g, cli_session *s, const acct_args *aa)
         sk_link l = { .link = o.link, .expiry = o.expiry };
         if (aa->fmt == CLI_FMT_JSON) {
             const char *id = acc->id && *acc->id ? acc->id : aa->sel.id;
-            link_json(&l, acc->connector, acc->identifier, id);
+            link_json(&l, acc->connector, acc->identifier, id, s->cfg.message);
         } else {
             link_text(&l);
             /* An expired link is shown for what it is, never drawn as a code to scan. */
@@ -426,12 +429,17 @@ static int do_link(const cli_globals *g, cli_session *s, const acct_args *aa)
 
 int cmd_link(const cli_globals *g, const cli_parsed *p)
 {
+    if (cli_selection_given(p))
+        return cli_bulk_link(g, p);
     acct_args aa;
     int rc = acct_args_of(p, &aa);
     if (rc)
         return rc;
     if (aa.qr && aa.fmt == CLI_FMT_JSON)
         return cli_usage("link: --qr draws on text output only; drop --format json");
+    if (aa.fmt == CLI_FMT_TABLE || aa.fmt == CLI_FMT_CSV)
+        return cli_usage("link: one account is written as text or json (table and csv are "
+                         "for a selection)");
     cli_session s;
     if ((rc = cli_connect(g, &s)) != 0)
         return rc;
@@ -508,7 +516,7 @@ static int do_delete(cli_session *s, const acct_args *aa)
         rc = SK_EXIT_USAGE;
     } else if (!aa->yes && !confirm()) {
         cli_error("not deleted");
-        rc = SK_EXIT_API;
+        rc = SK_EXIT_DECLINED;
     } else if (!det.d.a.id || !*det.d.a.id) {
         cli_error("the server gave this account no id; not deleting");
         rc = SK_EXIT_API;
@@ -534,6 +542,8 @@ static int do_delete(cli_session *s, const acct_args *aa)
  * in cli_connect: delete is marked as writing in the command table. */
 int cmd_delete(const cli_globals *g, const cli_parsed *p)
 {
+    if (cli_selection_given(p))
+        return cli_bulk_delete(g, p);
     acct_args aa;
     int rc = acct_args_of(p, &aa);
     if (rc)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "saved_view.h"
 #include "sk_time.h"
 #include "text.h"
 
@@ -84,6 +85,9 @@ int cli_connect(const cli_globals *g, cli_session *s)
     sk_client_opts o;
     client_opts_default(&o);
     o.debug = g->debug;
+    /* A selection's requests go --concurrency side by side: room for them on the wire. */
+    if (g->concurrency > o.max_connections)
+        o.max_connections = g->concurrency;
     if (!timeout_from_env(&o))
         return cli_usage("SKDASH_TIMEOUT wants whole seconds from 1 to 600");
     if (config_load(&s->cfg, &g->cfg, &err) != SK_OK) {
@@ -93,6 +97,7 @@ int cli_connect(const cli_globals *g, cli_session *s)
         return cli_fail(&err);
     }
     s->have_cfg = true;
+    saved_view_set_windows(s->cfg.expiring_within, s->cfg.unused_for);
     /* The profile's read_only is only known now; nothing has been asked of the server yet. */
     int rc = cli_gate_read_only(g->cmd, s->cfg.read_only, s->cfg.profile);
     if (rc) {

@@ -16,6 +16,7 @@
 #include <wchar.h>
 
 #include "osc52.h"
+#include "saved_view.h"
 #include "sk_time.h"
 #include "text.h"
 #include "tui_script.h"
@@ -495,6 +496,7 @@ bool tui_env_switch(tui_app *a, sk_config *next, sk_error *err)
     }
     a->own_cfg = next;
     env_reset(a, next);
+    saved_view_set_windows(next->expiring_within, next->unused_for);   /* the new profile's */
     a->client = client;
     a->store = store;
     trace_start(a);
