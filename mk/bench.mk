@@ -13,3 +13,6 @@ $(BENCH_PROGS): $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(BENCH_LINK)
 bench: $(BENCH_PROGS) $(SKEMU) $(SKDASH)
 	@BUILD_DIR=$(CURDIR)/$(BUILD) SKEMU_BIN=$(CURDIR)/$(SKEMU) SKDASH_BIN=$(CURDIR)/$(SKDASH) \
 	 sh scripts/bench.sh
+
+# The key-latency bench drives the real dashboard on a pty through a terminal emulator.
+$(BUILD)/tests/bench/bench_keys: LIBS_CORE += -lvterm -lutil
