@@ -254,7 +254,7 @@ static void saved_counts_update(tui_app *a)
     const sk_saved_view *views = saved_views(&nv);
     int64_t now = time_now();
     for (size_t i = 0; i < nv && i < TUI_MAX_SAVED; i++)
-        saved_view_counts(&views[i], a->store, now, a->saved_count[i]);
+        saved_view_tally(&views[i], a->store, now, &a->saved_tally[i], a->saved_count[i]);
 }
 
 void data_spec_rebuild(tui_app *a)
