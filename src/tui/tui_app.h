@@ -102,6 +102,8 @@ typedef struct tui_app {
     long long retry_ms;       /* the backoff before the next automatic try; 0 when healthy */
     bool refresh_stopped;     /* credentials refused: no automatic tries until `r` */
     sk_store_sink sink;       /* the listing into the store (store_sink.h): damaged rows */
+    struct sk_search *search; /* the server search the filter asks for (tui_search.c) */
+    size_t view_found;        /* rows shown that only that search gave so far */
 
     /* The start-up cache (cache.h): rows shown from it until the first listing completes. */
     bool cache_on;            /* the profile, --no-cache and SKDASH_NO_CACHE allow it */
@@ -173,6 +175,13 @@ void data_journal(tui_app *a, const char *action, const char *account_id, const 
 size_t data_conn_items(const tui_app *a);
 /* Entry i of the connections pane; false past the end. */
 bool data_item(const tui_app *a, size_t i, tui_item *out);
+
+/* tui_search.c: the server search while no complete listing is behind the rows */
+void search_follow(tui_app *a);        /* after the filter or the listing's state changed */
+void search_stop(tui_app *a);
+void search_count_shown(tui_app *a);   /* after the view changed */
+/* The footer's words for it ("1 from a server search; listing runs"); false: nothing to say. */
+bool search_footer(const tui_app *a, char *buf, size_t n, bool *is_error);
 
 /* tui_run.c: the screen stack */
 const tui_screen *tui_screen_top(const tui_app *a);

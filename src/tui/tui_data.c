@@ -174,6 +174,7 @@ static void sink_done(void *ud, const sk_error *err)
     }
     cache_keep(a);   /* the sink swept the store: it holds exactly what the server has */
     a->last_refresh = time_now();
+    search_follow(a);   /* the listing is complete: no more searching */
     a->refresh_error[0] = '\0';
     a->retry_ms = 0;
     a->trouble_ms = 0;
@@ -280,6 +281,7 @@ void data_spec_rebuild(tui_app *a)
         snprintf(a->spec.connections[0], sizeof a->spec.connections[0], "%s", it.name);
         a->spec.n_connections = 1;
     }
+    search_follow(a);
     a->view_dirty = a->dirty = true;
 }
 
@@ -291,6 +293,7 @@ void data_view_update(tui_app *a)
     if (view_update(&a->view, a->store, &a->spec) != SK_OK)
         data_set_error(a, "out of memory while sorting");
     a->view_dirty = false;
+    search_count_shown(a);
     size_t pos = *a->sel_id ? view_find(&a->view, a->store, a->sel_id) : (size_t)-1;
     if (pos != (size_t)-1)
         a->cur = pos;

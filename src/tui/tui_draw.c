@@ -188,6 +188,17 @@ static bool live_line(const tui_app *a, char *buf, size_t n, bool *is_error)
     return buf[0] != '\0';
 }
 
+/* Rows a server search found, until the listing completes (tui_search.c says it). */
+static void search_said(const tui_app *a, tui_line *l)
+{
+    char said[192];
+    bool err;
+    if (!search_footer(a, said, sizeof said, &err))
+        return;
+    line_add(l, ROLE_DIM, " \xc2\xb7 ", -1, false);
+    line_add_raw(l, err ? ROLE_ERROR_MSG : ROLE_DIM, said, -1, false);
+}
+
 static void status_line(const tui_app *a, tui_line *l, int y, bool with_pos)
 {
     char live[160];
@@ -203,6 +214,7 @@ static void status_line(const tui_app *a, tui_line *l, int y, bool with_pos)
         else if (*a->filter) {
             line_add(l, ROLE_DIM, "  keeps ", -1, false);
             line_add_raw(l, ROLE_NORMAL, a->filter_said, -1, false);
+            search_said(a, l);
         } else
             line_add(l, ROLE_DIM, "  Enter keep  Esc clear  state:expired,revoked conn:gmail", -1, false);
     } else if (*a->error) {
@@ -234,6 +246,7 @@ static void status_line(const tui_app *a, tui_line *l, int y, bool with_pos)
     } else if (*a->filter) {
         line_add(l, ROLE_DIM, "filter: ", -1, false);
         line_add_raw(l, ROLE_NORMAL, a->filter_said, -1, false);
+        search_said(a, l);
     }
     /* Where the cursor is, as lazygit says it ("row 12/19,967": how far through a long list),
      * then the time of the last refresh, right-aligned. */

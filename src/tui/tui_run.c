@@ -413,6 +413,7 @@ static void app_free(tui_app *a)
         listing_cancel(a->listing);
     while (a->depth > 1)
         tui_screen_pop(a);   /* each screen lets go of what it holds */
+    search_stop(a);
     if (a->client)
         client_free(a->client);   /* runs what is left with SK_ERR_CANCELLED */
     a->client = NULL;
