@@ -52,6 +52,11 @@ size_t store_found_count(const sk_store *s);     /* live rows flagged found */
 bool store_row_found(const sk_store *s, sk_row r);
 /* Remove by id; returns false when unknown. Row indexes of other accounts stay valid. */
 bool store_remove(sk_store *s, const char *id);
+/* A fresher record of a known account (its /details answer): every field of the row is
+ * replaced by the record's, except who and where (identifier, connection, connection id,
+ * provider, authorization type) when the record leaves them out. False when the id is unknown
+ * (nothing is added). */
+bool store_refresh_row(sk_store *s, const sk_account *fresh);
 /* Change one account's raw status (e.g. watched until ACTIVE). */
 bool store_set_status(sk_store *s, const char *id, const char *status);
 

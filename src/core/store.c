@@ -591,6 +591,29 @@ bool store_remove(sk_store *s, const char *id)
     return true;
 }
 
+bool store_refresh_row(sk_store *s, const sk_account *fresh)
+{
+    if (!s || !fresh || !fresh->id)
+        return false;
+    sk_row r = store_find(s, fresh->id);
+    if (r == SK_ROW_NONE)
+        return false;
+    sk_account known, a = *fresh;
+    store_get(s, r, &known);
+    /* A record that leaves out who or where keeps the row's (a row never loses its place). */
+    if (!a.identifier || !*a.identifier)
+        a.identifier = known.identifier;
+    if (!a.connector || !*a.connector)
+        a.connector = known.connector;
+    if (!a.connection_id)
+        a.connection_id = known.connection_id;
+    if (!a.provider)
+        a.provider = known.provider;
+    if (!a.authorization_type)
+        a.authorization_type = known.authorization_type;
+    return upsert_one(s, &a, false) == SK_OK;
+}
+
 bool store_set_status(sk_store *s, const char *id, const char *status)
 {
     size_t slot;

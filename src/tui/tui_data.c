@@ -415,8 +415,9 @@ static void detail_done(void *ud, const sk_account_detail *det, const sk_error *
             a->det.domain = det->domain ? strdup(det->domain) : NULL;
             a->det.api_config = det->api_config_json ? strdup(det->api_config_json) : NULL;
             /* The full record is fresher than the list row. */
-            if (det->a.status)
-                store_set_status(a->store, t->id, det->a.status);
+            sk_account fresh = det->a;
+            fresh.id = t->id;
+            store_refresh_row(a->store, &fresh);
             a->view_dirty = true;
         }
         a->dirty = true;

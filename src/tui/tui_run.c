@@ -131,13 +131,11 @@ static void drain_pipe(void)
         ;
 }
 
-void tui_clipboard(tui_app *a, const char *text, const char *what)
+static bool clip_write(const char *text, sk_osc52_wrap wrap)
 {
-    char *seq = osc52_sequence(text ? text : "", osc52_detect());
-    if (!seq) {
-        data_set_error(a, "could not copy %s", what);
-        return;
-    }
+    char *seq = osc52_sequence(text ? text : "", wrap);
+    if (!seq)
+        return false;
     /* Straight to the terminal, outside curses' buffer, so it also works over SSH. */
     fflush(stdout);
     size_t len = strlen(seq), off = 0;
@@ -149,7 +147,34 @@ void tui_clipboard(tui_app *a, const char *text, const char *what)
             off += (size_t)w;
     }
     free(seq);
-    data_set_notice(a, "copied %s to the clipboard (OSC 52)", what);
+    return true;
+}
+
+/* The footer says what can have happened: copied, only sent (tmux's settings unknown), or
+ * nothing possible here (then the text to select by hand, when it is short). */
+bool tui_clipboard(tui_app *a, const char *text, const char *what)
+{
+    sk_osc52_plan p;
+    clip_plan(&p);
+    if (!p.plain && !p.tmux_passthrough && !p.screen) {
+        char *safe = text_sanitize_dup(text ? text : "");
+        if (safe && strlen(safe) <= 64)
+            data_set_error(a, "cannot copy %s: %s; select it by hand: %s", what, p.said, safe);
+        else
+            data_set_error(a, "cannot copy %s: %s; select it by hand on screen", what, p.said);
+        free(safe);
+        return false;
+    }
+    bool ok = (!p.plain || clip_write(text, SK_OSC52_PLAIN)) &&
+              (!p.tmux_passthrough || clip_write(text, SK_OSC52_TMUX)) &&
+              (!p.screen || clip_write(text, SK_OSC52_SCREEN));
+    if (!ok)
+        data_set_error(a, "could not copy %s", what);
+    else if (p.sure)
+        data_set_notice(a, "copied %s to the clipboard (%s)", what, p.said);
+    else
+        data_set_notice(a, "sent %s to the clipboard (%s)", what, p.said);
+    return ok;
 }
 
 /* ---------------------------------------------------------------- the screen stack */

@@ -304,6 +304,29 @@ static void test_failure_and_damaged_rows(void **state)
     assert_int_equal(store_count(x->store), 1);
 }
 
+/* A /details answer refreshes the whole known row; what it leaves out keeps the row's. */
+static void test_refresh_row(void **state)
+{
+    fixture *x = *state;
+    sk_account a = acct_make("ca_1", "ana@example.com", "gmail", "PENDING");
+    a.token_expires_at = 1000;
+    acct_upsert1(x->store, a);
+    sk_account fresh = { .id = "ca_1", .status = "ACTIVE", .token_expires_at = 5000,
+                         .updated_at = 4000, .last_used_at = SK_TIME_ABSENT };
+    assert_true(store_refresh_row(x->store, &fresh));
+    sk_account got;
+    store_get(x->store, store_find(x->store, "ca_1"), &got);
+    assert_string_equal(got.status, "ACTIVE");
+    assert_int_equal(got.state, SK_STATE_ACTIVE);
+    assert_int_equal(got.token_expires_at, 5000);
+    assert_int_equal(got.updated_at, 4000);
+    assert_string_equal(got.identifier, "ana@example.com");
+    assert_string_equal(got.connector, "gmail");
+    sk_account unknown = { .id = "ca_404", .status = "ACTIVE" };
+    assert_false(store_refresh_row(x->store, &unknown));
+    assert_int_equal(store_count(x->store), 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +337,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_back_to_the_text_in_flight, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pages_followed_and_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failure_and_damaged_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_refresh_row, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

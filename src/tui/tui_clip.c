@@ -1,0 +1,82 @@
+/* tui_clip.c: what a copy can do where the dashboard runs: inside tmux its own settings are
+ * read (tmux show-options on the socket TMUX names) and osc52_plan (the core) decides which
+ * form to send and what the footer may claim. */
+#include "tui_app.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "osc52.h"
+
+/* `tmux -S SOCKET show-options -gv OPTION` into out (its first line); false when tmux could not
+ * be run or refused the option (too old to have it, or no server). */
+static bool tmux_option(const char *sock, const char *option, char *out, size_t n)
+{
+    int fd[2];
+    out[0] = '\0';
+    if (pipe(fd) != 0)
+        return false;
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fd[0]);
+        close(fd[1]);
+        return false;
+    }
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, STDIN_FILENO);
+        dup2(fd[1], STDOUT_FILENO);
+        dup2(null, STDERR_FILENO);
+        close(fd[0]);
+        execlp("tmux", "tmux", "-S", sock, "show-options", "-gv", option, (char *)NULL);
+        _exit(127);
+    }
+    close(fd[1]);
+    size_t got = 0;
+    ssize_t r;
+    char buf[64];
+    while ((r = read(fd[0], buf, sizeof buf)) != 0) {
+        if (r < 0)
+            break;
+        for (ssize_t i = 0; i < r && got + 1 < n; i++)
+            out[got++] = buf[i];
+    }
+    close(fd[0]);
+    out[got] = '\0';
+    out[strcspn(out, "\r\n")] = '\0';
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0)
+        ;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 && *out;
+}
+
+/* tmux's settings, asked at each copy (they can change while the dashboard runs). */
+static void tmux_settings(sk_osc52_tmux *t)
+{
+    memset(t, 0, sizeof *t);
+    const char *env = getenv("TMUX");
+    char sock[512];
+    if (!env || !*env)
+        return;
+    snprintf(sock, sizeof sock, "%.*s", (int)strcspn(env, ","), env);
+    if (!tmux_option(sock, "set-clipboard", t->set_clipboard, sizeof t->set_clipboard))
+        return;   /* no answer at all: not known */
+    t->known = true;
+    /* No such option (tmux before 3.3): passthrough always works there. */
+    if (!tmux_option(sock, "allow-passthrough", t->allow_passthrough, sizeof t->allow_passthrough))
+        t->allow_passthrough[0] = '\0';
+}
+
+void clip_plan(sk_osc52_plan *plan)
+{
+    sk_osc52_wrap wrap = osc52_detect();
+    sk_osc52_tmux t;
+    if (wrap == SK_OSC52_TMUX)
+        tmux_settings(&t);
+    osc52_plan(wrap, wrap == SK_OSC52_TMUX ? &t : NULL, plan);
+}
