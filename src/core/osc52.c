@@ -133,7 +133,6 @@ void osc52_plan(sk_osc52_wrap wrap, const sk_osc52_tmux *tmux, sk_osc52_plan *ou
         plan_say(out, "OSC 52 through tmux's passthrough");
         return;
     }
-    snprintf(out->said, sizeof out->said,
-             "tmux has set-clipboard %s and allow-passthrough %s (tmux set -g set-clipboard on)",
+    snprintf(out->said, sizeof out->said, "tmux set-clipboard %s, allow-passthrough %s",
              *tmux->set_clipboard ? tmux->set_clipboard : "off", pt);
 }

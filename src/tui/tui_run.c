@@ -158,23 +158,24 @@ bool tui_clipboard(tui_app *a, const char *text, const char *what)
     clip_plan(&p);
     if (!p.plain && !p.tmux_passthrough && !p.screen) {
         char *safe = text_sanitize_dup(text ? text : "");
+        /* The text first: on 80 columns the reason is what gives way. */
         if (safe && strlen(safe) <= 64)
-            data_set_error(a, "cannot copy %s: %s; select it by hand: %s", what, p.said, safe);
+            data_set_error(a, "copy by hand: %s (%s not copied: %s)", safe, what, p.said);
         else
-            data_set_error(a, "cannot copy %s: %s; select it by hand on screen", what, p.said);
+            data_set_error(a, "copy %s by hand from the screen (not copied: %s)", what, p.said);
         free(safe);
         return false;
     }
     bool ok = (!p.plain || clip_write(text, SK_OSC52_PLAIN)) &&
               (!p.tmux_passthrough || clip_write(text, SK_OSC52_TMUX)) &&
               (!p.screen || clip_write(text, SK_OSC52_SCREEN));
-    if (!ok)
+    if (!ok) {
         data_set_error(a, "could not copy %s", what);
-    else if (p.sure)
-        data_set_notice(a, "copied %s to the clipboard (%s)", what, p.said);
-    else
-        data_set_notice(a, "sent %s to the clipboard (%s)", what, p.said);
-    return ok;
+        return false;
+    }
+    a->error[0] = '\0';   /* a copy that went replaces one that could not */
+    data_set_notice(a, "%s %s to the clipboard (%s)", p.sure ? "copied" : "sent", what, p.said);
+    return true;
 }
 
 /* ---------------------------------------------------------------- the screen stack */

@@ -52,7 +52,7 @@ static void test_tmux_settings(void **st)
     t = tmux_with("external", "off");
     osc52_plan(SK_OSC52_TMUX, &t, &p);
     assert_true(!p.plain && !p.tmux_passthrough && !p.screen && !p.sure);
-    assert_non_null(strstr(p.said, "set-clipboard external"));
+    assert_non_null(strstr(p.said, "tmux set-clipboard external"));
     assert_non_null(strstr(p.said, "allow-passthrough off"));
 
     osc52_plan(SK_OSC52_TMUX, NULL, &p);   /* tmux did not answer */
