@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "osc52.h"
+#include "tui_script.h"
 
 /* `tmux -S SOCKET show-options -gv OPTION` into out (its first line); false when tmux could not
  * be run or refused the option (too old to have it, or no server). */
@@ -74,7 +75,8 @@ static void tmux_settings(sk_osc52_tmux *t)
 
 void clip_plan(sk_osc52_plan *plan)
 {
-    sk_osc52_wrap wrap = osc52_detect();
+    /* Script mode writes the sequence to its own output, never to a terminal: no tmux there. */
+    sk_osc52_wrap wrap = tui_script_on() ? SK_OSC52_PLAIN : osc52_detect();
     sk_osc52_tmux t;
     if (wrap == SK_OSC52_TMUX)
         tmux_settings(&t);

@@ -358,10 +358,22 @@ static int draw_text(const tui_app *a, int x, int y, int w, int max_rows)
     put_line(y + row++, x, w, &l);
 
     /* A link attaches whoever opens it and consents: whom it is for, in the core's words. */
-    char *who = link_recipient(tg->identifier, tg->connector);
-    line_add(&l, ROLE_NORMAL, who ? who : "", -1, false);   /* made safe by link_recipient */
+    char *who = link_recipient(tg->identifier, tg->connector);   /* made safe there */
+    /* Wrapped rather than cut ("send it to that person only" matters most) when the rows
+     * left beside the code allow; else cut like any line. */
+    int spare = max_rows - linkfit_text_rows(lv.link ? lv.link : "", w);
+    if (who && text_width(who) > w && spare > 0) {
+        tui_lines ls;
+        lines_init(&ls, a->utf8);
+        lines_wrap(&ls, ROLE_NORMAL, who, w, 2);
+        for (size_t i = 0; i < ls.n && (int)i <= spare; i++)
+            screen_put(y + row++, x, &ls.v[i], w, 0, ROLE_NORMAL);
+        lines_free(&ls);
+    } else {
+        line_add(&l, ROLE_NORMAL, who ? who : "", -1, false);
+        put_line(y + row++, x, w, &l);
+    }
     free(who);
-    put_line(y + row++, x, w, &l);
 
     char label[96];
     sk_state st = state_from_wire(lv.status);
