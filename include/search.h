@@ -24,16 +24,22 @@ typedef sk_request *(*sk_search_send_fn)(void *send_ud, const char *query,
                                          const char *connection_id, int page_size,
                                          const char *page_token, api_accounts_fn cb, void *ud);
 
+/* Whether a request has not left yet (client_request_unsent), and cancelling it. */
+typedef bool (*sk_search_unsent_fn)(void *send_ud, sk_request *r);
+typedef void (*sk_search_cancel_fn)(void *send_ud, sk_request *r);
+
 /* changed(ud) runs when found rows landed in the store or the search's state changed. */
 sk_search *search_new(sk_client *c, sk_store *store, void (*changed)(void *ud), void *ud);
-void search_set_sender(sk_search *s, sk_search_send_fn fn, void *send_ud);
+void search_set_sender(sk_search *s, sk_search_send_fn fn, sk_search_unsent_fn unsent,
+                       sk_search_cancel_fn cancel, void *send_ud);
 /* Cancels what is in flight (its answer is dropped) and frees. */
 void search_free(sk_search *s);
 
 /* What the user wants searched now: text of SK_SEARCH_MIN..SK_SEARCH_MAX characters (else, or
  * NULL: nothing), optionally within one connection (its conn_ id, NULL: all). When a search
  * is in flight the new text waits; the old answer, when it lands, is dropped and the newest
- * text is sent. The same text again changes nothing. */
+ * text is sent. A request that has not left yet (it waits for the token) is replaced at once
+ * instead. The same text again changes nothing. */
 void search_want(sk_search *s, const char *text, const char *connection_id);
 
 typedef struct sk_search_state {

@@ -684,6 +684,11 @@ void client_cancel(sk_client *c, sk_request *r)
     complete(c, r, 0, &e);
 }
 
+bool client_request_unsent(const sk_request *r)
+{
+    return r && r->state == RQ_QUEUED && r->tries == 0;
+}
+
 /* Cancels what exists now; requests queued by the cancelled callbacks themselves are left. */
 void client_cancel_all(sk_client *c)
 {

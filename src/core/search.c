@@ -17,7 +17,10 @@ struct sk_search {
     void (*changed)(void *ud);
     void *ud;
     sk_search_send_fn send;
+    sk_search_unsent_fn unsent;
+    sk_search_cancel_fn cancel;
     void *send_ud;
+    bool dropping;            /* cancelling a request that never left: its answer is dropped */
 
     char want[TEXT_BYTES], want_conn[CONN_BYTES];   /* what the user wants now */
     char have[TEXT_BYTES], have_conn[CONN_BYTES];   /* whose answers are in the store */
@@ -45,6 +48,17 @@ static sk_request *send_api(void *send_ud, const char *query, const char *connec
     return api_search_accounts(send_ud, query, connection_id, page_size, page_token, cb, ud);
 }
 
+static bool unsent_api(void *send_ud, sk_request *r)
+{
+    (void)send_ud;
+    return client_request_unsent(r);
+}
+
+static void cancel_api(void *send_ud, sk_request *r)
+{
+    client_cancel(send_ud, r);
+}
+
 sk_search *search_new(sk_client *c, sk_store *store, void (*changed)(void *ud), void *ud)
 {
     sk_search *s = calloc(1, sizeof *s);
@@ -55,16 +69,21 @@ sk_search *search_new(sk_client *c, sk_store *store, void (*changed)(void *ud), 
     s->changed = changed;
     s->ud = ud;
     s->send = send_api;
+    s->unsent = unsent_api;
+    s->cancel = cancel_api;
     s->send_ud = c;
     sk_error_clear(&s->err);
     return s;
 }
 
-void search_set_sender(sk_search *s, sk_search_send_fn fn, void *send_ud)
+void search_set_sender(sk_search *s, sk_search_send_fn fn, sk_search_unsent_fn unsent,
+                       sk_search_cancel_fn cancel, void *send_ud)
 {
     if (!s)
         return;
     s->send = fn ? fn : send_api;
+    s->unsent = fn ? unsent : unsent_api;
+    s->cancel = fn ? cancel : cancel_api;
     s->send_ud = fn ? send_ud : s->c;
 }
 
@@ -118,6 +137,8 @@ static bool wanted(const sk_search *s)
 static void on_page(void *ud, const sk_account_page *page, const sk_error *err)
 {
     sk_search *s = ud;
+    if (s->dropping)
+        return;       /* a request replaced before it left (search_want) */
     s->req = NULL;
     s->busy = false;
     if (s->freeing)
@@ -170,8 +191,18 @@ void search_want(sk_search *s, const char *text, const char *connection_id)
         return;
     memcpy(s->want, next, sizeof s->want);
     memcpy(s->want_conn, next_conn, sizeof s->want_conn);
-    if (s->busy)
-        return;       /* one in flight: the newest text goes when its answer lands */
+    if (s->busy) {
+        /* One in flight: the newest text goes when its answer lands, unless the request out
+         * has not left yet (typing before the token came): then the newest takes its place. */
+        if (!s->unsent || !s->unsent(s->send_ud, s->req))
+            return;
+        sk_request *old = s->req;
+        s->req = NULL;
+        s->dropping = true;
+        s->cancel(s->send_ud, old);   /* its answer (cancelled) is dropped */
+        s->dropping = false;
+        s->busy = false;
+    }
     start(s);
     tell(s);
 }

@@ -281,7 +281,6 @@ void data_spec_rebuild(tui_app *a)
         snprintf(a->spec.connections[0], sizeof a->spec.connections[0], "%s", it.name);
         a->spec.n_connections = 1;
     }
-    search_follow(a);
     a->view_dirty = a->dirty = true;
 }
 
@@ -290,6 +289,8 @@ void data_view_update(tui_app *a)
     if (a->conn_cur >= data_conn_items(a))
         a->conn_cur = 0;
     saved_counts_update(a);
+    /* Once per turn of the loop, not per key: keys typed in one burst make one search. */
+    search_follow(a);
     if (view_update(&a->view, a->store, &a->spec) != SK_OK)
         data_set_error(a, "out of memory while sorting");
     a->view_dirty = false;

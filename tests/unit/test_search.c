@@ -21,6 +21,7 @@ typedef struct sent {
     char query[256], conn[64], token[64];
     api_accounts_fn cb;
     void *ud;
+    bool cancelled;
 } sent;
 
 typedef struct fake {
@@ -28,6 +29,7 @@ typedef struct fake {
     size_t n;          /* requests sent */
     size_t answered;   /* the first `answered` have had their answer */
     int changed;
+    bool no_token;     /* requests wait unsent (as for the token) */
 } fake;
 
 static sk_request *fake_send(void *send_ud, const char *query, const char *connection_id,
@@ -43,6 +45,24 @@ static sk_request *fake_send(void *send_ud, const char *query, const char *conne
     s->cb = cb;
     s->ud = ud;
     return (sk_request *)s;   /* opaque to the search; never dereferenced */
+}
+
+static bool fake_unsent(void *send_ud, sk_request *r)
+{
+    (void)r;
+    return ((fake *)send_ud)->no_token;
+}
+
+/* As client_cancel: the callback runs now, cancelled. */
+static void fake_cancel(void *send_ud, sk_request *r)
+{
+    (void)send_ud;
+    sent *s = (sent *)r;
+    s->cancelled = true;
+    sk_error e;
+    sk_error_clear(&e);
+    sk_error_set(&e, SK_ERR_CANCELLED, "cancelled");
+    s->cb(s->ud, NULL, &e);
 }
 
 static void on_changed(void *ud)
@@ -81,7 +101,7 @@ static int setup(void **state)
     fixture *x = calloc(1, sizeof *x);
     x->store = store_new();
     x->search = search_new(NULL, x->store, on_changed, &x->f);
-    search_set_sender(x->search, fake_send, &x->f);
+    search_set_sender(x->search, fake_send, fake_unsent, fake_cancel, &x->f);
     *state = x;
     return 0;
 }
@@ -244,6 +264,30 @@ static void test_latest_text_wins(void **state)
     assert_false(st.running);
 }
 
+/* Typed before the token came: the request that never left is replaced, not queued behind. */
+static void test_unsent_request_replaced(void **state)
+{
+    fixture *x = *state;
+    x->f.no_token = true;
+    search_want(x->search, "dmi", NULL);
+    search_want(x->search, "dmit", NULL);
+    search_want(x->search, "dmitri", NULL);
+    assert_int_equal(x->f.n, 3);
+    assert_true(x->f.q[0].cancelled && x->f.q[1].cancelled && !x->f.q[2].cancelled);
+    x->f.no_token = false;   /* the token came: the newest is on the wire */
+    search_want(x->search, "dmitri.y", NULL);
+    assert_int_equal(x->f.n, 3);   /* one in flight: waits */
+    x->f.answered = 2;
+    sk_account d = acct_make("ca_d", "dmitri@example.com", "gmail", "ACTIVE");
+    answer(&x->f, &d, 1, NULL);    /* "dmitri": stale now, dropped; the newest goes */
+    assert_int_equal(store_count(x->store), 0);
+    assert_int_equal(x->f.n, 4);
+    assert_string_equal(x->f.q[3].query, "dmitri.y");
+    sk_search_state st;
+    search_state(x->search, &st);
+    assert_true(st.running);
+}
+
 static void test_back_to_the_text_in_flight(void **state)
 {
     fixture *x = *state;
@@ -335,6 +379,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_short_text_sends_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_latest_text_wins, setup, teardown),
         cmocka_unit_test_setup_teardown(test_back_to_the_text_in_flight, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unsent_request_replaced, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pages_followed_and_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failure_and_damaged_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refresh_row, setup, teardown),
