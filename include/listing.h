@@ -69,6 +69,10 @@ typedef struct sk_listing sk_listing;
  * done() (and from nowhere else inside its callbacks). */
 sk_listing *listing_start(sk_client *c, const listing_opts *o, const sk_sink *sink, void *ud);
 bool listing_running(const sk_listing *l);
+/* True while a listing with a query is narrowed by it: false without one, for a text the
+ * search cannot answer for, and once /connections/app turned out missing (then everything is
+ * listed: the connections' names, which the text may match, are not known). */
+bool listing_narrowed(const sk_listing *l);
 /* Human summary of what is in flight, e.g. "gmail 3/12 pages, 4 connections left". */
 void listing_progress(const sk_listing *l, char *buf, size_t n);
 /* Cancels what is in flight; done() is called with SK_ERR_CANCELLED. */

@@ -76,15 +76,18 @@ static const cli_flag list_flags[] = {
       .help = "only this state: pending, active, expired, revoked, error\n"
               "(repeatable, any case)" },
     { .id = CLI_F_QUERY, .name = "query", .letter = 'q', .value = "TEXT", .what = "some text",
-      .help = "case-insensitive substring of identifier, id or connection" },
+      .help = "case-insensitive substring of identifier, id or connection;\n"
+              "3 to 200 characters are looked up on the server (no full listing)" },
     { .id = CLI_F_FORMAT, .name = "format", .value = "FORMAT", .choices = fmt_table_json_csv,
       .attr = CLI_SHOW_CHOICES,
       .help = "table (default; fits the terminal), json (one array) or csv" },
     { .name = NULL },
 };
 
-/* show, link and delete name the account by --id or by CONNECTION IDENTIFIER. */
+/* show, link and delete name the account by --id or by CONNECTION IDENTIFIER; show and link
+ * also by IDENTIFIER alone, looked up across connections. */
 #define ACCOUNT_OPERANDS "(--id ID | CONNECTION IDENTIFIER)"
+#define LOOKUP_OPERANDS "(--id ID | [CONNECTION] IDENTIFIER)"
 #define ID_FLAG                                                                          \
     { .id = CLI_F_ID, .name = "id", .value = "ID", .what = "an account id",              \
       .attr = CLI_SELECTOR, .help = "the account's id (else name it: CONNECTION IDENTIFIER)" }
@@ -99,9 +102,13 @@ static const cli_flag show_flags[] = {
 static const cli_flag link_flags[] = {
     ID_FLAG,
     { .id = CLI_F_QR, .name = "qr", .help = "also draw the link as a QR code" },
+    { .id = CLI_F_WAIT, .name = "wait",
+      .help = "then watch the account until it is ACTIVE (exit 0) or the link\n"
+              "expires (exit 6); Ctrl-C stops (exit 130)" },
     { .id = CLI_F_FORMAT, .name = "format", .value = "FORMAT", .choices = fmt_text_json,
       .attr = CLI_SHOW_CHOICES,
-      .help = "text (default) or json {link, expiry, connector, identifier, id}" },
+      .help = "text (default) or json {link, expiry, connector, identifier, id,\n"
+              "recipient, message}" },
     { .name = NULL },
 };
 
@@ -132,6 +139,10 @@ static const cli_flag no_flags[] = { { .name = NULL } };
 
 /* ---- the commands, in the order the overview lists them ---- */
 
+#define IDENTIFIER_ALONE                                                                  \
+    "\nIDENTIFIER alone looks the account up in every connection: one match is used; "      \
+    "several\nare listed (connection, state, id) and exit 2; none exits 4.\n"
+
 const cli_command cli_commands[] = {
     { .name = "connections", .run = cmd_connections, .flags = connections_flags,
       .summary = "connections and their accounts per state",
@@ -142,15 +153,21 @@ const cli_command cli_commands[] = {
       .summary = "list accounts (filter by connection, state, text)",
       .more = "\nAccounts are sorted by connection, then identifier.\n" },
     { .name = "show", .run = cmd_show, .flags = show_flags, .operand_kind = CLI_V_CONNECTION,
-      .operands = ACCOUNT_OPERANDS, .max_operands = 2,
+      .operands = LOOKUP_OPERANDS, .max_operands = 2,
       .summary = "every field of one account and what its state means",
       .text = "Every field of one account, one per line, and what its state means for you.\n"
-              "Exits 4 when the account does not exist.\n" },
+              "Exits 4 when the account does not exist.\n",
+      .more = IDENTIFIER_ALONE },
     { .name = "link", .run = cmd_link, .flags = link_flags, .operand_kind = CLI_V_CONNECTION,
-      .operands = ACCOUNT_OPERANDS, .max_operands = 2,
+      .operands = LOOKUP_OPERANDS, .max_operands = 2,
       .summary = "a fresh authorization link (optionally as a QR code)",
       .text = "A fresh authorization link for the account, to send to its user, and when it "
-              "expires.\n" },
+              "expires.\nWhom it is for goes to stderr (\"link for jane@example.com on gmail: "
+              "send it to that\nperson only\"): a link attaches whoever opens it.\n",
+      .more = IDENTIFIER_ALONE
+              "With --wait the account is read every 2 s until it is ACTIVE (an account "
+              "ACTIVE\nbefore counts once its record changes), with a countdown on stderr "
+              "when that is a\nterminal; the outcome is journaled (action link-wait).\n" },
     { .name = "delete", .run = cmd_delete, .flags = delete_flags, .operand_kind = CLI_V_CONNECTION, .writes = true,
       .operands = ACCOUNT_OPERANDS, .max_operands = 2,
       .summary = "delete one account (asks first)",

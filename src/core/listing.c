@@ -596,6 +596,11 @@ bool listing_running(const sk_listing *l)
     return l && !l->done_called;
 }
 
+bool listing_narrowed(const sk_listing *l)
+{
+    return l && l->query && !l->fallback;
+}
+
 unsigned long listing_pages(const sk_listing *l)
 {
     return l ? l->pages_requested : 0;
