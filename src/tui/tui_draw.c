@@ -189,14 +189,15 @@ static bool live_line(const tui_app *a, char *buf, size_t n, bool *is_error)
 }
 
 /* Rows a server search found, until the listing completes (tui_search.c says it). */
-static void search_said(const tui_app *a, tui_line *l)
+static bool search_said(const tui_app *a, tui_line *l, const char *lead)
 {
     char said[192];
     bool err;
     if (!search_footer(a, said, sizeof said, &err))
-        return;
-    line_add(l, ROLE_DIM, " \xc2\xb7 ", -1, false);
-    line_add_raw(l, err ? ROLE_ERROR_MSG : ROLE_DIM, said, -1, false);
+        return false;
+    line_add(l, ROLE_DIM, lead, -1, false);
+    line_add_raw(l, err ? ROLE_ERROR_MSG : ROLE_NORMAL, said, -1, false);
+    return true;
 }
 
 static void status_line(const tui_app *a, tui_line *l, int y, bool with_pos)
@@ -212,9 +213,11 @@ static void status_line(const tui_app *a, tui_line *l, int y, bool with_pos)
             line_add_raw(l, ROLE_ERROR_MSG, a->filter_msg, -1, false);
         }
         else if (*a->filter) {
+            /* What the server search adds first: on 80 columns "keeps" gives way. */
+            if (search_said(a, l, "  "))
+                line_add(l, ROLE_DIM, " \xc2\xb7", -1, false);
             line_add(l, ROLE_DIM, "  keeps ", -1, false);
             line_add_raw(l, ROLE_NORMAL, a->filter_said, -1, false);
-            search_said(a, l);
         } else
             line_add(l, ROLE_DIM, "  Enter keep  Esc clear  state:expired,revoked conn:gmail", -1, false);
     } else if (*a->error) {
@@ -244,9 +247,10 @@ static void status_line(const tui_app *a, tui_line *l, int y, bool with_pos)
     } else if (*a->notice) {
         line_add(l, ROLE_OK_MSG, a->notice, -1, false);
     } else if (*a->filter) {
+        if (search_said(a, l, ""))
+            line_add(l, ROLE_DIM, " \xc2\xb7 ", -1, false);
         line_add(l, ROLE_DIM, "filter: ", -1, false);
         line_add_raw(l, ROLE_NORMAL, a->filter_said, -1, false);
-        search_said(a, l);
     }
     /* Where the cursor is, as lazygit says it ("row 12/19,967": how far through a long list),
      * then the time of the last refresh, right-aligned. */
