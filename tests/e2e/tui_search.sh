@@ -5,7 +5,7 @@
 # the link is for; when the watched account turns ACTIVE its whole row is refreshed (the token
 # expiry changes with no r); copies inside tmux land in tmux's buffer with set-clipboard on,
 # pass through a nested tmux with allow-passthrough on, and with neither the footer shows the
-# text to copy by hand and nothing is claimed.
+# text to copy by hand and nothing is claimed; under screen the copy reaches the tmux around it.
 # TAP lines "ok - ..." / "not ok - ..."; skipped when tmux, python3 or curl is missing.
 set -u
 
@@ -136,5 +136,29 @@ if tmux -L "$sock" show -gv allow-passthrough >/dev/null 2>&1; then
     tmux -L "$outer" kill-server 2>/dev/null
 else
     skip "y with allow-passthrough on passes through" "this tmux has no allow-passthrough (before 3.3)"
+fi
+
+# ---- under screen (STY set) in a tmux pane with set-clipboard on: screen's DCS chunks pass
+if command -v screen >/dev/null 2>&1; then
+    emu_stop
+    emu_start --generate 60 --connections 3 --seed 7 --quiet || { notok "small skemu starts"; exit 1; }
+    emu_env
+    printf 'startup_message off\n' >"$tmp/screenrc"
+    tmux_new 100 30 "env -u TMUX screen -c $tmp/screenrc $SKDASH_BIN --no-cache; sleep 600" \
+        "$tmp/tmux.conf"
+    wait_for 'refreshed [0-9]' 15
+    keys g Enter
+    wait_for 'Scopes' 10
+    sid=$(sed -n 's/^.*│ID  *\([^ ]*\).*$/\1/p' "$tmp/screen" | head -n 1)
+    keys y
+    clip "$sid"
+    r=$?
+    [ -n "$sid" ] || r=1
+    check $r "y under screen reaches the terminal around it (tmux's buffer)" "id=$sid buffer=$(cat "$tmp/buf")"
+    footer_wait 'copied the id to the clipboard \(OSC 52 through screen\)' 5
+    check $? "the footer says it went through screen"
+    keys q
+else
+    skip "y under screen reaches the terminal around it" "screen is not installed (make deps)"
 fi
 exit 0
