@@ -3,7 +3,7 @@
 # last pages of the largest connection is on screen, found by a server search, while the
 # listing still runs (the footer says so), without a storm of searches; the link view says whom
 # the link is for; when the watched account turns ACTIVE its whole row is refreshed (the token
-# expiry changes with no r); copies inside tmux land in tmux's buffer with set-clipboard on,
+# expiry changes with no r); over cached rows an account created since is found the same way; copies inside tmux land in tmux's buffer with set-clipboard on,
 # pass through a nested tmux with allow-passthrough on, and with neither the footer shows the
 # text to copy by hand and nothing is claimed; under screen the copy reaches the tmux around it.
 # TAP lines "ok - ..." / "not ok - ..."; skipped when tmux, python3 or curl is missing.
@@ -112,6 +112,28 @@ grep -q 'copied the identifier' "$tmp/screen"
 check $? "and claims no copy (the buffer is unchanged)"
 keys q
 wait_for 'skdash-exited-0' 5
+
+# ---- rows from the cache: an account created since is found by the search while the new
+# listing runs, and the footer says the rows are the cache's
+tmux_new 120 30 "$SKDASH_BIN; echo skdash-exited-\$?; sleep 600" "$tmp/tmux.conf"
+wait_for 'refreshed [0-9]' 30
+keys q
+wait_for 'skdash-exited-0' 5
+newid="fresh.$$@example.com"
+printf 'header = "Authorization: Bearer %s"\n' "$(api_token)" |
+    curl -s -o /dev/null -w '%{http_code}' -K - -H 'Content-Type: application/json' \
+        -d "{\"connector\":\"$conn\",\"identifier\":\"$newid\"}" \
+        "$URL/api/v1/connected_accounts" >"$tmp/created"
+tmux_new 120 30 "$SKDASH_BIN; echo skdash-exited-\$?; sleep 600" "$tmp/tmux.conf"
+wait_for 'cached' 10
+keys /
+keys -l "$newid"
+footer_wait 'from a server search; cached rows, listing runs' 10
+r=$?
+grep -qF "$(printf '%s' "$newid" | cut -c 1-12)" "$tmp/screen" || r=1
+check $r "over cached rows, an account created since is found while the listing runs" \
+    "created: HTTP $(cat "$tmp/created"); $(tail -n 2 "$tmp/screen")"
+keys Escape q
 
 # ---- allow-passthrough on in an inner tmux: the copy reaches the outer one (set-clipboard on)
 if tmux -L "$sock" show -gv allow-passthrough >/dev/null 2>&1; then
