@@ -45,7 +45,10 @@ static size_t utf8_chars(const char *s)
 static sk_request *send_api(void *send_ud, const char *query, const char *connection_id,
                             int page_size, const char *page_token, api_accounts_fn cb, void *ud)
 {
-    return api_search_accounts(send_ud, query, connection_id, page_size, page_token, cb, ud);
+    /* The user waits for it: it does not queue behind a listing that takes every slot. */
+    sk_request *r = api_search_accounts(send_ud, query, connection_id, page_size, page_token, cb, ud);
+    client_urgent(send_ud, r);
+    return r;
 }
 
 static bool unsent_api(void *send_ud, sk_request *r)
