@@ -110,7 +110,15 @@ check $? "with neither setting the footer shows the text to copy by hand" "$(tai
 grep -q 'copied the identifier' "$tmp/screen"
 [ $? -ne 0 ] && [ "$(tmux -L "$sock" show-buffer 2>/dev/null)" = "$id" ]
 check $? "and claims no copy (the buffer is unchanged)"
-keys q
+keys Escape l
+wait_for 'Expires in [0-9]' 10
+keys m
+wait_for 'select it by hand' 5
+r=$?
+grep -qF "Your $conn connection for" "$tmp/screen" || r=1
+check $r "m that cannot be copied shows the message in the link view to select by hand" \
+    "$(sed -n 1,14p "$tmp/screen")"
+keys Escape q
 wait_for 'skdash-exited-0' 5
 
 # ---- rows from the cache: an account created since is found by the search while the new
