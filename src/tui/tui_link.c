@@ -475,14 +475,16 @@ static void link_body(const tui_app *a)
     if (!lv.n)
         return;
     const linkfit *f = &lv.fit;
-    if (f->fits) {
+    /* A message to select by hand needs rows the text block stacked over the code lacks:
+     * then the text takes the window (the link works as text). */
+    if (f->fits && (f->side || !lv.manual)) {
         draw_text(a, f->text_x, f->text_y, f->text_w, f->text_rows);
         if (lv.expiry == SK_TIME_ABSENT || lv.expiry > time_now())
             draw_qr(a, f);   /* an expired link is never offered to scan */
         return;
     }
     int used = draw_text(a, 0, 0, cols, rows);
-    if (lv.link && used + 2 < rows) {
+    if (lv.link && !f->fits && used + 2 < rows) {
         screen_text(used + 1, 0, ROLE_ERROR_MSG,
                     "The QR code does not fit: enlarge the window to see it (the link above works as text).",
                     cols);

@@ -157,13 +157,12 @@ bool tui_clipboard(tui_app *a, const char *text, const char *what)
     sk_osc52_plan p;
     clip_plan(&p);
     if (!p.plain && !p.tmux_passthrough && !p.screen) {
-        char *safe = text_sanitize_dup(text ? text : "");
-        /* The text first: on 80 columns the reason is what gives way. */
-        if (safe && strlen(safe) <= 64)
-            data_set_error(a, "copy by hand: %s (%s not copied: %s)", safe, what, p.said);
+        /* The text first: on 80 columns the reason is what gives way (data_set_error makes
+         * it safe for the terminal). */
+        if (text && strlen(text) <= 64)
+            data_set_error(a, "copy by hand: %s (%s not copied: %s)", text, what, p.said);
         else
             data_set_error(a, "copy %s by hand from the screen (not copied: %s)", what, p.said);
-        free(safe);
         return false;
     }
     bool ok = (!p.plain || clip_write(text, SK_OSC52_PLAIN)) &&
