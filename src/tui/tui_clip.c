@@ -3,7 +3,9 @@
  * form to send and what the footer may claim. */
 #include "tui_app.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,11 +40,26 @@ static bool tmux_option(const char *sock, const char *option, char *out, size_t 
         _exit(127);
     }
     close(fd[1]);
+    /* A tmux that does not answer within half a second is not waited for: the keyboard
+     * must not freeze on a copy. */
     size_t got = 0;
-    ssize_t r;
     char buf[64];
-    while ((r = read(fd[0], buf, sizeof buf)) != 0) {
-        if (r < 0)
+    long long end = tui_now_ms() + 500;
+    bool timed_out = false;
+    for (;;) {
+        long long left = end - tui_now_ms();
+        struct pollfd pfd = { .fd = fd[0], .events = POLLIN };
+        int pr = left > 0 ? poll(&pfd, 1, (int)left) : 0;
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr <= 0) {
+            timed_out = true;
+            break;
+        }
+        ssize_t r = read(fd[0], buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
             break;
         for (ssize_t i = 0; i < r && got + 1 < n; i++)
             out[got++] = buf[i];
@@ -50,10 +67,13 @@ static bool tmux_option(const char *sock, const char *option, char *out, size_t 
     close(fd[0]);
     out[got] = '\0';
     out[strcspn(out, "\r\n")] = '\0';
+    if (timed_out)
+        kill(pid, SIGKILL);
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0)
+    pid_t w;
+    while ((w = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
         ;
-    return WIFEXITED(status) && WEXITSTATUS(status) == 0 && *out;
+    return !timed_out && w == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0 && *out;
 }
 
 /* tmux's settings, asked at each copy (they can change while the dashboard runs). */
