@@ -5,7 +5,9 @@
 # the link is for; when the watched account turns ACTIVE its whole row is refreshed (the token
 # expiry changes with no r); over cached rows an account created since is found the same way; copies inside tmux land in tmux's buffer with set-clipboard on,
 # pass through a nested tmux with allow-passthrough on, and with neither the footer shows the
-# text to copy by hand and nothing is claimed; under screen the copy reaches the tmux around it.
+# text to copy by hand and nothing is claimed (a message: in the link view); when tmux cannot
+# be asked both forms are sent and the footer says "sent"; under screen the copy reaches the
+# tmux around it.
 # TAP lines "ok - ..." / "not ok - ..."; skipped when tmux, python3 or curl is missing.
 set -u
 
@@ -191,4 +193,21 @@ if command -v screen >/dev/null 2>&1; then
 else
     skip "y under screen reaches the terminal around it" "screen is not installed (make deps)"
 fi
+
+# ---- tmux's settings cannot be read (TMUX names no live server): both forms are sent, the
+# plain one lands (set-clipboard on), and the footer says "sent", not "copied"
+emu_stop
+emu_start --generate 60 --connections 3 --seed 7 --quiet || { notok "small skemu starts"; exit 1; }
+emu_env
+tmux_new 100 30 "TMUX=$tmp/no-such-socket,1,0 $SKDASH_BIN --no-cache; sleep 600" "$tmp/tmux.conf"
+wait_for 'refreshed [0-9]' 15
+keys g Enter
+wait_for 'Scopes' 10
+uid=$(sed -n 's/^.*│ID  *\([^ ]*\).*$/\1/p' "$tmp/screen" | head -n 1)
+keys y
+clip "$uid"
+check $? "with tmux's settings unknown the copy still lands (both forms sent)" "id=$uid buffer=$(cat "$tmp/buf")"
+footer_wait "sent the id to the clipboard \\(tmux's settings unknown" 5
+check $? "and the footer says sent, not copied" "$(tail -n 2 "$tmp/screen")"
+keys q
 exit 0
