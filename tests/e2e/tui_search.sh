@@ -3,8 +3,9 @@
 # last pages of the largest connection is on screen, found by a server search, while the
 # listing still runs (the footer says so), without a storm of searches; the link view says whom
 # the link is for; when the watched account turns ACTIVE its whole row is refreshed (the token
-# expiry changes with no r); over cached rows an account created since is found the same way; copies inside tmux land in tmux's buffer with set-clipboard on,
-# pass through a nested tmux with allow-passthrough on, and with neither the footer shows the
+# expiry changes with no r); over cached rows an account created since is found the same way;
+# copies inside tmux land in tmux's buffer with set-clipboard on, pass through a nested tmux
+# with allow-passthrough on, and with neither the footer shows the
 # text to copy by hand and nothing is claimed (a message: in the link view); when tmux cannot
 # be asked both forms are sent and the footer says "sent"; under screen the copy reaches the
 # tmux around it.
