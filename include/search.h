@@ -39,7 +39,8 @@ void search_free(sk_search *s);
  * NULL: nothing), optionally within one connection (its conn_ id, NULL: all). When a search
  * is in flight the new text waits; the old answer, when it lands, is dropped and the newest
  * text is sent. A request that has not left yet (it waits for the token) is replaced at once
- * instead. The same text again changes nothing. */
+ * instead. The same text again changes nothing. Once the server has answered 404 or 501 (no
+ * search there) nothing more is sent; the state keeps that error. */
 void search_want(sk_search *s, const char *text, const char *connection_id);
 
 typedef struct sk_search_state {

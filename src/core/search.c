@@ -21,6 +21,7 @@ struct sk_search {
     sk_search_cancel_fn cancel;
     void *send_ud;
     bool dropping;            /* cancelling a request that never left: its answer is dropped */
+    bool offered;             /* false once the server answered 404/501: no more searches */
 
     char want[TEXT_BYTES], want_conn[CONN_BYTES];   /* what the user wants now */
     char have[TEXT_BYTES], have_conn[CONN_BYTES];   /* whose answers are in the store */
@@ -75,6 +76,7 @@ sk_search *search_new(sk_client *c, sk_store *store, void (*changed)(void *ud), 
     s->unsent = unsent_api;
     s->cancel = cancel_api;
     s->send_ud = c;
+    s->offered = true;
     sk_error_clear(&s->err);
     return s;
 }
@@ -155,6 +157,9 @@ static void on_page(void *ud, const sk_account_page *page, const sk_error *err)
     if (err->status != SK_OK || !page) {
         s->err = *err;
         s->complete = true;
+        /* A server without the endpoint: asking again for every key would only fail again. */
+        if (err->http_status == 404 || err->http_status == 501)
+            s->offered = false;
         tell(s);
         return;
     }
@@ -181,7 +186,7 @@ static void on_page(void *ud, const sk_account_page *page, const sk_error *err)
 
 void search_want(sk_search *s, const char *text, const char *connection_id)
 {
-    if (!s)
+    if (!s || !s->offered)
         return;
     size_t n = text ? utf8_chars(text) : 0;
     char next[TEXT_BYTES] = "", next_conn[CONN_BYTES] = "";

@@ -76,7 +76,9 @@ bool search_footer(const tui_app *a, char *buf, size_t n, bool *is_error)
     if (!*st.text)
         return false;
     const char *behind = a->from_cache ? "cached rows, listing runs" : "listing runs";
-    if (st.err.status != SK_OK && !a->view_found) {
+    if (st.err.http_status == 404 || st.err.http_status == 501) {
+        snprintf(buf, n, "the server offers no search (HTTP %ld); %s", st.err.http_status, behind);
+    } else if (st.err.status != SK_OK && !a->view_found) {
         *is_error = true;
         snprintf(buf, n, "server search failed (%s); %s", st.err.message, behind);
     } else if (st.running && !st.found && !a->view_found) {

@@ -87,6 +87,8 @@ static void answer_error(fake *f, sk_status st, const char *msg)
     sk_error e;
     sk_error_clear(&e);
     sk_error_set(&e, st, "%s", msg);
+    if (strncmp(msg, "HTTP ", 5) == 0)
+        e.http_status = atol(msg + 5);
     s->cb(s->ud, NULL, &e);
 }
 
@@ -348,6 +350,21 @@ static void test_failure_and_damaged_rows(void **state)
     assert_int_equal(store_count(x->store), 1);
 }
 
+/* A server with no search (404 or 501): asked once, then no more. */
+static void test_not_offered(void **state)
+{
+    fixture *x = *state;
+    search_want(x->search, "jane", NULL);
+    answer_error(&x->f, SK_ERR_NOT_FOUND, "HTTP 404");
+    search_want(x->search, "janet", NULL);
+    search_want(x->search, "janeth", NULL);
+    assert_int_equal(x->f.n, 1);
+    sk_search_state st;
+    search_state(x->search, &st);
+    assert_int_equal(st.err.http_status, 404);
+    assert_false(st.running);
+}
+
 /* A /details answer refreshes the whole known row; what it leaves out keeps the row's. */
 static void test_refresh_row(void **state)
 {
@@ -383,6 +400,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pages_followed_and_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failure_and_damaged_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refresh_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_offered, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
