@@ -103,6 +103,8 @@ typedef struct tui_app {
     long long retry_ms;       /* the backoff before the next automatic try; 0 when healthy */
     bool refresh_stopped;     /* credentials refused: no automatic tries until `r` */
     sk_store_sink sink;       /* the listing into the store (store_sink.h): damaged rows */
+    struct sk_search *search; /* the server search the filter asks for (tui_search.c) */
+    size_t view_found;        /* rows shown that only that search gave so far */
 
     /* The start-up cache (cache.h): rows shown from it until the first listing completes. */
     bool cache_on;            /* the profile, --no-cache and SKDASH_NO_CACHE allow it */
@@ -175,6 +177,17 @@ size_t data_conn_items(const tui_app *a);
 /* Entry i of the connections pane; false past the end. */
 bool data_item(const tui_app *a, size_t i, tui_item *out);
 
+/* tui_clip.c: what a copy sends here (tmux's settings read when inside tmux) */
+struct sk_osc52_plan;
+void clip_plan(struct sk_osc52_plan *plan);
+
+/* tui_search.c: the server search while no complete listing is behind the rows */
+void search_follow(tui_app *a);        /* after the filter or the listing's state changed */
+void search_stop(tui_app *a);
+void search_count_shown(tui_app *a);   /* after the view changed */
+/* The footer's words for it ("1 from a server search; listing runs"); false: nothing to say. */
+bool search_footer(const tui_app *a, char *buf, size_t n, bool *is_error);
+
 /* tui_run.c: the screen stack */
 const tui_screen *tui_screen_top(const tui_app *a);
 /* The screen under s (what an overlay is drawn over), NULL for the bottom one. */
@@ -185,7 +198,9 @@ void tui_screen_push(tui_app *a, const tui_screen *s);
 void tui_screen_pop(tui_app *a);
 /* Closes s and every screen above it, if it is open. */
 void tui_screen_close(tui_app *a, const tui_screen *s);
-void tui_clipboard(tui_app *a, const char *text, const char *what);
+/* Copies text with OSC 52 in the form that works here (tui_clip.c); false when nothing could
+ * be sent (the footer says why and, when short, shows the text to select by hand). */
+bool tui_clipboard(tui_app *a, const char *text, const char *what);
 /* A scroll position moved by delta (never below 0), and kept so that `shown` rows of `n`
  * stay filled (the screens' step and settle). */
 size_t tui_scroll_by(size_t scroll, long delta);

@@ -174,6 +174,7 @@ static void sink_done(void *ud, const sk_error *err)
     }
     cache_keep(a);   /* the sink swept the store: it holds exactly what the server has */
     a->last_refresh = time_now();
+    search_follow(a);   /* the listing is complete: no more searching */
     a->refresh_error[0] = '\0';
     a->retry_ms = 0;
     a->trouble_ms = 0;
@@ -288,9 +289,12 @@ void data_view_update(tui_app *a)
     if (a->conn_cur >= data_conn_items(a))
         a->conn_cur = 0;
     saved_counts_update(a);
+    /* Once per turn of the loop, not per key: keys typed in one burst make one search. */
+    search_follow(a);
     if (view_update(&a->view, a->store, &a->spec) != SK_OK)
         data_set_error(a, "out of memory while sorting");
     a->view_dirty = false;
+    search_count_shown(a);
     size_t pos = *a->sel_id ? view_find(&a->view, a->store, a->sel_id) : (size_t)-1;
     if (pos != (size_t)-1)
         a->cur = pos;
@@ -412,8 +416,9 @@ static void detail_done(void *ud, const sk_account_detail *det, const sk_error *
             a->det.domain = det->domain ? strdup(det->domain) : NULL;
             a->det.api_config = det->api_config_json ? strdup(det->api_config_json) : NULL;
             /* The full record is fresher than the list row. */
-            if (det->a.status)
-                store_set_status(a->store, t->id, det->a.status);
+            sk_account fresh = det->a;
+            fresh.id = t->id;
+            store_refresh_row(a->store, &fresh);
             a->view_dirty = true;
         }
         a->dirty = true;
