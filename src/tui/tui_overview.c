@@ -302,7 +302,7 @@ void act_delete(tui_app *a, int arg)
         data_set_notice(a, "nothing to delete");
         return;
     }
-    tui_confirm_open(a, t, n);
+    tui_confirm_open(a, TUI_CONFIRM_DELETE, t, n);
 }
 
 static void open_links(tui_app *a, bool print)
