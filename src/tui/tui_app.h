@@ -172,6 +172,10 @@ void data_set_notice(tui_app *a, const char *fmt, ...) __attribute__((format(pri
 void data_set_warning(tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Shows the environment's cached listing, when there is one and the cache is allowed. */
 void data_cache_load(tui_app *a);
+/* The store changed by a delete or disconnect: the cache is corrected (now, or within the
+ * once-a-minute bound), and data_cache_flush() at exit writes what that bound held back. */
+void data_cache_touched(tui_app *a);
+void data_cache_flush(tui_app *a);
 /* Appends an entry to the action journal; a failure becomes the footer's warning. */
 void data_journal(tui_app *a, const char *action, const char *account_id, const char *identifier,
                   const char *connector, const char *result);

@@ -158,6 +158,39 @@ static void cache_keep(tui_app *a)
         data_set_warning(a, "cache not written: %s", err.message);
 }
 
+/* When the rows on screen were listed (or, from the cache, when that listing was). */
+static int64_t listed_at(const tui_app *a)
+{
+    return a->last_refresh != SK_TIME_ABSENT ? a->last_refresh : a->cache_saved_at;
+}
+
+/* Accounts deleted or disconnected here: the cache must not show them as they were at the
+ * next start. Only a store that holds a whole listing (from the cache or a completed one) is
+ * written; one still filling from its first listing has no file to correct. */
+void data_cache_touched(tui_app *a)
+{
+    if (!a->cache_on || keeper.app != a || a->closing)
+        return;
+    if (!a->from_cache && a->last_refresh == SK_TIME_ABSENT)
+        return;
+    sk_error err;
+    sk_error_clear(&err);
+    if (cache_save_touched(&keeper.k, a->store, a->cfg->environment_url, a->cfg->client_id,
+                           listed_at(a), tui_now_ms(), false, NULL, &err) != SK_OK)
+        data_set_warning(a, "cache not written: %s", err.message);
+}
+
+/* At exit: what the once-a-minute bound held back is written now. */
+void data_cache_flush(tui_app *a)
+{
+    if (!a->cache_on || keeper.app != a || !keeper.k.pending)
+        return;
+    sk_error err;
+    sk_error_clear(&err);
+    cache_save_touched(&keeper.k, a->store, a->cfg->environment_url, a->cfg->client_id,
+                       listed_at(a), tui_now_ms(), true, NULL, &err);
+}
+
 static void sink_done(void *ud, const sk_error *err)
 {
     tui_app *a = ud;
@@ -537,6 +570,7 @@ static void delete_done(void *ud, const sk_delete_outcome *o)
             if (strcmp(a->sel_id, t->id) == 0)
                 a->sel_id[0] = '\0';
             a->view_dirty = true;
+            data_cache_touched(a);
         }
         if (!t->batch)
             delete_said(a, t, o);

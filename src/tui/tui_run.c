@@ -418,6 +418,8 @@ static void app_free(tui_app *a)
     a->client = NULL;
     if (a->listing)
         listing_free(a->listing);
+    if (a->store)
+        data_cache_flush(a);   /* deletes and disconnects the once-a-minute bound held back */
     data_detail_clear(&a->det);
     view_free(&a->view);
     store_free(a->store);
