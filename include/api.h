@@ -40,6 +40,16 @@ sk_request *api_get_account(sk_client *c, const sk_selector *sel, api_detail_fn 
 sk_request *api_delete_account(sk_client *c, const sk_selector *sel, api_done_fn cb, void *ud);
 /* POST /api/v1/connected_accounts/magic_link */
 sk_request *api_magic_link(sk_client *c, const sk_selector *sel, api_link_fn cb, void *ud);
+/* POST /api/v1/connected_accounts/{id}:disconnect with body {} (a preview endpoint: an
+ * environment may answer 404 or 501, i.e. "not offered here", see api_not_offered). The answer
+ * {"connected_account":{...}} is checked like the others: about another account, it is refused
+ * (SK_ERR_PARSE). */
+sk_request *api_disconnect_account(sk_client *c, const char *account_id, api_detail_fn cb,
+                                   void *ud);
+/* True when err is an HTTP 404 or 501 answer: for disconnect, "this environment does not offer
+ * disconnect" (the callers act on accounts they have just read, so a 404 cannot be the
+ * account's). */
+bool api_not_offered(const sk_error *err);
 /* POST /api/v1/connected_accounts (authorization_type may be NULL) */
 sk_request *api_create_account(sk_client *c, const char *connector, const char *identifier,
                                const char *authorization_type, api_detail_fn cb, void *ud);
@@ -53,5 +63,7 @@ sk_request *api_update_account(sk_client *c, const sk_selector *sel, const char 
 sk_status api_get_account_sync(sk_client *c, const sk_selector *sel, sk_detail_result *out, sk_error *err);
 sk_status api_delete_account_sync(sk_client *c, const sk_selector *sel, sk_error *err);
 sk_status api_magic_link_sync(sk_client *c, const sk_selector *sel, sk_link_result *out, sk_error *err);
+sk_status api_disconnect_account_sync(sk_client *c, const char *account_id, sk_detail_result *out,
+                                      sk_error *err);
 
 #endif

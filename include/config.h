@@ -14,6 +14,10 @@
  *   read_only = true
  *   cache = false                 # no start-up cache of the last listing for this profile
  *   ca_bundle = /etc/corp/ca.pem  # CA certificates (PEM) to verify the server with
+ *   expiring_within = 3d          # the "Expiring soon" view's window (duration.h; default 3d)
+ *   unused_for = 30d              # the "Unused" view's window (default 30d)
+ *   message = Please re-authorize {connection}: {link} (before {expiry})   # the paste-ready
+ *                                 # message's template ("" = the built-in text)
  *
  * The environment URL is an origin: https://HOST[:PORT], http:// only for a loopback host
  * (the client secret would otherwise travel unencrypted); letters of the scheme in any case,
@@ -28,12 +32,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "sk_status.h"
 
 /* client_secret_command: stopped (its whole process group killed) after this many seconds,
  * or once it has printed more than 64 KiB; either is a configuration error. */
 #define CONFIG_SECRET_TIMEOUT_DEFAULT 10
 #define CONFIG_SECRET_TIMEOUT_MAX 3600
+/* The saved views' windows when the profile gives none (seconds). */
+#define CONFIG_EXPIRING_WITHIN_DEFAULT ((int64_t)3 * 86400)
+#define CONFIG_UNUSED_FOR_DEFAULT ((int64_t)30 * 86400)
 
 typedef struct sk_config_flags {     /* what the command line gave (NULL = not given) */
     const char *environment_url;
@@ -66,6 +74,12 @@ typedef struct sk_config {
     char ca_bundle[512];
     char ca_dir[512];
     const char *ca_source;
+    /* The saved views over time (saved_view.h): `expiring_within` (default 3d) and
+     * `unused_for` (default 30d) of the profile, in seconds. */
+    int64_t expiring_within, unused_for;
+    /* `message = ...` of the profile: the paste-ready message's template, with {identifier},
+     * {connection}, {link} and {expiry}; "" when the profile gives none (the built-in text). */
+    char message[1024];
 } sk_config;
 
 void config_flags_init(sk_config_flags *f);

@@ -1,5 +1,6 @@
-/* saved_view.h: the registry of saved views ("All accounts", "Needs attention", and room for
- * more): each is a label, the states it keeps, an optional predicate, and how it counts. */
+/* saved_view.h: the registry of saved views ("All accounts", "Needs attention", "Expiring
+ * soon", "Unused"): each is a label, the states it keeps, an optional predicate, and how it
+ * counts; and the two time predicates the views and the command line's selections share. */
 #ifndef SAVED_VIEW_H
 #define SAVED_VIEW_H
 
@@ -21,7 +22,24 @@ typedef struct sk_saved_view {
     bool mixes_connections; /* shows accounts of every connection (the Connection column) */
 } sk_saved_view;
 
-/* The registry, in the order the dashboard shows it. */
+/* The windows of the views over time, from the profile (`expiring_within`, `unused_for`):
+ * "Expiring soon" keeps a token expiring within expiring_within seconds, "Unused" an account
+ * not used for unused_for seconds. Defaults 3d and 30d (SAVED_VIEW_*_DEFAULT); a value <= 0
+ * puts the default back. Process-wide: each front end sets them once its profile is read. */
+#define SAVED_VIEW_EXPIRING_DEFAULT ((int64_t)3 * 86400)
+#define SAVED_VIEW_UNUSED_DEFAULT ((int64_t)30 * 86400)
+void saved_view_set_windows(int64_t expiring_within, int64_t unused_for);
+int64_t saved_view_expiring_within(void);
+int64_t saved_view_unused_for(void);
+
+/* The token expires within `within` seconds of now and has not expired yet (an account
+ * without a token expiry never matches). */
+bool account_expiring_within(const sk_account *a, int64_t now, int64_t within);
+/* Last used longer than `unused` seconds before now, or never used (no last_used_at). */
+bool account_unused_for(const sk_account *a, int64_t now, int64_t unused);
+
+/* The registry, in the order the dashboard shows it: "all", "attention", "expiring",
+ * "unused". */
 const sk_saved_view *saved_views(size_t *n);
 /* The view whose key is `key` (any case), or NULL. */
 const sk_saved_view *saved_view_find(const char *key);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli_cmd.h"
+#include "saved_view.h"
 #include "../tui/tui.h"
 
 typedef struct parsed {
@@ -77,6 +78,7 @@ static int run_dashboard(const cli_globals *g)
         config_free(&cfg);
         return rc;
     }
+    saved_view_set_windows(cfg.expiring_within, cfg.unused_for);
     tui_opts o = {
         .refresh_secs = g->refresh_secs,
         .mouse = g->mouse,

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "saved_view.h"
 #include "sk_time.h"
 #include "text.h"
 
@@ -93,6 +94,7 @@ int cli_connect(const cli_globals *g, cli_session *s)
         return cli_fail(&err);
     }
     s->have_cfg = true;
+    saved_view_set_windows(s->cfg.expiring_within, s->cfg.unused_for);
     /* The profile's read_only is only known now; nothing has been asked of the server yet. */
     int rc = cli_gate_read_only(g->cmd, s->cfg.read_only, s->cfg.profile);
     if (rc) {

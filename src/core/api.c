@@ -438,6 +438,38 @@ sk_request *api_magic_link(sk_client *c, const sk_selector *sel, api_link_fn cb,
     return magic_link(c, sel, k);
 }
 
+static sk_request *disconnect_account(sk_client *c, const char *account_id, api_call *k)
+{
+    if (!account_id || !*account_id)
+        return refuse(k, "disconnecting names the account by its id");
+    if (!want_account(k, account_id, NULL, NULL))
+        return nomem(k);
+    /* The id goes into the path: escaped, so that no id can reach another endpoint. */
+    char *e = client_escape(account_id);
+    sk_buf b;
+    buf_init(&b);
+    bool ok = e && buf_adds(&b, "/api/v1/connected_accounts/") && buf_adds(&b, e) &&
+              buf_adds(&b, ":disconnect");
+    free(e);
+    sk_request *r = send_call(c, "POST", ok ? b.s : NULL, "{}", k);
+    buf_free(&b);
+    return r;
+}
+
+sk_request *api_disconnect_account(sk_client *c, const char *account_id, api_detail_fn cb,
+                                   void *ud)
+{
+    api_call *k = call_new((api_call){ .kind = K_DETAIL, .cb.detail = cb, .ud = ud });
+    if (!k)
+        return NULL;
+    return disconnect_account(c, account_id, k);
+}
+
+bool api_not_offered(const sk_error *err)
+{
+    return err && err->status != SK_OK && (err->http_status == 404 || err->http_status == 501);
+}
+
 sk_request *api_create_account(sk_client *c, const char *connector, const char *identifier,
                                const char *authorization_type, api_detail_fn cb, void *ud)
 {
@@ -574,5 +606,18 @@ sk_status api_magic_link_sync(sk_client *c, const sk_selector *sel, sk_link_resu
         return sync_nomem(err);
     k->keep_link = out;
     magic_link(c, sel, k);
+    return sync_run(c, &w, err);
+}
+
+sk_status api_disconnect_account_sync(sk_client *c, const char *account_id, sk_detail_result *out,
+                                      sk_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sync_wait w = { 0 };
+    api_call *k = sync_call(K_DETAIL, &w);
+    if (!k)
+        return sync_nomem(err);
+    k->keep_detail = out;
+    disconnect_account(c, account_id, k);
     return sync_run(c, &w, err);
 }

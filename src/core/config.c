@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "duration.h"
 #include "mem.h"
 
 /* What the chosen profile of the file holds (heap strings, NULL when absent). */
@@ -26,6 +27,7 @@ typedef struct file_vals {
     bool any_secret;            /* client_secret anywhere in the file */
     mode_t mode;
     char *url, *id, *secret, *secret_cmd, *secret_timeout, *read_only, *cache, *ca_bundle;
+    char *expiring_within, *unused_for, *message;   /* the views' windows, the link message */
 } file_vals;
 
 static void vals_free(file_vals *v)
@@ -41,6 +43,9 @@ static void vals_free(file_vals *v)
     free(v->read_only);
     free(v->cache);
     free(v->ca_bundle);
+    free(v->expiring_within);
+    free(v->unused_for);
+    free(v->message);
     memset(v, 0, sizeof *v);
 }
 
@@ -137,6 +142,12 @@ static int ini_key(file_vals *fv, const char *key, const char *val)
         return set_val(&fv->cache, val);
     if (strcmp(key, "ca_bundle") == 0)
         return set_val(&fv->ca_bundle, val);
+    if (strcmp(key, "expiring_within") == 0)
+        return set_val(&fv->expiring_within, val);
+    if (strcmp(key, "unused_for") == 0)
+        return set_val(&fv->unused_for, val);
+    if (strcmp(key, "message") == 0)
+        return set_val(&fv->message, val);
     return INI_OK;   /* unknown keys are ignored, so newer files work with older binaries */
 }
 
@@ -734,6 +745,37 @@ static sk_status resolve_cache(sk_config *cfg, const file_vals *fv, sk_error *er
     return SK_OK;
 }
 
+/* `expiring_within = DUR`, `unused_for = DUR` (the saved views' windows) and `message = ...`
+ * (the paste-ready message's template) of the profile. */
+static sk_status resolve_views(sk_config *cfg, const file_vals *fv, sk_error *err)
+{
+    cfg->expiring_within = CONFIG_EXPIRING_WITHIN_DEFAULT;
+    cfg->unused_for = CONFIG_UNUSED_FOR_DEFAULT;
+    const char *file = cfg->config_path[0] ? cfg->config_path : "(text)";
+    struct { const char *key, *val; int64_t *out; } d[] = {
+        { "expiring_within", fv->expiring_within, &cfg->expiring_within },
+        { "unused_for", fv->unused_for, &cfg->unused_for },
+    };
+    for (size_t i = 0; i < sizeof d / sizeof d[0]; i++) {
+        sk_error why;
+        sk_error_clear(&why);
+        if (d[i].val && duration_parse(d[i].val, d[i].out, &why) != SK_OK) {
+            sk_error_set(err, SK_ERR_CONFIG, "%s in [%s] of %s: %s", d[i].key, cfg->profile,
+                         file, why.message);
+            return SK_ERR_CONFIG;
+        }
+    }
+    if (fv->message) {
+        if (strlen(fv->message) >= sizeof cfg->message) {
+            sk_error_set(err, SK_ERR_CONFIG, "message in [%s] of %s is longer than %zu bytes",
+                         cfg->profile, file, sizeof cfg->message - 1);
+            return SK_ERR_CONFIG;
+        }
+        strcpy(cfg->message, fv->message);
+    }
+    return SK_OK;
+}
+
 /* A CA file or directory must exist and be readable now: a typo would otherwise surface as a
  * TLS failure on the first request, far from its cause. */
 static sk_status ca_check(const char *path, bool dir, const char *src, sk_error *err)
@@ -817,7 +859,8 @@ static sk_status resolve(sk_config *cfg, const sk_config_flags *fl, const file_v
         return SK_ERR_CONFIG;
     if (fl->no_cache)
         cfg->cache = false;
-    if (resolve_timeout(cfg, fv, err) != SK_OK || resolve_ca(cfg, fl, fv, err) != SK_OK)
+    if (resolve_timeout(cfg, fv, err) != SK_OK || resolve_ca(cfg, fl, fv, err) != SK_OK ||
+        resolve_views(cfg, fv, err) != SK_OK)
         return SK_ERR_CONFIG;
     return resolve_secret(cfg, fv, err);
 }
@@ -967,7 +1010,8 @@ static sk_status resolve_file(sk_config *cfg, const file_vals *fv, sk_error *err
         sk_error_set(err, SK_ERR_CONFIG, "read_only in [%s] must be true or false", cfg->profile);
         return SK_ERR_CONFIG;
     }
-    if (resolve_cache(cfg, fv, err) != SK_OK || resolve_timeout(cfg, fv, err) != SK_OK)
+    if (resolve_cache(cfg, fv, err) != SK_OK || resolve_timeout(cfg, fv, err) != SK_OK ||
+        resolve_views(cfg, fv, err) != SK_OK)
         return SK_ERR_CONFIG;
     if (fv->ca_bundle && *fv->ca_bundle) {   /* kept as written: text is never checked on disk */
         if (strlen(fv->ca_bundle) >= sizeof cfg->ca_bundle) {

@@ -8,9 +8,53 @@
 
 #define ALL_STATES ((1u << SK_STATE_COUNT) - 1)
 
+static int64_t expiring_window = SAVED_VIEW_EXPIRING_DEFAULT;
+static int64_t unused_window = SAVED_VIEW_UNUSED_DEFAULT;
+
+void saved_view_set_windows(int64_t expiring_within, int64_t unused_for)
+{
+    expiring_window = expiring_within > 0 ? expiring_within : SAVED_VIEW_EXPIRING_DEFAULT;
+    unused_window = unused_for > 0 ? unused_for : SAVED_VIEW_UNUSED_DEFAULT;
+}
+
+int64_t saved_view_expiring_within(void)
+{
+    return expiring_window;
+}
+
+int64_t saved_view_unused_for(void)
+{
+    return unused_window;
+}
+
+bool account_expiring_within(const sk_account *a, int64_t now, int64_t within)
+{
+    int64_t t = a->token_expires_at;
+    return t != SK_TIME_ABSENT && t > now && t - now <= within;
+}
+
+bool account_unused_for(const sk_account *a, int64_t now, int64_t unused)
+{
+    int64_t t = a->last_used_at;
+    /* A last use in the future (clock skew) is a recent use. */
+    return t == SK_TIME_ABSENT || (t < now && now - t > unused);
+}
+
+static bool expiring_match(const sk_account *a, int64_t now)
+{
+    return account_expiring_within(a, now, expiring_window);
+}
+
+static bool unused_match(const sk_account *a, int64_t now)
+{
+    return account_unused_for(a, now, unused_window);
+}
+
 static const sk_saved_view registry[] = {
     { "all", "All accounts", ALL_STATES, NULL, true },
     { "attention", "Needs attention", ALL_STATES & ~(1u << SK_STATE_ACTIVE), NULL, true },
+    { "expiring", "Expiring soon", ALL_STATES, expiring_match, true },
+    { "unused", "Unused", ALL_STATES, unused_match, true },
 };
 
 #define N_REGISTRY (sizeof registry / sizeof registry[0])

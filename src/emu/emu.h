@@ -33,6 +33,7 @@ typedef struct emu_options {
     double hang_rate;
     double lose_rate;         /* mutating API requests carried out, then left unanswered */
     bool no_connections_endpoint;
+    int no_disconnect;        /* --no-disconnect[=404|501]: the status disconnect answers; 0 = offered */
     long fault_after;         /* faults start after this many requests */
     bool quiet;               /* no request log */
     const char *tls_cert;     /* --tls-cert PEM: serve HTTPS with this certificate (chain) */

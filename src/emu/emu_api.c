@@ -220,6 +220,25 @@ static void dispatch_api(emu_ctx *c)
         emu_reply_error(c->rs, 401, 16, "missing, invalid or expired access token");
         return;
     }
+    /* The one path with the account in it: /api/v1/connected_accounts/{id}:disconnect. */
+    static const char pre[] = "/api/v1/connected_accounts/", suf[] = ":disconnect";
+    size_t plen = strlen(c->path);
+    if (strncmp(c->path, pre, sizeof pre - 1) == 0 && plen > sizeof pre - 1 + sizeof suf - 1 &&
+        strcmp(c->path + plen - (sizeof suf - 1), suf) == 0) {
+        if (c->e->opt.no_disconnect == 501) {
+            emu_reply_error(c->rs, 501, 12, "disconnect is not implemented in this environment");
+        } else if (c->e->opt.no_disconnect) {
+            emu_reply_error(c->rs, 404, 5, "no such endpoint");
+        } else if (strcmp(c->rq->method, "POST") != 0) {
+            emu_reply_error(c->rs, 405, 12, "method not allowed on this path");
+        } else {
+            char *id = emu_strdup(c->path + sizeof pre - 1);
+            id[plen - (sizeof pre - 1) - (sizeof suf - 1)] = '\0';
+            emu_ep_disconnect(c, id);
+            free(id);
+        }
+        return;
+    }
     bool path_known = false;
     for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
         if (strcmp(routes[i].path, c->path) != 0) continue;

@@ -72,6 +72,8 @@ void emu_ep_create(emu_ctx *c);
 void emu_ep_update(emu_ctx *c);
 void emu_ep_delete(emu_ctx *c);
 void emu_ep_magic_link(emu_ctx *c);
+/* POST /api/v1/connected_accounts/{id}:disconnect; id is the decoded path segment. */
+void emu_ep_disconnect(emu_ctx *c, const char *id);
 void emu_ep_magic_open(emu_ctx *c, const char *token);
 
 #endif

@@ -600,6 +600,31 @@ void emu_ep_delete(emu_ctx *c)
     json_object_put(body);
 }
 
+/* Keeps the record and sets it DISCONNECTED (Scalekit's preview endpoint); the body must be
+ * a JSON object ({} is all Scalekit's SDKs send). Links to it stop working, as a revoked
+ * account's would. */
+void emu_ep_disconnect(emu_ctx *c, const char *id)
+{
+    json_object *body = body_object(c);
+    if (!body) return;
+    emu_account *a = *id && strchr(id, '/') == NULL ? emu_store_find_id(&c->e->store, id) : NULL;
+    if (!a) {
+        emu_reply_error(c->rs, 404, 5, "connected account not found");
+    } else {
+        for (size_t i = 0; i < c->e->nlinks; i++) {
+            if (c->e->links[i].account_id && strcmp(c->e->links[i].account_id, a->id) == 0) {
+                free(c->e->links[i].account_id);
+                c->e->links[i].account_id = NULL;
+            }
+        }
+        emu_opt_set(&a->status, "DISCONNECTED");
+        stamp(&a->updated_at, 0);
+        emu_account_changed(a);
+        reply_account(c, 200, a, EMU_VIEW_DETAILS);
+    }
+    json_object_put(body);
+}
+
 /* ---- magic links ---- */
 
 static emu_link *link_new(emu *e)

@@ -53,6 +53,8 @@ void emu_usage(FILE *f)
           "  --lose-rate F            share of POST/PUT /api/v1/ requests carried out whose\n"
           "                           answer is then lost (the connection is closed)\n"
           "  --no-connections-endpoint  /api/v1/connections/app answers 404\n"
+          "  --no-disconnect[=404|501]  POST /api/v1/connected_accounts/{id}:disconnect is not\n"
+          "                           offered: answered 404 (the default) or 501\n"
           "  --fault-after N          faults start after the first N requests\n"
           "  --tls-cert PEM           serve HTTPS (TLS by GnuTLS) with this certificate\n"
           "                           (PEM, the chain after it); needs --tls-key\n"
@@ -100,7 +102,7 @@ enum {
     OPT_CLIENT_SECRET, OPT_TOKEN_TTL, OPT_LINK_TTL, OPT_LATENCY, OPT_FAIL, OPT_RATE_LIMIT,
     OPT_RETRY_AFTER, OPT_TRUNCATE, OPT_MALFORMED, OPT_WRONG_TYPES, OPT_HANG, OPT_NO_CONN,
     OPT_FAULT_AFTER, OPT_QUIET, OPT_HELP, OPT_VERSION, OPT_LINK_PAD, OPT_LOSE, OPT_TLS_CERT,
-    OPT_TLS_KEY
+    OPT_TLS_KEY, OPT_NO_DISCONNECT
 };
 
 static const struct option long_opts[] = {
@@ -125,6 +127,7 @@ static const struct option long_opts[] = {
     {"hang-rate", required_argument, NULL, OPT_HANG},
     {"lose-rate", required_argument, NULL, OPT_LOSE},
     {"no-connections-endpoint", no_argument, NULL, OPT_NO_CONN},
+    {"no-disconnect", optional_argument, NULL, OPT_NO_DISCONNECT},
     {"fault-after", required_argument, NULL, OPT_FAULT_AFTER},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
@@ -164,6 +167,11 @@ static int apply_opt(emu_options *o, int c, const char *arg)
     case OPT_HANG: return parse_rate(arg, &o->hang_rate);
     case OPT_LOSE: return parse_rate(arg, &o->lose_rate);
     case OPT_NO_CONN: o->no_connections_endpoint = true; return 0;
+    case OPT_NO_DISCONNECT:
+        if (!arg || strcmp(arg, "404") == 0) o->no_disconnect = 404;
+        else if (strcmp(arg, "501") == 0) o->no_disconnect = 501;
+        else return -1;
+        return 0;
     case OPT_FAULT_AFTER: return parse_long(arg, 0, LONG_MAX, &o->fault_after);
     case OPT_QUIET: o->quiet = true; return 0;
     case OPT_TLS_CERT: if (!*arg) return -1; o->tls_cert = arg; return 0;
