@@ -206,8 +206,6 @@ void overview_settle(tui_app *a);
 void tui_link_open(tui_app *a, tui_target *t, size_t n);
 /* The link being shown (NULL while none) and its expiry. */
 const char *tui_link_current(int64_t *expiry);
-/* A ready-to-paste message for the end user (malloc'd). */
-char *tui_link_message(const char *connector, const char *link, int64_t expiry);
 
 /* tui_confirm.c: the delete and disconnect dialogs; they take the targets */
 typedef enum { TUI_CONFIRM_DELETE = 0, TUI_CONFIRM_DISCONNECT } tui_confirm_kind;

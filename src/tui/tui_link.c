@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "link_message.h"
 #include "sk_time.h"
 #include "text.h"
 #include "verify.h"
@@ -309,7 +310,12 @@ void act_link_message(tui_app *a, int arg)
     (void)arg;
     if (!lv.link)
         return;
-    char *msg = tui_link_message(lv.t[lv.i].connector, lv.link, lv.expiry);
+    char *msg = link_message(lv.t[lv.i].identifier, lv.t[lv.i].connector, lv.link, lv.expiry,
+                             time_now(), NULL);
+    if (!msg) {
+        data_set_error(a, "out of memory");
+        return;
+    }
     tui_clipboard(a, msg, "the message");
     free(msg);
 }
@@ -319,19 +325,6 @@ bool link_has_several(const tui_app *a, int ctx)
     (void)a;
     (void)ctx;
     return lv.n > 1;
-}
-
-char *tui_link_message(const char *connector, const char *link, int64_t expiry)
-{
-    char when[40];
-    time_rfc3339(expiry, when, sizeof when);
-    sk_buf b;
-    buf_init(&b);
-    buf_printf(&b, "Your %s connection needs re-authorization: open %s", connector ? connector : "",
-               link ? link : "");
-    if (*when)
-        buf_printf(&b, " before %s", when);
-    return b.s;
 }
 
 /* ---------------------------------------------------------------- drawing */

@@ -83,7 +83,7 @@ while [ "$n" -gt 0 ]; do
 done
 msg=$(cat "$tmp/buf")
 case "$msg" in
-    "Your $conn connection needs re-authorization: open $link before "20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-5][0-9]Z) r=0 ;;
+    "Your $conn connection for $ident needs re-authorization: open $link before "[0-2][0-9]:[0-5][0-9]\ ?*", in "[0-9]*\ minute*) r=0 ;;
     *) r=1 ;;
 esac
 check $r "m in the link view puts the message for the user on the clipboard" "buffer=$msg"
