@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api.h"
 #include "buf.h"
 #include "text.h"
+#include "verify.h"
 
 typedef struct group {
     const char *conn;
@@ -111,9 +113,128 @@ void batch_answered(tui_batch *b, const char *failure)
 
 /* ---------------------------------------------------------------- disconnect */
 
+/* A disconnect run: the first account alone (an environment that does not offer disconnect
+ * answers 404 or 501, and then nothing else is sent), then the rest side by side (the client
+ * bounds how many are on the wire). */
+typedef struct dc_ticket {
+    struct dc_run *run;
+    size_t i;
+} dc_ticket;
+
+typedef struct dc_run {
+    tui_app *app;
+    tui_target *t;
+    dc_ticket *k;        /* one per account */
+    size_t n;
+    tui_batch *batch;    /* several: one result line */
+    bool rest_sent;
+} dc_run;
+
+static void dc_send(dc_run *r, size_t i);
+
+static void dc_run_free(dc_run *r)
+{
+    data_targets_free(r->t, r->n);
+    free(r->k);
+    free(r);
+}
+
+static void dc_done(void *ud, const sk_account_detail *d, const sk_error *err)
+{
+    dc_ticket *k = ud;
+    dc_run *r = k->run;
+    tui_app *a = r->app;
+    const tui_target *t = &r->t[k->i];
+    size_t i = k->i;
+    char label[400], result[640];
+    snprintf(label, sizeof label, "%s (%s)", t->identifier, t->connector);
+    bool ok = err->status == SK_OK;
+    bool not_offered = !ok && api_not_offered(err);
+    if (ok)
+        snprintf(result, sizeof result, "ok");
+    else if (not_offered)
+        snprintf(result, sizeof result, "failed: this environment does not offer disconnect "
+                 "(HTTP %ld)", err->http_status);
+    else
+        snprintf(result, sizeof result, "%s: %s",
+                 verify_answer_uncertain(err) ? "unknown" : "failed", verify_reason(err));
+    /* Every disconnect sent is journaled, even one still going when the dashboard closes. */
+    data_journal(a, "disconnect", t->id, t->identifier, t->connector, result);
+    if (ok && !a->closing) {
+        /* The record stays: the row shows what the server now says (DISCONNECTED). */
+        store_set_status(a->store, t->id, d && d->a.status ? d->a.status : "DISCONNECTED");
+        a->view_dirty = a->dirty = true;
+        data_cache_touched(a);
+    }
+    if (not_offered && !r->rest_sent) {
+        /* Nothing was changed, and nothing more is sent. */
+        if (!a->closing)
+            data_set_error(a, "this environment does not offer disconnect");   /* (HTTP 404 or
+                                                          501: the journal says which) */
+        free(r->batch);
+        dc_run_free(r);
+        return;
+    }
+    if (!r->batch) {   /* one account */
+        if (a->closing)
+            ;
+        else if (ok)
+            data_set_notice(a, "disconnected %s", label);
+        else
+            data_set_error(a, "not disconnected: %s: %s", label, err->message);
+        dc_run_free(r);
+        return;
+    }
+    char why[700];
+    snprintf(why, sizeof why, "%s: %s", label, not_offered ? "disconnect not offered"
+             : err->message);
+    bool last = r->batch->answered + 1 == r->n;
+    batch_answered(r->batch, ok ? NULL : why);   /* frees the batch after the last answer */
+    if (i == 0 && !r->rest_sent && a->closing) {
+        free(r->batch);   /* the rest is never sent */
+        dc_run_free(r);
+    } else if (i == 0 && !r->rest_sent) {
+        r->rest_sent = true;
+        for (size_t j = 1; j < r->n; j++)
+            dc_send(r, j);
+    } else if (last) {
+        dc_run_free(r);
+    }
+}
+
+static void dc_send(dc_run *r, size_t i)
+{
+    r->k[i].run = r;
+    r->k[i].i = i;
+    api_disconnect_account(r->app->client, r->t[i].id, dc_done, &r->k[i]);
+}
+
 void data_disconnect(tui_app *a, const tui_target *t, size_t n)
 {
-    (void)t;
-    (void)n;
-    data_set_error(a, "disconnect: not built yet");
+    if (!n)
+        return;
+    dc_run *r = calloc(1, sizeof *r);
+    tui_target *copy = r ? calloc(n, sizeof *copy) : NULL;
+    dc_ticket *k = copy ? calloc(n, sizeof *k) : NULL;
+    if (!k) {
+        free(copy);
+        free(r);
+        data_set_error(a, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        copy[i].id = strdup(t[i].id ? t[i].id : "");
+        copy[i].identifier = strdup(t[i].identifier ? t[i].identifier : "");
+        copy[i].connector = strdup(t[i].connector ? t[i].connector : "");
+        copy[i].state = t[i].state;
+    }
+    r->app = a;
+    r->t = copy;
+    r->k = k;
+    r->n = n;
+    r->batch = n > 1 ? batch_new(a, "disconnected", "not disconnected", n) : NULL;
+    if (n > 1)
+        data_set_notice(a, "disconnecting %zu accounts", n);
+    dc_send(r, 0);
+    a->dirty = true;
 }

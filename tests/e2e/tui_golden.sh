@@ -12,6 +12,7 @@
 #                                    # sizes: 80x24 120x40      (instead of 80x24 200x50)
 #                                    # journal: FILE            (tests/golden/FILE is the journal)
 #                                    # env: LC_ALL=C            (more environment for skdash)
+#                                    # emu: --no-disconnect     (more skemu options)
 # and "@SIZE@" in a script stands for the size it runs at (":size @SIZE@" after a resize).
 # GOLDEN_EMU_ARGS adds skemu options (--latency-ms 300: the same screens from a slow server).
 set -u
@@ -41,11 +42,12 @@ run_script() {
     _args=$(sed -n 's/^# args: //p' "$_keys" | head -n 1)
     _journal=$(sed -n 's/^# journal: //p' "$_keys" | head -n 1)
     _env=$(sed -n 's/^# env: //p' "$_keys" | head -n 1)
+    _emu=$(sed -n 's/^# emu: //p' "$_keys" | head -n 1)
     rm -rf "$tmp/run"
     mkdir -p "$tmp/run/out"
     # shellcheck disable=SC2086
     if ! emu_start --generate 40 --connections 4 --seed 3 --epoch "$EPOCH" --quiet \
-        ${GOLDEN_EMU_ARGS:-}; then
+        ${GOLDEN_EMU_ARGS:-} $_emu; then
         notok "$_name $_size: skemu starts"
         return 1
     fi
