@@ -145,7 +145,7 @@ check $? "wide CJK and emoji are drawn as themselves"
 
 # Every connection's own list (the connections pane, then back to the table).
 keys Tab
-for i in 1 2 3; do
+for i in 1 2 3 4 5; do   # past the four saved views, into the connections
     keys j
     sleep 0.3
     look "connection item $i"
