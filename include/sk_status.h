@@ -29,7 +29,8 @@ enum {
     SK_EXIT_API = 1,       /* API, network or parse error */
     SK_EXIT_USAGE = 2,
     SK_EXIT_CONFIG = 3,    /* configuration or authentication */
-    SK_EXIT_NOT_FOUND = 4
+    SK_EXIT_NOT_FOUND = 4,
+    SK_EXIT_DECLINED = 5   /* a delete or disconnect the user did not confirm: nothing done */
 };
 
 void sk_error_clear(sk_error *e);

@@ -8,7 +8,9 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "cli_bulk.h"
 #include "cli_out.h"
+#include "cli_select.h"
 #include "qr.h"
 #include "buf.h"
 #include "sk_time.h"
@@ -372,6 +374,8 @@ static int do_link(const cli_globals *g, cli_session *s, const acct_args *aa)
 
 int cmd_link(const cli_globals *g, const cli_parsed *p)
 {
+    if (cli_selection_given(p))
+        return cli_bulk_link(g, p);
     acct_args aa;
     int rc = acct_args_of(p, &aa);
     if (rc)
@@ -452,7 +456,7 @@ static int do_delete(cli_session *s, const acct_args *aa)
         rc = SK_EXIT_USAGE;
     } else if (!aa->yes && !confirm()) {
         cli_error("not deleted");
-        rc = SK_EXIT_API;
+        rc = SK_EXIT_DECLINED;
     } else if (!det.d.a.id || !*det.d.a.id) {
         cli_error("the server gave this account no id; not deleting");
         rc = SK_EXIT_API;
@@ -478,6 +482,8 @@ static int do_delete(cli_session *s, const acct_args *aa)
  * in cli_connect: delete is marked as writing in the command table. */
 int cmd_delete(const cli_globals *g, const cli_parsed *p)
 {
+    if (cli_selection_given(p))
+        return cli_bulk_delete(g, p);
     acct_args aa;
     int rc = acct_args_of(p, &aa);
     if (rc)

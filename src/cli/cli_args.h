@@ -41,6 +41,11 @@ typedef enum cli_flag_id {
     CLI_F_DRY_RUN,
     CLI_F_LIST_COMMANDS,
     CLI_F_LIST_FLAGS,
+    /* selections (cli_select.h) */
+    CLI_F_EXPIRING,
+    CLI_F_UNUSED,
+    CLI_F_VIEW,
+    CLI_F_ALL,
     CLI_F_COUNT
 } cli_flag_id;
 

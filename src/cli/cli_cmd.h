@@ -43,6 +43,7 @@ int cmd_connections(const cli_globals *g, const cli_parsed *p);
 int cmd_show(const cli_globals *g, const cli_parsed *p);
 int cmd_link(const cli_globals *g, const cli_parsed *p);
 int cmd_delete(const cli_globals *g, const cli_parsed *p);
+int cmd_disconnect(const cli_globals *g, const cli_parsed *p);
 int cmd_journal(const cli_globals *g, const cli_parsed *p);
 int cmd_help(const cli_globals *g, const cli_parsed *p);
 int cmd_completion(const cli_globals *g, const cli_parsed *p);

@@ -10,6 +10,8 @@
 static const char *const fmt_table_json_csv[] = { "table", "json", "csv", NULL };
 static const char *const fmt_text_json[] = { "text", "json", NULL };
 static const char *const fmt_table_json[] = { "table", "json", NULL };
+static const char *const fmt_link[] = { "text", "json", "table", "csv", NULL };
+static const char *const view_names[] = { "all", "attention", "expiring", "unused", NULL };
 /* The state names state_parse() takes (test_cli_args checks they agree). */
 static const char *const shell_names[] = { "bash", "zsh", "fish", NULL };
 static const char *const complete_topics[] = { "connections", "profiles", NULL };
@@ -66,17 +68,32 @@ static const cli_flag connections_flags[] = {
     { .name = NULL },
 };
 
+/* A selection (cli_select.h): every flag narrows, combined with AND; list, link, delete and
+ * disconnect take them. */
+#define SELECTION_FLAGS                                                                    \
+    { .id = CLI_F_CONNECTION, .name = "connection", .letter = 'c', .value = "CONNECTION",  \
+      .what = "a connection name", .attr = CLI_REPEAT, .max = CLI_MAX_CONNECTIONS,         \
+      .kind = CLI_V_CONNECTION,                                                            \
+      .help = "only this connection (repeatable)" },                                       \
+    { .id = CLI_F_STATE, .name = "state", .letter = 's', .value = "STATE",                 \
+      .choices = state_names, .attr = CLI_REPEAT,                                          \
+      .help = "only this state: pending, active, expired, revoked, error\n"                \
+              "(repeatable, any case)" },                                                  \
+    { .id = CLI_F_QUERY, .name = "query", .letter = 'q', .value = "TEXT", .what = "some text", \
+      .help = "case-insensitive substring of identifier, id or connection" },              \
+    { .id = CLI_F_EXPIRING, .name = "expiring-within", .value = "DUR", .what = "a duration", \
+      .help = "only tokens expiring within DUR and not expired yet\n"                      \
+              "(DUR: 90m, 36h, 3d, 2w)" },                                                 \
+    { .id = CLI_F_UNUSED, .name = "unused-for", .value = "DUR", .what = "a duration",      \
+      .help = "only accounts last used longer than DUR ago, or never" },                   \
+    { .id = CLI_F_VIEW, .name = "view", .value = "VIEW", .choices = view_names,            \
+      .attr = CLI_SHOW_CHOICES,                                                            \
+      .help = "only the accounts of a saved view: all, attention (not ACTIVE),\n"          \
+              "expiring (within the profile's expiring_within, default 3d),\n"             \
+              "unused (not used for the profile's unused_for, default 30d)" }
+
 static const cli_flag list_flags[] = {
-    { .id = CLI_F_CONNECTION, .name = "connection", .letter = 'c', .value = "CONNECTION",
-      .what = "a connection name", .attr = CLI_REPEAT, .max = CLI_MAX_CONNECTIONS,
-      .kind = CLI_V_CONNECTION,
-      .help = "only this connection (repeatable)" },
-    { .id = CLI_F_STATE, .name = "state", .letter = 's', .value = "STATE",
-      .choices = state_names, .attr = CLI_REPEAT,
-      .help = "only this state: pending, active, expired, revoked, error\n"
-              "(repeatable, any case)" },
-    { .id = CLI_F_QUERY, .name = "query", .letter = 'q', .value = "TEXT", .what = "some text",
-      .help = "case-insensitive substring of identifier, id or connection" },
+    SELECTION_FLAGS,
     { .id = CLI_F_FORMAT, .name = "format", .value = "FORMAT", .choices = fmt_table_json_csv,
       .attr = CLI_SHOW_CHOICES,
       .help = "table (default; fits the terminal), json (one array) or csv" },
@@ -85,6 +102,11 @@ static const cli_flag list_flags[] = {
 
 /* show, link and delete name the account by --id or by CONNECTION IDENTIFIER. */
 #define ACCOUNT_OPERANDS "(--id ID | CONNECTION IDENTIFIER)"
+/* link, delete and disconnect also act on a selection (cli_select.h). */
+#define ACCOUNT_OPERANDS_OR_SELECTION "(--id ID | CONNECTION IDENTIFIER | SELECTION)"
+#define SELECTION_TEXT                                                                     \
+    "\nA SELECTION is any of -c, -s, -q, --expiring-within, --unused-for and --view,\n"     \
+    "combined with AND as in list; a write needs at least one of them, or --all.\n"
 #define ID_FLAG                                                                          \
     { .id = CLI_F_ID, .name = "id", .value = "ID", .what = "an account id",              \
       .attr = CLI_SELECTOR, .help = "the account's id (else name it: CONNECTION IDENTIFIER)" }
@@ -96,12 +118,22 @@ static const cli_flag show_flags[] = {
     { .name = NULL },
 };
 
+/* --all: a write over every account must be asked for by name. */
+#define ALL_FLAG                                                                           \
+    { .id = CLI_F_ALL, .name = "all",                                                      \
+      .help = "every account (a selection must otherwise narrow by one flag)" }
+
 static const cli_flag link_flags[] = {
     ID_FLAG,
     { .id = CLI_F_QR, .name = "qr", .help = "also draw the link as a QR code" },
-    { .id = CLI_F_FORMAT, .name = "format", .value = "FORMAT", .choices = fmt_text_json,
+    { .id = CLI_F_FORMAT, .name = "format", .value = "FORMAT", .choices = fmt_link,
       .attr = CLI_SHOW_CHOICES,
-      .help = "text (default) or json {link, expiry, connector, identifier, id}" },
+      .help = "one account: text (default) or json {link, expiry, connector,\n"
+              "identifier, id}; a selection: table (default), csv or json" },
+    SELECTION_FLAGS,
+    ALL_FLAG,
+    { .id = CLI_F_DRY_RUN, .name = "dry-run",
+      .help = "a selection: list who would get a link, ask for none" },
     { .name = NULL },
 };
 
@@ -109,6 +141,18 @@ static const cli_flag delete_flags[] = {
     ID_FLAG,
     { .id = CLI_F_YES, .name = "yes", .letter = 'y', .help = "do not ask" },
     { .id = CLI_F_DRY_RUN, .name = "dry-run", .help = "show what would be deleted and stop" },
+    SELECTION_FLAGS,
+    ALL_FLAG,
+    { .name = NULL },
+};
+
+static const cli_flag disconnect_flags[] = {
+    ID_FLAG,
+    { .id = CLI_F_YES, .name = "yes", .letter = 'y', .help = "do not ask" },
+    { .id = CLI_F_DRY_RUN, .name = "dry-run",
+      .help = "show what would be disconnected and stop" },
+    SELECTION_FLAGS,
+    ALL_FLAG,
     { .name = NULL },
 };
 
@@ -140,25 +184,45 @@ const cli_command cli_commands[] = {
               "them.\n" },
     { .name = "list", .run = cmd_list, .flags = list_flags,
       .summary = "list accounts (filter by connection, state, text)",
-      .more = "\nAccounts are sorted by connection, then identifier.\n" },
+      .more = "\nThe flags combine with AND. Accounts are sorted by connection, then "
+              "identifier.\n" },
     { .name = "show", .run = cmd_show, .flags = show_flags, .operand_kind = CLI_V_CONNECTION,
       .operands = ACCOUNT_OPERANDS, .max_operands = 2,
       .summary = "every field of one account and what its state means",
       .text = "Every field of one account, one per line, and what its state means for you.\n"
               "Exits 4 when the account does not exist.\n" },
     { .name = "link", .run = cmd_link, .flags = link_flags, .operand_kind = CLI_V_CONNECTION,
-      .operands = ACCOUNT_OPERANDS, .max_operands = 2,
-      .summary = "a fresh authorization link (optionally as a QR code)",
+      .operands = ACCOUNT_OPERANDS_OR_SELECTION, .max_operands = 2,
+      .summary = "a fresh authorization link (as a QR code too), or one per account of a selection",
       .text = "A fresh authorization link for the account, to send to its user, and when it "
-              "expires.\n" },
+              "expires.\n",
+      .more = SELECTION_TEXT
+              "With a selection: a fresh link for every account it keeps, one row each\n"
+              "(connection, identifier, account id, state, link, expiry, the paste-ready\n"
+              "message, and the error when it failed), one token for the run, --concurrency\n"
+              "requests side by side; every link is journaled. Exit 1 when any failed.\n" },
     { .name = "delete", .run = cmd_delete, .flags = delete_flags, .operand_kind = CLI_V_CONNECTION, .writes = true,
-      .operands = ACCOUNT_OPERANDS, .max_operands = 2,
-      .summary = "delete one account (asks first)",
+      .operands = ACCOUNT_OPERANDS_OR_SELECTION, .max_operands = 2,
+      .summary = "delete one account or a selection (asks first)",
       .text = "Shows the account, asks \"Delete this account? [y/N]\" on a terminal, then "
               "deletes it\nby id. Without a terminal, --yes is required.\n",
       .more = "When the answer is lost (timeout, 5xx, dropped connection) the account is read "
               "back\nbefore anything is reported: gone is \"deleted\", still there is \"not "
-              "deleted\";\nif that check fails too the outcome is UNKNOWN (exit 1).\n" },
+              "deleted\";\nif that check fails too the outcome is UNKNOWN (exit 1).\n"
+              SELECTION_TEXT
+              "With a selection: the count per connection and state is shown and, on a\n"
+              "terminal, the count must be typed to go on; ends with \"deleted N of M\" and\n"
+              "the failures (exit 1 when any). Declining exits 5.\n" },
+    { .name = "disconnect", .run = cmd_disconnect, .flags = disconnect_flags,
+      .operand_kind = CLI_V_CONNECTION, .writes = true,
+      .operands = ACCOUNT_OPERANDS_OR_SELECTION, .max_operands = 2,
+      .summary = "set one account or a selection DISCONNECTED, keeping the record",
+      .text = "Keeps the record and sets it DISCONNECTED (its user must authorize again).\n"
+              "Asks on a terminal (one account: y; several: the count typed); without a\n"
+              "terminal, --yes is required. An environment that does not offer disconnect\n"
+              "(it answers 404 or 501) changes nothing: exit 1.\n",
+      .more = SELECTION_TEXT "Ends with \"disconnected N of M\" and the failures (exit 1 "
+              "when any).\nDeclining exits 5.\n" },
     { .name = "journal", .run = cmd_journal, .flags = journal_flags,
       .summary = "the deletes and links issued from here (newest last)",
       .text = "Every delete and link issued by skdash as this user, oldest first: time, user, "

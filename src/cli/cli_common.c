@@ -85,6 +85,9 @@ int cli_connect(const cli_globals *g, cli_session *s)
     sk_client_opts o;
     client_opts_default(&o);
     o.debug = g->debug;
+    /* A selection's requests go --concurrency side by side: room for them on the wire. */
+    if (g->concurrency > o.max_connections)
+        o.max_connections = g->concurrency;
     if (!timeout_from_env(&o))
         return cli_usage("SKDASH_TIMEOUT wants whole seconds from 1 to 600");
     if (config_load(&s->cfg, &g->cfg, &err) != SK_OK) {

@@ -8,6 +8,7 @@
 
 #include "cli_fetch.h"
 #include "cli_out.h"
+#include "cli_select.h"
 #include "cli_table.h"
 #include "store.h"
 #include "buf.h"
@@ -23,6 +24,7 @@ typedef struct list_args {
     unsigned state_mask;
     const char *query;
     cli_format fmt;
+    cli_selection sel;   /* --expiring-within, --unused-for, --view (cli_select.h) */
 } list_args;
 
 /* ---- arguments ---- */
@@ -43,7 +45,7 @@ static int list_args_of(const cli_parsed *p, list_args *la)
         return cli_usage("-q text is too long");
     if (!la->state_mask)
         la->state_mask = SK_ALL_STATES;
-    return SK_EXIT_OK;
+    return cli_selection_of(p, &la->sel);
 }
 
 /* ---- fetching ---- */
@@ -102,15 +104,19 @@ static ordered *select_rows(const sk_store *st, const list_args *la, size_t *n)
     sk_view v;
     view_init(&v);
     ordered *o = NULL;
+    int64_t now = time_now();
     if (view_update(&v, st, &spec) == SK_OK && (o = calloc(v.n + 1, sizeof *o))) {
+        size_t kept = 0;
         for (size_t i = 0; i < v.n; i++) {
             sk_account acc;
             store_get(st, v.rows[i], &acc);
+            if (!cli_selection_keeps(&la->sel, &acc, now))
+                continue;
             size_t c = acc.connector ? store_connection_find(st, acc.connector) : (size_t)-1;
-            o[i] = (ordered){ v.rows[i], c, i };
+            o[kept++] = (ordered){ v.rows[i], c, i };
         }
-        qsort(o, v.n, sizeof *o, cmp_ordered);
-        *n = v.n;
+        qsort(o, kept, sizeof *o, cmp_ordered);
+        *n = kept;
     }
     view_free(&v);
     return o;
