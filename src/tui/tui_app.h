@@ -213,7 +213,7 @@ void tui_confirm_open(tui_app *a, tui_confirm_kind kind, tui_target *t, size_t n
 
 /* tui_bulk.c: work on several accounts at once. */
 /* "33 accounts: 33 REVOKED in zendesk, 2 EXPIRED in gmail" (safe text, malloc'd; NULL on out
- * of memory): per connection (by name), then state. */
+ * of memory): bulk.h's tally_words over the targets. */
 char *bulk_summary(const tui_target *t, size_t n);
 /* A batch of deletes or disconnects: each answer counted, the last one words the whole
  * ("deleted 33 of 33", or the failures named) and frees it. */

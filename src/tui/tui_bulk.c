@@ -1,7 +1,7 @@
-/* tui_bulk.c: what the dashboard says about work on many accounts at once: the dialogs' count
- * per connection and state ("33 accounts: 33 REVOKED in zendesk"), and one result line for a
- * batch of deletes or disconnects ("deleted 31 of 33; not deleted: ...") once all have
- * answered. */
+/* tui_bulk.c: work on many accounts at once in the dashboard: the dialogs' count per
+ * connection and state ("33 accounts: 33 REVOKED in zendesk", worded by the core's bulk.h), one
+ * result line for a batch of deletes or disconnects ("deleted 31 of 33; not deleted: ...") once
+ * all have answered, and disconnect itself. */
 #include "tui_app.h"
 
 #include <stdio.h>
@@ -9,55 +9,27 @@
 #include <string.h>
 
 #include "api.h"
+#include "bulk.h"
 #include "buf.h"
 #include "text.h"
 #include "verify.h"
 
-typedef struct group {
-    const char *conn;
-    sk_state state;
-    size_t n;
-} group;
-
-static int group_cmp(const void *x, const void *y)
-{
-    const group *a = x, *b = y;
-    int c = strcmp(a->conn, b->conn);
-    if (c)
-        return c;
-    return (int)a->state - (int)b->state;
-}
-
+/* The words are the core's (bulk.h), so `skdash delete` asks the same way. */
 char *bulk_summary(const tui_target *t, size_t n)
 {
-    group *g = calloc(n ? n : 1, sizeof *g);
-    if (!g)
-        return NULL;
-    size_t ng = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *conn = t[i].connector ? t[i].connector : "";
-        size_t j = 0;
-        while (j < ng && !(g[j].state == t[i].state && strcmp(g[j].conn, conn) == 0))
-            j++;
-        if (j == ng) {
-            g[ng].conn = conn;
-            g[ng].state = t[i].state;
-            ng++;
-        }
-        g[j].n++;
-    }
-    qsort(g, ng, sizeof *g, group_cmp);
+    sk_tally *tl = tally_new();
+    bool ok = tl != NULL;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = tally_add(tl, t[i].connector, t[i].state);
     sk_buf b;
     buf_init(&b);
-    buf_printf(&b, "%zu account%s:", n, n == 1 ? "" : "s");
-    for (size_t j = 0; j < ng; j++) {
-        char *safe = text_sanitize_dup(g[j].conn);
-        buf_printf(&b, "%s %zu %s in %s", j ? "," : "", g[j].n, state_name(g[j].state),
-                    safe ? safe : "?");
-        free(safe);
+    ok = ok && tally_words(tl, &b);
+    tally_free(tl);
+    if (!ok) {
+        buf_free(&b);
+        return NULL;
     }
-    free(g);
-    return b.s;   /* NULL only when out of memory */
+    return b.s;
 }
 
 /* ---------------------------------------------------------------- a batch's result line */
