@@ -36,6 +36,7 @@
     _(DELETE, "delete", TUI_B(CTX_LIST), TUI_K('d', KEY_DC), ACT_F_WRITE, "delete the marked accounts (or the current one)", "delete", 8, NULL, act_delete, 0) \
     _(DISCONNECT, "disconnect", TUI_B(CTX_LIST), TUI_K('x'), ACT_F_WRITE, "disconnect the marked accounts (or the current one): the record stays, DISCONNECTED", "disconnect", 12, NULL, act_disconnect, 0) \
     _(LINK, "link", TUI_B(CTX_LIST), TUI_K('l'), 0, "authorization link + QR code for the marked (or current) accounts", "link", 7, NULL, act_link, 0) \
+    _(LINKS_FILE, "links-file", TUI_B(CTX_LIST), TUI_K('L'), 0, "fresh links for the marked (or current) accounts into a CSV file (the columns of skdash link --format csv)", "links to csv", 13, NULL, act_links_file, 0) \
     _(COPY_ID, "copy-id", TUI_B(CTX_LIST), TUI_K('y'), 0, "copy the account id (OSC 52 clipboard)", "copy id", 10, NULL, act_copy, 0) \
     _(COPY_IDENTIFIER, "copy-identifier", TUI_B(CTX_LIST), TUI_K('Y'), 0, "copy the identifier", NULL, 0, NULL, act_copy, 1) \
     _(PRINT_LINK, "print-link", TUI_B(CTX_LIST) | TUI_B(CTX_LINK), TUI_K('p'), 0, "quit and print the link and its QR code to the shell", "print & quit", 5, in_link_footer, act_print_link, 0) \
