@@ -222,7 +222,8 @@ typedef struct tui_batch {
     const char *verb;          /* "deleted" */
     const char *failed_word;   /* "not deleted" */
     size_t n, answered, ok, failed;
-    char failures[384];        /* the first few, "x (gmail): why; ..." (raw: made safe when shown) */
+    char **failures;           /* "x (gmail): why" each (raw: made safe when shown) */
+    size_t n_failures;
 } tui_batch;
 tui_batch *batch_new(tui_app *a, const char *verb, const char *failed_word, size_t n);
 void batch_answered(tui_batch *b, const char *failure);

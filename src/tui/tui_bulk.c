@@ -46,9 +46,21 @@ tui_batch *batch_new(tui_app *a, const char *verb, const char *failed_word, size
     return b;
 }
 
+static void batch_free(tui_batch *b)
+{
+    if (!b)
+        return;
+    batch_free(b);
+}
+
+static int str_cmp(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
 /* One account has answered. `failure` (NULL: it went through) names it and why; it is made
- * safe with the rest of the line.
- * The last answer words the whole batch and frees it. */
+ * safe with the rest of the line. The last answer words the whole batch (the failures in
+ * order of their names, whatever order they answered in) and frees it. */
 void batch_answered(tui_batch *b, const char *failure)
 {
     if (!b)
@@ -58,29 +70,37 @@ void batch_answered(tui_batch *b, const char *failure)
         b->ok++;
     } else {
         b->failed++;
-        size_t len = strlen(b->failures);
-        if (b->failed <= 3 && len + 4 < sizeof b->failures)
-            snprintf(b->failures + len, sizeof b->failures - len, "%s%s", len ? "; " : "",
-                     failure);
+        char **v = realloc(b->failures, b->failed * sizeof *v);
+        if (v) {
+            b->failures = v;
+            v[b->n_failures] = strdup(failure);
+            b->n_failures += v[b->n_failures] != NULL;
+        }
     }
     tui_app *a = b->app;
     if (b->answered < b->n) {
-        if (!a->closing)
-            data_set_notice(a, "%s: %zu of %zu answered", b->verb, b->answered, b->n);
+        if (!a->closing && b->failed)
+            data_set_notice(a, "%s %zu of %zu so far, %zu failed", b->verb, b->ok, b->n,
+                            b->failed);
+        else if (!a->closing)
+            data_set_notice(a, "%s %zu of %zu so far", b->verb, b->ok, b->n);
         return;
     }
-    if (!a->closing) {
-        if (!b->failed)
-            data_set_notice(a, "%s %zu of %zu", b->verb, b->ok, b->n);
-        else {
-            char more[48] = "";
-            if (b->failed > 3)
-                snprintf(more, sizeof more, "; and %zu more (J shows them)", b->failed - 3);
-            data_set_error(a, "%s %zu of %zu; %s: %s%s", b->verb, b->ok, b->n, b->failed_word,
-                           b->failures, more);
-        }
+    if (!a->closing && !b->failed) {
+        data_set_notice(a, "%s %zu of %zu", b->verb, b->ok, b->n);
+    } else if (!a->closing) {
+        qsort(b->failures, b->n_failures, sizeof *b->failures, str_cmp);
+        sk_buf t;
+        buf_init(&t);
+        for (size_t i = 0; i < b->n_failures && i < 3; i++)
+            buf_printf(&t, "%s%s", i ? "; " : "", b->failures[i]);
+        if (b->failed > 3)
+            buf_printf(&t, "; and %zu more (J shows them)", b->failed - 3);
+        data_set_error(a, "%s %zu of %zu; %s: %s", b->verb, b->ok, b->n, b->failed_word,
+                       t.s ? t.s : "");
+        buf_free(&t);
     }
-    free(b);
+    batch_free(b);
 }
 
 /* ---------------------------------------------------------------- disconnect */
@@ -143,7 +163,7 @@ static void dc_done(void *ud, const sk_account_detail *d, const sk_error *err)
         if (!a->closing)
             data_set_error(a, "this environment does not offer disconnect");   /* (HTTP 404 or
                                                           501: the journal says which) */
-        free(r->batch);
+        batch_free(r->batch);
         dc_run_free(r);
         return;
     }
@@ -163,7 +183,7 @@ static void dc_done(void *ud, const sk_account_detail *d, const sk_error *err)
     bool last = r->batch->answered + 1 == r->n;
     batch_answered(r->batch, ok ? NULL : why);   /* frees the batch after the last answer */
     if (i == 0 && !r->rest_sent && a->closing) {
-        free(r->batch);   /* the rest is never sent */
+        batch_free(r->batch);   /* the rest is never sent */
         dc_run_free(r);
     } else if (i == 0 && !r->rest_sent) {
         r->rest_sent = true;
