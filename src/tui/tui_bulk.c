@@ -50,7 +50,10 @@ static void batch_free(tui_batch *b)
 {
     if (!b)
         return;
-    batch_free(b);
+    for (size_t i = 0; i < b->n_failures; i++)
+        free(b->failures[i]);
+    free(b->failures);
+    free(b);
 }
 
 static int str_cmp(const void *x, const void *y)
