@@ -1,4 +1,4 @@
-/* journal.h: the action journal: every delete and every link skdash issues, one JSON object
+/* journal.h: the action journal: every delete, disconnect and link skdash issues, one JSON object
  * per line in $XDG_STATE_HOME/skdash/journal.jsonl (default ~/.local/state/skdash/), mode 0600.
  *
  * Each line: {"time":"2025-04-16T06:56:05Z","user":"ana","ssh_client":"203.0.113.7",
@@ -26,7 +26,7 @@ typedef struct sk_journal_entry {
     const char *connection;    /* connection name (connector) */
     const char *identifier;
     const char *account_id;
-    const char *action;        /* "delete", "link" */
+    const char *action;        /* "delete", "disconnect", "link" */
     const char *result;
 } sk_journal_entry;
 

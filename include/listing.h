@@ -32,7 +32,35 @@ typedef struct listing_opts {
     int page_size;                       /* default 99 */
     const char *const *only_connections; /* list just these (NULL: all) */
     size_t n_only;
+    /* Narrowed to the accounts the view's text filter (view.h: a case-insensitive substring of
+     * identifier, id or connection) can keep for this text, when listing_query_plan says the
+     * server can find them all (NULL or anything else: everything is listed). Then, after the
+     * connections: each connection whose name holds the text is listed whole, and the others'
+     * accounts come from GET /connected_accounts:search (pages of 30; one search per connection,
+     * by connection_id, when some are left out and at most 8 remain, else one over all), with
+     * the same loop guards as a listing. Search rows reach
+     * sink.page with connection NULL, and no connection_done: a narrowed listing is not
+     * a connection's whole content. */
+    const char *query;
 } listing_opts;
+
+/* What a narrowed listing can do with a text (the view's predicate, the API's search). */
+typedef enum {
+    LISTING_QUERY_SEARCH,   /* 3..200 characters, found by the search: narrowed */
+    LISTING_QUERY_NONE,     /* no text (NULL or "") */
+    LISTING_QUERY_SHORT,    /* under 3 characters: the search refuses it */
+    LISTING_QUERY_LONG,     /* over 200 characters: the search refuses it */
+    /* Could be part of an account id (ids are "ca_" and digits: "1234", "_12", "ca_") but is
+     * not a whole one: the search matches whole ids only, so everything must be listed. A
+     * whole id ("ca_123", lower case) is searched: it finds that account, but not another id
+     * that merely begins with it (ca_1234), which a full listing would also keep: rare with
+     * ids of 17 to 20 digits, possible in principle. */
+    LISTING_QUERY_ID_PART,
+} listing_query_kind;
+listing_query_kind listing_query_plan(const char *text);
+/* Why a text cannot narrow a listing, to follow the text ("is under 3 characters, ..."); ""
+ * for SEARCH. */
+const char *listing_query_why(listing_query_kind k);
 
 typedef struct sk_listing sk_listing;
 
@@ -41,6 +69,10 @@ typedef struct sk_listing sk_listing;
  * done() (and from nowhere else inside its callbacks). */
 sk_listing *listing_start(sk_client *c, const listing_opts *o, const sk_sink *sink, void *ud);
 bool listing_running(const sk_listing *l);
+/* True while a listing with a query is narrowed by it: false without one, for a text the
+ * search cannot answer for, and once /connections/app turned out missing (then everything is
+ * listed: the connections' names, which the text may match, are not known). */
+bool listing_narrowed(const sk_listing *l);
 /* Human summary of what is in flight, e.g. "gmail 3/12 pages, 4 connections left". */
 void listing_progress(const sk_listing *l, char *buf, size_t n);
 /* Cancels what is in flight; done() is called with SK_ERR_CANCELLED. */

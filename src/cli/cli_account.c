@@ -9,8 +9,10 @@
 
 #include "api.h"
 #include "cli_bulk.h"
+#include "cli_find.h"
 #include "cli_out.h"
 #include "cli_select.h"
+#include "link_message.h"
 #include "qr.h"
 #include "buf.h"
 #include "sk_time.h"
@@ -20,17 +22,29 @@
 typedef struct acct_args {
     sk_selector sel;
     cli_format fmt;
-    bool qr, yes, dry_run;
+    bool qr, yes, dry_run, wait;
+    bool by_identifier;       /* IDENTIFIER alone: looked up across connections */
+    char *found_id;           /* what the lookup found (heap) */
 } acct_args;
 
 /* ---- arguments ---- */
 
 static int check_selector(const char *cmd, acct_args *aa, const char *const *pos, int npos)
 {
+    /* show and link also take IDENTIFIER alone (delete does not: it names one account). */
+    bool one_ok = strcmp(cmd, "delete") != 0;
     if (aa->sel.id && npos > 0)
         return cli_usage("%s: give either --id ID or CONNECTION IDENTIFIER, not both", cmd);
+    if (!aa->sel.id && one_ok && npos == 1) {
+        if (!*pos[0])
+            return cli_usage("%s: the identifier cannot be empty", cmd);
+        aa->sel.identifier = pos[0];
+        aa->by_identifier = true;
+        return SK_EXIT_OK;
+    }
     if (!aa->sel.id && npos != 2)
-        return cli_usage("%s: name the account: --id ID, or CONNECTION IDENTIFIER", cmd);
+        return one_ok ? cli_usage("%s: name the account: --id ID, [CONNECTION] IDENTIFIER", cmd)
+                      : cli_usage("%s: name the account: --id ID, or CONNECTION IDENTIFIER", cmd);
     if (!aa->sel.id) {
         aa->sel.connector = pos[0];
         aa->sel.identifier = pos[1];
@@ -52,6 +66,7 @@ static int acct_args_of(const cli_parsed *p, acct_args *aa)
     aa->qr = cli_flag_given(p, CLI_F_QR);
     aa->yes = cli_flag_given(p, CLI_F_YES);
     aa->dry_run = cli_flag_given(p, CLI_F_DRY_RUN);
+    aa->wait = cli_flag_given(p, CLI_F_WAIT);
     return check_selector(p->cmd->name, aa, p->operands, p->n_operands);
 }
 
@@ -201,6 +216,20 @@ static void suggest_connection_case(cli_session *s, const char *typed)
 
 /* ---- commands ---- */
 
+/* IDENTIFIER alone: the one account with it, by id from here on (several or none: the lookup
+ * has said so, with its exit code). */
+static int resolve(cli_session *s, const char *cmd, acct_args *aa)
+{
+    if (!aa->by_identifier)
+        return SK_EXIT_OK;
+    int rc = cli_find_identifier(s, cmd, aa->sel.identifier, &aa->found_id);
+    if (rc == SK_EXIT_OK) {
+        aa->sel.id = aa->found_id;
+        aa->sel.identifier = NULL;
+    }
+    return rc;
+}
+
 static int fetch_detail(cli_session *s, const sk_selector *sel, sk_detail_result *res)
 {
     sk_error err;
@@ -225,7 +254,8 @@ int cmd_show(const cli_globals *g, const cli_parsed *p)
     if ((rc = cli_connect(g, &s)) != 0)
         return rc;
     sk_detail_result res;
-    rc = fetch_detail(&s, &aa.sel, &res);
+    if ((rc = resolve(&s, "show", &aa)) == SK_EXIT_OK)
+        rc = fetch_detail(&s, &aa.sel, &res);
     if (rc == SK_EXIT_OK) {
         if (aa.fmt == CLI_FMT_JSON) {
             struct json_object *o = detail_json(&res.d);
@@ -236,6 +266,7 @@ int cmd_show(const cli_globals *g, const cli_parsed *p)
         }
         parse_account_detail_free(&res);
     }
+    free(aa.found_id);
     cli_disconnect(&s);
     return rc;
 }
@@ -303,6 +334,13 @@ static void link_json(const sk_link *l, const char *connector, const char *ident
     out_json_str(o, "connector", connector);
     out_json_str(o, "identifier", identifier);
     out_json_str(o, "id", id);
+    /* Whom it is for, and the paste-ready message (link_message.h), as the dashboard's m. */
+    char *rcpt = link_recipient(identifier, connector);
+    char *msg = link_message(identifier, connector, l->link, l->expiry, time_now(), NULL);
+    out_json_str(o, "recipient", rcpt);
+    out_json_str(o, "message", msg);
+    free(rcpt);
+    free(msg);
     out_json_print(stdout, o);
     json_object_put(o);
 }
@@ -365,6 +403,22 @@ static int do_link(const cli_globals *g, cli_session *s, const acct_args *aa)
         if (o.expired) {
             cli_error("the link had already expired when it came; ask for another");
             rc = SK_EXIT_API;
+        } else if (aa->fmt != CLI_FMT_JSON) {
+            /* A link attaches whoever opens it: said beside it, on stderr (stdout stays the
+             * link and its expiry, for pipes). */
+            char *rcpt = link_recipient(acc->identifier, acc->connector);
+            if (rcpt)
+                fprintf(stderr, "skdash: link %s\n", rcpt);
+            free(rcpt);
+        }
+        if (rc == SK_EXIT_OK && aa->wait) {
+            fflush(stdout);
+            if (!acc->id || !*acc->id) {
+                cli_error("the server gave this account no id; cannot wait for it");
+                rc = SK_EXIT_API;
+            } else {
+                rc = cli_link_wait(s, acc, l.expiry);
+            }
         }
     }
     verify_link_outcome_free(&o);
@@ -382,10 +436,15 @@ int cmd_link(const cli_globals *g, const cli_parsed *p)
         return rc;
     if (aa.qr && aa.fmt == CLI_FMT_JSON)
         return cli_usage("link: --qr draws on text output only; drop --format json");
+    if (aa.fmt == CLI_FMT_TABLE || aa.fmt == CLI_FMT_CSV)
+        return cli_usage("link: one account is written as text or json (table and csv are "
+                         "for a selection)");
     cli_session s;
     if ((rc = cli_connect(g, &s)) != 0)
         return rc;
-    rc = do_link(g, &s, &aa);
+    if ((rc = resolve(&s, "link", &aa)) == SK_EXIT_OK)
+        rc = do_link(g, &s, &aa);
+    free(aa.found_id);
     cli_disconnect(&s);
     return rc;
 }

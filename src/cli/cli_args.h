@@ -39,6 +39,7 @@ typedef enum cli_flag_id {
     CLI_F_QR,
     CLI_F_YES,
     CLI_F_DRY_RUN,
+    CLI_F_WAIT,
     CLI_F_LIST_COMMANDS,
     CLI_F_LIST_FLAGS,
     /* selections (cli_select.h) */

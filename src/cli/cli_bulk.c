@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -36,6 +37,7 @@ typedef struct bulk_item {
     int64_t expiry;
     char *message;           /* link: the paste-ready message (heap) */
     char *error;             /* why it failed (heap), NULL when ok */
+    sk_error first;          /* disconnect: the answer that made us read the account back */
 } bulk_item;
 
 typedef struct bulk_run {
@@ -130,10 +132,73 @@ static void disconnect_journal(const sk_error *err, char *buf, size_t n)
         snprintf(buf, n, "failed: %s", verify_reason(err));
 }
 
+/* A disconnect whose answer was lost, read back: DISCONNECTED is done, anything else is not. */
+static void lost_disconnect_checked(bulk_run *r, bulk_item *it, const sk_account_detail *d,
+                                    const sk_error *err)
+{
+    char result[640];
+    const char *why = verify_reason(&it->first);
+    if (d && d->a.status && strcmp(d->a.status, "DISCONNECTED") == 0) {
+        snprintf(result, sizeof result, "ok: confirmed disconnected after the answer was lost: %s",
+                 why);
+        it->ok = true;
+    } else if (d) {
+        snprintf(result, sizeof result, "failed: %s (still %s)", why,
+                 d->a.status ? d->a.status : "without a status");
+        item_fail(r, it, "not disconnected: %s", why);
+    } else if (err->status == SK_ERR_NOT_FOUND) {
+        snprintf(result, sizeof result, "failed: %s; the account no longer exists", why);
+        item_fail(r, it, "the account no longer exists%s", "");
+    } else {
+        snprintf(result, sizeof result, "unknown: answer lost (%s); check failed (%s)", why,
+                 verify_reason(err));
+        item_fail(r, it, "outcome unknown: the answer was lost and the check failed too (%s)",
+                  verify_reason(err));
+    }
+    cli_journal_note(r->s, "disconnect", &it->a, NULL, result);
+}
+
+/* A disconnect answered 404, or whose answer was lost, has the account read back by id. After
+ * a 404, still there means the endpoint is what is missing ("not offered"), gone means the
+ * account went after it was listed. */
+static void on_disconnect_check(void *ud, const sk_account_detail *d, const sk_error *err)
+{
+    bulk_item *it = ud;
+    bulk_run *r = it->run;
+    if (it->first.http_status != 404) {
+        lost_disconnect_checked(r, it, err->status == SK_OK ? d : NULL, err);
+    } else if (err->status == SK_ERR_NOT_FOUND) {
+        cli_journal_note(r->s, "disconnect", &it->a, NULL,
+                         "failed: the account no longer exists");
+        item_fail(r, it, "the account no longer exists%s", "");
+    } else {
+        char result[640];
+        disconnect_journal(&it->first, result, sizeof result);
+        cli_journal_note(r->s, "disconnect", &it->a, NULL, result);
+        if (d && err->status == SK_OK) {
+            if (!r->not_offered)
+                r->not_offered_err = it->first;
+            r->not_offered = true;
+        }
+        item_fail(r, it, d ? "this environment does not offer disconnect%s"
+                           : "answered not found, and reading the account back failed: %s",
+                  d ? "" : verify_reason(err));
+    }
+    item_finish(r, it);
+    bulk_launch(r);
+}
+
 static void on_disconnect(void *ud, const sk_account_detail *d, const sk_error *err)
 {
     bulk_item *it = ud;
     bulk_run *r = it->run;
+    if (err->status != SK_OK && (err->http_status == 404 ||
+                                 (verify_answer_uncertain(err) && !api_not_offered(err)))) {
+        it->first = *err;
+        sk_selector sel = { .id = it->a.id };
+        api_get_account(r->s->client, &sel, on_disconnect_check, it);
+        return;
+    }
     char result[640];
     disconnect_journal(err, result, sizeof result);
     cli_journal_note(r->s, "disconnect", &it->a, NULL, result);
@@ -144,8 +209,6 @@ static void on_disconnect(void *ud, const sk_account_detail *d, const sk_error *
             r->not_offered_err = *err;
         r->not_offered = true;
         item_fail(r, it, "this environment does not offer disconnect%s", "");
-    } else if (verify_answer_uncertain(err)) {
-        item_fail(r, it, "outcome unknown: %s; check with skdash show", verify_reason(err));
     } else {
         item_fail(r, it, "%s", verify_reason(err));
     }
@@ -198,22 +261,29 @@ static void progress_line(const bulk_run *r, bool last)
 }
 
 /* Runs every item to its outcome. */
+static double mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
 static void bulk_run_all(bulk_run *r, const cli_globals *g)
 {
     r->limit = g->concurrency > 0 ? (size_t)g->concurrency : 4;
     r->progress = isatty(STDERR_FILENO) != 0;
     bulk_launch(r);
-    double last = 0;
+    progress_line(r, false);
+    double last = mono_ms();
     while (r->finished < r->n) {
         client_step(r->s->client);
         if (r->finished >= r->n)
             break;
-        client_wait(r->s->client, NULL, 0, r->progress ? 200 : -1);
-        if (r->progress) {
-            double now = (double)time_now();
-            if (now != last)
-                progress_line(r, false);
-            last = now;
+        client_wait(r->s->client, NULL, 0, r->progress ? 100 : -1);
+        /* At most ten updates a second: a terminal is not a log. */
+        if (r->progress && mono_ms() - last >= 100) {
+            progress_line(r, false);
+            last = mono_ms();
         }
     }
     progress_line(r, true);
@@ -379,6 +449,8 @@ int cli_bulk_link(const cli_globals *g, const cli_parsed *p)
                          "is for one account)");
     if (cli_flag_given(p, CLI_F_QR))
         return cli_usage("link: --qr draws one account's link; a selection has no QR codes");
+    if (cli_flag_given(p, CLI_F_WAIT))
+        return cli_usage("link: --wait watches one account; a selection is not watched");
     bool dry = cli_flag_given(p, CLI_F_DRY_RUN);
     cli_session s;
     if ((rc = cli_connect(g, &s)) != 0)
@@ -524,6 +596,44 @@ static void put_line(const char *label, const char *v)
     free(safe);
 }
 
+/* One disconnect whose answer was lost: the account read back decides, never a guess. */
+static int disconnect_one_lost(cli_session *s, const sk_account *a, const sk_error *lost,
+                               const char *id)
+{
+    sk_detail_result back;
+    sk_error err;
+    sk_error_clear(&err);
+    sk_selector sel = { .id = a->id };
+    const char *why = verify_reason(lost);
+    int rc = SK_EXIT_API;
+    char result[640];
+    if (api_get_account_sync(s->client, &sel, &back, &err) == SK_OK) {
+        bool done = back.d.a.status && strcmp(back.d.a.status, "DISCONNECTED") == 0;
+        if (done) {
+            printf("Disconnected %s (confirmed after the answer was lost: %s).\n", id, why);
+            snprintf(result, sizeof result, "ok: confirmed disconnected after the answer was "
+                     "lost: %s", why);
+            cli_journal_note(s, "disconnect", a, NULL, result);
+            rc = SK_EXIT_OK;
+        } else {
+            cli_error("not disconnected: %s (the account %s is still %s)", why, id,
+                      back.d.a.status ? back.d.a.status : "without a status");
+            snprintf(result, sizeof result, "failed: %s (still %s)", why,
+                     back.d.a.status ? back.d.a.status : "without a status");
+            cli_journal_note(s, "disconnect", a, NULL, result);
+        }
+        parse_account_detail_free(&back);
+    } else {
+        cli_error("outcome UNKNOWN: the answer to disconnecting %s was lost (%s) and reading the "
+                  "account back failed too (%s); check with 'skdash show --id %s'", id, why,
+                  verify_reason(&err), id);
+        snprintf(result, sizeof result, "unknown: answer lost (%s); check failed (%s)", why,
+                 verify_reason(&err));
+        cli_journal_note(s, "disconnect", a, NULL, result);
+    }
+    return rc;
+}
+
 static int disconnect_one(const cli_globals *g, const cli_parsed *p)
 {
     sk_selector sel = { .id = cli_flag_value(p, CLI_F_ID, NULL) };
@@ -592,7 +702,9 @@ static int disconnect_one(const cli_globals *g, const cli_parsed *p)
             sk_status res = api_disconnect_account_sync(s.client, a->id, &after, &err);
             char result[640];
             disconnect_journal(&err, result, sizeof result);
-            cli_journal_note(&s, "disconnect", a, NULL, result);
+            /* A lost answer is journaled once the account has been read back. */
+            if (res == SK_OK || !verify_answer_uncertain(&err) || api_not_offered(&err))
+                cli_journal_note(&s, "disconnect", a, NULL, result);
             char *id = text_sanitize_dup(a->id);
             if (res == SK_OK) {
                 char label[64];
@@ -605,10 +717,7 @@ static int disconnect_one(const cli_globals *g, const cli_parsed *p)
                           "changed", err.http_status);
                 rc = SK_EXIT_API;
             } else if (verify_answer_uncertain(&err)) {
-                cli_error("outcome unknown: the answer to disconnecting %s was lost (%s); check "
-                          "with 'skdash show --id %s'", id ? id : "", verify_reason(&err),
-                          id ? id : "");
-                rc = SK_EXIT_API;
+                rc = disconnect_one_lost(&s, a, &err, id ? id : "");
             } else {
                 rc = cli_fail(&err);
             }

@@ -42,7 +42,8 @@ const cli_flag cli_global_flags[] = {
       .attr = CLI_INT, .lo = 0, .hi = 86400, .help = "dashboard auto-refresh (0: off)" },
     { .id = CLI_G_CONCURRENCY, .name = "concurrency", .value = "N", .what = "a number",
       .attr = CLI_INT, .lo = 1, .hi = 64,
-      .help = "connections listed side by side (default 4)" },
+      .help = "connections listed side by side, and a selection's requests\n"
+              "in flight at once (default 4)" },
     { .id = CLI_G_DEBUG, .name = "debug",
       .help = "HTTP trace with secrets redacted: on stderr for commands; the\n"
               "dashboard writes it to $XDG_STATE_HOME/skdash/debug.log (0600)" },
@@ -80,7 +81,8 @@ static const cli_flag connections_flags[] = {
       .help = "only this state: pending, active, expired, revoked, error\n"                \
               "(repeatable, any case)" },                                                  \
     { .id = CLI_F_QUERY, .name = "query", .letter = 'q', .value = "TEXT", .what = "some text", \
-      .help = "case-insensitive substring of identifier, id or connection" },              \
+      .help = "case-insensitive substring of identifier, id or connection;\n"              \
+              "3 to 200 characters are looked up on the server (no full listing)" },       \
     { .id = CLI_F_EXPIRING, .name = "expiring-within", .value = "DUR", .what = "a duration", \
       .help = "only tokens expiring within DUR and not expired yet\n"                      \
               "(DUR: 90m, 36h, 3d, 2w)" },                                                 \
@@ -100,13 +102,16 @@ static const cli_flag list_flags[] = {
     { .name = NULL },
 };
 
-/* show, link and delete name the account by --id or by CONNECTION IDENTIFIER. */
+/* show, link and delete name the account by --id or by CONNECTION IDENTIFIER; show and link
+ * also by IDENTIFIER alone, looked up across connections. */
 #define ACCOUNT_OPERANDS "(--id ID | CONNECTION IDENTIFIER)"
 /* link, delete and disconnect also act on a selection (cli_select.h). */
 #define ACCOUNT_OPERANDS_OR_SELECTION "(--id ID | CONNECTION IDENTIFIER | SELECTION)"
 #define SELECTION_TEXT                                                                     \
     "\nA SELECTION is any of -c, -s, -q, --expiring-within, --unused-for and --view,\n"     \
     "combined with AND as in list; a write needs at least one of them, or --all.\n"
+#define LOOKUP_OPERANDS "(--id ID | [CONNECTION] IDENTIFIER)"
+#define LOOKUP_OPERANDS_OR_SELECTION "(--id ID | [CONNECTION] IDENTIFIER | SELECTION)"
 #define ID_FLAG                                                                          \
     { .id = CLI_F_ID, .name = "id", .value = "ID", .what = "an account id",              \
       .attr = CLI_SELECTOR, .help = "the account's id (else name it: CONNECTION IDENTIFIER)" }
@@ -126,10 +131,14 @@ static const cli_flag show_flags[] = {
 static const cli_flag link_flags[] = {
     ID_FLAG,
     { .id = CLI_F_QR, .name = "qr", .help = "also draw the link as a QR code" },
+    { .id = CLI_F_WAIT, .name = "wait",
+      .help = "then watch the account until it is ACTIVE (exit 0) or the link\n"
+              "expires (exit 6); Ctrl-C stops (exit 130)" },
     { .id = CLI_F_FORMAT, .name = "format", .value = "FORMAT", .choices = fmt_link,
       .attr = CLI_SHOW_CHOICES,
       .help = "one account: text (default) or json {link, expiry, connector,\n"
-              "identifier, id}; a selection: table (default), csv or json" },
+              "identifier, id, recipient, message}; a selection: table (default),\n"
+              "csv or json" },
     SELECTION_FLAGS,
     ALL_FLAG,
     { .id = CLI_F_DRY_RUN, .name = "dry-run",
@@ -176,6 +185,10 @@ static const cli_flag no_flags[] = { { .name = NULL } };
 
 /* ---- the commands, in the order the overview lists them ---- */
 
+#define IDENTIFIER_ALONE                                                                  \
+    "\nIDENTIFIER alone looks the account up in every connection: one match is used; "      \
+    "several\nare listed (connection, state, id) and exit 2; none exits 4.\n"
+
 const cli_command cli_commands[] = {
     { .name = "connections", .run = cmd_connections, .flags = connections_flags,
       .summary = "connections and their accounts per state",
@@ -187,16 +200,22 @@ const cli_command cli_commands[] = {
       .more = "\nThe flags combine with AND. Accounts are sorted by connection, then "
               "identifier.\n" },
     { .name = "show", .run = cmd_show, .flags = show_flags, .operand_kind = CLI_V_CONNECTION,
-      .operands = ACCOUNT_OPERANDS, .max_operands = 2,
+      .operands = LOOKUP_OPERANDS, .max_operands = 2,
       .summary = "every field of one account and what its state means",
       .text = "Every field of one account, one per line, and what its state means for you.\n"
-              "Exits 4 when the account does not exist.\n" },
+              "Exits 4 when the account does not exist.\n",
+      .more = IDENTIFIER_ALONE },
     { .name = "link", .run = cmd_link, .flags = link_flags, .operand_kind = CLI_V_CONNECTION,
-      .operands = ACCOUNT_OPERANDS_OR_SELECTION, .max_operands = 2,
+      .operands = LOOKUP_OPERANDS_OR_SELECTION, .max_operands = 2,
       .summary = "a fresh authorization link (as a QR code too), or one per account of a selection",
       .text = "A fresh authorization link for the account, to send to its user, and when it "
-              "expires.\n",
-      .more = SELECTION_TEXT
+              "expires.\nWhom it is for goes to stderr (\"link for jane@example.com on gmail: "
+              "send it to that\nperson only\"): a link attaches whoever opens it.\n",
+      .more = IDENTIFIER_ALONE
+              "With --wait the account is read every 2 s until it is ACTIVE (an account "
+              "ACTIVE\nbefore counts once its record changes), with a countdown on stderr "
+              "when that is a\nterminal; the outcome is journaled (action link-wait).\n"
+              SELECTION_TEXT
               "With a selection: a fresh link for every account it keeps, one row each\n"
               "(connection, identifier, account id, state, link, expiry, the paste-ready\n"
               "message, and the error when it failed), one token for the run, --concurrency\n"
@@ -224,10 +243,10 @@ const cli_command cli_commands[] = {
       .more = SELECTION_TEXT "Ends with \"disconnected N of M\" and the failures (exit 1 "
               "when any).\nDeclining exits 5.\n" },
     { .name = "journal", .run = cmd_journal, .flags = journal_flags,
-      .summary = "the deletes and links issued from here (newest last)",
-      .text = "Every delete and link issued by skdash as this user, oldest first: time, user, "
-              "SSH\nclient address, environment, connection, identifier, account id, action, "
-              "result\n(ok, failed: REASON, unknown: REASON, dry-run). Kept in\n"
+      .summary = "the deletes, disconnects and links issued from here (newest last)",
+      .text = "Every delete, disconnect and link issued by skdash as this user, oldest first:\n"
+              "time, user, SSH client address, environment, connection, identifier, account id,\n"
+              "action, result (ok, failed: REASON, unknown: REASON, dry-run). Kept in\n"
               "$XDG_STATE_HOME/skdash/journal.jsonl (default ~/.local/state/skdash/), mode "
               "0600.\n" },
     { .name = "completion", .run = cmd_completion, .flags = no_flags,

@@ -3,11 +3,18 @@
 #include "cli_fetch.h"
 
 #include <limits.h>
+#include <stdio.h>
 
 #include "listing.h"
 #include "store_sink.h"
 
 sk_status cli_fetch_all(sk_client *c, const listing_opts *o, sk_store *store, sk_error *err)
+{
+    return cli_fetch_noting(c, o, store, NULL, err);
+}
+
+sk_status cli_fetch_noting(sk_client *c, const listing_opts *o, sk_store *store,
+                           const char *slow_note, sk_error *err)
 {
     sk_store_sink sink;
     store_sink_begin(&sink, store, NULL, NULL);
@@ -20,8 +27,18 @@ sk_status cli_fetch_all(sk_client *c, const listing_opts *o, sk_store *store, sk
     }
     /* A listing queues its next pages from the callbacks; a damaged page waits for its retry
      * in the listing (listing_next_timer_ms), not in the client. */
+    bool noted = false;
     for (;;) {
         client_step(c);
+        if (!slow_note && o && o->query && !noted && !listing_narrowed(l) &&
+            listing_query_plan(o->query) == LISTING_QUERY_SEARCH)
+            slow_note = "-q: this server lists no connections (/connections/app), so the text "
+                        "cannot be looked up: listing every account";
+        if (slow_note && listing_pages(l) > CLI_SLOW_PAGES) {
+            fprintf(stderr, "skdash: note: %s (over %d pages so far)\n", slow_note, CLI_SLOW_PAGES);
+            slow_note = NULL;
+            noted = true;
+        }
         if (listing_step(l))
             continue;   /* a retry was queued: on the wire before any wait */
         long due = listing_next_timer_ms(l);

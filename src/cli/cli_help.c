@@ -19,7 +19,8 @@ static const char overview_tail[] =
     "($XDG_STATE_HOME/skdash/journal.jsonl).\n"
     "\n"
     "Exit codes: 0 ok, 1 API/network/parse error (or an outcome that could not be\n"
-    "checked), 2 usage, 3 configuration or authentication, 4 not found. See skdash(1).\n";
+    "checked), 2 usage, 3 configuration or authentication, 4 not found; link --wait:\n"
+    "6 the link expired, 130 stopped by Ctrl-C. See skdash(1).\n";
 
 static const char read_only_note[] =
     "Refused in read-only mode (--read-only or the profile's read_only).\n";

@@ -65,8 +65,21 @@ static int fetch(const cli_globals *g, const list_args *la, cli_session *s, sk_s
         o.only_connections = la->only;
         o.n_only = la->n_only;
     }
+    /* -q narrows on the server when it can; the view's filter then keeps exactly what it would
+     * keep of the whole listing (listing.h says which texts the server can find). */
+    char note[SK_FILTER_MAX + 160];
+    const char *slow = NULL;
+    if (la && la->query) {
+        o.query = la->query;
+        listing_query_kind k = listing_query_plan(la->query);
+        if (k != LISTING_QUERY_SEARCH && k != LISTING_QUERY_NONE) {
+            text_safe_format(note, sizeof note, "-q '%s' %s: listing every account%s",
+                             la->query, listing_query_why(k), la->n_only ? " of the -c connections" : "");
+            slow = note;
+        }
+    }
     sk_error err;
-    if (cli_fetch_all(s->client, &o, store, &err) != SK_OK) {
+    if (cli_fetch_noting(s->client, &o, store, slow, &err) != SK_OK) {
         store_free(store);
         return cli_fail(&err);
     }

@@ -166,6 +166,9 @@ int cli_select_accounts(const cli_globals *g, cli_session *s, const cli_selectio
         o.only_connections = sel->only;
         o.n_only = sel->n_only;
     }
+    /* -q narrows on the server when it can, as in list (listing.h); the view then keeps
+     * exactly what it would keep of the whole listing. */
+    o.query = sel->query;
     sk_error err;
     sk_error_clear(&err);
     if (cli_fetch_all(s->client, &o, out->store, &err) != SK_OK) {

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "api.h"
@@ -14,6 +15,10 @@
 #include "store_sink.h"
 
 #define CONNECTIONS_PAGE 30
+#define SEARCH_PAGE 30        /* the most the search endpoint takes */
+#define SEARCH_PER_CONNECTION 8   /* connections searched one by one, at most */
+#define QUERY_MIN 3           /* the search's bounds, in characters */
+#define QUERY_MAX 200
 
 /* A damaged answer (a body that does not parse, or rows with fields missing or of the wrong
  * type) says nothing about the data: the same request is sent again, like a 5xx, after
@@ -33,10 +38,13 @@ typedef struct token_set {
     size_t cap, n;
 } token_set;
 
-/* One connection's listing (name NULL: the unfiltered fallback listing). */
+/* One connection's listing (name NULL: the unfiltered fallback listing, or the search). */
 typedef struct conn_work {
     struct sk_listing *l;
     const char *name;
+    bool search;              /* pages of GET /connected_accounts:search */
+    const char *conn_id;      /* the search's connection_id (NULL: every connection) */
+    int page_size;
     sk_request *req;          /* the page in flight, if any */
     unsigned pages;           /* pages received */
     long long total;          /* total_size from the server, -1 unknown */
@@ -56,6 +64,7 @@ struct sk_listing {
     int concurrency, page_size;
     const char **only;
     size_t n_only;
+    const char *query;        /* narrowed (listing_opts.query), NULL: everything */
     phase ph;
     bool fallback;
     sk_arena *arena;          /* connection strings and names */
@@ -180,13 +189,17 @@ static void on_page(void *ud, const sk_account_page *p, const sk_error *err);
 
 static void request_page(sk_listing *l, conn_work *w, const char *token)
 {
+    l->in_flight++;
+    l->pages_requested++;
+    /* On an immediate failure on_page has already run (and cleared w->req). */
+    if (w->search) {
+        w->req = api_search_accounts(l->c, l->query, w->conn_id, w->page_size, token, on_page, w);
+        return;
+    }
     api_list_query q = { 0 };
     q.connector = w->name;
     q.page_size = l->page_size;
     q.page_token = token;
-    l->in_flight++;
-    l->pages_requested++;
-    /* On an immediate failure on_page has already run (and cleared w->req). */
     w->req = api_list_accounts(l->c, &q, on_page, w);
 }
 
@@ -209,7 +222,7 @@ static unsigned long long pages_allowed(long long total, int page_size)
  * before in this chain) or sends far more pages than its own total allows. */
 static void next_page(sk_listing *l, conn_work *w, const char *token)
 {
-    const char *name = w->name ? w->name : "all accounts";
+    const char *name = w->search ? "search" : w->name ? w->name : "all accounts";
     if (token_seen(&w->seen, token)) {
         sk_error e;
         sk_error_clear(&e);
@@ -218,7 +231,7 @@ static void next_page(sk_listing *l, conn_work *w, const char *token)
         record_error(l, &e);
         return;
     }
-    if (w->pages >= pages_allowed(w->total, l->page_size)) {
+    if (w->pages >= pages_allowed(w->total, w->page_size)) {
         sk_error e;
         sk_error_clear(&e);
         sk_error_set(&e, SK_ERR_PARSE, "%s: the server sent %u pages for a total of %lld "
@@ -294,7 +307,7 @@ static void on_page(void *ud, const sk_account_page *p, const sk_error *err)
             l->sink.page(l->ud, w->name, p->rows, p->n);
         if (!p->next_page_token) {
             w->done = true;
-            if (w->name && l->sink.connection_done)
+            if (w->name && !w->search && l->sink.connection_done)
                 l->sink.connection_done(l->ud, w->name);
         }
     }
@@ -313,25 +326,97 @@ static bool name_listed(const sk_listing *l, const char *name)
     return false;
 }
 
-static void work_add(sk_listing *l, const char *name)
+static conn_work *work_add(sk_listing *l, const char *name)
 {
     if (name && name_listed(l, name))
-        return;
+        return NULL;
     conn_work *w = &l->work[l->n_work++];
     memset(w, 0, sizeof *w);
     w->l = l;
     w->name = name;
     w->total = -1;
+    w->page_size = l->page_size;
+    return w;
+}
+
+static unsigned char fold(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* The view's text test: an ASCII case-insensitive substring (view.c). */
+static bool ci_contains(const char *hay, const char *needle)
+{
+    size_t nl = strlen(needle);
+    for (const char *h = hay ? hay : ""; *h; h++) {
+        size_t i = 0;
+        while (i < nl && h[i] && fold((unsigned char)h[i]) == fold((unsigned char)needle[i]))
+            i++;
+        if (i == nl)
+            return true;
+    }
+    return nl == 0;
+}
+
+static const char *conn_id_of(const sk_listing *l, const char *name)
+{
+    for (size_t i = 0; i < l->n_conns; i++)
+        if (l->conns[i].name && strcmp(l->conns[i].name, name) == 0)
+            return l->conns[i].id && *l->conns[i].id ? l->conns[i].id : NULL;
+    return NULL;
+}
+
+static void search_add(sk_listing *l, const char *conn_id)
+{
+    conn_work *w = work_add(l, NULL);
+    w->search = true;
+    w->conn_id = conn_id;
+    w->page_size = SEARCH_PAGE;
+}
+
+/* A narrowed listing: a connection whose name holds the text has every account kept by the
+ * view, so it is listed whole; the search finds the rest (identifiers, whole ids). The search
+ * is told each remaining connection's id when they are few and some are left out (asked for
+ * with -c, or listed whole): else its pages would bring the accounts of those too. */
+static void build_narrowed(sk_listing *l)
+{
+    size_t n = l->n_only ? l->n_only : l->n_conns, searched = 0, whole = 0;
+    bool all_ids = true;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = l->n_only ? l->only[i] : l->conns[i].name;
+        if (!name)
+            continue;
+        if (ci_contains(name, l->query)) {
+            work_add(l, name);
+            whole++;
+        } else {
+            searched++;
+            all_ids = all_ids && conn_id_of(l, name);
+        }
+    }
+    if (!searched && n)
+        return;
+    if ((l->n_only || whole) && all_ids && searched <= SEARCH_PER_CONNECTION) {
+        for (size_t i = 0; i < n; i++) {
+            const char *name = l->n_only ? l->only[i] : l->conns[i].name;
+            if (name && !ci_contains(name, l->query))
+                search_add(l, conn_id_of(l, name));
+        }
+        return;
+    }
+    search_add(l, NULL);
 }
 
 /* The work queue: the connections asked for, else every connection the API named. */
 static bool build_work(sk_listing *l, bool unfiltered)
 {
     size_t cap = l->n_only ? l->n_only : unfiltered ? 1 : l->n_conns;
-    l->work = calloc(cap ? cap : 1, sizeof *l->work);
+    l->work = calloc(cap + 1, sizeof *l->work);   /* + the search */
     if (!l->work)
         return false;
-    if (l->n_only) {
+    if (l->query && !unfiltered) {
+        build_narrowed(l);
+    } else if (l->n_only) {
         for (size_t i = 0; i < l->n_only; i++)
             work_add(l, l->only[i]);
     } else if (unfiltered) {
@@ -488,6 +573,11 @@ sk_listing *listing_start(sk_client *c, const listing_opts *o, const sk_sink *si
     l->page_size = o && o->page_size > 0 && o->page_size < 100 ? o->page_size : 99;
     sk_error_clear(&l->err);
     l->arena = arena_new(4096);
+    if (l->arena && o && o->query && listing_query_plan(o->query) == LISTING_QUERY_SEARCH &&
+        !(l->query = arena_strdup(l->arena, o->query))) {
+        arena_free(l->arena);
+        l->arena = NULL;
+    }
     if (!l->arena || !copy_only(l, o)) {
         arena_free(l->arena);
         free(l);
@@ -506,6 +596,11 @@ bool listing_running(const sk_listing *l)
     return l && !l->done_called;
 }
 
+bool listing_narrowed(const sk_listing *l)
+{
+    return l && l->query && !l->fallback;
+}
+
 unsigned long listing_pages(const sk_listing *l)
 {
     return l ? l->pages_requested : 0;
@@ -513,7 +608,7 @@ unsigned long listing_pages(const sk_listing *l)
 
 static void work_progress(const conn_work *w, int page_size, char *buf, size_t n)
 {
-    const char *name = w->name ? w->name : "all accounts";
+    const char *name = w->search ? "search" : w->name ? w->name : "all accounts";
     if (w->total >= 0) {
         long long total_pages = w->total / page_size + (w->total % page_size != 0);
         if (total_pages < 1)
@@ -554,7 +649,7 @@ void listing_progress(const sk_listing *l, char *buf, size_t n)
             continue;
         }
         char one[160];
-        work_progress(w, l->page_size, one, sizeof one);
+        work_progress(w, w->page_size, one, sizeof one);
         buf_printf(&b, "%s%s", shown ? ", " : "", one);
         shown++;
     }
@@ -657,4 +752,62 @@ void listing_free(sk_listing *l)
     token_set_free(&l->conn_seen);
     arena_free(l->arena);
     free(l);
+}
+
+/* ---------------------------------------------------------------- narrowing by text */
+
+/* A substring of some "ca_" + digits: a digit run, after "ca_", "a_" or "_" or alone, or a
+ * piece of "ca_" itself. */
+static bool id_part(const char *t)
+{
+    static const char *const heads[] = { "ca_", "a_", "_", "" };
+    for (size_t h = 0; h < sizeof heads / sizeof heads[0]; h++) {
+        size_t n = strlen(heads[h]);
+        if (strncasecmp(t, heads[h], n) != 0)
+            continue;
+        const char *p = t + n;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        if (*p == '\0')
+            return true;
+    }
+    return false;
+}
+
+static bool whole_id(const char *t)
+{
+    if (strncmp(t, "ca_", 3) != 0 || !t[3])
+        return false;
+    for (const char *p = t + 3; *p; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    return true;
+}
+
+listing_query_kind listing_query_plan(const char *text)
+{
+    if (!text || !*text)
+        return LISTING_QUERY_NONE;
+    size_t chars = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        chars += (*p & 0xC0) != 0x80;
+    if (chars < QUERY_MIN)
+        return LISTING_QUERY_SHORT;
+    if (chars > QUERY_MAX)
+        return LISTING_QUERY_LONG;
+    if (id_part(text) && !whole_id(text))
+        return LISTING_QUERY_ID_PART;
+    return LISTING_QUERY_SEARCH;
+}
+
+const char *listing_query_why(listing_query_kind k)
+{
+    switch (k) {
+    case LISTING_QUERY_NONE: return "is empty";
+    case LISTING_QUERY_SHORT: return "is under 3 characters, too short for the server's search";
+    case LISTING_QUERY_LONG: return "is over 200 characters, too long for the server's search";
+    case LISTING_QUERY_ID_PART:
+        return "could be part of an account id (the server's search finds whole ids only)";
+    default: return "";
+    }
 }

@@ -238,6 +238,7 @@ typedef struct filter {
     const char *provider;
     const char *query;
     const char *connection_id;
+    bool search;              /* the search's query: over other fields than the list's */
 } filter;
 
 static bool bucket_match(const filter *f, const emu_bucket *b)
@@ -263,6 +264,12 @@ static bool account_match(const filter *f, const emu_account *a)
     if (present(f->connection_id) &&
         strcmp(f->connection_id, a->connection_id ? a->connection_id : "") != 0)
         return false;
+    if (present(f->query) && f->search)
+        /* As Scalekit documents its search: identifier, provider and connector, and a whole
+         * account id (a part of one finds nothing). */
+        return emu_contains_nocase(a->identifier, f->query) ||
+               emu_contains_nocase(a->provider ? a->provider : "", f->query) ||
+               emu_contains_nocase(a->connector, f->query) || strcmp(a->id, f->query) == 0;
     if (present(f->query) && !emu_contains_nocase(a->identifier, f->query) &&
         !emu_contains_nocase(a->id, f->query) && !emu_contains_nocase(a->connector, f->query))
         return false;
@@ -387,6 +394,7 @@ void emu_ep_search(emu_ctx *c)
     memset(&f, 0, sizeof f);
     f.query = qget(c, "query");
     f.connection_id = qget(c, "connection_id");
+    f.search = true;
     size_t qlen = f.query ? emu_utf8_len(f.query) : 0;
     if (qlen < 3 || qlen > 200) {
         emu_reply_error(c->rs, 400, 3, "query must be 3 to 200 characters");

@@ -1,7 +1,8 @@
 #!/bin/sh
 # valgrind_cli.sh: the CLI's commands run under valgrind against skemu: connections, list in
-# each format, show, link --qr, delete --dry-run and --yes, journal, a usage error and a
-# not-found, the did-you-mean paths and the completion commands. Each must exit as
+# each format, list -q narrowed, show, show/link by identifier alone, link --qr, delete
+# --dry-run and --yes, journal, a usage error and a not-found, the did-you-mean paths, the
+# selections (link, delete and disconnect over them) and the completion commands. Each must exit as
 # documented with no memory error and no definite or indirect leak (valgrind's own exit
 # status 99 marks one). TAP-style lines; SKIP without valgrind.
 set -u
@@ -76,6 +77,21 @@ vg "did you mean (unknown command)" 2 lst
 vg "did you mean (flag)" 2 list --stat active
 vg "did you mean (list -c in the wrong case)" 4 list -c "$upper"
 vg "did you mean (show in the wrong case, connections listed)" 4 show "$upper" "$ident"
+vg "list -q narrowed on the server" 0 list -q "$ident"
+vg "list -q with -c (searched by connection id)" 0 list -c "$conn" -q "$ident"
+vg "list -q short (everything listed)" 0 list -q a
+vg "show IDENTIFIER alone" 0 show "$ident"
+vg "link IDENTIFIER alone --format json" 0 link "$ident" --format json
+vg "not found (IDENTIFIER alone)" 4 show nobody-at-all@example.org
+vg "list --expiring-within --unused-for --view" 0 list --expiring-within 2w --unused-for 1d --view attention
+vg "usage error (a duration without a unit)" 2 list --unused-for 30
+vg "link SELECTION --format csv" 0 link -c "$conn" -s expired -s pending --format csv
+vg "link SELECTION --format table --dry-run" 0 link -c "$conn" --dry-run
+vg "delete SELECTION --dry-run" 0 delete -c "$conn" -s revoked --dry-run
+vg "delete SELECTION without --yes, no terminal" 2 delete -c "$conn" -s revoked
+vg "disconnect --id --yes" 0 disconnect --id "$id" --yes
+vg "disconnect SELECTION --yes" 0 disconnect -c "$conn" -s expired --yes
+vg "delete SELECTION --yes" 0 delete -c "$conn" -s revoked --yes
 vg "completion bash" 0 completion bash
 vg "__complete profiles" 0 __complete profiles
 vg "__complete connections (no cache)" 0 __complete connections

@@ -34,6 +34,8 @@ run connections
 id=$("$SKDASH_BIN" list --format csv 2>/dev/null | sed -n '2p' | cut -d, -f1)
 run show --id "$id"
 run link --id "$id" --format json
+run link -s expired -s pending --format csv
+run disconnect -s pending --yes
 run delete --id "$id" --dry-run
 run delete --id "$id" --yes
 run delete --id "$id" --yes

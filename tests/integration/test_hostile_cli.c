@@ -334,6 +334,33 @@ static void test_show_and_dry_run(void **st)
     }
 }
 
+/* The commands over a selection: the campaign's rows in each format, and the counts per
+ * connection and state that delete and disconnect confirm with. (On a terminal the campaign's
+ * progress line is skdash's own control text, so its outputs are read piped here.) */
+static void test_bulk_outputs(void **st)
+{
+    (void)st;
+    static const char *const fmts[] = { "table", "csv", "json" };
+    for (int f = 0; f < 3; f++) {
+        int code;
+        size_t len;
+        char *out = run(0, (const char *const[]){ "link", "--all", "--format", fmts[f], NULL },
+                        &code, &len);
+        if (code != 0)
+            fail_msg("link --all --format %s: exit %d: %s", fmts[f], code, out);
+        assert_null(memchr(out, '\033', len));
+        assert_terminal_safe("link SELECTION", out, len);
+        free(out);
+    }
+    char *out = both("delete SELECTION --dry-run", 100,
+                     (const char *const[]){ "delete", "--all", "--dry-run", NULL }, 0);
+    assert_non_null(strstr(out, " accounts: "));
+    assert_non_null(strstr(out, "\\x1b"));   /* a hostile connection or identifier, escaped */
+    free(out);
+    free(both("disconnect SELECTION --dry-run", 100,
+              (const char *const[]){ "disconnect", "-c", "evil2", "--dry-run", NULL }, 0));
+}
+
 /* The journal of those dry runs (hostile names and all), as a table and as JSON. */
 static void test_journal_table(void **st)
 {
@@ -419,6 +446,7 @@ int main(void)
         cmocka_unit_test(test_connections_table),
         cmocka_unit_test(test_show_and_dry_run),
         cmocka_unit_test(test_journal_table),
+        cmocka_unit_test(test_bulk_outputs),
         cmocka_unit_test(test_hostile_link),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);

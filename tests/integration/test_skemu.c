@@ -1025,6 +1025,70 @@ static void test_no_connections_endpoint(void **state)
     assert_int_equal(skemu_stop(&p), 0);
 }
 
+/* POST /api/v1/connected_accounts/{id}:disconnect keeps the record, sets it DISCONNECTED and
+ * answers it without tokens; its links die; --no-disconnect[=404|501] takes it away. */
+static void test_disconnect(void **state)
+{
+    (void)state;
+    skemu_proc p;
+    const char *args[] = {"--generate", "40", "--connections", "3", NULL};
+    assert_int_equal(skemu_start(&p, args), 0);
+    char *tok = get_token(&p);
+    json_object *a = find_with_status(&p, tok, "ACTIVE", "OAUTH");
+    assert_non_null(a);
+    char id[64], connector[128], path[256];
+    snprintf(id, sizeof id, "%s", jstr(a, "id"));
+    snprintf(connector, sizeof connector, "%s", jstr(a, "connector"));
+    json_object_put(a);
+    /* a link issued before, to see that it dies */
+    char body[256];
+    snprintf(body, sizeof body, "{\"id\":\"%s\"}", id);
+    resp l = api(&p, tok, "POST", "/api/v1/connected_accounts/magic_link", body);
+    assert_int_equal(l.status, 200);
+    json_object *lo = jparse(&l);
+    char link[512];
+    snprintf(link, sizeof link, "%s", jstr(lo, "link"));
+    json_object_put(lo);
+    resp_free(&l);
+
+    snprintf(path, sizeof path, "/api/v1/connected_accounts/%s:disconnect", id);
+    expect_api_error(&p, tok, "GET", path, NULL, 405, 12);
+    expect_api_error(&p, tok, "POST", path, "[]", 400, 3);
+    expect_api_error(&p, tok, "POST", "/api/v1/connected_accounts/ca_nope:disconnect", "{}",
+                     404, 5);
+    resp r = api(&p, tok, "POST", path, "{}");
+    assert_int_equal(r.status, 200);
+    json_object *o = jparse(&r);
+    json_object *acc = jget(o, "connected_account");
+    assert_non_null(acc);
+    assert_string_equal(jstr(acc, "id"), id);
+    assert_string_equal(jstr(acc, "status"), "DISCONNECTED");
+    assert_null(strstr(r.body, "access_token"));
+    json_object_put(o);
+    resp_free(&r);
+    char st[64];
+    assert_string_equal(listed_field(&p, tok, connector, id, "status", st, sizeof st),
+                        "DISCONNECTED");
+    resp g = http("GET", link, NULL, NULL, NULL, 0, 0);
+    assert_int_equal(g.status, 404);
+    resp_free(&g);
+    free(tok);
+    assert_int_equal(skemu_stop(&p), 0);
+
+    static const char *const modes[][2] = { {"--no-disconnect", "404"},
+                                            {"--no-disconnect=501", "501"} };
+    for (int m = 0; m < 2; m++) {
+        const char *off[] = {"--generate", "40", "--connections", "3", modes[m][0], NULL};
+        assert_int_equal(skemu_start(&p, off), 0);
+        tok = get_token(&p);
+        expect_api_error(&p, tok, "POST", path, "{}", atoi(modes[m][1]), m ? 12 : 5);
+        free(tok);
+        assert_int_equal(skemu_stop(&p), 0);
+    }
+    const char *bad[] = {"--no-disconnect=500", NULL};
+    assert_int_not_equal(skemu_start(&p, bad), 0);
+}
+
 /* ---- robustness, flags, log ---- */
 
 static void test_bad_requests_do_not_crash(void **state)
@@ -1313,6 +1377,7 @@ int main(void)
         cmocka_unit_test(test_damaged_bodies),
         cmocka_unit_test(test_hang_rate),
         cmocka_unit_test(test_no_connections_endpoint),
+        cmocka_unit_test(test_disconnect),
         cmocka_unit_test(test_bad_requests_do_not_crash),
         cmocka_unit_test(test_huge_headers),
         cmocka_unit_test(test_flags),

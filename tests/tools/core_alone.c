@@ -257,7 +257,7 @@ static bool list_once(sk_status *st, size_t *accounts, size_t *debug_lines)
         return false;
     }
     client_set_debug(c, on_debug, &r);
-    listing_opts lo = { 2, 25, NULL, 0 };
+    listing_opts lo = { .concurrency = 2, .page_size = 25 };
     sk_sink sink = { on_connections, on_page, NULL, on_done, NULL };
     sk_listing *l = listing_start(c, &lo, &sink, &r);
     /* The loop a listing wants: client_step, then listing_step (damaged pages asked again

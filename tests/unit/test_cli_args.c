@@ -15,6 +15,7 @@
 #include "account.h"
 #include "../../src/cli/cli.h"
 #include "../../src/cli/cli_cmd.h"
+#include "saved_view.h"
 
 /* ---- capturing what the parser prints on stderr ---- */
 
@@ -577,6 +578,26 @@ static void test_state_choices(void **state)
     assert_int_equal(n, SK_STATE_COUNT);
 }
 
+/* --view takes the keys of the core's saved-view registry, every one and no other. */
+static void test_view_choices(void **state)
+{
+    (void)state;
+    static const char *const cmds[] = { "list", "link", "delete", "disconnect" };
+    size_t nv;
+    const sk_saved_view *views = saved_views(&nv);
+    for (size_t c = 0; c < sizeof cmds / sizeof cmds[0]; c++) {
+        const cli_flag *v = flag_in(cli_command_find(cmds[c])->flags, "view", 0);
+        assert_non_null(v);
+        assert_non_null(v->choices);
+        size_t n = 0;
+        for (; v->choices[n]; n++) {
+            assert_true(n < nv);
+            assert_string_equal(v->choices[n], views[n].key);
+        }
+        assert_int_equal(n, nv);
+    }
+}
+
 /* ---- help made from the table ---- */
 
 static void test_help_overview(void **state)
@@ -605,7 +626,8 @@ static void test_help_overview(void **state)
         assert_non_null(strstr(o, first));
     }
     /* The read-only flag names the commands that write. */
-    assert_non_null(strstr(o, "--read-only             refuse anything that changes data (delete)\n"));
+    assert_non_null(strstr(o, "--read-only             refuse anything that changes data (delete, "
+                              "disconnect)\n"));
     free(o);
 }
 
@@ -644,11 +666,14 @@ static void test_help_commands(void **state)
     }
     char *h = capture_help("list");
     assert_non_null(strstr(h, "usage: skdash list [-c CONNECTION]... [-s STATE]... [-q TEXT] "
-                              "[--format table|json|csv]\n"));
+                              "[--expiring-within DUR] [--unused-for DUR] "
+                              "[--view all|attention|expiring|unused] [--format table|json|csv]\n"));
     free(h);
     h = capture_help("delete");
-    assert_non_null(strstr(h, "usage: skdash delete (--id ID | CONNECTION IDENTIFIER) [--yes] "
-                              "[--dry-run]\n"));
+    assert_non_null(strstr(h, "usage: skdash delete (--id ID | CONNECTION IDENTIFIER | SELECTION) "
+                              "[--yes] [--dry-run] [-c CONNECTION]... [-s STATE]... [-q TEXT] "
+                              "[--expiring-within DUR] [--unused-for DUR] "
+                              "[--view all|attention|expiring|unused] [--all]\n"));
     free(h);
     assert_null(capture_help("frobnicate"));
 }
@@ -704,6 +729,7 @@ int main(void)
         cmocka_unit_test(test_gate_dispatch),
         cmocka_unit_test(test_table_consistent),
         cmocka_unit_test(test_state_choices),
+        cmocka_unit_test(test_view_choices),
         cmocka_unit_test(test_help_overview),
         cmocka_unit_test(test_help_commands),
         cmocka_unit_test(test_machine_lines),
