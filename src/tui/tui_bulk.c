@@ -228,6 +228,11 @@ void data_disconnect(tui_app *a, const tui_target *t, size_t n)
     r->k = k;
     r->n = n;
     r->batch = n > 1 ? batch_new(a, "disconnected", "not disconnected", n) : NULL;
+    if (n > 1 && !r->batch) {   /* without it only the first would be sent */
+        dc_run_free(r);
+        data_set_error(a, "out of memory");
+        return;
+    }
     if (n > 1)
         data_set_notice(a, "disconnecting %zu accounts", n);
     dc_send(r, 0);
