@@ -46,6 +46,7 @@ typedef enum { PANE_CONNS = 0, PANE_TABLE, PANE_DETAIL } tui_pane;
 /* An account an action applies to, copied so it survives the store changing under it. */
 typedef struct tui_target {
     char *id, *identifier, *connector;
+    sk_state state;           /* as the row showed it (the dialogs count per state) */
 } tui_target;
 
 /* What /details added for the account shown in the detail pane. */
@@ -163,13 +164,21 @@ bool data_current(const tui_app *a, sk_account *out, sk_row *row);
 void data_detail_want(tui_app *a);
 void data_detail_clear(tui_detail_cache *d);
 tui_target *data_targets(tui_app *a, size_t *n);
+/* Marked accounts in the current view (store_mark_count(): in all). */
+size_t data_marks_here(const tui_app *a);
 void data_targets_free(tui_target *t, size_t n);
 void data_delete(tui_app *a, const tui_target *t, size_t n);
+/* tui_bulk.c: disconnects by id, journaled, one result line for several. */
+void data_disconnect(tui_app *a, const tui_target *t, size_t n);
 void data_set_error(tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void data_set_notice(tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void data_set_warning(tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Shows the environment's cached listing, when there is one and the cache is allowed. */
 void data_cache_load(tui_app *a);
+/* The store changed by a delete or disconnect: the cache is corrected (now, or within the
+ * once-a-minute bound), and data_cache_flush() at exit writes what that bound held back. */
+void data_cache_touched(tui_app *a);
+void data_cache_flush(tui_app *a);
 /* Appends an entry to the action journal; a failure becomes the footer's warning. */
 void data_journal(tui_app *a, const char *action, const char *account_id, const char *identifier,
                   const char *connector, const char *result);
@@ -214,8 +223,26 @@ void tui_link_open(tui_app *a, tui_target *t, size_t n);
 /* The link being shown (NULL while none) and its expiry. */
 const char *tui_link_current(int64_t *expiry);
 
-/* tui_confirm.c: the delete dialog; it takes the targets */
-void tui_confirm_open(tui_app *a, tui_target *t, size_t n);
+/* tui_confirm.c: the delete and disconnect dialogs; they take the targets */
+typedef enum { TUI_CONFIRM_DELETE = 0, TUI_CONFIRM_DISCONNECT } tui_confirm_kind;
+void tui_confirm_open(tui_app *a, tui_confirm_kind kind, tui_target *t, size_t n);
+
+/* tui_bulk.c: work on several accounts at once. */
+/* "33 accounts: 33 REVOKED in zendesk, 2 EXPIRED in gmail" (safe text, malloc'd; NULL on out
+ * of memory): bulk.h's tally_words over the targets. */
+char *bulk_summary(const tui_target *t, size_t n);
+/* A batch of deletes or disconnects: each answer counted, the last one words the whole
+ * ("deleted 33 of 33", or the failures named) and frees it. */
+typedef struct tui_batch {
+    tui_app *app;
+    const char *verb;          /* "deleted" */
+    const char *failed_word;   /* "not deleted" */
+    size_t n, answered, ok, failed;
+    char **failures;           /* "x (gmail): why" each (raw: made safe when shown) */
+    size_t n_failures;
+} tui_batch;
+tui_batch *batch_new(tui_app *a, const char *verb, const char *failed_word, size_t n);
+void batch_answered(tui_batch *b, const char *failure);
 
 /* tui_run.c: :profile. Tears down everything built for the environment in use (listing,
  * requests, client, store, view, screens above the overview) and builds it again for next,

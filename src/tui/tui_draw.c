@@ -375,8 +375,11 @@ static void draw_table(const tui_app *a, const geom *g, tui_line *l)
     line_add_raw(l, ROLE_NORMAL, it.name, -1, false);
     line_addf(l, ROLE_DIM, "  %zu shown", a->view.n);
     size_t marks = store_mark_count(a->store);
-    if (marks)
+    size_t here = marks ? data_marks_here(a) : 0;
+    if (marks && here == marks)
         line_addf(l, ROLE_MARK, "  %zu marked", marks);
+    else if (marks)   /* marks belong to accounts: some are in other views */
+        line_addf(l, ROLE_MARK, "  %zu marked here, %zu in all", here, marks);
     if (a->base_mask != SK_ALL_STATES) {
         line_add(l, ROLE_DIM, "  states:", -1, false);
         for (int s = 0; s < SK_STATE_COUNT; s++)

@@ -315,8 +315,9 @@ void act_link_message(tui_app *a, int arg)
     (void)arg;
     if (!lv.link)
         return;
+    /* The profile's `message = ...` template, or the built-in text when it gives none. */
     char *msg = link_message(lv.t[lv.i].identifier, lv.t[lv.i].connector, lv.link, lv.expiry,
-                             time_now(), NULL);
+                             time_now(), a->cfg->message);
     if (!msg) {
         data_set_error(a, "out of memory");
         return;

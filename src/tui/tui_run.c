@@ -449,6 +449,8 @@ static void env_free(tui_app *a)
     if (a->listing)
         listing_free(a->listing);
     a->listing = NULL;
+    if (a->store)
+        data_cache_flush(a);   /* deletes and disconnects the once-a-minute bound held back */
     data_detail_clear(&a->det);
     view_free(&a->view);
     store_free(a->store);
