@@ -59,6 +59,8 @@ typedef struct sk_cache_keeper {
     bool known;
     bool wrote;           /* this keeper has tried a write ... */
     int64_t wrote_ms;     /* ... at this time (the caller's monotonic milliseconds) */
+    bool pending;         /* a change held back by the once-a-minute bound waits to be written
+                             (cache_save_touched with at_exit writes it) */
 } sk_cache_keeper;
 
 /* After cache_load succeeded into s (and before anything else changed s): the file holds s. */
@@ -70,6 +72,16 @@ void cache_keeper_loaded(sk_cache_keeper *k, const sk_store *s);
  * was written. Unchanged or held back is SK_OK. */
 sk_status cache_save_changed(sk_cache_keeper *k, const sk_store *s, const char *env_url,
                              const char *client_id, int64_t now_ms, bool *wrote, sk_error *err);
+
+/* The store changed by the front end's own hand (accounts deleted or disconnected) since the
+ * file was loaded or written: the file must not show them as they were. Saved when it differs
+ * from what the file holds, stamped with the time of the listing the rows come from
+ * (`listed_at`, Unix seconds: the age shown stays the listing's), within the same once-a-minute
+ * bound as cache_save_changed; a write held back by it sets k->pending, and a call with
+ * `at_exit` writes whatever the bound. */
+sk_status cache_save_touched(sk_cache_keeper *k, const sk_store *s, const char *env_url,
+                             const char *client_id, int64_t listed_at, int64_t now_ms,
+                             bool at_exit, bool *wrote, sk_error *err);
 
 /* Removes the temporary files ("<hash>.cache.tmp.PID.N", regular files of ours) that a save
  * killed midway (kill -9, a crash) left in the cache directory: those whose writer process is

@@ -62,6 +62,12 @@ sk_request *client_request(sk_client *c, const char *method, const char *path_an
 /* Runs r's callback now with SK_ERR_CANCELLED; a no-op from inside r's own callback. */
 void client_cancel(sk_client *c, sk_request *r);
 void client_cancel_all(sk_client *c);
+/* r goes before the queue: when every connection slot is taken it may use one slot kept
+ * beyond max_connections (a search the user waits for, beside a listing that fills them). */
+void client_urgent(sk_client *c, sk_request *r);
+/* True while r has never been put on the wire (it waits for the token or a free slot):
+ * cancelling it then costs the server nothing. */
+bool client_request_unsent(const sk_request *r);
 
 /* Number of requests queued, waiting for a retry or in flight (the token fetch included). */
 int client_pending(const sk_client *c);

@@ -43,8 +43,20 @@ void store_swap(sk_store *a, sk_store *b);
 sk_status store_upsert(sk_store *s, const sk_account *rows, size_t n);
 /* Room for `rows` accounts in all (a hint: false only on out of memory, nothing lost). */
 bool store_reserve(sk_store *s, size_t rows);
+/* Rows from a server search (search.h) while a listing runs: inserted or updated by id like
+ * store_upsert, but never counted as seen by the refresh (a sweep removes those the listing
+ * does not reach) and flagged "found" until a store_upsert (the listing) gives the same id; a
+ * row the current refresh has already listed is left as it is. One row per id, always. */
+sk_status store_upsert_found(sk_store *s, const sk_account *rows, size_t n);
+size_t store_found_count(const sk_store *s);     /* live rows flagged found */
+bool store_row_found(const sk_store *s, sk_row r);
 /* Remove by id; returns false when unknown. Row indexes of other accounts stay valid. */
 bool store_remove(sk_store *s, const char *id);
+/* A fresher record of a known account (its /details answer): every field of the row is
+ * replaced by the record's, except who and where (identifier, connection, connection id,
+ * provider, authorization type) when the record leaves them out. False when the id is unknown
+ * (nothing is added). */
+bool store_refresh_row(sk_store *s, const sk_account *fresh);
 /* Change one account's raw status (e.g. watched until ACTIVE). */
 bool store_set_status(sk_store *s, const char *id, const char *status);
 
@@ -82,6 +94,7 @@ uint64_t store_version(const sk_store *s);
 uint64_t store_layout_version(const sk_store *s);
 
 #define SK_STORE_ROW_LIVE 1u
+#define SK_STORE_ROW_FOUND 8u   /* from a server search, not listed yet */
 #define SK_CONN_NONE UINT32_MAX
 
 /* One account as the store holds it: strings interned (see store_conn_name) or in the arena. */
@@ -92,7 +105,8 @@ typedef struct sk_store_row {
     uint32_t conn;              /* store_conn_name(s, conn); SK_CONN_NONE when none */
     uint32_t connection_id, provider, status, auth_type;   /* intern ids (store.c) */
     uint8_t state;
-    uint8_t flags;              /* SK_STORE_ROW_LIVE when the row holds an account */
+    uint8_t flags;              /* SK_STORE_ROW_LIVE when the row holds an account;
+                                   SK_STORE_ROW_FOUND (store_upsert_found) */
 } sk_store_row;
 
 /* Rows 0..store_row_limit() - 1 (NULL when none); valid until the store next changes. */

@@ -82,10 +82,10 @@ static void put_field(const char *label, const char *value)
     buf_free(&b);
 }
 
-static void put_time(const char *label, int64_t t, int64_t now)
+static void put_time(const char *label, int64_t t, int64_t now, const char *absent)
 {
     if (t == SK_TIME_ABSENT) {
-        printf("%s -\n", label);
+        printf("%s %s\n", label, absent ? absent : "-");   /* the field list's word */
         return;
     }
     char abs[64], rel[32];
@@ -118,7 +118,7 @@ static void show_text(const sk_account_detail *d)
         if (f[i].kind == SK_FIELD_STATE) {
             put_state(&d->a);
         } else if (f[i].kind == SK_FIELD_TIME) {
-            put_time(label, account_field_time(&f[i], d), now);
+            put_time(label, account_field_time(&f[i], d), now, f[i].absent);
         } else {
             const char *v = account_field_text(&f[i], d, &scratch);
             put_field(label, v ? v : f[i].absent);

@@ -22,7 +22,7 @@ static const sk_field fields[] = {
     { "Provider", SK_FIELD_TEXT, false, "-", AT(a.provider) },
     { "Auth type", SK_FIELD_TEXT, false, "-", AT(a.authorization_type) },
     { "Token expires", SK_FIELD_TIME, false, "-", AT(a.token_expires_at) },
-    { "Last used", SK_FIELD_TIME, false, "-", AT(a.last_used_at) },
+    { "Last used", SK_FIELD_TIME, false, "never", AT(a.last_used_at) },   /* absent: never used */
     { "Updated", SK_FIELD_TIME, false, "-", AT(a.updated_at) },
     { "Scopes", SK_FIELD_LIST, true, "-", AT(scopes) },
     { "Domain", SK_FIELD_TEXT, true, "-", AT(domain) },

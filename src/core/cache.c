@@ -201,11 +201,11 @@ static void w_strn(writer *w, const char *s, size_t n)
 
 static void w_str(writer *w, const char *s) { w_strn(w, s, s ? strlen(s) : 0); }
 
-static void write_header(writer *w, const char *env_url, const char *client_id)
+static void write_header(writer *w, const char *env_url, const char *client_id, int64_t as_of)
 {
     w_bytes(w, MAGIC, MAGIC_LEN);
     w_u32(w, CACHE_VERSION);
-    w_i64(w, time_now());
+    w_i64(w, as_of);
     w_strn(w, env_url, url_len(env_url));
     w_str(w, client_id);
 }
@@ -258,7 +258,8 @@ static void write_accounts(writer *w, const sk_store *s)
 }
 
 /* Writes and closes fd. */
-static bool write_all(int fd, const sk_store *s, const char *env_url, const char *client_id)
+static bool write_all(int fd, const sk_store *s, const char *env_url, const char *client_id,
+                      int64_t as_of)
 {
     writer *w = calloc(1, sizeof *w);
     if (!w) {
@@ -268,7 +269,7 @@ static bool write_all(int fd, const sk_store *s, const char *env_url, const char
     w->fd = fd;
     w->summing = true;
     sum_init(&w->sum);
-    write_header(w, env_url, client_id);
+    write_header(w, env_url, client_id, as_of);
     write_connections(w, s);
     write_accounts(w, s);
     w_flush(w);
@@ -280,8 +281,8 @@ static bool write_all(int fd, const sk_store *s, const char *env_url, const char
     return close(fd) == 0 && ok;
 }
 
-sk_status cache_save_file(const sk_store *s, const char *path, const char *env_url,
-                          const char *client_id, sk_error *err)
+static sk_status save_file(const sk_store *s, const char *path, const char *env_url,
+                           const char *client_id, int64_t as_of, sk_error *err)
 {
     sk_error_clear(err);
     if (!s || !path || !env_url || !client_id) {
@@ -306,7 +307,7 @@ sk_status cache_save_file(const sk_store *s, const char *path, const char *env_u
     if (!ok)
         close(fd);
     errno = 0;
-    if (!ok || !write_all(fd, s, env_url, client_id)) {
+    if (!ok || !write_all(fd, s, env_url, client_id, as_of)) {
         int e = errno;
         unlink(tmp);
         sk_error_set(err, SK_ERR_CONFIG, "cache: cannot write %s: %s", tmp,
@@ -321,7 +322,14 @@ sk_status cache_save_file(const sk_store *s, const char *path, const char *env_u
     return SK_OK;
 }
 
-sk_status cache_save(const sk_store *s, const char *env_url, const char *client_id, sk_error *err)
+sk_status cache_save_file(const sk_store *s, const char *path, const char *env_url,
+                          const char *client_id, sk_error *err)
+{
+    return save_file(s, path, env_url, client_id, time_now(), err);
+}
+
+static sk_status save_as_of(const sk_store *s, const char *env_url, const char *client_id,
+                            int64_t as_of, sk_error *err)
 {
     char path[4096];
     sk_error_clear(err);
@@ -329,7 +337,12 @@ sk_status cache_save(const sk_store *s, const char *env_url, const char *client_
         sk_error_set(err, SK_ERR_CONFIG, "cache: no usable cache directory (XDG_CACHE_HOME, HOME)");
         return SK_ERR_CONFIG;
     }
-    return cache_save_file(s, path, env_url, client_id, err);
+    return save_file(s, path, env_url, client_id, as_of, err);
+}
+
+sk_status cache_save(const sk_store *s, const char *env_url, const char *client_id, sk_error *err)
+{
+    return save_as_of(s, env_url, client_id, time_now(), err);
 }
 
 uint64_t cache_digest(const sk_store *s)
@@ -361,16 +374,49 @@ sk_status cache_save_changed(sk_cache_keeper *k, const sk_store *s, const char *
     if (wrote)
         *wrote = false;
     uint64_t d = cache_digest(s);
-    if (k->known && d == k->on_disk)
+    if (k->known && d == k->on_disk) {
+        k->pending = false;
         return SK_OK;      /* the file already holds this listing */
-    if (k->wrote && now_ms - k->wrote_ms < CACHE_MIN_INTERVAL_MS)
-        return SK_OK;      /* changed, but written not long ago: a later listing will be */
+    }
+    if (k->wrote && now_ms - k->wrote_ms < CACHE_MIN_INTERVAL_MS) {
+        k->pending = true;
+        return SK_OK;      /* changed, but written not long ago: a later listing (or the
+                              exit, cache_save_touched) will be */
+    }
     sk_status st = cache_save(s, env_url, client_id, err);
     /* A failed write waits its turn like a good one: no attempt (and warning) every second. */
+    k->pending = false;
     k->wrote = true;
     k->wrote_ms = now_ms;
     k->known = st == SK_OK;
     k->on_disk = d;
+    if (wrote)
+        *wrote = st == SK_OK;
+    return st;
+}
+
+sk_status cache_save_touched(sk_cache_keeper *k, const sk_store *s, const char *env_url,
+                             const char *client_id, int64_t listed_at, int64_t now_ms,
+                             bool at_exit, bool *wrote, sk_error *err)
+{
+    sk_error_clear(err);
+    if (wrote)
+        *wrote = false;
+    uint64_t d = cache_digest(s);
+    if (k->known && d == k->on_disk) {
+        k->pending = false;
+        return SK_OK;
+    }
+    if (!at_exit && k->wrote && now_ms - k->wrote_ms < CACHE_MIN_INTERVAL_MS) {
+        k->pending = true;   /* written not long ago: the next listing or the exit writes it */
+        return SK_OK;
+    }
+    sk_status st = save_as_of(s, env_url, client_id, listed_at, err);
+    k->wrote = true;
+    k->wrote_ms = now_ms;
+    k->known = st == SK_OK;
+    k->on_disk = d;
+    k->pending = false;
     if (wrote)
         *wrote = st == SK_OK;
     return st;

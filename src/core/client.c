@@ -40,6 +40,7 @@ struct sk_request {
     unsigned long seq;
     rq_state state;
     bool is_token;
+    bool urgent;             /* may take the one slot kept beyond max_connections */
     bool auth_renewed;       /* already resent once after a 401 */
     bool too_big;
     char method[8];
@@ -344,7 +345,8 @@ sk_client *client_new(const struct sk_config *cfg, const sk_client_opts *opts, s
     else
         client_opts_default(&c->o);
     opts_sanitize(&c->o);
-    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->o.max_connections);
+    /* One more than the requests take: the slot an urgent request may use (client_urgent). */
+    curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)c->o.max_connections + 1);
     c->rng = (uint64_t)now_ms() ^ ((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)c;
     if (!c->rng)
         c->rng = 0x9E3779B97F4A7C15ULL;
@@ -628,7 +630,7 @@ static void kick(sk_client *c)
             start(c, r);   /* the token goes first, whatever the slots */
         else if (!ok)
             want_token = true;
-        else if (c->n_active < c->o.max_connections)
+        else if (c->n_active < c->o.max_connections + (r->urgent ? 1 : 0))
             start(c, r);
     }
     if (want_token && !c->token_req && !c->closing)
@@ -686,6 +688,19 @@ void client_cancel(sk_client *c, sk_request *r)
     sk_error_clear(&e);
     sk_error_set(&e, SK_ERR_CANCELLED, "%s %s: cancelled", r->method, r->path);
     complete(c, r, 0, &e);
+}
+
+void client_urgent(sk_client *c, sk_request *r)
+{
+    if (!c || !r || r->state == RQ_DONE)
+        return;
+    r->urgent = true;
+    kick(c);
+}
+
+bool client_request_unsent(const sk_request *r)
+{
+    return r && r->state == RQ_QUEUED && r->tries == 0;
 }
 
 /* Cancels what exists now; requests queued by the cancelled callbacks themselves are left. */

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "buf.h"
@@ -40,8 +41,8 @@ sk_osc52_wrap osc52_detect(void)
     const char *tmux = getenv("TMUX");
     if (tmux && *tmux)
         return SK_OSC52_TMUX;
-    const char *term = getenv("TERM");
-    if (term && strncmp(term, "screen", 6) == 0)
+    const char *sty = getenv("STY"), *term = getenv("TERM");
+    if ((sty && *sty) || (term && strncmp(term, "screen", 6) == 0))
         return SK_OSC52_SCREEN;
     return SK_OSC52_PLAIN;
 }
@@ -94,4 +95,44 @@ char *osc52_sequence(const char *text, sk_osc52_wrap wrap)
         return NULL;
     }
     return out.s;
+}
+
+static void plan_say(sk_osc52_plan *p, const char *said)
+{
+    snprintf(p->said, sizeof p->said, "%s", said);
+}
+
+void osc52_plan(sk_osc52_wrap wrap, const sk_osc52_tmux *tmux, sk_osc52_plan *out)
+{
+    memset(out, 0, sizeof *out);
+    if (wrap == SK_OSC52_SCREEN) {
+        /* screen passes its DCS strings through to the terminal whatever its settings. */
+        out->screen = out->sure = true;
+        plan_say(out, "OSC 52 through screen");
+        return;
+    }
+    if (wrap != SK_OSC52_TMUX) {
+        out->plain = out->sure = true;
+        plan_say(out, "OSC 52");
+        return;
+    }
+    if (!tmux || !tmux->known) {
+        /* Both forms are harmless where they are not taken: send both, claim nothing. */
+        out->plain = out->tmux_passthrough = true;
+        plan_say(out, "tmux's settings unknown: needs set-clipboard on or allow-passthrough on");
+        return;
+    }
+    if (strcmp(tmux->set_clipboard, "on") == 0) {
+        out->plain = out->sure = true;
+        plan_say(out, "OSC 52 to tmux: set-clipboard on");
+        return;
+    }
+    const char *pt = tmux->allow_passthrough;
+    if (!*pt || strcmp(pt, "on") == 0 || strcmp(pt, "all") == 0) {
+        out->tmux_passthrough = out->sure = true;
+        plan_say(out, "OSC 52 through tmux's passthrough");
+        return;
+    }
+    snprintf(out->said, sizeof out->said, "tmux set-clipboard %s, allow-passthrough %s",
+             *tmux->set_clipboard ? tmux->set_clipboard : "off", pt);
 }

@@ -12,7 +12,7 @@
  * timestamps are integers, state and flags are bytes. 64 bytes a row (sk_store_row, store.h). */
 typedef sk_store_row store_row;
 
-enum { ROW_LIVE = 1, ROW_MARKED = 2, ROW_SEEN = 4 };
+enum { ROW_LIVE = 1, ROW_MARKED = 2, ROW_SEEN = 4, ROW_FOUND = 8 };
 
 /* Rows of a page share their connector, connection id, provider and mostly status and
  * authorization type: row_fill checks the value each field had last before hashing. */
@@ -59,10 +59,12 @@ struct sk_store {
     size_t totals[SK_STATE_COUNT];
     size_t unseen;              /* over all rows: a sweep with nothing unseen has no work */
     size_t marks;
+    size_t found;               /* live rows with ROW_FOUND (a server search's, not listed yet) */
     uint64_t version, layout;   /* store_version(), store_layout_version() */
 };
 
 _Static_assert(ROW_LIVE == SK_STORE_ROW_LIVE, "store.h names the live flag");
+_Static_assert(ROW_FOUND == SK_STORE_ROW_FOUND, "store.h names the found flag");
 
 /* Versions come from one counter so that no two stores (or states of one) share a number. */
 static uint64_t version_next(void)
@@ -394,6 +396,14 @@ static void row_count(sk_store *s, const store_row *r, int delta)
 
 /* ---------------------------------------------------------------- rows */
 
+static void found_clear(sk_store *s, store_row *r)
+{
+    if (r->flags & ROW_FOUND) {
+        r->flags &= (uint8_t)~ROW_FOUND;
+        s->found--;
+    }
+}
+
 static uint32_t row_alloc(sk_store *s)
 {
     if (s->n_free)
@@ -447,20 +457,32 @@ static bool row_same(const store_row *a, const store_row *b)
            a->last_used_at == b->last_used_at;
 }
 
-static sk_status upsert_one(sk_store *s, const sk_account *a)
+/* found: from a server search while a listing runs: a row the listing already reached is left
+ * as the listing gave it; any other is stored unseen (a sweep takes it if the listing never
+ * reaches it) and flagged ROW_FOUND until the listing does. */
+static sk_status upsert_one(sk_store *s, const sk_account *a, bool found)
 {
     if (!a->id || !*a->id)
         return SK_OK;   /* an account without an id cannot be addressed: skip it */
     if (!set_reserve(s, &s->by_id, row_key, s->live))
         return SK_ERR_NOMEM;
-    bool found;
-    size_t slot = set_probe(s, &s->by_id, row_key, a->id, &found);
-    if (found) {
+    bool hit;
+    size_t slot = set_probe(s, &s->by_id, row_key, a->id, &hit);
+    if (hit) {
         store_row *r = &s->rows[s->by_id.slots[slot]];
+        if (found && (r->flags & ROW_SEEN))
+            return SK_OK;
         store_row before = *r;
         row_count(s, r, -1);
         bool ok = row_fill(s, r, a);
-        r->flags |= ROW_SEEN;
+        if (found) {
+            if (!(r->flags & ROW_FOUND))
+                s->found++;
+            r->flags |= ROW_FOUND;
+        } else {
+            r->flags |= ROW_SEEN;
+            found_clear(s, r);   /* the listing reached it: a listed row like any other */
+        }
         row_count(s, r, +1);
         if (!ok || !row_same(&before, r))   /* a refresh that changes nothing keeps views */
             changed(s, true);
@@ -479,7 +501,8 @@ static sk_status upsert_one(sk_store *s, const sk_account *a)
         s->free_rows[s->n_free++] = ri;   /* row_alloc guaranteed room: see row_release */
         return SK_ERR_NOMEM;
     }
-    r->flags = ROW_LIVE | ROW_SEEN;
+    r->flags = found ? ROW_LIVE | ROW_FOUND : ROW_LIVE | ROW_SEEN;
+    s->found += found;
     if (s->by_id.slots[slot] == SLOT_EMPTY)
         s->by_id.used++;
     s->by_id.slots[slot] = ri;
@@ -488,7 +511,7 @@ static sk_status upsert_one(sk_store *s, const sk_account *a)
     return SK_OK;
 }
 
-sk_status store_upsert(sk_store *s, const sk_account *rows, size_t n)
+static sk_status upsert_rows(sk_store *s, const sk_account *rows, size_t n, bool found)
 {
     if (!s || (!rows && n))
         return SK_ERR_USAGE;
@@ -496,11 +519,28 @@ sk_status store_upsert(sk_store *s, const sk_account *rows, size_t n)
     if (!grow((void **)&s->free_rows, &s->cap_free, s->n_rows + n + 1, sizeof *s->free_rows))
         return SK_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
-        sk_status st = upsert_one(s, &rows[i]);
+        sk_status st = upsert_one(s, &rows[i], found);
         if (st != SK_OK)
             return st;
     }
     return SK_OK;
+}
+
+sk_status store_upsert(sk_store *s, const sk_account *rows, size_t n)
+{
+    return upsert_rows(s, rows, n, false);
+}
+
+sk_status store_upsert_found(sk_store *s, const sk_account *rows, size_t n)
+{
+    return upsert_rows(s, rows, n, true);
+}
+
+size_t store_found_count(const sk_store *s) { return s ? s->found : 0; }
+
+bool store_row_found(const sk_store *s, sk_row r)
+{
+    return store_row_live(s, r) && (s->rows[r].flags & ROW_FOUND);
 }
 
 bool store_reserve(sk_store *s, size_t rows)
@@ -522,6 +562,8 @@ static void row_release(sk_store *s, uint32_t ri, size_t slot)
     row_count(s, r, -1);
     if (r->flags & ROW_MARKED)
         s->marks--;
+    if (r->flags & ROW_FOUND)
+        s->found--;
     r->flags = 0;
     changed(s, true);
     s->by_id.slots[slot] = SLOT_DEAD;
@@ -547,6 +589,29 @@ bool store_remove(sk_store *s, const char *id)
         return false;
     row_release(s, s->by_id.slots[slot], slot);
     return true;
+}
+
+bool store_refresh_row(sk_store *s, const sk_account *fresh)
+{
+    if (!s || !fresh || !fresh->id)
+        return false;
+    sk_row r = store_find(s, fresh->id);
+    if (r == SK_ROW_NONE)
+        return false;
+    sk_account known, a = *fresh;
+    store_get(s, r, &known);
+    /* A record that leaves out who or where keeps the row's (a row never loses its place). */
+    if (!a.identifier || !*a.identifier)
+        a.identifier = known.identifier;
+    if (!a.connector || !*a.connector)
+        a.connector = known.connector;
+    if (!a.connection_id)
+        a.connection_id = known.connection_id;
+    if (!a.provider)
+        a.provider = known.provider;
+    if (!a.authorization_type)
+        a.authorization_type = known.authorization_type;
+    return upsert_one(s, &a, false) == SK_OK;
 }
 
 bool store_set_status(sk_store *s, const char *id, const char *status)

@@ -34,7 +34,9 @@
     _(MARK, "mark", TUI_B(CTX_LIST), TUI_K(' '), 0, "mark/unmark the row", "mark", 6, NULL, act_mark, 0) \
     _(MARK_ALL, "mark-all", TUI_B(CTX_LIST), TUI_K('a'), 0, "mark every row shown (again: unmark)", NULL, 0, NULL, act_mark_all, 0) \
     _(DELETE, "delete", TUI_B(CTX_LIST), TUI_K('d', KEY_DC), ACT_F_WRITE, "delete the marked accounts (or the current one)", "delete", 8, NULL, act_delete, 0) \
+    _(DISCONNECT, "disconnect", TUI_B(CTX_LIST), TUI_K('x'), ACT_F_WRITE, "disconnect the marked accounts (or the current one): the record stays, DISCONNECTED", "disconnect", 12, NULL, act_disconnect, 0) \
     _(LINK, "link", TUI_B(CTX_LIST), TUI_K('l'), 0, "authorization link + QR code for the marked (or current) accounts", "link", 7, NULL, act_link, 0) \
+    _(LINKS_FILE, "links-file", TUI_B(CTX_LIST), TUI_K('L'), 0, "fresh links for the marked (or current) accounts into a CSV file (the columns of skdash link --format csv)", "links to csv", 13, NULL, act_links_file, 0) \
     _(COPY_ID, "copy-id", TUI_B(CTX_LIST), TUI_K('y'), 0, "copy the account id (OSC 52 clipboard)", "copy id", 10, NULL, act_copy, 0) \
     _(COPY_IDENTIFIER, "copy-identifier", TUI_B(CTX_LIST), TUI_K('Y'), 0, "copy the identifier", NULL, 0, NULL, act_copy, 1) \
     _(PRINT_LINK, "print-link", TUI_B(CTX_LIST) | TUI_B(CTX_LINK), TUI_K('p'), 0, "quit and print the link and its QR code to the shell", "print & quit", 5, in_link_footer, act_print_link, 0) \
@@ -57,9 +59,9 @@
     _(LINK_PREV, "link-prev", TUI_B(CTX_LINK), TUI_K('N', KEY_LEFT), 0, "previous marked account", NULL, 0, NULL, act_link_move, -1) \
     _(LINK_CLOSE, "link-close", TUI_B(CTX_LINK), TUI_K(TUI_ESC, 'q'), 0, "back to the list", "back", 6, NULL, act_link_close, 0) \
     \
-    _(CONFIRM_YES, "confirm-yes", TUI_B(CTX_CONFIRM), TUI_K('y'), ACT_F_WRITE, "yes, delete", NULL, 0, NULL, act_confirm_yes, 0) \
+    _(CONFIRM_YES, "confirm-yes", TUI_B(CTX_CONFIRM), TUI_K('y'), ACT_F_WRITE, "yes: delete (or disconnect)", NULL, 0, NULL, act_confirm_yes, 0) \
     _(CONFIRM_NO, "confirm-no", TUI_B(CTX_CONFIRM) | TUI_B(CTX_CONFIRM_COUNT), TUI_K('n', 'N', TUI_ESC, 'q'), 0, "no (the default)", NULL, 0, NULL, act_confirm_no, 0) \
-    _(CONFIRM_ENTER, "confirm-count", TUI_B(CTX_CONFIRM_COUNT), TUI_K('\n', '\r', KEY_ENTER), ACT_F_WRITE, "delete when the typed count matches", NULL, 0, NULL, act_confirm_count, 0) \
+    _(CONFIRM_ENTER, "confirm-count", TUI_B(CTX_CONFIRM_COUNT), TUI_K('\n', '\r', KEY_ENTER), ACT_F_WRITE, "delete (or disconnect) when the typed count matches", NULL, 0, NULL, act_confirm_count, 0) \
     _(CONFIRM_ERASE, "confirm-erase", TUI_B(CTX_CONFIRM_COUNT), TUI_K(KEY_BACKSPACE, 127, TUI_CTRL('h')), 0, "erase a digit", NULL, 0, NULL, act_confirm_erase, 0) \
     \
     _(HELP_CLOSE, "help-close", TUI_B(CTX_HELP), TUI_K(TUI_ESC, 'q', '?'), 0, "close the help", NULL, 0, NULL, act_close, 0) \

@@ -40,8 +40,8 @@ static const tui_action_def table[] = {
 #define N_TABLE (sizeof table / sizeof table[0])
 
 static const char *const ctx_names[CTX_COUNT] = {
-    "Dashboard", "Filter line", "Link view", "Delete dialog", "Delete dialog (several)", "Help",
-    "Journal", "Help search", "Command bar (:)"
+    "Dashboard", "Filter line", "Link view", "Delete or disconnect dialog",
+    "Delete or disconnect dialog (several)", "Help", "Journal", "Help search", "Command bar (:)"
 };
 
 const tui_action_def *actions_table(size_t *n)

@@ -47,6 +47,7 @@ typedef enum { PANE_CONNS = 0, PANE_TABLE, PANE_DETAIL } tui_pane;
 /* An account an action applies to, copied so it survives the store changing under it. */
 typedef struct tui_target {
     char *id, *identifier, *connector;
+    sk_state state;           /* as the row showed it (the dialogs count per state) */
 } tui_target;
 
 /* What /details added for the account shown in the detail pane. */
@@ -104,6 +105,8 @@ typedef struct tui_app {
     long long retry_ms;       /* the backoff before the next automatic try; 0 when healthy */
     bool refresh_stopped;     /* credentials refused: no automatic tries until `r` */
     sk_store_sink sink;       /* the listing into the store (store_sink.h): damaged rows */
+    struct sk_search *search; /* the server search the filter asks for (tui_search.c) */
+    size_t view_found;        /* rows shown that only that search gave so far */
 
     /* The start-up cache (cache.h): rows shown from it until the first listing completes. */
     bool cache_on;            /* the profile, --no-cache and SKDASH_NO_CACHE allow it */
@@ -163,19 +166,38 @@ bool data_current(const tui_app *a, sk_account *out, sk_row *row);
 void data_detail_want(tui_app *a);
 void data_detail_clear(tui_detail_cache *d);
 tui_target *data_targets(tui_app *a, size_t *n);
+/* Marked accounts in the current view (store_mark_count(): in all). */
+size_t data_marks_here(const tui_app *a);
 void data_targets_free(tui_target *t, size_t n);
 void data_delete(tui_app *a, const tui_target *t, size_t n);
+/* tui_bulk.c: disconnects by id, journaled, one result line for several. */
+void data_disconnect(tui_app *a, const tui_target *t, size_t n);
 void data_set_error(tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void data_set_notice(tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void data_set_warning(tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Shows the environment's cached listing, when there is one and the cache is allowed. */
 void data_cache_load(tui_app *a);
+/* The store changed by a delete or disconnect: the cache is corrected (now, or within the
+ * once-a-minute bound), and data_cache_flush() at exit writes what that bound held back. */
+void data_cache_touched(tui_app *a);
+void data_cache_flush(tui_app *a);
 /* Appends an entry to the action journal; a failure becomes the footer's warning. */
 void data_journal(tui_app *a, const char *action, const char *account_id, const char *identifier,
                   const char *connector, const char *result);
 size_t data_conn_items(const tui_app *a);
 /* Entry i of the connections pane; false past the end. */
 bool data_item(const tui_app *a, size_t i, tui_item *out);
+
+/* tui_clip.c: what a copy sends here (tmux's settings read when inside tmux) */
+struct sk_osc52_plan;
+void clip_plan(struct sk_osc52_plan *plan);
+
+/* tui_search.c: the server search while no complete listing is behind the rows */
+void search_follow(tui_app *a);        /* after the filter or the listing's state changed */
+void search_stop(tui_app *a);
+void search_count_shown(tui_app *a);   /* after the view changed */
+/* The footer's words for it ("1 from a server search; listing runs"); false: nothing to say. */
+bool search_footer(const tui_app *a, char *buf, size_t n, bool *is_error);
 
 /* tui_run.c: the screen stack */
 const tui_screen *tui_screen_top(const tui_app *a);
@@ -187,7 +209,9 @@ void tui_screen_push(tui_app *a, const tui_screen *s);
 void tui_screen_pop(tui_app *a);
 /* Closes s and every screen above it, if it is open. */
 void tui_screen_close(tui_app *a, const tui_screen *s);
-void tui_clipboard(tui_app *a, const char *text, const char *what);
+/* Copies text with OSC 52 in the form that works here (tui_clip.c); false when nothing could
+ * be sent (the footer says why and, when short, shows the text to select by hand). */
+bool tui_clipboard(tui_app *a, const char *text, const char *what);
 /* A scroll position moved by delta (never below 0), and kept so that `shown` rows of `n`
  * stay filled (the screens' step and settle). */
 size_t tui_scroll_by(size_t scroll, long delta);
@@ -201,8 +225,26 @@ void tui_link_open(tui_app *a, tui_target *t, size_t n);
 /* The link being shown (NULL while none) and its expiry. */
 const char *tui_link_current(int64_t *expiry);
 
-/* tui_confirm.c: the delete dialog; it takes the targets */
-void tui_confirm_open(tui_app *a, tui_target *t, size_t n);
+/* tui_confirm.c: the delete and disconnect dialogs; they take the targets */
+typedef enum { TUI_CONFIRM_DELETE = 0, TUI_CONFIRM_DISCONNECT } tui_confirm_kind;
+void tui_confirm_open(tui_app *a, tui_confirm_kind kind, tui_target *t, size_t n);
+
+/* tui_bulk.c: work on several accounts at once. */
+/* "33 accounts: 33 REVOKED in zendesk, 2 EXPIRED in gmail" (safe text, malloc'd; NULL on out
+ * of memory): bulk.h's tally_words over the targets. */
+char *bulk_summary(const tui_target *t, size_t n);
+/* A batch of deletes or disconnects: each answer counted, the last one words the whole
+ * ("deleted 33 of 33", or the failures named) and frees it. */
+typedef struct tui_batch {
+    tui_app *app;
+    const char *verb;          /* "deleted" */
+    const char *failed_word;   /* "not deleted" */
+    size_t n, answered, ok, failed;
+    char **failures;           /* "x (gmail): why" each (raw: made safe when shown) */
+    size_t n_failures;
+} tui_batch;
+tui_batch *batch_new(tui_app *a, const char *verb, const char *failed_word, size_t n);
+void batch_answered(tui_batch *b, const char *failure);
 
 /* tui_run.c: :profile. Tears down everything built for the environment in use (listing,
  * requests, client, store, view, screens above the overview) and builds it again for next,

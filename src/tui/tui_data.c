@@ -158,6 +158,39 @@ static void cache_keep(tui_app *a)
         data_set_warning(a, "cache not written: %s", err.message);
 }
 
+/* When the rows on screen were listed (or, from the cache, when that listing was). */
+static int64_t listed_at(const tui_app *a)
+{
+    return a->last_refresh != SK_TIME_ABSENT ? a->last_refresh : a->cache_saved_at;
+}
+
+/* Accounts deleted or disconnected here: the cache must not show them as they were at the
+ * next start. Only a store that holds a whole listing (from the cache or a completed one) is
+ * written; one still filling from its first listing has no file to correct. */
+void data_cache_touched(tui_app *a)
+{
+    if (!a->cache_on || keeper.app != a || a->closing)
+        return;
+    if (!a->from_cache && a->last_refresh == SK_TIME_ABSENT)
+        return;
+    sk_error err;
+    sk_error_clear(&err);
+    if (cache_save_touched(&keeper.k, a->store, a->cfg->environment_url, a->cfg->client_id,
+                           listed_at(a), tui_now_ms(), false, NULL, &err) != SK_OK)
+        data_set_warning(a, "cache not written: %s", err.message);
+}
+
+/* At exit: what the once-a-minute bound held back is written now. */
+void data_cache_flush(tui_app *a)
+{
+    if (!a->cache_on || keeper.app != a || !keeper.k.pending)
+        return;
+    sk_error err;
+    sk_error_clear(&err);
+    cache_save_touched(&keeper.k, a->store, a->cfg->environment_url, a->cfg->client_id,
+                       listed_at(a), tui_now_ms(), true, NULL, &err);
+}
+
 static void sink_done(void *ud, const sk_error *err)
 {
     tui_app *a = ud;
@@ -174,6 +207,7 @@ static void sink_done(void *ud, const sk_error *err)
     }
     cache_keep(a);   /* the sink swept the store: it holds exactly what the server has */
     a->last_refresh = time_now();
+    search_follow(a);   /* the listing is complete: no more searching */
     a->refresh_error[0] = '\0';
     a->retry_ms = 0;
     a->trouble_ms = 0;
@@ -288,9 +322,12 @@ void data_view_update(tui_app *a)
     if (a->conn_cur >= data_conn_items(a))
         a->conn_cur = 0;
     saved_counts_update(a);
+    /* Once per turn of the loop, not per key: keys typed in one burst make one search. */
+    search_follow(a);
     if (view_update(&a->view, a->store, &a->spec) != SK_OK)
         data_set_error(a, "out of memory while sorting");
     a->view_dirty = false;
+    search_count_shown(a);
     size_t pos = *a->sel_id ? view_find(&a->view, a->store, a->sel_id) : (size_t)-1;
     if (pos != (size_t)-1)
         a->cur = pos;
@@ -322,30 +359,62 @@ static char *dup_or_empty(const char *s)
     return strdup(s ? s : "");
 }
 
+size_t data_marks_here(const tui_app *a)
+{
+    size_t here = 0;
+    if (!store_mark_count(a->store))
+        return 0;   /* the usual case costs nothing */
+    for (size_t i = 0; i < a->view.n; i++)
+        here += store_marked(a->store, a->view.rows[i]);
+    return here;
+}
+
+static void target_fill(tui_target *t, const sk_store *s, sk_row r)
+{
+    sk_account acc;
+    store_get(s, r, &acc);
+    t->id = dup_or_empty(acc.id);
+    t->identifier = dup_or_empty(acc.identifier);
+    t->connector = dup_or_empty(acc.connector);
+    t->state = acc.state;
+}
+
+/* Marks belong to accounts (a flag on the store's row, kept by id across refreshes and dropped
+ * with the account), not to the pane: every marked account is a target, wherever it was
+ * marked. Those in view come first, in view order; then the rest in the store's order. With no
+ * mark, the account under the cursor. */
 tui_target *data_targets(tui_app *a, size_t *n)
 {
-    size_t marked = 0;
-    for (size_t i = 0; i < a->view.n; i++)
-        if (store_marked(a->store, a->view.rows[i]))
-            marked++;
-    size_t want = marked ? marked : (a->view.n ? 1 : 0);
+    size_t marked = store_mark_count(a->store);
+    size_t want = marked ? marked : (a->view.n && a->cur < a->view.n ? 1 : 0);
     *n = 0;
     if (!want)
         return NULL;
     tui_target *t = calloc(want, sizeof *t);
     if (!t)
         return NULL;
+    if (!marked) {
+        target_fill(&t[0], a->store, a->view.rows[a->cur]);
+        *n = 1;
+        return t;
+    }
+    size_t limit = store_row_limit(a->store);
+    unsigned char *taken = calloc(limit ? limit : 1, 1);
+    if (!taken) {
+        free(t);
+        return NULL;
+    }
     for (size_t i = 0; i < a->view.n && *n < want; i++) {
         sk_row r = a->view.rows[i];
-        if (marked ? !store_marked(a->store, r) : i != a->cur)
+        if (!store_marked(a->store, r))
             continue;
-        sk_account acc;
-        store_get(a->store, r, &acc);
-        t[*n].id = dup_or_empty(acc.id);
-        t[*n].identifier = dup_or_empty(acc.identifier);
-        t[*n].connector = dup_or_empty(acc.connector);
-        (*n)++;
+        taken[r] = 1;
+        target_fill(&t[(*n)++], a->store, r);
     }
+    for (size_t r = 0; r < limit && *n < want; r++)
+        if (!taken[r] && store_marked(a->store, (sk_row)r))
+            target_fill(&t[(*n)++], a->store, (sk_row)r);
+    free(taken);
     return t;
 }
 
@@ -367,6 +436,7 @@ typedef struct ticket {
     char id[64];
     char label[160];
     char *ident, *conn;       /* deletes: for the journal (whole, however long) */
+    tui_batch *batch;         /* several at once: one result line for all (NULL: one) */
 } ticket;
 
 static ticket *ticket_new(tui_app *a, unsigned gen, const char *id, const char *label)
@@ -412,8 +482,9 @@ static void detail_done(void *ud, const sk_account_detail *det, const sk_error *
             a->det.domain = det->domain ? strdup(det->domain) : NULL;
             a->det.api_config = det->api_config_json ? strdup(det->api_config_json) : NULL;
             /* The full record is fresher than the list row. */
-            if (det->a.status)
-                store_set_status(a->store, t->id, det->a.status);
+            sk_account fresh = det->a;
+            fresh.id = t->id;
+            store_refresh_row(a->store, &fresh);
             a->view_dirty = true;
         }
         a->dirty = true;
@@ -506,9 +577,23 @@ static void delete_done(void *ud, const sk_delete_outcome *o)
             if (strcmp(a->sel_id, t->id) == 0)
                 a->sel_id[0] = '\0';
             a->view_dirty = true;
+            data_cache_touched(a);
         }
-        delete_said(a, t, o);
+        if (!t->batch)
+            delete_said(a, t, o);
         a->dirty = true;
+    }
+    if (t->batch) {
+        char why[480];
+        if (o->outcome == SK_OUTCOME_DONE)
+            batch_answered(t->batch, NULL);
+        else {
+            if (o->outcome == SK_OUTCOME_NOT_DONE)
+                snprintf(why, sizeof why, "%s: %s", t->label, o->err.message);
+            else
+                snprintf(why, sizeof why, "%s: outcome unknown, check again (r)", t->label);
+            batch_answered(t->batch, why);
+        }
     }
     free(t->ident);
     free(t->conn);
@@ -517,14 +602,18 @@ static void delete_done(void *ud, const sk_delete_outcome *o)
 
 void data_delete(tui_app *a, const tui_target *tg, size_t n)
 {
+    tui_batch *batch = n > 1 ? batch_new(a, "deleted", "not deleted", n) : NULL;
     for (size_t i = 0; i < n; i++) {
         char label[160];
         snprintf(label, sizeof label, "%s (%s)", tg[i].identifier, tg[i].connector);
         ticket *t = ticket_new(a, 0, tg[i].id, label);
-        if (!t)
+        if (!t) {
+            batch_answered(batch, "out of memory");
             continue;
+        }
         t->ident = strdup(tg[i].identifier);
         t->conn = strdup(tg[i].connector);
+        t->batch = batch;
         a->deletes_in_flight++;
         verify_delete(a->client, tg[i].id, delete_done, t);
     }

@@ -207,6 +207,18 @@ static bool live_line(const tui_app *a, char *buf, size_t n, bool *is_error)
     return buf[0] != '\0';
 }
 
+/* Rows a server search found, until the listing completes (tui_search.c says it). */
+static bool search_said(const tui_app *a, tui_line *l, const char *lead)
+{
+    char said[192];
+    bool err;
+    if (!search_footer(a, said, sizeof said, &err))
+        return false;
+    line_add(l, ROLE_DIM, lead, -1, false);
+    line_add_raw(l, err ? ROLE_ERROR_MSG : ROLE_NORMAL, said, -1, false);
+    return true;
+}
+
 static void status_line(const tui_app *a, tui_line *l, int y, bool with_pos)
 {
     char live[160];
@@ -220,6 +232,9 @@ static void status_line(const tui_app *a, tui_line *l, int y, bool with_pos)
             line_add_raw(l, ROLE_ERROR_MSG, a->filter_msg, -1, false);
         }
         else if (*a->filter) {
+            /* What the server search adds first: on 80 columns "keeps" gives way. */
+            if (search_said(a, l, "  "))
+                line_add(l, ROLE_DIM, " \xc2\xb7", -1, false);
             line_add(l, ROLE_DIM, "  keeps ", -1, false);
             line_add_raw(l, ROLE_NORMAL, a->filter_said, -1, false);
         } else
@@ -251,6 +266,8 @@ static void status_line(const tui_app *a, tui_line *l, int y, bool with_pos)
     } else if (*a->notice) {
         line_add(l, ROLE_OK_MSG, a->notice, -1, false);
     } else if (*a->filter) {
+        if (search_said(a, l, ""))
+            line_add(l, ROLE_DIM, " \xc2\xb7 ", -1, false);
         line_add(l, ROLE_DIM, "filter: ", -1, false);
         line_add_raw(l, ROLE_NORMAL, a->filter_said, -1, false);
     }
@@ -358,8 +375,11 @@ static void draw_table(const tui_app *a, const geom *g, tui_line *l)
     line_add_raw(l, ROLE_NORMAL, it.name, -1, false);
     line_addf(l, ROLE_DIM, "  %zu shown", a->view.n);
     size_t marks = store_mark_count(a->store);
-    if (marks)
+    size_t here = marks ? data_marks_here(a) : 0;
+    if (marks && here == marks)
         line_addf(l, ROLE_MARK, "  %zu marked", marks);
+    else if (marks)   /* marks belong to accounts: some are in other views */
+        line_addf(l, ROLE_MARK, "  %zu marked here, %zu in all", here, marks);
     if (a->base_mask != SK_ALL_STATES) {
         line_add(l, ROLE_DIM, "  states:", -1, false);
         for (int s = 0; s < SK_STATE_COUNT; s++)

@@ -30,6 +30,7 @@ typedef struct tui_linkview {
     char *status;             /* raw wire status last seen */
     bool active;
     char *error;
+    char *manual;             /* the message, shown to select by hand when it cannot be copied */
     sk_qr qr;                 /* fitted code (width 0 when none) */
     linkfit fit;              /* where the code and the text go */
     bool fit_done;
@@ -75,7 +76,8 @@ static void lv_reset_account(tui_linkview *v)
     free(v->link);
     free(v->status);
     free(v->error);
-    v->link = v->status = v->error = NULL;
+    free(v->manual);
+    v->link = v->status = v->error = v->manual = NULL;
     v->expiry = SK_TIME_ABSENT;
     v->active = false;
     qr_free(&v->qr);
@@ -172,10 +174,13 @@ static void watch_done(void *ud, const sk_account_detail *d, const sk_error *err
             if (!lv.status || strcmp(lv.status, st) != 0) {
                 free(lv.status);
                 lv.status = strdup(st);
-                /* The list shows the new state too, without a refresh. */
-                store_set_status(a->store, t->id, d->a.status);
-                a->view_dirty = true;
             }
+            /* The whole row as the server has it now (state, token expiry, last use...),
+             * shown in the list without a refresh. */
+            sk_account fresh = d->a;
+            fresh.id = t->id;   /* the account asked for, whatever the answer leaves out */
+            if (store_refresh_row(a->store, &fresh))
+                a->view_dirty = true;
             lv.active = d->a.state == SK_STATE_ACTIVE;
             if (lv.active)
                 data_set_notice(a, "%s is ACTIVE: authorization complete", lv.t[lv.i].identifier);
@@ -310,13 +315,19 @@ void act_link_message(tui_app *a, int arg)
     (void)arg;
     if (!lv.link)
         return;
+    /* The profile's `message = ...` template, or the built-in text when it gives none. */
     char *msg = link_message(lv.t[lv.i].identifier, lv.t[lv.i].connector, lv.link, lv.expiry,
-                             time_now(), NULL);
+                             time_now(), a->cfg->message);
     if (!msg) {
         data_set_error(a, "out of memory");
         return;
     }
-    tui_clipboard(a, msg, "the message");
+    if (!tui_clipboard(a, msg, "the message")) {
+        free(lv.manual);   /* shown under the link instead, to select by hand */
+        lv.manual = msg;
+        msg = NULL;
+        a->dirty = true;
+    }
     free(msg);
 }
 
@@ -347,10 +358,23 @@ static int draw_text(const tui_app *a, int x, int y, int w, int max_rows)
         line_addf(&l, ROLE_DIM, "  %zu/%zu (n/N)", lv.i + 1, lv.n);
     put_line(y + row++, x, w, &l);
 
-    line_add_raw(&l, ROLE_NORMAL, tg->identifier, -1, false);
-    line_add(&l, ROLE_DIM, " \xc2\xb7 ", -1, false);
-    line_add_raw(&l, ROLE_NORMAL, tg->connector, -1, false);
-    put_line(y + row++, x, w, &l);
+    /* A link attaches whoever opens it and consents: whom it is for, in the core's words. */
+    char *who = link_recipient(tg->identifier, tg->connector);   /* made safe there */
+    /* Wrapped rather than cut ("send it to that person only" matters most) when the rows
+     * left beside the code allow; else cut like any line. */
+    int spare = max_rows - linkfit_text_rows(lv.link ? lv.link : "", w);
+    if (who && text_width(who) > w && spare > 0) {
+        tui_lines ls;
+        lines_init(&ls, a->utf8);
+        lines_wrap(&ls, ROLE_NORMAL, who, w, 2);
+        for (size_t i = 0; i < ls.n && (int)i <= spare; i++)
+            screen_put(y + row++, x, &ls.v[i], w, 0, ROLE_NORMAL);
+        lines_free(&ls);
+    } else {
+        line_add(&l, ROLE_NORMAL, who ? who : "", -1, false);
+        put_line(y + row++, x, w, &l);
+    }
+    free(who);
 
     char label[96];
     sk_state st = state_from_wire(lv.status);
@@ -400,6 +424,17 @@ static int draw_text(const tui_app *a, int x, int y, int w, int max_rows)
         }
         free(safe);
     }
+    if (lv.manual && row + 2 < max_rows) {
+        row++;
+        line_add(&l, ROLE_DIM, "Message (copying is not possible here: select it by hand):", -1, false);
+        put_line(y + row++, x, w, &l);
+        tui_lines ls;
+        lines_init(&ls, a->utf8);
+        lines_wrap(&ls, ROLE_NORMAL, lv.manual, w, 0);
+        for (size_t i = 0; i < ls.n && row < max_rows; i++)
+            screen_put(y + row++, x, &ls.v[i], w, 0, ROLE_NORMAL);
+        lines_free(&ls);
+    }
     line_free(&l);
     return row;
 }
@@ -441,14 +476,16 @@ static void link_body(const tui_app *a)
     if (!lv.n)
         return;
     const linkfit *f = &lv.fit;
-    if (f->fits) {
+    /* A message to select by hand needs rows the text block stacked over the code lacks:
+     * then the text takes the window (the link works as text). */
+    if (f->fits && (f->side || !lv.manual)) {
         draw_text(a, f->text_x, f->text_y, f->text_w, f->text_rows);
         if (lv.expiry == SK_TIME_ABSENT || lv.expiry > time_now())
             draw_qr(a, f);   /* an expired link is never offered to scan */
         return;
     }
     int used = draw_text(a, 0, 0, cols, rows);
-    if (lv.link && used + 2 < rows) {
+    if (lv.link && !f->fits && used + 2 < rows) {
         screen_text(used + 1, 0, ROLE_ERROR_MSG,
                     "The QR code does not fit: enlarge the window to see it (the link above works as text).",
                     cols);

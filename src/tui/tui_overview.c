@@ -302,7 +302,21 @@ void act_delete(tui_app *a, int arg)
         data_set_notice(a, "nothing to delete");
         return;
     }
-    tui_confirm_open(a, t, n);
+    tui_confirm_open(a, TUI_CONFIRM_DELETE, t, n);
+}
+
+/* x: the same dialog rules as delete (typed count for several; refused in read-only by the
+ * dispatcher, ACT_F_WRITE). */
+void act_disconnect(tui_app *a, int arg)
+{
+    (void)arg;
+    size_t n;
+    tui_target *t = data_targets(a, &n);
+    if (!n) {
+        data_set_notice(a, "nothing to disconnect");
+        return;
+    }
+    tui_confirm_open(a, TUI_CONFIRM_DISCONNECT, t, n);
 }
 
 static void open_links(tui_app *a, bool print)

@@ -172,7 +172,10 @@ void rows_account(tui_line *l, const sk_account *a, const rows_layout *lay, int6
     char label[96], exp[32], used[32], upd[32];
     rows_state_label(a->state, a->status, l->utf8, label, sizeof label);
     time_relative(a->token_expires_at, now, exp, sizeof exp);
-    time_relative(a->last_used_at, now, used, sizeof used);
+    if (a->last_used_at == SK_TIME_ABSENT)
+        snprintf(used, sizeof used, "never");   /* the Unused view keeps these */
+    else
+        time_relative(a->last_used_at, now, used, sizeof used);
     time_relative(a->updated_at, now, upd, sizeof upd);
     bool first = true;
     const char *mark = marked ? (l->utf8 ? "\xe2\x97\x8f" : "*") : "";
@@ -302,7 +305,8 @@ static void field(tui_lines *out, const char *label, const char *raw, tui_role r
     }
 }
 
-static void field_time(tui_lines *out, const char *label, int64_t t, int64_t now, int width)
+static void field_time(tui_lines *out, const char *label, int64_t t, int64_t now, int width,
+                       const char *absent)
 {
     char rel[32], abs[40], both[80];
     time_relative(t, now, rel, sizeof rel);
@@ -310,7 +314,7 @@ static void field_time(tui_lines *out, const char *label, int64_t t, int64_t now
     if (*abs)
         snprintf(both, sizeof both, "%s (%s)", rel, abs);
     else
-        snprintf(both, sizeof both, "-");
+        snprintf(both, sizeof both, "%s", absent ? absent : "-");
     field(out, label, both, ROLE_NORMAL, width);
 }
 
@@ -363,7 +367,7 @@ void rows_detail(tui_lines *out, const sk_account *a, const rows_detail_extra *x
             break;
         }
         case SK_FIELD_TIME:
-            field_time(out, f[i].label, account_field_time(&f[i], &d), now, width);
+            field_time(out, f[i].label, account_field_time(&f[i], &d), now, width, f[i].absent);
             break;
         default: {
             const char *v = account_field_text(&f[i], &d, &scratch);

@@ -132,13 +132,11 @@ static void drain_pipe(void)
         ;
 }
 
-void tui_clipboard(tui_app *a, const char *text, const char *what)
+static bool clip_write(const char *text, sk_osc52_wrap wrap)
 {
-    char *seq = osc52_sequence(text ? text : "", osc52_detect());
-    if (!seq) {
-        data_set_error(a, "could not copy %s", what);
-        return;
-    }
+    char *seq = osc52_sequence(text ? text : "", wrap);
+    if (!seq)
+        return false;
     /* Straight to the terminal, outside curses' buffer, so it also works over SSH. */
     fflush(stdout);
     size_t len = strlen(seq), off = 0;
@@ -150,7 +148,34 @@ void tui_clipboard(tui_app *a, const char *text, const char *what)
             off += (size_t)w;
     }
     free(seq);
-    data_set_notice(a, "copied %s to the clipboard (OSC 52)", what);
+    return true;
+}
+
+/* The footer says what can have happened: copied, only sent (tmux's settings unknown), or
+ * nothing possible here (then the text to select by hand, when it is short). */
+bool tui_clipboard(tui_app *a, const char *text, const char *what)
+{
+    sk_osc52_plan p;
+    clip_plan(&p);
+    if (!p.plain && !p.tmux_passthrough && !p.screen) {
+        /* The text first: on 80 columns the reason is what gives way (data_set_error makes
+         * it safe for the terminal). */
+        if (text && strlen(text) <= 64)
+            data_set_error(a, "copy by hand: %s (%s not copied: %s)", text, what, p.said);
+        else
+            data_set_error(a, "copy %s by hand from the screen (not copied: %s)", what, p.said);
+        return false;
+    }
+    bool ok = (!p.plain || clip_write(text, SK_OSC52_PLAIN)) &&
+              (!p.tmux_passthrough || clip_write(text, SK_OSC52_TMUX)) &&
+              (!p.screen || clip_write(text, SK_OSC52_SCREEN));
+    if (!ok) {
+        data_set_error(a, "could not copy %s", what);
+        return false;
+    }
+    a->error[0] = '\0';   /* a copy that went replaces one that could not */
+    data_set_notice(a, "%s %s to the clipboard (%s)", p.sure ? "copied" : "sent", what, p.said);
+    return true;
 }
 
 /* ---------------------------------------------------------------- the screen stack */
@@ -425,12 +450,15 @@ static void env_free(tui_app *a)
         listing_cancel(a->listing);
     while (a->depth > 1)
         tui_screen_pop(a);   /* each screen lets go of what it holds */
+    search_stop(a);
     if (a->client)
         client_free(a->client);   /* runs what is left with SK_ERR_CANCELLED */
     a->client = NULL;
     if (a->listing)
         listing_free(a->listing);
     a->listing = NULL;
+    if (a->store)
+        data_cache_flush(a);   /* deletes and disconnects the once-a-minute bound held back */
     data_detail_clear(&a->det);
     view_free(&a->view);
     store_free(a->store);

@@ -15,6 +15,7 @@
 #                                    # config: FILE             (tests/golden/FILE, @URL@ replaced,
 #                                      is the config file, mode 0600; the SCALEKIT_* variables are
 #                                      unset so its profiles, not the environment, say where to go)
+#                                    # emu: --no-disconnect     (more skemu options)
 # and "@SIZE@" in a script stands for the size it runs at (":size @SIZE@" after a resize).
 # GOLDEN_EMU_ARGS adds skemu options (--latency-ms 300: the same screens from a slow server).
 set -u
@@ -45,11 +46,12 @@ run_script() {
     _journal=$(sed -n 's/^# journal: //p' "$_keys" | head -n 1)
     _env=$(sed -n 's/^# env: //p' "$_keys" | head -n 1)
     _config=$(sed -n 's/^# config: //p' "$_keys" | head -n 1)
+    _emu=$(sed -n 's/^# emu: //p' "$_keys" | head -n 1)
     rm -rf "$tmp/run"
     mkdir -p "$tmp/run/out"
     # shellcheck disable=SC2086
     if ! emu_start --generate 40 --connections 4 --seed 3 --epoch "$EPOCH" --quiet \
-        ${GOLDEN_EMU_ARGS:-}; then
+        ${GOLDEN_EMU_ARGS:-} $_emu; then
         notok "$_name $_size: skemu starts"
         return 1
     fi

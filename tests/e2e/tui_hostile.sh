@@ -144,7 +144,10 @@ grep -q '张伟' "$tmp/plain" && grep -q '😀' "$tmp/plain"
 check $? "wide CJK and emoji are drawn as themselves"
 
 # Every connection's own list (the connections pane, then back to the table).
-keys Tab
+keys Tab j
+sleep 0.3
+look "needs attention"
+keys j j   # past Expiring soon (none of the hostile tokens expire soon) and Unused
 for i in 1 2 3; do
     keys j
     sleep 0.3

@@ -660,6 +660,54 @@ static void test_save_changed_writes_only_changes(void **state)
     store_free(s);
 }
 
+/* Accounts deleted by hand after the file was written: corrected at once when the bound
+ * allows, else held back (pending) and written at exit; stamped with the listing's time, so
+ * the age shown at the next start is the listing's, not the delete's. */
+static void test_save_touched(void **state)
+{
+    fx *f = *state;
+    sk_store *s = hostile_store(12);
+    sk_cache_keeper k;
+    memset(&k, 0, sizeof k);
+    sk_error err;
+    bool wrote = false;
+    assert_int_equal(cache_save_changed(&k, s, URL, CID, 1000, &wrote, &err), SK_OK);
+    assert_true(wrote);
+    file_id first = file_id_of(f->path);
+    /* Unchanged: nothing to correct, nothing pending. */
+    assert_int_equal(cache_save_touched(&k, s, URL, CID, 4242, 2000, false, &wrote, &err), SK_OK);
+    assert_false(wrote);
+    assert_false(k.pending);
+    assert_true(store_remove(s, "ca_1"));
+    assert_int_equal(cache_save_touched(&k, s, URL, CID, 4242, 3000, false, &wrote, &err), SK_OK);
+    assert_false(wrote);   /* two seconds after the listing's write: held back */
+    assert_true(k.pending);
+    assert_true(file_id_same(first, file_id_of(f->path)));
+    /* At exit the bound does not hold. */
+    assert_int_equal(cache_save_touched(&k, s, URL, CID, 4242, 3500, true, &wrote, &err), SK_OK);
+    assert_true(wrote);
+    assert_false(k.pending);
+    sk_store *t = store_new();
+    int64_t saved = 0;
+    assert_int_equal(cache_load(t, URL, CID, &saved, &err), SK_OK);
+    assert_int_equal(saved, 4242);
+    assert_true(store_find(t, "ca_1") == SK_ROW_NONE);
+    assert_same_store(s, t);
+    store_free(t);
+    /* Past the bound a correction is written at once. */
+    assert_true(store_remove(s, "ca_2"));
+    assert_int_equal(cache_save_touched(&k, s, URL, CID, 4242, 3500 + CACHE_MIN_INTERVAL_MS,
+                                        false, &wrote, &err), SK_OK);
+    assert_true(wrote);
+    /* A listing held back by the bound is pending too (written at exit). */
+    acct_upsert1(s, acct_make("ca_new", "new@example.com", "gmail", "ACTIVE"));
+    assert_int_equal(cache_save_changed(&k, s, URL, CID, 4000 + CACHE_MIN_INTERVAL_MS, &wrote,
+                                        &err), SK_OK);
+    assert_false(wrote);
+    assert_true(k.pending);
+    store_free(s);
+}
+
 /* Started from the cache: a first listing equal to the file is not written; one that differs
  * is written at once (the first write of a keeper is never held back). */
 static void test_save_changed_after_load(void **state)
@@ -809,6 +857,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_save_changed_writes_only_changes, fx_setup,
                                         fx_teardown),
         cmocka_unit_test_setup_teardown(test_save_changed_after_load, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_save_touched, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_save_changed_failure_waits, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_clean_stale, fx_setup, fx_teardown),
     };

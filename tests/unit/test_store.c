@@ -312,6 +312,21 @@ static void test_marks(void **state)
     store_clear_marks(s);
     assert_int_equal(store_mark_count(s), 0);
     assert_false(store_marked(s, r1));
+    /* A refresh keeps the marks of accounts listed again (by id, wherever they were marked)
+     * and drops those of accounts that are gone (the dashboard's marks across connections). */
+    acct_upsert1(s, acct_make("ca_4", "d", "slack", "ACTIVE"));
+    sk_row r3 = store_find(s, "ca_3"), r4 = store_find(s, "ca_4");
+    store_mark(s, r1, true);
+    store_mark(s, r3, true);
+    store_mark(s, r4, true);
+    store_begin_refresh(s);
+    acct_upsert1(s, acct_make("ca_1", "a", "gmail", "ACTIVE"));
+    acct_upsert1(s, acct_make("ca_4", "d", "slack", "EXPIRED"));
+    store_sweep(s, NULL);
+    assert_int_equal(store_mark_count(s), 2);
+    assert_true(store_marked(s, store_find(s, "ca_1")));
+    assert_true(store_marked(s, store_find(s, "ca_4")));
+    assert_true(store_find(s, "ca_3") == SK_ROW_NONE);
     store_free(s);
 }
 

@@ -348,6 +348,7 @@ static void test_osc52_forms(void **st)
 static void test_osc52_detect(void **st)
 {
     (void)st;
+    unsetenv("STY");   /* screen is told by STY too */
     setenv("TMUX", "/tmp/tmux-1/default,1,0", 1);
     setenv("TERM", "screen-256color", 1);
     assert_int_equal(osc52_detect(), SK_OSC52_TMUX);
