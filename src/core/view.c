@@ -852,6 +852,21 @@ sk_status view_update(sk_view *v, const sk_store *s, const sk_view_spec *spec)
     return st;
 }
 
+size_t view_find_near(const sk_view *v, const sk_store *s, const char *id, size_t hint)
+{
+    sk_row r = store_find(s, id);
+    if (r == SK_ROW_NONE || v->n == 0)
+        return (size_t)-1;
+    size_t h = hint < v->n ? hint : v->n - 1;
+    for (size_t d = 0; d <= h || h + d < v->n; d++) {
+        if (h + d < v->n && v->rows[h + d] == r)
+            return h + d;
+        if (d && d <= h && v->rows[h - d] == r)
+            return h - d;
+    }
+    return (size_t)-1;
+}
+
 size_t view_find(const sk_view *v, const sk_store *s, const char *id)
 {
     sk_row r = store_find(s, id);

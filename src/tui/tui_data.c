@@ -328,7 +328,7 @@ void data_view_update(tui_app *a)
         data_set_error(a, "out of memory while sorting");
     a->view_dirty = false;
     search_count_shown(a);
-    size_t pos = *a->sel_id ? view_find(&a->view, a->store, a->sel_id) : (size_t)-1;
+    size_t pos = *a->sel_id ? view_find_near(&a->view, a->store, a->sel_id, a->cur) : (size_t)-1;
     if (pos != (size_t)-1)
         a->cur = pos;
     else if (a->view.n == 0)

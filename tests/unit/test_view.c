@@ -430,6 +430,14 @@ static void test_view_find_after_resort(void **st)
     assert_true(store_set_status(s, "ca_06", "EXPIRED"));
     assert_int_equal(view_update(&v, s, &sp), SK_OK);
     assert_int_equal(view_find(&v, s, "ca_06"), 3);
+    /* view_find_near finds what view_find finds, from any hint (past the end included). */
+    static const char *const ids[] = { "ca_01", "ca_03", "ca_06", "ca_09", "ca_gmail_10", "ca_07", "ca_nope" };
+    for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++)
+        for (size_t hint = 0; hint < v.n + 3; hint++)
+            assert_int_equal(view_find_near(&v, s, ids[k], hint), view_find(&v, s, ids[k]));
+    sk_view empty;
+    view_init(&empty);
+    assert_int_equal(view_find_near(&empty, s, "ca_01", 0), (size_t)-1);
     view_free(&v);
     store_free(s);
 }
