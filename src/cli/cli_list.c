@@ -220,6 +220,8 @@ static bool table_account(cli_table *t, const sk_account *a, int64_t now)
     char tok[32], used[32], upd[32];
     time_relative(a->token_expires_at, now, tok, sizeof tok);
     time_relative(a->last_used_at, now, used, sizeof used);
+    if (a->last_used_at == SK_TIME_ABSENT)
+        snprintf(used, sizeof used, "never");   /* as the dashboard says, and the Unused view keeps */
     time_relative(a->updated_at, now, upd, sizeof upd);
     sk_buf st;
     buf_init(&st);

@@ -22,7 +22,7 @@
     _(NEXT_PANE, "next-pane", TUI_B(CTX_LIST), TUI_K('\t'), 0, "next pane (connections, accounts, detail)", NULL, 0, NULL, act_pane, 1) \
     _(PREV_PANE, "prev-pane", TUI_B(CTX_LIST), TUI_K(KEY_BTAB), 0, "previous pane", NULL, 0, NULL, act_pane, -1) \
     _(DETAIL, "detail", TUI_B(CTX_LIST), TUI_K('\n', '\r', KEY_ENTER), 0, "open or close the account's detail", "detail", 5, NULL, act_detail, 0) \
-    _(FILTER, "filter", TUI_B(CTX_LIST), TUI_K('/'), 0, "filter as you type (state:expired conn:gmail)", "filter", 3, NULL, act_filter, 0) \
+    _(FILTER, "filter", TUI_B(CTX_LIST), TUI_K('/'), 0, "filter as you type (state:expired conn:gmail); 3+ characters also ask the server while the listing runs", "filter", 3, NULL, act_filter, 0) \
     _(ESCAPE, "escape", TUI_B(CTX_LIST), TUI_K(TUI_ESC), 0, "clear the error, then the filter, then close the detail", NULL, 0, NULL, act_escape, 0) \
     _(TOGGLE_PENDING, "toggle-pending", TUI_B(CTX_LIST), TUI_K('1'), 0, "show/hide PENDING", NULL, 0, NULL, act_toggle_state, SK_STATE_PENDING) \
     _(TOGGLE_ACTIVE, "toggle-active", TUI_B(CTX_LIST), TUI_K('2'), 0, "show/hide ACTIVE", NULL, 0, NULL, act_toggle_state, SK_STATE_ACTIVE) \
