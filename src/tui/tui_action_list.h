@@ -50,6 +50,7 @@
     _(FILTER_ACCEPT, "filter-accept", TUI_B(CTX_FILTER), TUI_K('\n', '\r', KEY_ENTER, '\t'), 0, "keep the filter, back to the list", NULL, 0, NULL, act_filter_accept, 0) \
     _(FILTER_CANCEL, "filter-cancel", TUI_B(CTX_FILTER), TUI_K(TUI_ESC), 0, "clear the filter", NULL, 0, NULL, act_filter_cancel, 0) \
     _(FILTER_ERASE, "filter-erase", TUI_B(CTX_FILTER), TUI_K(KEY_BACKSPACE, 127, TUI_CTRL('h')), 0, "erase a character", NULL, 0, NULL, act_filter_erase, 0) \
+    _(FILTER_ERASE_WORD, "filter-erase-word", TUI_B(CTX_FILTER), TUI_K(TUI_CTRL('w')), 0, "erase the last word", NULL, 0, NULL, act_filter_erase, 1) \
     _(FILTER_KILL, "filter-kill", TUI_B(CTX_FILTER), TUI_K(TUI_CTRL('u')), 0, "erase the whole filter", NULL, 0, NULL, act_filter_kill, 0) \
     \
     _(LINK_NEW, "link-new", TUI_B(CTX_LINK), TUI_K('r'), 0, "issue a fresh link", "new link", 1, NULL, act_link_new, 0) \

@@ -188,15 +188,23 @@ void act_filter_cancel(tui_app *a, int arg)
     filter_changed(a);
 }
 
+/* arg 0: the last character; 1: the last word (Ctrl-W: the blanks before it, then up to the
+ * blank before it, as a shell does), so "state:expired jane" loses "jane" at one stroke. */
 void act_filter_erase(tui_app *a, int arg)
 {
-    (void)arg;
     size_t n = strlen(a->filter);
-    /* Back over UTF-8 continuation bytes to the start of the last character. */
-    while (n > 0 && ((unsigned char)a->filter[n - 1] & 0xC0) == 0x80)
-        n--;
-    if (n > 0)
-        n--;
+    if (arg == 1) {
+        while (n > 0 && a->filter[n - 1] == ' ')
+            n--;
+        while (n > 0 && a->filter[n - 1] != ' ')
+            n--;
+    } else {
+        /* Back over UTF-8 continuation bytes to the start of the last character. */
+        while (n > 0 && ((unsigned char)a->filter[n - 1] & 0xC0) == 0x80)
+            n--;
+        if (n > 0)
+            n--;
+    }
     a->filter[n] = '\0';
     filter_changed(a);
 }
