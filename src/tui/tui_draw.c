@@ -293,10 +293,16 @@ static void status_line(const tui_app *a, tui_line *l, int y, bool with_pos)
     } else {
         snprintf(right, sizeof right, "%s", when);
     }
+    /* Then the time of the refresh: a message such as "wrote 33 links: PATH" is worth more
+     * whole than the clock beside it cut. */
+    if (l->cols + (int)strlen(right) + 2 > a->cols)
+        right[0] = '\0';
     int rw = (int)strlen(right);
-    line_truncate(l, a->cols - rw - 2);
-    line_pad_to(l, ROLE_NORMAL, a->cols - rw - 1);
-    line_add(l, ROLE_DIM, right, -1, false);
+    line_truncate(l, a->cols - rw - (rw ? 2 : 1));
+    if (rw) {
+        line_pad_to(l, ROLE_NORMAL, a->cols - rw - 1);
+        line_add(l, ROLE_DIM, right, -1, false);
+    }
     screen_put(y, 0, l, a->cols, 0, ROLE_NORMAL);
     line_reset(l);
 }
