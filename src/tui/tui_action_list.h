@@ -81,8 +81,13 @@
     _(CMD_COMPLETE_PREV, "command-complete-prev", TUI_B(CTX_CMDBAR), TUI_K(KEY_BTAB), 0, "the previous candidate", NULL, 0, NULL, act_cmd_complete, -1) \
     _(CMD_HISTORY_PREV, "command-history-prev", TUI_B(CTX_CMDBAR), TUI_K(KEY_UP), 0, "the previous command run (history)", NULL, 0, NULL, act_cmd_history, -1) \
     _(CMD_HISTORY_NEXT, "command-history-next", TUI_B(CTX_CMDBAR), TUI_K(KEY_DOWN), 0, "the next command run (history)", NULL, 0, NULL, act_cmd_history, 1) \
-    _(CMD_ERASE, "command-erase", TUI_B(CTX_CMDBAR), TUI_K(KEY_BACKSPACE, 127, TUI_CTRL('h')), 0, "erase a character", NULL, 0, NULL, act_cmd_erase, 0) \
-    _(CMD_ERASE_WORD, "command-erase-word", TUI_B(CTX_CMDBAR), TUI_K(TUI_CTRL('w')), 0, "erase the last word", NULL, 0, NULL, act_cmd_erase, 1) \
-    _(CMD_KILL, "command-kill", TUI_B(CTX_CMDBAR), TUI_K(TUI_CTRL('u')), 0, "erase the whole line", NULL, 0, NULL, act_cmd_erase, 2)
+    _(CMD_ERASE, "command-erase", TUI_B(CTX_CMDBAR), TUI_K(KEY_BACKSPACE, 127, TUI_CTRL('h')), 0, "erase the character before the cursor", NULL, 0, NULL, act_cmd_erase, 0) \
+    _(CMD_ERASE_WORD, "command-erase-word", TUI_B(CTX_CMDBAR), TUI_K(TUI_CTRL('w')), 0, "erase the word before the cursor", NULL, 0, NULL, act_cmd_erase, 1) \
+    _(CMD_KILL, "command-kill", TUI_B(CTX_CMDBAR), TUI_K(TUI_CTRL('u')), 0, "erase the line before the cursor", NULL, 0, NULL, act_cmd_erase, 2) \
+    _(CMD_DELETE, "command-delete", TUI_B(CTX_CMDBAR), TUI_K(KEY_DC, TUI_CTRL('d')), 0, "erase the character under the cursor", NULL, 0, NULL, act_cmd_delete, 0) \
+    _(CMD_LEFT, "command-left", TUI_B(CTX_CMDBAR), TUI_K(KEY_LEFT, TUI_CTRL('b')), 0, "cursor left", NULL, 0, NULL, act_cmd_move, -1) \
+    _(CMD_RIGHT, "command-right", TUI_B(CTX_CMDBAR), TUI_K(KEY_RIGHT, TUI_CTRL('f')), 0, "cursor right", NULL, 0, NULL, act_cmd_move, 1) \
+    _(CMD_HOME, "command-home", TUI_B(CTX_CMDBAR), TUI_K(KEY_HOME, TUI_CTRL('a')), 0, "cursor to the start", NULL, 0, NULL, act_cmd_move, -2) \
+    _(CMD_END, "command-end", TUI_B(CTX_CMDBAR), TUI_K(KEY_END, TUI_CTRL('e')), 0, "cursor to the end", NULL, 0, NULL, act_cmd_move, 2)
 
 #endif
