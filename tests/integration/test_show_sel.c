@@ -2,7 +2,8 @@
  * exactly those `list` gives for the same selection, in list's order, each object equal to the
  * one one-account `show --format json` prints for it; the text has one block per account; no
  * selection at all is a usage error (exit 2); a selection keeping nothing prints nothing (json:
- * an empty array) and exits 0, as list and link do; one details request per account. */
+ * an empty array) and exits 0, as list and link do; one details request per account; accounts
+ * that cannot be read are named on stderr and the run exits 1. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -272,12 +273,83 @@ static void test_show_selection_usage(void **st)
     run_free(&r);
 }
 
+/* The requests a run sent, from skemu's log (one "METHOD PATH STATUS Nms" line each). */
+static int requests_of(const skemu_proc *p)
+{
+    FILE *f = fopen(p->log_path, "r");
+    assert_non_null(f);
+    int n = 0;
+    char line[2048];
+    while (fgets(line, sizeof line, f))
+        n += strncmp(line, "GET ", 4) == 0 || strncmp(line, "POST ", 5) == 0;
+    fclose(f);
+    return n;
+}
+
+static void twin_up(skemu_proc *p, const char *after)
+{
+    const char *args[] = { "--generate", "60", "--connections", "4", "--seed", "3", "--epoch",
+                           EPOCH_S, after ? "--fail-rate" : NULL, "1", "--fault-after", after,
+                           NULL };
+    if (skemu_start(p, args) != 0)
+        fail_msg("cannot start skemu (SKEMU_BIN=%s)", getenv("SKEMU_BIN"));
+    setenv("SCALEKIT_ENVIRONMENT_URL", p->url, 1);
+}
+
+static void twin_down(skemu_proc *p)
+{
+    assert_int_equal(skemu_stop(p), 0);
+    setenv("SCALEKIT_ENVIRONMENT_URL", emu.url, 1);
+}
+
+/* Every request after the listing and the first account's details fails (skemu --fail-rate 1
+ * --fault-after N, retried, then given up): the first account is shown, the others are named
+ * on stderr, exit 1. */
+static void test_show_selection_partial_failure(void **st)
+{
+    (void)st;
+    skemu_proc p;
+    twin_up(&p, NULL);
+    run_result r;
+    run_full(&r, NULL, -1, ARGS("show", "-c", conn, "-s", "expired", "--format", "json"));
+    assert_int_equal(r.code, 0);
+    json_object *all = parse_array(r.out, "twin");
+    size_t n = json_object_array_length(all);
+    assert_true(n >= 2);
+    int listing = requests_of(&p) - skemu_log_count(&p, "/details");
+    run_free(&r);
+    twin_down(&p);
+    char after[16];
+    snprintf(after, sizeof after, "%d", listing + 1);
+    twin_up(&p, after);
+    run_full(&r, NULL, -1, ARGS("--concurrency", "1", "show", "-c", conn, "-s", "expired",
+                                "--format", "json"));
+    assert_int_equal(r.code, 1);
+    json_object *got = parse_array(r.out, "partial");
+    assert_int_equal(json_object_array_length(got), 1);
+    assert_true(json_object_equal(json_object_array_get_idx(got, 0),
+                                  json_object_array_get_idx(all, 0)));
+    for (size_t i = 1; i < n; i++) {
+        const char *id = jstr(json_object_array_get_idx(all, i), "id");
+        if (!strstr(r.err, id))
+            fail_msg("the failed account %s is not named: %s", id, r.err);
+    }
+    char says[64];
+    snprintf(says, sizeof says, "%zu of %zu accounts could not be read", n - 1, n);
+    assert_non_null(strstr(r.err, says));
+    json_object_put(got);
+    json_object_put(all);
+    run_free(&r);
+    twin_down(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_show_selection_json),
         cmocka_unit_test(test_show_selection_text),
         cmocka_unit_test(test_show_selection_usage),
+        cmocka_unit_test(test_show_selection_partial_failure),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
