@@ -30,6 +30,7 @@ typedef struct show_run {
     size_t n, next, in_flight, finished, failed;
     size_t limit;
     bool json;
+    bool launching;   /* show_launch is running: an answer at once does not recurse into it */
 } show_run;
 
 static void show_launch(show_run *r);
@@ -75,6 +76,9 @@ static void on_detail(void *ud, const sk_account_detail *d, const sk_error *err)
 /* Keeps `limit` requests on the wire until every account has been asked for. */
 static void show_launch(show_run *r)
 {
+    if (r->launching)
+        return;   /* called from a callback inside the loop below: the loop goes on */
+    r->launching = true;
     while (r->in_flight < r->limit && r->next < r->n) {
         show_item *it = &r->items[r->next++];
         it->run = r;
@@ -89,6 +93,7 @@ static void show_launch(show_run *r)
         sk_selector sel = { .id = it->a.id };
         api_get_account(r->s->client, &sel, on_detail, it);
     }
+    r->launching = false;
 }
 
 static void show_run_all(show_run *r, const cli_globals *g)
