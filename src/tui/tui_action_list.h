@@ -49,9 +49,14 @@
     \
     _(FILTER_ACCEPT, "filter-accept", TUI_B(CTX_FILTER), TUI_K('\n', '\r', KEY_ENTER, '\t'), 0, "keep the filter, back to the list", NULL, 0, NULL, act_filter_accept, 0) \
     _(FILTER_CANCEL, "filter-cancel", TUI_B(CTX_FILTER), TUI_K(TUI_ESC), 0, "clear the filter", NULL, 0, NULL, act_filter_cancel, 0) \
-    _(FILTER_ERASE, "filter-erase", TUI_B(CTX_FILTER), TUI_K(KEY_BACKSPACE, 127, TUI_CTRL('h')), 0, "erase a character", NULL, 0, NULL, act_filter_erase, 0) \
-    _(FILTER_ERASE_WORD, "filter-erase-word", TUI_B(CTX_FILTER), TUI_K(TUI_CTRL('w')), 0, "erase the last word", NULL, 0, NULL, act_filter_erase, 1) \
-    _(FILTER_KILL, "filter-kill", TUI_B(CTX_FILTER), TUI_K(TUI_CTRL('u')), 0, "erase the whole filter", NULL, 0, NULL, act_filter_kill, 0) \
+    _(FILTER_ERASE, "filter-erase", TUI_B(CTX_FILTER), TUI_K(KEY_BACKSPACE, 127, TUI_CTRL('h')), 0, "erase the character before the cursor", NULL, 0, NULL, act_filter_erase, 0) \
+    _(FILTER_ERASE_WORD, "filter-erase-word", TUI_B(CTX_FILTER), TUI_K(TUI_CTRL('w')), 0, "erase the word before the cursor", NULL, 0, NULL, act_filter_erase, 1) \
+    _(FILTER_KILL, "filter-kill", TUI_B(CTX_FILTER), TUI_K(TUI_CTRL('u')), 0, "erase the filter before the cursor", NULL, 0, NULL, act_filter_kill, 0) \
+    _(FILTER_DELETE, "filter-delete", TUI_B(CTX_FILTER), TUI_K(KEY_DC, TUI_CTRL('d')), 0, "erase the character under the cursor", NULL, 0, NULL, act_filter_delete, 0) \
+    _(FILTER_LEFT, "filter-left", TUI_B(CTX_FILTER), TUI_K(KEY_LEFT, TUI_CTRL('b')), 0, "cursor left", NULL, 0, NULL, act_filter_move, -1) \
+    _(FILTER_RIGHT, "filter-right", TUI_B(CTX_FILTER), TUI_K(KEY_RIGHT, TUI_CTRL('f')), 0, "cursor right", NULL, 0, NULL, act_filter_move, 1) \
+    _(FILTER_HOME, "filter-home", TUI_B(CTX_FILTER), TUI_K(KEY_HOME, TUI_CTRL('a')), 0, "cursor to the start", NULL, 0, NULL, act_filter_move, -2) \
+    _(FILTER_END, "filter-end", TUI_B(CTX_FILTER), TUI_K(KEY_END, TUI_CTRL('e')), 0, "cursor to the end", NULL, 0, NULL, act_filter_move, 2) \
     \
     _(LINK_NEW, "link-new", TUI_B(CTX_LINK), TUI_K('r'), 0, "issue a fresh link", "new link", 1, NULL, act_link_new, 0) \
     _(LINK_COPY, "link-copy", TUI_B(CTX_LINK), TUI_K('y'), 0, "copy the link", "copy link", 2, NULL, act_link_copy, 0) \

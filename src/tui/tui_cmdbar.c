@@ -591,26 +591,8 @@ void act_cmd_run(tui_app *a, int arg)
     c->run(a, rest, bang);
 }
 
-/* The start of the character before byte offset i of the line (0 at the start). */
-static size_t char_before(size_t i)
-{
-    if (i > 0)
-        i--;
-    while (i > 0 && ((unsigned char)cb.line[i] & 0xC0) == 0x80)
-        i--;
-    return i;
-}
-
-/* The start of the character after the one at byte offset i (the line's end at most). */
-static size_t char_after(size_t i)
-{
-    if (!cb.line[i])
-        return i;
-    i++;
-    while (cb.line[i] && ((unsigned char)cb.line[i] & 0xC0) == 0x80)
-        i++;
-    return i;
-}
+static size_t char_before(size_t i) { return text_char_prev(cb.line, i); }
+static size_t char_after(size_t i) { return text_char_next(cb.line, i); }
 
 /* Takes bytes [from, to) out of the line; the cursor goes to from. */
 static void line_cut(size_t from, size_t to)
