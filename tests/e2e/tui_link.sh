@@ -143,8 +143,9 @@ EMU_LOG="$tmp/skemu-long.log" emu_start --generate 20 --connections 2 --seed 3 -
 export SCALEKIT_ENVIRONMENT_URL="$URL"
 W=80 H=24 start
 keys g l
-wait_for 'Expires in [0-9]' 10
+wait_for 'Expires in [0-9]' 20
 r=$?
+[ "$r" = 0 ] || sed 's/^/# screen: /' "$tmp/screen"   # what was there instead, in the log
 grep -q 'The QR code does not fit' "$tmp/screen" || r=1
 grep -q '[█▀▄]' "$tmp/screen" && r=1
 check $r "80x24 with a 360-character link: no code, a notice says it does not fit" \
