@@ -117,7 +117,9 @@ quit
 EMU_LOG="$tmp/skemu2.log"
 emu_start --generate 60 --connections 4 --seed 9 || { notok "skemu starts again"; exit 1; }
 emu_env
-start
+# No start-up cache from here: this skemu may get the first one's port (the same environment
+# URL), whose cached rows are other accounts.
+start --no-cache
 wait_for 'refreshed [0-9]' 20
 keys g Enter
 wait_for 'Scopes' 10
