@@ -31,4 +31,10 @@ int text_fit(sk_buf *b, const char *s, int width, bool pad, bool utf8);
 /* True when the current locale's codeset is UTF-8. */
 bool text_locale_utf8(void);
 
+/* For a line being edited (the dashboard's filter line and command bar): the byte offset of
+ * the UTF-8 character before offset i of s (0 at the start), and of the one after the
+ * character at i (the end of s at most). */
+size_t text_char_prev(const char *s, size_t i);
+size_t text_char_next(const char *s, size_t i);
+
 #endif

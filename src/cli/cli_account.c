@@ -12,6 +12,7 @@
 #include "cli_find.h"
 #include "cli_out.h"
 #include "cli_select.h"
+#include "cli_show.h"
 #include "link_message.h"
 #include "qr.h"
 #include "buf.h"
@@ -42,6 +43,10 @@ static int check_selector(const char *cmd, acct_args *aa, const char *const *pos
         aa->by_identifier = true;
         return SK_EXIT_OK;
     }
+    if (!aa->sel.id && npos != 2 && strcmp(cmd, "show") == 0)
+        return cli_usage("show: name the account (--id ID, [CONNECTION] IDENTIFIER) or give a "
+                         "selection (-c, -s, -q, --expiring-within, --unused-for, --view) or "
+                         "--all");
     if (!aa->sel.id && npos != 2)
         return one_ok ? cli_usage("%s: name the account: --id ID, [CONNECTION] IDENTIFIER", cmd)
                       : cli_usage("%s: name the account: --id ID, or CONNECTION IDENTIFIER", cmd);
@@ -72,40 +77,40 @@ static int acct_args_of(const cli_parsed *p, acct_args *aa)
 
 /* ---- text output helpers ---- */
 
-static void put_field(const char *label, const char *value)
+static void put_field(FILE *out, const char *label, const char *value)
 {
     sk_buf b;
     buf_init(&b);
     const char *v = value && *value ? value : "-";
     text_sanitize(&b, v, strlen(v));
-    printf("%s %s\n", label, b.s ? b.s : "-");
+    fprintf(out, "%s %s\n", label, b.s ? b.s : "-");
     buf_free(&b);
 }
 
-static void put_time(const char *label, int64_t t, int64_t now, const char *absent)
+static void put_time(FILE *out, const char *label, int64_t t, int64_t now, const char *absent)
 {
     if (t == SK_TIME_ABSENT) {
-        printf("%s %s\n", label, absent ? absent : "-");   /* the field list's word */
+        fprintf(out, "%s %s\n", label, absent ? absent : "-");   /* the field list's word */
         return;
     }
     char abs[64], rel[32];
     time_rfc3339(t, abs, sizeof abs);
     time_relative(t, now, rel, sizeof rel);
-    printf("%s %s (%s)\n", label, abs, rel);
+    fprintf(out, "%s %s (%s)\n", label, abs, rel);
 }
 
-static void put_state(const sk_account *a)
+static void put_state(FILE *out, const sk_account *a)
 {
     sk_buf b;
     buf_init(&b);
     out_state_label(&b, a);
-    put_field("State:", b.s);
+    put_field(out, "State:", b.s);
     buf_free(&b);
 }
 
 /* Every field of the core's list (account_fields), in its order, as "Label: value"; then
  * what the state means and what to do, with the actions named as commands. */
-static void show_text(const sk_account_detail *d)
+void cli_show_text(FILE *out, const sk_account_detail *d)
 {
     int64_t now = time_now();
     size_t n;
@@ -116,22 +121,22 @@ static void show_text(const sk_account_detail *d)
         char label[64];
         snprintf(label, sizeof label, "%s:", f[i].label);
         if (f[i].kind == SK_FIELD_STATE) {
-            put_state(&d->a);
+            put_state(out, &d->a);
         } else if (f[i].kind == SK_FIELD_TIME) {
-            put_time(label, account_field_time(&f[i], d), now, f[i].absent);
+            put_time(out, label, account_field_time(&f[i], d), now, f[i].absent);
         } else {
             const char *v = account_field_text(&f[i], d, &scratch);
-            put_field(label, v ? v : f[i].absent);
+            put_field(out, label, v ? v : f[i].absent);
         }
     }
     buf_free(&scratch);
     char advice[512];
     state_advice_text(state_advice(d->a.state, d->a.status), out_action_command, NULL, advice,
                       sizeof advice);
-    printf("\n%s\n", advice);
+    fprintf(out, "\n%s\n", advice);
 }
 
-static struct json_object *detail_json(const sk_account_detail *d)
+struct json_object *cli_show_json(const sk_account_detail *d)
 {
     struct json_object *o = out_account_json(&d->a);
     if (!o)
@@ -246,6 +251,8 @@ static int fetch_detail(cli_session *s, const sk_selector *sel, sk_detail_result
 
 int cmd_show(const cli_globals *g, const cli_parsed *p)
 {
+    if (cli_selection_given(p))
+        return cli_show_selection(g, p);
     acct_args aa;
     int rc = acct_args_of(p, &aa);
     if (rc)
@@ -258,11 +265,11 @@ int cmd_show(const cli_globals *g, const cli_parsed *p)
         rc = fetch_detail(&s, &aa.sel, &res);
     if (rc == SK_EXIT_OK) {
         if (aa.fmt == CLI_FMT_JSON) {
-            struct json_object *o = detail_json(&res.d);
+            struct json_object *o = cli_show_json(&res.d);
             out_json_print(stdout, o);
             json_object_put(o);
         } else {
-            show_text(&res.d);
+            cli_show_text(stdout, &res.d);
         }
         parse_account_detail_free(&res);
     }
@@ -465,10 +472,10 @@ static bool confirm(void)
 
 static void show_target(const sk_account *a)
 {
-    put_field("Connection:", a->connector);
-    put_field("Identifier:", a->identifier);
-    put_field("ID:", a->id);
-    put_state(a);
+    put_field(stdout, "Connection:", a->connector);
+    put_field(stdout, "Identifier:", a->identifier);
+    put_field(stdout, "ID:", a->id);
+    put_state(stdout, a);
 }
 
 /* Prints what the checked delete came to; returns its exit code. */

@@ -48,6 +48,8 @@ typedef struct bulk_run {
     size_t limit;                /* most requests in flight */
     bool progress;               /* a progress line on stderr (a terminal) */
     bool not_offered;            /* disconnect: answered 404/501; nothing more is sent */
+    bool launching;              /* bulk_launch is running: a callback that lands at once
+                                  * leaves the starting to it instead of recursing */
     sk_error not_offered_err;
 } bulk_run;
 
@@ -220,6 +222,11 @@ static void on_disconnect(void *ud, const sk_account_detail *d, const sk_error *
  * each answer lands, so the run keeps `limit` on the wire. */
 static void bulk_launch(bulk_run *r)
 {
+    /* A request that fails before it is queued answers from inside this loop, and its callback
+     * calls here again: without the guard, 100,000 such failures would nest 100,000 deep. */
+    if (r->launching)
+        return;
+    r->launching = true;
     while (r->in_flight < r->limit && r->next < r->n) {
         bulk_item *it = &r->items[r->next++];
         if (r->not_offered) {
@@ -245,6 +252,7 @@ static void bulk_launch(bulk_run *r)
         else
             api_disconnect_account(r->s->client, it->a.id, on_disconnect, it);
     }
+    r->launching = false;
 }
 
 static void progress_line(const bulk_run *r, bool last)

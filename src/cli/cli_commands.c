@@ -73,8 +73,8 @@ static const cli_flag connections_flags[] = {
     { .name = NULL },
 };
 
-/* A selection (cli_select.h): every flag narrows, combined with AND; list, link, delete and
- * disconnect take them. */
+/* A selection (cli_select.h): every flag narrows, combined with AND; list, show, link, delete
+ * and disconnect take them. */
 #define SELECTION_FLAGS                                                                    \
     { .id = CLI_F_CONNECTION, .name = "connection", .letter = 'c', .value = "CONNECTION",  \
       .what = "a connection name", .attr = CLI_REPEAT, .max = CLI_MAX_CONNECTIONS,         \
@@ -120,17 +120,21 @@ static const cli_flag list_flags[] = {
     { .id = CLI_F_ID, .name = "id", .value = "ID", .what = "an account id",              \
       .attr = CLI_SELECTOR, .help = "the account's id (else name it: CONNECTION IDENTIFIER)" }
 
-static const cli_flag show_flags[] = {
-    ID_FLAG,
-    { .id = CLI_F_FORMAT, .name = "format", .value = "FORMAT", .choices = fmt_text_json,
-      .attr = CLI_SHOW_CHOICES, .help = "text (default) or json (the account object)" },
-    { .name = NULL },
-};
-
 /* --all: a write over every account must be asked for by name. */
 #define ALL_FLAG                                                                           \
     { .id = CLI_F_ALL, .name = "all",                                                      \
       .help = "every account (a selection must otherwise narrow by one flag)" }
+
+static const cli_flag show_flags[] = {
+    ID_FLAG,
+    { .id = CLI_F_FORMAT, .name = "format", .value = "FORMAT", .choices = fmt_text_json,
+      .attr = CLI_SHOW_CHOICES,
+      .help = "text (default) or json (the account object; a selection: one\n"
+              "array of them)" },
+    SELECTION_FLAGS,
+    ALL_FLAG,
+    { .name = NULL },
+};
 
 static const cli_flag link_flags[] = {
     ID_FLAG,
@@ -204,11 +208,17 @@ const cli_command cli_commands[] = {
       .more = "\nThe flags combine with AND. Accounts are sorted by connection, then "
               "identifier.\n" },
     { .name = "show", .run = cmd_show, .flags = show_flags, .operand_kind = CLI_V_CONNECTION,
-      .operands = LOOKUP_OPERANDS, .max_operands = 2,
-      .summary = "every field of one account and what its state means",
+      .operands = LOOKUP_OPERANDS_OR_SELECTION, .max_operands = 2,
+      .summary = "every field of one account, or of each account of a selection",
       .text = "Every field of one account, one per line, and what its state means for you.\n"
               "Exits 4 when the account does not exist.\n",
-      .more = IDENTIFIER_ALONE },
+      .more = IDENTIFIER_ALONE
+              "\nA SELECTION is any of -c, -s, -q, --expiring-within, --unused-for and --view,\n"
+              "combined with AND as in list, or --all for every account (show needs one).\n"
+              "With a selection: every account it keeps, in list's order, each read in full\n"
+              "(--concurrency requests side by side); text: one block per account, a blank\n"
+              "line between; json: one array of the objects one account gives. None kept:\n"
+              "nothing (json: []) and exit 0. Exit 1 when any account could not be read.\n" },
     { .name = "link", .run = cmd_link, .flags = link_flags, .operand_kind = CLI_V_CONNECTION,
       .operands = LOOKUP_OPERANDS_OR_SELECTION, .max_operands = 2,
       .summary = "a fresh authorization link (as a QR code too), or one per account of a selection",

@@ -9,6 +9,7 @@
 #include "cli_fetch.h"
 #include "duration.h"
 #include "sk_time.h"
+#include "text.h"
 #include "view.h"
 
 static const cli_flag_id narrowing[] = { CLI_F_CONNECTION, CLI_F_STATE, CLI_F_QUERY,
@@ -166,12 +167,24 @@ int cli_select_accounts(const cli_globals *g, cli_session *s, const cli_selectio
         o.only_connections = sel->only;
         o.n_only = sel->n_only;
     }
-    /* -q narrows on the server when it can, as in list (listing.h); the view then keeps
-     * exactly what it would keep of the whole listing. */
+    /* -q narrows on the server when it can (listing.h says which texts it can find); the view
+     * then keeps exactly what it would keep of the whole listing. When it cannot, every
+     * account is listed, and a listing that turns out long says why on stderr. */
     o.query = sel->query;
+    char note[SK_FILTER_MAX + 160];
+    const char *slow = NULL;
+    if (sel->query) {
+        listing_query_kind k = listing_query_plan(sel->query);
+        if (k != LISTING_QUERY_SEARCH && k != LISTING_QUERY_NONE) {
+            text_safe_format(note, sizeof note, "-q '%s' %s: listing every account%s",
+                             sel->query, listing_query_why(k),
+                             sel->n_only ? " of the -c connections" : "");
+            slow = note;
+        }
+    }
     sk_error err;
     sk_error_clear(&err);
-    if (cli_fetch_all(s->client, &o, out->store, &err) != SK_OK) {
+    if (cli_fetch_noting(s->client, &o, out->store, slow, &err) != SK_OK) {
         cli_picked_free(out);
         return cli_fail(&err);
     }

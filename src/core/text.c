@@ -253,3 +253,22 @@ void text_safe_format(char *dst, size_t n, const char *fmt, ...)
     text_safe_vformat(dst, n, fmt, ap);
     va_end(ap);
 }
+
+size_t text_char_prev(const char *s, size_t i)
+{
+    if (i > 0)
+        i--;
+    while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i--;
+    return i;
+}
+
+size_t text_char_next(const char *s, size_t i)
+{
+    if (!s[i])
+        return i;
+    i++;
+    while (s[i] && ((unsigned char)s[i] & 0xC0) == 0x80)
+        i++;
+    return i;
+}

@@ -22,7 +22,7 @@
     _(NEXT_PANE, "next-pane", TUI_B(CTX_LIST), TUI_K('\t'), 0, "next pane (connections, accounts, detail)", NULL, 0, NULL, act_pane, 1) \
     _(PREV_PANE, "prev-pane", TUI_B(CTX_LIST), TUI_K(KEY_BTAB), 0, "previous pane", NULL, 0, NULL, act_pane, -1) \
     _(DETAIL, "detail", TUI_B(CTX_LIST), TUI_K('\n', '\r', KEY_ENTER), 0, "open or close the account's detail", "detail", 5, NULL, act_detail, 0) \
-    _(FILTER, "filter", TUI_B(CTX_LIST), TUI_K('/'), 0, "filter as you type (state:expired conn:gmail)", "filter", 3, NULL, act_filter, 0) \
+    _(FILTER, "filter", TUI_B(CTX_LIST), TUI_K('/'), 0, "filter as you type (state:expired conn:gmail); 3+ characters also ask the server while the listing runs", "filter", 3, NULL, act_filter, 0) \
     _(ESCAPE, "escape", TUI_B(CTX_LIST), TUI_K(TUI_ESC), 0, "clear the error, then the filter, then close the detail", NULL, 0, NULL, act_escape, 0) \
     _(TOGGLE_PENDING, "toggle-pending", TUI_B(CTX_LIST), TUI_K('1'), 0, "show/hide PENDING", NULL, 0, NULL, act_toggle_state, SK_STATE_PENDING) \
     _(TOGGLE_ACTIVE, "toggle-active", TUI_B(CTX_LIST), TUI_K('2'), 0, "show/hide ACTIVE", NULL, 0, NULL, act_toggle_state, SK_STATE_ACTIVE) \
@@ -49,8 +49,14 @@
     \
     _(FILTER_ACCEPT, "filter-accept", TUI_B(CTX_FILTER), TUI_K('\n', '\r', KEY_ENTER, '\t'), 0, "keep the filter, back to the list", NULL, 0, NULL, act_filter_accept, 0) \
     _(FILTER_CANCEL, "filter-cancel", TUI_B(CTX_FILTER), TUI_K(TUI_ESC), 0, "clear the filter", NULL, 0, NULL, act_filter_cancel, 0) \
-    _(FILTER_ERASE, "filter-erase", TUI_B(CTX_FILTER), TUI_K(KEY_BACKSPACE, 127, TUI_CTRL('h')), 0, "erase a character", NULL, 0, NULL, act_filter_erase, 0) \
-    _(FILTER_KILL, "filter-kill", TUI_B(CTX_FILTER), TUI_K(TUI_CTRL('u')), 0, "erase the whole filter", NULL, 0, NULL, act_filter_kill, 0) \
+    _(FILTER_ERASE, "filter-erase", TUI_B(CTX_FILTER), TUI_K(KEY_BACKSPACE, 127, TUI_CTRL('h')), 0, "erase the character before the cursor", NULL, 0, NULL, act_filter_erase, 0) \
+    _(FILTER_ERASE_WORD, "filter-erase-word", TUI_B(CTX_FILTER), TUI_K(TUI_CTRL('w')), 0, "erase the word before the cursor", NULL, 0, NULL, act_filter_erase, 1) \
+    _(FILTER_KILL, "filter-kill", TUI_B(CTX_FILTER), TUI_K(TUI_CTRL('u')), 0, "erase the filter before the cursor", NULL, 0, NULL, act_filter_kill, 0) \
+    _(FILTER_DELETE, "filter-delete", TUI_B(CTX_FILTER), TUI_K(KEY_DC, TUI_CTRL('d')), 0, "erase the character under the cursor", NULL, 0, NULL, act_filter_delete, 0) \
+    _(FILTER_LEFT, "filter-left", TUI_B(CTX_FILTER), TUI_K(KEY_LEFT, TUI_CTRL('b')), 0, "cursor left", NULL, 0, NULL, act_filter_move, -1) \
+    _(FILTER_RIGHT, "filter-right", TUI_B(CTX_FILTER), TUI_K(KEY_RIGHT, TUI_CTRL('f')), 0, "cursor right", NULL, 0, NULL, act_filter_move, 1) \
+    _(FILTER_HOME, "filter-home", TUI_B(CTX_FILTER), TUI_K(KEY_HOME, TUI_CTRL('a')), 0, "cursor to the start", NULL, 0, NULL, act_filter_move, -2) \
+    _(FILTER_END, "filter-end", TUI_B(CTX_FILTER), TUI_K(KEY_END, TUI_CTRL('e')), 0, "cursor to the end", NULL, 0, NULL, act_filter_move, 2) \
     \
     _(LINK_NEW, "link-new", TUI_B(CTX_LINK), TUI_K('r'), 0, "issue a fresh link", "new link", 1, NULL, act_link_new, 0) \
     _(LINK_COPY, "link-copy", TUI_B(CTX_LINK), TUI_K('y'), 0, "copy the link", "copy link", 2, NULL, act_link_copy, 0) \
@@ -80,8 +86,13 @@
     _(CMD_COMPLETE_PREV, "command-complete-prev", TUI_B(CTX_CMDBAR), TUI_K(KEY_BTAB), 0, "the previous candidate", NULL, 0, NULL, act_cmd_complete, -1) \
     _(CMD_HISTORY_PREV, "command-history-prev", TUI_B(CTX_CMDBAR), TUI_K(KEY_UP), 0, "the previous command run (history)", NULL, 0, NULL, act_cmd_history, -1) \
     _(CMD_HISTORY_NEXT, "command-history-next", TUI_B(CTX_CMDBAR), TUI_K(KEY_DOWN), 0, "the next command run (history)", NULL, 0, NULL, act_cmd_history, 1) \
-    _(CMD_ERASE, "command-erase", TUI_B(CTX_CMDBAR), TUI_K(KEY_BACKSPACE, 127, TUI_CTRL('h')), 0, "erase a character", NULL, 0, NULL, act_cmd_erase, 0) \
-    _(CMD_ERASE_WORD, "command-erase-word", TUI_B(CTX_CMDBAR), TUI_K(TUI_CTRL('w')), 0, "erase the last word", NULL, 0, NULL, act_cmd_erase, 1) \
-    _(CMD_KILL, "command-kill", TUI_B(CTX_CMDBAR), TUI_K(TUI_CTRL('u')), 0, "erase the whole line", NULL, 0, NULL, act_cmd_erase, 2)
+    _(CMD_ERASE, "command-erase", TUI_B(CTX_CMDBAR), TUI_K(KEY_BACKSPACE, 127, TUI_CTRL('h')), 0, "erase the character before the cursor", NULL, 0, NULL, act_cmd_erase, 0) \
+    _(CMD_ERASE_WORD, "command-erase-word", TUI_B(CTX_CMDBAR), TUI_K(TUI_CTRL('w')), 0, "erase the word before the cursor", NULL, 0, NULL, act_cmd_erase, 1) \
+    _(CMD_KILL, "command-kill", TUI_B(CTX_CMDBAR), TUI_K(TUI_CTRL('u')), 0, "erase the line before the cursor", NULL, 0, NULL, act_cmd_erase, 2) \
+    _(CMD_DELETE, "command-delete", TUI_B(CTX_CMDBAR), TUI_K(KEY_DC, TUI_CTRL('d')), 0, "erase the character under the cursor", NULL, 0, NULL, act_cmd_delete, 0) \
+    _(CMD_LEFT, "command-left", TUI_B(CTX_CMDBAR), TUI_K(KEY_LEFT, TUI_CTRL('b')), 0, "cursor left", NULL, 0, NULL, act_cmd_move, -1) \
+    _(CMD_RIGHT, "command-right", TUI_B(CTX_CMDBAR), TUI_K(KEY_RIGHT, TUI_CTRL('f')), 0, "cursor right", NULL, 0, NULL, act_cmd_move, 1) \
+    _(CMD_HOME, "command-home", TUI_B(CTX_CMDBAR), TUI_K(KEY_HOME, TUI_CTRL('a')), 0, "cursor to the start", NULL, 0, NULL, act_cmd_move, -2) \
+    _(CMD_END, "command-end", TUI_B(CTX_CMDBAR), TUI_K(KEY_END, TUI_CTRL('e')), 0, "cursor to the end", NULL, 0, NULL, act_cmd_move, 2)
 
 #endif

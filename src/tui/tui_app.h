@@ -124,6 +124,8 @@ typedef struct tui_app {
     unsigned base_mask;       /* states shown (1-5) */
     char filter[SK_FILTER_MAX];
     bool filtering;           /* typing after '/' */
+    size_t filter_cur;        /* the filter line's cursor: a byte offset into filter (clamped
+                               * to its end wherever filter is set from elsewhere) */
     bool filter_bad;
     char filter_msg[128];     /* why the typed filter does not parse */
     char filter_said[192];    /* what the filter in force keeps, in words */

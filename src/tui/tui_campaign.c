@@ -40,6 +40,8 @@ struct campaign {
     camp_ticket *k;
     size_t n, sent, answered, ok, in_flight;
     int limit;            /* requests on the wire at once */
+    bool sending;         /* camp_send is running: an answer that lands at once leaves the
+                           * sending to its loop instead of nesting a call per account */
     int fd;
     char path[4096];
 };
@@ -200,6 +202,9 @@ static void link_done(void *ud, const sk_link_outcome *o)
 /* Keeps `limit` requests on the wire until every account has been asked. */
 static void camp_send(camp *c)
 {
+    if (c->sending)
+        return;
+    c->sending = true;
     while (c->sent < c->n && c->in_flight < (size_t)c->limit && !c->app->closing) {
         size_t i = c->sent++;
         c->k[i].c = c;
@@ -210,6 +215,7 @@ static void camp_send(camp *c)
         if (running != c)
             return;   /* that answer was the last one: c is gone */
     }
+    c->sending = false;
     /* Closing: what was never sent is a row that says so. */
     if (c->app->closing && c->sent < c->n && c->in_flight == 0) {
         for (size_t i = c->sent; i < c->n; i++) {

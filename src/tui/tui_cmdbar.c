@@ -29,6 +29,7 @@
 /* The bar's own state: one bar at a time; the history lives as long as the dashboard. */
 static struct {
     char line[CMDLINE_MAX];     /* what is typed after ':' */
+    size_t cur;                 /* the cursor: a byte offset into line, on a character's start */
     cmdline_completion comp;
     size_t shown;               /* matches of the last Tab, shown above the bar while they last */
     cmdline_history hist;
@@ -534,6 +535,7 @@ void act_cmdbar(tui_app *a, int arg)
         cb.hist_loaded = true;
     }
     cb.line[0] = '\0';
+    cb.cur = 0;
     cb.shown = 0;
     completion_reset(&cb.comp);
     history_rewind(&cb.hist);
@@ -589,24 +591,55 @@ void act_cmd_run(tui_app *a, int arg)
     c->run(a, rest, bang);
 }
 
+static size_t char_before(size_t i) { return text_char_prev(cb.line, i); }
+static size_t char_after(size_t i) { return text_char_next(cb.line, i); }
+
+/* Takes bytes [from, to) out of the line; the cursor goes to from. */
+static void line_cut(size_t from, size_t to)
+{
+    memmove(cb.line + from, cb.line + to, strlen(cb.line + to) + 1);
+    cb.cur = from;
+}
+
+/* Before the cursor, as readline does: what 0 one character, 1 the word (the blanks before it,
+ * then up to the blank before it), 2 everything. */
 void act_cmd_erase(tui_app *a, int what)
 {
-    size_t n = strlen(cb.line);
+    size_t n = cb.cur;
     if (what == 2) {
         n = 0;
-    } else if (what == 1) {   /* the blanks before the last word, then the word */
+    } else if (what == 1) {
         while (n && cb.line[n - 1] == ' ')
             n--;
         while (n && cb.line[n - 1] != ' ')
             n--;
     } else {
-        while (n > 0 && ((unsigned char)cb.line[n - 1] & 0xC0) == 0x80)
-            n--;
-        if (n > 0)
-            n--;
+        n = char_before(n);
     }
-    cb.line[n] = '\0';
+    line_cut(n, cb.cur);
     line_changed();
+    a->dirty = true;
+}
+
+/* Delete / Ctrl-D: the character under the cursor. */
+void act_cmd_delete(tui_app *a, int arg)
+{
+    (void)arg;
+    line_cut(cb.cur, char_after(cb.cur));
+    line_changed();
+    a->dirty = true;
+}
+
+/* The cursor: -1 a character left, 1 right, -2 the start (Home, Ctrl-A), 2 the end (End,
+ * Ctrl-E). */
+void act_cmd_move(tui_app *a, int how)
+{
+    switch (how) {
+    case -1: cb.cur = char_before(cb.cur); break;
+    case 1: cb.cur = char_after(cb.cur); break;
+    case -2: cb.cur = 0; break;
+    default: cb.cur = strlen(cb.line); break;
+    }
     a->dirty = true;
 }
 
@@ -614,6 +647,7 @@ void act_cmd_history(tui_app *a, int dir)
 {
     if (history_walk(&cb.hist, dir, cb.line, sizeof cb.line))
         cb.shown = 0;
+    cb.cur = strlen(cb.line);
     a->dirty = true;
 }
 
@@ -668,6 +702,7 @@ void act_cmd_complete(tui_app *a, int dir)
     size_t got = completion_tab(&cb.comp, cb.line, sizeof cb.line, at, &all,
                                 on_name ? name_suffix : NULL, NULL, dir);
     cands_free(&all);
+    cb.cur = strlen(cb.line);   /* Tab completes the line's last word, and leaves the cursor after it */
     cb.shown = got > 1 ? got : 0;
     history_rewind(&cb.hist);
     if (!got)
@@ -686,8 +721,9 @@ static bool cmdbar_text(tui_app *a, int rc, wint_t wc)
     size_t len = strlen(cb.line);
     if (n == (size_t)-1 || len + n + 1 > sizeof cb.line)
         return true;
-    memcpy(cb.line + len, mb, n);
-    cb.line[len + n] = '\0';
+    memmove(cb.line + cb.cur + n, cb.line + cb.cur, len - cb.cur + 1);   /* at the cursor */
+    memcpy(cb.line + cb.cur, mb, n);
+    cb.cur += n;
     line_changed();
     a->notice[0] = '\0';
     a->dirty = true;
@@ -737,8 +773,18 @@ static void cmdbar_draw(const tui_app *a)
     draw_above(a, &l);
     static const char keys[] = "Tab complete  Up/Down history  Enter run  Esc cancel";
     line_add(&l, ROLE_KEY, ":", -1, false);
-    line_add_raw(&l, ROLE_NORMAL, cb.line, -1, false);
-    line_add(&l, ROLE_CURSOR, " ", -1, false);
+    /* Before the cursor, the character under it (a blank at the end), the rest. */
+    size_t after = char_after(cb.cur);
+    char part[CMDLINE_MAX];
+    snprintf(part, sizeof part, "%.*s", (int)cb.cur, cb.line);
+    line_add_raw(&l, ROLE_NORMAL, part, -1, false);
+    if (after > cb.cur) {
+        snprintf(part, sizeof part, "%.*s", (int)(after - cb.cur), cb.line + cb.cur);
+        line_add_raw(&l, ROLE_CURSOR, part, -1, false);
+        line_add_raw(&l, ROLE_NORMAL, cb.line + after, -1, false);
+    } else {
+        line_add(&l, ROLE_CURSOR, " ", -1, false);
+    }
     int kw = (int)strlen(keys);
     if (l.cols + kw + 3 <= a->cols) {
         line_pad_to(&l, ROLE_NORMAL, a->cols - kw - 1);
@@ -752,6 +798,7 @@ static void cmdbar_close(tui_app *a)
 {
     (void)a;   /* the history stays for the next ':' (cmdbar_free lets go of it) */
     cb.line[0] = '\0';
+    cb.cur = 0;
     cb.shown = 0;
     completion_reset(&cb.comp);
 }

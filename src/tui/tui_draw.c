@@ -225,8 +225,20 @@ static void status_line(const tui_app *a, tui_line *l, int y, bool with_pos)
     bool live_err = false;
     if (a->filtering) {
         line_add(l, ROLE_KEY, "/", -1, false);
-        line_add_raw(l, a->filter_bad ? ROLE_ERROR_MSG : ROLE_NORMAL, a->filter, -1, false);
-        line_add(l, ROLE_CURSOR, " ", -1, false);
+        /* Before the cursor, the character under it (a blank at the end), the rest. */
+        tui_role r = a->filter_bad ? ROLE_ERROR_MSG : ROLE_NORMAL;
+        size_t len = strlen(a->filter), at = a->filter_cur < len ? a->filter_cur : len;
+        size_t after = text_char_next(a->filter, at);
+        char part[SK_FILTER_MAX];
+        snprintf(part, sizeof part, "%.*s", (int)at, a->filter);
+        line_add_raw(l, r, part, -1, false);
+        if (after > at) {
+            snprintf(part, sizeof part, "%.*s", (int)(after - at), a->filter + at);
+            line_add_raw(l, ROLE_CURSOR, part, -1, false);
+            line_add_raw(l, r, a->filter + after, -1, false);
+        } else {
+            line_add(l, ROLE_CURSOR, " ", -1, false);
+        }
         if (a->filter_bad) {
             line_add(l, ROLE_NORMAL, "  ", -1, false);
             line_add_raw(l, ROLE_ERROR_MSG, a->filter_msg, -1, false);
@@ -293,10 +305,16 @@ static void status_line(const tui_app *a, tui_line *l, int y, bool with_pos)
     } else {
         snprintf(right, sizeof right, "%s", when);
     }
+    /* Then the time of the refresh: a message such as "wrote 33 links: PATH" is worth more
+     * whole than the clock beside it cut. */
+    if (l->cols + (int)strlen(right) + 2 > a->cols)
+        right[0] = '\0';
     int rw = (int)strlen(right);
-    line_truncate(l, a->cols - rw - 2);
-    line_pad_to(l, ROLE_NORMAL, a->cols - rw - 1);
-    line_add(l, ROLE_DIM, right, -1, false);
+    line_truncate(l, a->cols - rw - (rw ? 2 : 1));
+    if (rw) {
+        line_pad_to(l, ROLE_NORMAL, a->cols - rw - 1);
+        line_add(l, ROLE_DIM, right, -1, false);
+    }
     screen_put(y, 0, l, a->cols, 0, ROLE_NORMAL);
     line_reset(l);
 }

@@ -121,6 +121,15 @@ static void filter_changed(tui_app *a)
     data_spec_rebuild(a);
 }
 
+/* The cursor, never past the end (the filter is also set by :filter, Esc, a profile switch). */
+static size_t filter_cursor(tui_app *a)
+{
+    size_t len = strlen(a->filter);
+    if (a->filter_cur > len)
+        a->filter_cur = len;
+    return a->filter_cur;
+}
+
 static void filter_type(tui_app *a, wint_t wc)
 {
     if (wc < 32 || wc == 127 || !iswprint(wc))
@@ -129,11 +138,12 @@ static void filter_type(tui_app *a, wint_t wc)
     mbstate_t st;
     memset(&st, 0, sizeof st);
     size_t n = wcrtomb(mb, (wchar_t)wc, &st);
-    size_t len = strlen(a->filter);
+    size_t len = strlen(a->filter), at = filter_cursor(a);
     if (n == (size_t)-1 || len + n + 1 > sizeof a->filter)
         return;
-    memcpy(a->filter + len, mb, n);
-    a->filter[len + n] = '\0';
+    memmove(a->filter + at + n, a->filter + at, len - at + 1);   /* typed at the cursor */
+    memcpy(a->filter + at, mb, n);
+    a->filter_cur = at + n;
     filter_changed(a);
 }
 
@@ -166,6 +176,29 @@ void act_filter(tui_app *a, int arg)
 {
     (void)arg;
     a->filtering = true;
+    a->filter_cur = strlen(a->filter);   /* typing goes on at the end */
+}
+
+/* The cursor: -1 a character left, 1 right, -2 the start, 2 the end. */
+void act_filter_move(tui_app *a, int how)
+{
+    size_t at = filter_cursor(a);
+    switch (how) {
+    case -1: a->filter_cur = text_char_prev(a->filter, at); break;
+    case 1: a->filter_cur = text_char_next(a->filter, at); break;
+    case -2: a->filter_cur = 0; break;
+    default: a->filter_cur = strlen(a->filter); break;
+    }
+    a->dirty = true;
+}
+
+/* Delete / Ctrl-D: the character under the cursor. */
+void act_filter_delete(tui_app *a, int arg)
+{
+    (void)arg;
+    size_t at = filter_cursor(a), next = text_char_next(a->filter, at);
+    memmove(a->filter + at, a->filter + next, strlen(a->filter + next) + 1);
+    filter_changed(a);
 }
 
 void act_filter_accept(tui_app *a, int arg)
@@ -188,23 +221,32 @@ void act_filter_cancel(tui_app *a, int arg)
     filter_changed(a);
 }
 
+/* Before the cursor, as readline does: arg 0 one character, 1 the word (Ctrl-W: the blanks
+ * before it, then up to the blank before it), so "state:expired jane" loses "jane" at one
+ * stroke. */
 void act_filter_erase(tui_app *a, int arg)
 {
-    (void)arg;
-    size_t n = strlen(a->filter);
-    /* Back over UTF-8 continuation bytes to the start of the last character. */
-    while (n > 0 && ((unsigned char)a->filter[n - 1] & 0xC0) == 0x80)
-        n--;
-    if (n > 0)
-        n--;
-    a->filter[n] = '\0';
+    size_t at = filter_cursor(a), n = at;
+    if (arg == 1) {
+        while (n > 0 && a->filter[n - 1] == ' ')
+            n--;
+        while (n > 0 && a->filter[n - 1] != ' ')
+            n--;
+    } else {
+        n = text_char_prev(a->filter, n);
+    }
+    memmove(a->filter + n, a->filter + at, strlen(a->filter + at) + 1);
+    a->filter_cur = n;
     filter_changed(a);
 }
 
+/* Ctrl-U: everything before the cursor. */
 void act_filter_kill(tui_app *a, int arg)
 {
     (void)arg;
-    a->filter[0] = '\0';
+    size_t at = filter_cursor(a);
+    memmove(a->filter, a->filter + at, strlen(a->filter + at) + 1);
+    a->filter_cur = 0;
     filter_changed(a);
 }
 

@@ -5,7 +5,8 @@
 # start-up cache no longer shows them when the dashboard starts again with skemu stopped; x
 # disconnects one account and then two marked ones (DISCONNECTED on skemu, via skdash show;
 # journaled); L writes the marked accounts' links to a 0600 CSV file with one row and one
-# journal line per account, over one token.
+# journal line per account, over one token. The pane's Expiring soon and Unused counts are
+# checked against counts made from skemu's accounts in the test.
 # TAP lines "ok - ..." / "not ok - ..."; skipped when tmux is missing.
 set -u
 . "$(dirname "$0")/../support/e2e_lib.sh"
@@ -38,6 +39,36 @@ start
 wait_for 'refreshed [0-9]' 20
 check $? "the dashboard lists skemu's accounts"
 total=$(sed -n 's/^.* total \([0-9]*\).*$/\1/p' "$tmp/screen" | head -n 1)
+# The two views' counts in the pane, against counts made here from skemu's accounts (the
+# default windows: a token expiring within 3 days and not yet expired; last used over 30 days
+# ago or never). An account within two minutes of a window's edge may count either way.
+"$SKDASH_BIN" list --format json >"$tmp/all.json" 2>"$tmp/all.err"
+expect=$(python3 -c '
+import json, sys, time, datetime
+now = time.time()
+def t(v):
+    return None if not v else datetime.datetime.fromisoformat(v.replace("Z", "+00:00")).timestamp()
+lo = {"exp": 0, "unu": 0}; hi = {"exp": 0, "unu": 0}
+for a in json.load(open(sys.argv[1])):
+    e, u = t(a.get("token_expires_at")), t(a.get("last_used_at"))
+    if e is not None and now < e <= now + 3 * 86400:
+        lo["exp"] += 1
+    if e is not None and now - 120 < e <= now + 3 * 86400 + 120:
+        hi["exp"] += 1
+    if u is None or u < now - 30 * 86400 - 120:
+        lo["unu"] += 1
+    if u is None or u < now - 30 * 86400 + 120:
+        hi["unu"] += 1
+print(lo["exp"], hi["exp"], lo["unu"], hi["unu"])' "$tmp/all.json")
+set -- $expect
+pane_exp=$(sed -n 's/^Expiring soon *\([0-9]*\).*│.*$/\1/p' "$tmp/screen" | head -n 1)
+pane_unu=$(sed -n 's/^Unused *\([0-9]*\).*│.*$/\1/p' "$tmp/screen" | head -n 1)
+[ -n "$pane_exp" ] && [ "$pane_exp" -ge "$1" ] && [ "$pane_exp" -le "$2" ] && [ "$1" -gt 0 ]
+check $? "the pane's Expiring soon count is skemu's accounts expiring within 3 days" \
+    "pane=$pane_exp expected $1..$2"
+[ -n "$pane_unu" ] && [ "$pane_unu" -ge "$3" ] && [ "$pane_unu" -le "$4" ] && [ "$3" -gt 0 ]
+check $? "the pane's Unused count is skemu's accounts not used for 30 days or never" \
+    "pane=$pane_unu expected $3..$4"
 # The pane: All accounts, Needs attention, Expiring soon, Unused, then the connections.
 keys Tab j j j j
 wait_for 'Accounts · [^A-Z]' 5
@@ -86,7 +117,9 @@ quit
 EMU_LOG="$tmp/skemu2.log"
 emu_start --generate 60 --connections 4 --seed 9 || { notok "skemu starts again"; exit 1; }
 emu_env
-start
+# No start-up cache from here: this skemu may get the first one's port (the same environment
+# URL), whose cached rows are other accounts.
+start --no-cache
 wait_for 'refreshed [0-9]' 20
 keys g Enter
 wait_for 'Scopes' 10

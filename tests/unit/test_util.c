@@ -62,6 +62,22 @@ static char *san(const char *s, size_t len)
     return b.s;
 }
 
+/* The edited lines' cursor steps over whole UTF-8 characters, both ways, and stops at the ends. */
+static void test_char_prev_next(void **st)
+{
+    (void)st;
+    const char *s = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x99\x82z";   /* a é € 🙂 z */
+    size_t stops[] = { 0, 1, 3, 6, 10, 11 };
+    for (size_t i = 0; i + 1 < sizeof stops / sizeof stops[0]; i++) {
+        assert_int_equal(text_char_next(s, stops[i]), stops[i + 1]);
+        assert_int_equal(text_char_prev(s, stops[i + 1]), stops[i]);
+    }
+    assert_int_equal(text_char_next(s, 11), 11);   /* the end stays the end */
+    assert_int_equal(text_char_prev(s, 0), 0);     /* the start stays the start */
+    assert_int_equal(text_char_next("", 0), 0);
+    assert_int_equal(text_char_prev("", 0), 0);
+}
+
 static void test_sanitize_escapes(void **st)
 {
     (void)st;
@@ -506,6 +522,7 @@ static void test_xdg_dir_and_mkdirs(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_char_prev_next),
         cmocka_unit_test(test_sanitize_escapes),
         cmocka_unit_test(test_sanitize_nul_inside),
         cmocka_unit_test(test_sanitize_keeps_printable),
