@@ -82,7 +82,7 @@ TOOLS   = $(patsubst %.c,$(BUILD)/%,$(TOOL_SRC))
 E2E     = $(sort $(wildcard tests/e2e/*.sh))
 EMU_LIB = $(BUILD)/libskemu.a
 
-.PHONY: all deps check test-programs demo install uninstall clean screenshots bench fuzz \
+.PHONY: all deps check test-programs demo install uninstall clean screenshots bench bench-1m fuzz \
         completions
 all: $(SKDASH) $(SKEMU)
 

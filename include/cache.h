@@ -13,9 +13,10 @@
 #include "sk_status.h"
 #include "store.h"
 
-/* 2: the checksum works on 8-byte words (a version 1 file is refused: the next refresh
- * writes a new one). */
-#define CACHE_VERSION 2
+/* 2: the checksum works on 8-byte words; 3: the strings accounts repeat are written once, in a
+ * table, and accounts give their indexes (an older file is refused: the next refresh writes a
+ * new one). */
+#define CACHE_VERSION 3
 
 /* True when SKDASH_NO_CACHE is set to anything but "" or "0" (callers add their own setting). */
 bool cache_disabled(void);

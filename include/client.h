@@ -77,6 +77,11 @@ int client_pending(const sk_client *c);
 int client_wait(sk_client *c, struct curl_waitfd *extra, unsigned n_extra, int timeout_ms);
 /* Drive transfers and timers, run completed callbacks. Never blocks. */
 void client_step(sk_client *c);
+/* Bounds the work of one client_step() (the dashboard's loop reads keys between steps): once
+ * budget_us microseconds have gone on callbacks, or break_fd (>= 0) has input to read, the step
+ * returns and leaves the answers still waiting for the next one (client_next_timer_ms() is then
+ * 0, so the next wait does not block). 0 and -1: no bound (the default). */
+void client_set_step_budget(sk_client *c, long budget_us, int break_fd);
 /* Send what was just queued without running any callback (a listing calls it from a page's
  * callback so that the next page is on the wire while it stores this one). */
 void client_flush(sk_client *c);

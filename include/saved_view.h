@@ -50,4 +50,21 @@ bool saved_view_keeps(const sk_saved_view *v, const sk_account *a, int64_t now);
 size_t saved_view_counts(const sk_saved_view *v, const struct sk_store *s, int64_t now,
                          size_t count[SK_STATE_COUNT]);
 
+/* saved_view_counts() kept up to date as a listing grows the store, so that a page landing
+ * costs a count of its own rows, not a scan of the whole store: rows appended since the last
+ * call are counted alone; everything is counted again when rows already counted changed or
+ * went (the store's layout version), for another store, after saved_view_set_windows(), or once
+ * `now` has moved SAVED_VIEW_TALLY_STALE seconds past the time of the last whole count (the
+ * views over time drift by at most that much). Zero-initialise a tally before its first use. */
+#define SAVED_VIEW_TALLY_STALE 60
+typedef struct sk_saved_tally {
+    uint64_t layout;                /* store_layout_version() when counted; 0: nothing yet */
+    size_t limit;                   /* rows [0, limit) are counted */
+    int64_t now;                    /* the time of the last whole count */
+    unsigned windows;               /* saved_view_set_windows() calls then */
+    size_t count[SK_STATE_COUNT];
+} sk_saved_tally;
+size_t saved_view_tally(const sk_saved_view *v, const struct sk_store *s, int64_t now,
+                        sk_saved_tally *t, size_t count[SK_STATE_COUNT]);
+
 #endif

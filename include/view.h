@@ -65,5 +65,8 @@ void view_free(sk_view *v);
 sk_status view_update(sk_view *v, const sk_store *s, const sk_view_spec *spec);
 /* Position of the account `id` in the view, or (size_t)-1. */
 size_t view_find(const sk_view *v, const sk_store *s, const char *id);
+/* The same, looked for outward from position `hint` (where it was): a page sorted in moves the
+ * cursor's account by the rows that landed above it, so this reads those, not the whole list. */
+size_t view_find_near(const sk_view *v, const sk_store *s, const char *id, size_t hint);
 
 #endif

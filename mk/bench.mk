@@ -13,3 +13,11 @@ $(BENCH_PROGS): $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(BENCH_LINK)
 bench: $(BENCH_PROGS) $(SKEMU) $(SKDASH)
 	@BUILD_DIR=$(CURDIR)/$(BUILD) SKEMU_BIN=$(CURDIR)/$(SKEMU) SKDASH_BIN=$(CURDIR)/$(SKDASH) \
 	 sh scripts/bench.sh
+
+# 1,000,000 accounts (several minutes, about 1 GB of memory for skemu): see scripts/bench-1m.sh.
+bench-1m: $(BENCH_PROGS) $(SKEMU) $(SKDASH)
+	@BUILD_DIR=$(CURDIR)/$(BUILD) SKEMU_BIN=$(CURDIR)/$(SKEMU) SKDASH_BIN=$(CURDIR)/$(SKDASH) \
+	 sh scripts/bench-1m.sh
+
+# The key-latency bench drives the real dashboard on a pty through a terminal emulator.
+$(BUILD)/tests/bench/bench_keys: LIBS_CORE += -lvterm -lutil

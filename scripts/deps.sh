@@ -5,7 +5,7 @@
 set -eu
 PKGS="pkg-config libncurses-dev libcurl4-openssl-dev libjson-c-dev libcmocka-dev libqrencode-dev
 libmicrohttpd-dev tmux zbar-tools curl valgrind strace perl diffutils binutils openssl
-tinyproxy-bin zsh fish bash-completion screen"
+tinyproxy-bin zsh fish bash-completion screen libvterm-dev"
 [ "${1:-}" = fuzz ] && PKGS="clang libclang-rt-14-dev"
 if ! command -v dpkg-query >/dev/null 2>&1; then
     echo "deps: not a Debian system; install the equivalents of: $(echo $PKGS)" >&2

@@ -27,7 +27,8 @@ static const char MAGIC[] = "SKDASH-CACHE\n";
 #define STR_NONE UINT32_MAX
 #define STR_MAX ((uint32_t)1 << 20)            /* longer strings are not ours */
 #define FILE_MAX ((uint64_t)1 << 30)
-#define ACCOUNT_MIN_BYTES (7 * 4 + 3 * 8)      /* 7 absent strings and 3 timestamps */
+#define ACCOUNT_MIN_BYTES (2 * 4 + 5 * 2 + 3 * 8)  /* 2 absent strings, 5 indexes, 3 times */
+#define TAB_FIELDS 5                           /* connector, connection id, provider, status, auth */
 #define CONN_MIN_BYTES (4 * 4 + 1)
 
 static uint64_t fnv(uint64_t h, const void *p, size_t n)
@@ -232,22 +233,140 @@ static void write_connections(writer *w, const sk_store *s)
     }
 }
 
-static void write_accounts(writer *w, const sk_store *s)
+/* The strings accounts repeat (connector, connection id, provider, status, authorization
+ * type) are written once, in a table before the connections, and each account gives their
+ * indexes (2 bytes each while the table holds fewer than 65,535): 149 bytes an account became
+ * about 90. The store interns them, so one string is one pointer: the table is keyed by it. */
+typedef struct strtab {
+    const char **key;       /* open addressing on the pointer */
+    uint32_t *val;
+    size_t cap;
+    const char **list;      /* in table order */
+    uint32_t n, cap_list;
+    int width;              /* bytes per index: 2 or 4 */
+    bool bad;
+} strtab;
+
+static size_t tab_slot(const strtab *t, const char *p)
+{
+    size_t h = (size_t)(((uintptr_t)p >> 3) * 11400714819323198485ull) & (t->cap - 1);
+    while (t->key[h] && t->key[h] != p)
+        h = (h + 1) & (t->cap - 1);
+    return h;
+}
+
+static void tab_add(strtab *t, const char *p)
+{
+    if (!p || t->bad)
+        return;
+    if ((t->n + 1) * 2 > t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 256;
+        strtab g = *t;
+        g.key = calloc(cap, sizeof *g.key);
+        g.val = calloc(cap, sizeof *g.val);
+        g.cap = cap;
+        if (!g.key || !g.val) {
+            free(g.key);
+            free(g.val);
+            t->bad = true;
+            return;
+        }
+        for (uint32_t i = 0; i < t->n; i++) {
+            size_t h = tab_slot(&g, t->list[i]);
+            g.key[h] = t->list[i];
+            g.val[h] = i;
+        }
+        free(t->key);
+        free(t->val);
+        t->key = g.key;
+        t->val = g.val;
+        t->cap = cap;
+    }
+    size_t h = tab_slot(t, p);
+    if (t->key[h])
+        return;
+    if (t->n >= STR_NONE - 1) {
+        t->bad = true;
+        return;
+    }
+    if (t->n == t->cap_list) {
+        uint32_t c = t->cap_list ? t->cap_list * 2 : 64;
+        const char **l = realloc(t->list, c * sizeof *l);
+        if (!l) {
+            t->bad = true;
+            return;
+        }
+        t->list = l;
+        t->cap_list = c;
+    }
+    t->key[h] = p;
+    t->val[h] = t->n;
+    t->list[t->n++] = p;
+}
+
+static void tab_free(strtab *t)
+{
+    free(t->key);
+    free(t->val);
+    free(t->list);
+    memset(t, 0, sizeof *t);
+}
+
+static void account_tab_fields(const sk_account *a, const char *f[TAB_FIELDS])
+{
+    f[0] = a->connector;
+    f[1] = a->connection_id;
+    f[2] = a->provider;
+    f[3] = a->status;
+    f[4] = a->authorization_type;
+}
+
+/* The table of every live account's repeated strings: count, index width, strings. */
+static void write_table(writer *w, const sk_store *s, strtab *t)
+{
+    memset(t, 0, sizeof *t);
+    for (sk_row r = 0; r < store_row_limit(s); r++) {
+        if (!store_row_live(s, r))
+            continue;
+        sk_account a;
+        store_get(s, r, &a);
+        const char *f[TAB_FIELDS];
+        account_tab_fields(&a, f);
+        for (int i = 0; i < TAB_FIELDS; i++)
+            tab_add(t, f[i]);
+    }
+    if (t->bad) {
+        w->bad = true;
+        return;
+    }
+    t->width = t->n < 0xFFFFu ? 2 : 4;
+    w_u32(w, t->n);
+    w_u64(w, (uint64_t)t->width, 1);
+    for (uint32_t i = 0; i < t->n; i++)
+        w_str(w, t->list[i]);
+}
+
+static void write_accounts(writer *w, const sk_store *s, const strtab *t)
 {
     w_u32(w, (uint32_t)store_count(s));
     size_t written = 0;
-    for (sk_row r = 0; r < store_row_limit(s); r++) {
+    uint64_t none = t->width == 2 ? 0xFFFFu : STR_NONE;
+    for (sk_row r = 0; r < store_row_limit(s) && !w->bad; r++) {
         if (!store_row_live(s, r))
             continue;
         sk_account a;
         store_get(s, r, &a);
         w_str(w, a.id);
         w_str(w, a.identifier);
-        w_str(w, a.connector);
-        w_str(w, a.connection_id);
-        w_str(w, a.provider);
-        w_str(w, a.status);
-        w_str(w, a.authorization_type);
+        const char *f[TAB_FIELDS];
+        account_tab_fields(&a, f);
+        for (int i = 0; i < TAB_FIELDS; i++) {
+            size_t h = f[i] && t->cap ? tab_slot(t, f[i]) : 0;
+            bool in = f[i] && t->cap && t->key[h] == f[i];
+            if (f[i] && !in)
+                w->bad = true;   /* the store changed between the two walks: not ours to write */
+            w_u64(w, in ? t->val[h] : none, t->width);
+        }
         w_i64(w, a.token_expires_at);
         w_i64(w, a.updated_at);
         w_i64(w, a.last_used_at);
@@ -255,6 +374,16 @@ static void write_accounts(writer *w, const sk_store *s)
     }
     if (written != store_count(s))
         w->bad = true;
+}
+
+/* The body after the header: the string table, the connections, the accounts. */
+static void write_body(writer *w, const sk_store *s)
+{
+    strtab t;
+    write_table(w, s, &t);
+    write_connections(w, s);
+    write_accounts(w, s, &t);
+    tab_free(&t);
 }
 
 /* Writes and closes fd. */
@@ -270,8 +399,7 @@ static bool write_all(int fd, const sk_store *s, const char *env_url, const char
     w->summing = true;
     sum_init(&w->sum);
     write_header(w, env_url, client_id, as_of);
-    write_connections(w, s);
-    write_accounts(w, s);
+    write_body(w, s);
     w_flush(w);
     w->summing = false;
     w_u64(w, sum_end(&w->sum), 8);
@@ -353,8 +481,7 @@ uint64_t cache_digest(const sk_store *s)
     w->fd = -1;
     w->summing = true;
     sum_init(&w->sum);
-    write_connections(w, s);
-    write_accounts(w, s);
+    write_body(w, s);
     w_flush(w);
     uint64_t d = w->bad ? 0 : sum_end(&w->sum);
     free(w);
@@ -626,7 +753,56 @@ static bool read_connections(reader *r, sk_store *s)
     return !r->bad;
 }
 
-static bool read_accounts(reader *r, sk_store *s)
+/* The table of repeated strings: each one present, copied (the reader's buffers are reused). */
+typedef struct rtab {
+    char **str;
+    uint32_t n;
+    int width;
+} rtab;
+
+static bool read_table(reader *r, rtab *t)
+{
+    memset(t, 0, sizeof *t);
+    uint32_t n = r_u32(r);
+    int width = (int)r_u64(r, 1);
+    if (r->bad || (width != 2 && width != 4) || n > r->left / 5 || (width == 2 && n >= 0xFFFFu))
+        return !(r->bad = true);
+    t->width = width;
+    t->str = calloc(n ? n : 1, sizeof *t->str);
+    if (!t->str)
+        return !(r->bad = true);
+    for (uint32_t i = 0; i < n && !r->bad; i++) {
+        const char *v = r_str(r, 0);
+        if (!v || !(t->str[i] = strdup(v)))
+            r->bad = true;
+        else
+            t->n = i + 1;
+    }
+    return !r->bad;
+}
+
+static void rtab_free(rtab *t)
+{
+    for (uint32_t i = 0; i < t->n; i++)
+        free(t->str[i]);
+    free(t->str);
+    memset(t, 0, sizeof *t);
+}
+
+/* One index into the table: NULL for "none", and a bad file for one past its end. */
+static const char *r_tab(reader *r, const rtab *t)
+{
+    uint64_t v = r_u64(r, t->width);
+    if (r->bad || v == (t->width == 2 ? 0xFFFFu : STR_NONE))
+        return NULL;
+    if (v >= t->n) {
+        r->bad = true;
+        return NULL;
+    }
+    return t->str[v];
+}
+
+static bool read_accounts(reader *r, sk_store *s, const rtab *t)
 {
     uint32_t n = r_u32(r);
     if (r->bad || n > r->left / ACCOUNT_MIN_BYTES)
@@ -637,11 +813,11 @@ static bool read_accounts(reader *r, sk_store *s)
         sk_account a;
         a.id = r_str(r, 0);
         a.identifier = r_str(r, 1);
-        a.connector = r_str(r, 2);
-        a.connection_id = r_str(r, 3);
-        a.provider = r_str(r, 4);
-        a.status = r_str(r, 5);
-        a.authorization_type = r_str(r, 6);
+        a.connector = r_tab(r, t);
+        a.connection_id = r_tab(r, t);
+        a.provider = r_tab(r, t);
+        a.status = r_tab(r, t);
+        a.authorization_type = r_tab(r, t);
         a.token_expires_at = r_i64(r);
         a.updated_at = r_i64(r);
         a.last_used_at = r_i64(r);
@@ -663,7 +839,11 @@ static bool read_pass(reader *r, sk_store *s, const char *env_url, const char *c
             sk_error_set(err, SK_ERR_PARSE, "cache: the file is damaged (header)");
         return false;
     }
-    if (!read_connections(r, s) || !read_accounts(r, s) || r->left != 0) {
+    rtab t;
+    bool ok = read_table(r, &t) && read_connections(r, s) && read_accounts(r, s, &t) &&
+              r->left == 0;
+    rtab_free(&t);
+    if (!ok) {
         sk_error_set(err, SK_ERR_PARSE, "cache: the file is damaged");
         return false;
     }

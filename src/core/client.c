@@ -4,6 +4,7 @@
 
 #include <json-c/json.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -84,6 +85,9 @@ struct sk_client {
     void *dbg_ud;
     sk_client_stats stats;
     uint64_t rng;
+    long step_budget_us;     /* client_set_step_budget(): 0 none */
+    int step_break_fd;
+    bool step_cut;           /* the last step left finished answers unread */
 };
 
 /* ---------------------------------------------------------------- small helpers */
@@ -977,16 +981,45 @@ static void deliver_failed(sk_client *c)
     }
 }
 
+void client_set_step_budget(sk_client *c, long budget_us, int break_fd)
+{
+    c->step_budget_us = budget_us > 0 ? budget_us : 0;
+    c->step_break_fd = budget_us > 0 ? break_fd : -1;
+}
+
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The step has done its share: its time is up, or the terminal has a key waiting. */
+static bool step_over(const sk_client *c, int64_t t0)
+{
+    if (!c->step_budget_us)
+        return false;
+    if (now_us() - t0 >= c->step_budget_us)
+        return true;
+    struct pollfd p = { c->step_break_fd, POLLIN, 0 };
+    return c->step_break_fd >= 0 && poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
+
 void client_step(sk_client *c)
 {
     int running = 0;
+    int64_t t0 = c->step_budget_us ? now_us() : 0;
+    c->step_cut = false;
     kick(c);
     curl_multi_perform(c->multi, &running);
     CURLMsg *m;
     int left;
-    while ((m = curl_multi_info_read(c->multi, &left))) {
+    unsigned done = 0;   /* at least one answer a step, whatever the bound */
+    while ((!done || !(c->step_cut = step_over(c, t0))) &&
+           (m = curl_multi_info_read(c->multi, &left))) {
         if (m->msg != CURLMSG_DONE)
             continue;
+        done++;
         CURL *e = m->easy_handle;
         CURLcode rc = m->data.result;
         char *priv = NULL;
@@ -1014,6 +1047,8 @@ void client_flush(sk_client *c)
 
 long client_next_timer_ms(const sk_client *c)
 {
+    if (c->step_cut)
+        return 0;   /* answers are waiting in curl's queue: no blocking wait */
     int64_t now = now_ms(), best = -1;
     for (const sk_request *r = c->head; r; r = r->next) {
         int64_t d = -1;

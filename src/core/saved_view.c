@@ -10,9 +10,11 @@
 
 static int64_t expiring_window = SAVED_VIEW_EXPIRING_DEFAULT;
 static int64_t unused_window = SAVED_VIEW_UNUSED_DEFAULT;
+static unsigned windows_set;   /* calls of saved_view_set_windows(): tallies count again */
 
 void saved_view_set_windows(int64_t expiring_within, int64_t unused_for)
 {
+    windows_set++;
     expiring_window = expiring_within > 0 ? expiring_within : SAVED_VIEW_EXPIRING_DEFAULT;
     unused_window = unused_for > 0 ? unused_for : SAVED_VIEW_UNUSED_DEFAULT;
 }
@@ -82,6 +84,26 @@ bool saved_view_keeps(const sk_saved_view *v, const sk_account *a, int64_t now)
     return !v->match || v->match(a, now);
 }
 
+/* Rows [from, to) the view (with a predicate) keeps, per state, into count; their total. */
+static size_t count_rows(const sk_saved_view *v, const sk_store *s, int64_t now, size_t from,
+                         size_t to, size_t count[SK_STATE_COUNT])
+{
+    size_t total = 0;
+    for (int st = 0; st < SK_STATE_COUNT; st++)
+        count[st] = 0;
+    for (size_t r = from; r < to; r++) {
+        sk_account acc;
+        if (!store_row_live(s, (sk_row)r))
+            continue;
+        store_get(s, (sk_row)r, &acc);
+        if (saved_view_keeps(v, &acc, now)) {
+            count[acc.state < SK_STATE_COUNT ? acc.state : SK_STATE_ERROR]++;
+            total++;
+        }
+    }
+    return total;
+}
+
 size_t saved_view_counts(const sk_saved_view *v, const sk_store *s, int64_t now,
                          size_t count[SK_STATE_COUNT])
 {
@@ -96,16 +118,37 @@ size_t saved_view_counts(const sk_saved_view *v, const sk_store *s, int64_t now,
             }
         return total;
     }
+    return count_rows(v, s, now, 0, store_row_limit(s), count);
+}
+
+size_t saved_view_tally(const sk_saved_view *v, const struct sk_store *s, int64_t now,
+                        sk_saved_tally *t, size_t count[SK_STATE_COUNT])
+{
     size_t limit = store_row_limit(s);
-    for (size_t r = 0; r < limit; r++) {
-        sk_account acc;
-        if (!store_row_live(s, (sk_row)r))
-            continue;
-        store_get(s, (sk_row)r, &acc);
-        if (saved_view_keeps(v, &acc, now)) {
-            count[acc.state < SK_STATE_COUNT ? acc.state : SK_STATE_ERROR]++;
-            total++;
-        }
+    if (!v->match) {
+        t->layout = 0;   /* the store's totals: nothing to keep */
+        return saved_view_counts(v, s, now, count);
     }
+    uint64_t layout = store_layout_version(s);
+    bool whole = t->layout == 0 || t->layout != layout || t->limit > limit ||
+                 t->windows != windows_set || now - t->now >= SAVED_VIEW_TALLY_STALE ||
+                 now < t->now;
+    if (whole) {
+        for (int st = 0; st < SK_STATE_COUNT; st++)
+            t->count[st] = 0;
+        t->limit = 0;
+        t->now = now;
+        t->windows = windows_set;
+        t->layout = layout;
+    }
+    size_t add[SK_STATE_COUNT];
+    count_rows(v, s, t->now, t->limit, limit, add);
+    size_t total = 0;
+    for (int st = 0; st < SK_STATE_COUNT; st++) {
+        t->count[st] += add[st];
+        count[st] = t->count[st];
+        total += count[st];
+    }
+    t->limit = limit;
     return total;
 }

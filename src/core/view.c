@@ -353,7 +353,7 @@ typedef struct sort_ctx {
     const sk_store_row *rows;
     sk_sort_key by;
     bool reverse;
-    const uint64_t *key, *key2; /* keys per row (row_key), NULL: computed on demand */
+    const uint64_t *key;        /* row_key and row_key2 of row r at key[2r], key[2r + 1] */
 } sort_ctx;
 
 static const char *nz(const char *s) { return s ? s : ""; }
@@ -464,22 +464,13 @@ static int full_cmp(const sort_ctx *c, const sk_store_row *a, const sk_store_row
 /* a before b (ids are unique, so this is a total order and the sort needs no stability). */
 static bool before(const sort_ctx *c, sk_row a, sk_row b)
 {
-    uint64_t ka, kb;
-    if (c->key) {
-        ka = c->key[a];
-        kb = c->key[b];
-    } else {
-        ka = row_key(c, &c->rows[a]);
-        kb = row_key(c, &c->rows[b]);
-    }
+    uint64_t ka = c->key[2 * (size_t)a], kb = c->key[2 * (size_t)b];
     if (ka != kb)
         return ka < kb;
-    if (c->key2) {
-        ka = c->key2[a];
-        kb = c->key2[b];
-        if (ka != kb)
-            return ka < kb;
-    }
+    ka = c->key[2 * (size_t)a + 1];
+    kb = c->key[2 * (size_t)b + 1];
+    if (ka != kb)
+        return ka < kb;
     return full_cmp(c, &c->rows[a], &c->rows[b]) < 0;
 }
 
@@ -536,6 +527,14 @@ struct view_cache {
     uint64_t *sigs;             /* row_sig of rows [0, n_sigs), as of store version sig_version */
     size_t n_sigs, cap_sigs;
     uint64_t sig_layout;
+    /* Sort keys of rows [0, n_keys) for (key_by, key_reverse) as of layout key_layout: kept
+     * while pages are appended, so merging a page compares integers, not identifiers read
+     * from all over the store. */
+    uint64_t *keys;
+    size_t n_keys, cap_keys;
+    uint64_t key_layout;
+    sk_sort_key key_by;
+    bool key_reverse;
 };
 
 static bool reserve_rows(sk_row **p, size_t *cap, size_t need)
@@ -575,24 +574,40 @@ static bool collect_sorted(struct view_cache *vc, const sort_ctx *c, size_t from
     return true;
 }
 
-/* The whole base again: keys precomputed per row so most comparisons are one integer. */
+/* Keys for every row in this order: kept while the layout holds, extended for appended rows. */
+static bool keys_update(struct view_cache *vc, const sk_store *s, sort_ctx *c)
+{
+    uint64_t layout = store_layout_version(s);
+    size_t limit = store_row_limit(s);
+    if (vc->key_layout != layout || vc->key_by != c->by || vc->key_reverse != c->reverse ||
+        vc->n_keys > limit)
+        vc->n_keys = 0;
+    if (limit > vc->cap_keys || !vc->keys) {
+        size_t cap = limit + limit / 2 + 1;
+        uint64_t *p = realloc(vc->keys, cap * 2 * sizeof *p);
+        if (!p)
+            return false;
+        vc->keys = p;
+        vc->cap_keys = cap;
+    }
+    for (size_t r = vc->n_keys; r < limit; r++) {
+        bool live = c->rows[r].flags & SK_STORE_ROW_LIVE;
+        vc->keys[2 * r] = live ? row_key(c, &c->rows[r]) : 0;
+        vc->keys[2 * r + 1] = live ? row_key2(c, &c->rows[r]) : 0;
+    }
+    vc->n_keys = limit;
+    vc->key_layout = layout;
+    vc->key_by = c->by;
+    vc->key_reverse = c->reverse;
+    c->key = vc->keys;
+    return true;
+}
+
+/* The whole base again. */
 static bool base_rebuild(struct view_cache *vc, sort_ctx *c, size_t limit)
 {
-    uint64_t *key = malloc((limit ? limit : 1) * 2 * sizeof *key), *key2 = key + limit;
-    if (!key)
-        return false;
-    for (size_t r = 0; r < limit; r++) {
-        bool live = c->rows[r].flags & SK_STORE_ROW_LIVE;
-        key[r] = live ? row_key(c, &c->rows[r]) : 0;
-        key2[r] = live ? row_key2(c, &c->rows[r]) : 0;
-    }
-    c->key = key;
-    c->key2 = key2;
     vc->n_base = 0;
-    bool ok = collect_sorted(vc, c, 0, limit);
-    c->key = c->key2 = NULL;
-    free(key);
-    return ok;
+    return collect_sorted(vc, c, 0, limit);
 }
 
 /* First position in base[0..n) that sorts after row x. */
@@ -639,11 +654,13 @@ static bool base_update(struct view_cache *vc, const sk_store *s, sk_sort_key by
 {
     uint64_t version = store_version(s), layout = store_layout_version(s);
     size_t limit = store_row_limit(s);
-    sort_ctx c = { store_rows(s), by, reverse, NULL, NULL };
+    sort_ctx c = { store_rows(s), by, reverse, NULL };
     bool same_order = vc->version && vc->by == by && vc->reverse == reverse;
     if (same_order && vc->version == version)
         return true;
     vc->filtered = false;
+    if (!keys_update(vc, s, &c))
+        return false;
     bool ok = same_order && vc->layout == layout && vc->limit <= limit
                   ? base_append(vc, &c, limit)
                   : base_rebuild(vc, &c, limit);
@@ -782,6 +799,7 @@ static void cache_free(struct view_cache *vc)
     free(vc->base);
     free(vc->bits);
     free(vc->sigs);
+    free(vc->keys);
     free(vc);
 }
 
@@ -832,6 +850,21 @@ sk_status view_update(sk_view *v, const sk_store *s, const sk_view_spec *spec)
         vc->filtered = false;
     }
     return st;
+}
+
+size_t view_find_near(const sk_view *v, const sk_store *s, const char *id, size_t hint)
+{
+    sk_row r = store_find(s, id);
+    if (r == SK_ROW_NONE || v->n == 0)
+        return (size_t)-1;
+    size_t h = hint < v->n ? hint : v->n - 1;
+    for (size_t d = 0; d <= h || h + d < v->n; d++) {
+        if (h + d < v->n && v->rows[h + d] == r)
+            return h + d;
+        if (d && d <= h && v->rows[h - d] == r)
+            return h - d;
+    }
+    return (size_t)-1;
 }
 
 size_t view_find(const sk_view *v, const sk_store *s, const char *id)

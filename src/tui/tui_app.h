@@ -27,6 +27,7 @@
 #define TUI_MIN_ROWS 24
 #define TUI_WATCH_MS 2000
 #define TUI_SPIN_MS 100
+#define TUI_STEP_BUDGET_US 4000L  /* a loop turn's share of answers (client_set_step_budget) */
 #define TUI_RETRY_FIRST_MS 2000   /* a failed refresh is tried again after 2 s, 4 s, ... */
 #define TUI_RETRY_CAP_MS 30000
 #define TUI_WAIT_NOTICE_MS 1500   /* no answer for this long: the footer says it is waiting */
@@ -131,6 +132,7 @@ typedef struct tui_app {
 
     size_t conn_cur, conn_top;  /* the connections pane: saved views, then connections */
     size_t saved_count[TUI_MAX_SAVED][SK_STATE_COUNT];  /* per saved view, as of the last update */
+    sk_saved_tally saved_tally[TUI_MAX_SAVED];          /* what keeps them cheap as pages land */
     size_t cur, top;
     char sel_id[64];            /* the account the cursor follows */
     tui_pane focus;

@@ -288,7 +288,7 @@ static void saved_counts_update(tui_app *a)
     const sk_saved_view *views = saved_views(&nv);
     int64_t now = time_now();
     for (size_t i = 0; i < nv && i < TUI_MAX_SAVED; i++)
-        saved_view_counts(&views[i], a->store, now, a->saved_count[i]);
+        saved_view_tally(&views[i], a->store, now, &a->saved_tally[i], a->saved_count[i]);
 }
 
 void data_spec_rebuild(tui_app *a)
@@ -328,7 +328,7 @@ void data_view_update(tui_app *a)
         data_set_error(a, "out of memory while sorting");
     a->view_dirty = false;
     search_count_shown(a);
-    size_t pos = *a->sel_id ? view_find(&a->view, a->store, a->sel_id) : (size_t)-1;
+    size_t pos = *a->sel_id ? view_find_near(&a->view, a->store, a->sel_id, a->cur) : (size_t)-1;
     if (pos != (size_t)-1)
         a->cur = pos;
     else if (a->view.n == 0)

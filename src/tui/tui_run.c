@@ -431,6 +431,14 @@ static void loop(tui_app *a)
 
 /* ---------------------------------------------------------------- entry */
 
+/* A listing's answers are taken a few milliseconds at a time, and none while a key waits on
+ * the terminal: at 0 ms a step could otherwise parse and store hundreds of pages in one go
+ * while the key waits (script mode reads no terminal). */
+static void step_budget(tui_app *a)
+{
+    client_set_step_budget(a->client, TUI_STEP_BUDGET_US, tui_script_on() ? -1 : STDIN_FILENO);
+}
+
 /* Everything built for one environment, let go of: the listing and every request (their
  * callbacks run cancelled while `closing` says so), the screens above the overview, the client,
  * the store and the view. */
@@ -493,6 +501,7 @@ static void env_reset(tui_app *a, const sk_config *cfg)
     a->filtering = a->filter_bad = false;
     a->conn_cur = a->conn_top = a->cur = a->top = 0;
     memset(a->saved_count, 0, sizeof a->saved_count);
+    memset(a->saved_tally, 0, sizeof a->saved_tally);
     a->sel_id[0] = '\0';
     a->focus = PANE_TABLE;
     a->detail_open = false;
@@ -527,6 +536,7 @@ bool tui_env_switch(tui_app *a, sk_config *next, sk_error *err)
     saved_view_set_windows(next->expiring_within, next->unused_for);   /* the new profile's */
     a->client = client;
     a->store = store;
+    step_budget(a);
     trace_start(a);
     data_cache_load(a);   /* the new environment's cache, if it has one */
     data_spec_rebuild(a);
@@ -584,8 +594,10 @@ static bool app_init(tui_app *a, const sk_config *cfg, const tui_opts *o, sk_err
     trace_client_opts(&co);
     a->client = client_new(cfg, &co, err);
     a->store = store_new();
-    if (a->client)
+    if (a->client) {
+        step_budget(a);
         trace_start(a);
+    }
     return a->client && a->store;
 }
 

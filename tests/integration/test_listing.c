@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "client.h"
@@ -279,6 +280,50 @@ static void test_lists_10000_exactly_once(void **st)
     assert_int_equal(client_pending(f.c), 0);
     listing_free(r.l);
     rec_free(&r);
+    skemu_fx_stop(&f);
+}
+
+/* A bounded step (the dashboard's): with a budget of 1 µs, or a key waiting on the break fd,
+ * each client_step() delivers at most one page (unbounded, at 0 ms, one step takes dozens), and
+ * the listing still delivers every account exactly once. */
+static void test_step_budget(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "3000", "--connections", "5", "--seed", "7", "--quiet",
+                           NULL };
+    skemu_fx f;
+    fx_start(&f, args, 5);
+    int key[2];
+    assert_int_equal(pipe(key), 0);
+    assert_int_equal(write(key[1], "j", 1), 1);   /* a key that nobody reads */
+    for (int round = 0; round < 2; round++) {
+        client_set_step_budget(f.c, round == 0 ? 1 : 1000000, round == 0 ? -1 : key[0]);
+        rec r = { 0 };
+        r.l = listing_start(f.c, &(listing_opts){ .concurrency = 4, .page_size = 25 }, &SINK, &r);
+        assert_non_null(r.l);
+        int most = 0;
+        for (int i = 0; !r.done && i < 200000; i++) {
+            int before = r.pages;
+            client_step(f.c);
+            if (r.pages - before > most)
+                most = r.pages - before;
+            if (r.done)
+                break;
+            if (listing_step(r.l))
+                continue;
+            client_wait(f.c, NULL, 0, 1000);
+        }
+        assert_int_equal(r.done, 1);
+        assert_int_equal(r.err.status, SK_OK);
+        assert_int_equal(most, 1);
+        assert_int_equal(r.n_ids, 3000);
+        assert_int_equal(rec_dups(&r), 0);
+        listing_free(r.l);
+        rec_free(&r);
+    }
+    client_set_step_budget(f.c, 0, -1);
+    close(key[0]);
+    close(key[1]);
     skemu_fx_stop(&f);
 }
 
@@ -559,6 +604,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lists_10000_exactly_once),
+        cmocka_unit_test(test_step_budget),
         cmocka_unit_test(test_fallback_without_connections_endpoint),
         cmocka_unit_test(test_only_some_connections),
         cmocka_unit_test(test_narrowed_by_query),

@@ -485,6 +485,40 @@ static void test_forged_checksum(void **state)
     store_free(e);
 }
 
+/* An account's index into the string table past its end, with the sum made again, is refused;
+ * the index for "none" there is taken as an absent field. The last account's authorization
+ * type index is the 2 bytes before its 3 timestamps and the sum. */
+static void test_forged_index(void **state)
+{
+    fx *f = *state;
+    sk_store *one = store_new();
+    acct_upsert1(one, acct_make("ca_1", "ann@example.com", "gmail", "ACTIVE"));
+    sk_error err;
+    assert_int_equal(cache_save(one, URL, CID, &err), SK_OK);
+    size_t len;
+    unsigned char *b = slurp(f->path, &len);
+    char forged[4200];
+    snprintf(forged, sizeof forged, "%s.forged", f->path);
+    size_t at = len - 8 - 24 - 2;
+    put_le(b + at, 0xFFFE, 2);   /* past a table of a few strings */
+    put_le(b + len - 8, file_sum(b, len - 8), 8);
+    spill(forged, b, len, 0600);
+    assert_refused(forged, URL);
+    put_le(b + at, 0xFFFF, 2);   /* none */
+    put_le(b + len - 8, file_sum(b, len - 8), 8);
+    spill(forged, b, len, 0600);
+    sk_store *t = store_new();
+    assert_int_equal(cache_load_file(t, forged, URL, CID, NULL, &err), SK_OK);
+    assert_int_equal(store_count(t), 1);
+    sk_account a;
+    store_get(t, store_find(t, "ca_1"), &a);
+    assert_null(a.authorization_type);
+    assert_string_equal(a.connector, "gmail");
+    store_free(t);
+    free(b);
+    store_free(one);
+}
+
 static void test_paths(void **state)
 {
     fx *f = *state;
@@ -849,6 +883,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_truncated, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_every_byte, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_forged_checksum, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_forged_index, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_paths, fx_setup, fx_teardown),
         cmocka_unit_test(test_disabled),
         cmocka_unit_test_setup_teardown(test_many_rows, fx_setup, fx_teardown),

@@ -430,6 +430,14 @@ static void test_view_find_after_resort(void **st)
     assert_true(store_set_status(s, "ca_06", "EXPIRED"));
     assert_int_equal(view_update(&v, s, &sp), SK_OK);
     assert_int_equal(view_find(&v, s, "ca_06"), 3);
+    /* view_find_near finds what view_find finds, from any hint (past the end included). */
+    static const char *const ids[] = { "ca_01", "ca_03", "ca_06", "ca_09", "ca_gmail_10", "ca_07", "ca_nope" };
+    for (size_t k = 0; k < sizeof ids / sizeof ids[0]; k++)
+        for (size_t hint = 0; hint < v.n + 3; hint++)
+            assert_int_equal(view_find_near(&v, s, ids[k], hint), view_find(&v, s, ids[k]));
+    sk_view empty;
+    view_init(&empty);
+    assert_int_equal(view_find_near(&empty, s, "ca_01", 0), (size_t)-1);
     view_free(&v);
     store_free(s);
 }
@@ -700,6 +708,50 @@ static void test_incremental_matches_rebuild(void **st)
     store_free(s);
 }
 
+/* A tally kept across appends, rewrites, removals and sweeps counts what a whole count does;
+ * a later `now` within the staleness window keeps the counted time, one past it counts again. */
+static bool recent_match(const sk_account *a, int64_t now)
+{
+    return a->updated_at != SK_TIME_ABSENT && a->updated_at > now - 975;   /* half at 1000 */
+}
+static const sk_saved_view recent_view = { "recent", "Recent", SK_ALL_STATES, recent_match, true };
+
+static void test_saved_tally_matches_counts(void **st)
+{
+    (void)st;
+    srand(20261202);
+    sk_store *s = store_new();
+    int serial = 0;
+    add_random(s, &serial, 300);
+    const sk_saved_view *views[] = { &odd_view, &recent_view, saved_view_find("attention") };
+    sk_saved_tally t[3];
+    memset(t, 0, sizeof t);
+    for (int step = 0; step < 300; step++) {
+        if (step % 3 == 0)
+            add_random(s, &serial, 1 + rand() % 40);   /* appended pages: counted alone */
+        else if (step % 7 == 0)
+            random_store_change(s, &serial);
+        for (size_t k = 0; k < 3; k++) {
+            size_t want[SK_STATE_COUNT], got[SK_STATE_COUNT];
+            size_t wt = saved_view_counts(views[k], s, 1000, want);
+            assert_int_equal(saved_view_tally(views[k], s, 1000, &t[k], got), wt);
+            assert_memory_equal(got, want, sizeof want);
+        }
+    }
+    /* Within the window the counted time stays (1000), past it everything is counted again. */
+    size_t at1000[SK_STATE_COUNT], got[SK_STATE_COUNT];
+    size_t n1000 = saved_view_counts(&recent_view, s, 1000, at1000);
+    assert_int_equal(saved_view_tally(&recent_view, s, 1000 + SAVED_VIEW_TALLY_STALE - 1, &t[1], got), n1000);
+    size_t later = saved_view_counts(&recent_view, s, 1000 + SAVED_VIEW_TALLY_STALE, at1000);
+    assert_true(n1000 > 0 && later < n1000);   /* the time matters to this view */
+    assert_int_equal(saved_view_tally(&recent_view, s, 1000 + SAVED_VIEW_TALLY_STALE, &t[1], got), later);
+    assert_memory_equal(got, at1000, sizeof got);
+    /* New windows count again. */
+    saved_view_set_windows(0, 0);
+    assert_int_equal(saved_view_tally(&recent_view, s, 1000, &t[1], got), n1000);
+    store_free(s);
+}
+
 /* Two stores through one view: the second is never mistaken for the first. */
 /* An empty store (the dashboard before its first page): nothing shown, no copy from nowhere
  * (the ASan+UBSan build of this test catches a memcpy from NULL). */
@@ -781,6 +833,7 @@ int main(void)
         cmocka_unit_test(test_view_find_after_resort),
         cmocka_unit_test(test_sort_names),
         cmocka_unit_test(test_incremental_matches_rebuild),
+        cmocka_unit_test(test_saved_tally_matches_counts),
         cmocka_unit_test(test_view_switches_store),
         cmocka_unit_test(test_empty_store),
         cmocka_unit_test(test_spec_comma_lists),
