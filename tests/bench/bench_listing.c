@@ -225,10 +225,14 @@ static int scenario(long n, int latency, unsigned seed)
     const char *tag = n >= 1000000 ? "1m" : n >= 100000 ? "100k" : n >= 10000 ? "10k" : "1k";
     snprintf(note, sizeof note, "bound = max(%zu x page RTT, %zu x page RTT / %d)", sh.chain,
              sh.all_pages, CONCURRENCY);
+    /* The round-trip formula is the target where the network sets the pace. At 0 ms a round
+     * trip is the two processes' CPU on shared cores, so there it is information (with its
+     * ratio) and the CPU floor below is the honest bound (issue 14). */
+    double limit = latency > 0 ? 1.25 : 0;
     snprintf(name, sizeof name, "listing %s @%dms: accounts phase", tag, latency);
-    rc |= !bench_result(name, f.accounts, "ms", bound, 1.25, note);
+    rc |= !bench_result(name, f.accounts, "ms", bound, limit, note);
     snprintf(name, sizeof name, "listing %s @%dms: whole", tag, latency);
-    rc |= !bench_result(name, f.whole, "ms", before + bound, 1.25,
+    rc |= !bench_result(name, f.whole, "ms", before + bound, limit,
                         "bound + token + connection pages");
     snprintf(name, sizeof name, "listing %s @%dms: speed-up over sequential", tag, latency);
     snprintf(note, sizeof note, "one page after another: %.0f ms", f.seq);
