@@ -66,14 +66,6 @@ static void live_track(const skemu_proc *e, bool add)
     }
 }
 
-static const char *logs_dir(void)
-{
-    static char d[512];
-    const char *b = getenv("BUILD_DIR");
-    snprintf(d, sizeof d, "%s/test-logs", b && *b ? b : "build");
-    return d;
-}
-
 /* Starts skemu with args on `port` (0: any free one) and points skdash at it. */
 static bool emu_up(skemu_proc *e, int port, const char *const *args)
 {
@@ -198,24 +190,7 @@ static int group_setup(void **st)
     (void)st;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     snprintf(tmp_dir, sizeof tmp_dir, "/tmp/skdash-faults-XXXXXX");
-    if (!mkdtemp(tmp_dir))
-        return -1;
-    setenv("XDG_CONFIG_HOME", tmp_dir, 1);
-    setenv("XDG_STATE_HOME", tmp_dir, 1);
-    setenv("XDG_CACHE_HOME", tmp_dir, 1);
-    setenv("SKDASH_NO_CACHE", "1", 1);
-    setenv("SCALEKIT_CLIENT_ID", "skc_demo", 1);
-    setenv("SCALEKIT_CLIENT_SECRET", "skemu-demo-secret", 1);
-    setenv("LC_ALL", "C.UTF-8", 1);
-    unsetenv("SKDASH_PROFILE");
-    unsetenv("SKDASH_TIMEOUT");
-    unsetenv("NO_COLOR");
-    unsetenv("COLUMNS");
-    char toklog[600];
-    snprintf(toklog, sizeof toklog, "%s/issued-tokens.txt", logs_dir());
-    mkdir(logs_dir(), 0755);
-    setenv("SKEMU_TOKEN_LOG", toklog, 0);
-    return 0;
+    return run_cli_env(tmp_dir) ? 0 : -1;
 }
 
 static int group_teardown(void **st)

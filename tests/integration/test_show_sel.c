@@ -29,14 +29,6 @@ static char tmp_dir[64];
 static skemu_proc emu;
 static char conn[64];                      /* a connection of the data */
 
-static const char *logs_dir(void)
-{
-    static char d[512];
-    const char *b = getenv("BUILD_DIR");
-    snprintf(d, sizeof d, "%s/test-logs", b && *b ? b : "build");
-    return d;
-}
-
 static const char *jstr(json_object *o, const char *key)
 {
     json_object *v;
@@ -58,25 +50,10 @@ static int group_setup(void **st)
     (void)st;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     snprintf(tmp_dir, sizeof tmp_dir, "/tmp/skdash-showsel-XXXXXX");
-    if (!mkdtemp(tmp_dir))
+    if (!run_cli_env(tmp_dir))
         return -1;
-    setenv("XDG_CONFIG_HOME", tmp_dir, 1);
-    setenv("XDG_STATE_HOME", tmp_dir, 1);
-    setenv("XDG_CACHE_HOME", tmp_dir, 1);
-    setenv("SKDASH_NO_CACHE", "1", 1);
-    setenv("SCALEKIT_CLIENT_ID", SKEMU_DEMO_CLIENT_ID, 1);
-    setenv("SCALEKIT_CLIENT_SECRET", SKEMU_DEMO_CLIENT_SECRET, 1);
     setenv("SKDASH_NOW", EPOCH_S, 1);
-    setenv("LC_ALL", "C.UTF-8", 1);
     setenv("TZ", "UTC", 1);
-    unsetenv("SKDASH_PROFILE");
-    unsetenv("SKDASH_TIMEOUT");
-    unsetenv("NO_COLOR");
-    unsetenv("COLUMNS");
-    char toklog[600];
-    mkdir(logs_dir(), 0755);
-    snprintf(toklog, sizeof toklog, "%s/issued-tokens.txt", logs_dir());
-    setenv("SKEMU_TOKEN_LOG", toklog, 0);
     const char *args[] = { "--generate", "60", "--connections", "4", "--seed", "3", "--epoch",
                            EPOCH_S, NULL };
     if (skemu_start(&emu, args) != 0) {

@@ -325,3 +325,33 @@ void run_dashboard_script(const char *dir, const char *script, const char *const
         unlink(shot);
     }
 }
+
+const char *run_logs_dir(void)
+{
+    static char d[512];
+    const char *b = getenv("BUILD_DIR");
+    snprintf(d, sizeof d, "%s/test-logs", b && *b ? b : "build");
+    return d;
+}
+
+bool run_cli_env(char *tmpl)
+{
+    if (!mkdtemp(tmpl))
+        return false;
+    setenv("XDG_CONFIG_HOME", tmpl, 1);
+    setenv("XDG_STATE_HOME", tmpl, 1);
+    setenv("XDG_CACHE_HOME", tmpl, 1);
+    setenv("SKDASH_NO_CACHE", "1", 1);
+    setenv("SCALEKIT_CLIENT_ID", SKEMU_DEMO_CLIENT_ID, 1);
+    setenv("SCALEKIT_CLIENT_SECRET", SKEMU_DEMO_CLIENT_SECRET, 1);
+    setenv("LC_ALL", "C.UTF-8", 1);
+    unsetenv("SKDASH_PROFILE");
+    unsetenv("SKDASH_TIMEOUT");
+    unsetenv("NO_COLOR");
+    unsetenv("COLUMNS");
+    char toklog[600];
+    mkdir(run_logs_dir(), 0755);
+    snprintf(toklog, sizeof toklog, "%s/issued-tokens.txt", run_logs_dir());
+    setenv("SKEMU_TOKEN_LOG", toklog, 0);
+    return true;
+}

@@ -21,6 +21,15 @@ typedef struct run_result {
     double t0;
 } run_result;
 
+/* The environment every CLI test group runs skdash in: tmpl ("/tmp/skdash-NAME-XXXXXX",
+ * rewritten in place by mkdtemp) as XDG config, state and cache, no start-up cache, skemu's demo
+ * credentials, LC_ALL=C.UTF-8, none of the caller's SKDASH_PROFILE, SKDASH_TIMEOUT, NO_COLOR and
+ * COLUMNS, and SKEMU_TOKEN_LOG under $BUILD_DIR/test-logs unless make check set one (zz_secrets
+ * reads it). False when the directory cannot be made. */
+bool run_cli_env(char *tmpl);
+/* $BUILD_DIR/test-logs (build/test-logs without BUILD_DIR). */
+const char *run_logs_dir(void);
+
 /* $SKDASH_BIN, else build/skdash. */
 const char *skdash_bin(void);
 /* Seconds on the monotonic clock. */
