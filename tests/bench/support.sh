@@ -32,21 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-now_ms() { date +%s%3N; }
-
-# result NAME FIGURE UNIT BOUND MAX_RATIO NOTE: the line format of common.c's bench_result.
-result() {
-    line=$(awk -v n="$1" -v f="$2" -v u="$3" -v b="$4" -v m="$5" -v note="$6" 'BEGIN {
-        target = (m + 0 > 0 && b + 0 > 0); r = (b + 0 > 0) ? f / b : 0
-        v = !target ? "INFO" : (r <= m ? "PASS" : "FAIL")
-        bs = (b + 0 > 0) ? sprintf("%.3f", b) : ""; rs = (b + 0 > 0) ? sprintf("%.2f", r) : ""
-        lim = target ? sprintf(" (<= %.2f)", m) : ""
-        printf "  %-4s %-46s %11.3f %-5s bound %11s ratio %5s%s%s%s\n", v, n, f, u, bs, rs, lim, (note != "" ? "  " : ""), note
-        printf "RESULT|%s|%.3f|%s|%s|%s|%s|%s|%s\n", n, f, u, bs, rs, (target ? sprintf("%.2f", m) : "-"), v, note
-    }')
-    echo "$line" | grep -v '^RESULT|'
-    [ -n "$RESULTS" ] && echo "$line" | grep '^RESULT|' >>"$RESULTS"
-}
+. "$(dirname "$0")/lib.sh"   # now_ms, result
 skip() { result "$1" 0 "-" 0 0 "SKIPPED: $2"; }
 
 if [ ! -x "$SKDASH" ] || ! command -v tmux >/dev/null || ! command -v python3 >/dev/null; then
