@@ -317,6 +317,34 @@ static bulk_item *bulk_items_of(const cli_picked *pk)
     return items;
 }
 
+/* The session and the selection's accounts as items, for a command over a selection: 0, or the
+ * exit code (the error printed, nothing left open). */
+static int bulk_open(const cli_globals *g, const cli_selection *sel, cli_session *s,
+                     cli_picked *pk, bulk_item **items)
+{
+    int rc = cli_connect(g, s);
+    if (rc)
+        return rc;
+    if ((rc = cli_select_accounts(g, s, sel, pk)) != 0) {
+        cli_disconnect(s);
+        return rc;
+    }
+    if (!(*items = bulk_items_of(pk))) {
+        cli_error("out of memory");
+        cli_picked_free(pk);
+        cli_disconnect(s);
+        return SK_EXIT_API;
+    }
+    return SK_EXIT_OK;
+}
+
+static void bulk_close(cli_session *s, cli_picked *pk, bulk_item *items)
+{
+    bulk_items_free(items, pk->n);
+    cli_picked_free(pk);
+    cli_disconnect(s);
+}
+
 /* ---- the link campaign's output ---- */
 
 static sk_link_row row_of(const bulk_item *it)
@@ -461,40 +489,28 @@ int cli_bulk_link(const cli_globals *g, const cli_parsed *p)
         return cli_usage("link: --wait watches one account; a selection is not watched");
     bool dry = cli_flag_given(p, CLI_F_DRY_RUN);
     cli_session s;
-    if ((rc = cli_connect(g, &s)) != 0)
-        return rc;
     cli_picked pk;
-    rc = cli_select_accounts(g, &s, &sel, &pk);
-    if (rc) {
-        cli_disconnect(&s);
+    bulk_item *items;
+    if ((rc = bulk_open(g, &sel, &s, &pk, &items)) != 0)
         return rc;
-    }
-    bulk_item *items = bulk_items_of(&pk);
-    if (!items) {
-        cli_error("out of memory");
+    bulk_run r = { .kind = BULK_LINK, .s = &s, .items = items, .n = pk.n };
+    if (!dry)
+        bulk_run_all(&r, g);
+    if (fmt == CLI_FMT_CSV)
+        links_csv(items, pk.n);
+    else if (fmt == CLI_FMT_JSON)
+        links_json(items, pk.n);
+    else
+        rc = links_table(g, items, pk.n, dry);
+    if (dry) {
+        fprintf(stderr, "dry run: %zu account%s would get a link; none asked for\n", pk.n,
+                pk.n == 1 ? "" : "s");
+    } else if (r.failed) {
+        failures_on_stderr(items, pk.n, "link");
+        cli_error("%zu of %zu links failed", r.failed, pk.n);
         rc = SK_EXIT_API;
-    } else {
-        bulk_run r = { .kind = BULK_LINK, .s = &s, .items = items, .n = pk.n };
-        if (!dry)
-            bulk_run_all(&r, g);
-        if (fmt == CLI_FMT_CSV)
-            links_csv(items, pk.n);
-        else if (fmt == CLI_FMT_JSON)
-            links_json(items, pk.n);
-        else
-            rc = links_table(g, items, pk.n, dry);
-        if (dry) {
-            fprintf(stderr, "dry run: %zu account%s would get a link; none asked for\n", pk.n,
-                    pk.n == 1 ? "" : "s");
-        } else if (r.failed) {
-            failures_on_stderr(items, pk.n, "link");
-            cli_error("%zu of %zu links failed", r.failed, pk.n);
-            rc = SK_EXIT_API;
-        }
     }
-    bulk_items_free(items, pk.n);
-    cli_picked_free(&pk);
-    cli_disconnect(&s);
+    bulk_close(&s, &pk, items);
     return rc;
 }
 
@@ -553,19 +569,11 @@ static int bulk_write(const cli_globals *g, const cli_parsed *p, bulk_kind kind)
     const char *verb = kind_action[kind];
     const char *past = kind == BULK_DELETE ? "deleted" : "disconnected";
     cli_session s;
-    if ((rc = cli_connect(g, &s)) != 0)
-        return rc;
     cli_picked pk;
-    rc = cli_select_accounts(g, &s, &sel, &pk);
-    if (rc) {
-        cli_disconnect(&s);
+    bulk_item *items;
+    if ((rc = bulk_open(g, &sel, &s, &pk, &items)) != 0)
         return rc;
-    }
-    bulk_item *items = bulk_items_of(&pk);
-    if (!items) {
-        cli_error("out of memory");
-        rc = SK_EXIT_API;
-    } else if (pk.n == 0) {
+    if (pk.n == 0) {
         printf("no account matches the selection: nothing %s\n", past);
     } else if (dry) {
         links_table(g, items, pk.n, true);
@@ -584,9 +592,7 @@ static int bulk_write(const cli_globals *g, const cli_parsed *p, bulk_kind kind)
             rc = r.failed ? SK_EXIT_API : SK_EXIT_OK;
         }
     }
-    bulk_items_free(items, pk.n);
-    cli_picked_free(&pk);
-    cli_disconnect(&s);
+    bulk_close(&s, &pk, items);
     return rc;
 }
 
