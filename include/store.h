@@ -97,7 +97,9 @@ uint64_t store_layout_version(const sk_store *s);
 #define SK_STORE_ROW_FOUND 8u   /* from a server search, not listed yet */
 #define SK_CONN_NONE UINT32_MAX
 
-/* One account as the store holds it: strings interned (see store_conn_name) or in the arena. */
+/* One account as the store holds it: strings interned (see store_conn_name) or in the arena.
+ * Read `conn`, `state` and `flags` directly; the strings and times only through the accessors
+ * below, so the store may hold them as it likes (offsets, narrower integers). */
 typedef struct sk_store_row {
     const char *id;
     const char *identifier;
@@ -111,6 +113,12 @@ typedef struct sk_store_row {
 
 /* Rows 0..store_row_limit() - 1 (NULL when none); valid until the store next changes. */
 const sk_store_row *store_rows(const sk_store *s);
+/* A row's id and identifier (NULL when none; valid as store_get's strings are) and times
+ * (Unix seconds, SK_TIME_ABSENT when none). */
+typedef enum { SK_ROW_TOKEN_EXPIRES, SK_ROW_UPDATED, SK_ROW_LAST_USED } sk_row_time;
+const char *store_row_id(const sk_store *s, const sk_store_row *r);
+const char *store_row_identifier(const sk_store *s, const sk_store_row *r);
+int64_t store_row_time(const sk_store *s, const sk_store_row *r, sk_row_time which);
 /* Connections by creation index (a row's `conn`), 0..store_conn_limit() - 1. */
 size_t store_conn_limit(const sk_store *s);
 const char *store_conn_name(const sk_store *s, uint32_t conn);

@@ -752,6 +752,25 @@ const sk_store_row *store_rows(const sk_store *s)
     return s && s->n_rows ? s->rows : NULL;
 }
 
+const char *store_row_id(const sk_store *s, const sk_store_row *r)
+{
+    (void)s;
+    return r->id;
+}
+
+const char *store_row_identifier(const sk_store *s, const sk_store_row *r)
+{
+    (void)s;
+    return r->identifier;
+}
+
+int64_t store_row_time(const sk_store *s, const sk_store_row *r, sk_row_time which)
+{
+    (void)s;
+    return which == SK_ROW_TOKEN_EXPIRES ? r->token_expires_at
+         : which == SK_ROW_LAST_USED ? r->last_used_at : r->updated_at;
+}
+
 size_t store_conn_limit(const sk_store *s) { return s ? s->n_conns : 0; }
 
 const char *store_conn_name(const sk_store *s, uint32_t conn)

@@ -239,9 +239,9 @@ static uint32_t str_sig(const char *s)
     return sig;
 }
 
-static uint64_t row_sig(const sk_store_row *r)
+static uint64_t row_sig(const sk_store *s, const sk_store_row *r)
 {
-    return (uint64_t)str_sig(r->identifier) | (uint64_t)str_sig(r->id) << 32;
+    return (uint64_t)str_sig(store_row_identifier(s, r)) | (uint64_t)str_sig(store_row_id(s, r)) << 32;
 }
 
 /* A spec made ready for the scan: the folded needle, and per connection (creation index) whether
@@ -337,8 +337,9 @@ static bool filter_row(const filter *f, const sk_store_row *r, sk_row ri)
         return true;
     uint64_t rs = f->row_sigs[ri];
     uint32_t in_ident = (uint32_t)rs, in_id = (uint32_t)(rs >> 32);
-    return ((in_ident & f->sig) == f->sig && ci_contains(r->identifier, f->needle, f->nl)) ||
-           ((in_id & f->sig) == f->sig && ci_contains(r->id, f->needle, f->nl));
+    return ((in_ident & f->sig) == f->sig &&
+            ci_contains(store_row_identifier(f->store, r), f->needle, f->nl)) ||
+           ((in_id & f->sig) == f->sig && ci_contains(store_row_id(f->store, r), f->needle, f->nl));
 }
 
 /* ---------------------------------------------------------------- sorting */
@@ -350,6 +351,7 @@ static const uint8_t state_rank[SK_STATE_COUNT] = {
 };
 
 typedef struct sort_ctx {
+    const sk_store *store;
     const sk_store_row *rows;
     sk_sort_key by;
     bool reverse;
@@ -376,10 +378,11 @@ static uint64_t ident_bytes(const char *s, size_t from)
 
 static uint64_t ident_prefix(const char *s) { return ident_bytes(s, 0); }
 
-static int64_t row_time(const sk_store_row *r, sk_sort_key by)
+static int64_t row_time(const sort_ctx *c, const sk_store_row *r)
 {
-    return by == SK_SORT_TOKEN_EXPIRY ? r->token_expires_at
-         : by == SK_SORT_LAST_USED ? r->last_used_at : r->updated_at;
+    return store_row_time(c->store, r, c->by == SK_SORT_TOKEN_EXPIRY ? SK_ROW_TOKEN_EXPIRES
+                                       : c->by == SK_SORT_LAST_USED  ? SK_ROW_LAST_USED
+                                                                     : SK_ROW_UPDATED);
 }
 
 static unsigned row_rank(const sk_store_row *r)
@@ -391,7 +394,7 @@ static unsigned row_rank(const sk_store_row *r)
  * are settled by full_cmp. Most comparisons end here, on one integer. */
 static uint64_t row_key(const sort_ctx *c, const sk_store_row *r)
 {
-    uint64_t p = ident_prefix(nz(r->identifier));
+    uint64_t p = ident_prefix(nz(store_row_identifier(c->store, r)));
     switch (c->by) {
     case SK_SORT_IDENTIFIER:
         return c->reverse ? ~p : p;
@@ -400,7 +403,7 @@ static uint64_t row_key(const sort_ctx *c, const sk_store_row *r)
         return ((c->reverse ? 4 - rank : rank) << 56) | (p >> 8);
     }
     default: {
-        int64_t t = row_time(r, c->by);
+        int64_t t = row_time(c, r);
         if (t == SK_TIME_ABSENT)
             return UINT64_MAX;   /* last in either direction */
         uint64_t u = (uint64_t)t ^ (UINT64_C(1) << 63);   /* order-preserving, >= 1 here */
@@ -413,7 +416,7 @@ static uint64_t row_key(const sort_ctx *c, const sk_store_row *r)
  * keys its first ones: ties go by identifier ascending in either direction). */
 static uint64_t row_key2(const sort_ctx *c, const sk_store_row *r)
 {
-    const char *id = nz(r->identifier);
+    const char *id = nz(store_row_identifier(c->store, r));
     switch (c->by) {
     case SK_SORT_IDENTIFIER: {
         uint64_t p = ident_bytes(id, 8);
@@ -447,17 +450,17 @@ static int full_cmp(const sort_ctx *c, const sk_store_row *a, const sk_store_row
         unsigned x = row_rank(a), y = row_rank(b);
         r = x == y ? 0 : x < y ? -1 : 1;
     } else if (c->by != SK_SORT_IDENTIFIER) {
-        int64_t x = row_time(a, c->by), y = row_time(b, c->by);
+        int64_t x = row_time(c, a), y = row_time(c, b);
         if ((x == SK_TIME_ABSENT) != (y == SK_TIME_ABSENT))
             return x == SK_TIME_ABSENT ? 1 : -1;
         r = x == y ? 0 : x < y ? -1 : 1;
     }
     if (r)
         return c->reverse ? -r : r;
-    r = ident_cmp(nz(a->identifier), nz(b->identifier));
+    r = ident_cmp(nz(store_row_identifier(c->store, a)), nz(store_row_identifier(c->store, b)));
     if (r)
         return c->by == SK_SORT_IDENTIFIER && c->reverse ? -r : r;
-    r = strcmp(nz(a->id), nz(b->id));
+    r = strcmp(nz(store_row_id(c->store, a)), nz(store_row_id(c->store, b)));
     return r < 0 ? -1 : r > 0;
 }
 
@@ -654,7 +657,7 @@ static bool base_update(struct view_cache *vc, const sk_store *s, sk_sort_key by
 {
     uint64_t version = store_version(s), layout = store_layout_version(s);
     size_t limit = store_row_limit(s);
-    sort_ctx c = { store_rows(s), by, reverse, NULL };
+    sort_ctx c = { s, store_rows(s), by, reverse, NULL };
     bool same_order = vc->version && vc->by == by && vc->reverse == reverse;
     if (same_order && vc->version == version)
         return true;
@@ -691,7 +694,7 @@ static bool sigs_update(struct view_cache *vc, const sk_store *s)
     }
     const sk_store_row *rows = store_rows(s);
     for (size_t r = vc->n_sigs; r < limit; r++)
-        vc->sigs[r] = rows[r].flags & SK_STORE_ROW_LIVE ? row_sig(&rows[r]) : 0;
+        vc->sigs[r] = rows[r].flags & SK_STORE_ROW_LIVE ? row_sig(s, &rows[r]) : 0;
     vc->n_sigs = limit;
     vc->sig_layout = layout;
     return true;

@@ -457,7 +457,8 @@ static void test_versions(void **st)
     sk_row r = store_find(s, "ca_3");
     const sk_store_row *rows = store_rows(s);
     assert_non_null(rows);
-    assert_string_equal(rows[r].identifier, "cy");
+    assert_string_equal(store_row_identifier(s, &rows[r]), "cy");
+    assert_string_equal(store_row_id(s, &rows[r]), "ca_3");
     assert_true(rows[r].flags & SK_STORE_ROW_LIVE);
     assert_string_equal(store_conn_name(s, rows[r].conn), "slack");
     assert_true(store_conn_limit(s) >= 2);
