@@ -97,18 +97,18 @@ uint64_t store_layout_version(const sk_store *s);
 #define SK_STORE_ROW_FOUND 8u   /* from a server search, not listed yet */
 #define SK_CONN_NONE UINT32_MAX
 
-/* One account as the store holds it: strings interned (see store_conn_name) or in the arena.
- * Read `conn`, `state` and `flags` directly; the strings and times only through the accessors
- * below, so the store may hold them as it likes (offsets, narrower integers). */
-typedef struct sk_store_row {
-    const char *id;
-    const char *identifier;
-    int64_t token_expires_at, updated_at, last_used_at;
+/* One account as the store holds it: strings interned (see store_conn_name) or in the store's
+ * string pool. Read `conn`, `state` and `flags` directly; the strings and times only through
+ * the accessors below: the other fields are store.c's (32-bit handles and narrowed times, 26
+ * bytes a row, packed: a million rows are 26 MB). */
+typedef struct __attribute__((packed, aligned(2))) sk_store_row {
     uint32_t conn;              /* store_conn_name(s, conn); SK_CONN_NONE when none */
-    uint32_t connection_id, provider, status, auth_type;   /* intern ids (store.c) */
     uint8_t state;
     uint8_t flags;              /* SK_STORE_ROW_LIVE when the row holds an account;
                                    SK_STORE_ROW_FOUND (store_upsert_found) */
+    uint32_t text_;             /* store.c's: the id and identifier, in the string pool */
+    uint32_t time_[3];          /* store.c's: the times, narrowed (see store_row_time) */
+    uint32_t attrs_;            /* store.c's: connection id, provider, status, auth type */
 } sk_store_row;
 
 /* Rows 0..store_row_limit() - 1 (NULL when none); valid until the store next changes. */

@@ -110,3 +110,81 @@ void arena_free(sk_arena *a)
     arena_chain_free(a->big);
     free(a);
 }
+
+/* ---------------------------------------------------------------- string pool */
+
+void pool_init(sk_pool *p)
+{
+    memset(p, 0, sizeof *p);
+    p->cur = SIZE_MAX;
+}
+
+/* A new chunk of `cap` bytes; its index, or SIZE_MAX. */
+static size_t pool_chunk_new(sk_pool *p, size_t cap)
+{
+    if (p->n_chunks >= POOL_MAX_CHUNKS)
+        return SIZE_MAX;
+    if (p->n_chunks == p->cap_chunks) {
+        size_t c = p->cap_chunks ? p->cap_chunks * 2 : 64;
+        char **q = realloc(p->chunk, c * sizeof *q);
+        if (!q)
+            return SIZE_MAX;
+        p->chunk = q;
+        p->cap_chunks = c;
+    }
+    char *b = malloc(cap);
+    if (!b)
+        return SIZE_MAX;
+    p->chunk[p->n_chunks] = b;
+    p->bytes += cap;
+    return p->n_chunks++;
+}
+
+uint32_t pool_add2(sk_pool *p, const char *a, size_t na, const char *b, size_t nb)
+{
+    size_t need = na + 1 + (b ? nb + 1 : 0);
+    if (need < na || need > SIZE_MAX / 2)
+        return 0;
+    char *dst;
+    size_t chunk, off;
+    if (need > POOL_CHUNK / 4) {
+        /* A long string gets a chunk of its own (so any length is addressed), at offset 1 as in
+         * every chunk: offset 0 of chunk 0 would be handle 0 ("none"). */
+        chunk = pool_chunk_new(p, need + 1);
+        if (chunk == SIZE_MAX)
+            return 0;
+        off = 1;
+    } else {
+        if (p->cur == SIZE_MAX || POOL_CHUNK - p->used < need) {
+            size_t c = pool_chunk_new(p, POOL_CHUNK);
+            if (c == SIZE_MAX)
+                return 0;
+            p->cur = c;
+            p->used = 1;
+        }
+        chunk = p->cur;
+        off = p->used;
+        p->used += need;
+    }
+    dst = p->chunk[chunk] + off;
+    memcpy(dst, a, na);
+    dst[na] = '\0';
+    if (b) {
+        memcpy(dst + na + 1, b, nb);
+        dst[na + 1 + nb] = '\0';
+    }
+    return (uint32_t)(chunk << POOL_CHUNK_BITS | off);
+}
+
+size_t pool_bytes(const sk_pool *p)
+{
+    return p->bytes + p->cap_chunks * sizeof *p->chunk;
+}
+
+void pool_free(sk_pool *p)
+{
+    for (size_t i = 0; i < p->n_chunks; i++)
+        free(p->chunk[i]);
+    free(p->chunk);
+    pool_init(p);
+}

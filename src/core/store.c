@@ -8,11 +8,16 @@
 
 #include "arena.h"
 
-/* Sized for 100,000 accounts in a few MB: strings are interned (uint32) or live in the arena,
- * timestamps are integers, state and flags are bytes. 64 bytes a row (sk_store_row, store.h). */
+/* Sized for 1,000,000 accounts in about 75 bytes each: a 26-byte row (sk_store_row: the id and
+ * identifier one 32-bit handle into a string pool, packed unaligned; the times 32-bit; the
+ * connection id, provider, status and authorization type one id of their combination), the
+ * strings (about 45 bytes), and an id hash of 4-byte slots at a load of up to 0.8. */
 typedef sk_store_row store_row;
 
-enum { ROW_LIVE = 1, ROW_MARKED = 2, ROW_SEEN = 4, ROW_FOUND = 8 };
+/* ROW_WIDE: a time outside 0 .. 2^32 - 2 (a year before 1970 or after 2106): the row's three
+ * times are in s->wide[time_[0]], exactly. ROW_NO_IDENT: the account has no identifier (the
+ * pool holds the id alone). */
+enum { ROW_LIVE = 1, ROW_MARKED = 2, ROW_SEEN = 4, ROW_FOUND = 8, ROW_WIDE = 16, ROW_NO_IDENT = 32 };
 
 /* Rows of a page share their connector, connection id, provider and mostly status and
  * authorization type: row_fill checks the value each field had last before hashing. */
@@ -21,6 +26,17 @@ enum { MEMO_CONNECTOR, MEMO_CONNECTION_ID, MEMO_PROVIDER, MEMO_STATUS, MEMO_AUTH
 #define NO_CONN SK_CONN_NONE
 #define SLOT_EMPTY UINT32_MAX
 #define SLOT_DEAD (UINT32_MAX - 1)
+#define TIME_NONE UINT32_MAX            /* a narrow time: absent */
+#define TIME_NARROW_MAX (UINT32_MAX - 1)
+
+/* The id hash: a slot holds a row index (ROW_BITS) and 6 bits of the id's hash, so that a
+ * probe skips the slots of other ids without reading their strings. Tag 0 marks the empty
+ * (0) and dead (1) slots. Rows are limited to 2^26 - 2 (67 million: beyond any memory the
+ * rows would fit in). */
+#define ROW_BITS 26
+#define ROW_MAX (((uint32_t)1 << ROW_BITS) - 2)
+#define ID_EMPTY 0u
+#define ID_DEAD 1u
 
 typedef struct store_conn {
     uint32_t name, id, provider, type;  /* intern ids */
@@ -36,19 +52,40 @@ typedef struct hash_set {
     size_t cap, used;           /* used counts live and dead slots */
 } hash_set;
 
+/* A row's connection id, provider, status and authorization type (intern ids): rows share a
+ * handful of combinations, so a row holds one 32-bit id of its combination. */
+typedef struct store_attrs {
+    uint32_t cid, provider, status, auth;
+} store_attrs;
+
+typedef struct store_times {
+    int64_t t[3];               /* by sk_row_time */
+} store_times;
+
 struct sk_store {
-    sk_arena *arena;
+    sk_arena *arena;            /* interned strings */
+    sk_pool pool;               /* rows' ids and identifiers */
     store_row *rows;
     size_t n_rows, cap_rows, live;
-    uint32_t *free_rows;        /* holes left by removals, reused LIFO */
-    size_t n_free, cap_free;
-    hash_set by_id;             /* row indexes */
+    uint32_t free_head;         /* holes left by removals, reused LIFO, linked by attrs_ */
+    size_t n_free;
+    hash_set by_id;             /* tagged row indexes (ROW_BITS) */
 
     const char **strs;          /* intern table: id -> string; strs[0] = NULL */
     size_t n_strs, cap_strs;
     hash_set interned;          /* intern ids */
     uint32_t *conn_of_str;      /* intern id -> conn index (NO_CONN), sized like strs */
     uint32_t memo[MEMO_FIELDS]; /* per row field, the intern id it had last (0: none) */
+
+    store_attrs *attrs;         /* combinations by id (never removed) */
+    size_t n_attrs, cap_attrs;
+    uint32_t *attr_slots;       /* open addressing over attrs (SLOT_EMPTY) */
+    size_t cap_attr_slots;
+    uint32_t attr_memo;         /* the combination last used (UINT32_MAX: none) */
+
+    store_times *wide;          /* times of ROW_WIDE rows; free entries linked by t[0] */
+    size_t n_wide, cap_wide;
+    int64_t wide_free;          /* first free entry, -1 when none */
 
     store_conn *conns;          /* in creation order (indexes held by rows) */
     size_t n_conns, cap_conns;
@@ -65,6 +102,9 @@ struct sk_store {
 
 _Static_assert(ROW_LIVE == SK_STORE_ROW_LIVE, "store.h names the live flag");
 _Static_assert(ROW_FOUND == SK_STORE_ROW_FOUND, "store.h names the found flag");
+_Static_assert(sizeof(store_row) == 26, "a row is 26 bytes (memory at 1,000,000 accounts)");
+_Static_assert(SK_ROW_TOKEN_EXPIRES == 0 && SK_ROW_UPDATED == 1 && SK_ROW_LAST_USED == 2,
+               "sk_row_time indexes time_[]");
 
 /* Versions come from one counter so that no two stores (or states of one) share a number. */
 static uint64_t version_next(void)
@@ -91,6 +131,31 @@ static uint64_t hash_str(const char *s)
     return h;
 }
 
+static inline uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+}
+
+/* An id's hash, 8 bytes at a time (ids are ~20 bytes: a byte-wise hash cost 20 multiplies). */
+static uint64_t hash_id(const char *p, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h ^= h >> 31;
+    }
+    uint64_t w = 0;
+    memcpy(&w, p, n);
+    return mix64(h ^ w);
+}
+
 static bool grow(void **p, size_t *cap, size_t need, size_t elem)
 {
     if (need <= *cap)
@@ -106,7 +171,6 @@ static bool grow(void **p, size_t *cap, size_t need, size_t elem)
     return true;
 }
 
-static const char *row_key(const sk_store *s, uint32_t r) { return s->rows[r].id; }
 static const char *str_key(const sk_store *s, uint32_t i) { return s->strs[i]; }
 
 typedef const char *(*key_fn)(const sk_store *, uint32_t);
@@ -165,6 +229,153 @@ static bool set_reserve(const sk_store *s, hash_set *h, key_fn key, size_t live)
     return set_rehash(s, h, key, cap);
 }
 
+/* ---------------------------------------------------------------- row strings and times */
+
+static const char *row_id(const sk_store *s, const store_row *r)
+{
+    return pool_str(&s->pool, r->text_);
+}
+
+static const char *row_ident(const sk_store *s, const store_row *r)
+{
+    if (r->flags & ROW_NO_IDENT)
+        return NULL;
+    const char *id = pool_str(&s->pool, r->text_);
+    return id ? id + strlen(id) + 1 : NULL;
+}
+
+static int64_t row_time(const sk_store *s, const store_row *r, int which)
+{
+    if (r->flags & ROW_WIDE)
+        return s->wide[r->time_[0]].t[which];
+    uint32_t v = r->time_[which];
+    return v == TIME_NONE ? SK_TIME_ABSENT : (int64_t)v;
+}
+
+static bool time_narrow(int64_t t)
+{
+    return t == SK_TIME_ABSENT || (t >= 0 && t <= (int64_t)TIME_NARROW_MAX);
+}
+
+static void wide_release(sk_store *s, store_row *r)
+{
+    if (!(r->flags & ROW_WIDE))
+        return;
+    uint32_t w = r->time_[0];
+    s->wide[w].t[0] = s->wide_free;
+    s->wide_free = w;
+    r->flags &= (uint8_t)~ROW_WIDE;
+}
+
+/* The three times into r: 32-bit each when they fit, else exactly in a wide entry. */
+static bool row_set_times(sk_store *s, store_row *r, const int64_t t[3])
+{
+    if (time_narrow(t[0]) && time_narrow(t[1]) && time_narrow(t[2])) {
+        wide_release(s, r);
+        for (int k = 0; k < 3; k++)
+            r->time_[k] = t[k] == SK_TIME_ABSENT ? TIME_NONE : (uint32_t)t[k];
+        return true;
+    }
+    if (!(r->flags & ROW_WIDE)) {
+        uint32_t w;
+        if (s->wide_free >= 0) {
+            w = (uint32_t)s->wide_free;
+            s->wide_free = s->wide[w].t[0];
+        } else {
+            if (s->n_wide >= UINT32_MAX ||
+                !grow((void **)&s->wide, &s->cap_wide, s->n_wide + 1, sizeof *s->wide))
+                return false;
+            w = (uint32_t)s->n_wide++;
+        }
+        r->time_[0] = w;
+        r->flags |= ROW_WIDE;
+    }
+    memcpy(s->wide[r->time_[0]].t, t, sizeof s->wide[0].t);
+    return true;
+}
+
+/* ---------------------------------------------------------------- the id hash */
+
+static inline uint32_t id_tag(uint64_t h)
+{
+    uint32_t t = (uint32_t)(h >> 58);
+    return t ? t : 1;
+}
+
+static inline size_t id_home(uint64_t h, size_t cap)
+{
+    return (size_t)(((h & 0xffffffffu) * (uint64_t)cap) >> 32);
+}
+
+/* Slot of the id (*hit) or where it would go. */
+static size_t id_probe(const sk_store *s, const char *id, size_t len, uint64_t h, bool *hit)
+{
+    const hash_set *t = &s->by_id;
+    size_t i = id_home(h, t->cap), first_dead = SIZE_MAX;
+    uint32_t tag = id_tag(h);
+    for (;;) {
+        uint32_t v = t->slots[i];
+        if (v == ID_EMPTY) {
+            *hit = false;
+            return first_dead != SIZE_MAX ? first_dead : i;
+        }
+        if (v == ID_DEAD) {
+            if (first_dead == SIZE_MAX)
+                first_dead = i;
+        } else if (v >> ROW_BITS == tag) {
+            const char *k = row_id(s, &s->rows[v & ((1u << ROW_BITS) - 1)]);
+            if (memcmp(k, id, len + 1) == 0) {
+                *hit = true;
+                return i;
+            }
+        }
+        if (++i == t->cap)
+            i = 0;
+    }
+}
+
+static bool id_rehash(sk_store *s, size_t cap)
+{
+    uint32_t *slots = calloc(cap, sizeof *slots);
+    if (!slots)
+        return false;
+    hash_set *t = &s->by_id;
+    size_t used = 0;
+    for (size_t i = 0; i < t->cap; i++) {
+        uint32_t v = t->slots[i];
+        if (v == ID_EMPTY || v == ID_DEAD)
+            continue;
+        const char *id = row_id(s, &s->rows[v & ((1u << ROW_BITS) - 1)]);
+        size_t j = id_home(hash_id(id, strlen(id)), cap);
+        while (slots[j] != ID_EMPTY)
+            if (++j == cap)
+                j = 0;
+        slots[j] = v;
+        used++;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->cap = cap;
+    t->used = used;
+    return true;
+}
+
+/* Slots for `rows` ids at a load of at most 0.8 (linear probing over tagged slots stays short:
+ * the slots of one probe share a cache line or two). */
+static size_t id_cap_for(size_t rows)
+{
+    return rows + rows / 4 + 64;
+}
+
+/* Room for one more id (the load, dead slots included, kept under 0.85). */
+static bool id_reserve(sk_store *s)
+{
+    hash_set *t = &s->by_id;
+    if (t->cap && (t->used + 1) * 100 < t->cap * 85)
+        return true;
+    return id_rehash(s, id_cap_for(s->live + s->live / 2 + 1));
+}
+
 /* ---------------------------------------------------------------- interning */
 
 /* Intern id of s (0 for NULL); UINT32_MAX on out of memory. */
@@ -178,6 +389,8 @@ static uint32_t intern(sk_store *s, const char *str)
     size_t slot = set_probe(s, &s->interned, str_key, str, &found);
     if (found)
         return s->interned.slots[slot];
+    if (s->n_strs >= SLOT_DEAD - 1)
+        return UINT32_MAX;
     size_t old_cap = s->cap_strs;
     if (!grow((void **)&s->strs, &s->cap_strs, s->n_strs + 1, sizeof *s->strs))
         return UINT32_MAX;
@@ -219,6 +432,65 @@ static uint32_t intern_field(sk_store *s, int field, const char *str)
 static const char *str_of(const sk_store *s, uint32_t id)
 {
     return id < s->n_strs ? s->strs[id] : NULL;
+}
+
+/* ---------------------------------------------------------------- attribute combinations */
+
+static size_t attrs_home(const store_attrs *a, size_t cap)
+{
+    uint64_t h = mix64(((uint64_t)a->cid << 32 | a->provider) ^
+                       mix64((uint64_t)a->status << 32 | a->auth));
+    return (size_t)h & (cap - 1);
+}
+
+static bool attrs_same(const store_attrs *a, const store_attrs *b)
+{
+    return a->cid == b->cid && a->provider == b->provider && a->status == b->status &&
+           a->auth == b->auth;
+}
+
+static bool attrs_rehash(sk_store *s, size_t cap)
+{
+    uint32_t *slots = malloc(cap * sizeof *slots);
+    if (!slots)
+        return false;
+    memset(slots, 0xff, cap * sizeof *slots);
+    for (size_t i = 0; i < s->n_attrs; i++) {
+        size_t j = attrs_home(&s->attrs[i], cap);
+        while (slots[j] != SLOT_EMPTY)
+            j = (j + 1) & (cap - 1);
+        slots[j] = (uint32_t)i;
+    }
+    free(s->attr_slots);
+    s->attr_slots = slots;
+    s->cap_attr_slots = cap;
+    return true;
+}
+
+/* Id of the combination (added when new); UINT32_MAX on out of memory. */
+static uint32_t attrs_id(sk_store *s, const store_attrs *a)
+{
+    if (s->attr_memo < s->n_attrs && attrs_same(&s->attrs[s->attr_memo], a))
+        return s->attr_memo;
+    if ((s->n_attrs + 1) * 2 > s->cap_attr_slots &&
+        !attrs_rehash(s, s->cap_attr_slots ? s->cap_attr_slots * 2 : 64))
+        return UINT32_MAX;
+    size_t mask = s->cap_attr_slots - 1, j = attrs_home(a, s->cap_attr_slots);
+    for (; s->attr_slots[j] != SLOT_EMPTY; j = (j + 1) & mask)
+        if (attrs_same(&s->attrs[s->attr_slots[j]], a))
+            return s->attr_memo = s->attr_slots[j];
+    if (s->n_attrs >= SLOT_DEAD ||
+        !grow((void **)&s->attrs, &s->cap_attrs, s->n_attrs + 1, sizeof *s->attrs))
+        return UINT32_MAX;
+    uint32_t id = (uint32_t)s->n_attrs++;
+    s->attrs[id] = *a;
+    s->attr_slots[j] = id;
+    return s->attr_memo = id;
+}
+
+static const store_attrs *row_attrs(const sk_store *s, const store_row *r)
+{
+    return &s->attrs[r->attrs_];
 }
 
 /* ---------------------------------------------------------------- connections */
@@ -337,7 +609,8 @@ sk_store *store_new(void)
     sk_store *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
-    s->arena = arena_new(64 * 1024);
+    pool_init(&s->pool);
+    s->arena = arena_new(16 * 1024);
     s->strs = malloc(16 * sizeof *s->strs);
     s->conn_of_str = malloc(16 * sizeof *s->conn_of_str);
     if (!s->arena || !s->strs || !s->conn_of_str) {
@@ -348,6 +621,9 @@ sk_store *store_new(void)
     s->strs[0] = NULL;      /* intern id 0 is the absent string */
     s->conn_of_str[0] = NO_CONN;
     s->n_strs = 1;
+    s->free_head = SK_ROW_NONE;
+    s->attr_memo = UINT32_MAX;
+    s->wide_free = -1;
     s->version = s->layout = version_next();
     return s;
 }
@@ -357,12 +633,15 @@ void store_free(sk_store *s)
     if (!s)
         return;
     arena_free(s->arena);
+    pool_free(&s->pool);
     free(s->rows);
-    free(s->free_rows);
     free(s->by_id.slots);
     free(s->strs);
     free(s->interned.slots);
     free(s->conn_of_str);
+    free(s->attrs);
+    free(s->attr_slots);
+    free(s->wide);
     free(s->conns);
     free(s->order);
     free(s->api_order);
@@ -404,57 +683,110 @@ static void found_clear(sk_store *s, store_row *r)
     }
 }
 
+/* Room for `need` rows: x1.5, so a store grown row by row wastes at most a third. */
+static bool rows_grow(sk_store *s, size_t need)
+{
+    if (need <= s->cap_rows)
+        return true;
+    size_t c = s->cap_rows < 64 ? 64 : s->cap_rows + s->cap_rows / 2;
+    if (c < need)
+        c = need;
+    if (c > (size_t)ROW_MAX)
+        c = ROW_MAX;
+    if (c < need)
+        return false;
+    store_row *q = realloc(s->rows, c * sizeof *q);
+    if (!q)
+        return false;
+    s->rows = q;
+    s->cap_rows = c;
+    return true;
+}
+
 static uint32_t row_alloc(sk_store *s)
 {
-    if (s->n_free)
-        return s->free_rows[--s->n_free];
-    if (s->n_rows >= SK_ROW_NONE - 1 ||
-        !grow((void **)&s->rows, &s->cap_rows, s->n_rows + 1, sizeof *s->rows))
+    if (s->free_head != SK_ROW_NONE) {
+        uint32_t r = s->free_head;
+        s->free_head = s->rows[r].attrs_;
+        s->n_free--;
+        return r;
+    }
+    if (s->n_rows >= ROW_MAX || !rows_grow(s, s->n_rows + 1))
         return SK_ROW_NONE;
     return (uint32_t)s->n_rows++;
 }
 
-/* Fill r's fields from a (strings interned or copied). False on out of memory. */
-static bool row_fill(sk_store *s, store_row *r, const sk_account *a)
+static void row_free(sk_store *s, uint32_t ri)
 {
-    if (!r->identifier || !a->identifier || strcmp(r->identifier, a->identifier) != 0) {
-        const char *ident = a->identifier ? arena_strdup(s->arena, a->identifier) : NULL;
-        if (a->identifier && !ident)
+    s->rows[ri].attrs_ = s->free_head;
+    s->free_head = ri;
+    s->n_free++;
+}
+
+/* What row_same compares: the row's account data as values. */
+typedef struct row_snap {
+    uint32_t text, conn, attrs;
+    uint8_t state, no_ident;
+    int64_t t[3];
+} row_snap;
+
+static void row_snap_take(const sk_store *s, const store_row *r, row_snap *o)
+{
+    o->text = r->text_;
+    o->conn = r->conn;
+    o->attrs = r->attrs_;
+    o->state = r->state;
+    o->no_ident = r->flags & ROW_NO_IDENT;
+    for (int k = 0; k < 3; k++)
+        o->t[k] = row_time(s, r, k);
+}
+
+static bool row_snap_same(const row_snap *a, const row_snap *b)
+{
+    return a->text == b->text && a->conn == b->conn && a->attrs == b->attrs &&
+           a->state == b->state && a->no_ident == b->no_ident && a->t[0] == b->t[0] &&
+           a->t[1] == b->t[1] && a->t[2] == b->t[2];
+}
+
+/* Fill r's fields from a (strings interned or copied); `id` (id_len bytes) is a's id, and the
+ * row's text is written anew when it has none yet (text_ 0) or the identifier changed. False on
+ * out of memory (r's fields then as they were, or partly new: the row is whole either way). */
+static bool row_fill(sk_store *s, store_row *r, const sk_account *a, const char *id, size_t id_len)
+{
+    const char *ident = r->text_ ? row_ident(s, r) : NULL;
+    bool same_ident = r->text_ && (a->identifier ? ident && strcmp(ident, a->identifier) == 0
+                                                 : !ident);
+    if (!same_ident) {
+        uint32_t text = pool_add2(&s->pool, id, id_len, a->identifier,
+                                  a->identifier ? strlen(a->identifier) : 0);
+        if (!text)
             return false;
-        r->identifier = ident;
+        r->text_ = text;
+        if (a->identifier)
+            r->flags &= (uint8_t)~ROW_NO_IDENT;
+        else
+            r->flags |= ROW_NO_IDENT;
     }
     uint32_t name = intern_field(s, MEMO_CONNECTOR,
                                  a->connector && *a->connector ? a->connector : NULL);
-    uint32_t cid = intern_field(s, MEMO_CONNECTION_ID, a->connection_id);
-    uint32_t prov = intern_field(s, MEMO_PROVIDER, a->provider);
-    uint32_t st = intern_field(s, MEMO_STATUS, a->status);
-    uint32_t auth = intern_field(s, MEMO_AUTH, a->authorization_type);
-    if (name == UINT32_MAX || cid == UINT32_MAX || prov == UINT32_MAX || st == UINT32_MAX ||
-        auth == UINT32_MAX)
+    store_attrs at = {
+        intern_field(s, MEMO_CONNECTION_ID, a->connection_id),
+        intern_field(s, MEMO_PROVIDER, a->provider),
+        intern_field(s, MEMO_STATUS, a->status),
+        intern_field(s, MEMO_AUTH, a->authorization_type),
+    };
+    if (name == UINT32_MAX || at.cid == UINT32_MAX || at.provider == UINT32_MAX ||
+        at.status == UINT32_MAX || at.auth == UINT32_MAX)
         return false;
-    uint32_t conn = conn_get(s, name);
-    if (conn == UINT32_MAX - 1)
+    uint32_t attrs = attrs_id(s, &at);
+    uint32_t conn = attrs == UINT32_MAX ? UINT32_MAX - 1 : conn_get(s, name);
+    int64_t t[3] = { a->token_expires_at, a->updated_at, a->last_used_at };
+    if (conn == UINT32_MAX - 1 || !row_set_times(s, r, t))
         return false;
     r->conn = conn;
-    r->connection_id = cid;
-    r->provider = prov;
-    r->status = st;
-    r->auth_type = auth;
-    r->token_expires_at = a->token_expires_at;
-    r->updated_at = a->updated_at;
-    r->last_used_at = a->last_used_at;
+    r->attrs_ = attrs;
     r->state = (uint8_t)state_from_wire(a->status);
     return true;
-}
-
-/* Same account data (interned ids and arena pointers compare as values). */
-static bool row_same(const store_row *a, const store_row *b)
-{
-    return a->identifier == b->identifier && a->conn == b->conn &&
-           a->connection_id == b->connection_id && a->provider == b->provider &&
-           a->status == b->status && a->auth_type == b->auth_type && a->state == b->state &&
-           a->token_expires_at == b->token_expires_at && a->updated_at == b->updated_at &&
-           a->last_used_at == b->last_used_at;
 }
 
 /* found: from a server search while a listing runs: a row the listing already reached is left
@@ -464,17 +796,20 @@ static sk_status upsert_one(sk_store *s, const sk_account *a, bool found)
 {
     if (!a->id || !*a->id)
         return SK_OK;   /* an account without an id cannot be addressed: skip it */
-    if (!set_reserve(s, &s->by_id, row_key, s->live))
+    if (!id_reserve(s))
         return SK_ERR_NOMEM;
+    size_t len = strlen(a->id);
+    uint64_t h = hash_id(a->id, len);
     bool hit;
-    size_t slot = set_probe(s, &s->by_id, row_key, a->id, &hit);
+    size_t slot = id_probe(s, a->id, len, h, &hit);
     if (hit) {
-        store_row *r = &s->rows[s->by_id.slots[slot]];
+        store_row *r = &s->rows[s->by_id.slots[slot] & ((1u << ROW_BITS) - 1)];
         if (found && (r->flags & ROW_SEEN))
             return SK_OK;
-        store_row before = *r;
+        row_snap before, after;
+        row_snap_take(s, r, &before);
         row_count(s, r, -1);
-        bool ok = row_fill(s, r, a);
+        bool ok = row_fill(s, r, a, row_id(s, r), len);
         if (found) {
             if (!(r->flags & ROW_FOUND))
                 s->found++;
@@ -484,28 +819,29 @@ static sk_status upsert_one(sk_store *s, const sk_account *a, bool found)
             found_clear(s, r);   /* the listing reached it: a listed row like any other */
         }
         row_count(s, r, +1);
-        if (!ok || !row_same(&before, r))   /* a refresh that changes nothing keeps views */
+        row_snap_take(s, r, &after);
+        if (!ok || !row_snap_same(&before, &after))   /* a refresh that changes nothing keeps views */
             changed(s, true);
         return ok ? SK_OK : SK_ERR_NOMEM;
     }
-    const char *id = arena_strdup(s->arena, a->id);
-    bool appended = s->n_free == 0;   /* a new index past the old limit, not a reused hole */
-    uint32_t ri = id ? row_alloc(s) : SK_ROW_NONE;
+    bool appended = s->free_head == SK_ROW_NONE;   /* past the old limit, not a reused hole */
+    uint32_t ri = row_alloc(s);
     if (ri == SK_ROW_NONE)
         return SK_ERR_NOMEM;
-    changed(s, !appended);
     store_row *r = &s->rows[ri];
     memset(r, 0, sizeof *r);
-    r->id = id;
-    if (!row_fill(s, r, a)) {
-        s->free_rows[s->n_free++] = ri;   /* row_alloc guaranteed room: see row_release */
+    if (!row_fill(s, r, a, a->id, len)) {
+        wide_release(s, r);
+        row_free(s, ri);
         return SK_ERR_NOMEM;
     }
-    r->flags = found ? ROW_LIVE | ROW_FOUND : ROW_LIVE | ROW_SEEN;
+    changed(s, !appended);
+    r->flags = (uint8_t)((r->flags & (ROW_WIDE | ROW_NO_IDENT)) |
+                         (found ? ROW_LIVE | ROW_FOUND : ROW_LIVE | ROW_SEEN));
     s->found += found;
-    if (s->by_id.slots[slot] == SLOT_EMPTY)
+    if (s->by_id.slots[slot] == ID_EMPTY)
         s->by_id.used++;
-    s->by_id.slots[slot] = ri;
+    s->by_id.slots[slot] = id_tag(h) << ROW_BITS | ri;
     s->live++;
     row_count(s, r, +1);
     return SK_OK;
@@ -515,9 +851,6 @@ static sk_status upsert_rows(sk_store *s, const sk_account *rows, size_t n, bool
 {
     if (!s || (!rows && n))
         return SK_ERR_USAGE;
-    /* The free list must be able to take back any row (see upsert_one's failure path). */
-    if (!grow((void **)&s->free_rows, &s->cap_free, s->n_rows + n + 1, sizeof *s->free_rows))
-        return SK_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
         sk_status st = upsert_one(s, &rows[i], found);
         if (st != SK_OK)
@@ -545,15 +878,12 @@ bool store_row_found(const sk_store *s, sk_row r)
 
 bool store_reserve(sk_store *s, size_t rows)
 {
-    if (!s || rows >= SK_ROW_NONE - 1)
+    if (!s || rows > ROW_MAX)
         return false;
-    if (!grow((void **)&s->rows, &s->cap_rows, rows, sizeof *s->rows) ||
-        !grow((void **)&s->free_rows, &s->cap_free, rows + 1, sizeof *s->free_rows))
+    if (!rows_grow(s, rows))
         return false;
-    size_t cap = s->by_id.cap ? s->by_id.cap : 64;
-    while ((rows + 1) * 10 >= cap * 5)   /* the load set_reserve grows to */
-        cap *= 2;
-    return cap == s->by_id.cap || set_rehash(s, &s->by_id, row_key, cap);
+    size_t cap = id_cap_for(rows);
+    return cap <= s->by_id.cap || id_rehash(s, cap);
 }
 
 static void row_release(sk_store *s, uint32_t ri, size_t slot)
@@ -564,22 +894,27 @@ static void row_release(sk_store *s, uint32_t ri, size_t slot)
         s->marks--;
     if (r->flags & ROW_FOUND)
         s->found--;
+    wide_release(s, r);
     r->flags = 0;
     changed(s, true);
-    s->by_id.slots[slot] = SLOT_DEAD;
+    s->by_id.slots[slot] = ID_DEAD;
     s->live--;
-    /* cap_free >= n_rows always (store_upsert reserves it), so this cannot fail. */
-    if (s->n_free < s->cap_free)
-        s->free_rows[s->n_free++] = ri;
+    row_free(s, ri);
 }
 
 static bool find_slot(const sk_store *s, const char *id, size_t *slot)
 {
     if (!s || !id || !s->by_id.cap)
         return false;
-    bool found;
-    *slot = set_probe(s, &s->by_id, row_key, id, &found);
-    return found;
+    size_t len = strlen(id);
+    bool hit;
+    *slot = id_probe(s, id, len, hash_id(id, len), &hit);
+    return hit;
+}
+
+static uint32_t slot_row(const sk_store *s, size_t slot)
+{
+    return s->by_id.slots[slot] & ((1u << ROW_BITS) - 1);
 }
 
 bool store_remove(sk_store *s, const char *id)
@@ -587,7 +922,7 @@ bool store_remove(sk_store *s, const char *id)
     size_t slot;
     if (!find_slot(s, id, &slot))
         return false;
-    row_release(s, s->by_id.slots[slot], slot);
+    row_release(s, slot_row(s, slot), slot);
     return true;
 }
 
@@ -622,9 +957,14 @@ bool store_set_status(sk_store *s, const char *id, const char *status)
     uint32_t st = intern(s, status);
     if (st == UINT32_MAX)
         return false;
-    store_row *r = &s->rows[s->by_id.slots[slot]];
+    store_row *r = &s->rows[slot_row(s, slot)];
+    store_attrs at = *row_attrs(s, r);
+    at.status = st;
+    uint32_t attrs = attrs_id(s, &at);
+    if (attrs == UINT32_MAX)
+        return false;
     row_count(s, r, -1);
-    r->status = st;
+    r->attrs_ = attrs;
     r->state = (uint8_t)state_from_wire(status);
     row_count(s, r, +1);
     changed(s, true);
@@ -662,7 +1002,7 @@ size_t store_sweep(sk_store *s, const char *connection)
         if (!(r->flags & ROW_LIVE) || (r->flags & ROW_SEEN) || (connection && r->conn != c))
             continue;
         size_t slot;
-        if (find_slot(s, r->id, &slot)) {
+        if (find_slot(s, row_id(s, r), &slot)) {
             row_release(s, (uint32_t)i, slot);
             removed++;
         }
@@ -688,23 +1028,24 @@ void store_get(const sk_store *s, sk_row ri, sk_account *out)
     if (!store_row_live(s, ri))
         return;
     const store_row *r = &s->rows[ri];
-    out->id = r->id;
-    out->identifier = r->identifier;
+    const store_attrs *at = row_attrs(s, r);
+    out->id = row_id(s, r);
+    out->identifier = row_ident(s, r);
     out->connector = r->conn != NO_CONN ? str_of(s, s->conns[r->conn].name) : NULL;
-    out->connection_id = str_of(s, r->connection_id);
-    out->provider = str_of(s, r->provider);
-    out->status = str_of(s, r->status);
-    out->authorization_type = str_of(s, r->auth_type);
-    out->token_expires_at = r->token_expires_at;
-    out->updated_at = r->updated_at;
-    out->last_used_at = r->last_used_at;
+    out->connection_id = str_of(s, at->cid);
+    out->provider = str_of(s, at->provider);
+    out->status = str_of(s, at->status);
+    out->authorization_type = str_of(s, at->auth);
+    out->token_expires_at = row_time(s, r, SK_ROW_TOKEN_EXPIRES);
+    out->updated_at = row_time(s, r, SK_ROW_UPDATED);
+    out->last_used_at = row_time(s, r, SK_ROW_LAST_USED);
     out->state = (sk_state)r->state;
 }
 
 sk_row store_find(const sk_store *s, const char *id)
 {
     size_t slot;
-    return find_slot(s, id, &slot) ? s->by_id.slots[slot] : SK_ROW_NONE;
+    return find_slot(s, id, &slot) ? slot_row(s, slot) : SK_ROW_NONE;
 }
 
 size_t store_total(const sk_store *s, sk_state st)
@@ -754,21 +1095,17 @@ const sk_store_row *store_rows(const sk_store *s)
 
 const char *store_row_id(const sk_store *s, const sk_store_row *r)
 {
-    (void)s;
-    return r->id;
+    return row_id(s, r);
 }
 
 const char *store_row_identifier(const sk_store *s, const sk_store_row *r)
 {
-    (void)s;
-    return r->identifier;
+    return row_ident(s, r);
 }
 
 int64_t store_row_time(const sk_store *s, const sk_store_row *r, sk_row_time which)
 {
-    (void)s;
-    return which == SK_ROW_TOKEN_EXPIRES ? r->token_expires_at
-         : which == SK_ROW_LAST_USED ? r->last_used_at : r->updated_at;
+    return row_time(s, r, which == SK_ROW_TOKEN_EXPIRES ? 0 : which == SK_ROW_LAST_USED ? 2 : 1);
 }
 
 size_t store_conn_limit(const sk_store *s) { return s ? s->n_conns : 0; }
@@ -782,9 +1119,10 @@ size_t store_bytes(const sk_store *s)
 {
     if (!s)
         return 0;
-    return sizeof *s + arena_bytes(s->arena) + s->cap_rows * sizeof *s->rows +
-           s->cap_free * sizeof *s->free_rows + s->by_id.cap * sizeof *s->by_id.slots +
+    return sizeof *s + arena_bytes(s->arena) + pool_bytes(&s->pool) +
+           s->cap_rows * sizeof *s->rows + s->by_id.cap * sizeof *s->by_id.slots +
            s->cap_strs * (sizeof *s->strs + sizeof *s->conn_of_str) +
-           s->interned.cap * sizeof *s->interned.slots +
+           s->interned.cap * sizeof *s->interned.slots + s->cap_attrs * sizeof *s->attrs +
+           s->cap_attr_slots * sizeof *s->attr_slots + s->cap_wide * sizeof *s->wide +
            s->cap_conns * sizeof *s->conns + (s->cap_order + s->cap_api) * sizeof(uint32_t);
 }

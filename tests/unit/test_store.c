@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -422,6 +423,195 @@ static void test_reserve_and_repeats(void **state)
     store_free(s);
 }
 
+/* Times are held in 32 bits when they fit (1970 to 2106): any other (a year 1900 or 3000 from a
+ * hostile or odd server, the extremes of int64) comes back exactly, through every change of a
+ * row between the two forms, and through the row accessors the view reads. */
+static void test_times_out_of_range(void **st)
+{
+    (void)st;
+    static const int64_t odd[] = {
+        -2208988800LL,              /* 1900-01-01 */
+        32503680000LL,              /* 3000-01-01 */
+        -1, 0, 1, 4294967294LL, 4294967295LL, 4294967296LL, INT64_MAX, INT64_MIN + 1,
+        SK_TIME_ABSENT, 1700000000,
+    };
+    enum { K = sizeof odd / sizeof odd[0] };
+    sk_store *s = store_new();
+    char ids[K * K][16];
+    for (int i = 0; i < K; i++)
+        for (int j = 0; j < K; j++) {
+            int n = i * K + j;
+            snprintf(ids[n], sizeof ids[n], "ca_t%d", n);
+            sk_account a = acct_make(ids[n], ids[n], "gmail", "ACTIVE");
+            a.token_expires_at = odd[i];
+            a.updated_at = odd[j];
+            a.last_used_at = odd[(i + j) % K];
+            acct_upsert1(s, a);
+        }
+    /* Every row rewritten once the other way round: narrow rows become wide and back. */
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < K; i++)
+            for (int j = 0; j < K; j++) {
+                int n = i * K + j;
+                int64_t want[3] = { odd[i], odd[j], odd[(i + j) % K] };
+                if (pass) {
+                    want[0] = odd[j];
+                    want[1] = odd[i];
+                    want[2] = 1700000000;
+                }
+                sk_row r = store_find(s, ids[n]);
+                sk_account got;
+                store_get(s, r, &got);
+                assert_true(got.token_expires_at == want[0]);
+                assert_true(got.updated_at == want[1]);
+                assert_true(got.last_used_at == want[2]);
+                const sk_store_row *row = &store_rows(s)[r];
+                assert_true(store_row_time(s, row, SK_ROW_TOKEN_EXPIRES) == want[0]);
+                assert_true(store_row_time(s, row, SK_ROW_UPDATED) == want[1]);
+                assert_true(store_row_time(s, row, SK_ROW_LAST_USED) == want[2]);
+            }
+        for (int i = 0; i < K; i++)
+            for (int j = 0; j < K; j++) {
+                int n = i * K + j;
+                sk_account a = acct_make(ids[n], ids[n], "gmail", "ACTIVE");
+                a.token_expires_at = odd[j];
+                a.updated_at = odd[i];
+                a.last_used_at = 1700000000;
+                acct_upsert1(s, a);
+            }
+    }
+    /* Removed wide rows give their room back; rows added after them are whole. */
+    for (int n = 0; n < K * K; n += 2)
+        assert_true(store_remove(s, ids[n]));
+    for (int n = 0; n < K * K; n += 2) {
+        sk_account a = acct_make(ids[n], "again", "gmail", "EXPIRED");
+        a.updated_at = odd[n % K];
+        a.token_expires_at = odd[(n + 1) % K];
+        acct_upsert1(s, a);
+    }
+    for (int n = 0; n < K * K; n++) {
+        sk_account got;
+        store_get(s, store_find(s, ids[n]), &got);
+        if (n % 2 == 0) {
+            assert_string_equal(got.identifier, "again");
+            assert_true(got.updated_at == odd[n % K]);
+            assert_true(got.token_expires_at == odd[(n + 1) % K]);
+            assert_true(got.last_used_at == SK_TIME_ABSENT);
+        } else {
+            assert_string_equal(got.identifier, ids[n]);
+        }
+    }
+    check_counts(s);
+    store_free(s);
+}
+
+/* More distinct values than 16 bits hold: statuses, providers, connection ids, auth types and
+ * their combinations each come back as given (a hostile server may send them). */
+static void test_many_distinct_values(void **st)
+{
+    (void)st;
+    enum { N = 70000 };
+    sk_store *s = store_new();
+    char (*ids)[24] = calloc(N, sizeof *ids), (*vals)[24] = calloc(N, sizeof *vals);
+    sk_account *batch = calloc(N, sizeof *batch);
+    assert_true(ids && vals && batch);
+    for (int i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "ca_d%d", i);
+        snprintf(vals[i], sizeof vals[i], "V%d", i);
+        batch[i] = acct_make(ids[i], i % 7 ? ids[i] : NULL, i % 3 ? "gmail" : vals[i], vals[i]);
+        batch[i].provider = vals[(i * 7) % N];
+        batch[i].connection_id = vals[(i * 13) % N];
+        batch[i].authorization_type = i % 2 ? vals[(i * 17) % N] : NULL;
+    }
+    assert_int_equal(store_upsert(s, batch, N), SK_OK);
+    assert_int_equal(store_count(s), N);
+    for (int i = 0; i < N; i++) {
+        sk_account got;
+        store_get(s, store_find(s, ids[i]), &got);
+        assert_string_equal(got.id, ids[i]);
+        if (i % 7)
+            assert_string_equal(got.identifier, ids[i]);
+        else
+            assert_null(got.identifier);
+        assert_string_equal(got.status, vals[i]);
+        assert_string_equal(got.connector, i % 3 ? "gmail" : vals[i]);
+        assert_string_equal(got.provider, vals[(i * 7) % N]);
+        assert_string_equal(got.connection_id, vals[(i * 13) % N]);
+        if (i % 2)
+            assert_string_equal(got.authorization_type, vals[(i * 17) % N]);
+        else
+            assert_null(got.authorization_type);
+    }
+    /* A status set by hand on one row leaves the others of its combination alone. */
+    assert_true(store_set_status(s, ids[1], "ACTIVE"));
+    sk_account got;
+    store_get(s, store_find(s, ids[1]), &got);
+    assert_string_equal(got.status, "ACTIVE");
+    assert_string_equal(got.provider, vals[7]);
+    store_get(s, store_find(s, ids[2]), &got);
+    assert_string_equal(got.status, vals[2]);
+    check_counts(s);
+    free(ids);
+    free(vals);
+    free(batch);
+    store_free(s);
+}
+
+/* store_get's strings stay where they were while the store grows around them (rows, the id
+ * hash and the string pool all grow), and a changed identifier leaves the old one readable;
+ * long ids and identifiers (a chunk of their own) too; "" is not NULL. */
+static void test_pointer_stability(void **st)
+{
+    (void)st;
+    sk_store *s = store_new();
+    size_t big = 100000;
+    char *long_id = malloc(big + 1), *long_ident = malloc(big + 1);
+    memset(long_id, 'i', big);
+    memset(long_ident, 'x', big);
+    long_id[big] = long_ident[big] = '\0';
+    acct_upsert1(s, acct_make("ca_first", "first@example.com", "gmail", "ACTIVE"));
+    acct_upsert1(s, acct_make(long_id, long_ident, "gmail", "ACTIVE"));
+    acct_upsert1(s, acct_make("ca_empty", "", "gmail", "ACTIVE"));
+    sk_account a0, a1;
+    store_get(s, store_find(s, "ca_first"), &a0);
+    store_get(s, store_find(s, long_id), &a1);
+    const char *id0 = a0.id, *ident0 = a0.identifier, *st0 = a0.status;
+    const char *id1 = a1.id, *ident1 = a1.identifier;
+    enum { N = 150000 };
+    char id[32], ident[64];
+    for (int i = 0; i < N; i++) {
+        snprintf(id, sizeof id, "ca_g%d", i);
+        snprintf(ident, sizeof ident, "user%d@example.com", i);
+        acct_upsert1(s, acct_make(id, ident, i % 2 ? "slack" : "gmail", "ACTIVE"));
+    }
+    acct_upsert1(s, acct_make("ca_first", "renamed@example.com", "gmail", "EXPIRED"));
+    assert_string_equal(id0, "ca_first");
+    assert_string_equal(ident0, "first@example.com");
+    assert_string_equal(st0, "ACTIVE");
+    assert_string_equal(id1, long_id);
+    assert_string_equal(ident1, long_ident);
+    sk_account got;
+    store_get(s, store_find(s, "ca_first"), &got);
+    assert_string_equal(got.identifier, "renamed@example.com");
+    assert_string_equal(got.id, "ca_first");
+    store_get(s, store_find(s, "ca_empty"), &got);
+    assert_non_null(got.identifier);
+    assert_string_equal(got.identifier, "");
+    for (int i = 0; i < N; i += 997) {
+        snprintf(id, sizeof id, "ca_g%d", i);
+        snprintf(ident, sizeof ident, "user%d@example.com", i);
+        sk_row r = store_find(s, id);
+        assert_true(r != SK_ROW_NONE);
+        assert_string_equal(store_row_id(s, &store_rows(s)[r]), id);
+        assert_string_equal(store_row_identifier(s, &store_rows(s)[r]), ident);
+    }
+    assert_int_equal(store_count(s), N + 3);
+    check_counts(s);
+    free(long_id);
+    free(long_ident);
+    store_free(s);
+}
+
 /* Views rely on the versions: appends move only store_version(); a rewrite that changes
  * nothing moves neither; changes, removals and status changes move both; stores never share. */
 static void test_versions(void **st)
@@ -562,6 +752,9 @@ int main(void)
         cmocka_unit_test(test_sweep_model),
         cmocka_unit_test(test_swap),
         cmocka_unit_test(test_reserve_and_repeats),
+        cmocka_unit_test(test_times_out_of_range),
+        cmocka_unit_test(test_many_distinct_values),
+        cmocka_unit_test(test_pointer_stability),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
