@@ -67,6 +67,7 @@ struct sk_store {
     sk_pool pool;               /* rows' ids and identifiers */
     store_row *rows;
     size_t n_rows, cap_rows, live;
+    size_t expect;              /* store_reserve's hint: rows in all (growth goes straight to it) */
     uint32_t free_head;         /* holes left by removals, reused LIFO, linked by attrs_ */
     size_t n_free;
     hash_set by_id;             /* tagged row indexes (ROW_BITS) */
@@ -367,13 +368,24 @@ static size_t id_cap_for(size_t rows)
     return rows + rows / 4 + 64;
 }
 
+/* Room for `need` rows or ids when the store grows: the rows store_reserve announced, when
+ * they are more, else half as many again (a quarter at least, whatever was announced: a growth
+ * costs all the ids so far, so growing is never less than geometric). */
+static size_t grow_to(const sk_store *s, size_t have, size_t need)
+{
+    size_t c = have + have / 2;
+    if (s->expect >= need)
+        c = s->expect > have + have / 4 ? s->expect : have + have / 4;
+    return c < need ? need : c;
+}
+
 /* Room for one more id (the load, dead slots included, kept under 0.85). */
 static bool id_reserve(sk_store *s)
 {
     hash_set *t = &s->by_id;
     if (t->cap && (t->used + 1) * 100 < t->cap * 85)
         return true;
-    return id_rehash(s, id_cap_for(s->live + s->live / 2 + 1));
+    return id_rehash(s, id_cap_for(grow_to(s, s->live, s->live + 1)));
 }
 
 /* ---------------------------------------------------------------- interning */
@@ -683,14 +695,12 @@ static void found_clear(sk_store *s, store_row *r)
     }
 }
 
-/* Room for `need` rows: x1.5, so a store grown row by row wastes at most a third. */
+/* Room for `need` rows (see grow_to: a store grown row by row wastes at most a third). */
 static bool rows_grow(sk_store *s, size_t need)
 {
     if (need <= s->cap_rows)
         return true;
-    size_t c = s->cap_rows < 64 ? 64 : s->cap_rows + s->cap_rows / 2;
-    if (c < need)
-        c = need;
+    size_t c = grow_to(s, s->cap_rows < 64 ? 64 : s->cap_rows, need);
     if (c > (size_t)ROW_MAX)
         c = ROW_MAX;
     if (c < need)
@@ -792,14 +802,12 @@ static bool row_fill(sk_store *s, store_row *r, const sk_account *a, const char 
 /* found: from a server search while a listing runs: a row the listing already reached is left
  * as the listing gave it; any other is stored unseen (a sweep takes it if the listing never
  * reaches it) and flagged ROW_FOUND until the listing does. */
-static sk_status upsert_one(sk_store *s, const sk_account *a, bool found)
+static sk_status upsert_one(sk_store *s, const sk_account *a, bool found, size_t len, uint64_t h)
 {
     if (!a->id || !*a->id)
         return SK_OK;   /* an account without an id cannot be addressed: skip it */
     if (!id_reserve(s))
         return SK_ERR_NOMEM;
-    size_t len = strlen(a->id);
-    uint64_t h = hash_id(a->id, len);
     bool hit;
     size_t slot = id_probe(s, a->id, len, h, &hit);
     if (hit) {
@@ -847,12 +855,35 @@ static sk_status upsert_one(sk_store *s, const sk_account *a, bool found)
     return SK_OK;
 }
 
+static sk_status upsert_id(sk_store *s, const sk_account *a, bool found)
+{
+    size_t len = a->id ? strlen(a->id) : 0;
+    return upsert_one(s, a, found, len, len ? hash_id(a->id, len) : 0);
+}
+
+/* The home slot of each id is a cache miss once the hash outgrows the cache (a million ids are
+ * 5 MB of slots): the ids a few rows ahead are hashed and their slots fetched while this one
+ * is stored. */
+enum { AHEAD = 8, RING = 16 };
+
 static sk_status upsert_rows(sk_store *s, const sk_account *rows, size_t n, bool found)
 {
     if (!s || (!rows && n))
         return SK_ERR_USAGE;
-    for (size_t i = 0; i < n; i++) {
-        sk_status st = upsert_one(s, &rows[i], found);
+    size_t len[RING];
+    uint64_t h[RING];
+    for (size_t i = 0; i < n + AHEAD; i++) {
+        if (i < n) {
+            const char *id = rows[i].id;
+            len[i % RING] = id ? strlen(id) : 0;
+            h[i % RING] = len[i % RING] ? hash_id(id, len[i % RING]) : 0;
+            if (s->by_id.cap)
+                __builtin_prefetch(&s->by_id.slots[id_home(h[i % RING], s->by_id.cap)]);
+        }
+        if (i < AHEAD)
+            continue;
+        size_t k = i - AHEAD;
+        sk_status st = upsert_one(s, &rows[k], found, len[k % RING], h[k % RING]);
         if (st != SK_OK)
             return st;
     }
@@ -876,12 +907,23 @@ bool store_row_found(const sk_store *s, sk_row r)
     return store_row_live(s, r) && (s->rows[r].flags & ROW_FOUND);
 }
 
+/* A listing announces its rows connection by connection (a growing sum): an empty store takes
+ * room at once, one with rows grows to the last figure when it fills (each rehash of the ids
+ * costs them all, so not once per announcement). */
 bool store_reserve(sk_store *s, size_t rows)
 {
     if (!s || rows > ROW_MAX)
         return false;
-    if (!rows_grow(s, rows))
-        return false;
+    s->expect = rows;
+    if (s->live)
+        return true;
+    if (rows > s->cap_rows) {
+        store_row *q = realloc(s->rows, rows * sizeof *q);
+        if (!q)
+            return false;
+        s->rows = q;
+        s->cap_rows = rows;
+    }
     size_t cap = id_cap_for(rows);
     return cap <= s->by_id.cap || id_rehash(s, cap);
 }
@@ -946,7 +988,7 @@ bool store_refresh_row(sk_store *s, const sk_account *fresh)
         a.provider = known.provider;
     if (!a.authorization_type)
         a.authorization_type = known.authorization_type;
-    return upsert_one(s, &a, false) == SK_OK;
+    return upsert_id(s, &a, false) == SK_OK;
 }
 
 bool store_set_status(sk_store *s, const char *id, const char *status)
