@@ -19,9 +19,11 @@ typedef sk_store_row store_row;
  * pool holds the id alone). */
 enum { ROW_LIVE = 1, ROW_MARKED = 2, ROW_SEEN = 4, ROW_FOUND = 8, ROW_WIDE = 16, ROW_NO_IDENT = 32 };
 
-/* Rows of a page share their connector, connection id, provider and mostly status and
- * authorization type: row_fill checks the value each field had last before hashing. */
+/* Rows of a page share their connector, connection id and provider, and take their status and
+ * authorization type from a handful: row_fill looks each field up in a small memo of the ids
+ * it had (by the string's first two bytes) before hashing. */
 enum { MEMO_CONNECTOR, MEMO_CONNECTION_ID, MEMO_PROVIDER, MEMO_STATUS, MEMO_AUTH, MEMO_FIELDS };
+#define MEMO_WAYS 16
 
 #define NO_CONN SK_CONN_NONE
 #define SLOT_EMPTY UINT32_MAX
@@ -56,6 +58,7 @@ typedef struct hash_set {
  * handful of combinations, so a row holds one 32-bit id of its combination. */
 typedef struct store_attrs {
     uint32_t cid, provider, status, auth;
+    uint32_t state;             /* state_from_wire(status), worked out once */
 } store_attrs;
 
 typedef struct store_times {
@@ -76,7 +79,7 @@ struct sk_store {
     size_t n_strs, cap_strs;
     hash_set interned;          /* intern ids */
     uint32_t *conn_of_str;      /* intern id -> conn index (NO_CONN), sized like strs */
-    uint32_t memo[MEMO_FIELDS]; /* per row field, the intern id it had last (0: none) */
+    uint32_t memo[MEMO_FIELDS][MEMO_WAYS];   /* per row field, intern ids it had (0: none) */
 
     store_attrs *attrs;         /* combinations by id (never removed) */
     size_t n_attrs, cap_attrs;
@@ -368,24 +371,23 @@ static size_t id_cap_for(size_t rows)
     return rows + rows / 4 + 64;
 }
 
-/* Room for `need` rows or ids when the store grows: the rows store_reserve announced, when
- * they are more, else half as many again (a quarter at least, whatever was announced: a growth
- * costs all the ids so far, so growing is never less than geometric). */
-static size_t grow_to(const sk_store *s, size_t have, size_t need)
-{
-    size_t c = have + have / 2;
-    if (s->expect >= need)
-        c = s->expect > have + have / 4 ? s->expect : have + have / 4;
-    return c < need ? need : c;
-}
-
-/* Room for one more id (the load, dead slots included, kept under 0.85). */
+/* Room for one more id. The load (dead slots included) is kept under 0.85, or 0.9 when the
+ * rows store_reserve announced fit that: a listing whose total grew as its connections
+ * answered ends without a last growth by half. A growth goes to the announced rows when they
+ * are more, by an eighth at least (each costs all the ids so far: never less than geometric),
+ * else by half. */
 static bool id_reserve(sk_store *s)
 {
     hash_set *t = &s->by_id;
-    if (t->cap && (t->used + 1) * 100 < t->cap * 85)
+    size_t limit = t->cap / 100 * 85;
+    if (s->expect > s->live && s->expect <= t->cap / 10 * 9)
+        limit = t->cap / 10 * 9;
+    if (t->cap && t->used + 1 < limit)
         return true;
-    return id_rehash(s, id_cap_for(grow_to(s, s->live, s->live + 1)));
+    size_t rows = s->live + s->live / 2 + 1;
+    if (s->expect > s->live)
+        rows = s->expect > s->live + s->live / 8 ? s->expect : s->live + s->live / 8 + 1;
+    return id_rehash(s, id_cap_for(rows));
 }
 
 /* ---------------------------------------------------------------- interning */
@@ -432,12 +434,13 @@ static uint32_t intern_field(sk_store *s, int field, const char *str)
 {
     if (!str)
         return 0;
-    uint32_t last = s->memo[field];
-    if (last && strcmp(s->strs[last], str) == 0)
-        return last;
+    const unsigned char *u = (const unsigned char *)str;
+    uint32_t *way = &s->memo[field][(u[0] * 7u + (u[0] ? u[1] : 0)) % MEMO_WAYS];
+    if (*way && strcmp(s->strs[*way], str) == 0)
+        return *way;
     uint32_t id = intern(s, str);
     if (id != UINT32_MAX)
-        s->memo[field] = id;
+        *way = id;
     return id;
 }
 
@@ -496,6 +499,7 @@ static uint32_t attrs_id(sk_store *s, const store_attrs *a)
         return UINT32_MAX;
     uint32_t id = (uint32_t)s->n_attrs++;
     s->attrs[id] = *a;
+    s->attrs[id].state = (uint32_t)state_from_wire(str_of(s, a->status));
     s->attr_slots[j] = id;
     return s->attr_memo = id;
 }
@@ -695,12 +699,18 @@ static void found_clear(sk_store *s, store_row *r)
     }
 }
 
-/* Room for `need` rows (see grow_to: a store grown row by row wastes at most a third). */
+/* Room for `need` rows: the rows store_reserve announced when they are enough (realloc moves
+ * large arrays by remapping: no copy), else half as many again (a store grown row by row
+ * wastes at most a third). */
 static bool rows_grow(sk_store *s, size_t need)
 {
     if (need <= s->cap_rows)
         return true;
-    size_t c = grow_to(s, s->cap_rows < 64 ? 64 : s->cap_rows, need);
+    size_t c = s->cap_rows < 64 ? 64 : s->cap_rows + s->cap_rows / 2;
+    if (s->expect >= need)
+        c = s->expect;
+    if (c < need)
+        c = need;
     if (c > (size_t)ROW_MAX)
         c = ROW_MAX;
     if (c < need)
@@ -784,6 +794,7 @@ static bool row_fill(sk_store *s, store_row *r, const sk_account *a, const char 
         intern_field(s, MEMO_PROVIDER, a->provider),
         intern_field(s, MEMO_STATUS, a->status),
         intern_field(s, MEMO_AUTH, a->authorization_type),
+        0,
     };
     if (name == UINT32_MAX || at.cid == UINT32_MAX || at.provider == UINT32_MAX ||
         at.status == UINT32_MAX || at.auth == UINT32_MAX)
@@ -795,7 +806,7 @@ static bool row_fill(sk_store *s, store_row *r, const sk_account *a, const char 
         return false;
     r->conn = conn;
     r->attrs_ = attrs;
-    r->state = (uint8_t)state_from_wire(a->status);
+    r->state = (uint8_t)s->attrs[attrs].state;
     return true;
 }
 
