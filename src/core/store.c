@@ -338,6 +338,8 @@ static size_t id_probe(const sk_store *s, const char *id, size_t len, uint64_t h
     }
 }
 
+/* Every live row is in the table: they are put into the new one in row order, so their ids
+ * are read from the pool in the order they were written (not in the slots' random order). */
 static bool id_rehash(sk_store *s, size_t cap)
 {
     uint32_t *slots = calloc(cap, sizeof *slots);
@@ -345,16 +347,16 @@ static bool id_rehash(sk_store *s, size_t cap)
         return false;
     hash_set *t = &s->by_id;
     size_t used = 0;
-    for (size_t i = 0; i < t->cap; i++) {
-        uint32_t v = t->slots[i];
-        if (v == ID_EMPTY || v == ID_DEAD)
+    for (size_t r = 0; r < s->n_rows; r++) {
+        if (!(s->rows[r].flags & ROW_LIVE))
             continue;
-        const char *id = row_id(s, &s->rows[v & ((1u << ROW_BITS) - 1)]);
-        size_t j = id_home(hash_id(id, strlen(id)), cap);
+        const char *id = row_id(s, &s->rows[r]);
+        uint64_t h = hash_id(id, strlen(id));
+        size_t j = id_home(h, cap);
         while (slots[j] != ID_EMPTY)
             if (++j == cap)
                 j = 0;
-        slots[j] = v;
+        slots[j] = id_tag(h) << ROW_BITS | (uint32_t)r;
         used++;
     }
     free(t->slots);
@@ -374,8 +376,7 @@ static size_t id_cap_for(size_t rows)
 /* Room for one more id. The load (dead slots included) is kept under 0.85, or 0.9 when the
  * rows store_reserve announced fit that: a listing whose total grew as its connections
  * answered ends without a last growth by half. A growth goes to the announced rows when they
- * are more, by an eighth at least (each costs all the ids so far: never less than geometric),
- * else by half. */
+ * are more, else by half (each costs all the ids so far: at least geometric). */
 static bool id_reserve(sk_store *s)
 {
     hash_set *t = &s->by_id;
@@ -385,8 +386,8 @@ static bool id_reserve(sk_store *s)
     if (t->cap && t->used + 1 < limit)
         return true;
     size_t rows = s->live + s->live / 2 + 1;
-    if (s->expect > s->live)
-        rows = s->expect > s->live + s->live / 8 ? s->expect : s->live + s->live / 8 + 1;
+    if (s->expect > rows)
+        rows = s->expect;
     return id_rehash(s, id_cap_for(rows));
 }
 
