@@ -802,30 +802,177 @@ static const char *r_tab(reader *r, const rtab *t)
     return t->str[v];
 }
 
+/* Accounts go to the store in batches (store_upsert hashes ids ahead and fetches their slots,
+ * and skips comparing the table's strings it has seen in the same call); their ids and
+ * identifiers are copied out of the reader's buffers, which the next account reuses. */
+enum { BATCH = 256, BATCH_BYTES = 64 * 1024 };
+
+typedef struct abatch {
+    sk_account a[BATCH];
+    size_t n;
+    char *buf;
+    size_t len, cap;
+    bool bad;               /* out of memory or refused by the store */
+} abatch;
+
+static void batch_flush(abatch *b, sk_store *s)
+{
+    if (b->n && !b->bad && store_upsert(s, b->a, b->n) != SK_OK)
+        b->bad = true;
+    b->n = 0;
+    b->len = 0;
+}
+
+/* Room for one more account with `bytes` of strings: the batch goes to the store first when
+ * full, and its buffer grows for a long string (once flushed: nothing points into it). */
+static bool batch_room(abatch *b, sk_store *s, size_t bytes)
+{
+    if (b->n == BATCH || b->len + bytes > b->cap)
+        batch_flush(b, s);
+    if (bytes > b->cap) {
+        char *q = realloc(b->buf, bytes);
+        if (!q)
+            return false;
+        b->buf = q;
+        b->cap = bytes;
+    }
+    return !b->bad;
+}
+
+/* A copy of p[0..n) NUL in the batch's buffer (batch_room made room). */
+static const char *batch_str(abatch *b, const char *p, size_t n)
+{
+    char *d = b->buf + b->len;
+    memcpy(d, p, n);
+    d[n] = '\0';
+    b->len += n + 1;
+    return d;
+}
+
+static inline uint32_t le32_at(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t le64_at(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return le64toh(v);
+}
+
+/* A string at p (length, bytes, NUL) within [p, end): its length in *n (STR_NONE: absent) and
+ * the bytes it takes; 0 when it does not fit or is not well formed (the slow path decides). */
+static size_t fast_str(const unsigned char *p, const unsigned char *end, uint32_t *n)
+{
+    if (end - p < 4)
+        return 0;
+    *n = le32_at(p);
+    if (*n == STR_NONE)
+        return 4;
+    if (*n >= STR_MAX || (size_t)(end - p - 4) < (size_t)*n + 1 || p[4 + *n] != '\0' ||
+        memchr(p + 4, '\0', *n))
+        return 0;
+    return 4 + (size_t)*n + 1;
+}
+
+/* One account read straight from the reader's buffer when it is all there and well formed
+ * (nearly always: blocks are 64 kB, accounts ~90 bytes); false leaves the reader as it was. */
+static bool read_account_fast(reader *r, const rtab *t, sk_account *a, const char **id,
+                              size_t *id_len, const char **ident, size_t *ident_len)
+{
+    size_t avail = r->end - r->pos;
+    if (avail > r->left)
+        avail = (size_t)r->left;
+    const unsigned char *p = r->buf + r->pos, *end = p + avail, *q = p;
+    uint32_t n1, n2;
+    size_t k = fast_str(q, end, &n1);
+    if (!k || n1 == STR_NONE || n1 == 0)
+        return false;
+    *id = (const char *)q + 4;
+    *id_len = n1;
+    q += k;
+    if (!(k = fast_str(q, end, &n2)))
+        return false;
+    *ident = n2 == STR_NONE ? NULL : (const char *)q + 4;
+    *ident_len = n2 == STR_NONE ? 0 : n2;
+    q += k;
+    size_t w = (size_t)t->width;
+    if ((size_t)(end - q) < 5 * w + 24)
+        return false;
+    const char **f[5] = { &a->connector, &a->connection_id, &a->provider, &a->status,
+                          &a->authorization_type };
+    for (int i = 0; i < 5; i++, q += w) {
+        uint32_t v = w == 2 ? (uint32_t)q[0] | (uint32_t)q[1] << 8 : le32_at(q);
+        if (v == (w == 2 ? 0xFFFFu : STR_NONE))
+            *f[i] = NULL;
+        else if (v < t->n)
+            *f[i] = t->str[v];
+        else
+            return false;
+    }
+    a->token_expires_at = (int64_t)le64_at(q);
+    a->updated_at = (int64_t)le64_at(q + 8);
+    a->last_used_at = (int64_t)le64_at(q + 16);
+    q += 24;
+    r->pos += (size_t)(q - p);
+    r->left -= (uint64_t)(q - p);
+    return true;
+}
+
 static bool read_accounts(reader *r, sk_store *s, const rtab *t)
 {
     uint32_t n = r_u32(r);
     if (r->bad || n > r->left / ACCOUNT_MIN_BYTES)
         return !(r->bad = true);
+    abatch *b = s ? calloc(1, sizeof *b) : NULL;
+    if (s && (!b || !(b->buf = malloc(BATCH_BYTES)))) {
+        free(b);
+        return !(r->bad = true);
+    }
+    if (b)
+        b->cap = BATCH_BYTES;
     if (s)
         store_reserve(s, store_count(s) + n);   /* a hint: rows grow anyway if it fails */
     for (uint32_t i = 0; i < n && !r->bad; i++) {
         sk_account a;
-        a.id = r_str(r, 0);
-        a.identifier = r_str(r, 1);
-        a.connector = r_tab(r, t);
-        a.connection_id = r_tab(r, t);
-        a.provider = r_tab(r, t);
-        a.status = r_tab(r, t);
-        a.authorization_type = r_tab(r, t);
-        a.token_expires_at = r_i64(r);
-        a.updated_at = r_i64(r);
-        a.last_used_at = r_i64(r);
-        a.state = state_from_wire(a.status);
-        if (!a.id || !*a.id)
+        memset(&a, 0, sizeof a);
+        const char *id, *ident;
+        size_t id_len, ident_len;
+        if (!read_account_fast(r, t, &a, &id, &id_len, &ident, &ident_len)) {
+            id = r_str(r, 0);
+            ident = r_str(r, 1);
+            id_len = id ? strlen(id) : 0;
+            ident_len = ident ? strlen(ident) : 0;
+            a.connector = r_tab(r, t);
+            a.connection_id = r_tab(r, t);
+            a.provider = r_tab(r, t);
+            a.status = r_tab(r, t);
+            a.authorization_type = r_tab(r, t);
+            a.token_expires_at = r_i64(r);
+            a.updated_at = r_i64(r);
+            a.last_used_at = r_i64(r);
+            if (!id || !*id)
+                r->bad = true;
+        }
+        if (!b || r->bad)
+            continue;
+        /* The store works the state out of the status itself (a.state is not read). */
+        if (!batch_room(b, s, id_len + ident_len + 2)) {
             r->bad = true;
-        if (s && !r->bad && store_upsert(s, &a, 1) != SK_OK)
+            continue;
+        }
+        a.id = batch_str(b, id, id_len);
+        a.identifier = ident ? batch_str(b, ident, ident_len) : NULL;
+        b->a[b->n++] = a;
+    }
+    if (b) {
+        if (!r->bad)
+            batch_flush(b, s);
+        if (b->bad)
             r->bad = true;
+        free(b->buf);
+        free(b);
     }
     return !r->bad;
 }

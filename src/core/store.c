@@ -80,6 +80,11 @@ struct sk_store {
     hash_set interned;          /* intern ids */
     uint32_t *conn_of_str;      /* intern id -> conn index (NO_CONN), sized like strs */
     uint32_t memo[MEMO_FIELDS][MEMO_WAYS];   /* per row field, intern ids it had (0: none) */
+    /* The caller's string each memo entry was last matched with, during one store_upsert
+     * call only (its rows cannot change while it runs; after it, a pointer may be reused for
+     * other bytes): a caller that shares one string among rows (cache.c's table) skips the
+     * strcmp. Cleared at the start of every call. */
+    const char *memo_in[MEMO_FIELDS][MEMO_WAYS];
 
     store_attrs *attrs;         /* combinations by id (never removed) */
     size_t n_attrs, cap_attrs;
@@ -148,15 +153,19 @@ static inline uint64_t mix64(uint64_t h)
 /* An id's hash, 8 bytes at a time (ids are ~20 bytes: a byte-wise hash cost 20 multiplies). */
 static uint64_t hash_id(const char *p, size_t n)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-    for (; n >= 8; p += 8, n -= 8) {
-        uint64_t w;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w = 0;
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            w |= (uint64_t)(unsigned char)p[i] << (8 * i);
+        return mix64(h ^ w);
+    }
+    const char *last = p + n - 8;   /* the tail as the last 8 bytes (overlapping): no byte loop */
+    for (; p < last; p += 8) {
         memcpy(&w, p, 8);
         h = (h ^ w) * 0xff51afd7ed558ccdull;
         h ^= h >> 31;
     }
-    uint64_t w = 0;
-    memcpy(&w, p, n);
+    memcpy(&w, last, 8);
     return mix64(h ^ w);
 }
 
@@ -436,13 +445,18 @@ static uint32_t intern_field(sk_store *s, int field, const char *str)
     if (!str)
         return 0;
     const unsigned char *u = (const unsigned char *)str;
-    uint32_t *way = &s->memo[field][(u[0] * 7u + (u[0] ? u[1] : 0)) % MEMO_WAYS];
-    if (*way && strcmp(s->strs[*way], str) == 0)
+    unsigned w = (u[0] * 7u + (u[0] ? u[1] : 0)) % MEMO_WAYS;
+    uint32_t *way = &s->memo[field][w];
+    if (*way && s->memo_in[field][w] == str)
         return *way;
-    uint32_t id = intern(s, str);
-    if (id != UINT32_MAX)
+    if (!*way || strcmp(s->strs[*way], str) != 0) {
+        uint32_t id = intern(s, str);
+        if (id == UINT32_MAX)
+            return id;
         *way = id;
-    return id;
+    }
+    s->memo_in[field][w] = str;
+    return *way;
 }
 
 static const char *str_of(const sk_store *s, uint32_t id)
@@ -869,6 +883,7 @@ static sk_status upsert_one(sk_store *s, const sk_account *a, bool found, size_t
 
 static sk_status upsert_id(sk_store *s, const sk_account *a, bool found)
 {
+    memset(s->memo_in, 0, sizeof s->memo_in);
     size_t len = a->id ? strlen(a->id) : 0;
     return upsert_one(s, a, found, len, len ? hash_id(a->id, len) : 0);
 }
@@ -884,6 +899,7 @@ static sk_status upsert_rows(sk_store *s, const sk_account *rows, size_t n, bool
         return SK_ERR_USAGE;
     size_t len[RING];
     uint64_t h[RING];
+    memset(s->memo_in, 0, sizeof s->memo_in);
     for (size_t i = 0; i < n + AHEAD; i++) {
         if (i < n) {
             const char *id = rows[i].id;
