@@ -584,6 +584,40 @@ static void test_many_rows(void **state)
     store_free(s);
 }
 
+/* Strings longer than the reader's block and the load's batch buffer, among enough rows to fill
+ * several batches, and times outside 32 bits: all come back as they were. */
+static void test_long_strings_and_batches(void **state)
+{
+    (void)state;
+    sk_store *s = hostile_store(700);
+    size_t big = 200000;
+    char *long_id = malloc(big + 1), *long_ident = malloc(big + 1);
+    assert_true(long_id && long_ident);
+    memset(long_id, 'q', big);
+    memset(long_ident, 'z', big);
+    long_id[big] = long_ident[big] = '\0';
+    sk_account a = acct_make(long_id, long_ident, "gmail", "ACTIVE");
+    a.token_expires_at = -2208988800LL;    /* 1900 */
+    a.updated_at = 32503680000LL;          /* 3000 */
+    acct_upsert1(s, a);
+    for (int i = 0; i < 600; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "ca_after%d", i);
+        sk_account b = acct_make(id, i % 2 ? long_ident + big - 70000 : id, "slack", "EXPIRED");
+        b.last_used_at = (int64_t)i * 4294967296LL;
+        acct_upsert1(s, b);
+    }
+    sk_error err;
+    assert_int_equal(cache_save(s, URL, CID, &err), SK_OK);
+    sk_store *t = store_new();
+    assert_int_equal(cache_load(t, URL, CID, NULL, &err), SK_OK);
+    assert_same_store(s, t);
+    store_free(t);
+    store_free(s);
+    free(long_id);
+    free(long_ident);
+}
+
 /* A store that already holds rows takes the two-pass path: a good file adds its accounts to
  * what is there, a damaged one changes nothing. */
 static void test_load_into_filled_store(void **state)
@@ -887,6 +921,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_paths, fx_setup, fx_teardown),
         cmocka_unit_test(test_disabled),
         cmocka_unit_test_setup_teardown(test_many_rows, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_long_strings_and_batches, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_load_into_filled_store, fx_setup, fx_teardown),
         cmocka_unit_test(test_digest),
         cmocka_unit_test_setup_teardown(test_save_changed_writes_only_changes, fx_setup,
