@@ -80,17 +80,18 @@ struct sk_store {
     hash_set interned;          /* intern ids */
     uint32_t *conn_of_str;      /* intern id -> conn index (NO_CONN), sized like strs */
     uint32_t memo[MEMO_FIELDS][MEMO_WAYS];   /* per row field, intern ids it had (0: none) */
-    /* The caller's string each memo entry was last matched with, during one store_upsert
-     * call only (its rows cannot change while it runs; after it, a pointer may be reused for
-     * other bytes): a caller that shares one string among rows (cache.c's table) skips the
-     * strcmp. Cleared at the start of every call. */
-    const char *memo_in[MEMO_FIELDS][MEMO_WAYS];
+    /* The caller's strings already matched during one store_upsert call (its rows cannot
+     * change while it runs; after it, a pointer may be reused for other bytes), by address: a
+     * caller that shares one string among rows (cache.c's table) skips the strcmp. Cleared at
+     * the start of every call. */
+    struct { const char *in; uint32_t id; } memo_in[MEMO_FIELDS][MEMO_WAYS];
 
     store_attrs *attrs;         /* combinations by id (never removed) */
     size_t n_attrs, cap_attrs;
     uint32_t *attr_slots;       /* open addressing over attrs (SLOT_EMPTY) */
     size_t cap_attr_slots;
-    uint32_t attr_memo;         /* the combination last used (UINT32_MAX: none) */
+    uint32_t attr_memo[MEMO_WAYS];   /* combinations used lately, by a hash of theirs
+                                        (UINT32_MAX: none) */
 
     store_times *wide;          /* times of ROW_WIDE rows; free entries linked by t[0] */
     size_t n_wide, cap_wide;
@@ -444,18 +445,19 @@ static uint32_t intern_field(sk_store *s, int field, const char *str)
 {
     if (!str)
         return 0;
+    unsigned pw = (unsigned)(((uintptr_t)str * 0x9e3779b97f4a7c15ull) >> 60) % MEMO_WAYS;
+    if (s->memo_in[field][pw].in == str)
+        return s->memo_in[field][pw].id;
     const unsigned char *u = (const unsigned char *)str;
-    unsigned w = (u[0] * 7u + (u[0] ? u[1] : 0)) % MEMO_WAYS;
-    uint32_t *way = &s->memo[field][w];
-    if (*way && s->memo_in[field][w] == str)
-        return *way;
+    uint32_t *way = &s->memo[field][(u[0] * 7u + (u[0] ? u[1] : 0)) % MEMO_WAYS];
     if (!*way || strcmp(s->strs[*way], str) != 0) {
         uint32_t id = intern(s, str);
         if (id == UINT32_MAX)
             return id;
         *way = id;
     }
-    s->memo_in[field][w] = str;
+    s->memo_in[field][pw].in = str;
+    s->memo_in[field][pw].id = *way;
     return *way;
 }
 
@@ -466,11 +468,15 @@ static const char *str_of(const sk_store *s, uint32_t id)
 
 /* ---------------------------------------------------------------- attribute combinations */
 
+static uint64_t attrs_hash(const store_attrs *a)
+{
+    return mix64(((uint64_t)a->cid << 32 | a->provider) ^
+                 mix64((uint64_t)a->status << 32 | a->auth));
+}
+
 static size_t attrs_home(const store_attrs *a, size_t cap)
 {
-    uint64_t h = mix64(((uint64_t)a->cid << 32 | a->provider) ^
-                       mix64((uint64_t)a->status << 32 | a->auth));
-    return (size_t)h & (cap - 1);
+    return (size_t)attrs_hash(a) & (cap - 1);
 }
 
 static bool attrs_same(const store_attrs *a, const store_attrs *b)
@@ -500,15 +506,18 @@ static bool attrs_rehash(sk_store *s, size_t cap)
 /* Id of the combination (added when new); UINT32_MAX on out of memory. */
 static uint32_t attrs_id(sk_store *s, const store_attrs *a)
 {
-    if (s->attr_memo < s->n_attrs && attrs_same(&s->attrs[s->attr_memo], a))
-        return s->attr_memo;
+    /* A cheap mix for the memo (ids are small and differ in their low bits). */
+    uint32_t *memo = &s->attr_memo[(a->cid * 31u + a->provider * 7u + a->status * 3u + a->auth) %
+                                   MEMO_WAYS];
+    if (*memo < s->n_attrs && attrs_same(&s->attrs[*memo], a))
+        return *memo;
     if ((s->n_attrs + 1) * 2 > s->cap_attr_slots &&
         !attrs_rehash(s, s->cap_attr_slots ? s->cap_attr_slots * 2 : 64))
         return UINT32_MAX;
     size_t mask = s->cap_attr_slots - 1, j = attrs_home(a, s->cap_attr_slots);
     for (; s->attr_slots[j] != SLOT_EMPTY; j = (j + 1) & mask)
         if (attrs_same(&s->attrs[s->attr_slots[j]], a))
-            return s->attr_memo = s->attr_slots[j];
+            return *memo = s->attr_slots[j];
     if (s->n_attrs >= SLOT_DEAD ||
         !grow((void **)&s->attrs, &s->cap_attrs, s->n_attrs + 1, sizeof *s->attrs))
         return UINT32_MAX;
@@ -516,7 +525,7 @@ static uint32_t attrs_id(sk_store *s, const store_attrs *a)
     s->attrs[id] = *a;
     s->attrs[id].state = (uint32_t)state_from_wire(str_of(s, a->status));
     s->attr_slots[j] = id;
-    return s->attr_memo = id;
+    return *memo = id;
 }
 
 static const store_attrs *row_attrs(const sk_store *s, const store_row *r)
@@ -653,7 +662,7 @@ sk_store *store_new(void)
     s->conn_of_str[0] = NO_CONN;
     s->n_strs = 1;
     s->free_head = SK_ROW_NONE;
-    s->attr_memo = UINT32_MAX;
+    memset(s->attr_memo, 0xff, sizeof s->attr_memo);
     s->wide_free = -1;
     s->version = s->layout = version_next();
     return s;
