@@ -79,6 +79,7 @@ struct sk_store {
     size_t n_strs, cap_strs;
     hash_set interned;          /* intern ids */
     uint32_t *conn_of_str;      /* intern id -> conn index (NO_CONN), sized like strs */
+    uint32_t *str_len;          /* intern id -> strlen (capped at UINT32_MAX), sized like strs */
     uint32_t memo[MEMO_FIELDS][MEMO_WAYS];   /* per row field, intern ids it had (0: none) */
     /* The caller's strings already matched during one store_upsert call (its rows cannot
      * change while it runs; after it, a pointer may be reused for other bytes), by address: a
@@ -422,11 +423,15 @@ static uint32_t intern(sk_store *s, const char *str)
     if (old_cap != s->cap_strs) {
         /* conn_of_str always has cap_strs entries; on failure shrink the claim back. */
         uint32_t *cos = realloc(s->conn_of_str, s->cap_strs * sizeof *cos);
-        if (!cos) {
+        if (cos)
+            s->conn_of_str = cos;
+        uint32_t *lens = cos ? realloc(s->str_len, s->cap_strs * sizeof *lens) : NULL;
+        if (lens)
+            s->str_len = lens;
+        if (!lens) {
             s->cap_strs = old_cap;
             return UINT32_MAX;
         }
-        s->conn_of_str = cos;
     }
     char *copy = arena_strdup(s->arena, str);
     if (!copy)
@@ -434,6 +439,8 @@ static uint32_t intern(sk_store *s, const char *str)
     uint32_t id = (uint32_t)s->n_strs++;
     s->strs[id] = copy;
     s->conn_of_str[id] = NO_CONN;
+    size_t len = strlen(copy);
+    s->str_len[id] = len < UINT32_MAX ? (uint32_t)len : UINT32_MAX;
     if (s->interned.slots[slot] == SLOT_EMPTY)
         s->interned.used++;
     s->interned.slots[slot] = id;
@@ -448,9 +455,13 @@ static uint32_t intern_field(sk_store *s, int field, const char *str)
     unsigned pw = (unsigned)(((uintptr_t)str * 0x9e3779b97f4a7c15ull) >> 60) % MEMO_WAYS;
     if (s->memo_in[field][pw].in == str)
         return s->memo_in[field][pw].id;
+    /* By length and the last byte too: PENDING_AUTH and PENDING_VERIFICATION, or the
+     * connection ids conn_..., share their first bytes. */
+    size_t n = strlen(str);
     const unsigned char *u = (const unsigned char *)str;
-    uint32_t *way = &s->memo[field][(u[0] * 7u + (u[0] ? u[1] : 0)) % MEMO_WAYS];
-    if (!*way || strcmp(s->strs[*way], str) != 0) {
+    uint64_t key = (uint64_t)n << 16 | (uint64_t)u[0] << 8 | (n ? u[n - 1] : 0);
+    uint32_t *way = &s->memo[field][((key * 0x9e3779b97f4a7c15ull) >> 60) % MEMO_WAYS];
+    if (!*way || s->str_len[*way] != n || memcmp(s->strs[*way], str, n) != 0) {
         uint32_t id = intern(s, str);
         if (id == UINT32_MAX)
             return id;
@@ -653,13 +664,15 @@ sk_store *store_new(void)
     s->arena = arena_new(16 * 1024);
     s->strs = malloc(16 * sizeof *s->strs);
     s->conn_of_str = malloc(16 * sizeof *s->conn_of_str);
-    if (!s->arena || !s->strs || !s->conn_of_str) {
+    s->str_len = malloc(16 * sizeof *s->str_len);
+    if (!s->arena || !s->strs || !s->conn_of_str || !s->str_len) {
         store_free(s);
         return NULL;
     }
     s->cap_strs = 16;
     s->strs[0] = NULL;      /* intern id 0 is the absent string */
     s->conn_of_str[0] = NO_CONN;
+    s->str_len[0] = 0;
     s->n_strs = 1;
     s->free_head = SK_ROW_NONE;
     memset(s->attr_memo, 0xff, sizeof s->attr_memo);
@@ -679,6 +692,7 @@ void store_free(sk_store *s)
     free(s->strs);
     free(s->interned.slots);
     free(s->conn_of_str);
+    free(s->str_len);
     free(s->attrs);
     free(s->attr_slots);
     free(s->wide);
@@ -1200,7 +1214,7 @@ size_t store_bytes(const sk_store *s)
         return 0;
     return sizeof *s + arena_bytes(s->arena) + pool_bytes(&s->pool) +
            s->cap_rows * sizeof *s->rows + s->by_id.cap * sizeof *s->by_id.slots +
-           s->cap_strs * (sizeof *s->strs + sizeof *s->conn_of_str) +
+           s->cap_strs * (sizeof *s->strs + sizeof *s->conn_of_str + sizeof *s->str_len) +
            s->interned.cap * sizeof *s->interned.slots + s->cap_attrs * sizeof *s->attrs +
            s->cap_attr_slots * sizeof *s->attr_slots + s->cap_wide * sizeof *s->wide +
            s->cap_conns * sizeof *s->conns + (s->cap_order + s->cap_api) * sizeof(uint32_t);
