@@ -31,12 +31,15 @@ enum { MEMO_CONNECTOR, MEMO_CONNECTION_ID, MEMO_PROVIDER, MEMO_STATUS, MEMO_AUTH
 #define TIME_NONE UINT32_MAX            /* a narrow time: absent */
 #define TIME_NARROW_MAX (UINT32_MAX - 1)
 
-/* The id hash: a slot holds a row index (ROW_BITS) and 6 bits of the id's hash, so that a
- * probe skips the slots of other ids without reading their strings. Tag 0 marks the empty
- * (0) and dead (1) slots. Rows are limited to 2^26 - 2 (67 million: beyond any memory the
- * rows would fit in). */
-#define ROW_BITS 26
-#define ROW_MAX (((uint32_t)1 << ROW_BITS) - 2)
+/* The id hash: a slot holds a row index (s->id_bits wide: as few as the rows planned need) and
+ * in the bits left a tag from the id's hash, so that a probe skips the slots of other ids
+ * without reading their strings (12 bits at a million rows: a wrong slot costs a row and a
+ * string read once in 4096; the probes of a table at load 0.8 see ~13 slots). Tag 0 marks the
+ * empty (0) and dead (1) slots. Rows are limited to 2^26 - 2 (67 million: beyond any memory
+ * the rows would fit in), so a tag has 6 bits at least. */
+#define ROW_BITS_MIN 16
+#define ROW_BITS_MAX 26
+#define ROW_MAX (((uint32_t)1 << ROW_BITS_MAX) - 2)
 #define ID_EMPTY 0u
 #define ID_DEAD 1u
 
@@ -73,7 +76,8 @@ struct sk_store {
     size_t expect;              /* store_reserve's hint: rows in all (growth goes straight to it) */
     uint32_t free_head;         /* holes left by removals, reused LIFO, linked by attrs_ */
     size_t n_free;
-    hash_set by_id;             /* tagged row indexes (ROW_BITS) */
+    hash_set by_id;             /* tagged row indexes (id_bits of row index) */
+    unsigned id_bits;
 
     const char **strs;          /* intern table: id -> string; strs[0] = NULL */
     size_t n_strs, cap_strs;
@@ -109,6 +113,8 @@ struct sk_store {
     size_t marks;
     size_t found;               /* live rows with ROW_FOUND (a server search's, not listed yet) */
     uint64_t version, layout;   /* store_version(), store_layout_version() */
+    unsigned pending;           /* changes of a store_upsert call not numbered yet (1: rows
+                                   appended, 3: rows changed too) */
 };
 
 _Static_assert(ROW_LIVE == SK_STORE_ROW_LIVE, "store.h names the live flag");
@@ -130,6 +136,20 @@ static void changed(sk_store *s, bool layout)
     s->version = version_next();
     if (layout)
         s->layout = s->version;
+}
+
+/* Within one store_upsert call: numbered once at its end (one atomic add a call, not a row;
+ * nobody reads the versions while it runs). */
+static void changed_later(sk_store *s, bool layout)
+{
+    s->pending |= layout ? 3u : 1u;
+}
+
+static void changed_flush(sk_store *s)
+{
+    if (s->pending)
+        changed(s, s->pending & 2u);
+    s->pending = 0;
 }
 
 /* ---------------------------------------------------------------- helpers */
@@ -311,10 +331,24 @@ static bool row_set_times(sk_store *s, store_row *r, const int64_t t[3])
 
 /* ---------------------------------------------------------------- the id hash */
 
-static inline uint32_t id_tag(uint64_t h)
+static inline uint32_t id_tag(const sk_store *s, uint64_t h)
 {
-    uint32_t t = (uint32_t)(h >> 58);
+    uint32_t t = (uint32_t)(h >> (32 + s->id_bits));
     return t ? t : 1;
+}
+
+static inline uint32_t id_row_of(const sk_store *s, uint32_t v)
+{
+    return v & (((uint32_t)1 << s->id_bits) - 1);
+}
+
+/* Row index bits for a table that must address rows 0 .. rows - 1. */
+static unsigned id_bits_for(size_t rows)
+{
+    unsigned b = ROW_BITS_MIN;
+    while (b < ROW_BITS_MAX && ((size_t)1 << b) < rows)
+        b++;
+    return b;
 }
 
 static inline size_t id_home(uint64_t h, size_t cap)
@@ -327,7 +361,7 @@ static size_t id_probe(const sk_store *s, const char *id, size_t len, uint64_t h
 {
     const hash_set *t = &s->by_id;
     size_t i = id_home(h, t->cap), first_dead = SIZE_MAX;
-    uint32_t tag = id_tag(h);
+    uint32_t tag = id_tag(s, h);
     for (;;) {
         uint32_t v = t->slots[i];
         if (v == ID_EMPTY) {
@@ -337,8 +371,8 @@ static size_t id_probe(const sk_store *s, const char *id, size_t len, uint64_t h
         if (v == ID_DEAD) {
             if (first_dead == SIZE_MAX)
                 first_dead = i;
-        } else if (v >> ROW_BITS == tag) {
-            const char *k = row_id(s, &s->rows[v & ((1u << ROW_BITS) - 1)]);
+        } else if (v >> s->id_bits == tag) {
+            const char *k = row_id(s, &s->rows[id_row_of(s, v)]);
             if (memcmp(k, id, len + 1) == 0) {
                 *hit = true;
                 return i;
@@ -357,7 +391,8 @@ static bool id_rehash(sk_store *s, size_t cap)
     if (!slots)
         return false;
     hash_set *t = &s->by_id;
-    size_t used = 0;
+    size_t used = 0, plan = s->cap_rows > s->expect ? s->cap_rows : s->expect;
+    s->id_bits = id_bits_for(plan > s->n_rows + 1 ? plan : s->n_rows + 1);
     for (size_t r = 0; r < s->n_rows; r++) {
         if (!(s->rows[r].flags & ROW_LIVE))
             continue;
@@ -367,7 +402,7 @@ static bool id_rehash(sk_store *s, size_t cap)
         while (slots[j] != ID_EMPTY)
             if (++j == cap)
                 j = 0;
-        slots[j] = id_tag(h) << ROW_BITS | (uint32_t)r;
+        slots[j] = id_tag(s, h) << s->id_bits | (uint32_t)r;
         used++;
     }
     free(t->slots);
@@ -394,8 +429,12 @@ static bool id_reserve(sk_store *s)
     size_t limit = t->cap / 100 * 85;
     if (s->expect > s->live && s->expect <= t->cap / 10 * 9)
         limit = t->cap / 10 * 9;
-    if (t->cap && t->used + 1 < limit)
+    /* A new row may take index n_rows: the slots must have room for it. */
+    bool addressed = s->n_rows < ((size_t)1 << s->id_bits);
+    if (t->cap && t->used + 1 < limit && addressed)
         return true;
+    if (t->cap && t->used + 1 < limit)
+        return id_rehash(s, t->cap);
     size_t rows = s->live + s->live / 2 + 1;
     if (s->expect > rows)
         rows = s->expect;
@@ -675,6 +714,7 @@ sk_store *store_new(void)
     s->str_len[0] = 0;
     s->n_strs = 1;
     s->free_head = SK_ROW_NONE;
+    s->id_bits = ROW_BITS_MIN;
     memset(s->attr_memo, 0xff, sizeof s->attr_memo);
     s->wide_free = -1;
     s->version = s->layout = version_next();
@@ -860,7 +900,7 @@ static sk_status upsert_one(sk_store *s, const sk_account *a, bool found, size_t
     bool hit;
     size_t slot = id_probe(s, a->id, len, h, &hit);
     if (hit) {
-        store_row *r = &s->rows[s->by_id.slots[slot] & ((1u << ROW_BITS) - 1)];
+        store_row *r = &s->rows[id_row_of(s, s->by_id.slots[slot])];
         if (found && (r->flags & ROW_SEEN))
             return SK_OK;
         row_snap before, after;
@@ -878,7 +918,7 @@ static sk_status upsert_one(sk_store *s, const sk_account *a, bool found, size_t
         row_count(s, r, +1);
         row_snap_take(s, r, &after);
         if (!ok || !row_snap_same(&before, &after))   /* a refresh that changes nothing keeps views */
-            changed(s, true);
+            changed_later(s, true);
         return ok ? SK_OK : SK_ERR_NOMEM;
     }
     bool appended = s->free_head == SK_ROW_NONE;   /* past the old limit, not a reused hole */
@@ -892,13 +932,13 @@ static sk_status upsert_one(sk_store *s, const sk_account *a, bool found, size_t
         row_free(s, ri);
         return SK_ERR_NOMEM;
     }
-    changed(s, !appended);
+    changed_later(s, !appended);
     r->flags = (uint8_t)((r->flags & (ROW_WIDE | ROW_NO_IDENT)) |
                          (found ? ROW_LIVE | ROW_FOUND : ROW_LIVE | ROW_SEEN));
     s->found += found;
     if (s->by_id.slots[slot] == ID_EMPTY)
         s->by_id.used++;
-    s->by_id.slots[slot] = id_tag(h) << ROW_BITS | ri;
+    s->by_id.slots[slot] = id_tag(s, h) << s->id_bits | ri;
     s->live++;
     row_count(s, r, +1);
     return SK_OK;
@@ -908,7 +948,9 @@ static sk_status upsert_id(sk_store *s, const sk_account *a, bool found)
 {
     memset(s->memo_in, 0, sizeof s->memo_in);
     size_t len = a->id ? strlen(a->id) : 0;
-    return upsert_one(s, a, found, len, len ? hash_id(a->id, len) : 0);
+    sk_status st = upsert_one(s, a, found, len, len ? hash_id(a->id, len) : 0);
+    changed_flush(s);
+    return st;
 }
 
 /* The home slot of each id is a cache miss once the hash outgrows the cache (a million ids are
@@ -935,9 +977,12 @@ static sk_status upsert_rows(sk_store *s, const sk_account *rows, size_t n, bool
             continue;
         size_t k = i - AHEAD;
         sk_status st = upsert_one(s, &rows[k], found, len[k % RING], h[k % RING]);
-        if (st != SK_OK)
+        if (st != SK_OK) {
+            changed_flush(s);
             return st;
+        }
     }
+    changed_flush(s);
     return SK_OK;
 }
 
@@ -1007,7 +1052,7 @@ static bool find_slot(const sk_store *s, const char *id, size_t *slot)
 
 static uint32_t slot_row(const sk_store *s, size_t slot)
 {
-    return s->by_id.slots[slot] & ((1u << ROW_BITS) - 1);
+    return id_row_of(s, s->by_id.slots[slot]);
 }
 
 bool store_remove(sk_store *s, const char *id)
