@@ -1,10 +1,13 @@
 /* arena.c: a bump allocator for many small strings freed at once (a parsed page, the store).
  * Large allocations get blocks of their own so they do not waste the rest of a normal one. */
+#define _GNU_SOURCE   /* mremap */
 #include "arena.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 typedef struct arena_block {
     struct arena_block *next;
@@ -187,4 +190,52 @@ void pool_free(sk_pool *p)
         free(p->chunk[i]);
     free(p->chunk);
     pool_init(p);
+}
+
+/* ---------------------------------------------------------------- large arrays */
+
+#define BIG_BYTES ((size_t)1 << 20)
+
+static size_t big_round(size_t n)
+{
+    size_t page = 4096;
+    return (n + page - 1) & ~(page - 1);
+}
+
+void *big_resize(void *p, size_t old_bytes, size_t new_bytes)
+{
+    if (!p)
+        old_bytes = 0;
+    bool old_big = old_bytes >= BIG_BYTES, new_big = new_bytes >= BIG_BYTES;
+    if (!old_big && !new_big)
+        return realloc(p, new_bytes ? new_bytes : 1);
+#ifdef __linux__
+    if (old_big && new_big) {
+        void *q = mremap(p, big_round(old_bytes), big_round(new_bytes), MREMAP_MAYMOVE);
+        return q == MAP_FAILED ? NULL : q;
+    }
+#endif
+    void *q;
+    if (new_big) {
+        q = mmap(NULL, big_round(new_bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                 -1, 0);
+        if (q == MAP_FAILED)
+            return NULL;
+    } else if (!(q = malloc(new_bytes ? new_bytes : 1))) {
+        return NULL;
+    }
+    if (p)
+        memcpy(q, p, old_bytes < new_bytes ? old_bytes : new_bytes);
+    big_free(p, old_bytes);
+    return q;
+}
+
+void big_free(void *p, size_t bytes)
+{
+    if (!p)
+        return;
+    if (bytes >= BIG_BYTES)
+        munmap(p, big_round(bytes));
+    else
+        free(p);
 }

@@ -41,4 +41,11 @@ static inline const char *pool_str(const sk_pool *p, uint32_t h)
 size_t pool_bytes(const sk_pool *p);
 void pool_free(sk_pool *p);
 
+/* An array that may grow large (the store's rows): from 1 MiB up it lives in its own mapping,
+ * which grows by remapping pages, not by copying them (realloc copies once glibc's mmap
+ * threshold has risen). Whether a block is mapped follows from its size, so callers pass the
+ * size they have. NULL on out of memory (the old block is then untouched). */
+void *big_resize(void *p, size_t old_bytes, size_t new_bytes);
+void big_free(void *p, size_t bytes);
+
 #endif

@@ -727,7 +727,7 @@ void store_free(sk_store *s)
         return;
     arena_free(s->arena);
     pool_free(&s->pool);
-    free(s->rows);
+    big_free(s->rows, s->cap_rows * sizeof *s->rows);
     free(s->by_id.slots);
     free(s->strs);
     free(s->interned.slots);
@@ -777,9 +777,10 @@ static void found_clear(sk_store *s, store_row *r)
     }
 }
 
-/* Room for `need` rows: the rows store_reserve announced when they are enough (realloc moves
- * large arrays by remapping: no copy), else half as many again (a store grown row by row
- * wastes at most a third). */
+/* Room for `need` rows: the rows store_reserve announced when they are enough (a large array
+ * grows by remapping its pages, big_resize: a listing announcing its total connection by
+ * connection grows it fifty times), else half as many again (a store grown row by row wastes
+ * at most a third). */
 static bool rows_grow(sk_store *s, size_t need)
 {
     if (need <= s->cap_rows)
@@ -793,7 +794,7 @@ static bool rows_grow(sk_store *s, size_t need)
         c = ROW_MAX;
     if (c < need)
         return false;
-    store_row *q = realloc(s->rows, c * sizeof *q);
+    store_row *q = big_resize(s->rows, s->cap_rows * sizeof *q, c * sizeof *q);
     if (!q)
         return false;
     s->rows = q;
@@ -1014,7 +1015,7 @@ bool store_reserve(sk_store *s, size_t rows)
     if (s->live)
         return true;
     if (rows > s->cap_rows) {
-        store_row *q = realloc(s->rows, rows * sizeof *q);
+        store_row *q = big_resize(s->rows, s->cap_rows * sizeof *q, rows * sizeof *q);
         if (!q)
             return false;
         s->rows = q;
