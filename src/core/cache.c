@@ -608,6 +608,9 @@ typedef struct reader {
     bool hash;                  /* the first pass checks the sum; the second trusts it */
     sum64 sum;          /* of the body, block by block as it is read */
     uint64_t unsummed;  /* body bytes not yet read from the file (r_fill sums the rest) */
+    bool digesting;     /* past the header: the bytes also go to `digest` (cache_digest's sum
+                           of the store the load fills, when that store was empty) */
+    sum64 digest;
     uint64_t left;      /* bytes of the body not read yet (the checksum follows) */
     bool bad;
     char *str[7];       /* one growable buffer per string field of an account */
@@ -625,6 +628,8 @@ static bool r_fill(reader *r)
     if (r->hash && r->unsummed) {
         size_t k = r->end < r->unsummed ? r->end : (size_t)r->unsummed;
         sum_add(&r->sum, r->buf, k);
+        if (r->digesting)
+            sum_add(&r->digest, r->buf, k);
         r->unsummed -= k;
     }
     return n > 0;
@@ -658,6 +663,7 @@ static bool r_rewind(reader *r, uint64_t body, bool hash)
     sum_init(&r->sum);
     r->hash = hash;
     r->unsummed = body;
+    r->digesting = false;
     r->left = body;
     r->bad = false;
     return lseek(r->fd, 0, SEEK_SET) == 0;
@@ -986,6 +992,14 @@ static bool read_pass(reader *r, sk_store *s, const char *env_url, const char *c
             sk_error_set(err, SK_ERR_PARSE, "cache: the file is damaged (header)");
         return false;
     }
+    /* The body is what cache_digest sums for the store it fills: from here on, the bytes of
+     * this block not read yet (up to the checksum) and every later block go to the digest. */
+    if (r->hash) {
+        sum_init(&r->digest);
+        size_t k = r->end - r->pos < r->left ? r->end - r->pos : (size_t)r->left;
+        sum_add(&r->digest, r->buf + r->pos, k);
+        r->digesting = true;
+    }
     rtab t;
     bool ok = read_table(r, &t) && read_connections(r, s) && read_accounts(r, s, &t) &&
               r->left == 0;
@@ -1030,10 +1044,15 @@ static void reader_free(reader *r)
         free(r->str[k]);
 }
 
-sk_status cache_load_file(sk_store *s, const char *path, const char *env_url,
-                          const char *client_id, int64_t *saved_at, sk_error *err)
+/* *digest (may be NULL): cache_digest(s) after the load when s was empty (the load's one pass
+ * sums the body as it reads it), else 0. */
+static sk_status load_file(sk_store *s, const char *path, const char *env_url,
+                           const char *client_id, int64_t *saved_at, uint64_t *digest,
+                           sk_error *err)
 {
     sk_error_clear(err);
+    if (digest)
+        *digest = 0;
     if (!s || !path || !env_url || !client_id) {
         sk_error_set(err, SK_ERR_USAGE, "cache: nothing to load into");
         return SK_ERR_USAGE;
@@ -1063,6 +1082,8 @@ sk_status cache_load_file(sk_store *s, const char *path, const char *env_url,
         ok = r_rewind(r, size - 8, true) && read_pass(r, scratch, env_url, client_id, &saved, err);
         if (ok)
             store_swap(s, scratch);
+        if (ok && digest)
+            *digest = sum_end(&r->digest);
         store_free(scratch);
     } else {
         /* Rows already there: check everything first, then load. */
@@ -1083,16 +1104,46 @@ sk_status cache_load_file(sk_store *s, const char *path, const char *env_url,
     return SK_OK;
 }
 
-sk_status cache_load(sk_store *s, const char *env_url, const char *client_id, int64_t *saved_at,
-                     sk_error *err)
+sk_status cache_load_file(sk_store *s, const char *path, const char *env_url,
+                          const char *client_id, int64_t *saved_at, sk_error *err)
+{
+    return load_file(s, path, env_url, client_id, saved_at, NULL, err);
+}
+
+static sk_status load_env(sk_store *s, const char *env_url, const char *client_id,
+                          int64_t *saved_at, uint64_t *digest, sk_error *err)
 {
     char path[4096];
     sk_error_clear(err);
+    if (digest)
+        *digest = 0;
     if (!path_in(path, sizeof path, env_url, client_id, false)) {
         sk_error_set(err, SK_ERR_NOT_FOUND, "cache: no cache directory");
         return SK_ERR_NOT_FOUND;
     }
-    return cache_load_file(s, path, env_url, client_id, saved_at, err);
+    return load_file(s, path, env_url, client_id, saved_at, digest, err);
+}
+
+sk_status cache_load(sk_store *s, const char *env_url, const char *client_id, int64_t *saved_at,
+                     sk_error *err)
+{
+    return load_env(s, env_url, client_id, saved_at, NULL, err);
+}
+
+sk_status cache_load_kept(sk_store *s, const char *env_url, const char *client_id,
+                          int64_t *saved_at, sk_cache_keeper *k, sk_error *err)
+{
+    uint64_t d = 0;
+    sk_status st = load_env(s, env_url, client_id, saved_at, &d, err);
+    if (st != SK_OK || !k)
+        return st;
+    if (d) {
+        k->on_disk = d;
+        k->known = true;
+    } else {
+        cache_keeper_loaded(k, s);   /* loaded into rows already there: the whole walk */
+    }
+    return st;
 }
 
 bool cache_forget(const char *env_url, const char *client_id)

@@ -618,6 +618,56 @@ static void test_long_strings_and_batches(void **state)
     free(long_ident);
 }
 
+/* cache_load_kept gives the keeper what cache_keeper_loaded would (the digest of the store it
+ * filled, taken while reading): for hostile strings, holes, long strings, times outside 32 bits
+ * and 64 kB blocks; into a store with rows it walks the store as cache_keeper_loaded does. */
+static void test_load_kept(void **state)
+{
+    (void)state;
+    static const size_t extra[] = { 0, 3, 20000 };
+    for (size_t e = 0; e < sizeof extra / sizeof extra[0]; e++) {
+        sk_store *src = hostile_store(extra[e]);
+        sk_account a = acct_make("ca_wide", "wide@example.com", "gmail", "ACTIVE");
+        a.token_expires_at = -2208988800LL;
+        a.updated_at = 32503680000LL;
+        acct_upsert1(src, a);
+        sk_error err;
+        assert_int_equal(cache_save(src, URL, CID, &err), SK_OK);
+        sk_store *t = store_new();
+        sk_cache_keeper k;
+        memset(&k, 0, sizeof k);
+        int64_t saved = 0;
+        assert_int_equal(cache_load_kept(t, URL, CID, &saved, &k, &err), SK_OK);
+        assert_true(saved > 0);
+        assert_same_store(src, t);
+        assert_true(k.known);
+        assert_true(k.on_disk == cache_digest(t));
+        bool wrote = true;
+        assert_int_equal(cache_save_changed(&k, t, URL, CID, 5, &wrote, &err), SK_OK);
+        assert_false(wrote);
+        /* Into rows already there: the keeper has the whole store's digest. */
+        sk_store *u = store_new();
+        acct_upsert1(u, acct_make("ca_before", "before@example.com", "gmail", "ACTIVE"));
+        sk_cache_keeper k2;
+        memset(&k2, 0, sizeof k2);
+        assert_int_equal(cache_load_kept(u, URL, CID, NULL, &k2, &err), SK_OK);
+        assert_true(k2.known);
+        assert_true(k2.on_disk == cache_digest(u));
+        store_free(u);
+        store_free(t);
+        store_free(src);
+    }
+    /* No file: nothing known. */
+    assert_true(cache_forget(URL, CID));
+    sk_store *t = store_new();
+    sk_cache_keeper k;
+    memset(&k, 0, sizeof k);
+    sk_error err;
+    assert_int_equal(cache_load_kept(t, URL, CID, NULL, &k, &err), SK_ERR_NOT_FOUND);
+    assert_false(k.known);
+    store_free(t);
+}
+
 /* A store that already holds rows takes the two-pass path: a good file adds its accounts to
  * what is there, a damaged one changes nothing. */
 static void test_load_into_filled_store(void **state)
@@ -922,6 +972,7 @@ int main(void)
         cmocka_unit_test(test_disabled),
         cmocka_unit_test_setup_teardown(test_many_rows, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_long_strings_and_batches, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_load_kept, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_load_into_filled_store, fx_setup, fx_teardown),
         cmocka_unit_test(test_digest),
         cmocka_unit_test_setup_teardown(test_save_changed_writes_only_changes, fx_setup,
