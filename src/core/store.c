@@ -392,7 +392,9 @@ static bool id_rehash(sk_store *s, size_t cap)
         return false;
     hash_set *t = &s->by_id;
     size_t used = 0, plan = s->cap_rows > s->expect ? s->cap_rows : s->expect;
-    s->id_bits = id_bits_for(plan > s->n_rows + 1 ? plan : s->n_rows + 1);
+    /* Room for twice the rows planned: crossing a power of two costs a rehash of its own. */
+    plan = plan > s->n_rows + 1 ? plan : s->n_rows + 1;
+    s->id_bits = id_bits_for(plan < SIZE_MAX / 2 ? 2 * plan : plan);
     for (size_t r = 0; r < s->n_rows; r++) {
         if (!(s->rows[r].flags & ROW_LIVE))
             continue;
@@ -422,7 +424,8 @@ static size_t id_cap_for(size_t rows)
 /* Room for one more id. The load (dead slots included) is kept under 0.85, or 0.9 when the
  * rows store_reserve announced fit that: a listing whose total grew as its connections
  * answered ends without a last growth by half. A growth goes to the announced rows when they
- * are more, else by half (each costs all the ids so far: at least geometric). */
+ * are more (by a quarter at least), else by half: each costs all the ids so far, so growth
+ * stays geometric. */
 static bool id_reserve(sk_store *s)
 {
     hash_set *t = &s->by_id;
@@ -436,8 +439,8 @@ static bool id_reserve(sk_store *s)
     if (t->cap && t->used + 1 < limit)
         return id_rehash(s, t->cap);
     size_t rows = s->live + s->live / 2 + 1;
-    if (s->expect > rows)
-        rows = s->expect;
+    if (s->expect > s->live)
+        rows = s->expect > s->live + s->live / 4 ? s->expect : s->live + s->live / 4 + 1;
     return id_rehash(s, id_cap_for(rows));
 }
 
