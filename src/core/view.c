@@ -239,11 +239,29 @@ static uint32_t str_sig(const char *s)
     return sig;
 }
 
-/* What a keystroke reads of a row, 12 bytes per row side by side (a store row is several times
+/* The same, and above it the pairs of adjacent characters (folded) hashed into 32 bits: a
+ * needle of a few characters has pairs most identifiers miss, where single characters are in
+ * nearly all of them. A needle of one letter is answered by its bit alone. */
+static uint64_t str_sig2(const char *s)
+{
+    uint64_t sig = 0;
+    unsigned prev = 0;
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        unsigned c = fold(*p);
+        sig |= char_bit(*p);
+        if (prev)
+            sig |= UINT64_C(1) << (32 + ((uint32_t)(prev << 8 | c) * 0x9E3779B1u >> 27));
+        prev = c;
+    }
+    return sig;
+}
+
+/* What a keystroke reads of a row, 16 bytes per row side by side (a store row is several times
  * that): its strings' signatures, whether it is live, its state and its connection. Indexed by
  * row, as of the store's layout (view cache). */
 typedef struct frec {
-    uint32_t ident_sig, id_sig;
+    uint64_t ident_sig;         /* str_sig2 of the identifier */
+    uint32_t id_sig;            /* str_sig of the id */
     uint32_t meta;              /* bit 0 live, bits 1-3 state, bits 4-31 connection + 1 (0: none) */
 } frec;
 
@@ -251,14 +269,14 @@ typedef struct frec {
 
 static frec frec_of(const sk_store *s, const sk_store_row *r)
 {
-    frec f = { 0, 0, 0 };
+    frec f = { 0, 0, 0 };   /* not live */
     if (!(r->flags & SK_STORE_ROW_LIVE))
         return f;
     unsigned st = r->state < SK_STATE_COUNT ? r->state : SK_STATE_ERROR;
     uint32_t c = r->conn == SK_CONN_NONE       ? 0
                  : r->conn < META_CONN_FAR - 1 ? r->conn + 1
                                                : META_CONN_FAR;
-    f.ident_sig = str_sig(store_row_identifier(s, r));
+    f.ident_sig = str_sig2(store_row_identifier(s, r));
     f.id_sig = str_sig(store_row_id(s, r));
     f.meta = 1u | (uint32_t)st << 1 | c << 4;
     return f;
@@ -271,7 +289,8 @@ typedef struct filter {
     const sk_view_spec *spec;
     unsigned char needle[SK_FILTER_MAX];
     size_t nl;
-    uint32_t sig;               /* str_sig of the needle */
+    uint64_t sig;               /* str_sig2 of the needle */
+    bool letter;                /* the needle is one letter: a signature bit is the answer */
     bool pred;                  /* the saved view has a predicate */
     unsigned states;            /* state bits kept (the saved view's folded in) */
     const sk_store *store;
@@ -311,7 +330,8 @@ static bool filter_init(filter *f, const sk_view_spec *spec, const sk_store *s)
 {
     f->spec = spec;
     needle_fold(spec, f->needle, &f->nl);
-    f->sig = str_sig((const char *)f->needle);
+    f->sig = str_sig2((const char *)f->needle);
+    f->letter = f->nl == 1 && f->needle[0] >= 'a' && f->needle[0] <= 'z';
     f->pred = spec->saved && spec->saved->match;
     f->states = spec->state_mask & SK_ALL_STATES;
     if (spec->saved)
@@ -342,7 +362,23 @@ static bool filter_all(const filter *f)
     return f->states == SK_ALL_STATES && !f->spec->n_connections && f->nl == 0 && !f->pred;
 }
 
-static bool filter_row(const filter *f, sk_row ri)
+/* The parts of filter_row that read the store (a saved view's predicate, the strings): out of
+ * line, so the scan over the records stays a tight loop. */
+static __attribute__((noinline)) bool row_pred(const filter *f, sk_row ri)
+{
+    sk_account acc;
+    store_get(f->store, ri, &acc);
+    return f->spec->saved->match(&acc, f->now);
+}
+
+static __attribute__((noinline)) bool row_text(const filter *f, sk_row ri, bool in_ident, bool in_id)
+{
+    const sk_store_row *r = &f->rows[ri];
+    return (in_ident && ci_contains(store_row_identifier(f->store, r), f->needle, f->nl)) ||
+           (in_id && ci_contains(store_row_id(f->store, r), f->needle, f->nl));
+}
+
+static inline bool filter_row(const filter *f, sk_row ri)
 {
     const frec *fr = &f->recs[ri];
     uint32_t m = fr->meta;
@@ -352,20 +388,15 @@ static bool filter_row(const filter *f, sk_row ri)
     if (cc == META_CONN_FAR)
         cc = f->rows[ri].conn == SK_CONN_NONE ? 0 : f->rows[ri].conn + 1;
     uint8_t cb = cc < f->n_conn ? f->conn[cc] : f->conn[0];
-    if (!(cb & CONN_KEPT))
+    if (!(cb & CONN_KEPT) || (f->pred && !row_pred(f, ri)))
         return false;
-    if (f->pred) {
-        sk_account acc;
-        store_get(f->store, ri, &acc);
-        if (!f->spec->saved->match(&acc, f->now))
-            return false;
-    }
     if (f->nl == 0 || (cb & CONN_TEXT))
         return true;
-    const sk_store_row *r = &f->rows[ri];
-    return ((fr->ident_sig & f->sig) == f->sig &&
-            ci_contains(store_row_identifier(f->store, r), f->needle, f->nl)) ||
-           ((fr->id_sig & f->sig) == f->sig && ci_contains(store_row_id(f->store, r), f->needle, f->nl));
+    bool in_ident = (fr->ident_sig & f->sig) == f->sig;
+    bool in_id = (fr->id_sig & (uint32_t)f->sig) == (uint32_t)f->sig;
+    if (f->letter || !(in_ident || in_id))
+        return in_ident || in_id;
+    return row_text(f, ri, in_ident, in_id);
 }
 
 /* ---------------------------------------------------------------- sorting */
@@ -382,6 +413,8 @@ typedef struct sort_ctx {
     const sk_store_row *rows;
     sk_sort_key by;
     bool reverse;
+    const uint64_t *keys;       /* merge keys by row (view cache), or NULL */
+    const uint32_t *keys2;      /* and their next 32 bits */
 } sort_ctx;
 
 static const char *nz(const char *s) { return s ? s : ""; }
@@ -776,6 +809,8 @@ static bool rekey_runs(sorter *so, tie_run *runs, size_t n_runs)
         }
     }
     for (size_t r = 0; r < so->limit; r++) {
+        if (r + 4 * AHEAD < so->limit && pos[r + 4 * AHEAD] != UINT32_MAX)
+            __builtin_prefetch(&so->all[pos[r + 4 * AHEAD]], 1);   /* entries are all over */
         uint32_t i = pos[r];
         if (i == UINT32_MAX)
             continue;
@@ -879,6 +914,16 @@ struct view_cache {
     frec *recs;                 /* frec of rows [0, n_recs), as of layout recs_layout */
     size_t n_recs, cap_recs;
     uint64_t recs_layout;
+    /* Merge keys (the top 96 bits of a sort key, in two arrays) of rows [0, n_keys) for
+     * (keys_by, keys_reverse) as of layout keys_layout: made at the first page merged after a
+     * sort and extended while pages come, so placing a row compares integers, not strings all
+     * over the store. */
+    uint64_t *keys;
+    uint32_t *keys2;
+    size_t n_keys, cap_keys;
+    uint64_t keys_layout;
+    sk_sort_key keys_by;
+    bool keys_reverse;
 };
 
 /* Arrays grow by a quarter: at a million rows the slack of x1.5 is megabytes. */
@@ -905,6 +950,60 @@ static bool reserve_rows(sk_row **p, size_t *cap, size_t need)
 
 /* The sorted rows `add` (of m) merged into the sorted rows b[0..n) (room for n + m) from the
  * back: each row of b after the first insertion point moves once. */
+static void keys_drop(struct view_cache *vc)
+{
+    free(vc->keys);
+    free(vc->keys2);
+    vc->keys = NULL;
+    vc->keys2 = NULL;
+    vc->n_keys = vc->cap_keys = 0;
+}
+
+/* Merge keys for every row in c's order (NULL when out of memory: merges compare strings). */
+static const uint64_t *keys_update(struct view_cache *vc, const sk_store *s, const sort_ctx *c)
+{
+    uint64_t layout = store_layout_version(s);
+    size_t limit = store_row_limit(s);
+    if (vc->keys_layout != layout || vc->keys_by != c->by || vc->keys_reverse != c->reverse ||
+        vc->n_keys > limit)
+        vc->n_keys = 0;
+    if (limit > vc->cap_keys) {
+        size_t cap = vc->n_keys ? grown(vc->cap_keys, limit) : limit + limit / 8 + 64;
+        uint64_t *p = realloc(vc->keys, cap * sizeof *p);
+        if (p)
+            vc->keys = p;
+        uint32_t *q = p ? realloc(vc->keys2, cap * sizeof *q) : NULL;
+        if (!q) {
+            keys_drop(vc);
+            return NULL;
+        }
+        vc->keys2 = q;
+        vc->cap_keys = cap;
+    }
+    for (size_t r = vc->n_keys; r < limit; r++) {
+        sort_ent k = { 0, 0 };
+        if (c->rows[r].flags & SK_STORE_ROW_LIVE)
+            k = key_of(c, (sk_row)r);
+        vc->keys[r] = k.hi;
+        vc->keys2[r] = (uint32_t)(k.lo >> 32);
+    }
+    vc->n_keys = limit;
+    vc->keys_layout = layout;
+    vc->keys_by = c->by;
+    vc->keys_reverse = c->reverse;
+    return vc->keys;
+}
+
+/* a before b, on the merge keys when they differ. */
+static bool merge_before(const sort_ctx *c, sk_row a, sk_row b)
+{
+    if (c->keys && c->keys[a] != c->keys[b])
+        return c->keys[a] < c->keys[b];
+    if (c->keys && c->keys2[a] != c->keys2[b])
+        return c->keys2[a] < c->keys2[b];
+    return before(c, a, b);
+}
+
 static void merge_in(const sort_ctx *c, sk_row *b, size_t n, const sk_row *add, size_t m)
 {
     size_t end = n;
@@ -912,7 +1011,7 @@ static void merge_in(const sort_ctx *c, sk_row *b, size_t n, const sk_row *add, 
         size_t lo = 0, hi = end;   /* first position of b[0..end) that sorts after add[j] */
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
-            if (before(c, add[j], b[mid]))
+            if (merge_before(c, add[j], b[mid]))
                 hi = mid;
             else
                 lo = mid + 1;
@@ -934,6 +1033,7 @@ static bool base_rebuild(struct view_cache *vc, const sort_ctx *c, size_t limit)
     if (!b)
         return false;
     free(vc->base);
+    keys_drop(vc);
     vc->base = b;
     vc->n_base = n;
     vc->cap_base = n ? n : 1;
@@ -942,12 +1042,14 @@ static bool base_rebuild(struct view_cache *vc, const sort_ctx *c, size_t limit)
 
 /* Rows appended since the base was built ([old limit, limit)): sorted on their own, then merged
  * in. They stay in vc->add for the display list. */
-static bool base_append(struct view_cache *vc, const sort_ctx *c, size_t limit)
+static bool base_append(struct view_cache *vc, sort_ctx *c, const sk_store *s, size_t limit)
 {
     size_t m;
     sk_row *add = sorted_rows(c, vc->limit, limit, &m);
     if (!add)
         return false;
+    if (m && (c->keys = keys_update(vc, s, c)))
+        c->keys2 = vc->keys2;
     if (!reserve_rows(&vc->base, &vc->cap_base, vc->n_base + m)) {
         free(add);
         return false;
@@ -980,7 +1082,7 @@ static base_change base_update(struct view_cache *vc, const sk_store *s, sk_sort
     if (same_order && vc->version == version)
         return BASE_KEPT;
     bool append = same_order && vc->layout == layout && vc->limit <= limit;
-    bool ok = append ? base_append(vc, &c, limit) : base_rebuild(vc, &c, limit);
+    bool ok = append ? base_append(vc, &c, s, limit) : base_rebuild(vc, &c, limit);
     vc->version = ok ? version : 0;
     vc->layout = layout;
     vc->limit = limit;
@@ -1082,8 +1184,50 @@ static bool display_own(sk_view *v, struct view_cache *vc, size_t need)
     return reserve_rows(&v->rows, &v->cap, need);
 }
 
+#define SCAN_BLOCK 4096
+#define SCAN_AHEAD 8
+
+/* Rows [from, to) into the bitmap; returns how many pass. Each record is judged without a
+ * branch: passes for sure (its record decides), fails, or is a candidate that filter_row
+ * settles from the store, candidates a block at a time with their rows and strings read
+ * ahead (branches on random outcomes and reads that wait one after another cost more than the
+ * scan itself). */
+static size_t scan_block(const filter *f, uint64_t *bits, size_t from, size_t to, sk_row *cand)
+{
+    size_t hits = 0, nc = 0;
+    uint64_t sig = f->sig;
+    unsigned no_text = f->nl == 0, letter = f->letter, pred = f->pred;
+    for (size_t r = from; r < to; r++) {
+        const frec *fr = &f->recs[r];
+        uint32_t m = fr->meta, cc = m >> 4;
+        unsigned live = m & 1u, far = cc == META_CONN_FAR;
+        uint8_t cb = f->conn[cc < f->n_conn ? cc : 0];
+        unsigned keep = live & (f->states >> (m >> 1 & 7u)) & cb & (far ^ 1u);
+        unsigned sig_ok = ((fr->ident_sig & sig) == sig) | ((fr->id_sig & (uint32_t)sig) == (uint32_t)sig);
+        unsigned quick = no_text | (cb >> 1 & 1u) | (letter & sig_ok);   /* no string to read */
+        unsigned sure = keep & (pred ^ 1u) & quick;
+        unsigned maybe = (live & far) | (keep & (pred | ((quick ^ 1u) & sig_ok)));
+        bits[r / 64] |= (uint64_t)sure << (r % 64);
+        hits += sure;
+        cand[nc] = (sk_row)r;
+        nc += maybe;
+    }
+    for (size_t i = 0; i < nc; i++) {
+        if (i + 2 * SCAN_AHEAD < nc)
+            __builtin_prefetch(&f->rows[cand[i + 2 * SCAN_AHEAD]]);
+        if (i + SCAN_AHEAD < nc)
+            __builtin_prefetch(nz(store_row_identifier(f->store, &f->rows[cand[i + SCAN_AHEAD]])));
+        sk_row r = cand[i];
+        if (filter_row(f, r)) {
+            bits[r / 64] |= UINT64_C(1) << (r % 64);
+            hits++;
+        }
+    }
+    return hits;
+}
+
 /* The display list from every row: the filter records in store order into a bitmap (a
- * sequential scan of 12 bytes a row), then the marked rows in base order. */
+ * sequential scan of 16 bytes a row), then the marked rows in base order. */
 static bool filter_base(sk_view *v, struct view_cache *vc, const filter *f, const sk_store *s)
 {
     if (filter_all(f)) {
@@ -1100,12 +1244,13 @@ static bool filter_base(sk_view *v, struct view_cache *vc, const filter *f, cons
     }
     uint64_t *bits = vc->bits;
     memset(bits, 0, words * sizeof *bits);
+    sk_row cand[SCAN_BLOCK];
     size_t hits = 0;
-    for (size_t r = 0; r < limit; r++) {
-        if (filter_row(f, (sk_row)r)) {
-            bits[r / 64] |= UINT64_C(1) << (r % 64);
-            hits++;
-        }
+    for (size_t r = 0; r < limit; r += SCAN_BLOCK)
+        hits += scan_block(f, bits, r, r + SCAN_BLOCK < limit ? r + SCAN_BLOCK : limit, cand);
+    if (hits == vc->n_base) {   /* every live row passes: the list is the base */
+        display_alias(v, vc);
+        return true;
     }
     if (!display_own(v, vc, hits))
         return false;
@@ -1130,7 +1275,8 @@ static void filter_shown(sk_view *v, const filter *f)
 }
 
 /* A page appended under the same filter: its rows that pass are merged into the display list
- * (or the list is the base, already merged). */
+ * (or the list is the base, already merged; a list that is the base because every row passed
+ * is not handed here: the new rows may not pass). */
 static bool display_append(sk_view *v, struct view_cache *vc, const filter *f, const sort_ctx *c)
 {
     if (filter_all(f)) {
@@ -1165,6 +1311,7 @@ static void cache_free(struct view_cache *vc)
     free(vc->add);
     free(vc->bits);
     free(vc->recs);
+    keys_drop(vc);
     free(vc);
 }
 
@@ -1196,12 +1343,17 @@ static sk_status update(sk_view *v, struct view_cache *vc, const sk_store *s,
     }
     f.recs = vc->recs;
     sort_ctx c = sort_ctx_of(s, by, spec->reverse);
+    if (vc->keys && vc->n_keys == store_row_limit(s) && vc->keys_layout == store_layout_version(s) &&
+        vc->keys_by == by && vc->keys_reverse == spec->reverse) {
+        c.keys = vc->keys;
+        c.keys2 = vc->keys2;
+    }
     bool ok = true;
-    if (how == BASE_APPENDED && same)
+    if (how == BASE_APPENDED && same && (filter_all(&f) || !vc->alias))
         ok = display_append(v, vc, &f, &c);
-    /* Only the rows shown are tested when they are few: they are read in display order, which
-     * costs more per row than the scan in store order. */
-    else if (how == BASE_KEPT && vc->filtered && !vc->alias && v->n <= store_row_limit(s) / 4 &&
+    /* Only the rows shown are tested when they are few: they are read in display order, all
+     * over the store (a wait for memory each), where the scan reads in sequence. */
+    else if (how == BASE_KEPT && vc->filtered && !vc->alias && v->n <= store_row_limit(s) / 32 &&
              narrows(&vc->spec, &f))
         filter_shown(v, &f);
     else
