@@ -1024,16 +1024,25 @@ static void merge_in(const sort_ctx *c, sk_row *b, size_t n, const sk_row *add, 
 
 typedef enum { BASE_FAILED, BASE_KEPT, BASE_APPENDED, BASE_REBUILT } base_change;
 
-/* The whole base again, from a fresh sort (the old one is freed only once the new one is
- * made, so a failure leaves it whole). */
-static bool base_rebuild(struct view_cache *vc, const sort_ctx *c, size_t limit)
+/* The whole base again, from a fresh sort. The old base, the display list and the merge keys
+ * are given back first (at a million rows the sort's 16 bytes a row are the peak of the view's
+ * memory); the display list is empty until update() fills it. */
+static bool base_rebuild(sk_view *v, struct view_cache *vc, const sort_ctx *c, size_t limit)
 {
+    if (!vc->alias)
+        free(v->rows);
+    v->rows = NULL;
+    v->n = v->cap = 0;
+    vc->alias = false;
+    vc->filtered = false;
+    free(vc->base);
+    vc->base = NULL;
+    vc->n_base = vc->cap_base = 0;
+    keys_drop(vc);
     size_t n;
     sk_row *b = sorted_rows(c, 0, limit, &n);
     if (!b)
         return false;
-    free(vc->base);
-    keys_drop(vc);
     vc->base = b;
     vc->n_base = n;
     vc->cap_base = n ? n : 1;
@@ -1073,7 +1082,8 @@ static sort_ctx sort_ctx_of(const sk_store *s, sk_sort_key by, bool reverse)
 }
 
 /* Brings base up to the store's rows in this order: kept, merged with new rows, or rebuilt. */
-static base_change base_update(struct view_cache *vc, const sk_store *s, sk_sort_key by, bool reverse)
+static base_change base_update(sk_view *v, struct view_cache *vc, const sk_store *s, sk_sort_key by,
+                               bool reverse)
 {
     uint64_t version = store_version(s), layout = store_layout_version(s);
     size_t limit = store_row_limit(s);
@@ -1082,7 +1092,7 @@ static base_change base_update(struct view_cache *vc, const sk_store *s, sk_sort
     if (same_order && vc->version == version)
         return BASE_KEPT;
     bool append = same_order && vc->layout == layout && vc->limit <= limit;
-    bool ok = append ? base_append(vc, &c, s, limit) : base_rebuild(vc, &c, limit);
+    bool ok = append ? base_append(vc, &c, s, limit) : base_rebuild(v, vc, &c, limit);
     vc->version = ok ? version : 0;
     vc->layout = layout;
     vc->limit = limit;
@@ -1331,7 +1341,7 @@ static sk_status update(sk_view *v, struct view_cache *vc, const sk_store *s,
     bool same = vc->filtered && same_spec(&vc->spec, spec, by) && !pred;
     if (same && vc->version && vc->version == store_version(s))
         return SK_OK;   /* nothing changed */
-    base_change how = base_update(vc, s, by, spec->reverse);
+    base_change how = base_update(v, vc, s, by, spec->reverse);
     if (how == BASE_FAILED)
         return SK_ERR_NOMEM;
     filter f;
