@@ -220,7 +220,7 @@ static bool ci_contains(const char *hay, const unsigned char *needle, size_t nl)
 
 /* Which characters a string holds, as 32 bits (letters folded, one bit each; digits and other
  * bytes share the rest): a string whose bits miss one of the needle's cannot hold it, and is
- * skipped without being read. A row keeps its identifier's bits low, its id's high. */
+ * skipped without being read. */
 static uint32_t char_bit(unsigned char c)
 {
     c = fold(c);
@@ -239,25 +239,66 @@ static uint32_t str_sig(const char *s)
     return sig;
 }
 
-static uint64_t row_sig(const sk_store *s, const sk_store_row *r)
+/* The same, and above it the pairs of adjacent characters (folded) hashed into 32 bits: a
+ * needle of a few characters has pairs most identifiers miss, where single characters are in
+ * nearly all of them. A needle of one letter is answered by its bit alone. */
+static uint64_t str_sig2(const char *s)
 {
-    return (uint64_t)str_sig(store_row_identifier(s, r)) | (uint64_t)str_sig(store_row_id(s, r)) << 32;
+    uint64_t sig = 0;
+    unsigned prev = 0;
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        unsigned c = fold(*p);
+        sig |= char_bit(*p);
+        if (prev)
+            sig |= UINT64_C(1) << (32 + ((uint32_t)(prev << 8 | c) * 0x9E3779B1u >> 27));
+        prev = c;
+    }
+    return sig;
 }
 
-/* A spec made ready for the scan: the folded needle, and per connection (creation index) whether
- * the connection filter keeps it and whether its name matches the text. */
+/* What a keystroke reads of a row, 16 bytes per row side by side (a store row is several times
+ * that): its strings' signatures, whether it is live, its state and its connection. Indexed by
+ * row, as of the store's layout (view cache). */
+typedef struct frec {
+    uint64_t ident_sig;         /* str_sig2 of the identifier */
+    uint32_t id_sig;            /* str_sig of the id */
+    uint32_t meta;              /* bit 0 live, bits 1-3 state, bits 4-31 connection + 1 (0: none) */
+} frec;
+
+#define META_CONN_FAR 0x0FFFFFFFu   /* a connection too high to pack: read from the store row */
+
+static frec frec_of(const sk_store *s, const sk_store_row *r)
+{
+    frec f = { 0, 0, 0 };   /* not live */
+    if (!(r->flags & SK_STORE_ROW_LIVE))
+        return f;
+    unsigned st = r->state < SK_STATE_COUNT ? r->state : SK_STATE_ERROR;
+    uint32_t c = r->conn == SK_CONN_NONE       ? 0
+                 : r->conn < META_CONN_FAR - 1 ? r->conn + 1
+                                               : META_CONN_FAR;
+    f.ident_sig = str_sig2(store_row_identifier(s, r));
+    f.id_sig = str_sig(store_row_id(s, r));
+    f.meta = 1u | (uint32_t)st << 1 | c << 4;
+    return f;
+}
+
+/* A spec made ready for the scan: the folded needle, and per connection (creation index + 1;
+ * 0 for rows without one) whether the connection filter keeps it and whether its name matches
+ * the text. */
 typedef struct filter {
     const sk_view_spec *spec;
     unsigned char needle[SK_FILTER_MAX];
     size_t nl;
-    uint32_t sig;               /* str_sig of the needle */
-    const uint64_t *row_sigs;   /* row_sig per row (view cache) */
+    uint64_t sig;               /* str_sig2 of the needle */
+    bool letter;                /* the needle is one letter: a signature bit is the answer */
+    bool pred;                  /* the saved view has a predicate */
     unsigned states;            /* state bits kept (the saved view's folded in) */
-    const sk_store *store;      /* for a saved view's predicate */
+    const sk_store *store;
+    const sk_store_row *rows;
+    const frec *recs;           /* frec per row (view cache); only when !filter_all */
     int64_t now;
     uint8_t *conn;              /* bit 1: kept by conn: tokens, bit 2: name contains the text */
-    size_t n_conn;
-    uint8_t none;               /* the same for rows without a connection */
+    size_t n_conn;              /* entries of conn: store_conn_limit() + 1 */
 } filter;
 
 enum { CONN_KEPT = 1, CONN_TEXT = 2 };
@@ -289,20 +330,23 @@ static bool filter_init(filter *f, const sk_view_spec *spec, const sk_store *s)
 {
     f->spec = spec;
     needle_fold(spec, f->needle, &f->nl);
-    f->sig = str_sig((const char *)f->needle);
-    f->row_sigs = NULL;
+    f->sig = str_sig2((const char *)f->needle);
+    f->letter = f->nl == 1 && f->needle[0] >= 'a' && f->needle[0] <= 'z';
+    f->pred = spec->saved && spec->saved->match;
     f->states = spec->state_mask & SK_ALL_STATES;
     if (spec->saved)
         f->states &= spec->saved->state_mask;
     f->store = s;
-    f->now = spec->saved && spec->saved->match ? time_now() : 0;
-    f->n_conn = store_conn_limit(s);
-    f->conn = malloc(f->n_conn ? f->n_conn : 1);
+    f->rows = store_rows(s);
+    f->recs = NULL;
+    f->now = f->pred ? time_now() : 0;
+    f->n_conn = store_conn_limit(s) + 1;
+    f->conn = malloc(f->n_conn);
     if (!f->conn)
         return false;
-    for (size_t c = 0; c < f->n_conn; c++)
-        f->conn[c] = conn_bits(f, store_conn_name(s, (uint32_t)c));
-    f->none = conn_bits(f, NULL);
+    f->conn[0] = conn_bits(f, NULL);
+    for (size_t c = 1; c < f->n_conn; c++)
+        f->conn[c] = conn_bits(f, store_conn_name(s, (uint32_t)(c - 1)));
     return true;
 }
 
@@ -315,31 +359,44 @@ static void filter_free(filter *f)
 /* Everything passes: the display list is every row. */
 static bool filter_all(const filter *f)
 {
-    return f->states == SK_ALL_STATES && !f->spec->n_connections && f->nl == 0 &&
-           !(f->spec->saved && f->spec->saved->match);
+    return f->states == SK_ALL_STATES && !f->spec->n_connections && f->nl == 0 && !f->pred;
 }
 
-static bool filter_row(const filter *f, const sk_store_row *r, sk_row ri)
+/* The parts of filter_row that read the store (a saved view's predicate, the strings): out of
+ * line, so the scan over the records stays a tight loop. */
+static __attribute__((noinline)) bool row_pred(const filter *f, sk_row ri)
 {
-    unsigned st = r->state < SK_STATE_COUNT ? r->state : SK_STATE_ERROR;
-    if (!(f->states & (1u << st)))
+    sk_account acc;
+    store_get(f->store, ri, &acc);
+    return f->spec->saved->match(&acc, f->now);
+}
+
+static __attribute__((noinline)) bool row_text(const filter *f, sk_row ri, bool in_ident, bool in_id)
+{
+    const sk_store_row *r = &f->rows[ri];
+    return (in_ident && ci_contains(store_row_identifier(f->store, r), f->needle, f->nl)) ||
+           (in_id && ci_contains(store_row_id(f->store, r), f->needle, f->nl));
+}
+
+static inline bool filter_row(const filter *f, sk_row ri)
+{
+    const frec *fr = &f->recs[ri];
+    uint32_t m = fr->meta;
+    if (!(m & 1u) || !(f->states & (1u << (m >> 1 & 7u))))
         return false;
-    uint8_t cb = r->conn < f->n_conn ? f->conn[r->conn] : f->none;
-    if (!(cb & CONN_KEPT))
+    uint32_t cc = m >> 4;
+    if (cc == META_CONN_FAR)
+        cc = f->rows[ri].conn == SK_CONN_NONE ? 0 : f->rows[ri].conn + 1;
+    uint8_t cb = cc < f->n_conn ? f->conn[cc] : f->conn[0];
+    if (!(cb & CONN_KEPT) || (f->pred && !row_pred(f, ri)))
         return false;
-    if (f->spec->saved && f->spec->saved->match) {
-        sk_account acc;
-        store_get(f->store, ri, &acc);
-        if (!f->spec->saved->match(&acc, f->now))
-            return false;
-    }
     if (f->nl == 0 || (cb & CONN_TEXT))
         return true;
-    uint64_t rs = f->row_sigs[ri];
-    uint32_t in_ident = (uint32_t)rs, in_id = (uint32_t)(rs >> 32);
-    return ((in_ident & f->sig) == f->sig &&
-            ci_contains(store_row_identifier(f->store, r), f->needle, f->nl)) ||
-           ((in_id & f->sig) == f->sig && ci_contains(store_row_id(f->store, r), f->needle, f->nl));
+    bool in_ident = (fr->ident_sig & f->sig) == f->sig;
+    bool in_id = (fr->id_sig & (uint32_t)f->sig) == (uint32_t)f->sig;
+    if (f->letter || !(in_ident || in_id))
+        return in_ident || in_id;
+    return row_text(f, ri, in_ident, in_id);
 }
 
 /* ---------------------------------------------------------------- sorting */
@@ -350,33 +407,17 @@ static const uint8_t state_rank[SK_STATE_COUNT] = {
     [SK_STATE_PENDING] = 3, [SK_STATE_ACTIVE] = 4,
 };
 
+/* The order a view sorts by. */
 typedef struct sort_ctx {
     const sk_store *store;
     const sk_store_row *rows;
     sk_sort_key by;
     bool reverse;
-    const uint64_t *key;        /* row_key and row_key2 of row r at key[2r], key[2r + 1] */
+    const uint64_t *keys;       /* merge keys by row (view cache), or NULL */
+    const uint32_t *keys2;      /* and their next 32 bits */
 } sort_ctx;
 
 static const char *nz(const char *s) { return s ? s : ""; }
-
-/* Folded identifier bytes [from, from + 8), big-endian, zero past the end: such keys order like
- * the folded string. */
-static uint64_t ident_bytes(const char *s, size_t from)
-{
-    size_t i = 0;
-    while (i < from && s[i])
-        i++;
-    if (i < from)
-        return 0;
-    uint64_t k = 0;
-    int n = 0;
-    for (; n < 8 && s[i + (size_t)n]; n++)
-        k = (k << 8) | fold((unsigned char)s[i + (size_t)n]);
-    return n ? k << (8 * (8 - n)) : 0;
-}
-
-static uint64_t ident_prefix(const char *s) { return ident_bytes(s, 0); }
 
 static int64_t row_time(const sort_ctx *c, const sk_store_row *r)
 {
@@ -388,45 +429,6 @@ static int64_t row_time(const sort_ctx *c, const sk_store_row *r)
 static unsigned row_rank(const sk_store_row *r)
 {
     return state_rank[r->state < SK_STATE_COUNT ? r->state : SK_STATE_ERROR];
-}
-
-/* A 64-bit key consistent with the full order: key(a) < key(b) implies a before b; equal keys
- * are settled by full_cmp. Most comparisons end here, on one integer. */
-static uint64_t row_key(const sort_ctx *c, const sk_store_row *r)
-{
-    uint64_t p = ident_prefix(nz(store_row_identifier(c->store, r)));
-    switch (c->by) {
-    case SK_SORT_IDENTIFIER:
-        return c->reverse ? ~p : p;
-    case SK_SORT_STATE: {
-        uint64_t rank = row_rank(r);
-        return ((c->reverse ? 4 - rank : rank) << 56) | (p >> 8);
-    }
-    default: {
-        int64_t t = row_time(c, r);
-        if (t == SK_TIME_ABSENT)
-            return UINT64_MAX;   /* last in either direction */
-        uint64_t u = (uint64_t)t ^ (UINT64_C(1) << 63);   /* order-preserving, >= 1 here */
-        return c->reverse ? UINT64_MAX - u : u - 1;
-    }
-    }
-}
-
-/* The key that settles most ties of row_key: the identifier's next folded bytes (for time
- * keys its first ones: ties go by identifier ascending in either direction). */
-static uint64_t row_key2(const sort_ctx *c, const sk_store_row *r)
-{
-    const char *id = nz(store_row_identifier(c->store, r));
-    switch (c->by) {
-    case SK_SORT_IDENTIFIER: {
-        uint64_t p = ident_bytes(id, 8);
-        return c->reverse ? ~p : p;
-    }
-    case SK_SORT_STATE:
-        return ident_bytes(id, 7);
-    default:
-        return ident_prefix(id);
-    }
 }
 
 /* Identifier order: folded bytes, then exact bytes (same but for case: still a fixed order). */
@@ -464,58 +466,437 @@ static int full_cmp(const sort_ctx *c, const sk_store_row *a, const sk_store_row
     return r < 0 ? -1 : r > 0;
 }
 
-/* a before b (ids are unique, so this is a total order and the sort needs no stability). */
+/* Row a before row b (ids are unique, so this is a total order and no sort needs stability). */
 static bool before(const sort_ctx *c, sk_row a, sk_row b)
 {
-    uint64_t ka = c->key[2 * (size_t)a], kb = c->key[2 * (size_t)b];
-    if (ka != kb)
-        return ka < kb;
-    ka = c->key[2 * (size_t)a + 1];
-    kb = c->key[2 * (size_t)b + 1];
-    if (ka != kb)
-        return ka < kb;
     return full_cmp(c, &c->rows[a], &c->rows[b]) < 0;
 }
 
-#define RUN 16
+/* A row while sorting: a 96-bit key consistent with the order (a smaller key sorts first;
+ * rows with equal keys are settled further on), `hi` then the top half of `lo`, and the row in
+ * the low half of `lo`. Keys and rows side by side: a sort reads them in sequence, never the
+ * store. */
+typedef struct sort_ent {
+    uint64_t hi, lo;
+} sort_ent;
 
-/* Bottom-up merge sort of row indexes (insertion-sorted runs first); tmp holds n. */
-static void sort_rows(const sort_ctx *c, sk_row *v, sk_row *tmp, size_t n)
+#define KEY_BYTES 12
+
+static sk_row ent_row(sort_ent e) { return (sk_row)e.lo; }
+
+static unsigned ent_byte(sort_ent e, unsigned d)   /* byte d (0: the most significant) */
 {
-    for (size_t lo = 0; lo < n; lo += RUN) {
-        size_t hi = lo + RUN < n ? lo + RUN : n;
-        for (size_t i = lo + 1; i < hi; i++) {
-            sk_row x = v[i];
-            size_t j = i;
-            for (; j > lo && before(c, x, v[j - 1]); j--)
-                v[j] = v[j - 1];
-            v[j] = x;
+    return d < 8 ? (unsigned)(e.hi >> (56 - 8 * d)) & 255 : (unsigned)(e.lo >> (120 - 8 * d)) & 255;
+}
+
+/* Two entries of one level: the key, then the full order. */
+static bool ent_before(const sort_ctx *c, sort_ent a, sort_ent b)
+{
+    if (a.hi != b.hi)
+        return a.hi < b.hi;
+    if (a.lo >> 32 != b.lo >> 32)
+        return a.lo >> 32 < b.lo >> 32;
+    return before(c, ent_row(a), ent_row(b));
+}
+
+/* Bytes [from, from + n) of s (folded when asked; n <= 12), big-endian from the top of *hi and
+ * then of the low 32 bits of *lo, zero past the end: such windows order like the strings.
+ * Returns whether s has a byte at `from` or beyond. */
+static bool str_window(const char *s, size_t from, unsigned n, bool folded, uint64_t *hi,
+                       uint32_t *lo)
+{
+    size_t i = 0;
+    while (i < from && s[i])
+        i++;
+    *hi = 0;
+    *lo = 0;
+    if (i < from || !s[i])
+        return false;
+    const unsigned char *p = (const unsigned char *)s + i;
+    unsigned char b[KEY_BYTES] = { 0 };
+    for (unsigned j = 0; j < n && p[j]; j++)
+        b[j] = folded ? fold(p[j]) : p[j];
+    for (unsigned j = 0; j < 8; j++)
+        *hi = *hi << 8 | b[j];
+    for (unsigned j = 8; j < KEY_BYTES; j++)
+        *lo = *lo << 8 | b[j];
+    return true;
+}
+
+static sort_ent ent_of(uint64_t hi, uint32_t lo, sk_row r)
+{
+    sort_ent e = { hi, (uint64_t)lo << 32 | r };
+    return e;
+}
+
+/* Where an entry's key comes from. LV_KEY: the sort key (with the identifier's first bytes);
+ * its ties are settled by the identifier's next bytes (LV_IDENT, `off` bytes in), and once
+ * identifiers are spent and all the same, by the id's (LV_ID). */
+typedef enum { LV_KEY, LV_IDENT, LV_ID } lv_kind;
+typedef struct level {
+    lv_kind kind;
+    size_t off;
+} level;
+
+/* Identifier bytes in the key of level LV_KEY. */
+static size_t key_ident_bytes(sk_sort_key by)
+{
+    return by == SK_SORT_IDENTIFIER ? KEY_BYTES : by == SK_SORT_STATE ? KEY_BYTES - 1 : 4;
+}
+
+static sort_ent key_of(const sort_ctx *c, sk_row r)
+{
+    const sk_store_row *sr = &c->rows[r];
+    uint64_t hi;
+    uint32_t lo;
+    if (c->by == SK_SORT_IDENTIFIER) {
+        str_window(nz(store_row_identifier(c->store, sr)), 0, KEY_BYTES, true, &hi, &lo);
+        return c->reverse ? ent_of(~hi, ~lo, r) : ent_of(hi, lo, r);
+    }
+    if (c->by == SK_SORT_STATE) {
+        str_window(nz(store_row_identifier(c->store, sr)), 0, KEY_BYTES - 1, true, &hi, &lo);
+        uint64_t rank = row_rank(sr);
+        rank = c->reverse ? 4 - rank : rank;
+        return ent_of(rank << 56 | hi >> 8, (uint32_t)(hi << 24) | lo >> 8, r);
+    }
+    int64_t t = row_time(c, sr);
+    uint64_t k = UINT64_MAX;   /* absent: last in either direction */
+    if (t != SK_TIME_ABSENT) {
+        uint64_t u = (uint64_t)t ^ (UINT64_C(1) << 63);   /* order-preserving, >= 1 here */
+        k = c->reverse ? UINT64_MAX - u : u - 1;
+    }
+    str_window(nz(store_row_identifier(c->store, sr)), 0, 4, true, &hi, &lo);
+    return ent_of(k, (uint32_t)(hi >> 32), r);
+}
+
+static bool key_less(sort_ent a, sort_ent b)
+{
+    return a.hi != b.hi ? a.hi < b.hi : a.lo >> 32 < b.lo >> 32;
+}
+
+static bool key_same(sort_ent a, sort_ent b)
+{
+    return a.hi == b.hi && a.lo >> 32 == b.lo >> 32;
+}
+
+/* By the full order (a few rows with the same key). */
+static void insertion_sort_full(const sort_ctx *c, sort_ent *e, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        sort_ent x = e[i];
+        size_t j = i;
+        for (; j > 0 && before(c, ent_row(x), ent_row(e[j - 1])); j--)
+            e[j] = e[j - 1];
+        e[j] = x;
+    }
+}
+
+static void sift_down(const sort_ctx *c, sort_ent *e, size_t i, size_t n)
+{
+    for (size_t k; (k = 2 * i + 1) < n; i = k) {
+        if (k + 1 < n && before(c, ent_row(e[k]), ent_row(e[k + 1])))
+            k++;
+        if (!before(c, ent_row(e[i]), ent_row(e[k])))
+            return;
+        sort_ent t = e[i];
+        e[i] = e[k];
+        e[k] = t;
+    }
+}
+
+/* Rows nothing but the full order tells apart (identifiers alike but for case): compared
+ * whole, in place (a heap sort: no scratch, never quadratic). */
+static void full_sort(const sort_ctx *c, sort_ent *e, size_t n)
+{
+    for (size_t i = n / 2; i-- > 0;)
+        sift_down(c, e, i, n);
+    for (size_t k = n; k-- > 1;) {
+        sort_ent t = e[0];
+        e[0] = e[k];
+        e[k] = t;
+        sift_down(c, e, 0, k);
+    }
+}
+
+static const char *level_str(const sort_ctx *c, lv_kind kind, sk_row r)
+{
+    const sk_store_row *sr = &c->rows[r];
+    return kind == LV_IDENT ? store_row_identifier(c->store, sr) : store_row_id(c->store, sr);
+}
+
+/* The rows of a bucket are all over the store: each is fetched ahead (its row, then its
+ * string), so the reads overlap instead of waiting one after another. */
+#define AHEAD 32
+
+static void rekey(const sort_ctx *c, sort_ent *e, size_t n, level nx, bool *any)
+{
+    bool flip = nx.kind == LV_IDENT && c->by == SK_SORT_IDENTIFIER && c->reverse;
+    *any = false;
+    for (size_t i = 0; i < n; i++) {
+        if (i + 2 * AHEAD < n)
+            __builtin_prefetch(&c->rows[ent_row(e[i + 2 * AHEAD])]);
+        if (i + AHEAD < n)
+            __builtin_prefetch(nz(level_str(c, nx.kind, ent_row(e[i + AHEAD]))));
+        sk_row r = ent_row(e[i]);
+        uint64_t hi;
+        uint32_t lo;
+        *any |= str_window(nz(level_str(c, nx.kind, r)), nx.off, KEY_BYTES, nx.kind == LV_IDENT,
+                           &hi, &lo);
+        e[i] = flip ? ent_of(~hi, ~lo, r) : ent_of(hi, lo, r);
+    }
+}
+
+/* The level after lv. */
+static level level_after(const sort_ctx *c, level lv)
+{
+    if (lv.kind == LV_KEY)
+        return (level){ LV_IDENT, key_ident_bytes(c->by) };
+    return (level){ lv.kind, lv.off + KEY_BYTES };
+}
+
+/* Entries e[0..n) just keyed for level *lv (`any`: some string reached into it): true when that
+ * level can tell them apart; identifiers spent (all alike when folded) go on to the id if they
+ * are the same bytes too; false when only the full order can. */
+static bool level_usable(const sort_ctx *c, sort_ent *e, size_t n, level *lv, bool any)
+{
+    if (any || lv->kind != LV_IDENT)
+        return any;
+    const char *first = nz(store_row_identifier(c->store, &c->rows[ent_row(e[0])]));
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(nz(store_row_identifier(c->store, &c->rows[ent_row(e[i])])), first))
+            return false;
+    *lv = (level){ LV_ID, 0 };
+    rekey(c, e, n, *lv, &any);
+    return any;
+}
+
+/* A run of entries alike in their whole key, keyed for the next level later, all such runs in
+ * one pass over the store in row order (reading the rows of a run one by one would wait for
+ * memory at every row). */
+typedef struct tie_run {
+    uint32_t start, n;
+    level lv;                   /* the level they are alike at; then the one they are keyed for */
+    bool any;
+} tie_run;
+
+typedef struct sorter {
+    const sort_ctx *c;
+    sort_ent *all;              /* the whole array runs index into */
+    size_t limit;               /* rows are below it */
+    tie_run *runs;
+    size_t n_runs, cap_runs;
+} sorter;
+
+#define SMALL_SORT 32
+#define FEW_TIES 3
+
+static void msd_sort(sorter *so, sort_ent *e, size_t n, level lv, unsigned d);
+
+/* The next level for e[0..n) now, and on with the sort. */
+static void settle_now(sorter *so, sort_ent *e, size_t n, level lv)
+{
+    bool any;
+    lv = level_after(so->c, lv);
+    rekey(so->c, e, n, lv, &any);
+    if (level_usable(so->c, e, n, &lv, any))
+        msd_sort(so, e, n, lv, 0);
+    else
+        full_sort(so->c, e, n);
+}
+
+static void settle_later(sorter *so, sort_ent *e, size_t n, level lv)
+{
+    if (so->n_runs == so->cap_runs) {
+        size_t cap = so->cap_runs ? so->cap_runs * 2 : 256;
+        tie_run *p = realloc(so->runs, cap * sizeof *p);
+        if (!p) {
+            settle_now(so, e, n, lv);   /* no room to defer: slower, still right */
+            return;
+        }
+        so->runs = p;
+        so->cap_runs = cap;
+    }
+    so->runs[so->n_runs++] = (tie_run){ (uint32_t)(e - so->all), (uint32_t)n, lv, false };
+}
+
+/* A few entries: by key alone, then each run of equal keys settled (the next level, or the
+ * full order for two or three rows: cheaper than reading a level for them). */
+static void small_sort(sorter *so, sort_ent *e, size_t n, level lv)
+{
+    for (size_t i = 1; i < n; i++) {
+        sort_ent x = e[i];
+        size_t j = i;
+        for (; j > 0 && key_less(x, e[j - 1]); j--)
+            e[j] = e[j - 1];
+        e[j] = x;
+    }
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && key_same(e[i], e[j]); j++) {}
+        if (j - i > FEW_TIES)
+            settle_later(so, e + i, j - i, lv);
+        else if (j - i > 1)
+            insertion_sort_full(so->c, e + i, j - i);
+    }
+}
+
+/* In-place most-significant-digit radix sort (American flag sort) of e[0..n) by key byte d;
+ * the entries are alike in every byte before it. */
+static void msd_sort(sorter *so, sort_ent *e, size_t n, level lv, unsigned d)
+{
+    while (n > 1) {
+        if (d == KEY_BYTES) {
+            settle_later(so, e, n, lv);
+            return;
+        }
+        if (n < SMALL_SORT) {
+            small_sort(so, e, n, lv);
+            return;
+        }
+        uint32_t count[256] = { 0 }, next[256], stop[256];
+        uint64_t diff_hi = 0, diff_lo = 0;   /* bits where some key differs from the first */
+        for (size_t i = 0; i < n; i++) {
+            count[ent_byte(e[i], d)]++;
+            diff_hi |= e[i].hi ^ e[0].hi;
+            diff_lo |= (e[i].lo ^ e[0].lo) >> 32;
+        }
+        if (count[ent_byte(e[0], d)] == n) {   /* one bucket: on to the first byte that differs */
+            d = diff_hi ? (unsigned)__builtin_clzll(diff_hi) / 8
+                : diff_lo ? 8 + ((unsigned)__builtin_clzll(diff_lo) - 32) / 8
+                          : KEY_BYTES;
+            continue;
+        }
+        uint32_t at = 0;
+        for (int b = 0; b < 256; b++) {
+            next[b] = at;
+            at += count[b];
+            stop[b] = at;
+        }
+        for (unsigned b = 0; b < 256; b++) {
+            while (next[b] < stop[b]) {
+                sort_ent x = e[next[b]];
+                unsigned k = ent_byte(x, d);
+                while (k != b) {   /* carry x to its bucket, take what was there */
+                    sort_ent y = e[next[k]];
+                    e[next[k]++] = x;
+                    x = y;
+                    k = ent_byte(x, d);
+                }
+                e[next[b]++] = x;
+            }
+        }
+        size_t from = 0;
+        for (int b = 0; b < 256; from += count[b], b++)
+            if (count[b] > 1)
+                msd_sort(so, e + from, count[b], lv, d + 1);
+        return;
+    }
+}
+
+/* Every deferred run keyed for its next level in one pass over the store in row order: a map
+ * row -> position (4 bytes a row while it runs), the run's index parked in the entry's key. */
+static bool rekey_runs(sorter *so, tie_run *runs, size_t n_runs)
+{
+    const sort_ctx *c = so->c;
+    uint32_t *pos = malloc((so->limit ? so->limit : 1) * sizeof *pos);
+    if (!pos)
+        return false;
+    memset(pos, 0xFF, so->limit * sizeof *pos);
+    for (size_t t = 0; t < n_runs; t++) {
+        runs[t].lv = level_after(c, runs[t].lv);
+        for (uint32_t i = runs[t].start; i < runs[t].start + runs[t].n; i++) {
+            pos[ent_row(so->all[i])] = i;
+            so->all[i].hi = t;
         }
     }
-    sk_row *src = v, *dst = tmp;
-    for (size_t w = RUN; w < n; w *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * w) {
-            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
-            size_t i = lo, j = mid, o = lo;
-            while (i < mid && j < hi)
-                dst[o++] = before(c, src[j], src[i]) ? src[j++] : src[i++];
-            while (i < mid)
-                dst[o++] = src[i++];
-            while (j < hi)
-                dst[o++] = src[j++];
-        }
-        sk_row *t = src;
-        src = dst;
-        dst = t;
+    for (size_t r = 0; r < so->limit; r++) {
+        if (r + 4 * AHEAD < so->limit && pos[r + 4 * AHEAD] != UINT32_MAX)
+            __builtin_prefetch(&so->all[pos[r + 4 * AHEAD]], 1);   /* entries are all over */
+        uint32_t i = pos[r];
+        if (i == UINT32_MAX)
+            continue;
+        tie_run *t = &runs[so->all[i].hi];
+        bool flip = t->lv.kind == LV_IDENT && c->by == SK_SORT_IDENTIFIER && c->reverse;
+        uint64_t hi;
+        uint32_t lo;
+        t->any |= str_window(nz(level_str(c, t->lv.kind, (sk_row)r)), t->lv.off, KEY_BYTES,
+                             t->lv.kind == LV_IDENT, &hi, &lo);
+        so->all[i] = flip ? ent_of(~hi, ~lo, (sk_row)r) : ent_of(hi, lo, (sk_row)r);
     }
-    if (src != v)
-        memcpy(v, src, n * sizeof *v);
+    free(pos);
+    return true;
+}
+
+/* e[0..n) of rows below `limit` sorted: by key byte, then runs of alike keys by the next
+ * level, round after round, until the full order is all that is left to settle. */
+static void sort_entries(const sort_ctx *c, sort_ent *e, size_t n, size_t limit)
+{
+    sorter so = { c, e, limit, NULL, 0, 0 };
+    msd_sort(&so, e, n, (level){ LV_KEY, 0 }, 0);
+    while (so.n_runs) {
+        tie_run *runs = so.runs;
+        size_t n_runs = so.n_runs, rows = 0;
+        so.runs = NULL;
+        so.n_runs = so.cap_runs = 0;
+        for (size_t t = 0; t < n_runs; t++)
+            rows += runs[t].n;
+        /* A pass over the store pays when the runs hold a good part of it. */
+        if (rows * 16 >= limit && rekey_runs(&so, runs, n_runs)) {
+            for (size_t t = 0; t < n_runs; t++) {
+                sort_ent *at = e + runs[t].start;
+                if (level_usable(c, at, runs[t].n, &runs[t].lv, runs[t].any))
+                    msd_sort(&so, at, runs[t].n, runs[t].lv, 0);
+                else
+                    full_sort(c, at, runs[t].n);
+            }
+        } else {
+            for (size_t t = 0; t < n_runs; t++)
+                settle_now(&so, e + runs[t].start, runs[t].n, runs[t].lv);
+        }
+        free(runs);
+    }
+}
+
+/* The entries already in order (a store loaded in this order): one linear pass. */
+static bool in_order(const sort_ctx *c, const sort_ent *e, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (!ent_before(c, e[i - 1], e[i]))
+            return false;
+    return true;
+}
+
+/* The live rows of [from, to) in the view's order, in a new array of *n_out (NULL when out of
+ * memory). 16 bytes a row while sorting, then 4 in the same block. */
+static sk_row *sorted_rows(const sort_ctx *c, size_t from, size_t to, size_t *n_out)
+{
+    size_t n = 0;
+    for (size_t r = from; r < to; r++)
+        n += c->rows[r].flags & SK_STORE_ROW_LIVE;
+    sort_ent *e = malloc((n ? n : 1) * sizeof *e);
+    if (!e)
+        return NULL;
+    size_t k = 0;
+    for (size_t r = from; r < to; r++)
+        if (c->rows[r].flags & SK_STORE_ROW_LIVE)
+            e[k++] = key_of(c, (sk_row)r);
+    if (!in_order(c, e, n))
+        sort_entries(c, e, n, to);
+    /* Rows over the entries, in place: row i lands on bytes of entry i/4, already read. */
+    unsigned char *bytes = (unsigned char *)e;
+    for (size_t i = 0; i < n; i++) {
+        sk_row r = ent_row(e[i]);
+        memcpy(bytes + i * sizeof r, &r, sizeof r);
+    }
+    void *shrunk = realloc(e, (n ? n : 1) * sizeof(sk_row));
+    *n_out = n;
+    return shrunk ? shrunk : (void *)e;
 }
 
 /* ---------------------------------------------------------------- the cache */
 
 /* What view_update keeps between calls. `base` holds every live row of the store, sorted, as
- * of store version `version`; `rows` of the view were filtered from it with `spec`. */
+ * of store version `version`; the view's rows were filtered from it with `spec`. When that
+ * filter keeps everything the view's rows are the base itself (`alias`), not a copy. */
 struct view_cache {
     sk_row *base;
     size_t n_base, cap_base;
@@ -524,29 +905,41 @@ struct view_cache {
     sk_sort_key by;
     bool reverse;
     bool filtered;              /* the view's rows are base filtered with `spec` */
+    bool alias;                 /* the view's rows are `base` */
     sk_view_spec spec;
+    sk_row *add;                /* the rows a page appended, sorted (during one update) */
+    size_t n_add;
     uint64_t *bits;             /* scratch: one bit per row */
     size_t cap_bits;
-    uint64_t *sigs;             /* row_sig of rows [0, n_sigs), as of store version sig_version */
-    size_t n_sigs, cap_sigs;
-    uint64_t sig_layout;
-    /* Sort keys of rows [0, n_keys) for (key_by, key_reverse) as of layout key_layout: kept
-     * while pages are appended, so merging a page compares integers, not identifiers read
-     * from all over the store. */
+    frec *recs;                 /* frec of rows [0, n_recs), as of layout recs_layout */
+    size_t n_recs, cap_recs;
+    uint64_t recs_layout;
+    /* Merge keys (the top 96 bits of a sort key, in two arrays) of rows [0, n_keys) for
+     * (keys_by, keys_reverse) as of layout keys_layout: made at the first page merged after a
+     * sort and extended while pages come, so placing a row compares integers, not strings all
+     * over the store. */
     uint64_t *keys;
+    uint32_t *keys2;
     size_t n_keys, cap_keys;
-    uint64_t key_layout;
-    sk_sort_key key_by;
-    bool key_reverse;
+    uint64_t keys_layout;
+    sk_sort_key keys_by;
+    bool keys_reverse;
 };
+
+/* Arrays grow by a quarter: at a million rows the slack of x1.5 is megabytes. */
+static size_t grown(size_t cap, size_t need)
+{
+    size_t c = cap ? cap : 64;
+    while (c < need)
+        c += c / 4 + 1;
+    return c;
+}
 
 static bool reserve_rows(sk_row **p, size_t *cap, size_t need)
 {
     if (need <= *cap)
         return true;
-    size_t c = *cap ? *cap : 64;
-    while (c < need)
-        c = c / 2 * 3;
+    size_t c = grown(*cap, need);
     sk_row *q = realloc(*p, c * sizeof *q);
     if (!q)
         return false;
@@ -555,148 +948,181 @@ static bool reserve_rows(sk_row **p, size_t *cap, size_t need)
     return true;
 }
 
-/* Every live row in [from, to), sorted, appended to base[n_base..). */
-static bool collect_sorted(struct view_cache *vc, const sort_ctx *c, size_t from, size_t to)
+/* The sorted rows `add` (of m) merged into the sorted rows b[0..n) (room for n + m) from the
+ * back: each row of b after the first insertion point moves once. */
+static void keys_drop(struct view_cache *vc)
 {
-    size_t n = 0;
-    for (size_t r = from; r < to; r++)
-        n += c->rows[r].flags & SK_STORE_ROW_LIVE;
-    if (!reserve_rows(&vc->base, &vc->cap_base, vc->n_base + n))
-        return false;
-    sk_row *out = vc->base + vc->n_base;
-    size_t k = 0;
-    for (size_t r = from; r < to; r++)
-        if (c->rows[r].flags & SK_STORE_ROW_LIVE)
-            out[k++] = (sk_row)r;
-    sk_row *tmp = malloc((n ? n : 1) * sizeof *tmp);
-    if (!tmp)
-        return false;
-    sort_rows(c, out, tmp, n);
-    free(tmp);
-    vc->n_base += n;
-    return true;
+    free(vc->keys);
+    free(vc->keys2);
+    vc->keys = NULL;
+    vc->keys2 = NULL;
+    vc->n_keys = vc->cap_keys = 0;
 }
 
-/* Keys for every row in this order: kept while the layout holds, extended for appended rows. */
-static bool keys_update(struct view_cache *vc, const sk_store *s, sort_ctx *c)
+/* Merge keys for every row in c's order (NULL when out of memory: merges compare strings). */
+static const uint64_t *keys_update(struct view_cache *vc, const sk_store *s, const sort_ctx *c)
 {
     uint64_t layout = store_layout_version(s);
     size_t limit = store_row_limit(s);
-    if (vc->key_layout != layout || vc->key_by != c->by || vc->key_reverse != c->reverse ||
+    if (vc->keys_layout != layout || vc->keys_by != c->by || vc->keys_reverse != c->reverse ||
         vc->n_keys > limit)
         vc->n_keys = 0;
-    if (limit > vc->cap_keys || !vc->keys) {
-        size_t cap = limit + limit / 2 + 1;
-        uint64_t *p = realloc(vc->keys, cap * 2 * sizeof *p);
-        if (!p)
-            return false;
-        vc->keys = p;
+    if (limit > vc->cap_keys) {
+        size_t cap = vc->n_keys ? grown(vc->cap_keys, limit) : limit + limit / 8 + 64;
+        uint64_t *p = realloc(vc->keys, cap * sizeof *p);
+        if (p)
+            vc->keys = p;
+        uint32_t *q = p ? realloc(vc->keys2, cap * sizeof *q) : NULL;
+        if (!q) {
+            keys_drop(vc);
+            return NULL;
+        }
+        vc->keys2 = q;
         vc->cap_keys = cap;
     }
     for (size_t r = vc->n_keys; r < limit; r++) {
-        bool live = c->rows[r].flags & SK_STORE_ROW_LIVE;
-        vc->keys[2 * r] = live ? row_key(c, &c->rows[r]) : 0;
-        vc->keys[2 * r + 1] = live ? row_key2(c, &c->rows[r]) : 0;
+        sort_ent k = { 0, 0 };
+        if (c->rows[r].flags & SK_STORE_ROW_LIVE)
+            k = key_of(c, (sk_row)r);
+        vc->keys[r] = k.hi;
+        vc->keys2[r] = (uint32_t)(k.lo >> 32);
     }
     vc->n_keys = limit;
-    vc->key_layout = layout;
-    vc->key_by = c->by;
-    vc->key_reverse = c->reverse;
-    c->key = vc->keys;
+    vc->keys_layout = layout;
+    vc->keys_by = c->by;
+    vc->keys_reverse = c->reverse;
+    return vc->keys;
+}
+
+/* a before b, on the merge keys when they differ. */
+static bool merge_before(const sort_ctx *c, sk_row a, sk_row b)
+{
+    if (c->keys && c->keys[a] != c->keys[b])
+        return c->keys[a] < c->keys[b];
+    if (c->keys && c->keys2[a] != c->keys2[b])
+        return c->keys2[a] < c->keys2[b];
+    return before(c, a, b);
+}
+
+static void merge_in(const sort_ctx *c, sk_row *b, size_t n, const sk_row *add, size_t m)
+{
+    size_t end = n;
+    for (size_t j = m; j-- > 0;) {
+        size_t lo = 0, hi = end;   /* first position of b[0..end) that sorts after add[j] */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (merge_before(c, add[j], b[mid]))
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        memmove(b + lo + j + 1, b + lo, (end - lo) * sizeof *b);
+        b[lo + j] = add[j];
+        end = lo;
+    }
+}
+
+typedef enum { BASE_FAILED, BASE_KEPT, BASE_APPENDED, BASE_REBUILT } base_change;
+
+/* The whole base again, from a fresh sort. The old base, the display list and the merge keys
+ * are given back first (at a million rows the sort's 16 bytes a row are the peak of the view's
+ * memory); the display list is empty until update() fills it. */
+static bool base_rebuild(sk_view *v, struct view_cache *vc, const sort_ctx *c, size_t limit)
+{
+    if (!vc->alias)
+        free(v->rows);
+    v->rows = NULL;
+    v->n = v->cap = 0;
+    vc->alias = false;
+    vc->filtered = false;
+    free(vc->base);
+    vc->base = NULL;
+    vc->n_base = vc->cap_base = 0;
+    keys_drop(vc);
+    size_t n;
+    sk_row *b = sorted_rows(c, 0, limit, &n);
+    if (!b)
+        return false;
+    vc->base = b;
+    vc->n_base = n;
+    vc->cap_base = n ? n : 1;
     return true;
 }
 
-/* The whole base again. */
-static bool base_rebuild(struct view_cache *vc, sort_ctx *c, size_t limit)
+/* Rows appended since the base was built ([old limit, limit)): sorted on their own, then merged
+ * in. They stay in vc->add for the display list. */
+static bool base_append(struct view_cache *vc, sort_ctx *c, const sk_store *s, size_t limit)
 {
-    vc->n_base = 0;
-    return collect_sorted(vc, c, 0, limit);
-}
-
-/* First position in base[0..n) that sorts after row x. */
-static size_t upper_bound(const sort_ctx *c, const sk_row *base, size_t n, sk_row x)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (before(c, x, base[mid]))
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
-}
-
-/* Rows appended since the base was built ([old limit, limit)): sorted, then merged in place
- * from the back, each old row moved once. */
-static bool base_append(struct view_cache *vc, const sort_ctx *c, size_t limit)
-{
-    size_t old = vc->n_base;
-    if (!collect_sorted(vc, c, vc->limit, limit))
-        return false;
-    size_t m = vc->n_base - old;
-    if (m == 0)
-        return true;   /* nothing new is live (and the base may still be NULL) */
-    sk_row *b = vc->base, *add = malloc(m * sizeof *add);
+    size_t m;
+    sk_row *add = sorted_rows(c, vc->limit, limit, &m);
     if (!add)
         return false;
-    memcpy(add, b + old, m * sizeof *add);
-    size_t end = old;
-    for (size_t j = m; j-- > 0;) {
-        size_t p = upper_bound(c, b, end, add[j]);
-        memmove(b + p + j + 1, b + p, (end - p) * sizeof *b);
-        b[p + j] = add[j];
-        end = p;
+    if (m && (c->keys = keys_update(vc, s, c)))
+        c->keys2 = vc->keys2;
+    if (!reserve_rows(&vc->base, &vc->cap_base, vc->n_base + m)) {
+        free(add);
+        return false;
     }
-    free(add);
+    merge_in(c, vc->base, vc->n_base, add, m);
+    vc->n_base += m;
+    vc->add = add;
+    vc->n_add = m;
     return true;
+}
+
+static sort_ctx sort_ctx_of(const sk_store *s, sk_sort_key by, bool reverse)
+{
+    sort_ctx c;
+    memset(&c, 0, sizeof c);
+    c.store = s;
+    c.rows = store_rows(s);
+    c.by = by;
+    c.reverse = reverse;
+    return c;
 }
 
 /* Brings base up to the store's rows in this order: kept, merged with new rows, or rebuilt. */
-static bool base_update(struct view_cache *vc, const sk_store *s, sk_sort_key by, bool reverse)
+static base_change base_update(sk_view *v, struct view_cache *vc, const sk_store *s, sk_sort_key by,
+                               bool reverse)
 {
     uint64_t version = store_version(s), layout = store_layout_version(s);
     size_t limit = store_row_limit(s);
-    sort_ctx c = { s, store_rows(s), by, reverse, NULL };
+    sort_ctx c = sort_ctx_of(s, by, reverse);
     bool same_order = vc->version && vc->by == by && vc->reverse == reverse;
     if (same_order && vc->version == version)
-        return true;
-    vc->filtered = false;
-    if (!keys_update(vc, s, &c))
-        return false;
-    bool ok = same_order && vc->layout == layout && vc->limit <= limit
-                  ? base_append(vc, &c, limit)
-                  : base_rebuild(vc, &c, limit);
+        return BASE_KEPT;
+    bool append = same_order && vc->layout == layout && vc->limit <= limit;
+    bool ok = append ? base_append(vc, &c, s, limit) : base_rebuild(v, vc, &c, limit);
     vc->version = ok ? version : 0;
     vc->layout = layout;
     vc->limit = limit;
     vc->by = by;
     vc->reverse = reverse;
-    return ok;
+    return !ok ? BASE_FAILED : append ? BASE_APPENDED : BASE_REBUILT;
 }
 
 /* ---------------------------------------------------------------- filtering the base */
 
-/* Row signatures for every row: kept while the layout holds, extended for appended rows. */
-static bool sigs_update(struct view_cache *vc, const sk_store *s)
+/* Filter records for every row: kept while the layout holds, extended for appended rows. */
+static bool recs_update(struct view_cache *vc, const sk_store *s)
 {
     uint64_t layout = store_layout_version(s);
     size_t limit = store_row_limit(s);
-    if (vc->sig_layout != layout || vc->n_sigs > limit)
-        vc->n_sigs = 0;
-    if (limit > vc->cap_sigs) {
-        size_t cap = limit + limit / 2;
-        uint64_t *p = realloc(vc->sigs, cap * sizeof *p);
+    if (vc->recs_layout != layout || vc->n_recs > limit)
+        vc->n_recs = 0;
+    if (limit > vc->cap_recs || !vc->recs) {
+        size_t cap = vc->n_recs ? grown(vc->cap_recs, limit) : limit + 1;
+        frec *p = realloc(vc->recs, cap * sizeof *p);
         if (!p)
             return false;
-        vc->sigs = p;
-        vc->cap_sigs = cap;
+        vc->recs = p;
+        vc->cap_recs = cap;
     }
     const sk_store_row *rows = store_rows(s);
-    for (size_t r = vc->n_sigs; r < limit; r++)
-        vc->sigs[r] = rows[r].flags & SK_STORE_ROW_LIVE ? row_sig(s, &rows[r]) : 0;
-    vc->n_sigs = limit;
-    vc->sig_layout = layout;
+    for (size_t r = vc->n_recs; r < limit; r++)
+        vc->recs[r] = frec_of(s, &rows[r]);
+    vc->n_recs = limit;
+    vc->recs_layout = layout;
     return true;
 }
 
@@ -709,6 +1135,13 @@ static bool same_settings(const sk_view_spec *a, const sk_view_spec *b)
         if (strcmp(a->connections[i], b->connections[i]) != 0)
             return false;
     return true;
+}
+
+/* The same filter and order (the sort key as view_update reads it). */
+static bool same_spec(const sk_view_spec *old, const sk_view_spec *now, sk_sort_key by)
+{
+    return same_settings(old, now) && strcmp(old->text, now->text) == 0 && old->sort == by &&
+           old->reverse == now->reverse;
 }
 
 /* The new filter keeps a subset of what the old one kept: same settings, and the old text
@@ -730,21 +1163,85 @@ static bool narrows(const sk_view_spec *old, const filter *f)
     return false;
 }
 
-static bool set_rows(sk_view *v, size_t n)
+/* The display list is the base itself. */
+static void display_alias(sk_view *v, struct view_cache *vc)
 {
-    return reserve_rows(&v->rows, &v->cap, n ? n : 1);
+    if (!vc->alias)
+        free(v->rows);
+    vc->alias = true;
+    v->rows = vc->base;
+    v->n = vc->n_base;
+    v->cap = 0;
 }
 
-/* The display list from every row: in store order into a bitmap (a sequential scan), then the
- * marked rows in base order. */
+/* The display list in an array of its own with room for `need` rows (its rows kept; a large
+ * array left by a wider filter is given back). */
+static bool display_own(sk_view *v, struct view_cache *vc, size_t need)
+{
+    if (vc->alias) {
+        vc->alias = false;
+        v->rows = NULL;
+        v->n = v->cap = 0;
+    }
+    need = need ? need : 1;
+    if (v->cap > 2 * need + 1024) {
+        sk_row *q = realloc(v->rows, need * sizeof *q);
+        if (q) {
+            v->rows = q;
+            v->cap = need;
+        }
+    }
+    return reserve_rows(&v->rows, &v->cap, need);
+}
+
+#define SCAN_BLOCK 4096
+#define SCAN_AHEAD 8
+
+/* Rows [from, to) into the bitmap; returns how many pass. Each record is judged without a
+ * branch: passes for sure (its record decides), fails, or is a candidate that filter_row
+ * settles from the store, candidates a block at a time with their rows and strings read
+ * ahead (branches on random outcomes and reads that wait one after another cost more than the
+ * scan itself). */
+static size_t scan_block(const filter *f, uint64_t *bits, size_t from, size_t to, sk_row *cand)
+{
+    size_t hits = 0, nc = 0;
+    uint64_t sig = f->sig;
+    unsigned no_text = f->nl == 0, letter = f->letter, pred = f->pred;
+    for (size_t r = from; r < to; r++) {
+        const frec *fr = &f->recs[r];
+        uint32_t m = fr->meta, cc = m >> 4;
+        unsigned live = m & 1u, far = cc == META_CONN_FAR;
+        uint8_t cb = f->conn[cc < f->n_conn ? cc : 0];
+        unsigned keep = live & (f->states >> (m >> 1 & 7u)) & cb & (far ^ 1u);
+        unsigned sig_ok = ((fr->ident_sig & sig) == sig) | ((fr->id_sig & (uint32_t)sig) == (uint32_t)sig);
+        unsigned quick = no_text | (cb >> 1 & 1u) | (letter & sig_ok);   /* no string to read */
+        unsigned sure = keep & (pred ^ 1u) & quick;
+        unsigned maybe = (live & far) | (keep & (pred | ((quick ^ 1u) & sig_ok)));
+        bits[r / 64] |= (uint64_t)sure << (r % 64);
+        hits += sure;
+        cand[nc] = (sk_row)r;
+        nc += maybe;
+    }
+    for (size_t i = 0; i < nc; i++) {
+        if (i + 2 * SCAN_AHEAD < nc)
+            __builtin_prefetch(&f->rows[cand[i + 2 * SCAN_AHEAD]]);
+        if (i + SCAN_AHEAD < nc)
+            __builtin_prefetch(nz(store_row_identifier(f->store, &f->rows[cand[i + SCAN_AHEAD]])));
+        sk_row r = cand[i];
+        if (filter_row(f, r)) {
+            bits[r / 64] |= UINT64_C(1) << (r % 64);
+            hits++;
+        }
+    }
+    return hits;
+}
+
+/* The display list from every row: the filter records in store order into a bitmap (a
+ * sequential scan of 16 bytes a row), then the marked rows in base order. */
 static bool filter_base(sk_view *v, struct view_cache *vc, const filter *f, const sk_store *s)
 {
-    if (!set_rows(v, vc->n_base))
-        return false;
     if (filter_all(f)) {
-        if (vc->n_base)   /* an empty store has no base array (memcpy from NULL is undefined) */
-            memcpy(v->rows, vc->base, vc->n_base * sizeof *v->rows);
-        v->n = vc->n_base;
+        display_alias(v, vc);
         return true;
     }
     size_t limit = store_row_limit(s), words = limit / 64 + 1;
@@ -757,14 +1254,16 @@ static bool filter_base(sk_view *v, struct view_cache *vc, const filter *f, cons
     }
     uint64_t *bits = vc->bits;
     memset(bits, 0, words * sizeof *bits);
-    const sk_store_row *rows = store_rows(s);
+    sk_row cand[SCAN_BLOCK];
     size_t hits = 0;
-    for (size_t r = 0; r < limit; r++) {
-        if ((rows[r].flags & SK_STORE_ROW_LIVE) && filter_row(f, &rows[r], (sk_row)r)) {
-            bits[r / 64] |= UINT64_C(1) << (r % 64);
-            hits++;
-        }
+    for (size_t r = 0; r < limit; r += SCAN_BLOCK)
+        hits += scan_block(f, bits, r, r + SCAN_BLOCK < limit ? r + SCAN_BLOCK : limit, cand);
+    if (hits == vc->n_base) {   /* every live row passes: the list is the base */
+        display_alias(v, vc);
+        return true;
     }
+    if (!display_own(v, vc, hits))
+        return false;
     size_t n = 0;
     for (size_t i = 0; i < vc->n_base && n < hits; i++) {
         sk_row r = vc->base[i];
@@ -776,14 +1275,33 @@ static bool filter_base(sk_view *v, struct view_cache *vc, const filter *f, cons
 }
 
 /* Typing one more character: only the rows shown can still match; order is kept. */
-static void filter_shown(sk_view *v, const filter *f, const sk_store *s)
+static void filter_shown(sk_view *v, const filter *f)
 {
-    const sk_store_row *rows = store_rows(s);
     size_t n = 0;
     for (size_t i = 0; i < v->n; i++)
-        if (filter_row(f, &rows[v->rows[i]], v->rows[i]))
+        if (filter_row(f, v->rows[i]))
             v->rows[n++] = v->rows[i];
     v->n = n;
+}
+
+/* A page appended under the same filter: its rows that pass are merged into the display list
+ * (or the list is the base, already merged; a list that is the base because every row passed
+ * is not handed here: the new rows may not pass). */
+static bool display_append(sk_view *v, struct view_cache *vc, const filter *f, const sort_ctx *c)
+{
+    if (filter_all(f)) {
+        display_alias(v, vc);
+        return true;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < vc->n_add; i++)
+        if (filter_row(f, vc->add[i]))
+            vc->add[k++] = vc->add[i];
+    if (!display_own(v, vc, v->n + k))
+        return false;
+    merge_in(c, v->rows, v->n, vc->add, k);
+    v->n += k;
+    return true;
 }
 
 /* ---------------------------------------------------------------- the view */
@@ -800,15 +1318,17 @@ static void cache_free(struct view_cache *vc)
     if (!vc)
         return;
     free(vc->base);
+    free(vc->add);
     free(vc->bits);
-    free(vc->sigs);
-    free(vc->keys);
+    free(vc->recs);
+    keys_drop(vc);
     free(vc);
 }
 
 void view_free(sk_view *v)
 {
-    free(v->rows);
+    if (!v->cache || !v->cache->alias)
+        free(v->rows);
     cache_free(v->cache);
     view_init(v);
 }
@@ -817,27 +1337,42 @@ static sk_status update(sk_view *v, struct view_cache *vc, const sk_store *s,
                         const sk_view_spec *spec)
 {
     sk_sort_key by = (unsigned)spec->sort < SK_SORT_COUNT ? spec->sort : SK_SORT_IDENTIFIER;
-    if (!base_update(vc, s, by, spec->reverse))
+    bool pred = spec->saved && spec->saved->match;   /* may depend on the time: run again */
+    bool same = vc->filtered && same_spec(&vc->spec, spec, by) && !pred;
+    if (same && vc->version && vc->version == store_version(s))
+        return SK_OK;   /* nothing changed */
+    base_change how = base_update(v, vc, s, by, spec->reverse);
+    if (how == BASE_FAILED)
         return SK_ERR_NOMEM;
     filter f;
     if (!filter_init(&f, spec, s))
         return SK_ERR_NOMEM;
-    if (f.nl && !sigs_update(vc, s)) {
+    if (!filter_all(&f) && !recs_update(vc, s)) {
         filter_free(&f);
         return SK_ERR_NOMEM;
     }
-    f.row_sigs = vc->sigs;
+    f.recs = vc->recs;
+    sort_ctx c = sort_ctx_of(s, by, spec->reverse);
+    if (vc->keys && vc->n_keys == store_row_limit(s) && vc->keys_layout == store_layout_version(s) &&
+        vc->keys_by == by && vc->keys_reverse == spec->reverse) {
+        c.keys = vc->keys;
+        c.keys2 = vc->keys2;
+    }
     bool ok = true;
-    /* Only the rows shown are tested when they are few: they are read in display order, which
-     * costs more per row than the scan in store order. */
-    if (vc->filtered && v->n <= store_row_limit(s) / 4 && narrows(&vc->spec, &f))
-        filter_shown(v, &f, s);
+    if (how == BASE_APPENDED && same && (filter_all(&f) || !vc->alias))
+        ok = display_append(v, vc, &f, &c);
+    /* Only the rows shown are tested when they are few: they are read in display order, all
+     * over the store (a wait for memory each), where the scan reads in sequence. */
+    else if (how == BASE_KEPT && vc->filtered && !vc->alias && v->n <= store_row_limit(s) / 32 &&
+             narrows(&vc->spec, &f))
+        filter_shown(v, &f);
     else
         ok = filter_base(v, vc, &f, s);
     filter_free(&f);
     if (!ok)
         return SK_ERR_NOMEM;
     vc->spec = *spec;
+    vc->spec.sort = by;
     vc->filtered = true;
     return SK_OK;
 }
@@ -848,9 +1383,17 @@ sk_status view_update(sk_view *v, const sk_store *s, const sk_view_spec *spec)
         return SK_ERR_NOMEM;
     struct view_cache *vc = v->cache;
     sk_status st = update(v, vc, s, spec);
+    free(vc->add);
+    vc->add = NULL;
+    vc->n_add = 0;
+    if (vc->alias) {            /* the base may have moved */
+        v->rows = vc->base;
+        v->n = vc->n_base;
+    }
     if (st != SK_OK) {
-        vc->version = 0;        /* start afresh next time */
+        vc->version = 0;        /* start afresh next time; show nothing meanwhile */
         vc->filtered = false;
+        v->n = 0;
     }
     return st;
 }

@@ -819,6 +819,158 @@ static void test_view_switches_store(void **st)
     store_free(c);
 }
 
+/* ---------------------------------------------------------------- large stores, every order */
+
+/* Rows that stress a radix sort: identifiers absent, the same bytes many times, the same but
+ * for case many times, long shared prefixes, non-ASCII; times absent, at the ends of 64 bits
+ * (`wide`) or in a narrow span with many ties. */
+static void wide_account(sk_account *a, char *id, char *ident, int serial, bool wide)
+{
+    static const char alphabet[] = "aAbBzZ.@_09\xc3\xa9~";
+    static const char *const sts[] = { "ACTIVE", "EXPIRED", "PENDING_AUTH", "REVOKED", "X" };
+    static const char *const conns[] = { "gmail", "slack", NULL };
+    memset(a, 0, sizeof a[0]);
+    snprintf(id, 32, "ca_%d", serial);
+    int len = 0;
+    switch (rand() % 6) {
+    case 0:
+        len = snprintf(ident, 64, "same@example.com");
+        break;
+    case 1:
+        len = snprintf(ident, 64, "case@example.com");
+        for (int i = 0; i < len; i++)
+            if (rand() % 2 && ident[i] >= 'a' && ident[i] <= 'z')
+                ident[i] = (char)(ident[i] - 32);
+        break;
+    case 2:
+        len = snprintf(ident, 64, "alexander.gonzalez.the.third@");
+        break;
+    default:
+        break;
+    }
+    for (int k = rand() % 5; k > 0; k--)
+        ident[len++] = alphabet[rand() % (int)(sizeof alphabet - 1)];
+    ident[len] = '\0';
+    a->id = id;
+    a->identifier = rand() % 10 ? ident : NULL;
+    a->connector = conns[rand() % 3];
+    a->status = sts[rand() % 5];
+    a->state = state_from_wire(a->status);
+    int64_t *t[] = { &a->token_expires_at, &a->last_used_at, &a->updated_at };
+    for (int i = 0; i < 3; i++) {
+        int pick = rand() % 8;
+        if (pick == 0)
+            *t[i] = SK_TIME_ABSENT;
+        else if (wide && pick == 1)
+            *t[i] = rand() % 2 ? INT64_MAX : INT64_MIN + 1;
+        else if (wide && pick == 2)
+            *t[i] = (int64_t)((uint64_t)rand() << 40 ^ (uint64_t)rand() << 20 ^ (uint64_t)rand());
+        else
+            *t[i] = 1700000000 + rand() % 30;
+    }
+}
+
+static void add_wide(sk_store *s, int *serial, int n, bool wide)
+{
+    for (int i = 0; i < n; i++) {
+        char id[32], ident[64];
+        sk_account a;
+        wide_account(&a, id, ident, (*serial)++, wide);
+        assert_int_equal(store_upsert(s, &a, 1), SK_OK);
+    }
+}
+
+/* Every key in both directions, with and without a filter, on thousands of rows (the radix
+ * paths, not only the small-range ones), while pages are appended to the same views and rows
+ * removed: always the reference order. */
+static void test_every_order_large(void **st)
+{
+    (void)st;
+    static const char *const texts[] = { "", "a", "same" };
+    for (int round = 0; round < 2; round++) {
+        srand(7000 + (unsigned)round);
+        bool wide = round == 1;
+        sk_store *s = store_new();
+        int serial = 0;
+        add_wide(s, &serial, 4000, wide);
+        sk_view views[SK_SORT_COUNT][2][3];
+        sk_view_spec specs[SK_SORT_COUNT][2][3];
+        for (int k = 0; k < SK_SORT_COUNT; k++)
+            for (int rev = 0; rev < 2; rev++)
+                for (int t = 0; t < 3; t++) {
+                    sk_view_spec *sp = &specs[k][rev][t];
+                    view_spec_init(sp);
+                    sp->sort = (sk_sort_key)k;
+                    sp->reverse = rev;
+                    snprintf(sp->text, sizeof sp->text, "%s", texts[t]);
+                    view_init(&views[k][rev][t]);
+                }
+        for (int step = 0; step < 4; step++) {
+            if (step == 1 || step == 2)
+                add_wide(s, &serial, step == 1 ? 700 : 45, wide);   /* pages: merged in */
+            if (step == 3) {
+                for (int i = 0; i < 300; i++) {
+                    char id[32];
+                    snprintf(id, sizeof id, "ca_%d", rand() % serial);
+                    store_remove(s, id);
+                }
+                add_wide(s, &serial, 200, wide);   /* into the holes: a rebuild */
+            }
+            for (int k = 0; k < SK_SORT_COUNT; k++)
+                for (int rev = 0; rev < 2; rev++)
+                    for (int t = 0; t < 3; t++) {
+                        assert_int_equal(view_update(&views[k][rev][t], s, &specs[k][rev][t]), SK_OK);
+                        assert_same_as_reference(&views[k][rev][t], s, &specs[k][rev][t]);
+                    }
+        }
+        for (int k = 0; k < SK_SORT_COUNT; k++)
+            for (int rev = 0; rev < 2; rev++)
+                for (int t = 0; t < 3; t++)
+                    view_free(&views[k][rev][t]);
+        store_free(s);
+    }
+}
+
+/* A store whose rows are already in the order asked (a cache saved in that order), or in the
+ * opposite one: the same result as any other. */
+static void test_rows_already_in_order(void **st)
+{
+    (void)st;
+    srand(4242);
+    sk_store *src = store_new();
+    int serial = 0;
+    add_wide(src, &serial, 3000, false);
+    for (int k = 0; k < SK_SORT_COUNT; k++)
+        for (int rev = 0; rev < 2; rev++) {
+            sk_view_spec sp;
+            view_spec_init(&sp);
+            sp.sort = (sk_sort_key)k;
+            sp.reverse = rev;
+            sk_view v;
+            view_init(&v);
+            assert_int_equal(view_update(&v, src, &sp), SK_OK);
+            for (int backwards = 0; backwards < 2; backwards++) {
+                sk_store *copy = store_new();
+                for (size_t i = 0; i < v.n; i++) {
+                    sk_account a;
+                    store_get(src, v.rows[backwards ? v.n - 1 - i : i], &a);
+                    assert_int_equal(store_upsert(copy, &a, 1), SK_OK);
+                }
+                sk_view w;
+                view_init(&w);
+                assert_int_equal(view_update(&w, copy, &sp), SK_OK);
+                assert_same_as_reference(&w, copy, &sp);
+                assert_int_equal(w.n, v.n);
+                for (size_t i = 0; i < w.n; i++)
+                    assert_int_equal(w.rows[i], backwards ? w.n - 1 - i : i);
+                view_free(&w);
+                store_free(copy);
+            }
+            view_free(&v);
+        }
+    store_free(src);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -837,6 +989,8 @@ int main(void)
         cmocka_unit_test(test_view_switches_store),
         cmocka_unit_test(test_empty_store),
         cmocka_unit_test(test_spec_comma_lists),
+        cmocka_unit_test(test_every_order_large),
+        cmocka_unit_test(test_rows_already_in_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
