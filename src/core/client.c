@@ -88,6 +88,7 @@ struct sk_client {
     long step_budget_us;     /* client_set_step_budget(): 0 none */
     int step_break_fd;
     bool step_cut;           /* the last step left finished answers unread */
+    unsigned long flushed;   /* requests_sent when client_flush last put them on the wire */
 };
 
 /* ---------------------------------------------------------------- small helpers */
@@ -1029,8 +1030,9 @@ void client_step(sk_client *c)
         unsigned long sent = c->stats.requests_sent;
         finish_transfer(c, (sk_request *)priv, rc);
         /* The callback may have queued the next page: send it now, while the answers still
-         * waiting here are parsed, rather than after all of them (the server would idle). */
-        if (c->stats.requests_sent != sent)
+         * waiting here are parsed, rather than after all of them (the server would idle),
+         * unless the callback's own client_flush already did. */
+        if (c->stats.requests_sent != sent && c->stats.requests_sent != c->flushed)
             curl_multi_perform(c->multi, &running);
     }
     deliver_failed(c);
@@ -1043,6 +1045,7 @@ void client_flush(sk_client *c)
     int running = 0;
     kick(c);
     curl_multi_perform(c->multi, &running);   /* finished transfers wait for client_step */
+    c->flushed = c->stats.requests_sent;
 }
 
 long client_next_timer_ms(const sk_client *c)

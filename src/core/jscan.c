@@ -541,3 +541,39 @@ bool jscan_account_page(const char *body, size_t len, sk_account_page *out)
     out->bad_times = fp.bad_times;
     return true;
 }
+
+/* ---------------------------------------------------------------- the next page's token */
+
+#define PEEK_TAIL 4096   /* the token follows the rows: only the body's end is looked at */
+
+bool jscan_peek_next_token(const char *body, size_t len, char *out, size_t cap)
+{
+    static const char key[] = "\"next_page_token\"";
+    const size_t kn = sizeof key - 1;
+    if (!body || !cap || len < kn)
+        return false;
+    const char *lo = len > PEEK_TAIL ? body + len - PEEK_TAIL : body;
+    for (const char *k = body + len - kn; k >= lo; k--) {
+        if (*k != '"' || memcmp(k, key, kn) != 0)
+            continue;
+        const char *p = k + kn, *end = body + len;
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+            p++;
+        if (p >= end || *p++ != ':')
+            return false;
+        while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+            p++;
+        if (p >= end || *p++ != '"')
+            return false;
+        const char *s = p;
+        while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+            p++;
+        size_t n = (size_t)(p - s);
+        if (p >= end || *p != '"' || n == 0 || n >= cap)
+            return false;   /* escaped, cut, empty or too long: the parse decides */
+        memcpy(out, s, n);
+        out[n] = '\0';
+        return true;
+    }
+    return false;
+}
