@@ -22,6 +22,7 @@
 #include "text.h"
 
 #define BODY_MAX ((size_t)64 << 20)   /* larger answers are refused, not buffered */
+#define RECV_BUFFER 65536L            /* curl's read buffer for one transfer */
 #define RETRY_AFTER_MAX_MS 60000
 #define RATE_LIMIT_BASE_MS 1000        /* first wait after a 429 without Retry-After */
 #define WAIT_FOREVER_MS 600000        /* client_wait(-1) wakes at least this often */
@@ -533,6 +534,8 @@ static void set_options(sk_client *c, sk_request *r)
     if (c->url_password)
         curl_easy_setopt(e, CURLOPT_PASSWORD, c->url_password);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+    /* A page of 99 accounts (~31 KB) in one read instead of two of curl's default 16 KB. */
+    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, RECV_BUFFER);
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)BODY_MAX);
     set_method(r);
 }
