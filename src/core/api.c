@@ -26,6 +26,7 @@ typedef struct api_call {
     void *ud;
     api_done_fn notify;              /* sync helpers: told of the outcome, whatever the kind */
     api_peek peek;                   /* K_ACCOUNTS: told the next token before the parse */
+    bool peeked;
     sk_detail_result *keep_detail;
     sk_link_result *keep_link;
     /* K_DETAIL: the account asked for (heap copies; NULL: not checked). An answer about
@@ -145,15 +146,29 @@ static void deliver_link(const api_call *k, const sk_response *r, sk_error *err)
 
 #define PEEK_TOKEN_MAX 1024   /* longer tokens are not guessed at: the parse reads them */
 
+static void peek_body(api_call *k, const char *body, size_t len)
+{
+    char token[PEEK_TOKEN_MAX];
+    k->peeked = true;
+    if (jscan_peek_next_token(body, len, token, sizeof token))
+        k->peek.next_token(k->peek.ud, token);
+}
+
+/* The client's early look at a whole body (client_request_on_body), before the answers that
+ * came in ahead of it are parsed. */
+static void on_body_in(void *ud, const char *body, size_t len)
+{
+    api_call *k = ud;
+    if (!k->peeked)
+        peek_body(k, body, len);
+}
+
 static void on_response(void *ud, const sk_response *r)
 {
     api_call *k = ud;
     sk_error err = r->err;
-    if (err.status == SK_OK && k->kind == K_ACCOUNTS && k->peek.next_token) {
-        char token[PEEK_TOKEN_MAX];
-        if (jscan_peek_next_token(r->body, r->len, token, sizeof token))
-            k->peek.next_token(k->peek.ud, token);
-    }
+    if (err.status == SK_OK && k->kind == K_ACCOUNTS && k->peek.next_token && !k->peeked)
+        peek_body(k, r->body, r->len);   /* no early look (no Content-Length): now */
     if (err.status != SK_OK) {
         call_fail(k, &err);
     } else {
@@ -184,6 +199,8 @@ static sk_request *send_call(sk_client *c, const char *method, const char *path,
         return NULL;
     }
     sk_request *r = client_request(c, method, path, json, on_response, k);
+    if (r && k->kind == K_ACCOUNTS && k->peek.next_token)
+        client_request_on_body(r, on_body_in, k);
     if (!r) {
         sk_error_set(&err, SK_ERR_NOMEM, "%s %s: the request could not be queued", method, path);
         call_fail(k, &err);

@@ -51,6 +51,9 @@ struct sk_request {
     size_t body_len;
     sk_response_fn cb;
     void *ud;
+    sk_body_fn on_body;      /* client_request_on_body */
+    void *body_ud;
+    bool body_in;            /* this try's 2xx body is whole and on_body not told yet */
     CURL *easy;
     struct curl_slist *hdrs;
     sk_buf resp;
@@ -446,6 +449,18 @@ static sk_request *rq_new(sk_client *c, const char *method, const char *path, ch
 
 /* ---------------------------------------------------------------- starting a transfer */
 
+/* Marks r's body whole once it holds the announced length of a 2xx answer. */
+static void body_check(sk_request *r)
+{
+    curl_off_t cl = -1;
+    long http = 0;
+    if (curl_easy_getinfo(r->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK &&
+        cl >= 0 && (size_t)cl == r->resp.len &&
+        curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &http) == CURLE_OK &&
+        http >= 200 && http < 300)
+        r->body_in = true;
+}
+
 static size_t on_body(char *p, size_t sz, size_t n, void *ud)
 {
     sk_request *r = ud;
@@ -462,7 +477,11 @@ static size_t on_body(char *p, size_t sz, size_t n, void *ud)
             cl > 0 && (size_t)cl <= BODY_MAX && !buf_reserve(&r->resp, (size_t)cl))
             return 0;
     }
-    return buf_add(&r->resp, p, len) ? len : 0;
+    if (!buf_add(&r->resp, p, len))
+        return 0;
+    if (r->on_body)
+        body_check(r);
+    return len;
 }
 
 static bool add_header(struct curl_slist **h, const char *line)
@@ -552,6 +571,7 @@ static void start(sk_client *c, sk_request *r)
     r->easy = curl_easy_init();
     buf_reset(&r->resp);
     r->too_big = false;
+    r->body_in = false;
     r->errbuf[0] = '\0';
     if (!r->easy || !build_headers(c, r)) {
         fail_later(r, SK_ERR_NOMEM, "out of memory");
@@ -692,6 +712,29 @@ void client_cancel(sk_client *c, sk_request *r)
     sk_error_clear(&e);
     sk_error_set(&e, SK_ERR_CANCELLED, "%s %s: cancelled", r->method, r->path);
     complete(c, r, 0, &e);
+}
+
+void client_request_on_body(sk_request *r, sk_body_fn fn, void *ud)
+{
+    if (!r)
+        return;
+    r->on_body = fn;
+    r->body_ud = ud;
+}
+
+/* Tells on_body of every body that came in whole since the last step (oldest first). A hook
+ * may queue requests (they go to the tail, after this walk's end) but frees none. */
+static void bodies_in(sk_client *c)
+{
+    sk_request *last = c->tail;
+    for (sk_request *r = c->head; r; r = r->next) {
+        if (r->body_in && r->state == RQ_ACTIVE) {
+            r->body_in = false;
+            r->on_body(r->body_ud, r->resp.s, r->resp.len);
+        }
+        if (r == last)
+            break;
+    }
 }
 
 void client_urgent(sk_client *c, sk_request *r)
@@ -1016,6 +1059,7 @@ void client_step(sk_client *c)
     c->step_cut = false;
     kick(c);
     curl_multi_perform(c->multi, &running);
+    bodies_in(c);
     CURLMsg *m;
     int left;
     unsigned done = 0;   /* at least one answer a step, whatever the bound */

@@ -42,6 +42,10 @@ static bool answer(void *ud, int fd, const char *line)
     if (strstr(line, "/connections/app"))
         return fake_http_reply(fd, 200, "{\"connections\":[{\"id\":\"conn_g\",\"key_id\":\"gmail\"}],"
                                         "\"total_size\":1}");
+    if (strstr(line, "/raw/ok"))
+        return fake_http_reply(fd, 200, "{\"hello\":1}");
+    if (strstr(line, "/raw/bad"))
+        return fake_http_reply(fd, 400, "{\"code\":3,\"message\":\"bad\"}");
     if (!strstr(line, "/connected_accounts?"))
         return fake_http_reply(fd, 404, "{\"code\":5,\"message\":\"not found\"}");
     if (strstr(line, "page_token=p2")) {
@@ -105,12 +109,8 @@ static void s_done(void *ud, const sk_error *err)
 
 static const sk_sink SINK = { s_connections, s_page, s_connection_done, s_done, NULL };
 
-/* Lists the fake's one connection; fills r and returns the pages the listing requested. */
-static unsigned long list_once(fake *f, mode m, rec *r)
+static sk_client *client_on(const fake *f)
 {
-    memset(f, 0, sizeof *f);
-    f->m = m;
-    fake_http_start(&f->srv, answer, f);
     sk_config cfg;
     memset(&cfg, 0, sizeof cfg);
     snprintf(cfg.environment_url, sizeof cfg.environment_url, "%s", f->srv.url);
@@ -121,6 +121,16 @@ static unsigned long list_once(fake *f, mode m, rec *r)
     sk_error err;
     sk_client *c = client_new(&cfg, &o, &err);
     assert_non_null(c);
+    return c;
+}
+
+/* Lists the fake's one connection; fills r and returns the pages the listing requested. */
+static unsigned long list_once(fake *f, mode m, rec *r)
+{
+    memset(f, 0, sizeof *f);
+    f->m = m;
+    fake_http_start(&f->srv, answer, f);
+    sk_client *c = client_on(f);
     memset(r, 0, sizeof *r);
     listing_opts lo = { 0 };
     sk_listing *l = listing_start(c, &lo, &SINK, r);
@@ -204,12 +214,62 @@ static void test_parse_names_another_token(void **st)
     assert_int_equal(pages, 4);   /* connections, page 1, px ahead (dropped), p2 */
 }
 
+/* ---------------------------------------------------------------- the client's early look */
+
+typedef struct look {
+    int bodies, answers;
+    bool body_first;     /* the body hook ran before the answer's callback */
+    char body[64];
+} look;
+
+static void on_look_body(void *ud, const char *body, size_t len)
+{
+    look *k = ud;
+    k->bodies++;
+    k->body_first = k->answers == 0;
+    snprintf(k->body, sizeof k->body, "%.*s", (int)len, body);
+}
+
+static void on_look_answer(void *ud, const sk_response *r)
+{
+    (void)r;
+    ((look *)ud)->answers++;
+}
+
+/* client_request_on_body: told the whole 2xx body once, before the answer's callback; not
+ * told of an error answer. */
+static void test_client_body_hook(void **st)
+{
+    (void)st;
+    fake f;
+    memset(&f, 0, sizeof f);
+    fake_http_start(&f.srv, answer, &f);
+    sk_client *c = client_on(&f);
+    look ok = { 0 }, bad = { 0 };
+    sk_request *r = client_request(c, "GET", "/raw/ok", NULL, on_look_answer, &ok);
+    assert_non_null(r);
+    client_request_on_body(r, on_look_body, &ok);
+    r = client_request(c, "GET", "/raw/bad", NULL, on_look_answer, &bad);
+    assert_non_null(r);
+    client_request_on_body(r, on_look_body, &bad);
+    client_run(c);
+    client_free(c);
+    fake_http_stop(&f.srv);
+    assert_int_equal(ok.answers, 1);
+    assert_int_equal(ok.bodies, 1);
+    assert_true(ok.body_first);
+    assert_string_equal(ok.body, "{\"hello\":1}");
+    assert_int_equal(bad.answers, 1);
+    assert_int_equal(bad.bodies, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain_chain),
         cmocka_unit_test(test_damaged_after_successor_requested),
         cmocka_unit_test(test_parse_names_another_token),
+        cmocka_unit_test(test_client_body_hook),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
