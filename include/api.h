@@ -17,7 +17,16 @@ typedef struct api_list_query {
     const char *query;
     int page_size;                       /* 0 = server default; must be < 100 */
     const char *page_token;
+    struct api_peek *peek;               /* optional: told the next token before the parse */
 } api_list_query;
+
+/* A page's next_page_token as a quick look at the raw answer finds it, told before the page is
+ * parsed (only when one is found); the page's callback follows with the parsed page, whose
+ * token is the one to trust. A listing asks for the next page on it while this one parses. */
+typedef struct api_peek {
+    void (*next_token)(void *ud, const char *token);
+    void *ud;
+} api_peek;
 
 typedef void (*api_accounts_fn)(void *ud, const sk_account_page *page, const sk_error *err);
 typedef void (*api_connections_fn)(void *ud, const sk_connection_page *page, const sk_error *err);
@@ -31,6 +40,10 @@ sk_request *api_list_accounts(sk_client *c, const api_list_query *q, api_account
 /* GET /api/v1/connected_accounts:search (query 3..200 chars, page_size <= 30). */
 sk_request *api_search_accounts(sk_client *c, const char *query, const char *connection_id,
                                 int page_size, const char *page_token, api_accounts_fn cb, void *ud);
+/* The same, with a peek at each answer's next token (api_list_query.peek). */
+sk_request *api_search_accounts_peek(sk_client *c, const char *query, const char *connection_id,
+                                     int page_size, const char *page_token, const api_peek *peek,
+                                     api_accounts_fn cb, void *ud);
 /* GET /api/v1/connections/app */
 sk_request *api_list_connections(sk_client *c, int page_size, const char *page_token,
                                  api_connections_fn cb, void *ud);

@@ -59,6 +59,11 @@ typedef struct sk_request sk_request;   /* handle, valid until its callback retu
  * not call client_free, client_step, client_wait or client_run (nor the api_*_sync helpers). */
 sk_request *client_request(sk_client *c, const char *method, const char *path_and_query,
                            const char *json_body, sk_response_fn cb, void *ud);
+/* fn is told r's whole 2xx body (once, per try) as soon as its last byte is in: from the next
+ * client_step, before any answer of that step is handed to its callback. For a look at the
+ * raw answer that cannot wait for the answers before it to be parsed (api_peek). */
+typedef void (*sk_body_fn)(void *ud, const char *body, size_t len);
+void client_request_on_body(sk_request *r, sk_body_fn fn, void *ud);
 /* Runs r's callback now with SK_ERR_CANCELLED; a no-op from inside r's own callback. */
 void client_cancel(sk_client *c, sk_request *r);
 void client_cancel_all(sk_client *c);

@@ -13,6 +13,8 @@ int64_t time_now(void);   /* Unix seconds (tests can override with SKDASH_NOW) *
  * a fraction of any length, offsets as Z, +HH:MM, +HHMM or +HH, and a date alone (its midnight
  * UTC). Returns SK_TIME_ABSENT for NULL, "", or anything else (no zone, out-of-range fields). */
 int64_t time_parse_rfc3339(const char *s);
+/* The same for the n bytes at s (no NUL needed; a NUL among them is not a time). */
+int64_t time_parse_rfc3339n(const char *s, size_t n);
 /* Times the parsers could not read (a non-empty string that time_parse_rfc3339 refused), summed
  * over the process: parse.c adds each accepted body's count; the front ends say it in --debug. */
 void time_count_unreadable(size_t n);

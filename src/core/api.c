@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "jscan.h"
 
 typedef enum { K_ACCOUNTS, K_CONNECTIONS, K_DETAIL, K_LINK, K_DONE } api_kind;
 
@@ -24,6 +25,8 @@ typedef struct api_call {
     } cb;
     void *ud;
     api_done_fn notify;              /* sync helpers: told of the outcome, whatever the kind */
+    api_peek peek;                   /* K_ACCOUNTS: told the next token before the parse */
+    bool peeked;
     sk_detail_result *keep_detail;
     sk_link_result *keep_link;
     /* K_DETAIL: the account asked for (heap copies; NULL: not checked). An answer about
@@ -141,10 +144,31 @@ static void deliver_link(const api_call *k, const sk_response *r, sk_error *err)
     parse_link_free(&l);
 }
 
+#define PEEK_TOKEN_MAX 1024   /* longer tokens are not guessed at: the parse reads them */
+
+static void peek_body(api_call *k, const char *body, size_t len)
+{
+    char token[PEEK_TOKEN_MAX];
+    k->peeked = true;
+    if (jscan_peek_next_token(body, len, token, sizeof token))
+        k->peek.next_token(k->peek.ud, token);
+}
+
+/* The client's early look at a whole body (client_request_on_body), before the answers that
+ * came in ahead of it are parsed. */
+static void on_body_in(void *ud, const char *body, size_t len)
+{
+    api_call *k = ud;
+    if (!k->peeked)
+        peek_body(k, body, len);
+}
+
 static void on_response(void *ud, const sk_response *r)
 {
     api_call *k = ud;
     sk_error err = r->err;
+    if (err.status == SK_OK && k->kind == K_ACCOUNTS && k->peek.next_token && !k->peeked)
+        peek_body(k, r->body, r->len);   /* no early look (no Content-Length): now */
     if (err.status != SK_OK) {
         call_fail(k, &err);
     } else {
@@ -175,6 +199,8 @@ static sk_request *send_call(sk_client *c, const char *method, const char *path,
         return NULL;
     }
     sk_request *r = client_request(c, method, path, json, on_response, k);
+    if (r && k->kind == K_ACCOUNTS && k->peek.next_token)
+        client_request_on_body(r, on_body_in, k);
     if (!r) {
         sk_error_set(&err, SK_ERR_NOMEM, "%s %s: the request could not be queued", method, path);
         call_fail(k, &err);
@@ -261,6 +287,8 @@ sk_request *api_list_accounts(sk_client *c, const api_list_query *q, api_account
     api_list_query none = { 0 };
     if (!q)
         q = &none;
+    if (q->peek)
+        k->peek = *q->peek;
     if (q->connector && *q->connector && q->n_connection_names > 0)
         return refuse(k, "a connector and connection names cannot be combined in one listing");
     if (q->n_connection_names > 20)
@@ -283,9 +311,18 @@ sk_request *api_list_accounts(sk_client *c, const api_list_query *q, api_account
 sk_request *api_search_accounts(sk_client *c, const char *query, const char *connection_id,
                                 int page_size, const char *page_token, api_accounts_fn cb, void *ud)
 {
+    return api_search_accounts_peek(c, query, connection_id, page_size, page_token, NULL, cb, ud);
+}
+
+sk_request *api_search_accounts_peek(sk_client *c, const char *query, const char *connection_id,
+                                     int page_size, const char *page_token, const api_peek *peek,
+                                     api_accounts_fn cb, void *ud)
+{
     api_call *k = call_new((api_call){ .kind = K_ACCOUNTS, .cb.accounts = cb, .ud = ud });
     if (!k)
         return NULL;
+    if (peek)
+        k->peek = *peek;
     size_t qn = query ? utf8_chars(query) : 0;
     if (qn < 3 || qn > 200)
         return refuse(k, "a search needs 3 to 200 characters");

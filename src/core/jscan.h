@@ -13,4 +13,10 @@
  * hands the body to parse_account_page_dom, whose results and errors are the reference. */
 bool jscan_account_page(const char *body, size_t len, sk_account_page *out);
 
+/* A quick look at the end of a page's body for its next_page_token, before any parse: copies
+ * a plain token (no escapes, shorter than cap) into out. Only a guess: the body may still turn
+ * out damaged, or its parse find another token; the listing sends the next page's request on
+ * it and checks it against the parsed page before keeping that request. */
+bool jscan_peek_next_token(const char *body, size_t len, char *out, size_t cap);
+
 #endif

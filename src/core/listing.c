@@ -38,6 +38,15 @@ typedef struct token_set {
     size_t cap, n;
 } token_set;
 
+struct conn_work;
+
+/* What a page request's callback is given: its chain, and whether it is the request sent ahead
+ * and not kept yet. A chain has two, used in turn: the page in flight and the one ahead. */
+typedef struct page_slot {
+    struct conn_work *w;
+    bool ahead;
+} page_slot;
+
 /* One connection's listing (name NULL: the unfiltered fallback listing, or the search). */
 typedef struct conn_work {
     struct sk_listing *l;
@@ -46,6 +55,14 @@ typedef struct conn_work {
     const char *conn_id;      /* the search's connection_id (NULL: every connection) */
     int page_size;
     sk_request *req;          /* the page in flight, if any */
+    /* The page after the one in flight, asked for on the token a peek at the answer found
+     * before the parse (api_peek): kept as `req` once the parsed page names the same token and
+     * passes the guards, cancelled otherwise (a damaged page, another token, an error), before
+     * any answer to it can be seen: no row comes twice or goes missing. */
+    sk_request *ahead;
+    char *ahead_token;
+    page_slot slot[2];        /* slot[cur]: the page in flight; the other: the one ahead */
+    int cur;
     unsigned pages;           /* pages received */
     long long total;          /* total_size from the server, -1 unknown */
     char *last_token;         /* token of the page requested last (sent again on a retry) */
@@ -185,22 +202,44 @@ static void maybe_finish(sk_listing *l)
 
 /* ---------------------------------------------------------------- account pages */
 
-static void on_page(void *ud, const sk_account_page *p, const sk_error *err);
+static void on_page(conn_work *w, const sk_account_page *p, const sk_error *err);
+static void on_slot(void *ud, const sk_account_page *p, const sk_error *err);
+static void on_peek(void *ud, const char *token);
+
+/* Sends the page request of w for token; ahead: as w's request ahead (on_peek). */
+static sk_request *send_page(sk_listing *l, conn_work *w, const char *token, bool ahead)
+{
+    page_slot *slot = &w->slot[ahead ? !w->cur : w->cur];
+    slot->ahead = ahead;
+    api_peek peek = { on_peek, w };
+    if (w->search)
+        return api_search_accounts_peek(l->c, l->query, w->conn_id, w->page_size, token, &peek,
+                                        on_slot, slot);
+    api_list_query q = { 0 };
+    q.connector = w->name;
+    q.page_size = l->page_size;
+    q.page_token = token;
+    q.peek = &peek;
+    return api_list_accounts(l->c, &q, on_slot, slot);
+}
 
 static void request_page(sk_listing *l, conn_work *w, const char *token)
 {
     l->in_flight++;
     l->pages_requested++;
     /* On an immediate failure on_page has already run (and cleared w->req). */
-    if (w->search) {
-        w->req = api_search_accounts(l->c, l->query, w->conn_id, w->page_size, token, on_page, w);
-        return;
-    }
-    api_list_query q = { 0 };
-    q.connector = w->name;
-    q.page_size = l->page_size;
-    q.page_token = token;
-    w->req = api_list_accounts(l->c, &q, on_page, w);
+    w->req = send_page(l, w, token, false);
+}
+
+/* Cancels w's request ahead, if any (on_slot drops it). */
+static void drop_ahead(sk_listing *l, conn_work *w)
+{
+    sk_request *r = w->ahead;
+    w->ahead = NULL;
+    if (r)
+        client_cancel(l->c, r);
+    free(w->ahead_token);
+    w->ahead_token = NULL;
 }
 
 static void start_more(sk_listing *l)
@@ -219,11 +258,16 @@ static unsigned long long pages_allowed(long long total, int page_size)
 }
 
 /* Asks for the page after p, unless the server sends us round in a circle (a token it sent
- * before in this chain) or sends far more pages than its own total allows. */
+ * before in this chain) or sends far more pages than its own total allows. The request sent
+ * ahead on the same token becomes that request; any other is dropped. */
 static void next_page(sk_listing *l, conn_work *w, const char *token)
 {
     const char *name = w->search ? "search" : w->name ? w->name : "all accounts";
+    bool same = w->ahead && w->ahead_token && strcmp(w->ahead_token, token) == 0;
+    if (!same)
+        drop_ahead(l, w);
     if (token_seen(&w->seen, token)) {
+        drop_ahead(l, w);
         sk_error e;
         sk_error_clear(&e);
         sk_error_set(&e, SK_ERR_PARSE, "%s: the server sent a page token it had sent before "
@@ -232,6 +276,7 @@ static void next_page(sk_listing *l, conn_work *w, const char *token)
         return;
     }
     if (w->pages >= pages_allowed(w->total, w->page_size)) {
+        drop_ahead(l, w);
         sk_error e;
         sk_error_clear(&e);
         sk_error_set(&e, SK_ERR_PARSE, "%s: the server sent %u pages for a total of %lld "
@@ -242,10 +287,58 @@ static void next_page(sk_listing *l, conn_work *w, const char *token)
     free(w->last_token);
     w->last_token = strdup(token);
     if (!w->last_token || !token_add(&w->seen, token)) {
+        drop_ahead(l, w);
         record_new_error(l, SK_ERR_NOMEM, "out of memory");
         return;
     }
+    if (same) {
+        w->req = w->ahead;   /* already on the wire: it is the page in flight now */
+        w->ahead = NULL;
+        w->cur = !w->cur;
+        w->slot[w->cur].ahead = false;
+        free(w->ahead_token);
+        w->ahead_token = NULL;
+        return;
+    }
     request_page(l, w, token);
+    client_flush(l->c);
+}
+
+/* The token of the page being answered, before its parse: the next page goes on the wire now,
+ * so that the server builds it while this one is parsed and stored (at a short round trip the
+ * chain of the largest connection decides the whole listing's time). Only on a token the
+ * guards of next_page would let through. */
+static void on_peek(void *ud, const char *token)
+{
+    conn_work *w = ud;
+    sk_listing *l = w->l;
+    if (l->stopping || w->ahead || w->slot[!w->cur].ahead || token_seen(&w->seen, token) ||
+        w->pages + 1 >= pages_allowed(w->total, w->page_size))
+        return;
+    if (!(w->ahead_token = strdup(token)))
+        return;
+    l->in_flight++;
+    l->pages_requested++;
+    w->ahead = send_page(l, w, token, true);   /* NULL: on_slot has already dropped it */
+    if (w->ahead)
+        client_flush(l->c);
+}
+
+/* Every page answer: the page in flight goes to on_page; a request ahead that was dropped
+ * (cancelled, or failed at once) only leaves the count of requests in flight. */
+static void on_slot(void *ud, const sk_account_page *p, const sk_error *err)
+{
+    page_slot *slot = ud;
+    conn_work *w = slot->w;
+    if (!slot->ahead) {
+        on_page(w, p, err);
+        return;
+    }
+    slot->ahead = false;
+    w->ahead = NULL;
+    free(w->ahead_token);
+    w->ahead_token = NULL;
+    w->l->in_flight--;
 }
 
 static long long backoff_ms(unsigned tries)
@@ -294,20 +387,23 @@ static void search_rows(sk_listing *l, const sk_account *rows, size_t n)
     free(keep);
 }
 
-static void on_page(void *ud, const sk_account_page *p, const sk_error *err)
+static void on_page(conn_work *w, const sk_account_page *p, const sk_error *err)
 {
-    conn_work *w = ud;
     sk_listing *l = w->l;
     w->req = NULL;
     l->in_flight--;
     l->depth++;
     if (err->status == SK_ERR_PARSE && retry_damaged(l, w)) {
         /* a body that does not parse (malformed, cut short): asked again from listing_step */
+        drop_ahead(l, w);
     } else if (err->status != SK_OK) {
+        drop_ahead(l, w);
         record_error(l, err);
     } else if (rows_damaged(p, w->name) && retry_damaged(l, w)) {
         /* rows with fields missing or of the wrong type: neither they nor the page's token
-         * and total are to be trusted, so the whole page is asked again */
+         * and total are to be trusted, so the whole page is asked again (and not the one
+         * after it, asked for ahead on this page's token) */
+        drop_ahead(l, w);
     } else {
         w->damaged_tries = 0;
         w->pages++;
@@ -318,12 +414,12 @@ static void on_page(void *ud, const sk_account_page *p, const sk_error *err)
                 l->sink.expect(l->ud, l->expected);
             }
         }
-        /* The next page goes on the wire before this one is stored: at a short round trip
-         * the chain of the largest connection decides the whole listing's time. */
-        if (p->next_page_token && !l->stopping) {
+        /* The next page is on the wire before this one is stored (on_peek sent it before the
+         * parse; next_page keeps it or asks now). */
+        if (p->next_page_token && !l->stopping)
             next_page(l, w, p->next_page_token);
-            client_flush(l->c);
-        }
+        else
+            drop_ahead(l, w);
         if (l->sink.page && w->search)
             search_rows(l, p->rows, p->n);
         else if (l->sink.page)
@@ -356,6 +452,7 @@ static conn_work *work_add(sk_listing *l, const char *name)
     conn_work *w = &l->work[l->n_work++];
     memset(w, 0, sizeof *w);
     w->l = l;
+    w->slot[0].w = w->slot[1].w = w;
     w->name = name;
     w->total = -1;
     w->page_size = l->page_size;
@@ -768,9 +865,11 @@ void listing_cancel(sk_listing *l)
     l->depth++;
     if (l->conn_req)
         client_cancel(l->c, l->conn_req);   /* runs on_connections, which clears conn_req */
-    for (size_t i = 0; i < l->n_work; i++)
+    for (size_t i = 0; i < l->n_work; i++) {
+        drop_ahead(l, &l->work[i]);
         if (l->work[i].req)
             client_cancel(l->c, l->work[i].req);
+    }
     l->depth--;
     maybe_finish(l);
 }
@@ -783,6 +882,7 @@ void listing_free(sk_listing *l)
     listing_cancel(l);
     for (size_t i = 0; i < l->n_work; i++) {
         free(l->work[i].last_token);
+        free(l->work[i].ahead_token);
         token_set_free(&l->work[i].seen);
     }
     free(l->work);

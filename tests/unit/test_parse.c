@@ -91,6 +91,42 @@ static void test_rfc3339_invalid(void **st)
     assert_true(time_parse_rfc3339(NULL) == SK_TIME_ABSENT);
 }
 
+/* time_parse_rfc3339n reads n bytes with no NUL after them (jscan.c hands it times where they
+ * lie in a body): over every form above, every prefix of each and a byte after the end that a
+ * C string reader would take, it reads what time_parse_rfc3339 reads of the same text. */
+static void test_rfc3339_counted(void **st)
+{
+    (void)st;
+    static const char *const forms[] = {
+        "2025-04-16T06:56:05Z", "2025-04-16T06:56:05.367190455Z", "2025-04-16T08:56:05+02:00",
+        "2025-04-16T01:26:05.5-05:30", "1969-12-31T23:59:59Z", "2024-02-29T23:59:59Z",
+        "9999-12-31T23:59:59Z", "2025-04-16 06:56:05.250126+00:00", "2025-04-16T06:56:05+0000",
+        "2025-04-16T06:56:05+00", "2025-04-16t06:56:05z", "2025-04-16", "2025-02-30T00:00:00Z",
+        "2025-04-16T24:00:00Z", "2025-04-16T06:60:00Z", "2025-04-16T06:56:61Z",
+        "2025-13-01T00:00:00Z", "2025-04-16T06:56:05.Z", "2025-04-16T06:56:05ZZ",
+        "2025-04-16T06:56:05+2400", "2025-04-16X06:56:05Z", "2025-4-16T06:56:05Z",
+        "2025-04-16T06:56:05.12a4Z", "2O25-04-16T06:56:05Z", "2025-04-16T06:5x:05Z", "garbage",
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        size_t n = strlen(forms[i]);
+        for (size_t k = 0; k <= n; k++) {
+            char *exact = malloc(k + 1);   /* ASan sees any read past k */
+            assert_non_null(exact);
+            memcpy(exact, forms[i], k);
+            exact[k] = '\0';
+            int64_t want = time_parse_rfc3339(exact);
+            if (time_parse_rfc3339n(exact, k) != want)
+                fail_msg("\"%.*s\" read otherwise when counted", (int)k, forms[i]);
+            exact[k] = '9';   /* past the end: not part of the time */
+            if (time_parse_rfc3339n(exact, k) != want)
+                fail_msg("\"%.*s\" read a byte past its end", (int)k, forms[i]);
+            free(exact);
+        }
+    }
+    assert_true(time_parse_rfc3339n("2025-04-16\0T06:56:05Z", 21) == SK_TIME_ABSENT);
+    assert_true(time_parse_rfc3339n(NULL, 5) == SK_TIME_ABSENT);
+}
+
 /* ---------------------------------------------------------------- token */
 
 static void test_token_ok(void **st)
@@ -813,21 +849,24 @@ static void test_fast_page_mutations_match_json_c(void **st)
     free(buf);
 }
 
-/* The string scanner passes over eight plain bytes at a time: every special byte (quote,
- * backslash, control) and every byte either side of the boundaries (0x1f/0x20, 0x7f/0x80,
- * UTF-8) at every offset of strings 0-24 bytes long, and strings that end at the buffer's
- * end, read as json-c reads them. */
+/* The string scanner passes over 32 plain bytes at a time (8 near the end of the body): every
+ * special byte (quote, backslash, control) and every byte either side of the boundaries
+ * (0x1f/0x20, 0x7f/0x80, UTF-8) at every offset of strings 0-72 bytes long (one, two and three
+ * steps of 32), and strings that end at the buffer's end, read as json-c reads them. */
 static void test_word_scan_every_offset(void **st)
 {
     (void)st;
+    static const char lower[] = "abcdefghijklmnopqrstuvwxyz" "abcdefghijklmnopqrstuvwxyz"
+                                "abcdefghijklmnopqrstuvwxyz";
+    static const char upper[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     static const char *const specials[] = { "\\\"", "\\\\", "\\u00e9", "\\n", "\x01", "\x1f", " ",
                                              "\x7f", "\x80", "\xc3\xa9", "\"", "\\" };
-    char body[256], ident[64];
+    char body[512], ident[160];
     for (size_t s = 0; s < sizeof specials / sizeof specials[0]; s++) {
-        for (int len = 0; len <= 24; len++) {
+        for (int len = 0; len <= 72; len++) {
             for (int at = 0; at <= len; at++) {
-                snprintf(ident, sizeof ident, "%.*s%s%.*s", at, "abcdefghijklmnopqrstuvwxyz",
-                         specials[s], len - at, "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+                snprintf(ident, sizeof ident, "%.*s%s%.*s", at, lower, specials[s], len - at, upper);
                 int n = snprintf(body, sizeof body, "{\"connected_accounts\":[{\"id\":\"ca_1\","
                                  "\"identifier\":\"%s\"}],\"total_size\":1}", ident);
                 assert_page_same(body, (size_t)n);
@@ -884,6 +923,7 @@ int main(void)
         cmocka_unit_test(test_rfc3339_valid),
         cmocka_unit_test(test_rfc3339_matches_timegm),
         cmocka_unit_test(test_rfc3339_invalid),
+        cmocka_unit_test(test_rfc3339_counted),
         cmocka_unit_test(test_page_times_read_and_counted),
         cmocka_unit_test(test_token_ok),
         cmocka_unit_test(test_token_hostile),
