@@ -34,12 +34,16 @@
 #define TUI_TROUBLE_MS 10000      /* a failed try is shown this long while work goes on */
 
 #define TUI_MAX_SAVED 16         /* saved views the connections pane can count */
+/* Rows a saved view counts in one turn (saved_view_tally_some): 100,000 accounts count before
+ * the first screen, a million over a few turns after it ("counting" until then). */
+#define TUI_TALLY_ROWS 131072
 
 /* One entry of the connections pane: a saved view, or a connection (saved == NULL). */
 typedef struct tui_item {
     const sk_saved_view *saved;
     const char *name;
     size_t total, count[SK_STATE_COUNT];
+    bool counting;            /* a saved view whose rows are still being counted: no figures */
 } tui_item;
 
 typedef enum { PANE_CONNS = 0, PANE_TABLE, PANE_DETAIL } tui_pane;
@@ -133,6 +137,8 @@ typedef struct tui_app {
     size_t conn_cur, conn_top;  /* the connections pane: saved views, then connections */
     size_t saved_count[TUI_MAX_SAVED][SK_STATE_COUNT];  /* per saved view, as of the last update */
     sk_saved_tally saved_tally[TUI_MAX_SAVED];          /* what keeps them cheap as pages land */
+    bool saved_ready[TUI_MAX_SAVED];   /* saved_count[i] holds view i's figures (else counting) */
+    bool tally_pending;                /* rows left to count: the loop goes on a slice a turn */
     size_t cur, top;
     char sel_id[64];            /* the account the cursor follows */
     tui_pane focus;
@@ -163,6 +169,13 @@ long long tui_now_ms(void);
 void data_start_refresh(tui_app *a);
 void data_after_listing(tui_app *a);
 void data_view_update(tui_app *a);
+/* Work left for later turns (the saved views' counts, a slice a turn): due says there is some,
+ * so the loop does not wait for input meanwhile. */
+bool data_background_due(const tui_app *a);
+void data_background(tui_app *a);
+/* After a screen is drawn, before any answer is taken: the work over the whole store the first
+ * screen need not wait for (the cache's digest of a loaded store, a complete listing's save). */
+void data_after_draw(tui_app *a);
 void data_spec_rebuild(tui_app *a);
 bool data_current(const tui_app *a, sk_account *out, sk_row *row);
 void data_detail_want(tui_app *a);

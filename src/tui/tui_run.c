@@ -334,9 +334,17 @@ static bool busy(const tui_app *a)
     return client_pending(a->client) > 0 || (a->listing && !a->listing_over);
 }
 
+/* Busy, or work of the dashboard's own left for the next turns: the script's :wait waits. */
+static bool working(const tui_app *a)
+{
+    return busy(a) || data_background_due(a);
+}
+
 static int next_timeout(const tui_app *a, long long now)
 {
     long long due = -1;
+    if (data_background_due(a))
+        return 0;
     if (busy(a))
         take_min(&due, now + TUI_SPIN_MS);
     if (*a->refresh_error)
@@ -412,8 +420,9 @@ static void loop(tui_app *a)
     while (!a->quit && !got_signal) {
         if (a->dirty || a->view_dirty)
             redraw(a);
+        data_after_draw(a);
         struct curl_waitfd fds[2] = {
-            { .fd = tui_script_input_fd(STDIN_FILENO, busy(a)), .events = CURL_WAIT_POLLIN },
+            { .fd = tui_script_input_fd(STDIN_FILENO, working(a)), .events = CURL_WAIT_POLLIN },
             { .fd = sig_pipe[0], .events = CURL_WAIT_POLLIN },
         };
         long long now = tui_now_ms();
@@ -423,9 +432,10 @@ static void loop(tui_app *a)
         data_after_listing(a);
         wint_t wc;
         int rc;
-        while (!a->quit && (rc = tui_script_get_wch(a, busy(a), &wc)) != ERR)
+        while (!a->quit && (rc = tui_script_get_wch(a, working(a), &wc)) != ERR)
             on_key(a, rc, wc);
         run_timers(a, tui_now_ms(), &last_spin);
+        data_background(a);
     }
 }
 
@@ -502,6 +512,8 @@ static void env_reset(tui_app *a, const sk_config *cfg)
     a->conn_cur = a->conn_top = a->cur = a->top = 0;
     memset(a->saved_count, 0, sizeof a->saved_count);
     memset(a->saved_tally, 0, sizeof a->saved_tally);
+    memset(a->saved_ready, 0, sizeof a->saved_ready);
+    a->tally_pending = false;
     a->sel_id[0] = '\0';
     a->focus = PANE_TABLE;
     a->detail_open = false;
