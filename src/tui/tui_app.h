@@ -28,6 +28,10 @@
 #define TUI_WATCH_MS 2000
 #define TUI_SPIN_MS 100
 #define TUI_STEP_BUDGET_US 4000L  /* a loop turn's share of answers (client_set_step_budget) */
+/* While a listing streams, pages are drawn no sooner than this many times the last frame's cost
+ * after it, and at least every TUI_FRAME_MAX_MS (tui_run.c:draw_due). */
+#define TUI_FRAME_FACTOR 4
+#define TUI_FRAME_MAX_MS 200
 #define TUI_RETRY_FIRST_MS 2000   /* a failed refresh is tried again after 2 s, 4 s, ... */
 #define TUI_RETRY_CAP_MS 30000
 #define TUI_WAIT_NOTICE_MS 1500   /* no answer for this long: the footer says it is waiting */
@@ -157,6 +161,8 @@ typedef struct tui_app {
 
     int rows, cols;
     bool dirty, view_dirty, quit, closing;
+    bool keyed;               /* a key came this turn: drawn at once (see draw_due) */
+    long long frame_ms;       /* while a listing streams, pages are drawn from then on */
     unsigned spin;
     char *print_link;           /* printed after endwin ('p') */
     int64_t print_expiry;
@@ -166,6 +172,7 @@ typedef struct tui_app {
 
 /* tui_data.c */
 long long tui_now_ms(void);
+long long tui_now_us(void);
 void data_start_refresh(tui_app *a);
 void data_after_listing(tui_app *a);
 void data_view_update(tui_app *a);

@@ -16,9 +16,14 @@
 
 long long tui_now_ms(void)
 {
+    return tui_now_us() / 1000;
+}
+
+long long tui_now_us(void)
+{
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* Messages quote server strings: made safe once, here. */

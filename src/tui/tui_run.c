@@ -285,7 +285,7 @@ static void on_key(tui_app *a, int rc, wint_t wc)
 {
     int key = rc == KEY_CODE_YES ? (int)wc : (wc < 128 ? (int)wc : 0);
     if (rc == KEY_CODE_YES && wc == KEY_RESIZE) {
-        a->dirty = true;
+        a->dirty = a->keyed = true;
         clearok(curscr, TRUE);
         return;
     }
@@ -296,6 +296,7 @@ static void on_key(tui_app *a, int rc, wint_t wc)
             a->quit = true;
         return;
     }
+    a->keyed = true;   /* drawn at once, whatever the pace of pages */
     const tui_screen *s = tui_screen_top(a);
     tui_ctx ctx = s->ctx_now ? s->ctx_now(a) : s->ctx;
     bool refused = false;
@@ -340,6 +341,11 @@ static bool working(const tui_app *a)
     return busy(a) || data_background_due(a);
 }
 
+static bool streaming(const tui_app *a)
+{
+    return a->listing && !a->listing_over;
+}
+
 static int next_timeout(const tui_app *a, long long now)
 {
     long long due = -1;
@@ -347,6 +353,8 @@ static int next_timeout(const tui_app *a, long long now)
         return 0;
     if (busy(a))
         take_min(&due, now + TUI_SPIN_MS);
+    if ((a->dirty || a->view_dirty) && streaming(a))
+        take_min(&due, a->frame_ms > now ? a->frame_ms : now);   /* the paced frame */
     if (*a->refresh_error)
         take_min(&due, (now / 1000 + 1) * 1000);   /* the "trying again in N s" countdown */
     for (int i = 0; i < a->depth; i++)
@@ -414,12 +422,33 @@ static void redraw(tui_app *a)
     a->dirty = false;
 }
 
+/* While a listing streams in, pages alone are drawn at a pace: the next frame no sooner than
+ * TUI_FRAME_FACTOR times what the last one cost (the view's merge of the rows that landed
+ * grows with the rows already there: at a million, drawing every 4 ms turn spent most of the
+ * listing's time there). A key, or anything once the listing is over, is drawn at once. */
+static bool draw_due(const tui_app *a, long long now)
+{
+    if (!a->dirty && !a->view_dirty)
+        return false;
+    return !streaming(a) || a->keyed || now >= a->frame_ms;
+}
+
+static void frame(tui_app *a)
+{
+    long long t0 = tui_now_us();
+    redraw(a);
+    long long t1 = tui_now_us();
+    long long gap = (t1 - t0) * TUI_FRAME_FACTOR / 1000;
+    a->frame_ms = t1 / 1000 + (gap < TUI_FRAME_MAX_MS ? gap : TUI_FRAME_MAX_MS);
+    a->keyed = false;
+}
+
 static void loop(tui_app *a)
 {
     long long last_spin = 0;
     while (!a->quit && !got_signal) {
-        if (a->dirty || a->view_dirty)
-            redraw(a);
+        if (draw_due(a, tui_now_ms()))
+            frame(a);
         data_after_draw(a);
         struct curl_waitfd fds[2] = {
             { .fd = tui_script_input_fd(STDIN_FILENO, working(a)), .events = CURL_WAIT_POLLIN },
