@@ -143,6 +143,7 @@ typedef struct tui_app {
     sk_saved_tally saved_tally[TUI_MAX_SAVED];          /* what keeps them cheap as pages land */
     bool saved_ready[TUI_MAX_SAVED];   /* saved_count[i] holds view i's figures (else counting) */
     bool tally_pending;                /* rows left to count: the loop goes on a slice a turn */
+    size_t marks_here, marks_all;   /* marked in view, and in all then (data_marks_here) */
     size_t cur, top;
     char sel_id[64];            /* the account the cursor follows */
     tui_pane focus;
@@ -190,6 +191,8 @@ void data_detail_clear(tui_detail_cache *d);
 tui_target *data_targets(tui_app *a, size_t *n);
 /* Marked accounts in the current view (store_mark_count(): in all). */
 size_t data_marks_here(const tui_app *a);
+/* The mark actions changed marks: `here` are marked in view now. */
+void data_marks_changed(tui_app *a, size_t here);
 void data_targets_free(tui_target *t, size_t n);
 void data_delete(tui_app *a, const tui_target *t, size_t n);
 /* tui_bulk.c: disconnects by id, journaled, one result line for several. */

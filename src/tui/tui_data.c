@@ -373,6 +373,37 @@ void data_spec_rebuild(tui_app *a)
     a->view_dirty = a->dirty = true;
 }
 
+/* Marked accounts in view, counted when the view changes and kept by the mark actions
+ * (data_marks_changed), so a key at a million rows does not count them again; a mark count the
+ * tally was not told of is counted here. */
+static size_t marks_in_view(const tui_app *a)
+{
+    size_t here = 0;
+    for (size_t i = 0; i < a->view.n; i++)
+        here += store_marked(a->store, a->view.rows[i]);
+    return here;
+}
+
+static void marks_recount(tui_app *a)
+{
+    a->marks_all = store_mark_count(a->store);
+    a->marks_here = a->marks_all ? marks_in_view(a) : 0;   /* the usual case costs nothing */
+}
+
+void data_marks_changed(tui_app *a, size_t here)
+{
+    a->marks_all = store_mark_count(a->store);
+    a->marks_here = here;
+}
+
+size_t data_marks_here(const tui_app *a)
+{
+    size_t all = store_mark_count(a->store);
+    if (!all)
+        return 0;
+    return all == a->marks_all ? a->marks_here : marks_in_view(a);
+}
+
 void data_view_update(tui_app *a)
 {
     if (a->conn_cur >= data_conn_items(a))
@@ -384,6 +415,7 @@ void data_view_update(tui_app *a)
         data_set_error(a, "out of memory while sorting");
     a->view_dirty = false;
     search_count_shown(a);
+    marks_recount(a);
     size_t pos = *a->sel_id ? view_find_near(&a->view, a->store, a->sel_id, a->cur) : (size_t)-1;
     if (pos != (size_t)-1)
         a->cur = pos;
@@ -413,16 +445,6 @@ bool data_current(const tui_app *a, sk_account *out, sk_row *row)
 static char *dup_or_empty(const char *s)
 {
     return strdup(s ? s : "");
-}
-
-size_t data_marks_here(const tui_app *a)
-{
-    size_t here = 0;
-    if (!store_mark_count(a->store))
-        return 0;   /* the usual case costs nothing */
-    for (size_t i = 0; i < a->view.n; i++)
-        here += store_marked(a->store, a->view.rows[i]);
-    return here;
 }
 
 static void target_fill(tui_target *t, const sk_store *s, sk_row r)
