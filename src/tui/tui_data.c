@@ -317,7 +317,7 @@ bool data_item(const tui_app *a, size_t i, tui_item *out)
 
 /* Saved views count when the store changes, never while drawing, and a slice of rows at a
  * time: until a view's rows are all counted the pane says "counting" (data_background goes on
- * each turn). */
+ * each turn). The screen is drawn again only when what it shows changed. */
 static void saved_counts_update(tui_app *a)
 {
     size_t nv;
@@ -325,15 +325,15 @@ static void saved_counts_update(tui_app *a)
     int64_t now = time_now();
     a->tally_pending = false;
     for (size_t i = 0; i < nv && i < TUI_MAX_SAVED; i++) {
+        size_t count[SK_STATE_COUNT];
         bool ready = saved_view_tally_some(&views[i], a->store, now, &a->saved_tally[i],
-                                           TUI_TALLY_ROWS, a->saved_count[i]);
-        if (ready != a->saved_ready[i])
+                                           TUI_TALLY_ROWS, count);
+        if (ready != a->saved_ready[i] || memcmp(count, a->saved_count[i], sizeof count) != 0)
             a->dirty = true;
+        memcpy(a->saved_count[i], count, sizeof count);
         a->saved_ready[i] = ready;
         a->tally_pending |= saved_view_tally_more(&a->saved_tally[i], a->store);
     }
-    if (a->tally_pending)
-        a->dirty = true;   /* the figures of the last slice, or "counting", are shown */
 }
 
 bool data_background_due(const tui_app *a)
