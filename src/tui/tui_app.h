@@ -32,6 +32,7 @@
  * after it, and at least every TUI_FRAME_MAX_MS (tui_run.c:draw_due). */
 #define TUI_FRAME_FACTOR 4
 #define TUI_FRAME_MAX_MS 200
+#define TUI_FRAME_PACE_FROM 10000   /* accounts in the store: fewer are drawn unpaced */
 #define TUI_RETRY_FIRST_MS 2000   /* a failed refresh is tried again after 2 s, 4 s, ... */
 #define TUI_RETRY_CAP_MS 30000
 #define TUI_WAIT_NOTICE_MS 1500   /* no answer for this long: the footer says it is waiting */

@@ -354,7 +354,8 @@ static int next_timeout(const tui_app *a, long long now)
     if (busy(a))
         take_min(&due, now + TUI_SPIN_MS);
     if ((a->dirty || a->view_dirty) && streaming(a))
-        take_min(&due, a->frame_ms > now ? a->frame_ms : now);   /* the paced frame */
+        take_min(&due, a->frame_ms > now && store_count(a->store) >= TUI_FRAME_PACE_FROM
+                           ? a->frame_ms : now);   /* the paced frame */
     if (*a->refresh_error)
         take_min(&due, (now / 1000 + 1) * 1000);   /* the "trying again in N s" countdown */
     for (int i = 0; i < a->depth; i++)
@@ -425,12 +426,15 @@ static void redraw(tui_app *a)
 /* While a listing streams in, pages alone are drawn at a pace: the next frame no sooner than
  * TUI_FRAME_FACTOR times what the last one cost (the view's merge of the rows that landed
  * grows with the rows already there: at a million, drawing every 4 ms turn spent most of the
- * listing's time there). A key, or anything once the listing is over, is drawn at once. */
+ * listing's time there). A key, anything once the listing is over, and the first pages (until
+ * the store holds TUI_FRAME_PACE_FROM accounts: the first full screen waits for nothing) are
+ * drawn at once. */
 static bool draw_due(const tui_app *a, long long now)
 {
     if (!a->dirty && !a->view_dirty)
         return false;
-    return !streaming(a) || a->keyed || now >= a->frame_ms;
+    return !streaming(a) || a->keyed || now >= a->frame_ms ||
+           store_count(a->store) < TUI_FRAME_PACE_FROM;
 }
 
 static void frame(tui_app *a)
