@@ -334,6 +334,7 @@ static void saved_counts_update(tui_app *a)
         a->saved_ready[i] = ready;
         a->tally_pending |= saved_view_tally_more(&a->saved_tally[i], a->store);
     }
+    a->tally_layout = store_layout_version(a->store);
 }
 
 bool data_background_due(const tui_app *a)
@@ -343,8 +344,17 @@ bool data_background_due(const tui_app *a)
 
 void data_background(tui_app *a)
 {
-    if (a->tally_pending)
-        saved_counts_update(a);
+    if (!a->tally_pending)
+        return;
+    if (a->tally_layout != store_layout_version(a->store)) {
+        /* Rows counted so far changed under the count (a refresh rewriting rows): it starts
+         * again with the view's next update, paced as frames are, not on every turn while
+         * pages keep changing rows. */
+        a->tally_pending = false;
+        a->view_dirty = true;
+        return;
+    }
+    saved_counts_update(a);
 }
 
 void data_spec_rebuild(tui_app *a)
