@@ -28,18 +28,29 @@
 #define TUI_WATCH_MS 2000
 #define TUI_SPIN_MS 100
 #define TUI_STEP_BUDGET_US 4000L  /* a loop turn's share of answers (client_set_step_budget) */
+/* While a listing streams, pages are drawn no sooner than this many times the last frame's cost
+ * after it, and at least every TUI_FRAME_MAX_MS (tui_run.c:draw_due): a frame of 40 ms (a
+ * million rows appended to) waits 160 ms, one of a whole sort of a million (a refresh that
+ * rewrites rows) waits a second, not most of the time. */
+#define TUI_FRAME_FACTOR 4
+#define TUI_FRAME_MAX_MS 1000
+#define TUI_FRAME_PACE_FROM 10000   /* accounts in the store: fewer are drawn unpaced */
 #define TUI_RETRY_FIRST_MS 2000   /* a failed refresh is tried again after 2 s, 4 s, ... */
 #define TUI_RETRY_CAP_MS 30000
 #define TUI_WAIT_NOTICE_MS 1500   /* no answer for this long: the footer says it is waiting */
 #define TUI_TROUBLE_MS 10000      /* a failed try is shown this long while work goes on */
 
 #define TUI_MAX_SAVED 16         /* saved views the connections pane can count */
+/* Rows a saved view counts in one turn (saved_view_tally_some): 100,000 accounts count before
+ * the first screen, a million over a few turns after it ("counting" until then). */
+#define TUI_TALLY_ROWS 131072
 
 /* One entry of the connections pane: a saved view, or a connection (saved == NULL). */
 typedef struct tui_item {
     const sk_saved_view *saved;
     const char *name;
     size_t total, count[SK_STATE_COUNT];
+    bool counting;            /* a saved view whose rows are still being counted: no figures */
 } tui_item;
 
 typedef enum { PANE_CONNS = 0, PANE_TABLE, PANE_DETAIL } tui_pane;
@@ -133,6 +144,10 @@ typedef struct tui_app {
     size_t conn_cur, conn_top;  /* the connections pane: saved views, then connections */
     size_t saved_count[TUI_MAX_SAVED][SK_STATE_COUNT];  /* per saved view, as of the last update */
     sk_saved_tally saved_tally[TUI_MAX_SAVED];          /* what keeps them cheap as pages land */
+    bool saved_ready[TUI_MAX_SAVED];   /* saved_count[i] holds view i's figures (else counting) */
+    bool tally_pending;                /* rows left to count: the loop goes on a slice a turn */
+    uint64_t tally_layout;             /* store_layout_version() the slices go on over */
+    size_t marks_here, marks_all;   /* marked in view, and in all then (data_marks_here) */
     size_t cur, top;
     char sel_id[64];            /* the account the cursor follows */
     tui_pane focus;
@@ -151,6 +166,8 @@ typedef struct tui_app {
 
     int rows, cols;
     bool dirty, view_dirty, quit, closing;
+    bool keyed;               /* a key came this turn: drawn at once (see draw_due) */
+    long long frame_ms;       /* while a listing streams, pages are drawn from then on */
     unsigned spin;
     char *print_link;           /* printed after endwin ('p') */
     int64_t print_expiry;
@@ -160,9 +177,17 @@ typedef struct tui_app {
 
 /* tui_data.c */
 long long tui_now_ms(void);
+long long tui_now_us(void);
 void data_start_refresh(tui_app *a);
 void data_after_listing(tui_app *a);
 void data_view_update(tui_app *a);
+/* Work left for later turns (the saved views' counts, a slice a turn): due says there is some,
+ * so the loop does not wait for input meanwhile. */
+bool data_background_due(const tui_app *a);
+void data_background(tui_app *a);
+/* After a screen is drawn, before any answer is taken: the work over the whole store the first
+ * screen need not wait for (the cache's digest of a loaded store, a complete listing's save). */
+void data_after_draw(tui_app *a);
 void data_spec_rebuild(tui_app *a);
 bool data_current(const tui_app *a, sk_account *out, sk_row *row);
 void data_detail_want(tui_app *a);
@@ -170,6 +195,8 @@ void data_detail_clear(tui_detail_cache *d);
 tui_target *data_targets(tui_app *a, size_t *n);
 /* Marked accounts in the current view (store_mark_count(): in all). */
 size_t data_marks_here(const tui_app *a);
+/* The mark actions changed marks: `here` are marked in view now. */
+void data_marks_changed(tui_app *a, size_t here);
 void data_targets_free(tui_target *t, size_t n);
 void data_delete(tui_app *a, const tui_target *t, size_t n);
 /* tui_bulk.c: disconnects by id, journaled, one result line for several. */

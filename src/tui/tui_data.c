@@ -16,9 +16,14 @@
 
 long long tui_now_ms(void)
 {
+    return tui_now_us() / 1000;
+}
+
+long long tui_now_us(void)
+{
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* Messages quote server strings: made safe once, here. */
@@ -113,6 +118,10 @@ static void refresh_failed(tui_app *a, const sk_error *err)
 static struct {
     const tui_app *app;
     sk_cache_keeper k;
+    /* Work on the whole store that waits until the screen is drawn (data_after_draw): what
+     * the file holds (the digest of the store loaded from it), and the file a complete listing
+     * replaces. Each is a pass over every account: 200-400 ms at a million. */
+    bool digest_due, keep_due;
 } keeper;
 
 void data_cache_load(tui_app *a)
@@ -132,7 +141,7 @@ void data_cache_load(tui_app *a)
         a->from_cache = true;
         a->cache_saved_at = saved;
         a->view_dirty = a->dirty = true;
-        cache_keeper_loaded(&keeper.k, a->store);   /* an unchanged listing is not rewritten */
+        keeper.digest_due = true;   /* an unchanged listing is not rewritten: after the screen */
     } else if (st != SK_ERR_NOT_FOUND) {
         /* A damaged or foreign file is not shown; the listing replaces it. */
         data_set_notice(a, "cache not used: %s", err.message);
@@ -144,13 +153,7 @@ void data_cache_load(tui_app *a)
  * rewrite (and flush) a 15 MB file every second. */
 static void cache_keep(tui_app *a)
 {
-    a->from_cache = false;
-    if (!a->cache_on)
-        return;
-    if (keeper.app != a) {
-        memset(&keeper, 0, sizeof keeper);
-        keeper.app = a;
-    }
+    keeper.keep_due = false;
     sk_error err;
     sk_error_clear(&err);
     if (cache_save_changed(&keeper.k, a->store, a->cfg->environment_url, a->cfg->client_id,
@@ -162,6 +165,23 @@ static void cache_keep(tui_app *a)
 static int64_t listed_at(const tui_app *a)
 {
     return a->last_refresh != SK_TIME_ABSENT ? a->last_refresh : a->cache_saved_at;
+}
+
+/* What the file holds, taken of the store loaded from it before anything else changes the
+ * store: the loop calls this after drawing and before it takes any answer. */
+static void cache_digest_due(tui_app *a)
+{
+    if (keeper.app != a || !keeper.digest_due)
+        return;
+    keeper.digest_due = false;
+    cache_keeper_loaded(&keeper.k, a->store);
+}
+
+void data_after_draw(tui_app *a)
+{
+    cache_digest_due(a);
+    if (keeper.app == a && keeper.keep_due && !a->closing)
+        cache_keep(a);
 }
 
 /* Accounts deleted or disconnected here: the cache must not show them as they were at the
@@ -183,7 +203,11 @@ void data_cache_touched(tui_app *a)
 /* At exit: what the once-a-minute bound held back is written now. */
 void data_cache_flush(tui_app *a)
 {
-    if (!a->cache_on || keeper.app != a || !keeper.k.pending)
+    if (!a->cache_on || keeper.app != a)
+        return;
+    if (keeper.keep_due)
+        cache_keep(a);   /* a listing completed in the last turn */
+    if (!keeper.k.pending)
         return;
     sk_error err;
     sk_error_clear(&err);
@@ -205,7 +229,16 @@ static void sink_done(void *ud, const sk_error *err)
         refresh_failed(a, err);
         return;
     }
-    cache_keep(a);   /* the sink swept the store: it holds exactly what the server has */
+    /* The sink swept the store: it holds exactly what the server has. The file is compared
+     * with it (and written) once the screen shows the listing complete. */
+    a->from_cache = false;
+    if (a->cache_on) {
+        if (keeper.app != a) {
+            memset(&keeper, 0, sizeof keeper);
+            keeper.app = a;
+        }
+        keeper.keep_due = true;
+    }
     a->last_refresh = time_now();
     search_follow(a);   /* the listing is complete: no more searching */
     a->refresh_error[0] = '\0';
@@ -266,6 +299,7 @@ bool data_item(const tui_app *a, size_t i, tui_item *out)
     if (i < nv) {
         out->saved = &views[i];
         out->name = views[i].label;
+        out->counting = i >= TUI_MAX_SAVED || !a->saved_ready[i];
         memcpy(out->count, a->saved_count[i < TUI_MAX_SAVED ? i : 0], sizeof out->count);
         for (int s = 0; s < SK_STATE_COUNT; s++)
             out->total += out->count[s];
@@ -281,14 +315,46 @@ bool data_item(const tui_app *a, size_t i, tui_item *out)
     return true;
 }
 
-/* Saved views count when the store changes, never while drawing. */
+/* Saved views count when the store changes, never while drawing, and a slice of rows at a
+ * time: until a view's rows are all counted the pane says "counting" (data_background goes on
+ * each turn). The screen is drawn again only when what it shows changed. */
 static void saved_counts_update(tui_app *a)
 {
     size_t nv;
     const sk_saved_view *views = saved_views(&nv);
     int64_t now = time_now();
-    for (size_t i = 0; i < nv && i < TUI_MAX_SAVED; i++)
-        saved_view_tally(&views[i], a->store, now, &a->saved_tally[i], a->saved_count[i]);
+    a->tally_pending = false;
+    for (size_t i = 0; i < nv && i < TUI_MAX_SAVED; i++) {
+        size_t count[SK_STATE_COUNT];
+        bool ready = saved_view_tally_some(&views[i], a->store, now, &a->saved_tally[i],
+                                           TUI_TALLY_ROWS, count);
+        if (ready != a->saved_ready[i] || memcmp(count, a->saved_count[i], sizeof count) != 0)
+            a->dirty = true;
+        memcpy(a->saved_count[i], count, sizeof count);
+        a->saved_ready[i] = ready;
+        a->tally_pending |= saved_view_tally_more(&a->saved_tally[i], a->store);
+    }
+    a->tally_layout = store_layout_version(a->store);
+}
+
+bool data_background_due(const tui_app *a)
+{
+    return a->tally_pending;
+}
+
+void data_background(tui_app *a)
+{
+    if (!a->tally_pending)
+        return;
+    if (a->tally_layout != store_layout_version(a->store)) {
+        /* Rows counted so far changed under the count (a refresh rewriting rows): it starts
+         * again with the view's next update, paced as frames are, not on every turn while
+         * pages keep changing rows. */
+        a->tally_pending = false;
+        a->view_dirty = true;
+        return;
+    }
+    saved_counts_update(a);
 }
 
 void data_spec_rebuild(tui_app *a)
@@ -317,6 +383,37 @@ void data_spec_rebuild(tui_app *a)
     a->view_dirty = a->dirty = true;
 }
 
+/* Marked accounts in view, counted when the view changes and kept by the mark actions
+ * (data_marks_changed), so a key at a million rows does not count them again; a mark count the
+ * tally was not told of is counted here. */
+static size_t marks_in_view(const tui_app *a)
+{
+    size_t here = 0;
+    for (size_t i = 0; i < a->view.n; i++)
+        here += store_marked(a->store, a->view.rows[i]);
+    return here;
+}
+
+static void marks_recount(tui_app *a)
+{
+    a->marks_all = store_mark_count(a->store);
+    a->marks_here = a->marks_all ? marks_in_view(a) : 0;   /* the usual case costs nothing */
+}
+
+void data_marks_changed(tui_app *a, size_t here)
+{
+    a->marks_all = store_mark_count(a->store);
+    a->marks_here = here;
+}
+
+size_t data_marks_here(const tui_app *a)
+{
+    size_t all = store_mark_count(a->store);
+    if (!all)
+        return 0;
+    return all == a->marks_all ? a->marks_here : marks_in_view(a);
+}
+
 void data_view_update(tui_app *a)
 {
     if (a->conn_cur >= data_conn_items(a))
@@ -328,6 +425,7 @@ void data_view_update(tui_app *a)
         data_set_error(a, "out of memory while sorting");
     a->view_dirty = false;
     search_count_shown(a);
+    marks_recount(a);
     size_t pos = *a->sel_id ? view_find_near(&a->view, a->store, a->sel_id, a->cur) : (size_t)-1;
     if (pos != (size_t)-1)
         a->cur = pos;
@@ -357,16 +455,6 @@ bool data_current(const tui_app *a, sk_account *out, sk_row *row)
 static char *dup_or_empty(const char *s)
 {
     return strdup(s ? s : "");
-}
-
-size_t data_marks_here(const tui_app *a)
-{
-    size_t here = 0;
-    if (!store_mark_count(a->store))
-        return 0;   /* the usual case costs nothing */
-    for (size_t i = 0; i < a->view.n; i++)
-        here += store_marked(a->store, a->view.rows[i]);
-    return here;
 }
 
 static void target_fill(tui_target *t, const sk_store *s, sk_row r)

@@ -41,7 +41,8 @@ static void geometry(const tui_app *a, geom *g)
             tui_item it;
             if (!data_item(a, i, &it))
                 continue;
-            int need = rows_conn_title_width(it.name, it.total, it.total - it.count[SK_STATE_ACTIVE]);
+            int need = it.counting ? rows_conn_title_width(it.name, 0, 0) + 1
+                                   : rows_conn_title_width(it.name, it.total, it.total - it.count[SK_STATE_ACTIVE]);
             if (need > g->conn_w)
                 g->conn_w = need;
         }
@@ -368,10 +369,16 @@ static void draw_conns(const tui_app *a, const geom *g, tui_line *l)
         unsigned long extra = 0;
         if (i == a->conn_cur)
             extra = theme_attr(a->focus == PANE_CONNS ? ROLE_CURSOR : ROLE_CURSOR_IDLE) & ~A_COLOR;
-        rows_conn_title(l, it.name, it.total, it.total - it.count[SK_STATE_ACTIVE], w);
+        if (it.counting)   /* a saved view's rows still being counted: no figures yet */
+            rows_conn_counting(l, it.name, w);
+        else
+            rows_conn_title(l, it.name, it.total, it.total - it.count[SK_STATE_ACTIVE], w);
         screen_put(row++, 0, l, w, extra, ROLE_NORMAL);
         line_reset(l);
-        rows_conn_counts(l, it.count, w);
+        if (it.counting)
+            line_add(l, ROLE_DIM, "  counting", -1, false);
+        else
+            rows_conn_counts(l, it.count, w);
         screen_put(row++, 0, l, w, 0, ROLE_NORMAL);
         line_reset(l);
     }

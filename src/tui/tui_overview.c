@@ -287,6 +287,7 @@ void act_escape(tui_app *a, int arg)
             a->focus = PANE_TABLE;
     } else if (store_mark_count(a->store)) {
         store_clear_marks(a->store);
+        data_marks_changed(a, 0);
     }
     a->notice[0] = '\0';
 }
@@ -321,7 +322,10 @@ void act_mark(tui_app *a, int arg)
     sk_account acc;
     if (!data_current(a, &acc, &r))
         return;
-    store_mark(a->store, r, !store_marked(a->store, r));
+    bool on = !store_marked(a->store, r);
+    size_t here = data_marks_here(a);
+    store_mark(a->store, r, on);
+    data_marks_changed(a, on ? here + 1 : here - 1);   /* the row is the cursor's: in view */
     overview_move(a, 1);
 }
 
@@ -333,6 +337,7 @@ void act_mark_all(tui_app *a, int arg)
         all = store_marked(a->store, a->view.rows[i]);
     for (size_t i = 0; i < a->view.n; i++)
         store_mark(a->store, a->view.rows[i], !all);
+    data_marks_changed(a, all ? 0 : a->view.n);
 }
 
 void act_delete(tui_app *a, int arg)

@@ -229,6 +229,14 @@ void rows_conn_title(tui_line *l, const char *name, size_t total, size_t attenti
     line_truncate(l, width);
 }
 
+void rows_conn_counting(tui_line *l, const char *name, int width)
+{
+    line_add_raw(l, ROLE_NORMAL, name, width - 2 > 1 ? width - 2 : 1, true);
+    line_add(l, ROLE_NORMAL, " ", -1, false);
+    line_add(l, ROLE_DIM, l->utf8 ? "\xe2\x80\xa6" : "+", -1, false);
+    line_truncate(l, width);
+}
+
 int rows_conn_title_width(const char *name, size_t total, size_t attention)
 {
     char tot[32], att[32] = "";

@@ -37,6 +37,8 @@ void rows_account(tui_line *l, const sk_account *a, const rows_layout *lay, int6
 
 /* "gmail   120" then "P3 A80 E5 R2 X1" (zero counts left out) */
 void rows_conn_title(tui_line *l, const char *name, size_t total, size_t attention, int width);
+/* The title of a saved view whose rows are still being counted: the name and an ellipsis. */
+void rows_conn_counting(tui_line *l, const char *name, int width);
 /* Columns rows_conn_title needs to show the name and counts uncut. */
 int rows_conn_title_width(const char *name, size_t total, size_t attention);
 /* n with thousands separated by commas ("19,967"). */

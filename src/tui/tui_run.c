@@ -285,7 +285,7 @@ static void on_key(tui_app *a, int rc, wint_t wc)
 {
     int key = rc == KEY_CODE_YES ? (int)wc : (wc < 128 ? (int)wc : 0);
     if (rc == KEY_CODE_YES && wc == KEY_RESIZE) {
-        a->dirty = true;
+        a->dirty = a->keyed = true;
         clearok(curscr, TRUE);
         return;
     }
@@ -296,6 +296,7 @@ static void on_key(tui_app *a, int rc, wint_t wc)
             a->quit = true;
         return;
     }
+    a->keyed = true;   /* drawn at once, whatever the pace of pages */
     const tui_screen *s = tui_screen_top(a);
     tui_ctx ctx = s->ctx_now ? s->ctx_now(a) : s->ctx;
     bool refused = false;
@@ -334,11 +335,27 @@ static bool busy(const tui_app *a)
     return client_pending(a->client) > 0 || (a->listing && !a->listing_over);
 }
 
+/* Busy, or work of the dashboard's own left for the next turns: the script's :wait waits. */
+static bool working(const tui_app *a)
+{
+    return busy(a) || data_background_due(a);
+}
+
+static bool streaming(const tui_app *a)
+{
+    return a->listing && !a->listing_over;
+}
+
 static int next_timeout(const tui_app *a, long long now)
 {
     long long due = -1;
+    if (data_background_due(a))
+        return 0;
     if (busy(a))
         take_min(&due, now + TUI_SPIN_MS);
+    if ((a->dirty || a->view_dirty) && streaming(a))
+        take_min(&due, a->frame_ms > now && store_count(a->store) >= TUI_FRAME_PACE_FROM
+                           ? a->frame_ms : now);   /* the paced frame */
     if (*a->refresh_error)
         take_min(&due, (now / 1000 + 1) * 1000);   /* the "trying again in N s" countdown */
     for (int i = 0; i < a->depth; i++)
@@ -406,14 +423,39 @@ static void redraw(tui_app *a)
     a->dirty = false;
 }
 
+/* While a listing streams in, pages alone are drawn at a pace: the next frame no sooner than
+ * TUI_FRAME_FACTOR times what the last one cost (the view's merge of the rows that landed
+ * grows with the rows already there: at a million, drawing every 4 ms turn spent most of the
+ * listing's time there). A key, anything once the listing is over, and the first pages (until
+ * the store holds TUI_FRAME_PACE_FROM accounts: the first full screen waits for nothing) are
+ * drawn at once. */
+static bool draw_due(const tui_app *a, long long now)
+{
+    if (!a->dirty && !a->view_dirty)
+        return false;
+    return !streaming(a) || a->keyed || now >= a->frame_ms ||
+           store_count(a->store) < TUI_FRAME_PACE_FROM;
+}
+
+static void frame(tui_app *a)
+{
+    long long t0 = tui_now_us();
+    redraw(a);
+    long long t1 = tui_now_us();
+    long long gap = (t1 - t0) * TUI_FRAME_FACTOR / 1000;
+    a->frame_ms = t1 / 1000 + (gap < TUI_FRAME_MAX_MS ? gap : TUI_FRAME_MAX_MS);
+    a->keyed = false;
+}
+
 static void loop(tui_app *a)
 {
     long long last_spin = 0;
     while (!a->quit && !got_signal) {
-        if (a->dirty || a->view_dirty)
-            redraw(a);
+        if (draw_due(a, tui_now_ms()))
+            frame(a);
+        data_after_draw(a);
         struct curl_waitfd fds[2] = {
-            { .fd = tui_script_input_fd(STDIN_FILENO, busy(a)), .events = CURL_WAIT_POLLIN },
+            { .fd = tui_script_input_fd(STDIN_FILENO, working(a)), .events = CURL_WAIT_POLLIN },
             { .fd = sig_pipe[0], .events = CURL_WAIT_POLLIN },
         };
         long long now = tui_now_ms();
@@ -423,9 +465,10 @@ static void loop(tui_app *a)
         data_after_listing(a);
         wint_t wc;
         int rc;
-        while (!a->quit && (rc = tui_script_get_wch(a, busy(a), &wc)) != ERR)
+        while (!a->quit && (rc = tui_script_get_wch(a, working(a), &wc)) != ERR)
             on_key(a, rc, wc);
         run_timers(a, tui_now_ms(), &last_spin);
+        data_background(a);
     }
 }
 
@@ -502,6 +545,9 @@ static void env_reset(tui_app *a, const sk_config *cfg)
     a->conn_cur = a->conn_top = a->cur = a->top = 0;
     memset(a->saved_count, 0, sizeof a->saved_count);
     memset(a->saved_tally, 0, sizeof a->saved_tally);
+    memset(a->saved_ready, 0, sizeof a->saved_ready);
+    a->tally_pending = false;
+    a->tally_layout = 0;
     a->sel_id[0] = '\0';
     a->focus = PANE_TABLE;
     a->detail_open = false;

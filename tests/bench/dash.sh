@@ -170,9 +170,15 @@ fi
 mode=$(find "$work/cache" -name '*.cache' -exec stat -c %a {} \; | head -n 1)
 start_dash
 again=$(wait_for full 60)
+again_cpu=$(cpu_ms "$pid")
 marked=$(screen | grep -ci cached)
 result "dashboard $TAG: first full screen from cache" "${again:-0}" ms "${CACHE_SCREEN_MS:-${b_first:-0}}" 1 \
     "cache file mode $mode; 'cached' on screen: $([ "$marked" -gt 0 ] && echo yes || echo no)"
+# On a loaded machine the wall time above is mostly waiting for a core; the CPU it took is
+# what the dashboard did (read when the screen was seen full: what ran after it within the
+# poll, 10 ms ticks, is counted too).
+result "dashboard $TAG: CPU to first screen (cache)" "${again_cpu:-0}" ms 0 0 \
+    "skdash's utime + stime when the full screen was seen (the work after it, the cache's digest, runs on)"
 size=$(find "$work/cache" -name '*.cache' -exec stat -c %s {} \; | head -n 1)
 result "dashboard $TAG: cache file size" "$(awk -v b="$size" 'BEGIN { print b / 1e6 }')" MB "$CACHE_FILE_MB" 1 \
     "$(awk -v b="$size" -v n="$N" 'BEGIN { printf "%.0f bytes per account", b / n }')"

@@ -324,6 +324,18 @@ static void test_conn_counts(void **st)
     rows_conn_title(&l, "gmail", 20, 0, 22);
     assert_null(strstr(line_text(&l), "!"));
     line_free(&l);
+    /* A saved view still counting: its name and an ellipsis, no figure, within the width. */
+    line_init(&l, true);
+    rows_conn_counting(&l, "Expiring soon", 22);
+    assert_int_equal(text_width(line_text(&l)), 22);
+    assert_non_null(strstr(line_text(&l), "Expiring soon"));
+    assert_non_null(strstr(line_text(&l), " \xe2\x80\xa6"));
+    assert_null(strpbrk(line_text(&l), "0123456789"));
+    line_free(&l);
+    line_init(&l, true);
+    rows_conn_counting(&l, "a-saved-view-with-a-very-long-name", 12);
+    assert_true(text_width(line_text(&l)) <= 12);
+    line_free(&l);
     /* Counts that do not fit are left out whole, never cut mid-number. */
     size_t many[SK_STATE_COUNT] = { 12345, 67890, 11111, 22222, 33333 };
     line_init(&l, true);
