@@ -51,7 +51,8 @@ void view_spec_describe(const sk_view_spec *v, unsigned base_mask, char *buf, si
 struct view_cache;
 
 typedef struct sk_view {
-    sk_row *rows;
+    sk_row *rows;               /* read only: when the filter keeps every row this is the view's
+                                   own sorted array (cap 0), valid until the next view_update */
     size_t n, cap;
     struct view_cache *cache;   /* view.c's own: every row in sort order and the last filter,
                                    so typing and appended pages cost a scan, not a sort */
