@@ -167,6 +167,16 @@ static void assert_same_store(const sk_store *want, const sk_store *got)
     assert_int_equal(store_connection_count(got), store_connection_count(want));
 }
 
+/* The cache of URL/CID loads into a new store holding what `want` holds. */
+static void assert_loads_as(const sk_store *want)
+{
+    sk_error err;
+    sk_store *t = store_new();
+    assert_int_equal(cache_load(t, URL, CID, NULL, &err), SK_OK);
+    assert_same_store(want, t);
+    store_free(t);
+}
+
 static size_t dir_entries(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -311,10 +321,7 @@ static void test_refuses_modes(void **state)
         assert_refused(f->path, URL);
     }
     assert_int_equal(chmod(f->path, 0600), 0);
-    sk_store *t = store_new();
-    assert_int_equal(cache_load(t, URL, CID, NULL, &err), SK_OK);
-    assert_same_store(s, t);
-    store_free(t);
+    assert_loads_as(s);
     store_free(s);
 }
 
@@ -577,10 +584,7 @@ static void test_many_rows(void **state)
     sk_store *s = hostile_store(20000);
     sk_error err;
     assert_int_equal(cache_save(s, URL, CID, &err), SK_OK);
-    sk_store *t = store_new();
-    assert_int_equal(cache_load(t, URL, CID, NULL, &err), SK_OK);
-    assert_same_store(s, t);
-    store_free(t);
+    assert_loads_as(s);
     store_free(s);
 }
 
@@ -609,10 +613,7 @@ static void test_long_strings_and_batches(void **state)
     }
     sk_error err;
     assert_int_equal(cache_save(s, URL, CID, &err), SK_OK);
-    sk_store *t = store_new();
-    assert_int_equal(cache_load(t, URL, CID, NULL, &err), SK_OK);
-    assert_same_store(s, t);
-    store_free(t);
+    assert_loads_as(s);
     store_free(s);
     free(long_id);
     free(long_ident);
@@ -771,10 +772,7 @@ static void test_save_changed_writes_only_changes(void **state)
                                         &err), SK_OK);
     assert_true(wrote);
     assert_false(file_id_same(first, file_id_of(f->path)));
-    sk_store *t = store_new();
-    assert_int_equal(cache_load(t, URL, CID, NULL, &err), SK_OK);
-    assert_same_store(s, t);
-    store_free(t);
+    assert_loads_as(s);
     store_free(s);
 }
 
