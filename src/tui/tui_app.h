@@ -186,7 +186,7 @@ void data_view_update(tui_app *a);
 bool data_background_due(const tui_app *a);
 void data_background(tui_app *a);
 /* After a screen is drawn, before any answer is taken: the work over the whole store the first
- * screen need not wait for (the cache's digest of a loaded store, a complete listing's save). */
+ * screen need not wait for (a complete listing's save). */
 void data_after_draw(tui_app *a);
 void data_spec_rebuild(tui_app *a);
 bool data_current(const tui_app *a, sk_account *out, sk_row *row);

@@ -118,10 +118,9 @@ static void refresh_failed(tui_app *a, const sk_error *err)
 static struct {
     const tui_app *app;
     sk_cache_keeper k;
-    /* Work on the whole store that waits until the screen is drawn (data_after_draw): what
-     * the file holds (the digest of the store loaded from it), and the file a complete listing
-     * replaces. Each is a pass over every account: 200-400 ms at a million. */
-    bool digest_due, keep_due;
+    /* Work on the whole store that waits until the screen is drawn (data_after_draw): the
+     * file a complete listing replaces (a pass over every account: 200-400 ms at a million). */
+    bool keep_due;
 } keeper;
 
 void data_cache_load(tui_app *a)
@@ -136,12 +135,14 @@ void data_cache_load(tui_app *a)
     int64_t saved = 0;
     sk_error err;
     sk_error_clear(&err);
-    sk_status st = cache_load(a->store, a->cfg->environment_url, a->cfg->client_id, &saved, &err);
+    /* The load takes the digest of what the file holds while it reads (an unchanged listing
+     * is not rewritten), so no walk of the whole store waits behind the first screen. */
+    sk_status st = cache_load_kept(a->store, a->cfg->environment_url, a->cfg->client_id, &saved,
+                                   &keeper.k, &err);
     if (st == SK_OK) {
         a->from_cache = true;
         a->cache_saved_at = saved;
         a->view_dirty = a->dirty = true;
-        keeper.digest_due = true;   /* an unchanged listing is not rewritten: after the screen */
     } else if (st != SK_ERR_NOT_FOUND) {
         /* A damaged or foreign file is not shown; the listing replaces it. */
         data_set_notice(a, "cache not used: %s", err.message);
@@ -167,19 +168,8 @@ static int64_t listed_at(const tui_app *a)
     return a->last_refresh != SK_TIME_ABSENT ? a->last_refresh : a->cache_saved_at;
 }
 
-/* What the file holds, taken of the store loaded from it before anything else changes the
- * store: the loop calls this after drawing and before it takes any answer. */
-static void cache_digest_due(tui_app *a)
-{
-    if (keeper.app != a || !keeper.digest_due)
-        return;
-    keeper.digest_due = false;
-    cache_keeper_loaded(&keeper.k, a->store);
-}
-
 void data_after_draw(tui_app *a)
 {
-    cache_digest_due(a);
     if (keeper.app == a && keeper.keep_due && !a->closing)
         cache_keep(a);
 }
