@@ -64,6 +64,11 @@ void view_free(sk_view *v);
  * The result is always what a full rebuild gives; it is cheaper when only the filter text
  * grew, when the store only gained rows, or when nothing but the filter changed. */
 sk_status view_update(sk_view *v, const sk_store *s, const sk_view_spec *spec);
+/* Every live row of the store in the order of the last view_update's sort (*by, *reverse),
+ * whatever the filter: NULL when that update failed or the store changed since. Valid until the
+ * next view_update or view_free. */
+const sk_row *view_sorted_all(const sk_view *v, const sk_store *s, size_t *n, sk_sort_key *by,
+                              bool *reverse);
 /* Position of the account `id` in the view, or (size_t)-1. */
 size_t view_find(const sk_view *v, const sk_store *s, const char *id);
 /* The same, looked for outward from position `hint` (where it was): a page sorted in moves the

@@ -1413,6 +1413,19 @@ size_t view_find_near(const sk_view *v, const sk_store *s, const char *id, size_
     return (size_t)-1;
 }
 
+const sk_row *view_sorted_all(const sk_view *v, const sk_store *s, size_t *n, sk_sort_key *by,
+                              bool *reverse)
+{
+    const struct view_cache *vc = v ? v->cache : NULL;
+    *n = 0;
+    if (!vc || !vc->version || vc->version != store_version(s) || !vc->base)
+        return NULL;
+    *n = vc->n_base;
+    *by = vc->by;
+    *reverse = vc->reverse;
+    return vc->base;
+}
+
 size_t view_find(const sk_view *v, const sk_store *s, const char *id)
 {
     sk_row r = store_find(s, id);

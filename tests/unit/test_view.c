@@ -971,6 +971,53 @@ static void test_rows_already_in_order(void **st)
     store_free(src);
 }
 
+/* view_sorted_all: every live row in the sort order whatever the filter, and nothing once the
+ * store changed (a cache written in that order would otherwise miss or repeat rows). */
+static void test_sorted_all(void **st)
+{
+    (void)st;
+    sk_store *s = make_store();
+    assert_true(store_remove(s, "ca_04"));
+    sk_view_spec sp;
+    view_spec_init(&sp);
+    strcpy(sp.text, "github");
+    sk_view v;
+    view_init(&v);
+    size_t n = 99;
+    sk_sort_key by = SK_SORT_STATE;
+    bool rev = true;
+    assert_null(view_sorted_all(&v, s, &n, &by, &rev));   /* never updated */
+    assert_int_equal(n, 0);
+    assert_int_equal(view_update(&v, s, &sp), SK_OK);
+    assert_int_equal(v.n, 3);
+    const sk_row *all = view_sorted_all(&v, s, &n, &by, &rev);
+    assert_non_null(all);
+    assert_int_equal(by, SK_SORT_IDENTIFIER);
+    assert_false(rev);
+    sk_view_spec every;
+    view_spec_init(&every);
+    sk_view w;
+    view_init(&w);
+    assert_int_equal(view_update(&w, s, &every), SK_OK);
+    assert_int_equal(n, NF - 1);
+    assert_int_equal(w.n, n);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(all[i], w.rows[i]);
+    sp.sort = SK_SORT_STATE;
+    sp.reverse = true;
+    assert_int_equal(view_update(&v, s, &sp), SK_OK);
+    all = view_sorted_all(&v, s, &n, &by, &rev);
+    assert_non_null(all);
+    assert_int_equal(by, SK_SORT_STATE);
+    assert_true(rev);
+    assert_int_equal(n, NF - 1);
+    assert_true(store_remove(s, "ca_06"));
+    assert_null(view_sorted_all(&v, s, &n, &by, &rev));
+    view_free(&w);
+    view_free(&v);
+    store_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -991,6 +1038,7 @@ int main(void)
         cmocka_unit_test(test_spec_comma_lists),
         cmocka_unit_test(test_every_order_large),
         cmocka_unit_test(test_rows_already_in_order),
+        cmocka_unit_test(test_sorted_all),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
