@@ -53,6 +53,9 @@ sk_status cache_load_file(sk_store *s, const char *path, const char *env_url,
 /* The listing as the cache would hold it (connections and accounts, in store order), without
  * the time of saving: equal digests mean an unchanged listing. 0 on out of memory. */
 uint64_t cache_digest(const sk_store *s);
+/* The same with the accounts in `order` (n rows), when it names every live row exactly once;
+ * any other order is not used (store order, as cache_digest). */
+uint64_t cache_digest_order(const sk_store *s, const sk_row *order, size_t n);
 
 /* What one writer knows of the file it keeps; zero it to start. */
 typedef struct sk_cache_keeper {
@@ -62,6 +65,15 @@ typedef struct sk_cache_keeper {
     int64_t wrote_ms;     /* ... at this time (the caller's monotonic milliseconds) */
     bool pending;         /* a change held back by the once-a-minute bound waits to be written
                              (cache_save_touched with at_exit writes it) */
+    /* Set by the caller before a cache_save_changed / cache_save_touched call (the array must
+     * stay valid through it; NULL = store order): the accounts are written, and the listing
+     * compared with the file, in this order, when it names every live row exactly once (any
+     * other order is not used). A file written in the order the next start sorts by is loaded
+     * into a store already in that order, and the first sort of a million rows becomes one
+     * pass that finds them in order. The same listing in another order is a changed listing
+     * (one more write within the bound below). */
+    const sk_row *order;
+    size_t n_order;
 } sk_cache_keeper;
 
 /* After cache_load succeeded into s (and before anything else changed s): the file holds s. */

@@ -137,6 +137,9 @@ bool cache_path(const char *env_url, const char *client_id, char *buf, size_t n)
 /* Fields go into a block that is summed and written whole (the sum is fastest on blocks). */
 typedef struct writer {
     int fd;             /* -1: nothing written, only summed (cache_digest) */
+    const sk_row *order;   /* the accounts in this order (every live row once), or NULL:
+                              store order (see cache_order_ok) */
+    size_t n_order;
     unsigned char buf[65536];
     size_t len;
     bool summing;       /* off for the checksum itself, which follows the body */
@@ -321,13 +324,52 @@ static void account_tab_fields(const sk_account *a, const char *f[TAB_FIELDS])
     f[4] = a->authorization_type;
 }
 
+/* The accounts a writer writes, one after the other: its order, or the live rows in store
+ * order. *i starts at 0; false at the end. */
+static bool next_row(const writer *w, const sk_store *s, size_t *i, sk_row *r)
+{
+    if (w->order) {
+        if (*i >= w->n_order)
+            return false;
+        *r = w->order[(*i)++];
+        return true;
+    }
+    for (size_t limit = store_row_limit(s); *i < limit; (*i)++)
+        if (store_row_live(s, (sk_row)*i)) {
+            *r = (sk_row)(*i)++;
+            return true;
+        }
+    return false;
+}
+
+/* An order is used only when it names every live row of s exactly once: anything else (a
+ * view older than the store, a caller's mistake) would drop or repeat accounts, so the store's
+ * own order is written instead. One bit a row to check it. */
+static const sk_row *cache_order_ok(const sk_store *s, const sk_row *order, size_t n)
+{
+    size_t limit = store_row_limit(s);
+    if (!order || n != store_count(s))
+        return NULL;
+    uint64_t *seen = calloc(limit / 64 + 1, sizeof *seen);
+    if (!seen)
+        return NULL;
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        sk_row r = order[i];
+        ok = r < limit && store_row_live(s, r) && !(seen[r / 64] >> (r % 64) & 1);
+        if (ok)
+            seen[r / 64] |= 1ull << (r % 64);
+    }
+    free(seen);
+    return ok ? order : NULL;
+}
+
 /* The table of every live account's repeated strings: count, index width, strings. */
 static void write_table(writer *w, const sk_store *s, strtab *t)
 {
     memset(t, 0, sizeof *t);
-    for (sk_row r = 0; r < store_row_limit(s); r++) {
-        if (!store_row_live(s, r))
-            continue;
+    size_t at = 0;
+    for (sk_row r; next_row(w, s, &at, &r);) {
         sk_account a;
         store_get(s, r, &a);
         const char *f[TAB_FIELDS];
@@ -351,9 +393,8 @@ static void write_accounts(writer *w, const sk_store *s, const strtab *t)
     w_u32(w, (uint32_t)store_count(s));
     size_t written = 0;
     uint64_t none = t->width == 2 ? 0xFFFFu : STR_NONE;
-    for (sk_row r = 0; r < store_row_limit(s) && !w->bad; r++) {
-        if (!store_row_live(s, r))
-            continue;
+    size_t at = 0;
+    for (sk_row r; !w->bad && next_row(w, s, &at, &r);) {
         sk_account a;
         store_get(s, r, &a);
         w_str(w, a.id);
@@ -387,8 +428,8 @@ static void write_body(writer *w, const sk_store *s)
 }
 
 /* Writes and closes fd. */
-static bool write_all(int fd, const sk_store *s, const char *env_url, const char *client_id,
-                      int64_t as_of)
+static bool write_all(int fd, const sk_store *s, const sk_row *order, size_t n_order,
+                      const char *env_url, const char *client_id, int64_t as_of)
 {
     writer *w = calloc(1, sizeof *w);
     if (!w) {
@@ -396,6 +437,8 @@ static bool write_all(int fd, const sk_store *s, const char *env_url, const char
         return false;
     }
     w->fd = fd;
+    w->order = order;
+    w->n_order = n_order;
     w->summing = true;
     sum_init(&w->sum);
     write_header(w, env_url, client_id, as_of);
@@ -409,8 +452,10 @@ static bool write_all(int fd, const sk_store *s, const char *env_url, const char
     return close(fd) == 0 && ok;
 }
 
-static sk_status save_file(const sk_store *s, const char *path, const char *env_url,
-                           const char *client_id, int64_t as_of, sk_error *err)
+/* order: checked by cache_order_ok, or NULL. */
+static sk_status save_file(const sk_store *s, const sk_row *order, size_t n_order,
+                           const char *path, const char *env_url, const char *client_id,
+                           int64_t as_of, sk_error *err)
 {
     sk_error_clear(err);
     if (!s || !path || !env_url || !client_id) {
@@ -435,7 +480,7 @@ static sk_status save_file(const sk_store *s, const char *path, const char *env_
     if (!ok)
         close(fd);
     errno = 0;
-    if (!ok || !write_all(fd, s, env_url, client_id, as_of)) {
+    if (!ok || !write_all(fd, s, order, n_order, env_url, client_id, as_of)) {
         int e = errno;
         unlink(tmp);
         sk_error_set(err, SK_ERR_CONFIG, "cache: cannot write %s: %s", tmp,
@@ -453,11 +498,12 @@ static sk_status save_file(const sk_store *s, const char *path, const char *env_
 sk_status cache_save_file(const sk_store *s, const char *path, const char *env_url,
                           const char *client_id, sk_error *err)
 {
-    return save_file(s, path, env_url, client_id, time_now(), err);
+    return save_file(s, NULL, 0, path, env_url, client_id, time_now(), err);
 }
 
-static sk_status save_as_of(const sk_store *s, const char *env_url, const char *client_id,
-                            int64_t as_of, sk_error *err)
+static sk_status save_as_of(const sk_store *s, const sk_row *order, size_t n_order,
+                            const char *env_url, const char *client_id, int64_t as_of,
+                            sk_error *err)
 {
     char path[4096];
     sk_error_clear(err);
@@ -465,20 +511,23 @@ static sk_status save_as_of(const sk_store *s, const char *env_url, const char *
         sk_error_set(err, SK_ERR_CONFIG, "cache: no usable cache directory (XDG_CACHE_HOME, HOME)");
         return SK_ERR_CONFIG;
     }
-    return save_file(s, path, env_url, client_id, as_of, err);
+    return save_file(s, order, n_order, path, env_url, client_id, as_of, err);
 }
 
 sk_status cache_save(const sk_store *s, const char *env_url, const char *client_id, sk_error *err)
 {
-    return save_as_of(s, env_url, client_id, time_now(), err);
+    return save_as_of(s, NULL, 0, env_url, client_id, time_now(), err);
 }
 
-uint64_t cache_digest(const sk_store *s)
+/* order: checked by cache_order_ok, or NULL. */
+static uint64_t digest_in(const sk_store *s, const sk_row *order, size_t n_order)
 {
     writer *w = s ? calloc(1, sizeof *w) : NULL;
     if (!w)
         return 0;
     w->fd = -1;
+    w->order = order;
+    w->n_order = n_order;
     w->summing = true;
     sum_init(&w->sum);
     write_body(w, s);
@@ -486,6 +535,16 @@ uint64_t cache_digest(const sk_store *s)
     uint64_t d = w->bad ? 0 : sum_end(&w->sum);
     free(w);
     return d;
+}
+
+uint64_t cache_digest(const sk_store *s)
+{
+    return digest_in(s, NULL, 0);
+}
+
+uint64_t cache_digest_order(const sk_store *s, const sk_row *order, size_t n)
+{
+    return s ? digest_in(s, cache_order_ok(s, order, n), n) : 0;
 }
 
 void cache_keeper_loaded(sk_cache_keeper *k, const sk_store *s)
@@ -500,7 +559,8 @@ sk_status cache_save_changed(sk_cache_keeper *k, const sk_store *s, const char *
     sk_error_clear(err);
     if (wrote)
         *wrote = false;
-    uint64_t d = cache_digest(s);
+    const sk_row *order = cache_order_ok(s, k->order, k->n_order);
+    uint64_t d = digest_in(s, order, k->n_order);
     if (k->known && d == k->on_disk) {
         k->pending = false;
         return SK_OK;      /* the file already holds this listing */
@@ -510,7 +570,7 @@ sk_status cache_save_changed(sk_cache_keeper *k, const sk_store *s, const char *
         return SK_OK;      /* changed, but written not long ago: a later listing (or the
                               exit, cache_save_touched) will be */
     }
-    sk_status st = cache_save(s, env_url, client_id, err);
+    sk_status st = save_as_of(s, order, k->n_order, env_url, client_id, time_now(), err);
     /* A failed write waits its turn like a good one: no attempt (and warning) every second. */
     k->pending = false;
     k->wrote = true;
@@ -529,7 +589,8 @@ sk_status cache_save_touched(sk_cache_keeper *k, const sk_store *s, const char *
     sk_error_clear(err);
     if (wrote)
         *wrote = false;
-    uint64_t d = cache_digest(s);
+    const sk_row *order = cache_order_ok(s, k->order, k->n_order);
+    uint64_t d = digest_in(s, order, k->n_order);
     if (k->known && d == k->on_disk) {
         k->pending = false;
         return SK_OK;
@@ -538,7 +599,7 @@ sk_status cache_save_touched(sk_cache_keeper *k, const sk_store *s, const char *
         k->pending = true;   /* written not long ago: the next listing or the exit writes it */
         return SK_OK;
     }
-    sk_status st = save_as_of(s, env_url, client_id, listed_at, err);
+    sk_status st = save_as_of(s, order, k->n_order, env_url, client_id, listed_at, err);
     k->wrote = true;
     k->wrote_ms = now_ms;
     k->known = st == SK_OK;

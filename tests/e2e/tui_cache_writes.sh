@@ -3,8 +3,9 @@
 # fault-free skemu: with --refresh 1 an unchanged listing is never rewritten (the file keeps its
 # inode and mtime across several refreshes, none leaves a temporary file), a start from the
 # cache whose first listing is unchanged writes nothing, one whose listing changed on the server
-# writes it at once; the temporary files of a save killed midway (a dead writer's, or any older
-# than a minute) are removed when the dashboard starts, a live writer's recent one is left.
+# writes it at once, each file in identifier order (the order a start sorts by); the temporary
+# files of a save killed midway (a dead writer's, or any older than a minute) are removed when
+# the dashboard starts, a live writer's recent one is left.
 # TAP lines "ok - ..." / "not ok - ..."; skipped when tmux is missing.
 set -u
 . "$(dirname "$0")/../support/e2e_lib.sh"
@@ -49,6 +50,9 @@ rm -f "$live_new"
 cache=$(find "$dir" -name '*.cache' | head -n 1)
 [ -n "$cache" ] && [ "$(stat -c %a "$cache")" = 600 ]
 check $? "first run: the complete listing is written (mode 0600)" "cache=$cache"
+# Written in the order the dashboard starts with, so the next start's first sort is one pass.
+order=$("$BUILD_DIR/tests/tools/cache_order" "$cache" "$SCALEKIT_ENVIRONMENT_URL" skc_demo 2>&1)
+check $? "first run: the cache holds the accounts in identifier order" "$order"
 sleep 1.2   # past the second in which the file was written: any rewrite shows in its mtime
 before=$(ident "$cache")
 n0=$(listings)
@@ -94,5 +98,7 @@ check $? "third run: a first listing that differs from the cache is written at o
 grep -aq "$id" "$cache"
 [ $? != 0 ]
 check $? "third run: the rewritten cache no longer holds the deleted account" "id=$id"
+order=$("$BUILD_DIR/tests/tools/cache_order" "$cache" "$SCALEKIT_ENVIRONMENT_URL" skc_demo 2>&1)
+check $? "third run: the rewritten cache holds the accounts in identifier order" "$order"
 quit
 exit "$([ "$fails" = 0 ] && echo 0 || echo 1)"

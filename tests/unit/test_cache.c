@@ -953,6 +953,110 @@ static void test_clean_stale(void **state)
     store_free(s);
 }
 
+/* The live rows of s, in store order, backwards (an order no store is in by itself). */
+static sk_row *rows_backwards(const sk_store *s, size_t *n)
+{
+    sk_row *o = malloc((store_count(s) + 1) * sizeof *o);
+    assert_non_null(o);
+    *n = 0;
+    for (sk_row r = store_row_limit(s); r-- > 0;)
+        if (store_row_live(s, r))
+            o[(*n)++] = r;
+    assert_int_equal(*n, store_count(s));
+    return o;
+}
+
+/* The file holds src's accounts in `order` (NULL: src's live rows in store order): a store
+ * loaded from it has them in rows 0..n-1 in that order. */
+static void assert_loaded_in(const sk_store *src, const sk_row *order, size_t n)
+{
+    sk_store *t = store_new();
+    sk_error err;
+    sk_cache_keeper k;
+    memset(&k, 0, sizeof k);
+    assert_int_equal(cache_load_kept(t, URL, CID, NULL, &k, &err), SK_OK);
+    assert_same_store(src, t);
+    assert_int_equal(store_row_limit(t), n);
+    sk_row r = 0;
+    for (size_t i = 0; i < n; i++, r++) {
+        while (!order && !store_row_live(src, r))
+            r++;   /* store order: the live rows */
+        sk_account a, b;
+        store_get(src, order ? order[i] : r, &a);
+        store_get(t, (sk_row)i, &b);
+        assert_string_equal(a.id, b.id);
+    }
+    /* What the load read is what the writer summed in that order. */
+    assert_true(k.on_disk == cache_digest_order(src, order, n));
+    assert_true(k.on_disk == cache_digest(t));
+    store_free(t);
+}
+
+/* A keeper given an order writes the accounts in it (a start loads them so, and its first sort
+ * finds them in order), compares the listing in it (the same order again writes nothing), and
+ * refuses any order that does not name every live row once: store order instead. */
+static void test_save_in_order(void **state)
+{
+    fx *f = *state;
+    sk_store *s = hostile_store(300);
+    assert_true(store_remove(s, "ca_x10"));   /* a hole no later row fills */
+    size_t n;
+    sk_row *back = rows_backwards(s, &n);
+    assert_true(cache_digest_order(s, back, n) != cache_digest(s));
+    assert_true(cache_digest_order(s, NULL, 0) == cache_digest(s));
+    sk_cache_keeper k;
+    memset(&k, 0, sizeof k);
+    sk_error err;
+    bool wrote = false;
+    k.order = back;
+    k.n_order = n;
+    assert_int_equal(cache_save_changed(&k, s, URL, CID, 1000, &wrote, &err), SK_OK);
+    assert_true(wrote);
+    assert_loaded_in(s, back, n);
+    file_id first = file_id_of(f->path);
+    /* The same listing in the same order, however late: not rewritten. */
+    assert_int_equal(cache_save_changed(&k, s, URL, CID, 1000 + 2 * CACHE_MIN_INTERVAL_MS, &wrote,
+                                        &err), SK_OK);
+    assert_false(wrote);
+    assert_int_equal(cache_save_touched(&k, s, URL, CID, 77, 1000 + 3 * CACHE_MIN_INTERVAL_MS,
+                                        true, &wrote, &err), SK_OK);
+    assert_false(wrote);
+    assert_true(file_id_of(f->path).ino == first.ino);
+
+    /* Orders that are not every live row once: one repeated, one missing, a removed row, a
+     * row past the end, no order at all. Each writes store order. */
+    sk_row *bad = malloc(n * sizeof *bad);
+    assert_non_null(bad);
+    sk_row dead = SK_ROW_NONE;
+    for (sk_row r = 0; r < store_row_limit(s) && dead == SK_ROW_NONE; r++)
+        if (!store_row_live(s, r))
+            dead = r;
+    assert_true(dead != SK_ROW_NONE);
+    for (int kind = 0; kind < 5; kind++) {
+        memcpy(bad, back, n * sizeof *bad);
+        size_t nb = n;
+        if (kind == 0)
+            bad[5] = bad[6];
+        else if (kind == 1)
+            nb = n - 1;
+        else if (kind == 2)
+            bad[7] = dead;
+        else if (kind == 3)
+            bad[0] = (sk_row)store_row_limit(s);
+        assert_true(cache_digest_order(s, kind == 4 ? NULL : bad, nb) == cache_digest(s));
+        sk_cache_keeper kb;
+        memset(&kb, 0, sizeof kb);
+        kb.order = kind == 4 ? NULL : bad;
+        kb.n_order = nb;
+        assert_int_equal(cache_save_changed(&kb, s, URL, CID, 1000, &wrote, &err), SK_OK);
+        assert_true(wrote);
+        assert_loaded_in(s, NULL, n);
+    }
+    free(bad);
+    free(back);
+    store_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -979,6 +1083,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_save_touched, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_save_changed_failure_waits, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_clean_stale, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_save_in_order, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
