@@ -86,6 +86,36 @@ static void sum_add(sum64 *s, const void *data, size_t n)
     s->n_part = n;
 }
 
+/* sum_add(a, data, n) and sum_add(b, data, n), the two sums started at different places (the
+ * file's and the body's): their words are taken in one loop, two chains of multiplies the CPU
+ * runs side by side, so the second sum costs little (loading a million accounts summed 87 MB
+ * twice: about 45 ms one after the other). */
+static void sum_add2(sum64 *a, sum64 *b, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    size_t ka = a->n_part ? (8 - a->n_part < n ? 8 - a->n_part : n) : 0;
+    size_t kb = b->n_part ? (8 - b->n_part < n ? 8 - b->n_part : n) : 0;
+    sum_add(a, p, ka);   /* each to a word boundary (or all of a short piece) */
+    sum_add(b, p, kb);
+    const unsigned char *pa = p + ka, *pb = p + kb;
+    size_t na = n - ka, nb = n - kb;
+    if (!a->n_part && !b->n_part) {
+        size_t words = (na < nb ? na : nb) / 8;
+        for (size_t i = 0; i < words; i++) {
+            sum_word(a, pa + 8 * i);
+            sum_word(b, pb + 8 * i);
+        }
+        a->len += 8 * words;
+        b->len += 8 * words;
+        pa += 8 * words;
+        pb += 8 * words;
+        na -= 8 * words;
+        nb -= 8 * words;
+    }
+    sum_add(a, pa, na);
+    sum_add(b, pb, nb);
+}
+
 static uint64_t sum_end(const sum64 *s)
 {
     sum64 t = *s;
@@ -153,12 +183,15 @@ typedef struct writer {
 
 static void w_flush(writer *w)
 {
-    if (w->summing)
+    if (w->summing && w->body_on && w->body_from) {
+        sum_add(&w->sum, w->buf, w->body_from);   /* the header's end */
+        sum_add2(&w->sum, &w->body, w->buf + w->body_from, w->len - w->body_from);
+    } else if (w->summing && w->body_on) {
+        sum_add2(&w->sum, &w->body, w->buf, w->len);
+    } else if (w->summing) {
         sum_add(&w->sum, w->buf, w->len);
-    if (w->summing && w->body_on) {
-        sum_add(&w->body, w->buf + w->body_from, w->len - w->body_from);
-        w->body_from = 0;
     }
+    w->body_from = 0;
     for (size_t off = 0; w->fd >= 0 && off < w->len && !w->bad;) {
         ssize_t k = write(w->fd, w->buf + off, w->len - off);
         if (k < 0 && errno == EINTR)
@@ -730,9 +763,10 @@ static bool r_fill(reader *r)
     r->end = n > 0 ? (size_t)n : 0;
     if (r->hash && r->unsummed) {
         size_t k = r->end < r->unsummed ? r->end : (size_t)r->unsummed;
-        sum_add(&r->sum, r->buf, k);
         if (r->digesting)
-            sum_add(&r->digest, r->buf, k);
+            sum_add2(&r->sum, &r->digest, r->buf, k);
+        else
+            sum_add(&r->sum, r->buf, k);
         r->unsummed -= k;
     }
     return n > 0;
