@@ -74,6 +74,16 @@ typedef struct sk_cache_keeper {
      * (one more write within the bound below). */
     const sk_row *order;
     size_t n_order;
+    /* cache.c's: the save under way in a child (cache_save_changed_bg / _touched_bg). */
+    int bg_pid, bg_fd;
+    int64_t bg_now_ms;
+    bool bg_ready;
+    struct {
+        int kind;
+        sk_status status;
+        uint64_t digest;
+        sk_error err;
+    } bg_out;
 } sk_cache_keeper;
 
 /* After cache_load succeeded into s (and before anything else changed s): the file holds s. */
@@ -110,5 +120,27 @@ size_t cache_clean_stale(void);
 
 /* Removes the environment's cache file (true when none is left). */
 bool cache_forget(const char *env_url, const char *client_id);
+
+/* ---- the same without stopping the caller (a dashboard with a million rows: a save is half a
+ * second, a comparison with the file a third) ---- */
+
+/* cache_save_changed / cache_save_touched (at_exit false), their comparison and write done by a
+ * child process (fork): it sees the store, and k->order, as they are at the call, whatever the
+ * caller changes next, and runs at a lower priority. SK_OK once started (or, when no child can
+ * be had, done here: the outcome waits for cache_bg_finish all the same); SK_ERR_USAGE while
+ * another is under way (nothing started). */
+sk_status cache_save_changed_bg(sk_cache_keeper *k, const sk_store *s, const char *env_url,
+                                const char *client_id, int64_t now_ms, sk_error *err);
+sk_status cache_save_touched_bg(sk_cache_keeper *k, const sk_store *s, const char *env_url,
+                                const char *client_id, int64_t listed_at, int64_t now_ms,
+                                sk_error *err);
+/* A save under way, or its outcome not taken yet. */
+bool cache_bg_busy(const sk_cache_keeper *k);
+/* Readable when the child is done (poll it with the caller's others), -1 when there is none. */
+int cache_bg_fd(const sk_cache_keeper *k);
+/* Takes the outcome of the save under way, once it is over (wait: waits for it): true then,
+ * with the keeper, *wrote and err as the synchronous call would have left them (a child that
+ * died without a word is a failed write). False while it runs, or when there is none. */
+bool cache_bg_finish(sk_cache_keeper *k, bool wait, bool *wrote, sk_error *err);
 
 #endif

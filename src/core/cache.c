@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -626,63 +627,214 @@ void cache_keeper_loaded(sk_cache_keeper *k, const sk_store *s)
     k->known = true;
 }
 
-sk_status cache_save_changed(sk_cache_keeper *k, const sk_store *s, const char *env_url,
-                             const char *client_id, int64_t now_ms, bool *wrote, sk_error *err)
+/* What one keeper's save came to: the same whether it ran here or in a child (which sends it
+ * back whole through a pipe: a few hundred bytes, one write). */
+typedef enum { KEPT_UNCHANGED = 1, KEPT_HELD, KEPT_WRITTEN } kept_kind;
+typedef struct kept {
+    int kind;             /* kept_kind */
+    sk_status status;     /* KEPT_WRITTEN: the write's */
+    uint64_t digest;      /* KEPT_WRITTEN: what the file now holds (0: unknown) */
+    sk_error err;
+} kept;
+
+_Static_assert(sizeof(kept) == sizeof(((sk_cache_keeper *)0)->bg_out),
+               "the keeper's bg_out holds a kept");
+
+/* The listing compared with the file, then written unless the bound holds it back (`bound`:
+ * the keeper wrote less than CACHE_MIN_INTERVAL_MS ago). Reads the keeper, changes nothing. */
+static void keep_run(const sk_cache_keeper *k, const sk_store *s, const char *env_url,
+                     const char *client_id, int64_t as_of, bool bound, kept *out)
 {
-    sk_error_clear(err);
-    if (wrote)
-        *wrote = false;
+    memset(out, 0, sizeof *out);
+    sk_error_clear(&out->err);
     const sk_row *order = cache_order_ok(s, k->order, k->n_order);
     /* What the file holds is unknown (no file, or a failed write): it is written whatever it
      * holds, and the write takes the digest on its way (one pass, not two). */
     if (k->known && digest_in(s, order, k->n_order) == k->on_disk) {
-        k->pending = false;
-        return SK_OK;      /* the file already holds this listing */
+        out->kind = KEPT_UNCHANGED;   /* the file already holds this listing */
+        return;
     }
-    if (k->wrote && now_ms - k->wrote_ms < CACHE_MIN_INTERVAL_MS) {
-        k->pending = true;
-        return SK_OK;      /* changed, but written not long ago: a later listing (or the
-                              exit, cache_save_touched) will be */
+    if (bound) {
+        out->kind = KEPT_HELD;   /* changed, but written not long ago: a later listing or the
+                                    exit (cache_save_touched with at_exit) writes it */
+        return;
     }
-    uint64_t d = 0;
-    sk_status st = save_as_of(s, order, k->n_order, env_url, client_id, time_now(), &d, err);
-    /* A failed write waits its turn like a good one: no attempt (and warning) every second. */
-    k->pending = false;
-    k->wrote = true;
-    k->wrote_ms = now_ms;
-    k->known = st == SK_OK && d;
-    k->on_disk = d;
+    out->kind = KEPT_WRITTEN;
+    out->status = save_as_of(s, order, k->n_order, env_url, client_id, as_of, &out->digest,
+                             &out->err);
+}
+
+/* The keeper after a save that started at now_ms came to `r`. */
+static sk_status keep_apply(sk_cache_keeper *k, const kept *r, int64_t now_ms, bool *wrote,
+                            sk_error *err)
+{
     if (wrote)
-        *wrote = st == SK_OK;
-    return st;
+        *wrote = false;
+    sk_error_clear(err);
+    switch (r->kind) {
+    case KEPT_UNCHANGED:
+        k->pending = false;
+        return SK_OK;
+    case KEPT_HELD:
+        k->pending = true;
+        return SK_OK;
+    default:
+        /* A failed write waits its turn like a good one: no attempt (and warning) every
+         * second. */
+        k->pending = false;
+        k->wrote = true;
+        k->wrote_ms = now_ms;
+        k->known = r->status == SK_OK && r->digest;
+        k->on_disk = r->digest;
+        if (wrote)
+            *wrote = r->status == SK_OK;
+        if (r->status != SK_OK)
+            *err = r->err;
+        return r->status;
+    }
+}
+
+static bool held_back(const sk_cache_keeper *k, int64_t now_ms)
+{
+    return k->wrote && now_ms - k->wrote_ms < CACHE_MIN_INTERVAL_MS;
+}
+
+sk_status cache_save_changed(sk_cache_keeper *k, const sk_store *s, const char *env_url,
+                             const char *client_id, int64_t now_ms, bool *wrote, sk_error *err)
+{
+    kept r;
+    keep_run(k, s, env_url, client_id, time_now(), held_back(k, now_ms), &r);
+    return keep_apply(k, &r, now_ms, wrote, err);
 }
 
 sk_status cache_save_touched(sk_cache_keeper *k, const sk_store *s, const char *env_url,
                              const char *client_id, int64_t listed_at, int64_t now_ms,
                              bool at_exit, bool *wrote, sk_error *err)
 {
+    kept r;
+    keep_run(k, s, env_url, client_id, listed_at, !at_exit && held_back(k, now_ms), &r);
+    return keep_apply(k, &r, now_ms, wrote, err);
+}
+
+/* ---------------------------------------------------------------- saving in a child */
+
+bool cache_bg_busy(const sk_cache_keeper *k)
+{
+    return k->bg_pid > 0 || k->bg_ready;
+}
+
+int cache_bg_fd(const sk_cache_keeper *k)
+{
+    return k->bg_pid > 0 ? k->bg_fd : -1;
+}
+
+static sk_status bg_start(sk_cache_keeper *k, const sk_store *s, const char *env_url,
+                          const char *client_id, int64_t as_of, bool bound, int64_t now_ms,
+                          sk_error *err)
+{
     sk_error_clear(err);
+    if (cache_bg_busy(k)) {
+        sk_error_set(err, SK_ERR_USAGE, "cache: a save is already under way");
+        return SK_ERR_USAGE;
+    }
+    k->bg_now_ms = now_ms;
+    int fds[2];
+    pid_t pid = -1;
+    if (pipe(fds) == 0) {
+        /* Not inherited by what the caller runs later (a clipboard command). */
+        fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+        fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+        pid = fork();
+        if (pid < 0) {
+            close(fds[0]);
+            close(fds[1]);
+        }
+    }
+    if (pid < 0) {
+        /* No child to be had: the save runs here, its outcome kept for cache_bg_finish. */
+        kept r;
+        keep_run(k, s, env_url, client_id, as_of, bound, &r);
+        memcpy(&k->bg_out, &r, sizeof r);
+        k->bg_ready = true;
+        return SK_OK;
+    }
+    if (pid == 0) {
+        /* The child: the store as it was at fork, whatever the caller does next. Signals
+         * the caller handles (a hangup, a resize) are not its business; it gives way to the
+         * caller for the CPU, sends its outcome in one write and leaves without running
+         * anything of the caller's (no atexit, no buffered output). */
+        static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGWINCH, SIGTSTP };
+        for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+            signal(sigs[i], SIG_DFL);
+        close(fds[0]);
+        if (nice(10) == -1) {
+            /* a lower priority is a courtesy: without it the save is the same */
+        }
+        kept r;
+        keep_run(k, s, env_url, client_id, as_of, bound, &r);
+        ssize_t w;
+        do
+            w = write(fds[1], &r, sizeof r);
+        while (w < 0 && errno == EINTR);
+        _exit(w == (ssize_t)sizeof r ? 0 : 1);
+    }
+    close(fds[1]);
+    fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
+    k->bg_pid = pid;
+    k->bg_fd = fds[0];
+    return SK_OK;
+}
+
+sk_status cache_save_changed_bg(sk_cache_keeper *k, const sk_store *s, const char *env_url,
+                                const char *client_id, int64_t now_ms, sk_error *err)
+{
+    return bg_start(k, s, env_url, client_id, time_now(), held_back(k, now_ms), now_ms, err);
+}
+
+sk_status cache_save_touched_bg(sk_cache_keeper *k, const sk_store *s, const char *env_url,
+                                const char *client_id, int64_t listed_at, int64_t now_ms,
+                                sk_error *err)
+{
+    return bg_start(k, s, env_url, client_id, listed_at, held_back(k, now_ms), now_ms, err);
+}
+
+bool cache_bg_finish(sk_cache_keeper *k, bool wait, bool *wrote, sk_error *err)
+{
     if (wrote)
         *wrote = false;
-    const sk_row *order = cache_order_ok(s, k->order, k->n_order);
-    if (k->known && digest_in(s, order, k->n_order) == k->on_disk) {
-        k->pending = false;
-        return SK_OK;
+    sk_error_clear(err);
+    kept r;
+    if (k->bg_ready) {
+        memcpy(&r, &k->bg_out, sizeof r);
+    } else if (k->bg_pid > 0) {
+        if (wait)
+            fcntl(k->bg_fd, F_SETFL, fcntl(k->bg_fd, F_GETFL) & ~O_NONBLOCK);
+        ssize_t n;
+        do
+            n = read(k->bg_fd, &r, sizeof r);
+        while (n < 0 && errno == EINTR);
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return false;   /* still at work */
+        if (n != (ssize_t)sizeof r || r.kind < KEPT_UNCHANGED || r.kind > KEPT_WRITTEN) {
+            /* Killed, or gone without a word: whatever it left is a temporary file, which
+             * cache_clean_stale removes. */
+            memset(&r, 0, sizeof r);
+            r.kind = KEPT_WRITTEN;
+            r.status = SK_ERR_CONFIG;
+            sk_error_set(&r.err, SK_ERR_CONFIG, "cache: the writer stopped before it finished");
+        }
+        r.err.message[sizeof r.err.message - 1] = '\0';
+        close(k->bg_fd);
+        while (waitpid(k->bg_pid, NULL, 0) < 0 && errno == EINTR)
+            ;
+    } else {
+        return false;
     }
-    if (!at_exit && k->wrote && now_ms - k->wrote_ms < CACHE_MIN_INTERVAL_MS) {
-        k->pending = true;   /* written not long ago: the next listing or the exit writes it */
-        return SK_OK;
-    }
-    uint64_t d = 0;
-    sk_status st = save_as_of(s, order, k->n_order, env_url, client_id, listed_at, &d, err);
-    k->wrote = true;
-    k->wrote_ms = now_ms;
-    k->known = st == SK_OK && d;
-    k->on_disk = d;
-    k->pending = false;
-    if (wrote)
-        *wrote = st == SK_OK;
-    return st;
+    k->bg_pid = 0;
+    k->bg_fd = -1;
+    k->bg_ready = false;
+    keep_apply(k, &r, k->bg_now_ms, wrote, err);
+    return true;
 }
 
 /* "<anything>.cache.tmp.PID.SEQ": the pid of the writer, or 0 when the name is not one. */

@@ -206,6 +206,11 @@ void data_set_notice(tui_app *a, const char *fmt, ...) __attribute__((format(pri
 void data_set_warning(tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Shows the environment's cached listing, when there is one and the cache is allowed. */
 void data_cache_load(tui_app *a);
+/* The cache's save runs in a child: its pipe for the loop's wait (-1 when none), and what the
+ * loop calls each turn to take its outcome (a warning when it failed) and start a save that
+ * waited for it. */
+int data_cache_fd(const tui_app *a);
+void data_cache_bg(tui_app *a);
 /* The store changed by a delete or disconnect: the cache is corrected (now, or within the
  * once-a-minute bound), and data_cache_flush() at exit writes what that bound held back. */
 void data_cache_touched(tui_app *a);

@@ -118,13 +118,19 @@ static void refresh_failed(tui_app *a, const sk_error *err)
 static struct {
     const tui_app *app;
     sk_cache_keeper k;
-    /* Work on the whole store that waits until the screen is drawn (data_after_draw): the
-     * file a complete listing replaces (a pass over every account: 200-400 ms at a million). */
-    bool keep_due;
+    /* Saves wait until the screen is drawn (data_after_draw) and run in a child process
+     * (cache_save_changed_bg: a million rows are half a second of work the keys must not wait
+     * for); one asked for while another runs waits for it: the file a complete listing
+     * replaces, and the correction of deletes and disconnects. */
+    bool keep_due, touch_due;
 } keeper;
 
 void data_cache_load(tui_app *a)
 {
+    if (cache_bg_busy(&keeper.k)) {
+        sk_error e;
+        cache_bg_finish(&keeper.k, true, NULL, &e);   /* the last environment's save */
+    }
     memset(&keeper, 0, sizeof keeper);
     keeper.app = a;
     a->cache_on = a->cfg->cache && !cache_disabled();
@@ -169,12 +175,14 @@ static void keeper_order(const tui_app *a)
  * rewrite (and flush) a 15 MB file every second. */
 static void cache_keep(tui_app *a)
 {
+    if (cache_bg_busy(&keeper.k))
+        return;   /* keep_due stays: started when the save under way is over */
     keeper.keep_due = false;
     sk_error err;
     sk_error_clear(&err);
     keeper_order(a);
-    if (cache_save_changed(&keeper.k, a->store, a->cfg->environment_url, a->cfg->client_id,
-                           tui_now_ms(), NULL, &err) != SK_OK)
+    if (cache_save_changed_bg(&keeper.k, a->store, a->cfg->environment_url, a->cfg->client_id,
+                              tui_now_ms(), &err) != SK_OK)
         data_set_warning(a, "cache not written: %s", err.message);
     keeper.k.order = NULL;
 }
@@ -200,13 +208,38 @@ void data_cache_touched(tui_app *a)
         return;
     if (!a->from_cache && a->last_refresh == SK_TIME_ABSENT)
         return;
+    if (cache_bg_busy(&keeper.k)) {
+        keeper.touch_due = true;   /* after the save under way (data_cache_bg) */
+        return;
+    }
+    keeper.touch_due = false;
     sk_error err;
     sk_error_clear(&err);
     keeper_order(a);
-    if (cache_save_touched(&keeper.k, a->store, a->cfg->environment_url, a->cfg->client_id,
-                           listed_at(a), tui_now_ms(), false, NULL, &err) != SK_OK)
+    if (cache_save_touched_bg(&keeper.k, a->store, a->cfg->environment_url, a->cfg->client_id,
+                              listed_at(a), tui_now_ms(), &err) != SK_OK)
         data_set_warning(a, "cache not written: %s", err.message);
     keeper.k.order = NULL;
+}
+
+int data_cache_fd(const tui_app *a)
+{
+    return keeper.app == a ? cache_bg_fd(&keeper.k) : -1;
+}
+
+void data_cache_bg(tui_app *a)
+{
+    if (keeper.app != a || !cache_bg_busy(&keeper.k))
+        return;
+    sk_error err;
+    if (!cache_bg_finish(&keeper.k, false, NULL, &err))
+        return;
+    if (err.status != SK_OK)
+        data_set_warning(a, "cache not written: %s", err.message);
+    if (keeper.touch_due && !keeper.keep_due)
+        data_cache_touched(a);   /* a complete listing due next writes the deletes too */
+    else
+        keeper.touch_due = false;
 }
 
 /* At exit: what the once-a-minute bound held back is written now. */
@@ -214,12 +247,21 @@ void data_cache_flush(tui_app *a)
 {
     if (!a->cache_on || keeper.app != a)
         return;
-    if (keeper.keep_due)
-        cache_keep(a);   /* a listing completed in the last turn */
-    if (!keeper.k.pending)
-        return;
     sk_error err;
     sk_error_clear(&err);
+    if (cache_bg_busy(&keeper.k))
+        cache_bg_finish(&keeper.k, true, NULL, &err);   /* the save under way, to its end */
+    if (keeper.keep_due) {
+        /* A listing completed in the last turns: written here, now, within the bound. */
+        keeper.keep_due = false;
+        keeper_order(a);
+        cache_save_changed(&keeper.k, a->store, a->cfg->environment_url, a->cfg->client_id,
+                           tui_now_ms(), NULL, &err);
+        keeper.k.order = NULL;
+    }
+    if (!keeper.k.pending && !keeper.touch_due)
+        return;
+    keeper.touch_due = false;
     keeper_order(a);
     cache_save_touched(&keeper.k, a->store, a->cfg->environment_url, a->cfg->client_id,
                        listed_at(a), tui_now_ms(), true, NULL, &err);

@@ -454,15 +454,20 @@ static void loop(tui_app *a)
         if (draw_due(a, tui_now_ms()))
             frame(a);
         data_after_draw(a);
-        struct curl_waitfd fds[2] = {
+        struct curl_waitfd fds[3] = {
             { .fd = tui_script_input_fd(STDIN_FILENO, working(a)), .events = CURL_WAIT_POLLIN },
-            { .fd = sig_pipe[0], .events = CURL_WAIT_POLLIN },
         };
+        unsigned nfds = 1;
+        if (sig_pipe[0] >= 0)
+            fds[nfds++] = (struct curl_waitfd){ .fd = sig_pipe[0], .events = CURL_WAIT_POLLIN };
+        if (data_cache_fd(a) >= 0)   /* the cache's writer, done */
+            fds[nfds++] = (struct curl_waitfd){ .fd = data_cache_fd(a), .events = CURL_WAIT_POLLIN };
         long long now = tui_now_ms();
-        client_wait(a->client, fds, sig_pipe[0] >= 0 ? 2 : 1, next_timeout(a, now));
+        client_wait(a->client, fds, nfds, next_timeout(a, now));
         drain_pipe();
         client_step(a->client);
         data_after_listing(a);
+        data_cache_bg(a);
         wint_t wc;
         int rc;
         while (!a->quit && (rc = tui_script_get_wch(a, working(a), &wc)) != ERR)

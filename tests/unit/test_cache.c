@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1057,6 +1058,120 @@ static void test_save_in_order(void **state)
     store_free(s);
 }
 
+/* Saves in a child: the file holds the store as it was at the call whatever the caller does
+ * next, the keeper comes out as the synchronous call leaves it (unchanged not rewritten, held
+ * back by the bound, a failure with its message), and one save at a time. */
+static void test_save_bg(void **state)
+{
+    fx *f = *state;
+    sk_store *s = hostile_store(5000);
+    sk_cache_keeper k;
+    memset(&k, 0, sizeof k);
+    sk_error err;
+    bool wrote = false;
+    assert_false(cache_bg_busy(&k));
+    assert_int_equal(cache_bg_fd(&k), -1);
+    assert_false(cache_bg_finish(&k, true, &wrote, &err));   /* nothing under way */
+    assert_int_equal(cache_save_changed_bg(&k, s, URL, CID, 1000, &err), SK_OK);
+    assert_true(cache_bg_busy(&k));
+    assert_int_not_equal(cache_save_changed_bg(&k, s, URL, CID, 1000, &err), SK_OK);
+    assert_true(err.message[0] != '\0');
+    /* The caller changes the store at once: the child writes what it saw. */
+    sk_store *before = hostile_store(5000);
+    acct_upsert1(s, acct_make("ca_later", "later@example.com", "gmail", "ACTIVE"));
+    assert_true(cache_bg_finish(&k, true, &wrote, &err));
+    assert_int_equal(err.status, SK_OK);
+    assert_true(wrote);
+    assert_false(cache_bg_busy(&k));
+    assert_int_equal(cache_bg_fd(&k), -1);
+    assert_false(cache_bg_finish(&k, false, &wrote, &err));
+    assert_true(k.known && k.wrote);
+    assert_true(k.on_disk == cache_digest(before));
+    assert_loads_as(before);
+    file_id first = file_id_of(f->path);
+    /* The same listing again, past the bound: compared in the child, not rewritten. */
+    assert_int_equal(cache_save_changed_bg(&k, before, URL, CID, 1000 + 2 * CACHE_MIN_INTERVAL_MS,
+                                           &err), SK_OK);
+    int fd = cache_bg_fd(&k);
+    assert_true(fd >= 0);
+    while (!cache_bg_finish(&k, false, &wrote, &err))
+        usleep(1000);   /* the fd is readable once the child is done */
+    assert_false(wrote);
+    assert_true(file_id_same(first, file_id_of(f->path)));
+    /* A change within the bound: held back, pending (written at exit). */
+    assert_int_equal(cache_save_touched_bg(&k, s, URL, CID, 4242, 2000, &err), SK_OK);
+    assert_true(cache_bg_finish(&k, true, &wrote, &err));
+    assert_false(wrote);
+    assert_true(k.pending);
+    /* Past it: written, stamped with the listing's time. */
+    assert_int_equal(cache_save_touched_bg(&k, s, URL, CID, 4242, 1000 + 3 * CACHE_MIN_INTERVAL_MS,
+                                           &err), SK_OK);
+    assert_true(cache_bg_finish(&k, true, &wrote, &err));
+    assert_true(wrote);
+    assert_false(k.pending);
+    sk_store *t = store_new();
+    int64_t saved = 0;
+    assert_int_equal(cache_load(t, URL, CID, &saved, &err), SK_OK);
+    assert_int_equal(saved, 4242);
+    assert_same_store(s, t);
+    store_free(t);
+    /* A write that fails in the child says why here. */
+    char blocker[128];
+    snprintf(blocker, sizeof blocker, "%s/blocker", f->dir);
+    FILE *b = fopen(blocker, "w");
+    assert_non_null(b);
+    fclose(b);
+    setenv("XDG_CACHE_HOME", blocker, 1);
+    sk_cache_keeper k2;
+    memset(&k2, 0, sizeof k2);
+    assert_int_equal(cache_save_changed_bg(&k2, s, URL, CID, 0, &err), SK_OK);
+    assert_true(cache_bg_finish(&k2, true, &wrote, &err));
+    assert_false(wrote);
+    assert_int_not_equal(err.status, SK_OK);
+    assert_non_null(strstr(err.message, "cache"));
+    assert_false(k2.known);
+    assert_true(k2.wrote);
+    setenv("XDG_CACHE_HOME", f->dir, 1);
+    store_free(before);
+    store_free(s);
+}
+
+/* A writer killed midway never leaves a damaged file: the cache is the old listing or the new
+ * one, whole, and the keeper hears of a failure when there was one. */
+static void test_save_bg_killed(void **state)
+{
+    (void)state;
+    sk_store *old = hostile_store(10);
+    sk_error err;
+    assert_int_equal(cache_save(old, URL, CID, &err), SK_OK);
+    sk_store *s = hostile_store(200000);
+    int failed = 0;
+    for (int i = 0; i < 3; i++) {
+        sk_cache_keeper k;
+        memset(&k, 0, sizeof k);
+        assert_int_equal(cache_save_changed_bg(&k, s, URL, CID, 0, &err), SK_OK);
+        if (k.bg_pid > 0)
+            kill(k.bg_pid, SIGKILL);
+        bool wrote = false;
+        assert_true(cache_bg_finish(&k, true, &wrote, &err));
+        failed += !wrote;
+        if (!wrote) {
+            assert_int_not_equal(err.status, SK_OK);
+            assert_false(k.known);
+        }
+        sk_store *t = store_new();
+        assert_int_equal(cache_load(t, URL, CID, NULL, &err), SK_OK);
+        assert_true(store_count(t) == store_count(wrote ? s : old));
+        store_free(t);
+        if (wrote)
+            assert_int_equal(cache_save(old, URL, CID, &err), SK_OK);
+    }
+    print_message("killed writers: %d of 3 stopped before they finished\n", failed);
+    cache_clean_stale();
+    store_free(s);
+    store_free(old);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1084,6 +1199,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_save_changed_failure_waits, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_clean_stale, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_save_in_order, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_save_bg, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_save_bg_killed, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
