@@ -35,9 +35,10 @@ typedef struct emu_account {
     json_object *authorization_details; /* NULL: none, or built on demand for generated ones */
     json_object *api_config;
     int64_t gen_seq;                    /* position in generated data; -1 otherwise */
-    /* The account's list-view JSON text, built by the first listing that shows it (under the
-     * read lock, so set once by compare-and-swap) and dropped by emu_account_changed (under the
-     * write lock). Listings copy it instead of building 99 objects per page. */
+    /* The account's list-view JSON text, built when the account is generated or by the first
+     * listing that shows it (under the read lock, so set once by compare-and-swap), and
+     * dropped by emu_account_changed (under the write lock). Listings copy it instead of
+     * building 99 objects per page. */
     _Atomic(struct emu_list_text *) list_json;
 } emu_account;
 

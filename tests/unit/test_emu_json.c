@@ -1,6 +1,6 @@
 /* test_emu_json.c: skemu's hand-written list view of an account (emu_account_list_json) is
  * byte for byte what json-c writes of emu_account_to_json(EMU_VIEW_LIST), on generated data
- * and on hostile strings (every byte value, quotes, backslashes, slashes, control bytes, UTF-8,
+ * and on hostile strings (every byte value, long ones, quotes, backslashes, slashes, control bytes, UTF-8,
  * invalid UTF-8), with each field absent, null, "" or set; and the cached text follows changes. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -75,8 +75,11 @@ static void test_hostile_strings(void **st)
     for (int i = 1; i < 256; i++)
         every[i - 1] = (char)i;
     every[255] = '\0';
+    static char longer[5000];   /* past the writer's stack buffer, with escapes all along */
+    for (size_t i = 0; i + 1 < sizeof longer; i++)
+        longer[i] = "ab\"c/\\\n\x01d\xc3\xa9"[i % 11];
     const char *values[] = {
-        every, "", "\"", "\\", "/", "a/b\\c\"d", "\b\f\n\r\t\x01\x1f\x7f", "josé 山田 🦊",
+        every, longer, "", "\"", "\\", "/", "a/b\\c\"d", "\b\f\n\r\t\x01\x1f\x7f", "josé 山田 🦊",
         "\xff\xfe\x80 bad utf-8", "</script>", "\\u0000", "end\\",
     };
     const int kinds[] = {EMU_OPT_ABSENT, EMU_OPT_NULL, EMU_OPT_EMPTY, EMU_OPT_SET};
