@@ -25,12 +25,32 @@
 
 #define FAST_DEPTH 32
 
+/* The last few values a repeated field of a page had (its decoded string in the page's copy,
+ * and its length): rows of a page share their connector, connection id and provider, and take
+ * their status and authorization type from a handful. A row whose value is the same (no
+ * escapes, same bytes) points at the earlier copy: the store then finds it by its address
+ * (store.c's memo_in) without a strlen, a compare or a hash, and the state is not looked up
+ * again. */
+#define SHARED_WAYS 8
+typedef struct shared_str {
+    const char *s[SHARED_WAYS];
+    size_t n[SHARED_WAYS];
+    unsigned next;
+} shared_str;
+
+enum { SHARE_CONNECTOR, SHARE_CONNECTION_ID, SHARE_PROVIDER, SHARE_STATUS, SHARE_AUTH,
+       SHARE_FIELDS };
+
 typedef struct jscan {
     const char *p, *end;
     sk_arena *a;
     int depth;
     unsigned row_bad;   /* the row's time fields holding a time that could not be read, a bit
                          * each: a later duplicate key replaces the earlier value, as in json-c */
+    shared_str shared[SHARE_FIELDS];
+    const char *state_of[SHARED_WAYS];   /* statuses seen (shared strings) and their state */
+    sk_state state[SHARED_WAYS];
+    unsigned state_next;
 } jscan;
 
 static void jws(jscan *j)
@@ -230,23 +250,26 @@ static inline bool jstring_quick(jscan *j, const char **raw, size_t *rawn, bool 
  * (jscan_account_page), so the closing quote becomes the string's NUL and escapes shrink in
  * place (a decoded escape is never longer than its text). NULL when empty, as json-c's reader
  * makes it. */
+static bool jstring_decode(const char *raw, size_t n, bool esc, const char **out, size_t *len)
+{
+    char *s = (char *)raw;   /* inside the copy, which is ours to write */
+    if (esc) {
+        if (!unescape(raw, n, s, len))
+            return false;
+    } else {
+        s[n] = '\0';
+        *len = n;
+    }
+    *out = *len ? s : NULL;
+    return true;
+}
+
 static bool jstring(jscan *j, const char **out)
 {
     const char *raw;
     size_t n, len = 0;
     bool esc;
-    if (!jstring_quick(j, &raw, &n, &esc))
-        return false;
-    char *s = (char *)raw;   /* inside the copy, which is ours to write */
-    if (esc) {
-        if (!unescape(raw, n, s, &len))
-            return false;
-    } else {
-        s[n] = '\0';
-        len = n;
-    }
-    *out = len ? s : NULL;
-    return true;
+    return jstring_quick(j, &raw, &n, &esc) && jstring_decode(raw, n, esc, out, &len);
 }
 
 /* -?(0|[1-9][0-9]*)(.[0-9]+)? with at most 18 integer digits; *uint set to the value when it
@@ -337,6 +360,52 @@ static bool jfield_str(jscan *j, const char **out)
     return jskip(j);
 }
 
+/* jfield_str for a field whose values repeat from row to row (shared_str). */
+static bool jfield_shared(jscan *j, const char **out, shared_str *m)
+{
+    jws(j);
+    if (j->p >= j->end || *j->p != '"') {
+        *out = NULL;
+        return jskip(j);
+    }
+    const char *raw;
+    size_t n, len = 0;
+    bool esc;
+    if (!jstring_quick(j, &raw, &n, &esc))
+        return false;
+    if (!esc) {
+        for (unsigned i = 0; i < SHARED_WAYS; i++) {
+            if (m->s[i] && m->n[i] == n && memcmp(m->s[i], raw, n) == 0) {
+                *out = m->s[i];
+                return true;
+            }
+        }
+    }
+    if (!jstring_decode(raw, n, esc, out, &len))
+        return false;
+    if (*out && !esc) {
+        m->s[m->next] = *out;
+        m->n[m->next] = len;
+        m->next = (m->next + 1) % SHARED_WAYS;
+    }
+    return true;
+}
+
+/* state_from_wire(status), remembered for the shared statuses of a page. */
+static sk_state row_state(jscan *j, const char *status)
+{
+    if (!status)
+        return state_from_wire(NULL);
+    for (unsigned i = 0; i < SHARED_WAYS; i++)
+        if (j->state_of[i] == status)
+            return j->state[i];
+    sk_state st = state_from_wire(status);
+    j->state_of[j->state_next] = status;
+    j->state[j->state_next] = st;
+    j->state_next = (j->state_next + 1) % SHARED_WAYS;
+    return st;
+}
+
 /* A time is read where it lies in the body (no copy); one with escapes is decoded first. */
 static bool jfield_time(jscan *j, int64_t *out, unsigned bit)
 {
@@ -393,23 +462,76 @@ static bool key_is(const char *k, size_t n, const char *name)
     return strlen(name) == n && memcmp(k, name, n) == 0;
 }
 
-static bool account_member(jscan *j, const char *k, size_t n, void *ud)
+static bool account_value(jscan *j, sk_account *acc, enum wire_field f)
 {
-    sk_account *acc = ud;
-    switch (wire_account_field(k, n)) {
+    switch (f) {
     case WIRE_ID: return jfield_str(j, &acc->id);
     case WIRE_IDENTIFIER: return jfield_str(j, &acc->identifier);
-    case WIRE_CONNECTOR: return jfield_str(j, &acc->connector);
-    case WIRE_CONNECTION_ID: return jfield_str(j, &acc->connection_id);
-    case WIRE_PROVIDER: return jfield_str(j, &acc->provider);
-    case WIRE_STATUS: return jfield_str(j, &acc->status);
-    case WIRE_AUTH_TYPE: return jfield_str(j, &acc->authorization_type);
+    case WIRE_CONNECTOR: return jfield_shared(j, &acc->connector, &j->shared[SHARE_CONNECTOR]);
+    case WIRE_CONNECTION_ID:
+        return jfield_shared(j, &acc->connection_id, &j->shared[SHARE_CONNECTION_ID]);
+    case WIRE_PROVIDER: return jfield_shared(j, &acc->provider, &j->shared[SHARE_PROVIDER]);
+    case WIRE_STATUS: return jfield_shared(j, &acc->status, &j->shared[SHARE_STATUS]);
+    case WIRE_AUTH_TYPE:
+        return jfield_shared(j, &acc->authorization_type, &j->shared[SHARE_AUTH]);
     case WIRE_EXPIRES: return jfield_time(j, &acc->token_expires_at, 1u);
     case WIRE_UPDATED: return jfield_time(j, &acc->updated_at, 2u);
     case WIRE_LAST_USED: return jfield_time(j, &acc->last_used_at, 4u);
     case WIRE_NONE: break;
     }
     return jskip(j);
+}
+
+/* An account's keys, quotes and colon included, in the order of enum wire_field, which is the
+ * order servers write them in (skemu, Scalekit's examples). */
+static const struct row_key {
+    const char *text;
+    size_t n;
+} row_keys[] = {
+    { "\"id\":", 5 }, { "\"identifier\":", 13 }, { "\"connector\":", 12 },
+    { "\"connection_id\":", 16 }, { "\"provider\":", 11 }, { "\"status\":", 9 },
+    { "\"authorization_type\":", 21 }, { "\"token_expires_at\":", 19 },
+    { "\"updated_at\":", 13 }, { "\"last_used_at\":", 15 },
+};
+#define ROW_KEYS (sizeof row_keys / sizeof row_keys[0])
+_Static_assert(WIRE_ID == 1 && WIRE_LAST_USED == ROW_KEYS, "row_keys[f - 1] is field f's key");
+
+/* An account object, as jobject with account_value, but a key at its expected place (after
+ * the one before it, at the start after "id") is matched whole with one compare: the same
+ * bytes the general way would read as that key, without a scan for its end and a lookup of
+ * its name. Any other key (absent fields, another order, blanks before the colon) goes the
+ * general way, and the expectation follows it. */
+static bool account_object(jscan *j, sk_account *acc)
+{
+    if (!jchar(j, '{') || ++j->depth > FAST_DEPTH)
+        return false;
+    if (jchar(j, '}')) {
+        j->depth--;
+        return true;
+    }
+    size_t next = 0;   /* row_keys index of the key expected next */
+    do {
+        enum wire_field f;
+        jws(j);
+        if (next < ROW_KEYS && (size_t)(j->end - j->p) > row_keys[next].n &&
+            memcmp(j->p, row_keys[next].text, row_keys[next].n) == 0) {
+            j->p += row_keys[next].n;
+            f = (enum wire_field)(next + 1);
+        } else {
+            const char *key;
+            size_t kn;
+            bool esc;
+            if (!jstring_quick(j, &key, &kn, &esc) || esc || !jchar(j, ':'))
+                return false;
+            f = wire_account_field(key, kn);
+        }
+        if (f != WIRE_NONE)
+            next = (size_t)f;
+        if (!account_value(j, acc, f))
+            return false;
+    } while (jchar(j, ','));
+    j->depth--;
+    return jchar(j, '}');
 }
 
 typedef struct fast_page {
@@ -441,10 +563,10 @@ static bool fast_row(jscan *j, fast_page *fp)
     memset(acc, 0, sizeof *acc);
     acc->token_expires_at = acc->updated_at = acc->last_used_at = SK_TIME_ABSENT;
     j->row_bad = 0;
-    if (!jobject(j, account_member, acc))
+    if (!account_object(j, acc))
         return false;
     fp->bad_times += (j->row_bad & 1u) + (j->row_bad >> 1 & 1u) + (j->row_bad >> 2 & 1u);
-    acc->state = state_from_wire(acc->status);
+    acc->state = row_state(j, acc->status);
     fp->n++;
     return true;
 }
@@ -526,7 +648,11 @@ bool jscan_account_page(const char *body, size_t len, sk_account_page *out)
     memcpy(copy, body, len);
     copy[len] = '\0';
     fast_page fp = { NULL, 0, 0, rows_guess(len), NULL, -1, 0 };
-    jscan j = { copy, copy + len, a, 0, 0 };
+    jscan j;
+    memset(&j, 0, sizeof j);
+    j.p = copy;
+    j.end = copy + len;
+    j.a = a;
     bool ok = jobject(&j, page_member, &fp);
     jws(&j);
     if (!ok || j.p != j.end) {
