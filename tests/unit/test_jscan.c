@@ -1,7 +1,8 @@
 /* test_jscan.c: the fast page reader's shortcuts agree with json-c's reader (the reference):
  * keys matched at their expected place (every order, absent keys, blanks before the colon,
  * duplicates, look-alike names), values shared between the rows of a page (escaped, longer,
- * empty, more of them than the memo holds) and the state worked out once per shared status;
+ * empty, more of them than the memo holds), the state worked out once per shared status and
+ * times of the plain form read without the general reader;
  * every cut of such a page is refused or read exactly as json-c does. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "parse.h"
+#include "sk_time.h"
 
 static bool same_str(const char *a, const char *b)
 {
@@ -136,11 +138,52 @@ static void test_shared_values(void **st)
     every_cut_same(page);
 }
 
+/* Times the page reader reads itself (the plain form) and all around it, each in a row of its
+ * own: both readers give the same instant, or both none. */
+static void test_times(void **st)
+{
+    (void)st;
+    static const char *const times[] = {
+        "2026-01-02T03:04:05Z", "2026-01-02T03:04:05.1Z", "2026-01-02T03:04:05.123456789Z",
+        "2026-01-02T03:04:05.1234567890123Z", "1970-01-01T00:00:00Z", "1969-12-31T23:59:59Z",
+        "0000-01-01T00:00:00Z", "0000-02-29T00:00:00Z", "9999-12-31T23:59:59.999Z",
+        "2024-02-29T12:00:00Z", "2023-02-29T12:00:00Z", "2100-02-29T12:00:00Z",
+        "2000-02-29T12:00:00Z", "2026-04-30T00:00:00Z", "2026-04-31T00:00:00Z",
+        "2026-12-31T23:59:60Z", "2026-12-31T23:59:61Z", "2026-12-31T24:00:00Z",
+        "2026-12-31T23:60:00Z", "2026-00-10T00:00:00Z", "2026-13-10T00:00:00Z",
+        "2026-01-00T00:00:00Z", "2026-01-02T03:04:05.Z", "2026-01-02T03:04:05,5Z",
+        "2026-01-02T03:04:05z", "2026-01-02t03:04:05Z", "2026-01-02 03:04:05Z",
+        "2026-01-02T03:04:05+02:00", "2026-01-02T03:04:05.5-05:30", "2026-01-02T03:04:05",
+        "2026-01-02T03:04:05ZZ", "2026-01-02T03:04:05.5x5Z", "2026-01-02", "2026-1-02T03:04:05Z",
+        "2026-01-02T03:04:0aZ", "2026/01/02T03:04:05Z", "x026-01-02T03:04:05Z",
+        "2026-01-02T03:04:05.12345678901234567890123456789012345678901234567890Z",
+        "2026-01-02T03:04:05\\u005a", "\\u0032026-01-02T03:04:05Z",
+    };
+    char page[16384];
+    size_t n = (size_t)snprintf(page, sizeof page, "{\"connected_accounts\":[");
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
+        n += (size_t)snprintf(page + n, sizeof page - n,
+                              "%s{\"id\":\"ca_%zu\",\"token_expires_at\":\"%s\","
+                              "\"updated_at\":\"%s\",\"last_used_at\":\"%s\"}",
+                              i ? "," : "", i, times[i], times[i], times[i]);
+    n += (size_t)snprintf(page + n, sizeof page - n, "],\"total_size\":%zu}",
+                          sizeof times / sizeof times[0]);
+    assert_true(n < sizeof page);
+    sk_account_page p;
+    assert_true(page_same(page, n, &p));
+    assert_int_equal(p.rows[0].token_expires_at, 1767323045);
+    assert_int_equal(p.rows[2].updated_at, 1767323045);
+    assert_int_equal(p.rows[9].last_used_at, 1709208000);
+    assert_int_equal(p.rows[10].last_used_at, SK_TIME_ABSENT);
+    parse_account_page_free(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keys_in_any_order),
         cmocka_unit_test(test_shared_values),
+        cmocka_unit_test(test_times),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
