@@ -44,6 +44,7 @@ struct sk_request {
     bool urgent;             /* may take the one slot kept beyond max_connections */
     bool auth_renewed;       /* already resent once after a 401 */
     bool too_big;
+    bool no_secret;          /* client_request_no_secret: the answer is not wiped */
     char method[8];
     char *url;               /* full URL; path points into it */
     const char *path;
@@ -412,7 +413,7 @@ static void rq_free(sk_request *r)
         curl_easy_cleanup(r->easy);
     free_headers(r->hdrs);
     wipe_free(r->body, r->body_len);
-    if (r->resp.s)
+    if (r->resp.s && !r->no_secret)
         mem_wipe(r->resp.s, r->resp.cap);   /* a token answer carries the access token */
     buf_free(&r->resp);
     free(r->url);
@@ -712,6 +713,12 @@ void client_cancel(sk_client *c, sk_request *r)
     sk_error_clear(&e);
     sk_error_set(&e, SK_ERR_CANCELLED, "%s %s: cancelled", r->method, r->path);
     complete(c, r, 0, &e);
+}
+
+void client_request_no_secret(sk_request *r)
+{
+    if (r && !r->is_token)
+        r->no_secret = true;
 }
 
 void client_request_on_body(sk_request *r, sk_body_fn fn, void *ud)
