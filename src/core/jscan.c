@@ -54,19 +54,31 @@ typedef struct jscan {
     unsigned state_next;
 } jscan;
 
-static void jws(jscan *j)
+static inline void jws(jscan *j)
 {
+    if (j->p < j->end && (unsigned char)*j->p > ' ')
+        return;   /* the common case: no blank here (every blank is ' ' or below) */
     while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
         j->p++;
 }
 
-static bool jchar(jscan *j, char c)
+static bool jchar_after_blanks(jscan *j, char c)
 {
     jws(j);
     if (j->p >= j->end || *j->p != c)
         return false;
     j->p++;
     return true;
+}
+
+/* c (never a blank) after any blanks; the common case, c right here, without a call. */
+static inline bool jchar(jscan *j, char c)
+{
+    if (j->p < j->end && *j->p == c) {
+        j->p++;
+        return true;
+    }
+    return jchar_after_blanks(j, c);
 }
 
 static bool jlit(jscan *j, const char *w, size_t n)
@@ -454,24 +466,47 @@ static int64_t civil_days(int64_t y, unsigned m, unsigned d)   /* as sk_time.c's
     return era * 146097 + (int64_t)doe - 719468;
 }
 
+/* The bytes of w (8, in memory order) that `digit` flags (0xff each) are all '0'..'9' and the
+ * others equal those of `fixed`: a byte b is a digit when b ^ '0' has no high nibble and stays
+ * below 16 with 6 added (no carry crosses a byte: the high nibbles are 0 by then). */
+static inline bool word_shape(uint64_t w, uint64_t digit, uint64_t fixed)
+{
+    uint64_t t = (w ^ 0x3030303030303030ull) & digit;
+    bool digits = ((t & 0xf0f0f0f0f0f0f0f0ull) | ((t + 0x0606060606060606ull) & 0x1010101010101010ull)) == 0;
+    return digits && (w & ~digit) == fixed;
+}
+
+static inline uint64_t load8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
 static bool plain_time(const char *s, size_t n, int64_t *out)
 {
-    if (n < 20 || s[n - 1] != 'Z' || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-        s[16] != ':')
+    if (n < 20 || s[n - 1] != 'Z')
+        return false;
+    /* "YYYY-MM-", "DDTHH:MM" and "HH:MM:SS" (bytes 11 to 18, over the second word's end) */
+    if (!WORD_SCAN ||
+        !word_shape(load8(s), 0x00ffff00ffffffffull, (uint64_t)'-' << 32 | (uint64_t)'-' << 56) ||
+        !word_shape(load8(s + 8), 0xffff00ffff00ffffull,
+                    (uint64_t)'T' << 16 | (uint64_t)':' << 40) ||
+        !word_shape(load8(s + 11), 0xffff00ffff00ffffull,
+                    (uint64_t)':' << 16 | (uint64_t)':' << 40))
         return false;
     if (n > 20) {
         if (n < 22 || s[19] != '.')
             return false;
-        for (size_t i = 20; i + 1 < n; i++)
+        size_t i = 20;
+        for (; i + 8 < n; i += 8)
+            if (!word_shape(load8(s + i), ~0ull, 0))
+                return false;
+        for (; i + 1 < n; i++)
             if ((unsigned)(s[i] - '0') > 9)
                 return false;
     }
 #define D(i) ((unsigned)(s[i] - '0'))
-    unsigned bad = (D(0) > 9) | (D(1) > 9) | (D(2) > 9) | (D(3) > 9) | (D(5) > 9) | (D(6) > 9) |
-                   (D(8) > 9) | (D(9) > 9) | (D(11) > 9) | (D(12) > 9) | (D(14) > 9) |
-                   (D(15) > 9) | (D(17) > 9) | (D(18) > 9);
-    if (bad)
-        return false;
     unsigned y = D(0) * 1000 + D(1) * 100 + D(2) * 10 + D(3), mo = D(5) * 10 + D(6),
              d = D(8) * 10 + D(9), h = D(11) * 10 + D(12), mi = D(14) * 10 + D(15),
              se = D(17) * 10 + D(18);
