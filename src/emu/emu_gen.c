@@ -246,6 +246,8 @@ void emu_store_generate(emu_store *s, size_t n, size_t m, uint64_t seed, int64_t
     for (size_t i = 0; i < m; i++) add_connection(s, i, seed, epoch, &rng);
     size_t *sizes = emu_xmalloc(m * sizeof *sizes);
     connection_sizes(sizes, n, m);
+    emu_map_reserve(s->by_id, s->total + n);
+    emu_map_reserve(s->by_key, s->total + n);
     size_t g = 0;
     for (size_t i = 0; i < m; i++) {
         const emu_connection *c = &s->conns[first_conn + i];
