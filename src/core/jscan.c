@@ -411,21 +411,26 @@ static bool jfield_shared(jscan *j, const char **out, shared_str *m)
         *out = NULL;
         return jskip(j);
     }
+    /* A value the memo holds, right here: its bytes, then the closing quote. The memo's values
+     * hold no quote, backslash or control byte, so these bytes are that string whole, as the
+     * scan below would read it (without the scan for its end). */
+    const char *p = j->p + 1;
+    size_t room = (size_t)(j->end - p);
+    for (unsigned k = 0; k < SHARED_WAYS; k++) {
+        unsigned i = (m->last + k) % SHARED_WAYS;
+        size_t vn = m->n[i];
+        if (m->s[i] && vn < room && p[vn] == '"' && bytes_eq(m->s[i], p, vn)) {
+            *out = m->s[i];
+            m->last = i;
+            j->p = p + vn + 1;
+            return true;
+        }
+    }
     const char *raw;
     size_t n, len = 0;
     bool esc;
     if (!jstring_quick(j, &raw, &n, &esc))
         return false;
-    if (!esc) {
-        for (unsigned k = 0; k < SHARED_WAYS; k++) {
-            unsigned i = (m->last + k) % SHARED_WAYS;
-            if (m->s[i] && m->n[i] == n && bytes_eq(m->s[i], raw, n)) {
-                *out = m->s[i];
-                m->last = i;
-                return true;
-            }
-        }
-    }
     if (!jstring_decode(raw, n, esc, out, &len))
         return false;
     if (*out && !esc) {
@@ -521,6 +526,22 @@ static bool plain_time(const char *s, size_t n, int64_t *out)
     return true;
 }
 
+/* The length of a time of the plain form's shape at p (of room bytes) up to its 'Z', when a
+ * quote follows it; 0 otherwise. Only the 'Z' and the fraction's digits are looked at here. */
+static size_t plain_time_len(const char *p, size_t room)
+{
+    if (room < 21)
+        return 0;
+    if (p[19] == 'Z')
+        return p[20] == '"' ? 20 : 0;
+    if (p[19] != '.')
+        return 0;
+    size_t i = 20;
+    while (i < room && (unsigned)(p[i] - '0') <= 9)
+        i++;
+    return i > 20 && i + 1 < room && p[i] == 'Z' && p[i + 1] == '"' ? i + 1 : 0;
+}
+
 /* A time is read where it lies in the body (no copy); one with escapes is decoded first. */
 static bool jfield_time(jscan *j, int64_t *out, unsigned bit)
 {
@@ -529,6 +550,14 @@ static bool jfield_time(jscan *j, int64_t *out, unsigned bit)
         *out = SK_TIME_ABSENT;
         j->row_bad &= ~bit;
         return jskip(j);
+    }
+    /* The plain form right here: its bytes are digits and separators only (plain_time checks
+     * each), so the string ends at the quote after its 'Z', as the scan below would find. */
+    size_t pn = plain_time_len(j->p + 1, (size_t)(j->end - j->p - 1));
+    if (pn && plain_time(j->p + 1, pn, out)) {
+        j->p += pn + 2;
+        j->row_bad &= ~bit;
+        return true;
     }
     const char *raw;
     size_t n;

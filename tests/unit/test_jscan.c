@@ -180,6 +180,7 @@ static void test_times(void **st)
     assert_int_equal(p.rows[9].last_used_at, 1709208000);
     assert_int_equal(p.rows[10].last_used_at, SK_TIME_ABSENT);
     parse_account_page_free(&p);
+    every_cut_same(page);
 }
 
 int main(void)
