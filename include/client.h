@@ -64,6 +64,9 @@ sk_request *client_request(sk_client *c, const char *method, const char *path_an
  * raw answer that cannot wait for the answers before it to be parsed (api_peek). */
 typedef void (*sk_body_fn)(void *ud, const char *body, size_t len);
 void client_request_on_body(sk_request *r, sk_body_fn fn, void *ud);
+/* r's answer holds no secret (a page of a listing): its buffer is freed without the wipe every
+ * other answer gets (a token's, a detail's, a link's). */
+void client_request_no_secret(sk_request *r);
 /* Runs r's callback now with SK_ERR_CANCELLED; a no-op from inside r's own callback. */
 void client_cancel(sk_client *c, sk_request *r);
 void client_cancel_all(sk_client *c);

@@ -26,6 +26,7 @@
 #define RETRY_AFTER_MAX_MS 60000
 #define RATE_LIMIT_BASE_MS 1000        /* first wait after a 429 without Retry-After */
 #define WAIT_FOREVER_MS 600000        /* client_wait(-1) wakes at least this often */
+#define IDLE_HANDLES 16               /* easy handles kept for reuse */
 
 typedef enum {
     RQ_QUEUED,   /* ready; waits for the token or a free connection slot */
@@ -44,6 +45,7 @@ struct sk_request {
     bool urgent;             /* may take the one slot kept beyond max_connections */
     bool auth_renewed;       /* already resent once after a 401 */
     bool too_big;
+    bool no_secret;          /* client_request_no_secret: the answer is not wiped */
     char method[8];
     char *url;               /* full URL; path points into it */
     const char *path;
@@ -93,6 +95,10 @@ struct sk_client {
     int step_break_fd;
     bool step_cut;           /* the last step left finished answers unread */
     unsigned long flushed;   /* requests_sent when client_flush last put them on the wire */
+    /* Easy handles of finished transfers, reset (curl_easy_reset) and kept for the next ones:
+     * a new handle per request cost its allocation, defaults and receive buffer each time. */
+    CURL *idle[IDLE_HANDLES];
+    int n_idle;
 };
 
 /* ---------------------------------------------------------------- small helpers */
@@ -365,6 +371,8 @@ void client_free(sk_client *c)
     c->closing = true;   /* callbacks run below cannot queue new work */
     while (c->head)
         client_cancel_all(c);
+    while (c->n_idle > 0)
+        curl_easy_cleanup(c->idle[--c->n_idle]);
     curl_multi_cleanup(c->multi);
     if (c->token)
         wipe_free(c->token, strlen(c->token));
@@ -412,7 +420,7 @@ static void rq_free(sk_request *r)
         curl_easy_cleanup(r->easy);
     free_headers(r->hdrs);
     wipe_free(r->body, r->body_len);
-    if (r->resp.s)
+    if (r->resp.s && !r->no_secret)
         mem_wipe(r->resp.s, r->resp.cap);   /* a token answer carries the access token */
     buf_free(&r->resp);
     free(r->url);
@@ -568,7 +576,7 @@ static void fail_later(sk_request *r, sk_status st, const char *what)
 /* Puts r on the multi handle. Never runs a callback: a failure is delivered by client_step. */
 static void start(sk_client *c, sk_request *r)
 {
-    r->easy = curl_easy_init();
+    r->easy = c->n_idle > 0 ? c->idle[--c->n_idle] : curl_easy_init();
     buf_reset(&r->resp);
     r->too_big = false;
     r->body_in = false;
@@ -712,6 +720,12 @@ void client_cancel(sk_client *c, sk_request *r)
     sk_error_clear(&e);
     sk_error_set(&e, SK_ERR_CANCELLED, "%s %s: cancelled", r->method, r->path);
     complete(c, r, 0, &e);
+}
+
+void client_request_no_secret(sk_request *r)
+{
+    if (r && !r->is_token)
+        r->no_secret = true;
 }
 
 void client_request_on_body(sk_request *r, sk_body_fn fn, void *ud)
@@ -984,6 +998,18 @@ static void http_answer(sk_client *c, sk_request *r, long http, long retry_after
     }
 }
 
+/* A handle off the multi handle, back to its defaults (no option of the last request is left:
+ * not its URL, headers, body or buffers' pointers) and kept, or freed when enough are kept. */
+static void easy_release(sk_client *c, CURL *e)
+{
+    if (c->n_idle < IDLE_HANDLES && !c->closing) {
+        curl_easy_reset(e);
+        c->idle[c->n_idle++] = e;
+    } else {
+        curl_easy_cleanup(e);
+    }
+}
+
 /* Releases r's easy handle after a transfer and decides what happens next. */
 static void finish_transfer(sk_client *c, sk_request *r, CURLcode rc)
 {
@@ -993,7 +1019,7 @@ static void finish_transfer(sk_client *c, sk_request *r, CURLcode rc)
     curl_easy_getinfo(r->easy, CURLINFO_HTTP_CONNECTCODE, &connect_code);
     curl_easy_getinfo(r->easy, CURLINFO_RETRY_AFTER, &retry_after);
     curl_multi_remove_handle(c->multi, r->easy);
-    curl_easy_cleanup(r->easy);
+    easy_release(c, r->easy);
     r->easy = NULL;
     free_headers(r->hdrs);
     r->hdrs = NULL;

@@ -25,27 +25,60 @@
 
 #define FAST_DEPTH 32
 
+/* The last few values a repeated field of a page had (its decoded string in the page's copy,
+ * and its length): rows of a page share their connector, connection id and provider, and take
+ * their status and authorization type from a handful. A row whose value is the same (no
+ * escapes, same bytes) points at the earlier copy: the store then finds it by its address
+ * (store.c's memo_in) without a strlen, a compare or a hash, and the state is not looked up
+ * again. */
+#define SHARED_WAYS 8
+typedef struct shared_str {
+    const char *s[SHARED_WAYS];
+    size_t n[SHARED_WAYS];
+    unsigned next;              /* the way filled next */
+    unsigned last;              /* the way that matched or was filled last: tried first */
+} shared_str;
+
+enum { SHARE_CONNECTOR, SHARE_CONNECTION_ID, SHARE_PROVIDER, SHARE_STATUS, SHARE_AUTH,
+       SHARE_FIELDS };
+
 typedef struct jscan {
     const char *p, *end;
     sk_arena *a;
     int depth;
     unsigned row_bad;   /* the row's time fields holding a time that could not be read, a bit
                          * each: a later duplicate key replaces the earlier value, as in json-c */
+    shared_str shared[SHARE_FIELDS];
+    const char *state_of[SHARED_WAYS];   /* statuses seen (shared strings) and their state */
+    sk_state state[SHARED_WAYS];
+    unsigned state_next;
 } jscan;
 
-static void jws(jscan *j)
+static inline void jws(jscan *j)
 {
+    if (j->p < j->end && (unsigned char)*j->p > ' ')
+        return;   /* the common case: no blank here (every blank is ' ' or below) */
     while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r'))
         j->p++;
 }
 
-static bool jchar(jscan *j, char c)
+static bool jchar_after_blanks(jscan *j, char c)
 {
     jws(j);
     if (j->p >= j->end || *j->p != c)
         return false;
     j->p++;
     return true;
+}
+
+/* c (never a blank) after any blanks; the common case, c right here, without a call. */
+static inline bool jchar(jscan *j, char c)
+{
+    if (j->p < j->end && *j->p == c) {
+        j->p++;
+        return true;
+    }
+    return jchar_after_blanks(j, c);
 }
 
 static bool jlit(jscan *j, const char *w, size_t n)
@@ -230,23 +263,26 @@ static inline bool jstring_quick(jscan *j, const char **raw, size_t *rawn, bool 
  * (jscan_account_page), so the closing quote becomes the string's NUL and escapes shrink in
  * place (a decoded escape is never longer than its text). NULL when empty, as json-c's reader
  * makes it. */
+static bool jstring_decode(const char *raw, size_t n, bool esc, const char **out, size_t *len)
+{
+    char *s = (char *)raw;   /* inside the copy, which is ours to write */
+    if (esc) {
+        if (!unescape(raw, n, s, len))
+            return false;
+    } else {
+        s[n] = '\0';
+        *len = n;
+    }
+    *out = *len ? s : NULL;
+    return true;
+}
+
 static bool jstring(jscan *j, const char **out)
 {
     const char *raw;
     size_t n, len = 0;
     bool esc;
-    if (!jstring_quick(j, &raw, &n, &esc))
-        return false;
-    char *s = (char *)raw;   /* inside the copy, which is ours to write */
-    if (esc) {
-        if (!unescape(raw, n, s, &len))
-            return false;
-    } else {
-        s[n] = '\0';
-        len = n;
-    }
-    *out = len ? s : NULL;
-    return true;
+    return jstring_quick(j, &raw, &n, &esc) && jstring_decode(raw, n, esc, out, &len);
 }
 
 /* -?(0|[1-9][0-9]*)(.[0-9]+)? with at most 18 integer digits; *uint set to the value when it
@@ -337,6 +373,175 @@ static bool jfield_str(jscan *j, const char **out)
     return jskip(j);
 }
 
+/* memcmp(a, b, n) == 0 without a call, for the short strings of a row (keys, statuses, names):
+ * from 4 bytes on, words that overlap at the end instead of a loop over the tail. */
+static inline bool bytes_eq(const char *a, const char *b, size_t n)
+{
+    if (n >= 8) {
+        uint64_t x, y;
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t x0, y0, x1, y1;
+        memcpy(&x0, a, 4);
+        memcpy(&y0, b, 4);
+        memcpy(&x1, a + n - 4, 4);
+        memcpy(&y1, b + n - 4, 4);
+        return x0 == y0 && x1 == y1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* jfield_str for a field whose values repeat from row to row (shared_str). */
+static bool jfield_shared(jscan *j, const char **out, shared_str *m)
+{
+    jws(j);
+    if (j->p >= j->end || *j->p != '"') {
+        *out = NULL;
+        return jskip(j);
+    }
+    /* A value the memo holds, right here: its bytes, then the closing quote. The memo's values
+     * hold no quote, backslash or control byte, so these bytes are that string whole, as the
+     * scan below would read it (without the scan for its end). */
+    const char *p = j->p + 1;
+    size_t room = (size_t)(j->end - p);
+    for (unsigned k = 0; k < SHARED_WAYS; k++) {
+        unsigned i = (m->last + k) % SHARED_WAYS;
+        size_t vn = m->n[i];
+        if (m->s[i] && vn < room && p[vn] == '"' && bytes_eq(m->s[i], p, vn)) {
+            *out = m->s[i];
+            m->last = i;
+            j->p = p + vn + 1;
+            return true;
+        }
+    }
+    const char *raw;
+    size_t n, len = 0;
+    bool esc;
+    if (!jstring_quick(j, &raw, &n, &esc))
+        return false;
+    if (!jstring_decode(raw, n, esc, out, &len))
+        return false;
+    if (*out && !esc) {
+        m->s[m->next] = *out;
+        m->n[m->next] = len;
+        m->last = m->next;
+        m->next = (m->next + 1) % SHARED_WAYS;
+    }
+    return true;
+}
+
+/* state_from_wire(status), remembered for the shared statuses of a page. */
+static sk_state row_state(jscan *j, const char *status)
+{
+    if (!status)
+        return state_from_wire(NULL);
+    for (unsigned i = 0; i < SHARED_WAYS; i++)
+        if (j->state_of[i] == status)
+            return j->state[i];
+    sk_state st = state_from_wire(status);
+    j->state_of[j->state_next] = status;
+    j->state[j->state_next] = st;
+    j->state_next = (j->state_next + 1) % SHARED_WAYS;
+    return st;
+}
+
+/* The times of a page as servers write them, "YYYY-MM-DDTHH:MM:SS", an optional '.' and
+ * digits, then "Z", read in one go: every row has three (time_parse_rfc3339n's general reader
+ * took a fifth of a page's parse). Anything else, valid or not, goes to that reader, and what
+ * this one accepts it reads to the same instant (test_jscan holds them to each other). */
+static int64_t civil_days(int64_t y, unsigned m, unsigned d)   /* as sk_time.c's */
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* The bytes of w (8, in memory order) that `digit` flags (0xff each) are all '0'..'9' and the
+ * others equal those of `fixed`: a byte b is a digit when b ^ '0' has no high nibble and stays
+ * below 16 with 6 added (no carry crosses a byte: the high nibbles are 0 by then). */
+static inline bool word_shape(uint64_t w, uint64_t digit, uint64_t fixed)
+{
+    uint64_t t = (w ^ 0x3030303030303030ull) & digit;
+    bool digits = ((t & 0xf0f0f0f0f0f0f0f0ull) | ((t + 0x0606060606060606ull) & 0x1010101010101010ull)) == 0;
+    return digits && (w & ~digit) == fixed;
+}
+
+static inline uint64_t load8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+static bool plain_time(const char *s, size_t n, int64_t *out)
+{
+    if (n < 20 || s[n - 1] != 'Z')
+        return false;
+    /* "YYYY-MM-", "DDTHH:MM" and "HH:MM:SS" (bytes 11 to 18, over the second word's end) */
+    if (!WORD_SCAN ||
+        !word_shape(load8(s), 0x00ffff00ffffffffull, (uint64_t)'-' << 32 | (uint64_t)'-' << 56) ||
+        !word_shape(load8(s + 8), 0xffff00ffff00ffffull,
+                    (uint64_t)'T' << 16 | (uint64_t)':' << 40) ||
+        !word_shape(load8(s + 11), 0xffff00ffff00ffffull,
+                    (uint64_t)':' << 16 | (uint64_t)':' << 40))
+        return false;
+    if (n > 20) {
+        if (n < 22 || s[19] != '.')
+            return false;
+        size_t i = 20;
+        for (; i + 8 < n; i += 8)
+            if (!word_shape(load8(s + i), ~0ull, 0))
+                return false;
+        for (; i + 1 < n; i++)
+            if ((unsigned)(s[i] - '0') > 9)
+                return false;
+    }
+#define D(i) ((unsigned)(s[i] - '0'))
+    unsigned y = D(0) * 1000 + D(1) * 100 + D(2) * 10 + D(3), mo = D(5) * 10 + D(6),
+             d = D(8) * 10 + D(9), h = D(11) * 10 + D(12), mi = D(14) * 10 + D(15),
+             se = D(17) * 10 + D(18);
+#undef D
+    static const unsigned char dm[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 60)
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > dm[mo - 1] + (mo == 2 && leap ? 1u : 0u))
+        return false;
+    *out = civil_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    return true;
+}
+
+/* The length of a time of the plain form's shape at p (of room bytes) up to its 'Z', when a
+ * quote follows it; 0 otherwise. Only the 'Z' and the fraction's digits are looked at here. */
+static size_t plain_time_len(const char *p, size_t room)
+{
+    if (room < 21)
+        return 0;
+    if (p[19] == 'Z')
+        return p[20] == '"' ? 20 : 0;
+    if (p[19] != '.')
+        return 0;
+    size_t i = 20;
+    while (i < room && (unsigned)(p[i] - '0') <= 9)
+        i++;
+    return i > 20 && i + 1 < room && p[i] == 'Z' && p[i + 1] == '"' ? i + 1 : 0;
+}
+
 /* A time is read where it lies in the body (no copy); one with escapes is decoded first. */
 static bool jfield_time(jscan *j, int64_t *out, unsigned bit)
 {
@@ -345,6 +550,14 @@ static bool jfield_time(jscan *j, int64_t *out, unsigned bit)
         *out = SK_TIME_ABSENT;
         j->row_bad &= ~bit;
         return jskip(j);
+    }
+    /* The plain form right here: its bytes are digits and separators only (plain_time checks
+     * each), so the string ends at the quote after its 'Z', as the scan below would find. */
+    size_t pn = plain_time_len(j->p + 1, (size_t)(j->end - j->p - 1));
+    if (pn && plain_time(j->p + 1, pn, out)) {
+        j->p += pn + 2;
+        j->row_bad &= ~bit;
+        return true;
     }
     const char *raw;
     size_t n;
@@ -358,7 +571,10 @@ static bool jfield_time(jscan *j, int64_t *out, unsigned bit)
             return false;
         raw = o;
     }
-    *out = n ? time_parse_rfc3339n(raw, n) : SK_TIME_ABSENT;
+    if (!n)
+        *out = SK_TIME_ABSENT;
+    else if (!plain_time(raw, n, out))
+        *out = time_parse_rfc3339n(raw, n);
     if (n && *out == SK_TIME_ABSENT)
         j->row_bad |= bit;
     else
@@ -393,23 +609,76 @@ static bool key_is(const char *k, size_t n, const char *name)
     return strlen(name) == n && memcmp(k, name, n) == 0;
 }
 
-static bool account_member(jscan *j, const char *k, size_t n, void *ud)
+static bool account_value(jscan *j, sk_account *acc, enum wire_field f)
 {
-    sk_account *acc = ud;
-    switch (wire_account_field(k, n)) {
+    switch (f) {
     case WIRE_ID: return jfield_str(j, &acc->id);
     case WIRE_IDENTIFIER: return jfield_str(j, &acc->identifier);
-    case WIRE_CONNECTOR: return jfield_str(j, &acc->connector);
-    case WIRE_CONNECTION_ID: return jfield_str(j, &acc->connection_id);
-    case WIRE_PROVIDER: return jfield_str(j, &acc->provider);
-    case WIRE_STATUS: return jfield_str(j, &acc->status);
-    case WIRE_AUTH_TYPE: return jfield_str(j, &acc->authorization_type);
+    case WIRE_CONNECTOR: return jfield_shared(j, &acc->connector, &j->shared[SHARE_CONNECTOR]);
+    case WIRE_CONNECTION_ID:
+        return jfield_shared(j, &acc->connection_id, &j->shared[SHARE_CONNECTION_ID]);
+    case WIRE_PROVIDER: return jfield_shared(j, &acc->provider, &j->shared[SHARE_PROVIDER]);
+    case WIRE_STATUS: return jfield_shared(j, &acc->status, &j->shared[SHARE_STATUS]);
+    case WIRE_AUTH_TYPE:
+        return jfield_shared(j, &acc->authorization_type, &j->shared[SHARE_AUTH]);
     case WIRE_EXPIRES: return jfield_time(j, &acc->token_expires_at, 1u);
     case WIRE_UPDATED: return jfield_time(j, &acc->updated_at, 2u);
     case WIRE_LAST_USED: return jfield_time(j, &acc->last_used_at, 4u);
     case WIRE_NONE: break;
     }
     return jskip(j);
+}
+
+/* An account's keys, quotes and colon included, in the order of enum wire_field, which is the
+ * order servers write them in (skemu, Scalekit's examples). */
+static const struct row_key {
+    const char *text;
+    size_t n;
+} row_keys[] = {
+    { "\"id\":", 5 }, { "\"identifier\":", 13 }, { "\"connector\":", 12 },
+    { "\"connection_id\":", 16 }, { "\"provider\":", 11 }, { "\"status\":", 9 },
+    { "\"authorization_type\":", 21 }, { "\"token_expires_at\":", 19 },
+    { "\"updated_at\":", 13 }, { "\"last_used_at\":", 15 },
+};
+#define ROW_KEYS (sizeof row_keys / sizeof row_keys[0])
+_Static_assert(WIRE_ID == 1 && WIRE_LAST_USED == ROW_KEYS, "row_keys[f - 1] is field f's key");
+
+/* An account object, as jobject with account_value, but a key at its expected place (after
+ * the one before it, at the start after "id") is matched whole with one compare: the same
+ * bytes the general way would read as that key, without a scan for its end and a lookup of
+ * its name. Any other key (absent fields, another order, blanks before the colon) goes the
+ * general way, and the expectation follows it. */
+static bool account_object(jscan *j, sk_account *acc)
+{
+    if (!jchar(j, '{') || ++j->depth > FAST_DEPTH)
+        return false;
+    if (jchar(j, '}')) {
+        j->depth--;
+        return true;
+    }
+    size_t next = 0;   /* row_keys index of the key expected next */
+    do {
+        enum wire_field f;
+        jws(j);
+        if (next < ROW_KEYS && (size_t)(j->end - j->p) > row_keys[next].n &&
+            bytes_eq(j->p, row_keys[next].text, row_keys[next].n)) {
+            j->p += row_keys[next].n;
+            f = (enum wire_field)(next + 1);
+        } else {
+            const char *key;
+            size_t kn;
+            bool esc;
+            if (!jstring_quick(j, &key, &kn, &esc) || esc || !jchar(j, ':'))
+                return false;
+            f = wire_account_field(key, kn);
+        }
+        if (f != WIRE_NONE)
+            next = (size_t)f;
+        if (!account_value(j, acc, f))
+            return false;
+    } while (jchar(j, ','));
+    j->depth--;
+    return jchar(j, '}');
 }
 
 typedef struct fast_page {
@@ -441,10 +710,10 @@ static bool fast_row(jscan *j, fast_page *fp)
     memset(acc, 0, sizeof *acc);
     acc->token_expires_at = acc->updated_at = acc->last_used_at = SK_TIME_ABSENT;
     j->row_bad = 0;
-    if (!jobject(j, account_member, acc))
+    if (!account_object(j, acc))
         return false;
     fp->bad_times += (j->row_bad & 1u) + (j->row_bad >> 1 & 1u) + (j->row_bad >> 2 & 1u);
-    acc->state = state_from_wire(acc->status);
+    acc->state = row_state(j, acc->status);
     fp->n++;
     return true;
 }
@@ -526,7 +795,11 @@ bool jscan_account_page(const char *body, size_t len, sk_account_page *out)
     memcpy(copy, body, len);
     copy[len] = '\0';
     fast_page fp = { NULL, 0, 0, rows_guess(len), NULL, -1, 0 };
-    jscan j = { copy, copy + len, a, 0, 0 };
+    jscan j;
+    memset(&j, 0, sizeof j);
+    j.p = copy;
+    j.end = copy + len;
+    j.a = a;
     bool ok = jobject(&j, page_member, &fp);
     jws(&j);
     if (!ok || j.p != j.end) {

@@ -212,15 +212,20 @@ static sk_request *send_page(sk_listing *l, conn_work *w, const char *token, boo
     page_slot *slot = &w->slot[ahead ? !w->cur : w->cur];
     slot->ahead = ahead;
     api_peek peek = { on_peek, w };
-    if (w->search)
-        return api_search_accounts_peek(l->c, l->query, w->conn_id, w->page_size, token, &peek,
-                                        on_slot, slot);
-    api_list_query q = { 0 };
-    q.connector = w->name;
-    q.page_size = l->page_size;
-    q.page_token = token;
-    q.peek = &peek;
-    return api_list_accounts(l->c, &q, on_slot, slot);
+    sk_request *r;
+    if (w->search) {
+        r = api_search_accounts_peek(l->c, l->query, w->conn_id, w->page_size, token, &peek,
+                                     on_slot, slot);
+    } else {
+        api_list_query q = { 0 };
+        q.connector = w->name;
+        q.page_size = l->page_size;
+        q.page_token = token;
+        q.peek = &peek;
+        r = api_list_accounts(l->c, &q, on_slot, slot);
+    }
+    client_request_no_secret(r);   /* a page of the list view: no token, no credentials */
+    return r;
 }
 
 static void request_page(sk_listing *l, conn_work *w, const char *token)
@@ -615,6 +620,7 @@ static void request_connections(sk_listing *l, const char *token)
     l->in_flight++;
     l->pages_requested++;
     l->conn_req = api_list_connections(l->c, CONNECTIONS_PAGE, token, on_connections, l);
+    client_request_no_secret(l->conn_req);
 }
 
 static void connections_page(sk_listing *l, const sk_connection_page *p)

@@ -280,9 +280,10 @@ static bool account_match(const filter *f, const emu_account *a)
  * account's cached list-view text. */
 static void row_append(const emu_store *s, emu_account *a, emu_buf *out, size_t start)
 {
-    const char *t = emu_account_list_json(s, a);
+    size_t n;
+    const char *t = emu_account_list_json(s, a, &n);
     if (out->len > start) emu_buf_append(out, ",", 1);
-    emu_buf_append(out, t, strlen(t));
+    emu_buf_append(out, t, n);
 }
 
 /* Rows in a stable order: by connector (byte order), then insertion. Unfiltered buckets are

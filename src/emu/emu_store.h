@@ -35,11 +35,18 @@ typedef struct emu_account {
     json_object *authorization_details; /* NULL: none, or built on demand for generated ones */
     json_object *api_config;
     int64_t gen_seq;                    /* position in generated data; -1 otherwise */
-    /* The account's list-view JSON text, built by the first listing that shows it (under the
-     * read lock, so set once by compare-and-swap) and dropped by emu_account_changed (under the
-     * write lock). Listings copy it instead of building 99 objects per page. */
-    _Atomic(char *) list_json;
+    /* The account's list-view JSON text, built when the account is generated or by the first
+     * listing that shows it (under the read lock, so set once by compare-and-swap), and
+     * dropped by emu_account_changed (under the write lock). Listings copy it instead of
+     * building 99 objects per page. */
+    _Atomic(struct emu_list_text *) list_json;
 } emu_account;
+
+/* An account's list-view JSON text and its length. */
+typedef struct emu_list_text {
+    size_t len;
+    char text[];
+} emu_list_text;
 
 typedef struct emu_connection {
     char *id;
@@ -97,8 +104,12 @@ void emu_account_free(emu_account *a);
 enum emu_view { EMU_VIEW_LIST, EMU_VIEW_DETAILS, EMU_VIEW_FULL };
 json_object *emu_account_to_json(const emu_store *s, emu_account *a, enum emu_view view);
 json_object *emu_connection_to_json(const emu_connection *c);
-/* The list view as JSON text, cached (see list_json); valid until the account changes. */
-const char *emu_account_list_json(const emu_store *s, emu_account *a);
+/* The list view as JSON text (its length in *len when len is not NULL), cached (see list_json);
+ * valid until the account changes. Byte for byte what json-c writes of
+ * emu_account_to_json(EMU_VIEW_LIST) (plain, '/' not escaped). */
+const char *emu_account_list_json(const emu_store *s, emu_account *a, size_t *len);
+/* The same text, built anew (malloc'd; the caller frees it). */
+emu_list_text *emu_account_list_text_new(const emu_account *a);
 /* Every change to a listed field goes through here (write lock held): drops the cached text. */
 void emu_account_changed(emu_account *a);
 

@@ -333,10 +333,11 @@ void *emu_map_get(const emu_map *m, const char *key)
     return NULL;
 }
 
-static void map_grow(emu_map *m)
+/* Rebuilds the table with room for `hint` entries (slots for twice as many). */
+static void map_rehash(emu_map *m, size_t hint)
 {
     emu_map bigger;
-    emu_map_init(&bigger, m->nslots);
+    emu_map_init(&bigger, hint);
     for (size_t i = 0; i < m->nslots; i++) {
         emu_map_entry *e = m->slots[i];
         while (e) {
@@ -350,6 +351,16 @@ static void map_grow(emu_map *m)
     free(m->slots);
     m->slots = bigger.slots;
     m->nslots = bigger.nslots;
+}
+
+static void map_grow(emu_map *m)
+{
+    map_rehash(m, m->nslots);
+}
+
+void emu_map_reserve(emu_map *m, size_t count)
+{
+    if (count > m->nslots) map_rehash(m, count);
 }
 
 void emu_map_put(emu_map *m, const char *key, void *val)

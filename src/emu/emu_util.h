@@ -72,6 +72,8 @@ typedef struct emu_map {
 void emu_map_init(emu_map *m, size_t hint);
 void *emu_map_get(const emu_map *m, const char *key);
 void emu_map_put(emu_map *m, const char *key, void *val);
+/* Room for count entries without a rebuild on the way (generated data: one rebuild, not 15). */
+void emu_map_reserve(emu_map *m, size_t count);
 void *emu_map_remove(emu_map *m, const char *key);
 void emu_map_free(emu_map *m);
 

@@ -259,6 +259,52 @@ static void test_connections_and_list(void **st)
     skemu_fx_stop(&f);
 }
 
+typedef struct raw_rx {
+    bool done;
+    long status;
+    char *body;
+    size_t len;
+} raw_rx;
+
+static void on_raw(void *ud, const sk_response *r)
+{
+    raw_rx *rx = ud;
+    rx->done = true;
+    rx->status = r->http_status;
+    rx->len = r->len;
+    rx->body = malloc(r->len + 1);
+    assert_non_null(rx->body);
+    memcpy(rx->body, r->body, r->len);
+    rx->body[r->len] = '\0';
+}
+
+/* An answer marked as holding no secret (the listing's pages: freed unwiped) reaches its
+ * callback whole, the same as the same answer unmarked; a NULL request is no harm. */
+static void test_no_secret_answer(void **st)
+{
+    (void)st;
+    const char *args[] = { "--generate", "40", "--connections", "2", "--seed", "3", NULL };
+    skemu_fx f;
+    skemu_fx_start(&f, args, NULL, NULL);
+    raw_rx a = { 0 }, b = { 0 };
+    const char *path = "/api/v1/connected_accounts?page_size=30";
+    sk_request *r = client_request(f.c, "GET", path, NULL, on_raw, &a);
+    assert_non_null(r);
+    client_request_no_secret(r);
+    client_request_no_secret(NULL);
+    run_until(f.c, &a.done);
+    assert_non_null(client_request(f.c, "GET", path, NULL, on_raw, &b));
+    run_until(f.c, &b.done);
+    assert_int_equal(a.status, 200);
+    assert_int_equal(b.status, 200);
+    assert_true(a.len > 1000);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.body, b.body, a.len);
+    free(a.body);
+    free(b.body);
+    skemu_fx_stop(&f);
+}
+
 static void test_usage_refused_before_sending(void **st)
 {
     (void)st;
@@ -1107,6 +1153,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_connections_and_list),
+        cmocka_unit_test(test_no_secret_answer),
         cmocka_unit_test(test_usage_refused_before_sending),
         cmocka_unit_test(test_search),
         cmocka_unit_test(test_account_lifecycle),
