@@ -218,17 +218,26 @@ static bool ci_contains(const char *hay, const unsigned char *needle, size_t nl)
     return false;
 }
 
-/* Which characters a string holds, as 32 bits (letters folded, one bit each; digits and other
- * bytes share the rest): a string whose bits miss one of the needle's cannot hold it, and is
- * skipped without being read. */
+/* Which characters a string holds, as 32 bits (letters folded, '@' and '.', one bit each;
+ * digits and other bytes share the rest): a string whose bits miss one of the needle's cannot
+ * hold it, and is skipped without being read. */
 static uint32_t char_bit(unsigned char c)
 {
     c = fold(c);
     if (c >= 'a' && c <= 'z')
         return UINT32_C(1) << (c - 'a');
+    if (c == '@' || c == '.')
+        return UINT32_C(1) << (c == '@' ? 26 : 27);
     if (c >= '0' && c <= '9')
-        return UINT32_C(1) << (26 + c % 4);
+        return UINT32_C(1) << (28 + c % 2);
     return UINT32_C(1) << (30 + c % 2);
+}
+
+/* A character that has a bit of its own: a needle of that one character is answered by it. */
+static bool char_bit_exact(unsigned char c)
+{
+    c = fold(c);
+    return (c >= 'a' && c <= 'z') || c == '@' || c == '.';
 }
 
 static uint32_t str_sig(const char *s)
@@ -241,7 +250,7 @@ static uint32_t str_sig(const char *s)
 
 /* The same, and above it the pairs of adjacent characters (folded) hashed into 32 bits: a
  * needle of a few characters has pairs most identifiers miss, where single characters are in
- * nearly all of them. A needle of one letter is answered by its bit alone. */
+ * nearly all of them. A needle of one letter (or '@', '.') is answered by its bit alone. */
 static uint64_t str_sig2(const char *s)
 {
     uint64_t sig = 0;
@@ -290,7 +299,8 @@ typedef struct filter {
     unsigned char needle[SK_FILTER_MAX];
     size_t nl;
     uint64_t sig;               /* str_sig2 of the needle */
-    bool letter;                /* the needle is one letter: a signature bit is the answer */
+    bool letter;                /* the needle is one character with a bit of its own
+                                   (char_bit_exact): its signature bit is the answer */
     bool pred;                  /* the saved view has a predicate */
     unsigned states;            /* state bits kept (the saved view's folded in) */
     const sk_store *store;
@@ -331,7 +341,7 @@ static bool filter_init(filter *f, const sk_view_spec *spec, const sk_store *s)
     f->spec = spec;
     needle_fold(spec, f->needle, &f->nl);
     f->sig = str_sig2((const char *)f->needle);
-    f->letter = f->nl == 1 && f->needle[0] >= 'a' && f->needle[0] <= 'z';
+    f->letter = f->nl == 1 && char_bit_exact(f->needle[0]);
     f->pred = spec->saved && spec->saved->match;
     f->states = spec->state_mask & SK_ALL_STATES;
     if (spec->saved)
@@ -894,6 +904,19 @@ static sk_row *sorted_rows(const sort_ctx *c, size_t from, size_t to, size_t *n_
 
 /* ---------------------------------------------------------------- the cache */
 
+/* A filter's outcome kept for when it comes back (typing then erasing goes back through the
+ * same prefixes): which rows it keeps, one bit a row, as of one store version. */
+#define MEMO_N 8
+typedef struct fmemo {
+    uint64_t version;           /* store version (0: empty) */
+    sk_view_spec spec;          /* its settings (sort aside) */
+    unsigned char needle[SK_FILTER_MAX];   /* its text, folded */
+    size_t nl;
+    uint64_t *bits;
+    size_t words, cap_words;
+    size_t hits;
+} fmemo;
+
 /* What view_update keeps between calls. `base` holds every live row of the store, sorted, as
  * of store version `version`; the view's rows were filtered from it with `spec`. When that
  * filter keeps everything the view's rows are the base itself (`alias`), not a copy. */
@@ -909,8 +932,12 @@ struct view_cache {
     sk_view_spec spec;
     sk_row *add;                /* the rows a page appended, sorted (during one update) */
     size_t n_add;
-    uint64_t *bits;             /* scratch: one bit per row */
+    uint64_t *bits;             /* one bit per row: when bits_version is the store's, the rows
+                                   the display list holds */
     size_t cap_bits;
+    uint64_t bits_version;
+    fmemo memo[MEMO_N];         /* the last filters' outcomes, newest at memo_next - 1 */
+    unsigned memo_next;
     frec *recs;                 /* frec of rows [0, n_recs), as of layout recs_layout */
     size_t n_recs, cap_recs;
     uint64_t recs_layout;
@@ -1226,7 +1253,7 @@ static size_t scan_block(const filter *f, uint64_t *bits, size_t from, size_t to
         if (i + 2 * SCAN_AHEAD < nc)
             __builtin_prefetch(&f->rows[cand[i + 2 * SCAN_AHEAD]]);
         if (i + SCAN_AHEAD < nc)
-            __builtin_prefetch(nz(store_row_identifier(f->store, &f->rows[cand[i + SCAN_AHEAD]])));
+            __builtin_prefetch(store_row_id(f->store, &f->rows[cand[i + SCAN_AHEAD]]));   /* the identifier follows it */
         sk_row r = cand[i];
         if (filter_row(f, r)) {
             bits[r / 64] |= UINT64_C(1) << (r % 64);
@@ -1236,34 +1263,34 @@ static size_t scan_block(const filter *f, uint64_t *bits, size_t from, size_t to
     return hits;
 }
 
-/* The display list from every row: the filter records in store order into a bitmap (a
- * sequential scan of 16 bytes a row), then the marked rows in base order. */
-static bool filter_base(sk_view *v, struct view_cache *vc, const filter *f, const sk_store *s)
+static size_t bits_words(const sk_store *s)
 {
-    if (filter_all(f)) {
-        display_alias(v, vc);
+    return store_row_limit(s) / 64 + 1;
+}
+
+static bool bits_room(struct view_cache *vc, size_t words)
+{
+    if (words <= vc->cap_bits)
         return true;
-    }
-    size_t limit = store_row_limit(s), words = limit / 64 + 1;
-    if (words > vc->cap_bits) {
-        uint64_t *b = realloc(vc->bits, words * sizeof *b);
-        if (!b)
-            return false;
-        vc->bits = b;
-        vc->cap_bits = words;
-    }
-    uint64_t *bits = vc->bits;
-    memset(bits, 0, words * sizeof *bits);
-    sk_row cand[SCAN_BLOCK];
-    size_t hits = 0;
-    for (size_t r = 0; r < limit; r += SCAN_BLOCK)
-        hits += scan_block(f, bits, r, r + SCAN_BLOCK < limit ? r + SCAN_BLOCK : limit, cand);
+    uint64_t *b = realloc(vc->bits, words * sizeof *b);
+    if (!b)
+        return false;
+    vc->bits = b;
+    vc->cap_bits = words;
+    return true;
+}
+
+/* The display list: the base's rows whose bit is set in vc->bits (`hits` of them), in base
+ * order. */
+static bool display_bits(sk_view *v, struct view_cache *vc, size_t hits)
+{
     if (hits == vc->n_base) {   /* every live row passes: the list is the base */
         display_alias(v, vc);
         return true;
     }
     if (!display_own(v, vc, hits))
         return false;
+    const uint64_t *bits = vc->bits;
     size_t n = 0;
     for (size_t i = 0; i < vc->n_base && n < hits; i++) {
         sk_row r = vc->base[i];
@@ -1272,6 +1299,121 @@ static bool filter_base(sk_view *v, struct view_cache *vc, const filter *f, cons
     }
     v->n = n;
     return true;
+}
+
+/* The kept outcome of this filter at this store version, if there is one. A saved view with a
+ * predicate is never kept (its answer may change with the time). */
+static fmemo *memo_find(struct view_cache *vc, const filter *f, const sk_store *s)
+{
+    if (f->pred)
+        return NULL;
+    uint64_t version = store_version(s);
+    for (unsigned i = 0; i < MEMO_N; i++) {
+        fmemo *m = &vc->memo[i];
+        if (m->version == version && m->nl == f->nl && memcmp(m->needle, f->needle, f->nl) == 0 &&
+            same_settings(&m->spec, f->spec))
+            return m;
+    }
+    return NULL;
+}
+
+/* vc->bits (the display list's rows, `hits` of them) kept as this filter's outcome, in place
+ * of the oldest. Out of memory keeps nothing. */
+static void memo_save(struct view_cache *vc, const filter *f, const sk_store *s, size_t hits)
+{
+    if (f->pred)
+        return;
+    fmemo *m = memo_find(vc, f, s);
+    if (!m)
+        m = &vc->memo[vc->memo_next++ % MEMO_N];
+    size_t words = bits_words(s);
+    if (words > m->cap_words) {
+        uint64_t *b = realloc(m->bits, words * sizeof *b);
+        if (!b) {
+            m->version = 0;
+            return;
+        }
+        m->bits = b;
+        m->cap_words = words;
+    }
+    memcpy(m->bits, vc->bits, words * sizeof *m->bits);
+    m->words = words;
+    m->hits = hits;
+    m->version = store_version(s);
+    m->spec = *f->spec;
+    memcpy(m->needle, f->needle, f->nl + 1);
+    m->nl = f->nl;
+}
+
+/* A filter seen at this store version: its rows from the kept bits, no record read. */
+static bool filter_memo(sk_view *v, struct view_cache *vc, const fmemo *m, const sk_store *s)
+{
+    if (!bits_room(vc, m->words))
+        return false;
+    memcpy(vc->bits, m->bits, m->words * sizeof *vc->bits);
+    vc->bits_version = store_version(s);
+    return display_bits(v, vc, m->hits);
+}
+
+/* The display list from every row: the filter records in store order into a bitmap (a
+ * sequential scan of 16 bytes a row), then the marked rows in base order. */
+static bool filter_base(sk_view *v, struct view_cache *vc, const filter *f, const sk_store *s)
+{
+    vc->bits_version = 0;
+    if (filter_all(f)) {
+        display_alias(v, vc);
+        return true;
+    }
+    size_t limit = store_row_limit(s), words = bits_words(s);
+    if (!bits_room(vc, words))
+        return false;
+    uint64_t *bits = vc->bits;
+    memset(bits, 0, words * sizeof *bits);
+    sk_row cand[SCAN_BLOCK];
+    size_t hits = 0;
+    for (size_t r = 0; r < limit; r += SCAN_BLOCK)
+        hits += scan_block(f, bits, r, r + SCAN_BLOCK < limit ? r + SCAN_BLOCK : limit, cand);
+    vc->bits_version = store_version(s);
+    memo_save(vc, f, s, hits);
+    return display_bits(v, vc, hits);
+}
+
+/* Typing one more character over a list whose rows vc->bits holds: only those rows are read,
+ * in store order (a pass over the bitmap, the strings in sequence), then the list keeps the
+ * ones that still pass, in its own order. */
+static void filter_narrow(sk_view *v, struct view_cache *vc, const filter *f, const sk_store *s)
+{
+    uint64_t *bits = vc->bits;
+    size_t words = bits_words(s), hits = 0;
+    sk_row cand[SCAN_BLOCK];
+    for (size_t w0 = 0; w0 < words;) {
+        /* A block of the rows shown, then each settled with its row and strings read ahead
+         * (the rows are spread over the store: one wait for memory each, otherwise). */
+        size_t nc = 0, w = w0;
+        for (; w < words && nc + 64 <= SCAN_BLOCK; w++)
+            for (uint64_t word = bits[w]; word; word &= word - 1)
+                cand[nc++] = (sk_row)(w * 64 + (unsigned)__builtin_ctzll(word));
+        for (size_t i = 0; i < nc; i++) {
+            if (i + 2 * SCAN_AHEAD < nc)
+                __builtin_prefetch(&f->rows[cand[i + 2 * SCAN_AHEAD]]);
+            if (i + SCAN_AHEAD < nc)
+                __builtin_prefetch(store_row_id(f->store, &f->rows[cand[i + SCAN_AHEAD]]));   /* the identifier follows it */
+            sk_row r = cand[i];
+            if (filter_row(f, r))
+                hits++;
+            else
+                bits[r / 64] &= ~(UINT64_C(1) << (r % 64));
+        }
+        w0 = w;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < v->n; i++) {
+        sk_row r = v->rows[i];
+        if (bits[r / 64] >> (r % 64) & 1)
+            v->rows[n++] = r;
+    }
+    v->n = n;
+    memo_save(vc, f, s, hits);
 }
 
 /* Typing one more character: only the rows shown can still match; order is kept. */
@@ -1320,6 +1462,8 @@ static void cache_free(struct view_cache *vc)
     free(vc->base);
     free(vc->add);
     free(vc->bits);
+    for (unsigned i = 0; i < MEMO_N; i++)
+        free(vc->memo[i].bits);
     free(vc->recs);
     keys_drop(vc);
     free(vc);
@@ -1359,15 +1503,24 @@ static sk_status update(sk_view *v, struct view_cache *vc, const sk_store *s,
         c.keys2 = vc->keys2;
     }
     bool ok = true;
-    if (how == BASE_APPENDED && same && (filter_all(&f) || !vc->alias))
+    fmemo *m;
+    if (how == BASE_APPENDED && same && (filter_all(&f) || !vc->alias)) {
+        vc->bits_version = 0;   /* the new rows are not in the bits */
         ok = display_append(v, vc, &f, &c);
+    } else if (!filter_all(&f) && (m = memo_find(vc, &f, s))) {
+        ok = filter_memo(v, vc, m, s);   /* typed before, at this store version */
+    } else if (how == BASE_KEPT && vc->filtered && !vc->alias && narrows(&vc->spec, &f) &&
+               vc->bits_version == store_version(s) && v->n <= store_row_limit(s) / 4) {
+        filter_narrow(v, vc, &f, s);
     /* Only the rows shown are tested when they are few: they are read in display order, all
      * over the store (a wait for memory each), where the scan reads in sequence. */
-    else if (how == BASE_KEPT && vc->filtered && !vc->alias && v->n <= store_row_limit(s) / 32 &&
-             narrows(&vc->spec, &f))
+    } else if (how == BASE_KEPT && vc->filtered && !vc->alias && v->n <= store_row_limit(s) / 32 &&
+               narrows(&vc->spec, &f)) {
+        vc->bits_version = 0;
         filter_shown(v, &f);
-    else
+    } else {
         ok = filter_base(v, vc, &f, s);
+    }
     filter_free(&f);
     if (!ok)
         return SK_ERR_NOMEM;
@@ -1392,6 +1545,7 @@ sk_status view_update(sk_view *v, const sk_store *s, const sk_view_spec *spec)
     }
     if (st != SK_OK) {
         vc->version = 0;        /* start afresh next time; show nothing meanwhile */
+        vc->bits_version = 0;
         vc->filtered = false;
         v->n = 0;
     }

@@ -1018,6 +1018,55 @@ static void test_sorted_all(void **st)
     store_free(s);
 }
 
+/* Typing a word then erasing it goes back through filters already seen (kept outcomes), and
+ * typing narrows the rows shown (only those read): each step is what a rebuild gives, and a
+ * kept outcome is never used once the store, the settings or the sort changed. */
+static void test_type_erase_retype(void **st)
+{
+    (void)st;
+    srand(777);
+    sk_store *s = store_new();
+    int serial = 0;
+    add_random(s, &serial, 8000);
+    static const char *const words[] = { "alexander.g", "user_1", "@a", "a.@", "\xc3\xa9lod", "ca_19" };
+    sk_view v;
+    view_init(&v);
+    sk_view_spec sp;
+    view_spec_init(&sp);
+    for (int round = 0; round < 8; round++) {
+        for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+            size_t len = strlen(words[w]);
+            for (size_t step = 1; step <= 2 * len; step++) {
+                size_t k = step <= len ? step : 2 * len - step;
+                memcpy(sp.text, words[w], k);
+                sp.text[k] = '\0';
+                assert_int_equal(view_update(&v, s, &sp), SK_OK);
+                assert_same_as_reference(&v, s, &sp);
+                if (step != len)
+                    continue;
+                /* At the word's end the settings, the order or the store change: erasing then
+                 * goes back through texts seen under the old ones. */
+                if (round == 1)
+                    sp.state_mask ^= (1u << SK_STATE_ACTIVE) | (1u << SK_STATE_EXPIRED);
+                if (round == 2) {
+                    sp.sort = (sk_sort_key)((sp.sort + 1) % SK_SORT_COUNT);
+                    sp.reverse = !sp.reverse;
+                }
+                if (round == 3) {
+                    sp.n_connections = !sp.n_connections;
+                    strcpy(sp.connections[0], "slack");
+                }
+                if (round >= 4)
+                    random_store_change(s, &serial);
+                assert_int_equal(view_update(&v, s, &sp), SK_OK);
+                assert_same_as_reference(&v, s, &sp);
+            }
+        }
+    }
+    view_free(&v);
+    store_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1039,6 +1088,7 @@ int main(void)
         cmocka_unit_test(test_every_order_large),
         cmocka_unit_test(test_rows_already_in_order),
         cmocka_unit_test(test_sorted_all),
+        cmocka_unit_test(test_type_erase_retype),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
