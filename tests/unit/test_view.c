@@ -1067,6 +1067,42 @@ static void test_type_erase_retype(void **st)
     store_free(s);
 }
 
+/* One view going round every order, back to the identifier order between others (where it
+ * takes each row's place in it for the next sort's ties), with the store changing in between
+ * (re-upserted identifiers, statuses, removals, rows into holes, pages): every order is what a
+ * rebuild gives, so a place taken before a change is never used after it. */
+static void test_orders_in_turn(void **st)
+{
+    (void)st;
+    srand(4711);
+    sk_store *s = store_new();
+    int serial = 0;
+    add_random(s, &serial, 3000);
+    sk_view v;
+    view_init(&v);
+    sk_view_spec sp;
+    view_spec_init(&sp);
+    for (int round = 0; round < 30; round++) {
+        for (int k = 0; k < SK_SORT_COUNT; k++)
+            for (int rev = 0; rev < 2; rev++) {
+                sp.sort = SK_SORT_IDENTIFIER;
+                sp.reverse = false;
+                assert_int_equal(view_update(&v, s, &sp), SK_OK);
+                assert_same_as_reference(&v, s, &sp);
+                if (round % 3 == 1)
+                    random_store_change(s, &serial);   /* after the place was taken */
+                sp.sort = (sk_sort_key)k;
+                sp.reverse = rev;
+                assert_int_equal(view_update(&v, s, &sp), SK_OK);
+                assert_same_as_reference(&v, s, &sp);
+            }
+        if (round % 3 == 2)
+            random_store_change(s, &serial);
+    }
+    view_free(&v);
+    store_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1089,6 +1125,7 @@ int main(void)
         cmocka_unit_test(test_rows_already_in_order),
         cmocka_unit_test(test_sorted_all),
         cmocka_unit_test(test_type_erase_retype),
+        cmocka_unit_test(test_orders_in_turn),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
