@@ -1187,8 +1187,9 @@ static base_change base_update(sk_view *v, struct view_cache *vc, const sk_store
 
 /* ---------------------------------------------------------------- filtering the base */
 
-/* Filter records for every row: kept while the layout holds, extended for appended rows. */
-static bool recs_update(struct view_cache *vc, const sk_store *s)
+/* Filter records for rows [0, limit): kept while the layout holds, extended for appended rows,
+ * at most `budget` more a call. *done (may be NULL): every row has its record. */
+static bool recs_grow(struct view_cache *vc, const sk_store *s, size_t budget, bool *done)
 {
     uint64_t layout = store_layout_version(s);
     size_t limit = store_row_limit(s);
@@ -1203,11 +1204,19 @@ static bool recs_update(struct view_cache *vc, const sk_store *s)
         vc->cap_recs = cap;
     }
     const sk_store_row *rows = store_rows(s);
-    for (size_t r = vc->n_recs; r < limit; r++)
+    size_t to = limit - vc->n_recs > budget ? vc->n_recs + budget : limit;
+    for (size_t r = vc->n_recs; r < to; r++)
         vc->recs[r] = frec_of(s, &rows[r]);
-    vc->n_recs = limit;
+    vc->n_recs = to;
     vc->recs_layout = layout;
+    if (done)
+        *done = to == limit;
     return true;
+}
+
+static bool recs_update(struct view_cache *vc, const sk_store *s)
+{
+    return recs_grow(vc, s, SIZE_MAX, NULL);
 }
 
 static bool same_settings(const sk_view_spec *a, const sk_view_spec *b)
@@ -1623,6 +1632,19 @@ size_t view_find_near(const sk_view *v, const sk_store *s, const char *id, size_
             return h - d;
     }
     return (size_t)-1;
+}
+
+bool view_prepare(sk_view *v, const sk_store *s, size_t budget)
+{
+    struct view_cache *vc = v ? v->cache : NULL;
+    if (!vc || !vc->version || vc->version != store_version(s))
+        return false;
+    if (vc->recs && vc->recs_layout == store_layout_version(s) &&
+        vc->n_recs == store_row_limit(s))
+        return false;   /* ready */
+    keys_drop(vc);   /* made again at the next page merged in */
+    bool done = false;
+    return recs_grow(vc, s, budget ? budget : 1, &done) && !done;
 }
 
 const sk_row *view_sorted_all(const sk_view *v, const sk_store *s, size_t *n, sk_sort_key *by,

@@ -146,6 +146,8 @@ typedef struct tui_app {
     sk_saved_tally saved_tally[TUI_MAX_SAVED];          /* what keeps them cheap as pages land */
     bool saved_ready[TUI_MAX_SAVED];   /* saved_count[i] holds view i's figures (else counting) */
     bool tally_pending;                /* rows left to count: the loop goes on a slice a turn */
+    bool prepare_pending;              /* the view's filter records to build, a slice a turn,
+                                          once no listing streams (view_prepare) */
     uint64_t tally_layout;             /* store_layout_version() the slices go on over */
     size_t marks_here, marks_all;   /* marked in view, and in all then (data_marks_here) */
     size_t cur, top;

@@ -551,7 +551,7 @@ static void env_reset(tui_app *a, const sk_config *cfg)
     memset(a->saved_count, 0, sizeof a->saved_count);
     memset(a->saved_tally, 0, sizeof a->saved_tally);
     memset(a->saved_ready, 0, sizeof a->saved_ready);
-    a->tally_pending = false;
+    a->tally_pending = a->prepare_pending = false;
     a->tally_layout = 0;
     a->sel_id[0] = '\0';
     a->focus = PANE_TABLE;

@@ -1103,6 +1103,45 @@ static void test_orders_in_turn(void **st)
     store_free(s);
 }
 
+/* Filter records built ahead in slices: done once every row has one (false from then on),
+ * nothing while the store changed since the view's update, and filters and pages merged in
+ * afterwards (the merge keys given back) give what a rebuild gives. */
+static void test_prepare(void **st)
+{
+    (void)st;
+    srand(99);
+    sk_store *s = store_new();
+    int serial = 0;
+    add_random(s, &serial, 5000);
+    sk_view v;
+    view_init(&v);
+    sk_view_spec sp;
+    view_spec_init(&sp);
+    assert_false(view_prepare(&v, s, 100));   /* never updated: nothing to prepare */
+    for (int round = 0; round < 6; round++) {
+        assert_int_equal(view_update(&v, s, &sp), SK_OK);
+        int slices = 0;
+        while (view_prepare(&v, s, 700))
+            slices++;
+        if (round == 0)
+            assert_true(slices >= 5000 / 700 - 1);   /* a slice a call */
+        assert_false(view_prepare(&v, s, 700));   /* ready */
+        static const char *const texts[] = { "alex", "user_", "@", "a.", "zz" };
+        snprintf(sp.text, sizeof sp.text, "%s", texts[round % 5]);
+        assert_int_equal(view_update(&v, s, &sp), SK_OK);
+        assert_same_as_reference(&v, s, &sp);
+        add_random(s, &serial, 40);   /* a page: merged into the base */
+        assert_false(view_prepare(&v, s, 700));   /* the store changed since the update */
+        assert_int_equal(view_update(&v, s, &sp), SK_OK);
+        assert_same_as_reference(&v, s, &sp);
+        random_store_change(s, &serial);
+        sp.text[0] = '\0';
+        sp.sort = (sk_sort_key)(round % SK_SORT_COUNT);
+    }
+    view_free(&v);
+    store_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1126,6 +1165,7 @@ int main(void)
         cmocka_unit_test(test_sorted_all),
         cmocka_unit_test(test_type_erase_retype),
         cmocka_unit_test(test_orders_in_turn),
+        cmocka_unit_test(test_prepare),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
