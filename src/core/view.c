@@ -1297,23 +1297,35 @@ static bool display_own(sk_view *v, struct view_cache *vc, size_t need)
  * scan itself). */
 static size_t scan_block(const filter *f, uint64_t *bits, size_t from, size_t to, sk_row *cand)
 {
+    /* The filter's fields in locals, and the bitmap written a word at a time: a store to the
+     * bitmap or the candidates could be to the filter as far as the compiler knows, which
+     * would have it read every field again at every row (a million records: 6.3 -> 5.2 ms). */
+    const uint64_t sig = f->sig;
+    const uint32_t sig32 = (uint32_t)sig;
+    const unsigned no_text = f->nl == 0, letter = f->letter, pred = f->pred, states = f->states;
+    const uint8_t *conn = f->conn;
+    const size_t n_conn = f->n_conn;
+    const frec *recs = f->recs;
     size_t hits = 0, nc = 0;
-    uint64_t sig = f->sig;
-    unsigned no_text = f->nl == 0, letter = f->letter, pred = f->pred;
-    for (size_t r = from; r < to; r++) {
-        const frec *fr = &f->recs[r];
-        uint32_t m = fr->meta, cc = m >> 4;
-        unsigned live = m & 1u, far = cc == META_CONN_FAR;
-        uint8_t cb = f->conn[cc < f->n_conn ? cc : 0];
-        unsigned keep = live & (f->states >> (m >> 1 & 7u)) & cb & (far ^ 1u);
-        unsigned sig_ok = ((fr->ident_sig & sig) == sig) | ((fr->id_sig & (uint32_t)sig) == (uint32_t)sig);
-        unsigned quick = no_text | (cb >> 1 & 1u) | (letter & sig_ok);   /* no string to read */
-        unsigned sure = keep & (pred ^ 1u) & quick;
-        unsigned maybe = (live & far) | (keep & (pred | ((quick ^ 1u) & sig_ok)));
-        bits[r / 64] |= (uint64_t)sure << (r % 64);
-        hits += sure;
-        cand[nc] = (sk_row)r;
-        nc += maybe;
+    for (size_t w = from / 64; w * 64 < to; w++) {
+        uint64_t word = 0;
+        size_t end = (w + 1) * 64 < to ? (w + 1) * 64 : to;
+        for (size_t r = w * 64 > from ? w * 64 : from; r < end; r++) {
+            const frec *fr = &recs[r];
+            uint32_t m = fr->meta, cc = m >> 4;
+            unsigned live = m & 1u, far = cc == META_CONN_FAR;
+            uint8_t cb = conn[cc < n_conn ? cc : 0];
+            unsigned keep = live & (states >> (m >> 1 & 7u)) & cb & (far ^ 1u);
+            unsigned sig_ok = ((fr->ident_sig & sig) == sig) | ((fr->id_sig & sig32) == sig32);
+            unsigned quick = no_text | (cb >> 1 & 1u) | (letter & sig_ok);   /* no string to read */
+            unsigned sure = keep & (pred ^ 1u) & quick;
+            unsigned maybe = (live & far) | (keep & (pred | ((quick ^ 1u) & sig_ok)));
+            word |= (uint64_t)sure << (r % 64);
+            hits += sure;
+            cand[nc] = (sk_row)r;
+            nc += maybe;
+        }
+        bits[w] |= word;
     }
     for (size_t i = 0; i < nc; i++) {
         if (i + 2 * SCAN_AHEAD < nc)
@@ -1354,14 +1366,17 @@ static bool display_bits(sk_view *v, struct view_cache *vc, size_t hits)
         display_alias(v, vc);
         return true;
     }
-    if (!display_own(v, vc, hits))
+    if (!display_own(v, vc, hits + 1))
         return false;
+    /* Without a branch (whether a row passes is a coin toss at many filters): the slot past
+     * the last hit is written and dropped, so the walk stops at `hits` with room for one more. */
     const uint64_t *bits = vc->bits;
+    sk_row *out = v->rows;
     size_t n = 0;
     for (size_t i = 0; i < vc->n_base && n < hits; i++) {
         sk_row r = vc->base[i];
-        if (bits[r / 64] >> (r % 64) & 1)
-            v->rows[n++] = r;
+        out[n] = r;
+        n += bits[r / 64] >> (r % 64) & 1;
     }
     v->n = n;
     return true;

@@ -4,7 +4,9 @@
  *   bench_view FILE [PAGE]          load FILE; time the first sort, keystrokes, re-sorts, and a
  *                                   listing replayed PAGE rows a turn (default 500) into a view
  *                                   kept across turns, unfiltered and filtered
- * Figures are printed, not judged (bench_store judges them against skemu). */
+ * Figures are printed, not judged (bench_store judges them against skemu). Env: BENCH_VIEW_EACH=1
+ * prints every keystroke and re-sort; BENCH_VIEW_KEYS=N types the keystrokes N times more (for
+ * perf record). */
 #include "common.h"
 
 #include <stdio.h>
@@ -71,8 +73,8 @@ static const char *const typed[] = {
 
 static void keystrokes(const sk_store *s, sk_view *v)
 {
-    double t[512];
-    size_t n = 0;
+    double t[512], c[512], fwd[512];
+    size_t n = 0, nf = 0;
     char buf[SK_FILTER_MAX], msg[128];
     for (size_t w = 0; w < sizeof typed / sizeof typed[0]; w++) {
         size_t len = strlen(typed[w]);
@@ -83,12 +85,23 @@ static void keystrokes(const sk_store *s, sk_view *v)
             sk_view_spec spec;
             view_spec_init(&spec);
             if (view_spec_parse(&spec, buf, SK_ALL_STATES, msg, sizeof msg))
-                t[n++] = wall_timed(v, s, &spec);
+            {
+                double c0 = cpu_ms();
+                t[n] = wall_timed(v, s, &spec);
+                c[n] = cpu_ms() - c0;
+                if (step <= len)
+                    fwd[nf++] = c[n];
+                n++;
+                if (getenv("BENCH_VIEW_EACH"))
+                    printf("  %-16s %8.2f ms  %zu shown\n", buf, t[n - 1], v->n);
+            }
         }
     }
     double mx = bench_max(t, n);
-    printf("re-filter: median %.2f ms, max %.2f ms over %zu keystrokes (wall)\n",
-           bench_median(t, n), mx, n);
+    printf("re-filter: median %.2f ms, max %.2f ms over %zu keystrokes (wall); cpu median %.2f\n",
+           bench_median(t, n), mx, n, bench_median(c, n));
+    printf("re-filter typing on (no backspaces): cpu median %.2f ms, max %.2f over %zu keystrokes\n",
+           bench_median(fwd, nf), bench_max(fwd, nf), nf);
 }
 
 static void sorts(const sk_store *s, sk_view *v)
@@ -104,7 +117,11 @@ static void sorts(const sk_store *s, sk_view *v)
                 spec.reverse = rev;
                 double c0 = cpu_ms();
                 t[n] = wall_timed(v, s, &spec);
-                c[n++] = cpu_ms() - c0;
+                c[n] = cpu_ms() - c0;
+                if (getenv("BENCH_VIEW_EACH"))
+                    printf("  sort %-12s %s %8.1f ms cpu\n", sort_key_name((sk_sort_key)k),
+                           rev ? "rev" : "   ", c[n]);
+                n++;
             }
     double mx = bench_max(t, n), cmx = bench_max(c, n);
     printf("re-sort: median %.1f ms, max %.1f ms (wall); cpu median %.1f, max %.1f\n",
@@ -180,6 +197,8 @@ int main(int argc, char **argv)
     printf("first sort (by identifier): %.1f ms cpu\n", timed(&v, s, &spec));
     long rss1 = bench_vm_rss_kb();
     keystrokes(s, &v);
+    for (int i = getenv("BENCH_VIEW_KEYS") ? atoi(getenv("BENCH_VIEW_KEYS")) : 0; i > 0; i--)
+        keystrokes(s, &v);
     long rss2 = bench_vm_rss_kb();
     sorts(s, &v);
     long rss3 = bench_vm_rss_kb(), hwm = bench_vm_hwm_kb();

@@ -708,6 +708,49 @@ static void test_incremental_matches_rebuild(void **st)
     store_free(s);
 }
 
+/* Typing on and back over words that keep many rows (so each keystroke scans, and typing
+ * back finds the filters held, more of them than are kept), with settings, sort keys and the
+ * store changing now and then: each keystroke equals the reference and a fresh view. */
+static void test_typing_back_matches_rebuild(void **st)
+{
+    (void)st;
+    srand(20261202);
+    sk_store *s = store_new();
+    int serial = 0;
+    add_random(s, &serial, 4000);
+    static const char *const words[] = { "alexander.gonzalez_1", "user_ab.@xyz", "CA_1",
+                                         "ALEX xY", "gmail", "a1", "\xc3\xa9lodie" };
+    sk_view v, fresh;
+    view_init(&v);
+    sk_view_spec sp;
+    view_spec_init(&sp);
+    int checks = 0;
+    for (int round = 0; round < 40; round++) {
+        const char *w = words[rand() % 7];
+        size_t len = strlen(w), stop = (size_t)rand() % (len + 1);
+        for (size_t step = 1; step <= len + (len - stop); step++) {
+            size_t k = step <= len ? step : 2 * len - step;
+            memcpy(sp.text, w, k);
+            sp.text[k] = '\0';
+            if (rand() % 23 == 0)
+                random_settings(&sp);
+            if (rand() % 31 == 0)
+                random_store_change(s, &serial);
+            assert_int_equal(view_update(&v, s, &sp), SK_OK);
+            assert_same_as_reference(&v, s, &sp);
+            if (++checks % 40 == 0) {
+                view_init(&fresh);
+                assert_int_equal(view_update(&fresh, s, &sp), SK_OK);
+                assert_int_equal(fresh.n, v.n);
+                assert_memory_equal(fresh.rows, v.rows, v.n * sizeof *v.rows);
+                view_free(&fresh);
+            }
+        }
+    }
+    view_free(&v);
+    store_free(s);
+}
+
 /* A tally kept across appends, rewrites, removals and sweeps counts what a whole count does;
  * a later `now` within the staleness window keeps the counted time, one past it counts again. */
 static bool recent_match(const sk_account *a, int64_t now)
@@ -1156,6 +1199,7 @@ int main(void)
         cmocka_unit_test(test_view_find_after_resort),
         cmocka_unit_test(test_sort_names),
         cmocka_unit_test(test_incremental_matches_rebuild),
+        cmocka_unit_test(test_typing_back_matches_rebuild),
         cmocka_unit_test(test_saved_tally_matches_counts),
         cmocka_unit_test(test_view_switches_store),
         cmocka_unit_test(test_empty_store),
