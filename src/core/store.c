@@ -16,8 +16,15 @@ typedef sk_store_row store_row;
 
 /* ROW_WIDE: a time outside 0 .. 2^32 - 2 (a year before 1970 or after 2106): the row's three
  * times are in s->wide[time_[0]], exactly. ROW_NO_IDENT: the account has no identifier (the
- * pool holds the id alone). */
+ * pool holds the id alone). ROW_ID_LEN (two bits): the id's length, for the identifier that
+ * follows it in the pool without a strlen (views read identifiers a million at a time): 1..3
+ * name one of the store's id lengths s->id_len[0..2] (taken by the first ids of a new length:
+ * a service's ids share one or two), 0 any other length (the identifier is found by strlen).
+ * No byte more a row. */
 enum { ROW_LIVE = 1, ROW_MARKED = 2, ROW_SEEN = 4, ROW_FOUND = 8, ROW_WIDE = 16, ROW_NO_IDENT = 32 };
+#define ROW_ID_LEN_SHIFT 6
+#define ROW_ID_LEN (3u << ROW_ID_LEN_SHIFT)
+#define ID_LENS 3
 
 /* Rows of a page share their connector, connection id and provider, and take their status and
  * authorization type from a handful: row_fill looks each field up in a small memo of the ids
@@ -78,6 +85,7 @@ struct sk_store {
     size_t n_free;
     hash_set by_id;             /* tagged row indexes (id_bits of row index) */
     unsigned id_bits;
+    size_t id_len[ID_LENS];     /* id lengths ROW_ID_LEN names (0: not taken yet) */
 
     const char **strs;          /* intern table: id -> string; strs[0] = NULL */
     size_t n_strs, cap_strs;
@@ -120,6 +128,8 @@ struct sk_store {
 _Static_assert(ROW_LIVE == SK_STORE_ROW_LIVE, "store.h names the live flag");
 _Static_assert(ROW_FOUND == SK_STORE_ROW_FOUND, "store.h names the found flag");
 _Static_assert(sizeof(store_row) == 26, "a row is 26 bytes (memory at 1,000,000 accounts)");
+_Static_assert((ROW_ID_LEN & (ROW_LIVE | ROW_MARKED | ROW_SEEN | ROW_FOUND | ROW_WIDE | ROW_NO_IDENT)) == 0 &&
+                   ROW_ID_LEN >> ROW_ID_LEN_SHIFT == ID_LENS, "the id length has two flag bits of its own");
 _Static_assert(SK_ROW_TOKEN_EXPIRES == 0 && SK_ROW_UPDATED == 1 && SK_ROW_LAST_USED == 2,
                "sk_row_time indexes time_[]");
 
@@ -271,12 +281,33 @@ static const char *row_id(const sk_store *s, const store_row *r)
     return pool_str(&s->pool, r->text_);
 }
 
+/* Length of a row's id (r->text_ set). */
+static size_t row_id_len(const sk_store *s, const store_row *r)
+{
+    unsigned k = (r->flags & ROW_ID_LEN) >> ROW_ID_LEN_SHIFT;
+    return k ? s->id_len[k - 1] : strlen(pool_str(&s->pool, r->text_));
+}
+
 static const char *row_ident(const sk_store *s, const store_row *r)
 {
     if (r->flags & ROW_NO_IDENT)
         return NULL;
     const char *id = pool_str(&s->pool, r->text_);
-    return id ? id + strlen(id) + 1 : NULL;
+    return id ? id + row_id_len(s, r) + 1 : NULL;
+}
+
+/* The ROW_ID_LEN code of an id of n bytes (a new length takes a free code: 0 when none). */
+static uint8_t id_len_code(sk_store *s, size_t n)
+{
+    for (unsigned k = 0; k < ID_LENS; k++) {
+        if (s->id_len[k] == n)
+            return (uint8_t)((k + 1) << ROW_ID_LEN_SHIFT);
+        if (!s->id_len[k]) {
+            s->id_len[k] = n;
+            return (uint8_t)((k + 1) << ROW_ID_LEN_SHIFT);
+        }
+    }
+    return 0;
 }
 
 static int64_t row_time(const sk_store *s, const store_row *r, int which)
@@ -399,7 +430,7 @@ static bool id_rehash(sk_store *s, size_t cap)
         if (!(s->rows[r].flags & ROW_LIVE))
             continue;
         const char *id = row_id(s, &s->rows[r]);
-        uint64_t h = hash_id(id, strlen(id));
+        uint64_t h = hash_id(id, row_id_len(s, &s->rows[r]));
         size_t j = id_home(h, cap);
         while (slots[j] != ID_EMPTY)
             if (++j == cap)
@@ -864,10 +895,8 @@ static bool row_fill(sk_store *s, store_row *r, const sk_account *a, const char 
         if (!text)
             return false;
         r->text_ = text;
-        if (a->identifier)
-            r->flags &= (uint8_t)~ROW_NO_IDENT;
-        else
-            r->flags |= ROW_NO_IDENT;
+        r->flags = (uint8_t)((r->flags & ~(ROW_NO_IDENT | ROW_ID_LEN)) | id_len_code(s, id_len) |
+                             (a->identifier ? 0 : ROW_NO_IDENT));
     }
     uint32_t name = intern_field(s, MEMO_CONNECTOR,
                                  a->connector && *a->connector ? a->connector : NULL);
@@ -937,7 +966,7 @@ static sk_status upsert_one(sk_store *s, const sk_account *a, bool found, size_t
         return SK_ERR_NOMEM;
     }
     changed_later(s, !appended);
-    r->flags = (uint8_t)((r->flags & (ROW_WIDE | ROW_NO_IDENT)) |
+    r->flags = (uint8_t)((r->flags & (ROW_WIDE | ROW_NO_IDENT | ROW_ID_LEN)) |
                          (found ? ROW_LIVE | ROW_FOUND : ROW_LIVE | ROW_SEEN));
     s->found += found;
     if (s->by_id.slots[slot] == ID_EMPTY)

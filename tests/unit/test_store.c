@@ -736,6 +736,70 @@ static void test_swap(void **st)
     store_free(b);
 }
 
+/* Ids of many lengths (the store names a few lengths per row and finds the rest by strlen), with
+ * and without identifiers, identifiers changed and removed, rows removed and their holes reused:
+ * every row's identifier through store_row_identifier and store_get is the one given. */
+static void test_identifier_after_ids_of_any_length(void **st)
+{
+    (void)st;
+    sk_store *s = store_new();
+    enum { N = 300 };
+    char id[N][300], ident[N][64];
+    for (int i = 0; i < N; i++) {
+        int len = 4 + (i * 7) % 280;   /* 4 .. 283 bytes, ending in i: unique */
+        memset(id[i], 'a' + i % 26, (size_t)len);
+        snprintf(id[i] + len - 4, 5, "%04d", i);
+        snprintf(ident[i], sizeof ident[i], "user%d@example.com", i);
+        sk_account a = acct_make(id[i], i % 5 == 0 ? NULL : ident[i], "gmail", "ACTIVE");
+        acct_upsert1(s, a);
+    }
+    for (int pass = 0; pass < 3; pass++) {
+        for (int i = 0; i < N; i++) {
+            sk_row r = store_find(s, id[i]);
+            if (pass == 2 && i % 7 == 3) {
+                assert_int_equal(r, SK_ROW_NONE);
+                continue;
+            }
+            assert_true(r != SK_ROW_NONE);
+            const sk_store_row *row = &store_rows(s)[r];
+            const char *want = i % 5 == 0 && !(pass >= 1 && i % 3 == 0) ? NULL : ident[i];
+            const char *got = store_row_identifier(s, row);
+            sk_account a;
+            store_get(s, r, &a);
+            assert_string_equal(store_row_id(s, row), id[i]);
+            if (!want) {
+                assert_null(got);
+                assert_null(a.identifier);
+            } else {
+                assert_non_null(got);
+                assert_string_equal(got, want);
+                assert_string_equal(a.identifier, want);
+            }
+        }
+        if (pass == 0) {
+            /* New identifiers for some (longer ones), and some without one get one. */
+            for (int i = 0; i < N; i += 3) {
+                snprintf(ident[i], sizeof ident[i], "renamed-%d-with-a-longer-name@example.org", i);
+                acct_upsert1(s, acct_make(id[i], ident[i], "gmail", "EXPIRED"));
+            }
+        } else if (pass == 1) {
+            for (int i = 3; i < N; i += 7)
+                assert_true(store_remove(s, id[i]));
+            /* Holes reused by ids of other lengths. */
+            for (int i = 0; i < 20; i++) {
+                char nid[40], nident[40];
+                snprintf(nid, sizeof nid, "new-%0*d", 1 + i, i);
+                snprintf(nident, sizeof nident, "new%d@example.net", i);
+                acct_upsert1(s, acct_make(nid, nident, "slack", "ACTIVE"));
+                const sk_store_row *row = &store_rows(s)[store_find(s, nid)];
+                assert_string_equal(store_row_identifier(s, row), nident);
+            }
+        }
+    }
+    check_counts(s);
+    store_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -751,6 +815,7 @@ int main(void)
         cmocka_unit_test(test_versions),
         cmocka_unit_test(test_sweep_model),
         cmocka_unit_test(test_swap),
+        cmocka_unit_test(test_identifier_after_ids_of_any_length),
         cmocka_unit_test(test_reserve_and_repeats),
         cmocka_unit_test(test_times_out_of_range),
         cmocka_unit_test(test_many_distinct_values),
