@@ -881,39 +881,56 @@ static bool row_snap_same(const row_snap *a, const row_snap *b)
            a->t[1] == b->t[1] && a->t[2] == b->t[2];
 }
 
-/* Fill r's fields from a (strings interned or copied); `id` (id_len bytes) is a's id, and the
- * row's text is written anew when it has none yet (text_ 0) or the identifier changed. False on
- * out of memory (r's fields then as they were, or partly new: the row is whole either way). */
-static bool row_fill(sk_store *s, store_row *r, const sk_account *a, const char *id, size_t id_len)
+/* One account to store, its repeated strings interned (intern ids; name 0: no connector).
+ * `id` has id_len bytes and a NUL after them; `ident` (NULL: none) ident_len bytes. */
+typedef struct row_in {
+    const char *id, *ident;
+    size_t id_len, ident_len;
+    uint32_t name;
+    store_attrs at;
+    int64_t t[3];
+} row_in;
+
+/* a's strings interned (through the fields' memos) into *in; false on out of memory. */
+static bool row_in_account(sk_store *s, const sk_account *a, size_t id_len, row_in *in)
+{
+    in->id = a->id;
+    in->id_len = id_len;
+    in->ident = a->identifier;
+    in->ident_len = a->identifier ? strlen(a->identifier) : 0;
+    in->name = intern_field(s, MEMO_CONNECTOR, a->connector && *a->connector ? a->connector : NULL);
+    in->at.cid = intern_field(s, MEMO_CONNECTION_ID, a->connection_id);
+    in->at.provider = intern_field(s, MEMO_PROVIDER, a->provider);
+    in->at.status = intern_field(s, MEMO_STATUS, a->status);
+    in->at.auth = intern_field(s, MEMO_AUTH, a->authorization_type);
+    in->at.state = 0;
+    in->t[0] = a->token_expires_at;
+    in->t[1] = a->updated_at;
+    in->t[2] = a->last_used_at;
+    return in->name != UINT32_MAX && in->at.cid != UINT32_MAX && in->at.provider != UINT32_MAX &&
+           in->at.status != UINT32_MAX && in->at.auth != UINT32_MAX;
+}
+
+/* Fill r's fields from in; the row's text is written anew (in's id, which is the row's own when
+ * it has one) when it has none yet (text_ 0) or the identifier changed. False on out of memory
+ * (r's fields then as they were, or partly new: the row is whole either way). */
+static bool row_fill(sk_store *s, store_row *r, const row_in *in)
 {
     const char *ident = r->text_ ? row_ident(s, r) : NULL;
-    bool same_ident = r->text_ && (a->identifier ? ident && strcmp(ident, a->identifier) == 0
-                                                 : !ident);
+    bool same_ident = r->text_ && (in->ident ? ident && strlen(ident) == in->ident_len &&
+                                                   memcmp(ident, in->ident, in->ident_len) == 0
+                                             : !ident);
     if (!same_ident) {
-        uint32_t text = pool_add2(&s->pool, id, id_len, a->identifier,
-                                  a->identifier ? strlen(a->identifier) : 0);
+        uint32_t text = pool_add2(&s->pool, in->id, in->id_len, in->ident, in->ident_len);
         if (!text)
             return false;
         r->text_ = text;
-        r->flags = (uint8_t)((r->flags & ~(ROW_NO_IDENT | ROW_ID_LEN)) | id_len_code(s, id_len) |
-                             (a->identifier ? 0 : ROW_NO_IDENT));
+        r->flags = (uint8_t)((r->flags & ~(ROW_NO_IDENT | ROW_ID_LEN)) |
+                             id_len_code(s, in->id_len) | (in->ident ? 0 : ROW_NO_IDENT));
     }
-    uint32_t name = intern_field(s, MEMO_CONNECTOR,
-                                 a->connector && *a->connector ? a->connector : NULL);
-    store_attrs at = {
-        intern_field(s, MEMO_CONNECTION_ID, a->connection_id),
-        intern_field(s, MEMO_PROVIDER, a->provider),
-        intern_field(s, MEMO_STATUS, a->status),
-        intern_field(s, MEMO_AUTH, a->authorization_type),
-        0,
-    };
-    if (name == UINT32_MAX || at.cid == UINT32_MAX || at.provider == UINT32_MAX ||
-        at.status == UINT32_MAX || at.auth == UINT32_MAX)
-        return false;
-    uint32_t attrs = attrs_id(s, &at);
-    uint32_t conn = attrs == UINT32_MAX ? UINT32_MAX - 1 : conn_get(s, name);
-    int64_t t[3] = { a->token_expires_at, a->updated_at, a->last_used_at };
-    if (conn == UINT32_MAX - 1 || !row_set_times(s, r, t))
+    uint32_t attrs = attrs_id(s, &in->at);
+    uint32_t conn = attrs == UINT32_MAX ? UINT32_MAX - 1 : conn_get(s, in->name);
+    if (conn == UINT32_MAX - 1 || !row_set_times(s, r, in->t))
         return false;
     r->conn = conn;
     r->attrs_ = attrs;
@@ -924,14 +941,12 @@ static bool row_fill(sk_store *s, store_row *r, const sk_account *a, const char 
 /* found: from a server search while a listing runs: a row the listing already reached is left
  * as the listing gave it; any other is stored unseen (a sweep takes it if the listing never
  * reaches it) and flagged ROW_FOUND until the listing does. */
-static sk_status upsert_one(sk_store *s, const sk_account *a, bool found, size_t len, uint64_t h)
+static sk_status upsert_one(sk_store *s, row_in *in, bool found, uint64_t h)
 {
-    if (!a->id || !*a->id)
-        return SK_OK;   /* an account without an id cannot be addressed: skip it */
     if (!id_reserve(s))
         return SK_ERR_NOMEM;
     bool hit;
-    size_t slot = id_probe(s, a->id, len, h, &hit);
+    size_t slot = id_probe(s, in->id, in->id_len, h, &hit);
     if (hit) {
         store_row *r = &s->rows[id_row_of(s, s->by_id.slots[slot])];
         if (found && (r->flags & ROW_SEEN))
@@ -939,7 +954,8 @@ static sk_status upsert_one(sk_store *s, const sk_account *a, bool found, size_t
         row_snap before, after;
         row_snap_take(s, r, &before);
         row_count(s, r, -1);
-        bool ok = row_fill(s, r, a, row_id(s, r), len);
+        in->id = row_id(s, r);   /* a new text copies the row's id, not the caller's */
+        bool ok = row_fill(s, r, in);
         if (found) {
             if (!(r->flags & ROW_FOUND))
                 s->found++;
@@ -960,7 +976,7 @@ static sk_status upsert_one(sk_store *s, const sk_account *a, bool found, size_t
         return SK_ERR_NOMEM;
     store_row *r = &s->rows[ri];
     memset(r, 0, sizeof *r);
-    if (!row_fill(s, r, a, a->id, len)) {
+    if (!row_fill(s, r, in)) {
         wide_release(s, r);
         row_free(s, ri);
         return SK_ERR_NOMEM;
@@ -977,11 +993,23 @@ static sk_status upsert_one(sk_store *s, const sk_account *a, bool found, size_t
     return SK_OK;
 }
 
+/* One account (an id: an account without one cannot be addressed, and is skipped). */
+static sk_status upsert_account(sk_store *s, const sk_account *a, bool found, size_t len,
+                                uint64_t h)
+{
+    if (!len)
+        return SK_OK;
+    row_in in;
+    if (!row_in_account(s, a, len, &in))
+        return SK_ERR_NOMEM;
+    return upsert_one(s, &in, found, h);
+}
+
 static sk_status upsert_id(sk_store *s, const sk_account *a, bool found)
 {
     memset(s->memo_in, 0, sizeof s->memo_in);
     size_t len = a->id ? strlen(a->id) : 0;
-    sk_status st = upsert_one(s, a, found, len, len ? hash_id(a->id, len) : 0);
+    sk_status st = upsert_account(s, a, found, len, len ? hash_id(a->id, len) : 0);
     changed_flush(s);
     return st;
 }
@@ -1009,7 +1037,7 @@ static sk_status upsert_rows(sk_store *s, const sk_account *rows, size_t n, bool
         if (i < AHEAD)
             continue;
         size_t k = i - AHEAD;
-        sk_status st = upsert_one(s, &rows[k], found, len[k % RING], h[k % RING]);
+        sk_status st = upsert_account(s, &rows[k], found, len[k % RING], h[k % RING]);
         if (st != SK_OK) {
             changed_flush(s);
             return st;
@@ -1027,6 +1055,57 @@ sk_status store_upsert(sk_store *s, const sk_account *rows, size_t n)
 sk_status store_upsert_found(sk_store *s, const sk_account *rows, size_t n)
 {
     return upsert_rows(s, rows, n, true);
+}
+
+uint32_t store_intern(sk_store *s, const char *str)
+{
+    return s ? intern(s, str) : SK_STORE_STR_NOMEM;
+}
+
+/* A record's handles as intern ids (false for one the store never gave). The connector's empty
+ * string is no connector, as store_upsert has it. */
+static bool row_in_rec(const sk_store *s, const sk_store_rec *a, row_in *in)
+{
+    uint32_t h[5] = { a->connector, a->connection_id, a->provider, a->status, a->auth };
+    for (int k = 0; k < 5; k++)
+        if (h[k] >= s->n_strs)
+            return false;
+    in->id = a->id;
+    in->id_len = a->id_len;
+    in->ident = a->identifier;
+    in->ident_len = a->identifier ? a->identifier_len : 0;
+    in->name = h[0] && s->str_len[h[0]] ? h[0] : 0;
+    in->at = (store_attrs){ h[1], h[2], h[3], h[4], 0 };
+    in->t[0] = a->token_expires_at;
+    in->t[1] = a->updated_at;
+    in->t[2] = a->last_used_at;
+    return true;
+}
+
+sk_status store_upsert_recs(sk_store *s, const sk_store_rec *rows, size_t n)
+{
+    if (!s || (!rows && n))
+        return SK_ERR_USAGE;
+    uint64_t h[RING];
+    sk_status st = SK_OK;
+    for (size_t i = 0; i < n + AHEAD && st == SK_OK; i++) {
+        if (i < n) {
+            const sk_store_rec *a = &rows[i];
+            h[i % RING] = a->id && a->id_len ? hash_id(a->id, a->id_len) : 0;
+            if (s->by_id.cap)
+                __builtin_prefetch(&s->by_id.slots[id_home(h[i % RING], s->by_id.cap)]);
+        }
+        if (i < AHEAD)
+            continue;
+        size_t k = i - AHEAD;
+        const sk_store_rec *a = &rows[k];
+        if (!a->id || !a->id_len)
+            continue;   /* no id: skipped, as store_upsert does */
+        row_in in;
+        st = row_in_rec(s, a, &in) ? upsert_one(s, &in, false, h[k % RING]) : SK_ERR_USAGE;
+    }
+    changed_flush(s);
+    return st;
 }
 
 size_t store_found_count(const sk_store *s) { return s ? s->found : 0; }
