@@ -121,7 +121,8 @@ typedef struct __attribute__((packed, aligned(2))) sk_store_row {
     uint32_t conn;              /* store_conn_name(s, conn); SK_CONN_NONE when none */
     uint8_t state;
     uint8_t flags;              /* SK_STORE_ROW_LIVE when the row holds an account;
-                                   SK_STORE_ROW_FOUND (store_upsert_found) */
+                                   SK_STORE_ROW_FOUND (store_upsert_found); the other bits
+                                   are store.c's (test a flag with &) */
     uint32_t text_;             /* store.c's: the id and identifier, in the string pool */
     uint32_t time_[3];          /* store.c's: the times, narrowed (see store_row_time) */
     uint32_t attrs_;            /* store.c's: connection id, provider, status, auth type */

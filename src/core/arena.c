@@ -202,6 +202,20 @@ static size_t big_round(size_t n)
     return (n + page - 1) & ~(page - 1);
 }
 
+/* Transparent huge pages for a mapping, where the system gives them on request: a million rows
+ * are 26 MB, 6,300 page faults of 4 kB as the rows are first written (a tenth of a cache load's
+ * time), a dozen of 2 MB. Only the 2 MB stretches written to are resident, as with small pages
+ * (a mapping is filled from its start), so the resident size grows by one huge page at most. */
+static void big_huge(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, big_round(bytes), MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
 void *big_resize(void *p, size_t old_bytes, size_t new_bytes)
 {
     if (!p)
@@ -212,7 +226,10 @@ void *big_resize(void *p, size_t old_bytes, size_t new_bytes)
 #ifdef __linux__
     if (old_big && new_big) {
         void *q = mremap(p, big_round(old_bytes), big_round(new_bytes), MREMAP_MAYMOVE);
-        return q == MAP_FAILED ? NULL : q;
+        if (q == MAP_FAILED)
+            return NULL;
+        big_huge(q, new_bytes);
+        return q;
     }
 #endif
     void *q;
@@ -221,6 +238,7 @@ void *big_resize(void *p, size_t old_bytes, size_t new_bytes)
                  -1, 0);
         if (q == MAP_FAILED)
             return NULL;
+        big_huge(q, new_bytes);
     } else if (!(q = malloc(new_bytes ? new_bytes : 1))) {
         return NULL;
     }
