@@ -418,7 +418,7 @@ static size_t id_probe(const sk_store *s, const char *id, size_t len, uint64_t h
  * are read from the pool in the order they were written (not in the slots' random order). */
 static bool id_rehash(sk_store *s, size_t cap)
 {
-    uint32_t *slots = calloc(cap, sizeof *slots);
+    uint32_t *slots = big_zalloc(cap * sizeof *slots);   /* a million ids: 5 MB, huge pages */
     if (!slots)
         return false;
     hash_set *t = &s->by_id;
@@ -438,7 +438,7 @@ static bool id_rehash(sk_store *s, size_t cap)
         slots[j] = id_tag(s, h) << s->id_bits | (uint32_t)r;
         used++;
     }
-    free(t->slots);
+    big_free(t->slots, t->cap * sizeof *t->slots);
     t->slots = slots;
     t->cap = cap;
     t->used = used;
@@ -762,7 +762,7 @@ void store_free(sk_store *s)
     arena_free(s->arena);
     pool_free(&s->pool);
     big_free(s->rows, s->cap_rows * sizeof *s->rows);
-    free(s->by_id.slots);
+    big_free(s->by_id.slots, s->by_id.cap * sizeof *s->by_id.slots);
     free(s->strs);
     free(s->interned.slots);
     free(s->conn_of_str);
