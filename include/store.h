@@ -41,6 +41,22 @@ void store_swap(sk_store *a, sk_store *b);
 
 /* Insert or update by id (the row index of a known id is kept). Copies every string. */
 sk_status store_upsert(sk_store *s, const sk_account *rows, size_t n);
+/* A bulk load (cache.c's): the repeated strings interned once, then accounts that name them by
+ * handle, their id and identifier with lengths known. store_intern: the store's handle for a
+ * string (0 for NULL; SK_STORE_STR_NOMEM on out of memory), valid as long as the store's
+ * contents (store_swap moves them). store_upsert_recs: store_upsert of such records (the store
+ * copies what it keeps; an id already there is updated in place; no id: skipped);
+ * SK_ERR_USAGE for a handle the store never gave (rows before it are stored). */
+#define SK_STORE_STR_NOMEM UINT32_MAX
+typedef struct sk_store_rec {
+    const char *id;             /* id_len bytes and a NUL after them */
+    const char *identifier;     /* NULL when none; identifier_len bytes (and a NUL) */
+    uint32_t id_len, identifier_len;
+    uint32_t connector, connection_id, provider, status, auth;   /* store_intern handles */
+    int64_t token_expires_at, updated_at, last_used_at;          /* SK_TIME_ABSENT: none */
+} sk_store_rec;
+uint32_t store_intern(sk_store *s, const char *str);
+sk_status store_upsert_recs(sk_store *s, const sk_store_rec *rows, size_t n);
 /* Room for `rows` accounts in all (a hint: false only on out of memory, nothing lost). */
 bool store_reserve(sk_store *s, size_t rows);
 /* Rows from a server search (search.h) while a listing runs: inserted or updated by id like
@@ -105,7 +121,8 @@ typedef struct __attribute__((packed, aligned(2))) sk_store_row {
     uint32_t conn;              /* store_conn_name(s, conn); SK_CONN_NONE when none */
     uint8_t state;
     uint8_t flags;              /* SK_STORE_ROW_LIVE when the row holds an account;
-                                   SK_STORE_ROW_FOUND (store_upsert_found) */
+                                   SK_STORE_ROW_FOUND (store_upsert_found); the other bits
+                                   are store.c's (test a flag with &) */
     uint32_t text_;             /* store.c's: the id and identifier, in the string pool */
     uint32_t time_[3];          /* store.c's: the times, narrowed (see store_row_time) */
     uint32_t attrs_;            /* store.c's: connection id, provider, status, auth type */

@@ -202,6 +202,21 @@ static size_t big_round(size_t n)
     return (n + page - 1) & ~(page - 1);
 }
 
+/* Transparent huge pages for a mapping, where the system gives them on request: a million rows
+ * are 26 MB, 6,300 page faults of 4 kB as a load first writes them, a dozen of 2 MB; the id hash
+ * (5 MB, read at random) misses the TLB less. Only the 2 MB stretches written to are resident
+ * (the rows are filled from their start; the hash is written all over anyway), so the resident
+ * size grows by one huge page at most. */
+static void big_huge(void *p, size_t bytes)
+{
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, big_round(bytes), MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
 void *big_resize(void *p, size_t old_bytes, size_t new_bytes)
 {
     if (!p)
@@ -212,7 +227,10 @@ void *big_resize(void *p, size_t old_bytes, size_t new_bytes)
 #ifdef __linux__
     if (old_big && new_big) {
         void *q = mremap(p, big_round(old_bytes), big_round(new_bytes), MREMAP_MAYMOVE);
-        return q == MAP_FAILED ? NULL : q;
+        if (q == MAP_FAILED)
+            return NULL;
+        big_huge(q, new_bytes);
+        return q;
     }
 #endif
     void *q;
@@ -221,6 +239,7 @@ void *big_resize(void *p, size_t old_bytes, size_t new_bytes)
                  -1, 0);
         if (q == MAP_FAILED)
             return NULL;
+        big_huge(q, new_bytes);
     } else if (!(q = malloc(new_bytes ? new_bytes : 1))) {
         return NULL;
     }
@@ -228,6 +247,13 @@ void *big_resize(void *p, size_t old_bytes, size_t new_bytes)
         memcpy(q, p, old_bytes < new_bytes ? old_bytes : new_bytes);
     big_free(p, old_bytes);
     return q;
+}
+
+void *big_zalloc(size_t bytes)
+{
+    if (bytes < BIG_BYTES)
+        return calloc(1, bytes ? bytes : 1);
+    return big_resize(NULL, 0, bytes);   /* a fresh mapping: zero pages */
 }
 
 void big_free(void *p, size_t bytes)

@@ -46,6 +46,8 @@ void pool_free(sk_pool *p);
  * threshold has risen). Whether a block is mapped follows from its size, so callers pass the
  * size they have. NULL on out of memory (the old block is then untouched). */
 void *big_resize(void *p, size_t old_bytes, size_t new_bytes);
+/* A new array of `bytes` zero bytes (freed with big_free(p, bytes)); NULL on out of memory. */
+void *big_zalloc(size_t bytes);
 void big_free(void *p, size_t bytes);
 
 #endif

@@ -1048,14 +1048,17 @@ static bool read_connections(reader *r, sk_store *s)
     return !r->bad;
 }
 
-/* The table of repeated strings: each one present, copied (the reader's buffers are reused). */
+/* The table of repeated strings: each one present. Loading into a store, each is interned in
+ * it once (store_intern) and accounts name it by the store's handle; checking only, nothing is
+ * kept. A handle of 0 is "none" (store_intern's handle for NULL). */
+#define TAB_NONE UINT32_MAX     /* an index past the table: a damaged file */
 typedef struct rtab {
-    char **str;
+    uint32_t *handle;       /* by index: the store's handle (0 when checking only) */
     uint32_t n;
     int width;
 } rtab;
 
-static bool read_table(reader *r, rtab *t)
+static bool read_table(reader *r, rtab *t, sk_store *s)
 {
     memset(t, 0, sizeof *t);
     uint32_t n = r_u32(r);
@@ -1063,85 +1066,60 @@ static bool read_table(reader *r, rtab *t)
     if (r->bad || (width != 2 && width != 4) || n > r->left / 5 || (width == 2 && n >= 0xFFFFu))
         return !(r->bad = true);
     t->width = width;
-    t->str = calloc(n ? n : 1, sizeof *t->str);
-    if (!t->str)
+    t->handle = calloc(n ? n : 1, sizeof *t->handle);
+    if (!t->handle)
         return !(r->bad = true);
     for (uint32_t i = 0; i < n && !r->bad; i++) {
         const char *v = r_str(r, 0);
-        if (!v || !(t->str[i] = strdup(v)))
+        uint32_t h = v && s ? store_intern(s, v) : 0;
+        if (!v || h == SK_STORE_STR_NOMEM)
             r->bad = true;
         else
-            t->n = i + 1;
+            t->handle[i] = h;
     }
+    t->n = n;
     return !r->bad;
 }
 
 static void rtab_free(rtab *t)
 {
-    for (uint32_t i = 0; i < t->n; i++)
-        free(t->str[i]);
-    free(t->str);
+    free(t->handle);
     memset(t, 0, sizeof *t);
 }
 
-/* One index into the table: NULL for "none", and a bad file for one past its end. */
-static const char *r_tab(reader *r, const rtab *t)
+/* An index into the table: its handle, 0 for "none", TAB_NONE past the table's end. */
+static inline uint32_t tab_handle(const rtab *t, uint32_t v)
 {
-    uint64_t v = r_u64(r, t->width);
-    if (r->bad || v == (t->width == 2 ? 0xFFFFu : STR_NONE))
-        return NULL;
-    if (v >= t->n) {
-        r->bad = true;
-        return NULL;
-    }
-    return t->str[v];
+    if (v == (t->width == 2 ? 0xFFFFu : STR_NONE))
+        return 0;
+    return v < t->n ? t->handle[v] : TAB_NONE;
 }
 
-/* Accounts go to the store in batches (store_upsert hashes ids ahead and fetches their slots,
- * and skips comparing the table's strings it has seen in the same call); their ids and
- * identifiers are copied out of the reader's buffers, which the next account reuses. */
-enum { BATCH = 256, BATCH_BYTES = 64 * 1024 };
+static uint32_t r_tab(reader *r, const rtab *t)
+{
+    uint32_t h = tab_handle(t, (uint32_t)r_u64(r, t->width));
+    if (h == TAB_NONE)
+        r->bad = true;
+    return r->bad ? 0 : h;
+}
+
+/* Accounts go to the store in batches (store_upsert_recs hashes ids ahead and fetches their
+ * slots). Their ids and identifiers are read where they lie in the reader's block: a batch goes
+ * to the store before the block is read over (an account across two blocks goes alone, from the
+ * reader's string buffers). */
+enum { BATCH = 256 };
 
 typedef struct abatch {
-    sk_account a[BATCH];
+    sk_store_rec a[BATCH];
     size_t n;
-    char *buf;
-    size_t len, cap;
     bool bad;               /* out of memory or refused by the store */
 } abatch;
 
 static void batch_flush(abatch *b, sk_store *s)
 {
-    if (b->n && !b->bad && store_upsert(s, b->a, b->n) != SK_OK)
+    if (b->n && !b->bad && store_upsert_recs(s, b->a, b->n) != SK_OK)
         b->bad = true;
     b->n = 0;
-    b->len = 0;
-}
-
-/* Room for one more account with `bytes` of strings: the batch goes to the store first when
- * full, and its buffer grows for a long string (once flushed: nothing points into it). */
-static bool batch_room(abatch *b, sk_store *s, size_t bytes)
-{
-    if (b->n == BATCH || b->len + bytes > b->cap)
-        batch_flush(b, s);
-    if (bytes > b->cap) {
-        char *q = realloc(b->buf, bytes);
-        if (!q)
-            return false;
-        b->buf = q;
-        b->cap = bytes;
-    }
-    return !b->bad;
-}
-
-/* A copy of p[0..n) NUL in the batch's buffer (batch_room made room). */
-static const char *batch_str(abatch *b, const char *p, size_t n)
-{
-    char *d = b->buf + b->len;
-    memcpy(d, p, n);
-    d[n] = '\0';
-    b->len += n + 1;
-    return d;
 }
 
 static inline uint32_t le32_at(const unsigned char *p)
@@ -1172,9 +1150,9 @@ static size_t fast_str(const unsigned char *p, const unsigned char *end, uint32_
 }
 
 /* One account read straight from the reader's buffer when it is all there and well formed
- * (nearly always: blocks are 64 kB, accounts ~90 bytes); false leaves the reader as it was. */
-static bool read_account_fast(reader *r, const rtab *t, sk_account *a, const char **id,
-                              size_t *id_len, const char **ident, size_t *ident_len)
+ * (nearly always: blocks are 64 kB, accounts ~90 bytes); false leaves the reader as it was.
+ * Its id and identifier point into the block. */
+static bool read_account_fast(reader *r, const rtab *t, sk_store_rec *a)
 {
     size_t avail = r->end - r->pos;
     if (avail > r->left)
@@ -1184,27 +1162,23 @@ static bool read_account_fast(reader *r, const rtab *t, sk_account *a, const cha
     size_t k = fast_str(q, end, &n1);
     if (!k || n1 == STR_NONE || n1 == 0)
         return false;
-    *id = (const char *)q + 4;
-    *id_len = n1;
+    a->id = (const char *)q + 4;
+    a->id_len = n1;
     q += k;
     if (!(k = fast_str(q, end, &n2)))
         return false;
-    *ident = n2 == STR_NONE ? NULL : (const char *)q + 4;
-    *ident_len = n2 == STR_NONE ? 0 : n2;
+    a->identifier = n2 == STR_NONE ? NULL : (const char *)q + 4;
+    a->identifier_len = n2 == STR_NONE ? 0 : n2;
     q += k;
     size_t w = (size_t)t->width;
     if ((size_t)(end - q) < 5 * w + 24)
         return false;
-    const char **f[5] = { &a->connector, &a->connection_id, &a->provider, &a->status,
-                          &a->authorization_type };
+    uint32_t *f[5] = { &a->connector, &a->connection_id, &a->provider, &a->status, &a->auth };
     for (int i = 0; i < 5; i++, q += w) {
-        uint32_t v = w == 2 ? (uint32_t)q[0] | (uint32_t)q[1] << 8 : le32_at(q);
-        if (v == (w == 2 ? 0xFFFFu : STR_NONE))
-            *f[i] = NULL;
-        else if (v < t->n)
-            *f[i] = t->str[v];
-        else
+        uint32_t h = tab_handle(t, w == 2 ? (uint32_t)q[0] | (uint32_t)q[1] << 8 : le32_at(q));
+        if (h == TAB_NONE)
             return false;
+        *f[i] = h;
     }
     a->token_expires_at = (int64_t)le64_at(q);
     a->updated_at = (int64_t)le64_at(q + 8);
@@ -1221,52 +1195,47 @@ static bool read_accounts(reader *r, sk_store *s, const rtab *t)
     if (r->bad || n > r->left / ACCOUNT_MIN_BYTES)
         return !(r->bad = true);
     abatch *b = s ? calloc(1, sizeof *b) : NULL;
-    if (s && (!b || !(b->buf = malloc(BATCH_BYTES)))) {
-        free(b);
+    if (s && !b)
         return !(r->bad = true);
-    }
-    if (b)
-        b->cap = BATCH_BYTES;
     if (s)
         store_reserve(s, store_count(s) + n);   /* a hint: rows grow anyway if it fails */
     for (uint32_t i = 0; i < n && !r->bad; i++) {
-        sk_account a;
-        memset(&a, 0, sizeof a);
-        const char *id, *ident;
-        size_t id_len, ident_len;
-        if (!read_account_fast(r, t, &a, &id, &id_len, &ident, &ident_len)) {
-            id = r_str(r, 0);
-            ident = r_str(r, 1);
-            id_len = id ? strlen(id) : 0;
-            ident_len = ident ? strlen(ident) : 0;
-            a.connector = r_tab(r, t);
-            a.connection_id = r_tab(r, t);
-            a.provider = r_tab(r, t);
-            a.status = r_tab(r, t);
-            a.authorization_type = r_tab(r, t);
-            a.token_expires_at = r_i64(r);
-            a.updated_at = r_i64(r);
-            a.last_used_at = r_i64(r);
-            if (!id || !*id)
-                r->bad = true;
-        }
-        if (!b || r->bad)
+        sk_store_rec *a = b ? &b->a[b->n] : &(sk_store_rec){ 0 };
+        if (read_account_fast(r, t, a)) {
+            if (b && ++b->n == BATCH)
+                batch_flush(b, s);
             continue;
-        /* The store works the state out of the status itself (a.state is not read). */
-        if (!batch_room(b, s, id_len + ident_len + 2)) {
+        }
+        /* Across blocks: the batch's strings lie in this block, which the reads below refill. */
+        if (b) {
+            batch_flush(b, s);
+            a = &b->a[0];
+        }
+        const char *id = r_str(r, 0), *ident = r_str(r, 1);
+        a->id = id;
+        a->id_len = id ? (uint32_t)strlen(id) : 0;
+        a->identifier = ident;
+        a->identifier_len = ident ? (uint32_t)strlen(ident) : 0;
+        a->connector = r_tab(r, t);
+        a->connection_id = r_tab(r, t);
+        a->provider = r_tab(r, t);
+        a->status = r_tab(r, t);
+        a->auth = r_tab(r, t);
+        a->token_expires_at = r_i64(r);
+        a->updated_at = r_i64(r);
+        a->last_used_at = r_i64(r);
+        if (!id || !*id)
             r->bad = true;
-            continue;
+        if (b && !r->bad) {
+            b->n = 1;   /* alone: the reader's string buffers are reused by the next one */
+            batch_flush(b, s);
         }
-        a.id = batch_str(b, id, id_len);
-        a.identifier = ident ? batch_str(b, ident, ident_len) : NULL;
-        b->a[b->n++] = a;
     }
     if (b) {
         if (!r->bad)
             batch_flush(b, s);
         if (b->bad)
             r->bad = true;
-        free(b->buf);
         free(b);
     }
     return !r->bad;
@@ -1290,7 +1259,7 @@ static bool read_pass(reader *r, sk_store *s, const char *env_url, const char *c
         r->digesting = true;
     }
     rtab t;
-    bool ok = read_table(r, &t) && read_connections(r, s) && read_accounts(r, s, &t) &&
+    bool ok = read_table(r, &t, s) && read_connections(r, s) && read_accounts(r, s, &t) &&
               r->left == 0;
     rtab_free(&t);
     if (!ok) {

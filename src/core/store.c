@@ -16,8 +16,15 @@ typedef sk_store_row store_row;
 
 /* ROW_WIDE: a time outside 0 .. 2^32 - 2 (a year before 1970 or after 2106): the row's three
  * times are in s->wide[time_[0]], exactly. ROW_NO_IDENT: the account has no identifier (the
- * pool holds the id alone). */
+ * pool holds the id alone). ROW_ID_LEN (two bits): the id's length, for the identifier that
+ * follows it in the pool without a strlen (views read identifiers a million at a time): 1..3
+ * name one of the store's id lengths s->id_len[0..2] (taken by the first ids of a new length:
+ * a service's ids share one or two), 0 any other length (the identifier is found by strlen).
+ * No byte more a row. */
 enum { ROW_LIVE = 1, ROW_MARKED = 2, ROW_SEEN = 4, ROW_FOUND = 8, ROW_WIDE = 16, ROW_NO_IDENT = 32 };
+#define ROW_ID_LEN_SHIFT 6
+#define ROW_ID_LEN (3u << ROW_ID_LEN_SHIFT)
+#define ID_LENS 3
 
 /* Rows of a page share their connector, connection id and provider, and take their status and
  * authorization type from a handful: row_fill looks each field up in a small memo of the ids
@@ -78,6 +85,7 @@ struct sk_store {
     size_t n_free;
     hash_set by_id;             /* tagged row indexes (id_bits of row index) */
     unsigned id_bits;
+    size_t id_len[ID_LENS];     /* id lengths ROW_ID_LEN names (0: not taken yet) */
 
     const char **strs;          /* intern table: id -> string; strs[0] = NULL */
     size_t n_strs, cap_strs;
@@ -120,6 +128,8 @@ struct sk_store {
 _Static_assert(ROW_LIVE == SK_STORE_ROW_LIVE, "store.h names the live flag");
 _Static_assert(ROW_FOUND == SK_STORE_ROW_FOUND, "store.h names the found flag");
 _Static_assert(sizeof(store_row) == 26, "a row is 26 bytes (memory at 1,000,000 accounts)");
+_Static_assert((ROW_ID_LEN & (ROW_LIVE | ROW_MARKED | ROW_SEEN | ROW_FOUND | ROW_WIDE | ROW_NO_IDENT)) == 0 &&
+                   ROW_ID_LEN >> ROW_ID_LEN_SHIFT == ID_LENS, "the id length has two flag bits of its own");
 _Static_assert(SK_ROW_TOKEN_EXPIRES == 0 && SK_ROW_UPDATED == 1 && SK_ROW_LAST_USED == 2,
                "sk_row_time indexes time_[]");
 
@@ -271,12 +281,33 @@ static const char *row_id(const sk_store *s, const store_row *r)
     return pool_str(&s->pool, r->text_);
 }
 
+/* Length of a row's id (r->text_ set). */
+static size_t row_id_len(const sk_store *s, const store_row *r)
+{
+    unsigned k = (r->flags & ROW_ID_LEN) >> ROW_ID_LEN_SHIFT;
+    return k ? s->id_len[k - 1] : strlen(pool_str(&s->pool, r->text_));
+}
+
 static const char *row_ident(const sk_store *s, const store_row *r)
 {
     if (r->flags & ROW_NO_IDENT)
         return NULL;
     const char *id = pool_str(&s->pool, r->text_);
-    return id ? id + strlen(id) + 1 : NULL;
+    return id ? id + row_id_len(s, r) + 1 : NULL;
+}
+
+/* The ROW_ID_LEN code of an id of n bytes (a new length takes a free code: 0 when none). */
+static uint8_t id_len_code(sk_store *s, size_t n)
+{
+    for (unsigned k = 0; k < ID_LENS; k++) {
+        if (s->id_len[k] == n)
+            return (uint8_t)((k + 1) << ROW_ID_LEN_SHIFT);
+        if (!s->id_len[k]) {
+            s->id_len[k] = n;
+            return (uint8_t)((k + 1) << ROW_ID_LEN_SHIFT);
+        }
+    }
+    return 0;
 }
 
 static int64_t row_time(const sk_store *s, const store_row *r, int which)
@@ -387,7 +418,7 @@ static size_t id_probe(const sk_store *s, const char *id, size_t len, uint64_t h
  * are read from the pool in the order they were written (not in the slots' random order). */
 static bool id_rehash(sk_store *s, size_t cap)
 {
-    uint32_t *slots = calloc(cap, sizeof *slots);
+    uint32_t *slots = big_zalloc(cap * sizeof *slots);   /* a million ids: 5 MB, huge pages */
     if (!slots)
         return false;
     hash_set *t = &s->by_id;
@@ -399,7 +430,7 @@ static bool id_rehash(sk_store *s, size_t cap)
         if (!(s->rows[r].flags & ROW_LIVE))
             continue;
         const char *id = row_id(s, &s->rows[r]);
-        uint64_t h = hash_id(id, strlen(id));
+        uint64_t h = hash_id(id, row_id_len(s, &s->rows[r]));
         size_t j = id_home(h, cap);
         while (slots[j] != ID_EMPTY)
             if (++j == cap)
@@ -407,7 +438,7 @@ static bool id_rehash(sk_store *s, size_t cap)
         slots[j] = id_tag(s, h) << s->id_bits | (uint32_t)r;
         used++;
     }
-    free(t->slots);
+    big_free(t->slots, t->cap * sizeof *t->slots);
     t->slots = slots;
     t->cap = cap;
     t->used = used;
@@ -731,7 +762,7 @@ void store_free(sk_store *s)
     arena_free(s->arena);
     pool_free(&s->pool);
     big_free(s->rows, s->cap_rows * sizeof *s->rows);
-    free(s->by_id.slots);
+    big_free(s->by_id.slots, s->by_id.cap * sizeof *s->by_id.slots);
     free(s->strs);
     free(s->interned.slots);
     free(s->conn_of_str);
@@ -850,41 +881,56 @@ static bool row_snap_same(const row_snap *a, const row_snap *b)
            a->t[1] == b->t[1] && a->t[2] == b->t[2];
 }
 
-/* Fill r's fields from a (strings interned or copied); `id` (id_len bytes) is a's id, and the
- * row's text is written anew when it has none yet (text_ 0) or the identifier changed. False on
- * out of memory (r's fields then as they were, or partly new: the row is whole either way). */
-static bool row_fill(sk_store *s, store_row *r, const sk_account *a, const char *id, size_t id_len)
+/* One account to store, its repeated strings interned (intern ids; name 0: no connector).
+ * `id` has id_len bytes and a NUL after them; `ident` (NULL: none) ident_len bytes. */
+typedef struct row_in {
+    const char *id, *ident;
+    size_t id_len, ident_len;
+    uint32_t name;
+    store_attrs at;
+    int64_t t[3];
+} row_in;
+
+/* a's strings interned (through the fields' memos) into *in; false on out of memory. */
+static bool row_in_account(sk_store *s, const sk_account *a, size_t id_len, row_in *in)
+{
+    in->id = a->id;
+    in->id_len = id_len;
+    in->ident = a->identifier;
+    in->ident_len = a->identifier ? strlen(a->identifier) : 0;
+    in->name = intern_field(s, MEMO_CONNECTOR, a->connector && *a->connector ? a->connector : NULL);
+    in->at.cid = intern_field(s, MEMO_CONNECTION_ID, a->connection_id);
+    in->at.provider = intern_field(s, MEMO_PROVIDER, a->provider);
+    in->at.status = intern_field(s, MEMO_STATUS, a->status);
+    in->at.auth = intern_field(s, MEMO_AUTH, a->authorization_type);
+    in->at.state = 0;
+    in->t[0] = a->token_expires_at;
+    in->t[1] = a->updated_at;
+    in->t[2] = a->last_used_at;
+    return in->name != UINT32_MAX && in->at.cid != UINT32_MAX && in->at.provider != UINT32_MAX &&
+           in->at.status != UINT32_MAX && in->at.auth != UINT32_MAX;
+}
+
+/* Fill r's fields from in; the row's text is written anew (in's id, which is the row's own when
+ * it has one) when it has none yet (text_ 0) or the identifier changed. False on out of memory
+ * (r's fields then as they were, or partly new: the row is whole either way). */
+static bool row_fill(sk_store *s, store_row *r, const row_in *in)
 {
     const char *ident = r->text_ ? row_ident(s, r) : NULL;
-    bool same_ident = r->text_ && (a->identifier ? ident && strcmp(ident, a->identifier) == 0
-                                                 : !ident);
+    bool same_ident = r->text_ && (in->ident ? ident && strlen(ident) == in->ident_len &&
+                                                   memcmp(ident, in->ident, in->ident_len) == 0
+                                             : !ident);
     if (!same_ident) {
-        uint32_t text = pool_add2(&s->pool, id, id_len, a->identifier,
-                                  a->identifier ? strlen(a->identifier) : 0);
+        uint32_t text = pool_add2(&s->pool, in->id, in->id_len, in->ident, in->ident_len);
         if (!text)
             return false;
         r->text_ = text;
-        if (a->identifier)
-            r->flags &= (uint8_t)~ROW_NO_IDENT;
-        else
-            r->flags |= ROW_NO_IDENT;
+        r->flags = (uint8_t)((r->flags & ~(ROW_NO_IDENT | ROW_ID_LEN)) |
+                             id_len_code(s, in->id_len) | (in->ident ? 0 : ROW_NO_IDENT));
     }
-    uint32_t name = intern_field(s, MEMO_CONNECTOR,
-                                 a->connector && *a->connector ? a->connector : NULL);
-    store_attrs at = {
-        intern_field(s, MEMO_CONNECTION_ID, a->connection_id),
-        intern_field(s, MEMO_PROVIDER, a->provider),
-        intern_field(s, MEMO_STATUS, a->status),
-        intern_field(s, MEMO_AUTH, a->authorization_type),
-        0,
-    };
-    if (name == UINT32_MAX || at.cid == UINT32_MAX || at.provider == UINT32_MAX ||
-        at.status == UINT32_MAX || at.auth == UINT32_MAX)
-        return false;
-    uint32_t attrs = attrs_id(s, &at);
-    uint32_t conn = attrs == UINT32_MAX ? UINT32_MAX - 1 : conn_get(s, name);
-    int64_t t[3] = { a->token_expires_at, a->updated_at, a->last_used_at };
-    if (conn == UINT32_MAX - 1 || !row_set_times(s, r, t))
+    uint32_t attrs = attrs_id(s, &in->at);
+    uint32_t conn = attrs == UINT32_MAX ? UINT32_MAX - 1 : conn_get(s, in->name);
+    if (conn == UINT32_MAX - 1 || !row_set_times(s, r, in->t))
         return false;
     r->conn = conn;
     r->attrs_ = attrs;
@@ -895,14 +941,12 @@ static bool row_fill(sk_store *s, store_row *r, const sk_account *a, const char 
 /* found: from a server search while a listing runs: a row the listing already reached is left
  * as the listing gave it; any other is stored unseen (a sweep takes it if the listing never
  * reaches it) and flagged ROW_FOUND until the listing does. */
-static sk_status upsert_one(sk_store *s, const sk_account *a, bool found, size_t len, uint64_t h)
+static sk_status upsert_one(sk_store *s, row_in *in, bool found, uint64_t h)
 {
-    if (!a->id || !*a->id)
-        return SK_OK;   /* an account without an id cannot be addressed: skip it */
     if (!id_reserve(s))
         return SK_ERR_NOMEM;
     bool hit;
-    size_t slot = id_probe(s, a->id, len, h, &hit);
+    size_t slot = id_probe(s, in->id, in->id_len, h, &hit);
     if (hit) {
         store_row *r = &s->rows[id_row_of(s, s->by_id.slots[slot])];
         if (found && (r->flags & ROW_SEEN))
@@ -910,7 +954,8 @@ static sk_status upsert_one(sk_store *s, const sk_account *a, bool found, size_t
         row_snap before, after;
         row_snap_take(s, r, &before);
         row_count(s, r, -1);
-        bool ok = row_fill(s, r, a, row_id(s, r), len);
+        in->id = row_id(s, r);   /* a new text copies the row's id, not the caller's */
+        bool ok = row_fill(s, r, in);
         if (found) {
             if (!(r->flags & ROW_FOUND))
                 s->found++;
@@ -931,13 +976,13 @@ static sk_status upsert_one(sk_store *s, const sk_account *a, bool found, size_t
         return SK_ERR_NOMEM;
     store_row *r = &s->rows[ri];
     memset(r, 0, sizeof *r);
-    if (!row_fill(s, r, a, a->id, len)) {
+    if (!row_fill(s, r, in)) {
         wide_release(s, r);
         row_free(s, ri);
         return SK_ERR_NOMEM;
     }
     changed_later(s, !appended);
-    r->flags = (uint8_t)((r->flags & (ROW_WIDE | ROW_NO_IDENT)) |
+    r->flags = (uint8_t)((r->flags & (ROW_WIDE | ROW_NO_IDENT | ROW_ID_LEN)) |
                          (found ? ROW_LIVE | ROW_FOUND : ROW_LIVE | ROW_SEEN));
     s->found += found;
     if (s->by_id.slots[slot] == ID_EMPTY)
@@ -948,11 +993,23 @@ static sk_status upsert_one(sk_store *s, const sk_account *a, bool found, size_t
     return SK_OK;
 }
 
+/* One account (an id: an account without one cannot be addressed, and is skipped). */
+static sk_status upsert_account(sk_store *s, const sk_account *a, bool found, size_t len,
+                                uint64_t h)
+{
+    if (!len)
+        return SK_OK;
+    row_in in;
+    if (!row_in_account(s, a, len, &in))
+        return SK_ERR_NOMEM;
+    return upsert_one(s, &in, found, h);
+}
+
 static sk_status upsert_id(sk_store *s, const sk_account *a, bool found)
 {
     memset(s->memo_in, 0, sizeof s->memo_in);
     size_t len = a->id ? strlen(a->id) : 0;
-    sk_status st = upsert_one(s, a, found, len, len ? hash_id(a->id, len) : 0);
+    sk_status st = upsert_account(s, a, found, len, len ? hash_id(a->id, len) : 0);
     changed_flush(s);
     return st;
 }
@@ -980,7 +1037,7 @@ static sk_status upsert_rows(sk_store *s, const sk_account *rows, size_t n, bool
         if (i < AHEAD)
             continue;
         size_t k = i - AHEAD;
-        sk_status st = upsert_one(s, &rows[k], found, len[k % RING], h[k % RING]);
+        sk_status st = upsert_account(s, &rows[k], found, len[k % RING], h[k % RING]);
         if (st != SK_OK) {
             changed_flush(s);
             return st;
@@ -998,6 +1055,57 @@ sk_status store_upsert(sk_store *s, const sk_account *rows, size_t n)
 sk_status store_upsert_found(sk_store *s, const sk_account *rows, size_t n)
 {
     return upsert_rows(s, rows, n, true);
+}
+
+uint32_t store_intern(sk_store *s, const char *str)
+{
+    return s ? intern(s, str) : SK_STORE_STR_NOMEM;
+}
+
+/* A record's handles as intern ids (false for one the store never gave). The connector's empty
+ * string is no connector, as store_upsert has it. */
+static bool row_in_rec(const sk_store *s, const sk_store_rec *a, row_in *in)
+{
+    uint32_t h[5] = { a->connector, a->connection_id, a->provider, a->status, a->auth };
+    for (int k = 0; k < 5; k++)
+        if (h[k] >= s->n_strs)
+            return false;
+    in->id = a->id;
+    in->id_len = a->id_len;
+    in->ident = a->identifier;
+    in->ident_len = a->identifier ? a->identifier_len : 0;
+    in->name = h[0] && s->str_len[h[0]] ? h[0] : 0;
+    in->at = (store_attrs){ h[1], h[2], h[3], h[4], 0 };
+    in->t[0] = a->token_expires_at;
+    in->t[1] = a->updated_at;
+    in->t[2] = a->last_used_at;
+    return true;
+}
+
+sk_status store_upsert_recs(sk_store *s, const sk_store_rec *rows, size_t n)
+{
+    if (!s || (!rows && n))
+        return SK_ERR_USAGE;
+    uint64_t h[RING];
+    sk_status st = SK_OK;
+    for (size_t i = 0; i < n + AHEAD && st == SK_OK; i++) {
+        if (i < n) {
+            const sk_store_rec *a = &rows[i];
+            h[i % RING] = a->id && a->id_len ? hash_id(a->id, a->id_len) : 0;
+            if (s->by_id.cap)
+                __builtin_prefetch(&s->by_id.slots[id_home(h[i % RING], s->by_id.cap)]);
+        }
+        if (i < AHEAD)
+            continue;
+        size_t k = i - AHEAD;
+        const sk_store_rec *a = &rows[k];
+        if (!a->id || !a->id_len)
+            continue;   /* no id: skipped, as store_upsert does */
+        row_in in;
+        st = row_in_rec(s, a, &in) ? upsert_one(s, &in, false, h[k % RING]) : SK_ERR_USAGE;
+    }
+    changed_flush(s);
+    return st;
 }
 
 size_t store_found_count(const sk_store *s) { return s ? s->found : 0; }

@@ -736,6 +736,142 @@ static void test_swap(void **st)
     store_free(b);
 }
 
+/* Ids of many lengths (the store names a few lengths per row and finds the rest by strlen), with
+ * and without identifiers, identifiers changed and removed, rows removed and their holes reused:
+ * every row's identifier through store_row_identifier and store_get is the one given. */
+static void test_identifier_after_ids_of_any_length(void **st)
+{
+    (void)st;
+    sk_store *s = store_new();
+    enum { N = 300 };
+    char id[N][300], ident[N][64];
+    for (int i = 0; i < N; i++) {
+        int len = 4 + (i * 7) % 280;   /* 4 .. 283 bytes, ending in i: unique */
+        memset(id[i], 'a' + i % 26, (size_t)len);
+        snprintf(id[i] + len - 4, 5, "%04d", i);
+        snprintf(ident[i], sizeof ident[i], "user%d@example.com", i);
+        sk_account a = acct_make(id[i], i % 5 == 0 ? NULL : ident[i], "gmail", "ACTIVE");
+        acct_upsert1(s, a);
+    }
+    for (int pass = 0; pass < 3; pass++) {
+        for (int i = 0; i < N; i++) {
+            sk_row r = store_find(s, id[i]);
+            if (pass == 2 && i % 7 == 3) {
+                assert_int_equal(r, SK_ROW_NONE);
+                continue;
+            }
+            assert_true(r != SK_ROW_NONE);
+            const sk_store_row *row = &store_rows(s)[r];
+            const char *want = i % 5 == 0 && !(pass >= 1 && i % 3 == 0) ? NULL : ident[i];
+            const char *got = store_row_identifier(s, row);
+            sk_account a;
+            store_get(s, r, &a);
+            assert_string_equal(store_row_id(s, row), id[i]);
+            if (!want) {
+                assert_null(got);
+                assert_null(a.identifier);
+            } else {
+                assert_non_null(got);
+                assert_string_equal(got, want);
+                assert_string_equal(a.identifier, want);
+            }
+        }
+        if (pass == 0) {
+            /* New identifiers for some (longer ones), and some without one get one. */
+            for (int i = 0; i < N; i += 3) {
+                snprintf(ident[i], sizeof ident[i], "renamed-%d-with-a-longer-name@example.org", i);
+                acct_upsert1(s, acct_make(id[i], ident[i], "gmail", "EXPIRED"));
+            }
+        } else if (pass == 1) {
+            for (int i = 3; i < N; i += 7)
+                assert_true(store_remove(s, id[i]));
+            /* Holes reused by ids of other lengths. */
+            for (int i = 0; i < 20; i++) {
+                char nid[40], nident[40];
+                snprintf(nid, sizeof nid, "new-%0*d", 1 + i, i);
+                snprintf(nident, sizeof nident, "new%d@example.net", i);
+                acct_upsert1(s, acct_make(nid, nident, "slack", "ACTIVE"));
+                const sk_store_row *row = &store_rows(s)[store_find(s, nid)];
+                assert_string_equal(store_row_identifier(s, row), nident);
+            }
+        }
+    }
+    check_counts(s);
+    store_free(s);
+}
+
+/* The bulk load's records: handles from store_intern, lengths given; the same rows as
+ * store_upsert would hold (an empty connector is none, an id twice is updated in place, no id is
+ * skipped), and a handle the store never gave is refused. */
+static void test_upsert_recs(void **st)
+{
+    (void)st;
+    sk_store *s = store_new(), *w = store_new();
+    uint32_t gm = store_intern(s, "gmail"), cid = store_intern(s, "conn_1"),
+             prov = store_intern(s, "GMAIL"), act = store_intern(s, "ACTIVE"),
+             exp = store_intern(s, "EXPIRED"), oauth = store_intern(s, "OAUTH"),
+             empty = store_intern(s, "");
+    assert_int_equal(store_intern(s, NULL), 0);
+    assert_int_equal(store_intern(s, "gmail"), gm);
+    sk_store_rec r[5] = {
+        { "ca_1", "a@x.com", 4, 7, gm, cid, prov, act, oauth, 10, 20, SK_TIME_ABSENT },
+        { "ca_2", NULL, 4, 0, empty, 0, 0, exp, 0, SK_TIME_ABSENT, -5, 4294967296LL },
+        { NULL, "skipped", 0, 7, gm, cid, prov, act, oauth, 1, 2, 3 },
+        { "ca_1", "b@x.com", 4, 7, gm, cid, prov, exp, oauth, 11, 21, 31 },
+        { "ca_3", "", 4, 0, gm, 0, prov, 0, 0, 1, 2, 3 },
+    };
+    assert_int_equal(store_upsert_recs(s, r, 5), SK_OK);
+    sk_account a[4] = {
+        acct_make("ca_2", NULL, NULL, "EXPIRED"),
+        acct_make("ca_1", "b@x.com", "gmail", "EXPIRED"),
+        acct_make("ca_3", "", "gmail", NULL),
+    };
+    a[0].connection_id = a[0].provider = a[0].authorization_type = NULL;
+    a[0].token_expires_at = SK_TIME_ABSENT;
+    a[0].updated_at = -5;
+    a[0].last_used_at = 4294967296LL;
+    a[1].connection_id = "conn_1";
+    a[1].provider = "GMAIL";
+    a[1].authorization_type = "OAUTH";
+    a[1].token_expires_at = 11;
+    a[1].updated_at = 21;
+    a[1].last_used_at = 31;
+    a[2].connection_id = a[2].authorization_type = NULL;
+    a[2].provider = "GMAIL";
+    a[2].token_expires_at = 1;
+    a[2].updated_at = 2;
+    a[2].last_used_at = 3;
+    assert_int_equal(store_upsert(w, a, 3), SK_OK);
+    assert_int_equal(store_count(s), 3);
+    for (int i = 0; i < 3; i++) {
+        sk_account x, y;
+        store_get(s, store_find(s, a[i].id), &x);
+        store_get(w, store_find(w, a[i].id), &y);
+        const char *xs[7] = { x.id, x.identifier, x.connector, x.connection_id, x.provider,
+                              x.status, x.authorization_type };
+        const char *ys[7] = { y.id, y.identifier, y.connector, y.connection_id, y.provider,
+                              y.status, y.authorization_type };
+        for (int k = 0; k < 7; k++) {
+            if (!xs[k] || !ys[k])
+                assert_true(xs[k] == ys[k]);
+            else
+                assert_string_equal(xs[k], ys[k]);
+        }
+        assert_int_equal(x.state, y.state);
+        assert_true(x.token_expires_at == y.token_expires_at && x.updated_at == y.updated_at &&
+                    x.last_used_at == y.last_used_at);
+    }
+    assert_int_equal(store_connection_count(s), 1);
+    check_counts(s);
+    sk_store_rec bad = { "ca_9", NULL, 4, 0, gm, cid, 999999, act, oauth, 1, 2, 3 };
+    assert_int_equal(store_upsert_recs(s, &bad, 1), SK_ERR_USAGE);
+    assert_int_equal(store_find(s, "ca_9"), SK_ROW_NONE);
+    assert_int_equal(store_upsert_recs(NULL, &bad, 1), SK_ERR_USAGE);
+    assert_int_equal(store_intern(NULL, "x"), SK_STORE_STR_NOMEM);
+    store_free(s);
+    store_free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -751,6 +887,8 @@ int main(void)
         cmocka_unit_test(test_versions),
         cmocka_unit_test(test_sweep_model),
         cmocka_unit_test(test_swap),
+        cmocka_unit_test(test_upsert_recs),
+        cmocka_unit_test(test_identifier_after_ids_of_any_length),
         cmocka_unit_test(test_reserve_and_repeats),
         cmocka_unit_test(test_times_out_of_range),
         cmocka_unit_test(test_many_distinct_values),
