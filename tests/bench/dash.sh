@@ -121,8 +121,20 @@ b_first=$(bound_of "first rows $TAG @${LAT}ms (core)")
 b_whole=$(bound_of "listing $TAG @${LAT}ms: whole")
 result "dashboard $TAG @${LAT}ms: first full screen" "$first" ms "${b_first:-0}" 1 \
     "no cache; bound as the core's first rows (token + connection pages + first page + 50 ms)"
-result "dashboard $TAG @${LAT}ms: everything listed" "$listed" ms "${b_whole:-0}" 1.25 \
-    "screen shows total $N, no spinner; bound as the core's whole listing"
+# The bound is the core's round-trip formula: a target where the network sets the pace, and
+# information at 0 ms, where a round trip is the two processes' CPU on shared cores (issue 14);
+# there the dashboard is also set against the core's CPU floor.
+if [ "$LAT" -gt 0 ]; then
+    result "dashboard $TAG @${LAT}ms: everything listed" "$listed" ms "${b_whole:-0}" 1.25 \
+        "screen shows total $N, no spinner; bound as the core's whole listing"
+else
+    b_floor=$(bound_of "listing $TAG @${LAT}ms: accounts phase / CPU floor")
+    result "dashboard $TAG @${LAT}ms: everything listed" "$listed" ms "${b_whole:-0}" 0 \
+        "screen shows total $N, no spinner; against the round-trip formula (information at 0 ms)"
+    [ -n "$b_floor" ] && result "dashboard $TAG @${LAT}ms: everything listed / core CPU floor" \
+        "$(awk -v l="$listed" -v b="$b_floor" 'BEGIN { print (b > 0 ? l / b : 0) }')" x 0 0 \
+        "the core's CPU floor $b_floor ms (bench_listing): what the dashboard adds to the listing"
+fi
 result "dashboard $TAG @${LAT}ms: CPU until listed" "$(cpu_ms "$pid")" ms 0 0 \
     "skdash's utime + stime from its start to the full listing (the core alone: see client CPU above)"
 
