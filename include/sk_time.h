@@ -8,7 +8,19 @@
 
 #define SK_TIME_ABSENT INT64_MIN  /* no time: the server sent none, null or "" */
 
-int64_t time_now(void);   /* Unix seconds (tests can override with SKDASH_NOW) */
+int64_t time_now(void);
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil):
+ * hand-written because timegm() is not standard and mktime() depends on TZ. Inline: the page
+ * scanner (jscan.c) reads three times a row with it. */
+static inline int64_t time_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}   /* Unix seconds (tests can override with SKDASH_NOW) */
 /* RFC 3339 ("2025-04-16T06:56:05.367190455Z") -> Unix seconds. Also read: a space for the T,
  * a fraction of any length, offsets as Z, +HH:MM, +HHMM or +HH, and a date alone (its midnight
  * UTC). Returns SK_TIME_ABSENT for NULL, "", or anything else (no zone, out-of-range fields). */

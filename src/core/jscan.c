@@ -461,15 +461,6 @@ static sk_state row_state(jscan *j, const char *status)
  * digits, then "Z", read in one go: every row has three (time_parse_rfc3339n's general reader
  * took a fifth of a page's parse). Anything else, valid or not, goes to that reader, and what
  * this one accepts it reads to the same instant (test_jscan holds them to each other). */
-static int64_t civil_days(int64_t y, unsigned m, unsigned d)   /* as sk_time.c's */
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
 
 /* The bytes of w (8, in memory order) that `digit` flags (0xff each) are all '0'..'9' and the
  * others equal those of `fixed`: a byte b is a digit when b ^ '0' has no high nibble and stays
@@ -522,7 +513,7 @@ static bool plain_time(const char *s, size_t n, int64_t *out)
     bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     if (d > dm[mo - 1] + (mo == 2 && leap ? 1u : 0u))
         return false;
-    *out = civil_days(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    *out = time_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
     return true;
 }
 

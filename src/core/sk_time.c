@@ -91,18 +91,6 @@ void time_countdown(int64_t t, int64_t now, char *buf, size_t n)
 
 /* ---------------------------------------------------------------- RFC 3339 */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil):
- * hand-written because timegm() is not standard and mktime() depends on TZ. */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
 static bool leap_year(int y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -223,7 +211,7 @@ int64_t time_parse_rfc3339n(const char *s, size_t n)
         if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
             return SK_TIME_ABSENT;
         if (c.p == c.end)   /* a date alone: its midnight, UTC */
-            return days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400;
+            return time_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400;
         /* RFC 3339 allows a space for the T (section 5.6's note); Scalekit's examples use one. */
         if (!expect(&c, 'T', 't') && !expect(&c, ' ', ' '))
             return SK_TIME_ABSENT;
@@ -242,7 +230,7 @@ int64_t time_parse_rfc3339n(const char *s, size_t n)
     }
     if (!parse_zone(&c, &offset) || c.p != c.end)
         return SK_TIME_ABSENT;
-    return days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se -
+    return time_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se -
            offset;
 }
 

@@ -1290,6 +1290,31 @@ static bool display_own(sk_view *v, struct view_cache *vc, size_t need)
 #define SCAN_BLOCK 4096
 #define SCAN_AHEAD 8
 
+/* Candidates settled by filter_row from the store, each with its row and strings read ahead
+ * (they are spread over the store: one wait for memory each, otherwise). A passing row's bit
+ * is set (`set`), or a failing row's bit cleared (the rows were set: narrowing). Returns how
+ * many pass. */
+static size_t settle(const filter *f, uint64_t *bits, const sk_row *cand, size_t nc, bool set)
+{
+    size_t hits = 0;
+    for (size_t i = 0; i < nc; i++) {
+        if (i + 2 * SCAN_AHEAD < nc)
+            __builtin_prefetch(&f->rows[cand[i + 2 * SCAN_AHEAD]]);
+        if (i + SCAN_AHEAD < nc)   /* the identifier follows the id */
+            __builtin_prefetch(store_row_id(f->store, &f->rows[cand[i + SCAN_AHEAD]]));
+        sk_row r = cand[i];
+        uint64_t bit = UINT64_C(1) << (r % 64);
+        if (filter_row(f, r)) {
+            hits++;
+            if (set)
+                bits[r / 64] |= bit;
+        } else if (!set) {
+            bits[r / 64] &= ~bit;
+        }
+    }
+    return hits;
+}
+
 /* Rows [from, to) into the bitmap; returns how many pass. Each record is judged without a
  * branch: passes for sure (its record decides), fails, or is a candidate that filter_row
  * settles from the store, candidates a block at a time with their rows and strings read
@@ -1327,18 +1352,7 @@ static size_t scan_block(const filter *f, uint64_t *bits, size_t from, size_t to
         }
         bits[w] |= word;
     }
-    for (size_t i = 0; i < nc; i++) {
-        if (i + 2 * SCAN_AHEAD < nc)
-            __builtin_prefetch(&f->rows[cand[i + 2 * SCAN_AHEAD]]);
-        if (i + SCAN_AHEAD < nc)
-            __builtin_prefetch(store_row_id(f->store, &f->rows[cand[i + SCAN_AHEAD]]));   /* the identifier follows it */
-        sk_row r = cand[i];
-        if (filter_row(f, r)) {
-            bits[r / 64] |= UINT64_C(1) << (r % 64);
-            hits++;
-        }
-    }
-    return hits;
+    return hits + settle(f, bits, cand, nc, true);
 }
 
 static size_t bits_words(const sk_store *s)
@@ -1467,25 +1481,12 @@ static void filter_narrow(sk_view *v, struct view_cache *vc, const filter *f, co
     uint64_t *bits = vc->bits;
     size_t words = bits_words(s), hits = 0;
     sk_row cand[SCAN_BLOCK];
-    for (size_t w0 = 0; w0 < words;) {
-        /* A block of the rows shown, then each settled with its row and strings read ahead
-         * (the rows are spread over the store: one wait for memory each, otherwise). */
-        size_t nc = 0, w = w0;
+    for (size_t w = 0; w < words;) {
+        size_t nc = 0;   /* a block of the rows shown */
         for (; w < words && nc + 64 <= SCAN_BLOCK; w++)
             for (uint64_t word = bits[w]; word; word &= word - 1)
                 cand[nc++] = (sk_row)(w * 64 + (unsigned)__builtin_ctzll(word));
-        for (size_t i = 0; i < nc; i++) {
-            if (i + 2 * SCAN_AHEAD < nc)
-                __builtin_prefetch(&f->rows[cand[i + 2 * SCAN_AHEAD]]);
-            if (i + SCAN_AHEAD < nc)
-                __builtin_prefetch(store_row_id(f->store, &f->rows[cand[i + SCAN_AHEAD]]));   /* the identifier follows it */
-            sk_row r = cand[i];
-            if (filter_row(f, r))
-                hits++;
-            else
-                bits[r / 64] &= ~(UINT64_C(1) << (r % 64));
-        }
-        w0 = w;
+        hits += settle(f, bits, cand, nc, false);
     }
     size_t n = 0;
     for (size_t i = 0; i < v->n; i++) {
@@ -1587,8 +1588,7 @@ static sk_status update(sk_view *v, struct view_cache *vc, const sk_store *s,
     bool ok = true;
     fmemo *m;
     if (how == BASE_APPENDED && same && (filter_all(&f) || !vc->alias)) {
-        vc->bits_version = 0;   /* the new rows are not in the bits */
-        ok = display_append(v, vc, &f, &c);
+        ok = display_append(v, vc, &f, &c);   /* the bits are of the store before the page */
     } else if (!filter_all(&f) && (m = memo_find(vc, &f, s))) {
         ok = filter_memo(v, vc, m, s);   /* typed before, at this store version */
     } else if (how == BASE_KEPT && vc->filtered && !vc->alias && narrows(&vc->spec, &f) &&

@@ -863,16 +863,23 @@ static void test_save_changed_after_load(void **state)
     store_free(src);
 }
 
-/* A write that fails is reported once and then waits its turn like a good one. */
-static void test_save_changed_failure_waits(void **state)
+/* XDG_CACHE_HOME at a regular file: no cache directory can be made under it, so every save
+ * fails (the test puts f->dir back). */
+static void block_cache_dir(const fx *f)
 {
-    fx *f = *state;
     char blocker[128];
     snprintf(blocker, sizeof blocker, "%s/blocker", f->dir);
     FILE *b = fopen(blocker, "w");
     assert_non_null(b);
     fclose(b);
-    setenv("XDG_CACHE_HOME", blocker, 1);   /* no directory can be made under a file */
+    setenv("XDG_CACHE_HOME", blocker, 1);
+}
+
+/* A write that fails is reported once and then waits its turn like a good one. */
+static void test_save_changed_failure_waits(void **state)
+{
+    fx *f = *state;
+    block_cache_dir(f);
     sk_store *s = hostile_store(0);
     sk_cache_keeper k;
     memset(&k, 0, sizeof k);
@@ -1116,12 +1123,7 @@ static void test_save_bg(void **state)
     assert_same_store(s, t);
     store_free(t);
     /* A write that fails in the child says why here. */
-    char blocker[128];
-    snprintf(blocker, sizeof blocker, "%s/blocker", f->dir);
-    FILE *b = fopen(blocker, "w");
-    assert_non_null(b);
-    fclose(b);
-    setenv("XDG_CACHE_HOME", blocker, 1);
+    block_cache_dir(f);
     sk_cache_keeper k2;
     memset(&k2, 0, sizeof k2);
     assert_int_equal(cache_save_changed_bg(&k2, s, URL, CID, 0, &err), SK_OK);
