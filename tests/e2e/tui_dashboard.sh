@@ -143,8 +143,12 @@ grep -q 'Delete 1 connected' "$tmp/screen" && r=1
 [ "$(api_status "$URL/api/v1/connected_accounts/details?id=$id_ro")" = 200 ] || r=1
 check $r "--read-only: d is refused, no dialog, the account stays"
 keys Escape '?'
-wait_for 'skdash keys'
+# The help's body, not its title alone (a capture can land while the screen is being drawn),
+# then one more capture once it is whole.
+wait_for 'mark every row shown'
 r=$?
+sleep 0.3
+cap >"$tmp/screen"
 grep -q 'delete the marked' "$tmp/screen" && r=1
 grep -q 'mark every row shown' "$tmp/screen" || r=1
 check $r "--read-only: help lists the other actions but not delete"
