@@ -982,6 +982,11 @@ struct view_cache {
     uint32_t *irank;
     size_t n_irank;
     uint64_t irank_layout;
+    /* Where each identifier's rows begin in that order (bit i: place i holds another
+     * identifier than place i - 1), found from irank for the reverse identifier order, as of
+     * layout igroup_layout (0: not found). */
+    uint64_t *igroup;
+    uint64_t igroup_layout;
 };
 
 /* Arrays grow by a quarter: at a million rows the slack of x1.5 is megabytes. */
@@ -1082,6 +1087,81 @@ static void merge_in(const sort_ctx *c, sk_row *b, size_t n, const sk_row *add, 
 
 typedef enum { BASE_FAILED, BASE_KEPT, BASE_APPENDED, BASE_REBUILT } base_change;
 
+#define GROUP_AHEAD 16
+
+/* Bit i of the result: place i of the identifier order `asc` (of n rows) holds another
+ * identifier than place i - 1 (bytes differ: ident_cmp's order is a total one on them). The
+ * rows and their strings are read ahead (they lie all over the store in this order). */
+static uint64_t *ident_groups(const sort_ctx *c, const sk_row *asc, size_t n)
+{
+    uint64_t *g = calloc(n / 64 + 1, sizeof *g);
+    if (!g)
+        return NULL;
+    const char *prev = n ? nz(store_row_identifier(c->store, &c->rows[asc[0]])) : NULL;
+    for (size_t i = 1; i < n; i++) {
+        if (i + 2 * GROUP_AHEAD < n)
+            __builtin_prefetch(&c->rows[asc[i + 2 * GROUP_AHEAD]]);
+        if (i + GROUP_AHEAD < n)   /* the identifier follows the id */
+            __builtin_prefetch(store_row_id(c->store, &c->rows[asc[i + GROUP_AHEAD]]));
+        const char *now = nz(store_row_identifier(c->store, &c->rows[asc[i]]));
+        if (strcmp(prev, now) != 0)
+            g[i / 64] |= UINT64_C(1) << (i % 64);
+        prev = now;
+    }
+    return g;
+}
+
+/* Every live row of [0, limit) in identifier order or its reverse, from each row's place in
+ * the ascending order (irank, of those rows): no sort. Ascending, each row goes to its place;
+ * reversed, the identifiers come last to first with their rows (ties by id) still ascending,
+ * which needs where each identifier begins (vc->igroup, found once per layout). NULL when out of
+ * memory or when the places are not every live row once: the rows are then sorted. */
+static sk_row *ident_rows_ranked(struct view_cache *vc, const sort_ctx *c, size_t limit,
+                                 const uint32_t *irank, size_t *n_out)
+{
+    size_t n = 0;
+    for (size_t r = 0; r < limit; r++)
+        n += c->rows[r].flags & SK_STORE_ROW_LIVE;
+    sk_row *asc = malloc((n ? n : 1) * sizeof *asc);
+    if (!asc)
+        return NULL;
+    memset(asc, 0xff, n * sizeof *asc);   /* SK_ROW_NONE */
+    for (size_t r = 0; r < limit; r++) {
+        if (!(c->rows[r].flags & SK_STORE_ROW_LIVE))
+            continue;
+        uint32_t p = irank[r];
+        if (p >= n || asc[p] != SK_ROW_NONE) {
+            free(asc);
+            return NULL;
+        }
+        asc[p] = (sk_row)r;   /* n rows to n places, none twice: every place filled */
+    }
+    *n_out = n;
+    if (!c->reverse)
+        return asc;
+    if (!vc->igroup || vc->igroup_layout != vc->irank_layout) {
+        free(vc->igroup);
+        vc->igroup = ident_groups(c, asc, n);
+        vc->igroup_layout = vc->igroup ? vc->irank_layout : 0;
+    }
+    sk_row *out = vc->igroup ? malloc((n ? n : 1) * sizeof *out) : NULL;
+    if (!out) {
+        free(asc);
+        return NULL;
+    }
+    const uint64_t *g = vc->igroup;
+    size_t k = 0, end = n;
+    for (size_t i = n; i-- > 0;) {
+        if (i && !(g[i / 64] >> (i % 64) & 1))
+            continue;   /* the same identifier as the place before */
+        for (size_t j = i; j < end; j++)
+            out[k++] = asc[j];
+        end = i;
+    }
+    free(asc);
+    return out;
+}
+
 /* The whole base again, from a fresh sort. The old base, the display list and the merge keys
  * are given back first (at a million rows the sort's 16 bytes a row are the peak of the view's
  * memory); the display list is empty until update() fills it. */
@@ -1099,7 +1179,9 @@ static bool base_rebuild(sk_view *v, struct view_cache *vc, const sort_ctx *c, s
     vc->n_base = vc->cap_base = 0;
     keys_drop(vc);
     size_t n;
-    sk_row *b = sorted_rows(c, 0, limit, irank, &n);
+    sk_row *b = c->by == SK_SORT_IDENTIFIER && irank ? ident_rows_ranked(vc, c, limit, irank, &n) : NULL;
+    if (!b)
+        b = sorted_rows(c, 0, limit, irank, &n);
     if (!b)
         return false;
     vc->base = b;
@@ -1548,6 +1630,7 @@ static void cache_free(struct view_cache *vc)
         free(vc->memo[i].bits);
     free(vc->recs);
     free(vc->irank);
+    free(vc->igroup);
     keys_drop(vc);
     free(vc);
 }
