@@ -1190,6 +1190,8 @@ static bool base_rebuild(sk_view *v, struct view_cache *vc, const sort_ctx *c, s
     return true;
 }
 
+#define KEYLESS_SHARE 64   /* a batch below 1/64 of the base merges without merge keys */
+
 /* Rows appended since the base was built ([old limit, limit)): sorted on their own, then merged
  * in. They stay in vc->add for the display list. */
 static bool base_append(struct view_cache *vc, sort_ctx *c, const sk_store *s, size_t limit)
@@ -1198,7 +1200,12 @@ static bool base_append(struct view_cache *vc, sort_ctx *c, const sk_store *s, s
     sk_row *add = sorted_rows(c, vc->limit, limit, NULL, &m);
     if (!add)
         return false;
-    if (m && (c->keys = keys_update(vc, s, c)))
+    /* Merge keys (12 bytes a row, for the whole store) pay off over a listing's many pages.
+     * Once the filter records (16 bytes a row) are held, a few rows (a refresh adding some
+     * accounts to a large store) are merged on the rows themselves, m x log2(n) comparisons,
+     * so that the two are not held at once (16 MB at a million). */
+    bool keyed = vc->keys || !vc->recs || m >= vc->n_base / KEYLESS_SHARE;
+    if (m && keyed && (c->keys = keys_update(vc, s, c)))
         c->keys2 = vc->keys2;
     if (!reserve_rows(&vc->base, &vc->cap_base, vc->n_base + m)) {
         free(add);
