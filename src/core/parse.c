@@ -50,7 +50,7 @@ static json_object *parse_object(const char *body, size_t len, const char *what,
         return NULL;
     }
     for (size_t i = used; i < len; i++) {
-        if (!strchr(" \t\r\n", body[i])) {
+        if (body[i] != ' ' && body[i] != '\t' && body[i] != '\r' && body[i] != '\n') {
             json_object_put(o);
             sk_error_set(err, SK_ERR_PARSE, "%s: trailing bytes after the JSON answer", what);
             return NULL;

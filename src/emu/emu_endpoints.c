@@ -72,7 +72,7 @@ static json_object *body_object(emu_ctx *c)
     size_t end = ok ? json_tokener_get_parse_end(tok) : 0;
     json_tokener_free(tok);
     for (; ok && end < rq->body_len; end++)
-        if (!strchr(" \t\r\n", rq->body[end])) ok = false;
+        if (!rq->body[end] || !strchr(" \t\r\n", rq->body[end])) ok = false;   /* strchr finds the NUL too */
     if (!ok || !json_object_is_type(o, json_type_object)) {
         json_object_put(o);
         emu_reply_error(c->rs, 400, 3, "request body is not a valid JSON object");

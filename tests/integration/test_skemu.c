@@ -607,6 +607,14 @@ static void test_create_update_delete(void **state)
                      "{\"connector\":\"slack\"}", 400, 3);
     expect_api_error(&shared, shared_tok, "POST", "/api/v1/connected_accounts",
                      "{\"connector\":\"slack\",\"identifier\":7}", 400, 3);
+    {   /* a NUL after the object is trailing data, not a blank */
+        static const char nul[] = "{\"connector\":\"slack\",\"identifier\":\"nul@example.com\"}\0";
+        char url[512];
+        snprintf(url, sizeof url, "%s/api/v1/connected_accounts", shared.url);
+        resp rn = http("POST", url, shared_tok, "application/json", nul, sizeof nul - 1, 0);
+        assert_error(&rn, 400, 3, NULL);
+        resp_free(&rn);
+    }
 
     /* Created with credentials: ACTIVE at once. */
     r = api(&shared, shared_tok, "POST", "/api/v1/connected_accounts",

@@ -308,6 +308,15 @@ static void test_page_structure(void **st)
     sk_account_page p;
     sk_error e;
     assert_int_equal(parse_account_page(NULL, 0, &p, &e), SK_ERR_PARSE);
+    /* A NUL byte is not JSON whitespace: after the object (once, or after blanks) it is
+     * trailing data, as any other byte would be. */
+    static const char nul_after[] = "{\"connected_accounts\":[]}\0";
+    static const char nul_blank[] = "{\"connected_accounts\":[]}\n\0 ";
+    assert_int_equal(parse_account_page(nul_after, sizeof nul_after - 1, &p, &e), SK_ERR_PARSE);
+    assert_non_null(strstr(e.message, "trailing"));
+    assert_int_equal(parse_account_page(nul_blank, sizeof nul_blank - 1, &p, &e), SK_ERR_PARSE);
+    assert_int_equal(parse_account_page(nul_after, sizeof nul_after - 2, &p, &e), SK_OK);
+    parse_account_page_free(&p);
 }
 
 /* Truncation at every byte of a valid page: an error or a page, never a crash. */
