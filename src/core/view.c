@@ -984,7 +984,7 @@ struct view_cache {
     uint64_t irank_layout;
     /* Where each identifier's rows begin in that order (bit i: place i holds another
      * identifier than place i - 1), found from irank for the reverse identifier order, as of
-     * layout igroup_layout (0: not found). */
+     * layout igroup_layout (0: not found since irank was last taken). */
     uint64_t *igroup;
     uint64_t igroup_layout;
 };
@@ -1248,6 +1248,7 @@ static void irank_take(struct view_cache *vc, uint64_t version, uint64_t layout,
         p[vc->base[i]] = (uint32_t)i;
     vc->n_irank = limit;
     vc->irank_layout = layout;
+    vc->igroup_layout = 0;   /* rows appended keep the layout: found again from these places */
 }
 
 /* Brings base up to the store's rows in this order: kept, merged with new rows, or rebuilt. */
