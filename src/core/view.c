@@ -1114,8 +1114,9 @@ static uint64_t *ident_groups(const sort_ctx *c, const sk_row *asc, size_t n)
 /* Every live row of [0, limit) in identifier order or its reverse, from each row's place in
  * the ascending order (irank, of those rows): no sort. Ascending, each row goes to its place;
  * reversed, the identifiers come last to first with their rows (ties by id) still ascending,
- * which needs where each identifier begins (vc->igroup, found once per layout). NULL when out of
- * memory or when the places are not every live row once: the rows are then sorted. */
+ * which needs where each identifier begins (vc->igroup, found once each time the places are
+ * taken). NULL when out of memory or when the places are not every live row once: the rows are
+ * then sorted. */
 static sk_row *ident_rows_ranked(struct view_cache *vc, const sort_ctx *c, size_t limit,
                                  const uint32_t *irank, size_t *n_out)
 {
@@ -1179,7 +1180,8 @@ static bool base_rebuild(sk_view *v, struct view_cache *vc, const sort_ctx *c, s
     vc->n_base = vc->cap_base = 0;
     keys_drop(vc);
     size_t n;
-    sk_row *b = c->by == SK_SORT_IDENTIFIER && irank ? ident_rows_ranked(vc, c, limit, irank, &n) : NULL;
+    sk_row *b = c->by == SK_SORT_IDENTIFIER && irank ? ident_rows_ranked(vc, c, limit, irank, &n)
+                                                     : NULL;
     if (!b)
         b = sorted_rows(c, 0, limit, irank, &n);
     if (!b)
@@ -1203,7 +1205,7 @@ static bool base_append(struct view_cache *vc, sort_ctx *c, const sk_store *s, s
     /* Merge keys (12 bytes a row, for the whole store) pay off over a listing's many pages.
      * Once the filter records (16 bytes a row) are held, a few rows (a refresh adding some
      * accounts to a large store) are merged on the rows themselves, m x log2(n) comparisons,
-     * so that the two are not held at once (16 MB at a million). */
+     * so that both are not held at once (12 + 16 MB at a million). */
     bool keyed = vc->keys || !vc->recs || m >= vc->n_base / KEYLESS_SHARE;
     if (m && keyed && (c->keys = keys_update(vc, s, c)))
         c->keys2 = vc->keys2;
