@@ -54,7 +54,7 @@ typedef struct jscan {
     unsigned state_next;
 } jscan;
 
-static inline void jws(jscan *j)
+static inline __attribute__((always_inline)) void jws(jscan *j)
 {
     if (j->p < j->end && (unsigned char)*j->p > ' ')
         return;   /* the common case: no blank here (every blank is ' ' or below) */
@@ -72,7 +72,7 @@ static bool jchar_after_blanks(jscan *j, char c)
 }
 
 /* c (never a blank) after any blanks; the common case, c right here, without a call. */
-static inline bool jchar(jscan *j, char c)
+static inline __attribute__((always_inline)) bool jchar(jscan *j, char c)
 {
     if (j->p < j->end && *j->p == c) {
         j->p++;
@@ -375,7 +375,7 @@ static bool jfield_str(jscan *j, const char **out)
 
 /* memcmp(a, b, n) == 0 without a call, for the short strings of a row (keys, statuses, names):
  * from 4 bytes on, words that overlap at the end instead of a loop over the tail. */
-static inline bool bytes_eq(const char *a, const char *b, size_t n)
+static inline __attribute__((always_inline)) bool bytes_eq(const char *a, const char *b, size_t n)
 {
     if (n >= 8) {
         uint64_t x, y;
@@ -479,17 +479,43 @@ static inline uint64_t load8(const char *p)
     return w;
 }
 
+/* Bytes 0-18 of the plain form, "YYYY-MM-DDTHH:MM:SS", every digit and separator checked,
+ * read to Unix seconds; false for another shape or a field out of range. The digits are read a
+ * word at a time: their values (separators masked out), then each byte plus ten times the one
+ * before it, so byte k holds digits k and k + 1 as a number (at most 99: no carry). */
+static inline bool plain_time_head(const char *s, int64_t *out)
+{
+    const uint64_t da = 0x00ffff00ffffffffull, db = 0xffff00ffff00ffffull,
+                   zeros = 0x3030303030303030ull;
+    uint64_t a = load8(s), b = load8(s + 8), c = load8(s + 11);   /* c: bytes 11 to 18 */
+    if (!WORD_SCAN || !word_shape(a, da, (uint64_t)'-' << 32 | (uint64_t)'-' << 56) ||
+        !word_shape(b, db, (uint64_t)'T' << 16 | (uint64_t)':' << 40) ||
+        !word_shape(c, db, (uint64_t)':' << 16 | (uint64_t)':' << 40))
+        return false;
+    uint64_t xa = (a ^ zeros) & da, xb = (b ^ zeros) & db, xc = (c ^ zeros) & db;
+    uint64_t pa = xa * 10 + (xa >> 8), pb = xb * 10 + (xb >> 8), pc = xc * 10 + (xc >> 8);
+    unsigned y = (unsigned)(pa & 0xff) * 100 + (unsigned)(pa >> 16 & 0xff),
+             mo = (unsigned)(pa >> 40 & 0xff), d = (unsigned)(pb & 0xff),
+             h = (unsigned)(pb >> 24 & 0xff), mi = (unsigned)(pb >> 48 & 0xff),
+             se = (unsigned)(pc >> 48 & 0xff);
+    static const unsigned char dm[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 60)
+        return false;
+    if (d > dm[mo - 1] && !(mo == 2 && d == 29 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
+        return false;
+    /* time_days_from_civil for years 0-9999 in unsigned arithmetic: the year moved one era
+     * (400 years, 146097 days) up so that it is never negative. */
+    unsigned yy = y + 400 - (mo <= 2), era = yy / 400, yoe = yy - era * 400;
+    unsigned doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = (int64_t)era * 146097 + doe - 719468 - 146097;
+    *out = days * 86400 + h * 3600 + mi * 60 + se;
+    return true;
+}
+
 static bool plain_time(const char *s, size_t n, int64_t *out)
 {
     if (n < 20 || s[n - 1] != 'Z')
-        return false;
-    /* "YYYY-MM-", "DDTHH:MM" and "HH:MM:SS" (bytes 11 to 18, over the second word's end) */
-    if (!WORD_SCAN ||
-        !word_shape(load8(s), 0x00ffff00ffffffffull, (uint64_t)'-' << 32 | (uint64_t)'-' << 56) ||
-        !word_shape(load8(s + 8), 0xffff00ffff00ffffull,
-                    (uint64_t)'T' << 16 | (uint64_t)':' << 40) ||
-        !word_shape(load8(s + 11), 0xffff00ffff00ffffull,
-                    (uint64_t)':' << 16 | (uint64_t)':' << 40))
         return false;
     if (n > 20) {
         if (n < 22 || s[19] != '.')
@@ -502,23 +528,22 @@ static bool plain_time(const char *s, size_t n, int64_t *out)
             if ((unsigned)(s[i] - '0') > 9)
                 return false;
     }
-#define D(i) ((unsigned)(s[i] - '0'))
-    unsigned y = D(0) * 1000 + D(1) * 100 + D(2) * 10 + D(3), mo = D(5) * 10 + D(6),
-             d = D(8) * 10 + D(9), h = D(11) * 10 + D(12), mi = D(14) * 10 + D(15),
-             se = D(17) * 10 + D(18);
-#undef D
-    static const unsigned char dm[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 60)
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > dm[mo - 1] + (mo == 2 && leap ? 1u : 0u))
-        return false;
-    *out = time_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
-    return true;
+    return plain_time_head(s, out);
+}
+
+/* How many of the 8 bytes at p, from the first, are digits. A byte is one when its value ^ '0'
+ * has no high nibble and stays below 16 with 6 added; the lowest flagged byte is exact (no
+ * carry reaches it from the digits below). */
+static inline size_t digit_run8(const char *p)
+{
+    uint64_t t = load8(p) ^ 0x3030303030303030ull;
+    uint64_t m = (t & 0xf0f0f0f0f0f0f0f0ull) | ((t + 0x0606060606060606ull) & 0x1010101010101010ull);
+    return m ? (size_t)__builtin_ctzll(m) / 8 : 8;
 }
 
 /* The length of a time of the plain form's shape at p (of room bytes) up to its 'Z', when a
- * quote follows it; 0 otherwise. Only the 'Z' and the fraction's digits are looked at here. */
+ * quote follows it; 0 otherwise. Only the 'Z' and the fraction's digits are looked at here
+ * (the fraction a word at a time). */
 static size_t plain_time_len(const char *p, size_t room)
 {
     if (room < 21)
@@ -528,28 +553,18 @@ static size_t plain_time_len(const char *p, size_t room)
     if (p[19] != '.')
         return 0;
     size_t i = 20;
+    for (size_t k = 8; WORD_SCAN && k == 8 && room - i >= 8; i += k)
+        k = digit_run8(p + i);
     while (i < room && (unsigned)(p[i] - '0') <= 9)
         i++;
     return i > 20 && i + 1 < room && p[i] == 'Z' && p[i + 1] == '"' ? i + 1 : 0;
 }
 
-/* A time is read where it lies in the body (no copy); one with escapes is decoded first. */
-static bool jfield_time(jscan *j, int64_t *out, unsigned bit)
+/* jfield_time for a time string that is not of the plain form right here (escaped, another
+ * form, or not a time): read whole, then the general reader decides. Apart, so that the
+ * common case keeps no buffer on its stack. */
+static __attribute__((noinline)) bool jfield_time_other(jscan *j, int64_t *out, unsigned bit)
 {
-    jws(j);
-    if (j->p >= j->end || *j->p != '"') {
-        *out = SK_TIME_ABSENT;
-        j->row_bad &= ~bit;
-        return jskip(j);
-    }
-    /* The plain form right here: its bytes are digits and separators only (plain_time checks
-     * each), so the string ends at the quote after its 'Z', as the scan below would find. */
-    size_t pn = plain_time_len(j->p + 1, (size_t)(j->end - j->p - 1));
-    if (pn && plain_time(j->p + 1, pn, out)) {
-        j->p += pn + 2;
-        j->row_bad &= ~bit;
-        return true;
-    }
     const char *raw;
     size_t n;
     bool esc;
@@ -571,6 +586,27 @@ static bool jfield_time(jscan *j, int64_t *out, unsigned bit)
     else
         j->row_bad &= ~bit;
     return true;
+}
+
+/* A time is read where it lies in the body (no copy); one with escapes is decoded first. */
+static bool jfield_time(jscan *j, int64_t *out, unsigned bit)
+{
+    jws(j);
+    if (j->p >= j->end || *j->p != '"') {
+        *out = SK_TIME_ABSENT;
+        j->row_bad &= ~bit;
+        return jskip(j);
+    }
+    /* The plain form right here: its bytes are digits and separators only (plain_time_len
+     * checks the fraction and the 'Z', plain_time_head the rest), so the string ends at the
+     * quote after its 'Z', as the scan below would find. */
+    size_t pn = plain_time_len(j->p + 1, (size_t)(j->end - j->p - 1));
+    if (pn && plain_time_head(j->p + 1, out)) {
+        j->p += pn + 2;
+        j->row_bad &= ~bit;
+        return true;
+    }
+    return jfield_time_other(j, out, bit);
 }
 
 /* An object's members: key (no escapes) then value, handed to fn. */
@@ -634,11 +670,20 @@ static const struct row_key {
 #define ROW_KEYS (sizeof row_keys / sizeof row_keys[0])
 _Static_assert(WIRE_ID == 1 && WIRE_LAST_USED == ROW_KEYS, "row_keys[f - 1] is field f's key");
 
+/* The key text (quotes and colon included, n bytes) right here, with a byte after it. */
+static inline __attribute__((always_inline)) bool at_key(const jscan *j, const char *text,
+                                                          size_t n)
+{
+    return (size_t)(j->end - j->p) > n && bytes_eq(j->p, text, n);
+}
+
 /* An account object, as jobject with account_value, but a key at its expected place (after
  * the one before it, at the start after "id") is matched whole with one compare: the same
  * bytes the general way would read as that key, without a scan for its end and a lookup of
- * its name. Any other key (absent fields, another order, blanks before the colon) goes the
- * general way, and the expectation follows it. */
+ * its name. Rows as servers write them (every key, in order) go down a straight line of
+ * such compares, each of a constant length with its value's reader called directly; at the
+ * first key that is not the expected one (absent fields, another order, blanks before the
+ * colon) the general loop takes over, and its expectation follows the keys it reads. */
 static bool account_object(jscan *j, sk_account *acc)
 {
     if (!jchar(j, '{') || ++j->depth > FAST_DEPTH)
@@ -647,12 +692,37 @@ static bool account_object(jscan *j, sk_account *acc)
         j->depth--;
         return true;
     }
-    size_t next = 0;   /* row_keys index of the key expected next */
-    do {
+    size_t next;   /* row_keys index of the key expected next */
+#define EXPECT(i, lit, read)                                  \
+    jws(j);                                                  \
+    if (!at_key(j, lit, sizeof lit - 1)) {                   \
+        next = i;                                            \
+        goto general;                                        \
+    }                                                        \
+    j->p += sizeof lit - 1;                                  \
+    if (!(read))                                             \
+        return false;                                        \
+    if (!jchar(j, ','))                                      \
+        goto end;
+    EXPECT(0, "\"id\":", jfield_str(j, &acc->id))
+    EXPECT(1, "\"identifier\":", jfield_str(j, &acc->identifier))
+    EXPECT(2, "\"connector\":", jfield_shared(j, &acc->connector, &j->shared[SHARE_CONNECTOR]))
+    EXPECT(3, "\"connection_id\":",
+           jfield_shared(j, &acc->connection_id, &j->shared[SHARE_CONNECTION_ID]))
+    EXPECT(4, "\"provider\":", jfield_shared(j, &acc->provider, &j->shared[SHARE_PROVIDER]))
+    EXPECT(5, "\"status\":", jfield_shared(j, &acc->status, &j->shared[SHARE_STATUS]))
+    EXPECT(6, "\"authorization_type\":",
+           jfield_shared(j, &acc->authorization_type, &j->shared[SHARE_AUTH]))
+    EXPECT(7, "\"token_expires_at\":", jfield_time(j, &acc->token_expires_at, 1u))
+    EXPECT(8, "\"updated_at\":", jfield_time(j, &acc->updated_at, 2u))
+    EXPECT(9, "\"last_used_at\":", jfield_time(j, &acc->last_used_at, 4u))
+#undef EXPECT
+    next = ROW_KEYS;   /* more members after every expected one */
+general:
+    for (;;) {
         enum wire_field f;
         jws(j);
-        if (next < ROW_KEYS && (size_t)(j->end - j->p) > row_keys[next].n &&
-            bytes_eq(j->p, row_keys[next].text, row_keys[next].n)) {
+        if (next < ROW_KEYS && at_key(j, row_keys[next].text, row_keys[next].n)) {
             j->p += row_keys[next].n;
             f = (enum wire_field)(next + 1);
         } else {
@@ -667,7 +737,10 @@ static bool account_object(jscan *j, sk_account *acc)
             next = (size_t)f;
         if (!account_value(j, acc, f))
             return false;
-    } while (jchar(j, ','));
+        if (!jchar(j, ','))
+            break;
+    }
+end:
     j->depth--;
     return jchar(j, '}');
 }
@@ -697,9 +770,13 @@ static bool fast_row(jscan *j, fast_page *fp)
         fp->rows = r;
         fp->cap = cap;
     }
+    /* Copied from a constant, not memset then set: a memset of a row's size became `rep
+     * stos`, whose start-up cost a fifth of this function's time. */
+    static const sk_account blank = { .token_expires_at = SK_TIME_ABSENT,
+                                      .updated_at = SK_TIME_ABSENT,
+                                      .last_used_at = SK_TIME_ABSENT };
     sk_account *acc = &fp->rows[fp->n];
-    memset(acc, 0, sizeof *acc);
-    acc->token_expires_at = acc->updated_at = acc->last_used_at = SK_TIME_ABSENT;
+    *acc = blank;
     j->row_bad = 0;
     if (!account_object(j, acc))
         return false;
