@@ -35,6 +35,10 @@
 typedef struct shared_str {
     const char *s[SHARED_WAYS];
     size_t n[SHARED_WAYS];
+    /* The way's first 8 bytes as they stand in a body (the value, then its closing quote when
+     * it is shorter than 8) and the mask of those bytes: one compare of a word finds a short
+     * value whole, and tells most others apart. An empty way's mask is 0 and its head 1. */
+    uint64_t head[SHARED_WAYS], mask[SHARED_WAYS];
     unsigned next;              /* the way filled next */
     unsigned last;              /* the way that matched or was filled last: tried first */
 } shared_str;
@@ -156,6 +160,14 @@ static bool unescape(const char *raw, size_t n, char *o, size_t *olen)
  * ctz(mask) / 8 is the first such byte; flags above it may be false. UTF-8 (0x80 and up) is
  * never flagged. Used on little-endian machines only (WORD_SCAN); others go byte by byte. */
 #define WORD_SCAN (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
+
+static inline uint64_t load8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
 static inline uint64_t special_mask(uint64_t v)
 {
     const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
@@ -403,6 +415,41 @@ static inline __attribute__((always_inline)) bool bytes_eq(const char *a, const 
     return true;
 }
 
+/* Fills way m->next with the string s of n bytes (no quote, backslash or control byte). */
+static void shared_put(shared_str *m, const char *s, size_t n)
+{
+    unsigned i = m->next;
+    char w[8] = { 0 };
+    size_t k = n < 8 ? n : 8;
+    memcpy(w, s, k);
+    if (k < 8)
+        w[k++] = '"';
+    uint64_t head;
+    memcpy(&head, w, 8);
+    m->s[i] = s;
+    m->n[i] = n;
+    m->head[i] = head;
+    m->mask[i] = k == 8 ? ~0ull : (UINT64_C(1) << (8 * k)) - 1;
+    m->last = i;
+    m->next = (i + 1) % SHARED_WAYS;
+}
+
+/* jfield_shared for a value the memo does not hold: read, then remembered (unless escaped).
+ * Apart, so that the common case saves no registers for these calls. */
+static __attribute__((noinline)) bool jfield_shared_new(jscan *j, const char **out, shared_str *m)
+{
+    const char *raw;
+    size_t n, len = 0;
+    bool esc;
+    if (!jstring_quick(j, &raw, &n, &esc))
+        return false;
+    if (!jstring_decode(raw, n, esc, out, &len))
+        return false;
+    if (*out && !esc)
+        shared_put(m, *out, len);
+    return true;
+}
+
 /* jfield_str for a field whose values repeat from row to row (shared_str). */
 static bool jfield_shared(jscan *j, const char **out, shared_str *m)
 {
@@ -413,33 +460,37 @@ static bool jfield_shared(jscan *j, const char **out, shared_str *m)
     }
     /* A value the memo holds, right here: its bytes, then the closing quote. The memo's values
      * hold no quote, backslash or control byte, so these bytes are that string whole, as the
-     * scan below would read it (without the scan for its end). */
+     * scan below would read it (without the scan for its end). Its first word is compared
+     * first: for a value shorter than 8 bytes that word holds its quote too and decides. */
     const char *p = j->p + 1;
     size_t room = (size_t)(j->end - p);
-    for (unsigned k = 0; k < SHARED_WAYS; k++) {
-        unsigned i = (m->last + k) % SHARED_WAYS;
-        size_t vn = m->n[i];
-        if (m->s[i] && vn < room && p[vn] == '"' && bytes_eq(m->s[i], p, vn)) {
-            *out = m->s[i];
-            m->last = i;
-            j->p = p + vn + 1;
-            return true;
+    if (WORD_SCAN && room >= 8) {
+        uint64_t w = load8(p);
+        for (unsigned k = 0; k < SHARED_WAYS; k++) {
+            unsigned i = (m->last + k) % SHARED_WAYS;
+            if ((w & m->mask[i]) != m->head[i])
+                continue;
+            size_t vn = m->n[i];
+            if (vn < 8 || (vn < room && p[vn] == '"' && bytes_eq(m->s[i] + 8, p + 8, vn - 8))) {
+                *out = m->s[i];
+                m->last = i;
+                j->p = p + vn + 1;
+                return true;
+            }
+        }
+    } else {
+        for (unsigned k = 0; k < SHARED_WAYS; k++) {
+            unsigned i = (m->last + k) % SHARED_WAYS;
+            size_t vn = m->n[i];
+            if (m->s[i] && vn < room && p[vn] == '"' && bytes_eq(m->s[i], p, vn)) {
+                *out = m->s[i];
+                m->last = i;
+                j->p = p + vn + 1;
+                return true;
+            }
         }
     }
-    const char *raw;
-    size_t n, len = 0;
-    bool esc;
-    if (!jstring_quick(j, &raw, &n, &esc))
-        return false;
-    if (!jstring_decode(raw, n, esc, out, &len))
-        return false;
-    if (*out && !esc) {
-        m->s[m->next] = *out;
-        m->n[m->next] = len;
-        m->last = m->next;
-        m->next = (m->next + 1) % SHARED_WAYS;
-    }
-    return true;
+    return jfield_shared_new(j, out, m);
 }
 
 /* state_from_wire(status), remembered for the shared statuses of a page. */
@@ -472,18 +523,11 @@ static inline bool word_shape(uint64_t w, uint64_t digit, uint64_t fixed)
     return digits && (w & ~digit) == fixed;
 }
 
-static inline uint64_t load8(const char *p)
-{
-    uint64_t w;
-    memcpy(&w, p, 8);
-    return w;
-}
-
 /* Bytes 0-18 of the plain form, "YYYY-MM-DDTHH:MM:SS", every digit and separator checked,
  * read to Unix seconds; false for another shape or a field out of range. The digits are read a
  * word at a time: their values (separators masked out), then each byte plus ten times the one
  * before it, so byte k holds digits k and k + 1 as a number (at most 99: no carry). */
-static inline bool plain_time_head(const char *s, int64_t *out)
+static inline __attribute__((always_inline)) bool plain_time_head(const char *s, int64_t *out)
 {
     const uint64_t da = 0x00ffff00ffffffffull, db = 0xffff00ffff00ffffull,
                    zeros = 0x3030303030303030ull;
@@ -865,6 +909,9 @@ bool jscan_account_page(const char *body, size_t len, sk_account_page *out)
     fast_page fp = { NULL, 0, 0, rows_guess(len), NULL, -1, 0 };
     jscan j;
     memset(&j, 0, sizeof j);
+    for (unsigned f = 0; f < SHARE_FIELDS; f++)
+        for (unsigned i = 0; i < SHARED_WAYS; i++)
+            j.shared[f].head[i] = 1;   /* empty: no word matches (mask 0) */
     j.p = copy;
     j.end = copy + len;
     j.a = a;
