@@ -365,9 +365,17 @@ static bool retry_damaged(sk_listing *l, conn_work *w)
 
 static bool rows_damaged(const sk_account_page *p, const char *connection)
 {
-    for (size_t i = 0; i < p->n; i++)
-        if (store_sink_row_damaged(&p->rows[i], connection))
+    /* The rows of a page share one copy of their connector (jscan): once it was found to be
+     * `connection`, the same pointer needs no compare. */
+    const char *same = NULL;
+    for (size_t i = 0; i < p->n; i++) {
+        const sk_account *r = &p->rows[i];
+        if (same && r->connector == same && r->id && r->identifier)
+            continue;
+        if (store_sink_row_damaged(r, connection))
             return true;
+        same = r->connector;
+    }
     return false;
 }
 

@@ -520,14 +520,24 @@ static uint32_t intern(sk_store *s, const char *str)
     return id;
 }
 
-/* intern() through the field's memo: one strcmp instead of a hash and a probe on a repeat. */
-static uint32_t intern_field(sk_store *s, int field, const char *str)
+static uint32_t intern_field_new(sk_store *s, int field, const char *str, unsigned pw);
+
+/* intern() through the field's memo: one strcmp instead of a hash and a probe on a repeat,
+ * and nothing but a compare of addresses (inline) for the same copy again. */
+static inline uint32_t intern_field(sk_store *s, int field, const char *str)
 {
     if (!str)
         return 0;
     unsigned pw = (unsigned)(((uintptr_t)str * 0x9e3779b97f4a7c15ull) >> 60) % MEMO_WAYS;
     if (s->memo_in[field][pw].in == str)
         return s->memo_in[field][pw].id;
+    return intern_field_new(s, field, str, pw);
+}
+
+/* intern_field for an address not in the memo (apart: the common case saves no registers). */
+static __attribute__((noinline)) uint32_t intern_field_new(sk_store *s, int field,
+                                                           const char *str, unsigned pw)
+{
     /* By length and the last byte too: PENDING_AUTH and PENDING_VERIFICATION, or the
      * connection ids conn_..., share their first bytes. */
     size_t n = strlen(str);
