@@ -19,16 +19,8 @@ start() {
     wait_for 'refreshed [0-9]' 15
 }
 
-# The link as shown: the lines after "Link:" from that column on, joined (it is wrapped by
-# columns). The QR block: the rectangle of lines holding block characters (TOP,LEFT,H,W).
-link_text() {
-    perl -CSD -ne '
-        chomp;
-        if (defined $col) { my $p = length($_) > $col ? substr($_, $col) : ""; $p =~ s/\s+$//;
-                            if ($p eq "" || $p =~ /\s/) { $col = undef; next } $link .= $p; next }
-        if (/^(.*?)Link:/) { $col = length($1) }
-        END { print $link // "" }' "$1"
-}
+# The QR block: the rectangle of lines holding block characters (TOP,LEFT,H,W). link_text and
+# link_settled (the link as shown) are in e2e_lib.sh.
 qr_rect() {
     perl -CSD -ne '
         chomp; $n++;
@@ -52,8 +44,8 @@ for ch in s t a t e : p e n d i n g; do keys "$ch"; done
 keys Enter g l
 wait_for 'Expires in [0-9]' 10
 check $? "l opens the link view with a live expiry"
+link=$(link_settled)
 cp "$tmp/screen" "$tmp/link-screen"
-link=$(link_text "$tmp/link-screen")
 case "$link" in "$URL"/*) r=0 ;; *) r=1 ;; esac
 check $r "the link is shown as text" "link=$link"
 
@@ -112,7 +104,7 @@ tmux -L "$sock" resize-window -t main -x 100 -y 30
 wait_for 'Expires in' 5
 
 # ---- r issues a fresh link
-old=$(link_text "$tmp/screen")
+old=$(link_settled)
 keys r
 n=50
 new=$old

@@ -42,14 +42,6 @@ clip() {
     done
     return 1
 }
-link_text() {
-    perl -CSD -ne '
-        chomp;
-        if (defined $col) { my $p = length($_) > $col ? substr($_, $col) : ""; $p =~ s/\s+$//;
-                            if ($p eq "" || $p =~ /\s/) { $col = undef; next } $link .= $p; next }
-        if (/^(.*?)Link:/) { $col = length($1) }
-        END { print $link // "" }' "$1"
-}
 # The table row of the user on the last capture (the identifier may end in an ellipsis).
 row() { grep -F "$(printf '%s' "$ident" | cut -c 1-10)" "$tmp/screen" | grep -v '^/' | head -n 1; }
 
@@ -85,7 +77,7 @@ grep -qF "for $ident on $conn: send it to that person only" "$tmp/screen"
 check $? "the link view says whom the link is for" "$(sed -n 1,4p "$tmp/screen")"
 
 # ---- the link opened as a phone would: ACTIVE, and the whole row refreshed with no r
-link=$(link_text "$tmp/screen")
+link=$(link_settled)
 code=$(curl -s -o /dev/null -w '%{http_code}' "$link")
 [ "$code" = 200 ]
 check $? "the link opens" "HTTP $code link=$link"

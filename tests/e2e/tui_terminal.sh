@@ -43,14 +43,6 @@ clip() {
 detail_text() { sed -n "s/^.*│$1  *\(.*[^ ]\) *$/\1/p" "$tmp/screen" | head -n 1; }
 # The identifier shown on screen line Y (0-based) of the table.
 row_ident() { sed -n "$(($1 + 1))p" "$tmp/screen" | sed 's/^.*│  \([^ ]*\).*$/\1/; s/…$//'; }
-link_text() {
-    perl -CSD -ne '
-        chomp;
-        if (defined $col) { my $p = length($_) > $col ? substr($_, $col) : ""; $p =~ s/\s+$//;
-                            if ($p eq "" || $p =~ /\s/) { $col = undef; next } $link .= $p; next }
-        if (/^(.*?)Link:/) { $col = length($1) }
-        END { print $link // "" }' "$1"
-}
 
 # ---- OSC 52: y, Y, and in the link view y and m
 start
@@ -67,7 +59,7 @@ clip "$ident"
 check $? "Y puts its identifier on the clipboard" "buffer=$(cat "$tmp/buf") identifier=$ident"
 keys l
 wait_for 'Expires in [0-9]' 10
-link=$(link_text "$tmp/screen")
+link=$(link_settled)
 keys y
 clip "$link"
 r=$?

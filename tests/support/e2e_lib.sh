@@ -183,6 +183,33 @@ footer_gone() {
     return 1
 }
 
+# link_text FILE: the link as the link view shows it in a captured screen: the lines after
+# "Link:" from that column on, joined (the view wraps it by columns).
+link_text() {
+    perl -CSD -ne '
+        chomp;
+        if (defined $col) { my $p = length($_) > $col ? substr($_, $col) : ""; $p =~ s/\s+$//;
+                            if ($p eq "" || $p =~ /\s/) { $col = undef; next } $link .= $p; next }
+        if (/^(.*?)Link:/) { $col = length($1) }
+        END { print $link // "" }' "$1"
+}
+# link_settled: prints the link on the pane once two captures a tenth of a second apart show the
+# same one (5 s at most). A capture can catch the pane halfway through a redraw, with the
+# expiry line drawn and the link's last wrapped line not yet: one capture is not enough.
+link_settled() {
+    _n=50; _prev=
+    while [ "$_n" -gt 0 ]; do
+        cap >"$tmp/screen" 2>/dev/null
+        _l=$(link_text "$tmp/screen")
+        if [ -n "$_l" ] && [ "$_l" = "$_prev" ]; then printf '%s' "$_l"; return 0; fi
+        _prev=$_l
+        sleep 0.1
+        _n=$((_n - 1))
+    done
+    printf '%s' "$_l"
+    return 1
+}
+
 # ---------------------------------------------------------------- the action journal
 # journal_field ACTION KEY VALUE FIELD: FIELD of the newest entry of `skdash journal --format
 # json` with that action and KEY == VALUE (nothing when there is none). Needs python3.
