@@ -1219,6 +1219,55 @@ static void test_prepare(void **st)
     store_free(s);
 }
 
+/* The dashboard's life, at random: filter records built ahead whenever it is idle, then small
+ * pages merged in (below 1/64 of the base: without merge keys), larger ones, rewrites and
+ * sweeps, typing, sort keys either way: every update equals the reference and a fresh view. */
+static void test_prepared_random_matches_rebuild(void **st)
+{
+    (void)st;
+    srand(20261203);
+    sk_store *s = store_new();
+    int serial = 0;
+    add_random(s, &serial, 3000);
+    sk_view v, fresh;
+    view_init(&v);
+    sk_view_spec sp;
+    view_spec_init(&sp);
+    int keyless = 0;
+    for (int step = 0; step < 700; step++) {
+        int what = rand() % 10;
+        if (what < 3) {
+            int n = 1 + rand() % 30;   /* at most 30 of 3000 and more: below 1/64 */
+            add_random(s, &serial, n);
+            keyless++;
+        } else if (what < 5) {
+            random_text(&sp);
+        } else if (what < 7) {
+            random_settings(&sp);
+        } else if (what < 8) {
+            sp.sort = (sk_sort_key)(rand() % SK_SORT_COUNT);
+            sp.reverse = !sp.reverse;
+        } else {
+            random_store_change(s, &serial);
+        }
+        assert_int_equal(view_update(&v, s, &sp), SK_OK);
+        assert_same_as_reference(&v, s, &sp);
+        if (rand() % 3)
+            while (view_prepare(&v, s, 1 + (size_t)(rand() % 2000)))
+                ;
+        if (step % 35 == 0) {
+            view_init(&fresh);
+            assert_int_equal(view_update(&fresh, s, &sp), SK_OK);
+            assert_int_equal(fresh.n, v.n);
+            assert_memory_equal(fresh.rows, v.rows, v.n * sizeof *v.rows);
+            view_free(&fresh);
+        }
+    }
+    assert_true(keyless > 100);
+    view_free(&v);
+    store_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1245,6 +1294,7 @@ int main(void)
         cmocka_unit_test(test_orders_in_turn),
         cmocka_unit_test(test_identifier_from_places),
         cmocka_unit_test(test_prepare),
+        cmocka_unit_test(test_prepared_random_matches_rebuild),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
