@@ -39,7 +39,7 @@ void data_set_error(tui_app *a, const char *fmt, ...)
     set_msg(a->error, sizeof a->error, fmt, ap);
     va_end(ap);
     a->notice[0] = '\0';
-    a->dirty = true;
+    tui_draw_now(a);
 }
 
 void data_set_warning(tui_app *a, const char *fmt, ...)
@@ -48,7 +48,7 @@ void data_set_warning(tui_app *a, const char *fmt, ...)
     va_start(ap, fmt);
     set_msg(a->warning, sizeof a->warning, fmt, ap);
     va_end(ap);
-    a->dirty = true;
+    tui_draw_now(a);
 }
 
 void data_set_notice(tui_app *a, const char *fmt, ...)
@@ -57,7 +57,7 @@ void data_set_notice(tui_app *a, const char *fmt, ...)
     va_start(ap, fmt);
     set_msg(a->notice, sizeof a->notice, fmt, ap);
     va_end(ap);
-    a->dirty = true;
+    tui_draw_now(a);
 }
 
 /* ---------------------------------------------------------------- the store as a sink */
@@ -638,7 +638,7 @@ static void detail_done(void *ud, const sk_account_detail *det, const sk_error *
             store_refresh_row(a->store, &fresh);
             a->view_dirty = true;
         }
-        a->dirty = true;
+        tui_draw_now(a);   /* the detail asked for */
     }
     free(t);
 }
@@ -732,7 +732,10 @@ static void delete_done(void *ud, const sk_delete_outcome *o)
         }
         if (!t->batch)
             delete_said(a, t, o);
-        a->dirty = true;
+        if (t->batch)
+            a->dirty = true;   /* a batch's progress: at the pace of the rest */
+        else
+            tui_draw_now(a);
     }
     if (t->batch) {
         char why[480];

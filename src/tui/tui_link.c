@@ -158,7 +158,7 @@ static void link_done(void *ud, const sk_link_outcome *o)
             a->print_expiry = lv.expiry;
             a->quit = true;
         }
-        a->dirty = true;
+        tui_draw_now(a);   /* the link asked for */
     }
     lticket_free(t);
 }
@@ -188,7 +188,7 @@ static void watch_done(void *ud, const sk_account_detail *d, const sk_error *err
             data_set_error(a, "watching %s: %s", lv.t[lv.i].identifier, err->message);
         }
         lv.next_watch_ms = lv.active ? 0 : tui_now_ms() + TUI_WATCH_MS;
-        a->dirty = true;
+        tui_draw_now(a);   /* the state watched: ACTIVE shows at once */
     }
     lticket_free(t);
 }

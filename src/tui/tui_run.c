@@ -285,7 +285,7 @@ static void on_key(tui_app *a, int rc, wint_t wc)
 {
     int key = rc == KEY_CODE_YES ? (int)wc : (wc < 128 ? (int)wc : 0);
     if (rc == KEY_CODE_YES && wc == KEY_RESIZE) {
-        a->dirty = a->keyed = true;
+        a->dirty = a->at_once = true;
         clearok(curscr, TRUE);
         return;
     }
@@ -296,7 +296,7 @@ static void on_key(tui_app *a, int rc, wint_t wc)
             a->quit = true;
         return;
     }
-    a->keyed = true;   /* drawn at once, whatever the pace of pages */
+    a->at_once = true;   /* drawn at once, whatever the pace of pages */
     const tui_screen *s = tui_screen_top(a);
     tui_ctx ctx = s->ctx_now ? s->ctx_now(a) : s->ctx;
     bool refused = false;
@@ -424,16 +424,17 @@ static void redraw(tui_app *a)
 }
 
 /* While a listing streams in, pages alone are drawn at a pace: the next frame no sooner than
- * TUI_FRAME_FACTOR times what the last one cost (the view's merge of the rows that landed
- * grows with the rows already there: at a million, drawing every 4 ms turn spent most of the
- * listing's time there). A key, anything once the listing is over, and the first pages (until
- * the store holds TUI_FRAME_PACE_FROM accounts: the first full screen waits for nothing) are
- * drawn at once. */
+ * TUI_FRAME_FACTOR times what the last one cost, nor than TUI_FRAME_MIN_MS after it (the
+ * view's merge of the rows that landed grows with the rows already there: at a million,
+ * drawing every 4 ms turn spent most of the listing's time there). A key, an answer the user
+ * waits on (a search's rows, an account's detail, a link, a single delete, a message:
+ * tui_draw_now), anything once the listing is over, and the first pages (until the store holds
+ * TUI_FRAME_PACE_FROM accounts: the first full screen waits for nothing) are drawn at once. */
 static bool draw_due(const tui_app *a, long long now)
 {
     if (!a->dirty && !a->view_dirty)
         return false;
-    return !streaming(a) || a->keyed || now >= a->frame_ms ||
+    return !streaming(a) || a->at_once || now >= a->frame_ms ||
            store_count(a->store) < TUI_FRAME_PACE_FROM;
 }
 
@@ -443,8 +444,9 @@ static void frame(tui_app *a)
     redraw(a);
     long long t1 = tui_now_us();
     long long gap = (t1 - t0) * TUI_FRAME_FACTOR / 1000;
-    a->frame_ms = t1 / 1000 + (gap < TUI_FRAME_MAX_MS ? gap : TUI_FRAME_MAX_MS);
-    a->keyed = false;
+    gap = gap < TUI_FRAME_MIN_MS ? TUI_FRAME_MIN_MS : gap < TUI_FRAME_MAX_MS ? gap : TUI_FRAME_MAX_MS;
+    a->frame_ms = t1 / 1000 + gap;
+    a->at_once = false;
 }
 
 static void loop(tui_app *a)
@@ -684,4 +686,9 @@ int tui_run(const sk_config *cfg, const tui_opts *o)
         sig_pipe[0] = sig_pipe[1] = -1;
     }
     return sig ? 128 + sig : a->exit_code;
+}
+
+void tui_draw_now(tui_app *a)
+{
+    a->dirty = a->at_once = true;
 }

@@ -11,7 +11,8 @@
 static void search_changed(void *ud)
 {
     tui_app *a = ud;
-    a->view_dirty = a->dirty = true;
+    a->view_dirty = true;
+    tui_draw_now(a);
 }
 
 /* A search helps only while what is shown is not a complete listing: the first listing is
