@@ -173,6 +173,7 @@ typedef struct tui_app {
     int rows, cols;
     bool dirty, view_dirty, quit, closing;
     bool at_once;             /* a key, or an answer the user waits on: drawn at once (draw_due) */
+    bool in_keys;             /* the keys waiting on the terminal are being read (tui_run.c) */
     long long frame_ms;       /* while a listing streams, pages are drawn from then on */
     unsigned spin;
     char *print_link;           /* printed after endwin ('p') */

@@ -479,8 +479,12 @@ void data_view_update(tui_app *a)
     if (a->conn_cur >= data_conn_items(a))
         a->conn_cur = 0;
     saved_counts_update(a);
-    /* Once per turn of the loop, not per key: keys typed in one burst make one search. */
-    search_follow(a);
+    /* Once per turn of the loop, not per key: keys typed in one burst make one search. Keys
+     * read together update the view before each one (the cursor acts on what is shown), but the
+     * search follows the text only once the last of them is read: a request started for the
+     * first letters (the token already in) would have the whole name wait for its answer. */
+    if (!a->in_keys)
+        search_follow(a);
     if (view_update(&a->view, a->store, &a->spec) != SK_OK)
         data_set_error(a, "out of memory while sorting");
     a->view_dirty = false;

@@ -472,8 +472,10 @@ static void loop(tui_app *a)
         data_cache_bg(a);
         wint_t wc;
         int rc;
+        a->in_keys = true;
         while (!a->quit && (rc = tui_script_get_wch(a, working(a), &wc)) != ERR)
             on_key(a, rc, wc);
+        a->in_keys = false;   /* the text typed is followed by the next frame's view update */
         run_timers(a, tui_now_ms(), &last_spin);
         data_background(a);
     }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # tui_search.sh: the support flow in a real terminal (tmux) against a slow skemu: a user on the
 # last pages of the largest connection is on screen, found by a server search, while the
-# listing still runs (the footer says so), without a storm of searches; the link view says whom
+# listing still runs (the footer says so), without a storm of searches (typed in one burst once
+# the token is in: one search, for the whole name); the link view says whom
 # the link is for; when the watched account turns ACTIVE its whole row is refreshed (the token
 # expiry changes with no r); over cached rows an account created since is found the same way;
 # copies inside tmux land in tmux's buffer with set-clipboard on, pass through a nested tmux
@@ -113,6 +114,29 @@ r=$?
 grep -qF "Your $conn connection for" "$tmp/screen" || r=1
 check $r "m that cannot be copied shows the message in the link view to select by hand" \
     "$(sed -n 1,14p "$tmp/screen")"
+keys Escape q
+wait_for 'skdash-exited-0' 5
+
+# ---- typed in one burst once the token is in: one search, for the whole name (the search
+# follows the text once the keys read together are done, not from its first letters on)
+dlog="$XDG_STATE_HOME/skdash/debug.log"
+rm -f "$dlog"
+tmux_new 120 30 "$SKDASH_BIN --no-cache --debug; echo skdash-exited-\$?; sleep 600" "$tmp/tmux.conf"
+n=100
+while [ "$n" -gt 0 ] && ! grep -q '<- 200 POST .*/oauth/token' "$dlog" 2>/dev/null; do
+    sleep 0.1; n=$((n - 1))
+done
+wait_for 'loading' 10
+keys /
+keys -l "$ident"
+footer_wait 'from a server search' 10
+r=$?
+q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$ident")
+sent=$(grep -c 'http: -> GET .*/connected_accounts:search' "$dlog")
+whole=$(grep 'http: -> GET .*/connected_accounts:search' "$dlog" | grep -cF "query=$q&")
+[ "$sent" = 1 ] && [ "$whole" = 1 ] || r=1
+check $r "a name typed in one burst after the token came makes one search, for the whole name" \
+    "$sent sent, $whole for the whole name: $(grep -o 'connected_accounts:search?[^ ]*' "$dlog" | tr '\n' ' ')"
 keys Escape q
 wait_for 'skdash-exited-0' 5
 
