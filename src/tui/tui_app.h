@@ -28,13 +28,14 @@
 #define TUI_WATCH_MS 2000
 #define TUI_SPIN_MS 100
 #define TUI_STEP_BUDGET_US 4000L  /* a loop turn's share of answers (client_set_step_budget) */
-/* While a listing streams, pages are drawn no sooner than this many times the last frame's cost
- * after it, and at least every TUI_FRAME_MAX_MS (tui_run.c:draw_due): a frame of 40 ms (a
- * million rows appended to) waits 160 ms, one of a whole sort of a million (a refresh that
- * rewrites rows) waits a second, not most of the time. A cheap frame still waits
- * TUI_FRAME_MIN_MS: 20 frames a second of counts going up is as live as the eye reads, where
- * one every 6 ms (a 1.5 ms frame at 25 ms a page) spent most of a 100,000-account listing's
- * CPU on drawing and merging. Keys are drawn at once whatever the pace. */
+/* While a listing streams, pages are merged into the view no sooner than this many times the
+ * last merge's (or frame's) cost after it, and at least every TUI_FRAME_MAX_MS
+ * (tui_run.c:merge_due): a frame of 40 ms (a million rows appended to) waits 160 ms, one of a
+ * whole sort of a million (a refresh that rewrites rows) waits a second, not most of the time.
+ * They are drawn at that pace too, but no sooner than TUI_FRAME_MIN_MS after the last frame
+ * (draw_due): 20 frames a second of counts going up is as live as the eye reads, where one
+ * every 6 ms (a 1.5 ms frame at 25 ms a page) spent most of a 100,000-account listing's CPU on
+ * drawing. Merging keeps its own pace so that a key, drawn at once, has few rows left to merge. */
 #define TUI_FRAME_FACTOR 4
 #define TUI_FRAME_MIN_MS 50
 #define TUI_FRAME_MAX_MS 1000
@@ -175,6 +176,7 @@ typedef struct tui_app {
     bool at_once;             /* a key, or an answer the user waits on: drawn at once (draw_due) */
     bool in_keys;             /* the keys waiting on the terminal are being read (tui_run.c) */
     long long frame_ms;       /* while a listing streams, pages are drawn from then on */
+    long long merge_ms;       /* ... and merged into the view from then on (drawn later) */
     unsigned spin;
     char *print_link;           /* printed after endwin ('p') */
     int64_t print_expiry;

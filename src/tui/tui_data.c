@@ -642,7 +642,7 @@ static void detail_done(void *ud, const sk_account_detail *det, const sk_error *
             store_refresh_row(a->store, &fresh);
             a->view_dirty = true;
         }
-        tui_draw_now(a);   /* the detail asked for */
+        a->dirty = true;   /* at the pages' pace: it comes after each move, whose frame is drawn */
     }
     free(t);
 }

@@ -356,6 +356,8 @@ static int next_timeout(const tui_app *a, long long now)
     if ((a->dirty || a->view_dirty) && streaming(a))
         take_min(&due, a->frame_ms > now && store_count(a->store) >= TUI_FRAME_PACE_FROM
                            ? a->frame_ms : now);   /* the paced frame */
+    if (a->view_dirty && streaming(a))
+        take_min(&due, a->merge_ms > now ? a->merge_ms : now);   /* the paced merge */
     if (*a->refresh_error)
         take_min(&due, (now / 1000 + 1) * 1000);   /* the "trying again in N s" countdown */
     for (int i = 0; i < a->depth; i++)
@@ -427,9 +429,9 @@ static void redraw(tui_app *a)
  * TUI_FRAME_FACTOR times what the last one cost, nor than TUI_FRAME_MIN_MS after it (the
  * view's merge of the rows that landed grows with the rows already there: at a million,
  * drawing every 4 ms turn spent most of the listing's time there). A key, an answer the user
- * waits on (a search's rows, an account's detail, a link, a single delete, a message:
- * tui_draw_now), anything once the listing is over, and the first pages (until the store holds
- * TUI_FRAME_PACE_FROM accounts: the first full screen waits for nothing) are drawn at once. */
+ * waits on (a search's rows, a link, a single delete, a message: tui_draw_now), anything once
+ * the listing is over, and the first pages (until the store holds TUI_FRAME_PACE_FROM
+ * accounts: the first full screen waits for nothing) are drawn at once. */
 static bool draw_due(const tui_app *a, long long now)
 {
     if (!a->dirty && !a->view_dirty)
@@ -438,14 +440,36 @@ static bool draw_due(const tui_app *a, long long now)
            store_count(a->store) < TUI_FRAME_PACE_FROM;
 }
 
+/* Pages that landed, merged into the view between frames at the pace of what merging costs:
+ * the frame that follows (a key's, drawn at once, or the paced one) has little left to do. */
+static bool merge_due(const tui_app *a, long long now)
+{
+    return a->view_dirty && streaming(a) && now >= a->merge_ms;
+}
+
+static long long paced_gap(long long cost_us)
+{
+    long long gap = cost_us * TUI_FRAME_FACTOR / 1000;
+    return gap < TUI_FRAME_MAX_MS ? gap : TUI_FRAME_MAX_MS;
+}
+
+static void merge(tui_app *a)
+{
+    long long t0 = tui_now_us();
+    data_view_update(a);
+    long long t1 = tui_now_us();
+    a->merge_ms = t1 / 1000 + paced_gap(t1 - t0);
+    a->dirty = true;
+}
+
 static void frame(tui_app *a)
 {
     long long t0 = tui_now_us();
     redraw(a);
     long long t1 = tui_now_us();
-    long long gap = (t1 - t0) * TUI_FRAME_FACTOR / 1000;
-    gap = gap < TUI_FRAME_MIN_MS ? TUI_FRAME_MIN_MS : gap < TUI_FRAME_MAX_MS ? gap : TUI_FRAME_MAX_MS;
-    a->frame_ms = t1 / 1000 + gap;
+    long long gap = paced_gap(t1 - t0);
+    a->merge_ms = t1 / 1000 + gap;
+    a->frame_ms = t1 / 1000 + (gap > TUI_FRAME_MIN_MS ? gap : TUI_FRAME_MIN_MS);
     a->at_once = false;
 }
 
@@ -453,8 +477,11 @@ static void loop(tui_app *a)
 {
     long long last_spin = 0;
     while (!a->quit && !got_signal) {
-        if (draw_due(a, tui_now_ms()))
+        long long turn = tui_now_ms();
+        if (draw_due(a, turn))
             frame(a);
+        else if (merge_due(a, turn))
+            merge(a);
         data_after_draw(a);
         struct curl_waitfd fds[3] = {
             { .fd = tui_script_input_fd(STDIN_FILENO, working(a)), .events = CURL_WAIT_POLLIN },
