@@ -175,6 +175,7 @@ typedef struct tui_app {
     bool dirty, view_dirty, quit, closing;
     bool at_once;             /* a key, or an answer the user waits on: drawn at once (draw_due) */
     bool in_keys;             /* the keys waiting on the terminal are being read (tui_run.c) */
+    bool follow_due;          /* ... and the search is to follow the text they leave */
     long long frame_ms;       /* while a listing streams, pages are drawn from then on */
     long long merge_ms;       /* ... and merged into the view from then on (drawn later) */
     unsigned spin;
@@ -242,8 +243,9 @@ void search_count_shown(tui_app *a);   /* after the view changed */
 /* The footer's words for it ("1 from a server search; listing runs"); false: nothing to say. */
 bool search_footer(const tui_app *a, char *buf, size_t n, bool *is_error);
 
-/* tui_run.c: an answer the user waits on (a search's rows, a detail, a link, a delete): the
- * screen is redrawn at the next turn, not at the pace of a listing's pages (draw_due). */
+/* tui_run.c: an answer the user waits on (a search's rows, a link, a single delete, a
+ * message): the screen is redrawn at the next turn, not at the pace of a listing's pages
+ * (draw_due). */
 void tui_draw_now(tui_app *a);
 /* tui_run.c: the screen stack */
 const tui_screen *tui_screen_top(const tui_app *a);

@@ -502,7 +502,11 @@ static void loop(tui_app *a)
         a->in_keys = true;
         while (!a->quit && (rc = tui_script_get_wch(a, working(a), &wc)) != ERR)
             on_key(a, rc, wc);
-        a->in_keys = false;   /* the text typed is followed by the next frame's view update */
+        a->in_keys = false;
+        if (a->follow_due) {   /* the text the keys leave (data_view_update) */
+            a->follow_due = false;
+            search_follow(a);
+        }
         run_timers(a, tui_now_ms(), &last_spin);
         data_background(a);
     }

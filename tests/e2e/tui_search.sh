@@ -117,8 +117,9 @@ check $r "m that cannot be copied shows the message in the link view to select b
 keys Escape q
 wait_for 'skdash-exited-0' 5
 
-# ---- typed in one burst once the token is in: one search, for the whole name (the search
-# follows the text once the keys read together are done, not from its first letters on)
+# ---- typed in one burst once the token is in, Enter and a move included: one search, for the whole name
+# (the search follows the text once the keys read together are done, not from its first
+# letters on)
 dlog="$XDG_STATE_HOME/skdash/debug.log"
 rm -f "$dlog"
 tmux_new 120 30 "$SKDASH_BIN --no-cache --debug; echo skdash-exited-\$?; sleep 600" "$tmp/tmux.conf"
@@ -128,15 +129,21 @@ while [ "$n" -gt 0 ] && ! grep -q '<- 200 POST .*/oauth/token' "$dlog" 2>/dev/nu
 done
 wait_for 'loading' 10
 keys /
-keys -l "$ident"
-footer_wait 'from a server search' 10
+keys -l "$ident$(printf '\r')j"   # Enter and a move in the same burst: the search still sent
+n=100
+while [ "$n" -gt 0 ]; do
+    cap >"$tmp/screen"
+    [ -n "$(row)" ] && break
+    sleep 0.1; n=$((n - 1))
+done
+[ -n "$(row)" ]
 r=$?
 q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$ident")
 sent=$(grep -c 'http: -> GET .*/connected_accounts:search' "$dlog")
 whole=$(grep 'http: -> GET .*/connected_accounts:search' "$dlog" | grep -cF "query=$q&")
 [ "$sent" = 1 ] && [ "$whole" = 1 ] || r=1
-check $r "a name typed in one burst after the token came makes one search, for the whole name" \
-    "$sent sent, $whole for the whole name: $(grep -o 'connected_accounts:search?[^ ]*' "$dlog" | tr '\n' ' ')"
+check $r "a name, Enter and j typed in one burst after the token came make one search, for the whole name" \
+    "$sent sent, $whole for the whole name: $(grep -o 'connected_accounts:search?[^ ]*' "$dlog" | tr '\n' ' '); $(tail -n 2 "$tmp/screen")"
 keys Escape q
 wait_for 'skdash-exited-0' 5
 
