@@ -544,6 +544,17 @@ static void assert_same_as_reference(const sk_view *v, const sk_store *s, const 
     free(want);
 }
 
+/* A view kept across changes has the very rows, in the same order, that a fresh one builds. */
+static void assert_same_as_fresh(const sk_view *v, const sk_store *s, const sk_view_spec *sp)
+{
+    sk_view fresh;
+    view_init(&fresh);
+    assert_int_equal(view_update(&fresh, s, sp), SK_OK);
+    assert_int_equal(fresh.n, v->n);
+    assert_memory_equal(fresh.rows, v->rows, v->n * sizeof *v->rows);
+    view_free(&fresh);
+}
+
 /* Identifiers that share long prefixes, differ only by case, or are absent or non-ASCII. */
 static void random_account(sk_account *a, char *id, char *ident, int serial)
 {
@@ -682,7 +693,7 @@ static void test_incremental_matches_rebuild(void **st)
     sk_store *s = store_new();
     int serial = 0;
     add_random(s, &serial, 1500);
-    sk_view v, fresh;
+    sk_view v;
     view_init(&v);
     sk_view_spec sp;
     view_spec_init(&sp);
@@ -696,13 +707,8 @@ static void test_incremental_matches_rebuild(void **st)
             random_store_change(s, &serial);
         assert_int_equal(view_update(&v, s, &sp), SK_OK);
         assert_same_as_reference(&v, s, &sp);
-        if (step % 50 == 0) {
-            view_init(&fresh);
-            assert_int_equal(view_update(&fresh, s, &sp), SK_OK);
-            assert_int_equal(fresh.n, v.n);
-            assert_memory_equal(fresh.rows, v.rows, v.n * sizeof *v.rows);
-            view_free(&fresh);
-        }
+        if (step % 50 == 0)
+            assert_same_as_fresh(&v, s, &sp);
     }
     view_free(&v);
     store_free(s);
@@ -720,7 +726,7 @@ static void test_typing_back_matches_rebuild(void **st)
     add_random(s, &serial, 4000);
     static const char *const words[] = { "alexander.gonzalez_1", "user_ab.@xyz", "CA_1",
                                          "ALEX xY", "gmail", "a1", "\xc3\xa9lodie" };
-    sk_view v, fresh;
+    sk_view v;
     view_init(&v);
     sk_view_spec sp;
     view_spec_init(&sp);
@@ -738,13 +744,8 @@ static void test_typing_back_matches_rebuild(void **st)
                 random_store_change(s, &serial);
             assert_int_equal(view_update(&v, s, &sp), SK_OK);
             assert_same_as_reference(&v, s, &sp);
-            if (++checks % 40 == 0) {
-                view_init(&fresh);
-                assert_int_equal(view_update(&fresh, s, &sp), SK_OK);
-                assert_int_equal(fresh.n, v.n);
-                assert_memory_equal(fresh.rows, v.rows, v.n * sizeof *v.rows);
-                view_free(&fresh);
-            }
+            if (++checks % 40 == 0)
+                assert_same_as_fresh(&v, s, &sp);
         }
     }
     view_free(&v);
@@ -1229,7 +1230,7 @@ static void test_prepared_random_matches_rebuild(void **st)
     sk_store *s = store_new();
     int serial = 0;
     add_random(s, &serial, 3000);
-    sk_view v, fresh;
+    sk_view v;
     view_init(&v);
     sk_view_spec sp;
     view_spec_init(&sp);
@@ -1255,13 +1256,8 @@ static void test_prepared_random_matches_rebuild(void **st)
         if (rand() % 3)
             while (view_prepare(&v, s, 1 + (size_t)(rand() % 2000)))
                 ;
-        if (step % 35 == 0) {
-            view_init(&fresh);
-            assert_int_equal(view_update(&fresh, s, &sp), SK_OK);
-            assert_int_equal(fresh.n, v.n);
-            assert_memory_equal(fresh.rows, v.rows, v.n * sizeof *v.rows);
-            view_free(&fresh);
-        }
+        if (step % 35 == 0)
+            assert_same_as_fresh(&v, s, &sp);
     }
     assert_true(keyless > 100);
     view_free(&v);
