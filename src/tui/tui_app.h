@@ -175,7 +175,6 @@ typedef struct tui_app {
     bool dirty, view_dirty, quit, closing;
     bool at_once;             /* a key, or an answer the user waits on: drawn at once (draw_due) */
     bool in_keys;             /* the keys waiting on the terminal are being read (tui_run.c) */
-    bool follow_due;          /* ... and the search is to follow the text they leave */
     long long frame_ms;       /* while a listing streams, pages are drawn from then on */
     long long merge_ms;       /* ... and merged into the view from then on (drawn later) */
     unsigned spin;

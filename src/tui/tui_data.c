@@ -483,9 +483,7 @@ void data_view_update(tui_app *a)
      * read together update the view before each one (the cursor acts on what is shown), but the
      * search follows the text only once the last of them is read: a request started for the
      * first letters (the token already in) would have the whole name wait for its answer. */
-    if (a->in_keys)
-        a->follow_due = true;   /* tui_run.c, once the keys read together are done */
-    else
+    if (!a->in_keys)   /* else tui_run.c's loop, once the keys read together are done */
         search_follow(a);
     if (view_update(&a->view, a->store, &a->spec) != SK_OK)
         data_set_error(a, "out of memory while sorting");

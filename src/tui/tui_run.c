@@ -499,14 +499,15 @@ static void loop(tui_app *a)
         data_cache_bg(a);
         wint_t wc;
         int rc;
+        bool keyed = false;
         a->in_keys = true;
-        while (!a->quit && (rc = tui_script_get_wch(a, working(a), &wc)) != ERR)
+        while (!a->quit && (rc = tui_script_get_wch(a, working(a), &wc)) != ERR) {
             on_key(a, rc, wc);
-        a->in_keys = false;
-        if (a->follow_due) {   /* the text the keys leave (data_view_update) */
-            a->follow_due = false;
-            search_follow(a);
+            keyed = true;
         }
+        a->in_keys = false;
+        if (keyed && !a->quit)
+            search_follow(a);   /* the text the keys leave (the same text: search_want does nothing) */
         run_timers(a, tui_now_ms(), &last_spin);
         data_background(a);
     }
