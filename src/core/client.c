@@ -536,10 +536,52 @@ static void set_method(sk_request *r)
     }
 }
 
+/* Where the request's query starts in r->url, when curl is given it apart (NULL: the URL whole).
+ * libcurl 7.88 writes each string of a request through its printf a character at a time (some
+ * 100 instructions a byte), and the query three times over: in the URL it rebuilds, the path
+ * with query it keeps for authentication and the request line. A page request's query (the
+ * connection, page size and page token) is most of its URL: given as CURLOPT_REQUEST_TARGET,
+ * which curl copies into the request line whole, it is formatted none of those times (22,000
+ * of the 94,000 instructions curl spent on a page request). Not through a proxy that is not a
+ * tunnel (an http URL with a proxy: the request line must then be the whole URL), and not for
+ * a path curl would rewrite or refuse (dot segments, blanks, control bytes), so that what goes
+ * on the wire is what curl would have sent. */
+static char *target_query(const sk_client *c, const sk_request *r)
+{
+    char *q = strchr(r->path, '?');
+    if (!q || (c->proxy[0] && strncasecmp(c->env, "https://", 8) != 0))
+        return NULL;
+    const char *host = strstr(r->url, "://");
+    const char *target = host ? strchr(host + 3, '/') : NULL;
+    if (!target || target > q)
+        return NULL;
+    /* Only bytes curl's URL parser passes unchanged (api.c escapes every value anyway). */
+    for (const unsigned char *u = (const unsigned char *)target; *u; u++)
+        if (*u <= ' ' || *u >= 0x7f || *u == '#' ||
+            (*u == '/' && u[1] == '.' && (const char *)u < q))
+            return NULL;
+    return q;
+}
+
+static void set_url(const sk_client *c, sk_request *r)
+{
+    CURL *e = r->easy;
+    char *q = target_query(c, r);
+    if (!q) {
+        curl_easy_setopt(e, CURLOPT_URL, r->url);
+        return;
+    }
+    /* curl copies both strings: the URL is cut at its query only for the call. */
+    *q = '\0';
+    curl_easy_setopt(e, CURLOPT_URL, r->url);
+    *q = '?';
+    curl_easy_setopt(e, CURLOPT_REQUEST_TARGET, strchr(strstr(r->url, "://") + 3, '/'));
+}
+
 static void set_options(sk_client *c, sk_request *r)
 {
     CURL *e = r->easy;
-    curl_easy_setopt(e, CURLOPT_URL, r->url);
+    set_url(c, r);
     curl_easy_setopt(e, CURLOPT_PRIVATE, r);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, r);

@@ -1013,6 +1013,90 @@ static bool ra_answer(void *ud, int fd, const char *line)
                            "\"status\":\"ACTIVE\"}],\"total_size\":1,\"next_page_token\":\"\"}");
 }
 
+/* ---------------------------------------------------------------- request lines */
+
+/* A server that answers everything 200 and keeps the request lines of the API calls. */
+typedef struct lines_fake {
+    fake_http srv;
+    char line[4][512];
+    int n;
+} lines_fake;
+
+static bool lines_answer(void *ud, int fd, const char *line)
+{
+    lines_fake *f = ud;
+    if (strstr(line, "/oauth/token"))
+        return fake_http_reply(fd, 200, "{\"access_token\":\"fake-token\",\"expires_in\":3600}");
+    if (f->n < 4)
+        snprintf(f->line[f->n++], sizeof f->line[0], "%s", line);
+    return fake_http_reply(fd, 200, "{}");
+}
+
+static void on_any(void *ud, const sk_response *r)
+{
+    (void)r;
+    *(bool *)ud = true;
+}
+
+/* The request line one GET of path_and_query sends, the environment URL being the fake's URL
+ * followed by env_path, or, through the fake as an http_proxy, proxied_env. */
+static void request_line(const char *env_path, const char *proxied_env,
+                         const char *path_and_query, char *out, size_t n)
+{
+    lines_fake f;
+    memset(&f, 0, sizeof f);
+    fake_http_start(&f.srv, lines_answer, &f);
+    unsetenv("no_proxy");
+    unsetenv("NO_PROXY");
+    if (proxied_env)
+        setenv("http_proxy", f.srv.url, 1);
+    sk_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    snprintf(cfg.environment_url, sizeof cfg.environment_url, "%s%s",
+             proxied_env ? proxied_env : f.srv.url, proxied_env ? "" : env_path);
+    snprintf(cfg.client_id, sizeof cfg.client_id, "skc_fake");
+    cfg.client_secret = "fake-secret";
+    sk_client_opts o;
+    skemu_fx_fast_opts(&o, 8);
+    sk_error err;
+    sk_client *c = client_new(&cfg, &o, &err);
+    assert_non_null(c);
+    bool done = false;
+    assert_non_null(client_request(c, "GET", path_and_query, NULL, on_any, &done));
+    run_until(c, &done);   /* curl reads the proxy variables as it connects */
+    client_free(c);
+    unsetenv("http_proxy");
+    fake_http_stop(&f.srv);
+    assert_int_equal(f.n, 1);
+    snprintf(out, n, "%s", f.line[0]);
+}
+
+/* The client gives curl a request's query apart from its URL (set_url in client.c): the
+ * request line must still be the path and query as asked, under an environment URL with a path
+ * of its own too; a path curl rewrites (a dot segment) is rewritten as before; through a proxy
+ * that is not a tunnel, the line is the whole URL, as a proxy needs it. */
+static void test_request_lines(void **st)
+{
+    (void)st;
+    char line[512];
+    request_line("", NULL,
+                 "/api/v1/connected_accounts?connector=gmail&page_size=99&page_token=ab%2Fc%3D",
+                 line, sizeof line);
+    assert_string_equal(line, "GET /api/v1/connected_accounts?connector=gmail&page_size=99"
+                              "&page_token=ab%2Fc%3D HTTP/1.1");
+    request_line("/tenant/one", NULL, "/api/v1/connections/app?page_size=30", line, sizeof line);
+    assert_string_equal(line, "GET /tenant/one/api/v1/connections/app?page_size=30 HTTP/1.1");
+    request_line("", NULL, "/api/v1/x/../connected_accounts?page_size=5", line, sizeof line);
+    assert_string_equal(line, "GET /api/v1/connected_accounts?page_size=5 HTTP/1.1");
+    request_line("", NULL, "/api/v1/connected_accounts", line, sizeof line);
+    assert_string_equal(line, "GET /api/v1/connected_accounts HTTP/1.1");
+    /* Through the proxy (the fake again), to an environment nothing listens on. */
+    request_line("", "http://127.0.0.1:9", "/api/v1/connected_accounts?connector=gmail", line,
+                 sizeof line);
+    assert_string_equal(line, "GET http://127.0.0.1:9/api/v1/connected_accounts?connector=gmail "
+                              "HTTP/1.1");
+}
+
 /* The delays of the client's "http: retry ... in N ms" trace lines. */
 typedef struct retry_delays {
     long ms[8];
@@ -1173,6 +1257,7 @@ int main(void)
         cmocka_unit_test(test_unreachable),
         cmocka_unit_test(test_second_401_is_auth_error),
         cmocka_unit_test(test_huge_bodies_refused),
+        cmocka_unit_test(test_request_lines),
         cmocka_unit_test(test_retry_after_http_date),
         cmocka_unit_test(test_retry_after_past_date),
         cmocka_unit_test(test_retry_after_unparseable),
