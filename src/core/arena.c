@@ -122,6 +122,35 @@ void pool_init(sk_pool *p)
     p->cur = SIZE_MAX;
 }
 
+/* The first normal chunks come from malloc; past POOL_MALLOC_CHUNKS they are cut from slabs of
+ * 2 MiB, transparent huge pages where the system gives them: a listing of 100,000 accounts
+ * writes 5 MB of ids and identifiers, 1,200 page faults of 4 kB (2% of its CPU) or three of
+ * 2 MB. A small store (a test, a short list) keeps malloc's chunks and its size. */
+#define POOL_MALLOC_CHUNKS 8
+#define POOL_SLAB ((size_t)2 << 20)
+#define POOL_SLAB_CHUNKS (POOL_SLAB / POOL_CHUNK)
+
+static char *pool_slab_chunk(sk_pool *p)
+{
+    if (!p->slab_left) {
+        if (p->n_slabs == p->cap_slabs) {
+            size_t c = p->cap_slabs ? p->cap_slabs * 2 : 8;
+            char **q = realloc(p->slab, c * sizeof *q);
+            if (!q)
+                return NULL;
+            p->slab = q;
+            p->cap_slabs = c;
+        }
+        char *b = big_resize(NULL, 0, POOL_SLAB);   /* a mapping of its own: huge pages */
+        if (!b)
+            return NULL;
+        p->slab[p->n_slabs++] = b;
+        p->slab_left = POOL_SLAB_CHUNKS;
+        p->bytes += POOL_SLAB;   /* resident whole once touched, when in a huge page */
+    }
+    return p->slab[p->n_slabs - 1] + (POOL_SLAB_CHUNKS - p->slab_left--) * POOL_CHUNK;
+}
+
 /* A new chunk of `cap` bytes; its index, or SIZE_MAX. */
 static size_t pool_chunk_new(sk_pool *p, size_t cap)
 {
@@ -130,16 +159,22 @@ static size_t pool_chunk_new(sk_pool *p, size_t cap)
     if (p->n_chunks == p->cap_chunks) {
         size_t c = p->cap_chunks ? p->cap_chunks * 2 : 64;
         char **q = realloc(p->chunk, c * sizeof *q);
-        if (!q)
+        unsigned char *own = q ? realloc(p->own, c) : NULL;
+        if (q)
+            p->chunk = q;
+        if (!own)
             return SIZE_MAX;
-        p->chunk = q;
+        p->own = own;
         p->cap_chunks = c;
     }
-    char *b = malloc(cap);
+    bool slab = cap == POOL_CHUNK && p->n_normal >= POOL_MALLOC_CHUNKS;
+    char *b = slab ? pool_slab_chunk(p) : malloc(cap);
     if (!b)
         return SIZE_MAX;
     p->chunk[p->n_chunks] = b;
-    p->bytes += cap;
+    p->own[p->n_chunks] = !slab;   /* freed on its own (the slabs are freed whole) */
+    p->n_normal += cap == POOL_CHUNK;
+    p->bytes += slab ? 0 : cap;
     return p->n_chunks++;
 }
 
@@ -181,14 +216,19 @@ uint32_t pool_add2(sk_pool *p, const char *a, size_t na, const char *b, size_t n
 
 size_t pool_bytes(const sk_pool *p)
 {
-    return p->bytes + p->cap_chunks * sizeof *p->chunk;
+    return p->bytes + p->cap_chunks * (sizeof *p->chunk + 1) + p->cap_slabs * sizeof *p->slab;
 }
 
 void pool_free(sk_pool *p)
 {
     for (size_t i = 0; i < p->n_chunks; i++)
-        free(p->chunk[i]);
+        if (p->own[i])
+            free(p->chunk[i]);
+    for (size_t i = 0; i < p->n_slabs; i++)
+        big_free(p->slab[i], POOL_SLAB);
     free(p->chunk);
+    free(p->own);
+    free(p->slab);
     pool_init(p);
 }
 
@@ -196,9 +236,12 @@ void pool_free(sk_pool *p)
 
 #define BIG_BYTES ((size_t)1 << 20)
 
+/* A mapping's length: whole huge pages (2 MiB), so that all of it can be one, not only the
+ * aligned 2 MiB stretches inside it (the rest faulted in 4 kB at a time: the 2.6 MB of rows of
+ * 100,000 accounts were 600 faults). */
 static size_t big_round(size_t n)
 {
-    size_t page = 4096;
+    size_t page = (size_t)2 << 20;
     return (n + page - 1) & ~(page - 1);
 }
 

@@ -402,6 +402,77 @@ static void test_arena(void **st)
     arena_free(a);
 }
 
+/* The string pool past its first malloc'd chunks, where chunks are cut from 2 MiB slabs, with
+ * long strings (chunks of their own) among them: every handle reads back its own text, the two
+ * strings of pool_add2 included, across the chunk and slab boundaries; pool_free frees it all
+ * (the ASan build checks that). */
+static void test_pool_slabs(void **st)
+{
+    (void)st;
+    sk_pool p;
+    pool_init(&p);
+    enum { N = 60000 };   /* ~3.3 MB of short strings: 8 chunks, then two slabs */
+    uint32_t *h = malloc(N * sizeof *h);
+    assert_non_null(h);
+    static char longer[40000];
+    memset(longer, 'L', sizeof longer - 1);
+    for (int i = 0; i < N; i++) {
+        char a[32], b[64];
+        int na = snprintf(a, sizeof a, "ca_%d", i);
+        int nb = snprintf(b, sizeof b, "user%d@example.com-padding-padding", i);
+        if (i % 5000 == 4999)   /* a long one: a chunk of its own */
+            h[i] = pool_add2(&p, longer, sizeof longer - 1 - (size_t)(i % 7), NULL, 0);
+        else
+            h[i] = pool_add2(&p, a, (size_t)na, b, (size_t)nb);
+        assert_int_not_equal(h[i], 0);
+    }
+    for (int i = 0; i < N; i++) {
+        const char *s = pool_str(&p, h[i]);
+        if (i % 5000 == 4999) {
+            assert_int_equal(strlen(s), sizeof longer - 1 - (size_t)(i % 7));
+            assert_int_equal(s[0], 'L');
+            continue;
+        }
+        char a[32], b[64];
+        snprintf(a, sizeof a, "ca_%d", i);
+        snprintf(b, sizeof b, "user%d@example.com-padding-padding", i);
+        assert_string_equal(s, a);
+        assert_string_equal(s + strlen(a) + 1, b);
+    }
+    assert_true(p.n_slabs >= 2);   /* the slab path was taken */
+    assert_true(pool_bytes(&p) >= p.n_slabs * ((size_t)2 << 20));
+    pool_free(&p);
+    assert_int_equal(pool_bytes(&p), 0);
+    assert_null(pool_str(&p, 0));
+    free(h);
+}
+
+/* A large array keeps its contents as it grows and shrinks across the mapped sizes. */
+static void test_big_resize(void **st)
+{
+    (void)st;
+    size_t sizes[] = { 1000, 3u << 20, 9u << 20, 5u << 20, 100000, 7u << 20 };
+    unsigned char *a = NULL;
+    size_t have = 0;
+    for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+        unsigned char *q = big_resize(a, have, sizes[k]);
+        assert_non_null(q);
+        size_t keep = have < sizes[k] ? have : sizes[k];
+        for (size_t i = 0; i < keep; i += 4093)
+            assert_int_equal(q[i], (unsigned char)(i * 7 + 1));
+        for (size_t i = keep; i < sizes[k]; i++)
+            q[i] = (unsigned char)(i * 7 + 1);
+        a = q;
+        have = sizes[k];
+    }
+    big_free(a, have);
+    unsigned char *z = big_zalloc(3u << 20);
+    assert_non_null(z);
+    for (size_t i = 0; i < (3u << 20); i += 4096)
+        assert_int_equal(z[i], 0);
+    big_free(z, 3u << 20);
+}
+
 static void test_buf(void **st)
 {
     (void)st;
@@ -538,6 +609,8 @@ int main(void)
         cmocka_unit_test(test_osc52_forms),
         cmocka_unit_test(test_osc52_detect),
         cmocka_unit_test(test_arena),
+        cmocka_unit_test(test_pool_slabs),
+        cmocka_unit_test(test_big_resize),
         cmocka_unit_test(test_buf),
         cmocka_unit_test(test_secure_wipe),
         cmocka_unit_test(test_error_set_safe),
