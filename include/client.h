@@ -108,7 +108,9 @@ typedef struct sk_client_stats {
 } sk_client_stats;
 void client_stats(const sk_client *c, sk_client_stats *out);
 
-/* URL-encode into a freshly malloc'd string. */
+struct sk_buf;
+/* URL-encode (as curl_easy_escape does) into a freshly malloc'd string, or at the end of b. */
 char *client_escape(const char *s);
+bool client_escape_to(struct sk_buf *b, const char *s);
 
 #endif

@@ -251,11 +251,9 @@ static bool add_param(sk_buf *b, const char *name, const char *value)
 {
     if (!value || !*value)
         return true;
-    char *e = client_escape(value);
-    bool ok = e && buf_addc(b, strchr(b->s ? b->s : "", '?') ? '&' : '?') && buf_adds(b, name) &&
-              buf_addc(b, '=') && buf_adds(b, e);
-    free(e);
-    return ok;
+    bool first = !b->s || !memchr(b->s, '?', b->len);
+    return buf_addc(b, first ? '?' : '&') && buf_adds(b, name) && buf_addc(b, '=') &&
+           client_escape_to(b, value);
 }
 
 static bool add_int_param(sk_buf *b, const char *name, int v)

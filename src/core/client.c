@@ -159,16 +159,54 @@ void client_opts_default(sk_client_opts *o)
     o->debug = false;
 }
 
+static inline bool url_unreserved(unsigned char u)
+{
+    return (u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') ||
+           u == '-' || u == '.' || u == '_' || u == '~';
+}
+
+/* curl_easy_escape's encoding (RFC 3986: ALPHA DIGIT - . _ ~ as they are, every other byte
+ * %XX in capitals), written straight into b: a page request escaped its connection and page
+ * token through curl's malloc, a copy and two frees each. */
+bool client_escape_to(sk_buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(s), need = n;
+    for (size_t i = 0; i < n; i++)
+        need += url_unreserved((unsigned char)s[i]) ? 0 : 2;
+    if (!n)
+        return true;
+    if (!buf_reserve(b, need))
+        return false;
+    char *o = b->s + b->len;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char u = (unsigned char)s[i];
+        if (url_unreserved(u)) {
+            *o++ = (char)u;
+        } else {
+            *o++ = '%';
+            *o++ = hex[u >> 4];
+            *o++ = hex[u & 15];
+        }
+    }
+    *o = '\0';
+    b->len = (size_t)(o - b->s);
+    return true;
+}
+
 char *client_escape(const char *s)
 {
     if (!s)
         return NULL;
-    char *e = curl_easy_escape(NULL, s, (int)strlen(s));
-    if (!e)
+    sk_buf b;
+    buf_init(&b);
+    if (!client_escape_to(&b, s)) {
+        buf_free(&b);
         return NULL;
-    char *out = strdup(e);
-    curl_free(e);
-    return out;
+    }
+    if (!b.s)
+        return strdup("");
+    return b.s;
 }
 
 const char *client_env_url(const sk_client *c)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "buf.h"
 #include "client.h"
 #include "config.h"
 #include "../support/fake_http.h"
@@ -1013,6 +1014,41 @@ static bool ra_answer(void *ud, int fd, const char *line)
                            "\"status\":\"ACTIVE\"}],\"total_size\":1,\"next_page_token\":\"\"}");
 }
 
+/* client_escape encodes as curl_easy_escape does: every byte value alone, and strings of
+ * them (empty, UTF-8, a page token with its padding), appended to what a buffer holds. */
+static void test_escape_as_curl(void **st)
+{
+    (void)st;
+    char in[256];
+    for (int v = 1; v < 256; v++) {
+        in[0] = (char)v;
+        in[1] = '\0';
+        char *ours = client_escape(in), *theirs = curl_easy_escape(NULL, in, 1);
+        assert_non_null(ours);
+        assert_non_null(theirs);
+        assert_string_equal(ours, theirs);
+        free(ours);
+        curl_free(theirs);
+    }
+    for (int v = 1; v < 256; v++)
+        in[v - 1] = (char)v;
+    in[255] = '\0';
+    const char *cases[] = { "", in, "Μαρία125@example.gr", "eyJvZmZzZXQiOjk5fQ==", "a b&c=d/e?f#g" };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *theirs = curl_easy_escape(NULL, cases[i], (int)strlen(cases[i]));
+        sk_buf b;
+        buf_init(&b);
+        assert_true(buf_adds(&b, "x="));
+        assert_true(client_escape_to(&b, cases[i]));
+        assert_non_null(theirs);
+        assert_memory_equal(b.s, "x=", 2);
+        assert_string_equal(b.s + 2, theirs);
+        assert_int_equal(b.len, strlen(b.s));
+        buf_free(&b);
+        curl_free(theirs);
+    }
+}
+
 /* ---------------------------------------------------------------- request lines */
 
 /* A server that answers everything 200 and keeps the request lines of the API calls. */
@@ -1258,6 +1294,7 @@ int main(void)
         cmocka_unit_test(test_second_401_is_auth_error),
         cmocka_unit_test(test_huge_bodies_refused),
         cmocka_unit_test(test_request_lines),
+        cmocka_unit_test(test_escape_as_curl),
         cmocka_unit_test(test_retry_after_http_date),
         cmocka_unit_test(test_retry_after_past_date),
         cmocka_unit_test(test_retry_after_unparseable),
