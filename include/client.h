@@ -39,9 +39,14 @@ typedef struct sk_response {
     const char *body;
     size_t len;
     sk_error err;
+    struct sk_request *req_;   /* the client's (client_response_take) */
 } sk_response;
 
 typedef void (*sk_response_fn)(void *ud, const sk_response *r);
+/* During the callback of a request marked client_request_no_secret: its body, malloc'd (len
+ * bytes and a NUL), handed to the caller, who frees it; r->body is not to be read after. NULL
+ * for any other request (a secret's buffer is wiped by the client) or an empty body. */
+char *client_response_take(const sk_response *r);
 typedef void (*sk_debug_fn)(void *ud, const char *line);
 
 /* Copies what it needs from cfg (the secret included; wiped in client_free). */

@@ -52,6 +52,10 @@ sk_status parse_account_page(const char *body, size_t len, sk_account_page *out,
  * everything else to this one): the reference its fast path is tested against. */
 sk_status parse_account_page_dom(const char *body, size_t len, sk_account_page *out,
                                  sk_error *err);
+/* parse_account_page of a malloc'd body (len bytes and a NUL) that it takes: read in place
+ * when it can (the page's arena then frees body), else as parse_account_page does (body freed
+ * before it returns). The same results and errors either way. */
+sk_status parse_account_page_owned(char *body, size_t len, sk_account_page *out, sk_error *err);
 void parse_account_page_free(sk_account_page *p);
 
 /* {"connected_account":{...}} (details, create, update). */

@@ -62,7 +62,12 @@ static void call_fail(const api_call *k, const sk_error *err)
 static void deliver_accounts(const api_call *k, const sk_response *r, sk_error *err)
 {
     sk_account_page p;
-    if (parse_account_page(r->body, r->len, &p, err) != SK_OK) {
+    /* A page's body is read where it came in, not copied first (a listing's pages are no
+     * secret: listing.c marks them so). */
+    char *own = client_response_take(r);
+    sk_status st = own ? parse_account_page_owned(own, r->len, &p, err)
+                       : parse_account_page(r->body, r->len, &p, err);
+    if (st != SK_OK) {
         call_fail(k, err);
         return;
     }

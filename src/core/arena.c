@@ -21,6 +21,8 @@ struct sk_arena {
     arena_block *big;       /* blocks that each hold one large allocation */
     size_t block;
     size_t bytes;           /* total bytes asked of malloc, for budgets */
+    void **adopted;         /* malloc'd blocks given to the arena (arena_adopt): a chain of
+                             * { block, next } pairs in the arena */
 };
 
 static arena_block *arena_block_new(size_t cap)
@@ -91,6 +93,18 @@ char *arena_strdup(sk_arena *a, const char *s)
     return s ? arena_strndup(a, s, strlen(s)) : NULL;
 }
 
+bool arena_adopt(sk_arena *a, void *p, size_t bytes)
+{
+    void **node = arena_alloc(a, 2 * sizeof *node);
+    if (!node)
+        return false;
+    node[0] = p;
+    node[1] = a->adopted;
+    a->adopted = node;
+    a->bytes += bytes;
+    return true;
+}
+
 size_t arena_bytes(const sk_arena *a)
 {
     return a ? a->bytes : 0;
@@ -109,6 +123,8 @@ void arena_free(sk_arena *a)
 {
     if (!a)
         return;
+    for (void **n = a->adopted; n; n = n[1])
+        free(n[0]);
     arena_chain_free(a->head);
     arena_chain_free(a->big);
     free(a);

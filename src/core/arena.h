@@ -3,6 +3,7 @@
 #ifndef ARENA_H
 #define ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -12,6 +13,9 @@ void *arena_alloc(sk_arena *a, size_t n);      /* 8-byte aligned; NULL on OOM */
 char *arena_strdup(sk_arena *a, const char *s);
 char *arena_strndup(sk_arena *a, const char *s, size_t n);
 size_t arena_bytes(const sk_arena *a);
+/* Hands p (malloc'd, `bytes` long) to the arena: freed with it. False on out of memory (p is
+ * then still the caller's). */
+bool arena_adopt(sk_arena *a, void *p, size_t bytes);
 void arena_free(sk_arena *a);
 
 /* A pool of strings named by 32-bit handles (the store's ids and identifiers: half the size of

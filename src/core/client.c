@@ -784,7 +784,7 @@ static void complete(sk_client *c, sk_request *r, long http, const sk_error *err
     r->state = RQ_DONE;
     rq_unlink(c, r);
     if (r->cb) {
-        sk_response resp = { .http_status = http, .err = *err };
+        sk_response resp = { .http_status = http, .err = *err, .req_ = r };
         resp.body = r->resp.s ? r->resp.s : "";
         resp.len = r->resp.s ? r->resp.len : 0;
         r->cb(r->ud, &resp);
@@ -800,6 +800,16 @@ void client_cancel(sk_client *c, sk_request *r)
     sk_error_clear(&e);
     sk_error_set(&e, SK_ERR_CANCELLED, "%s %s: cancelled", r->method, r->path);
     complete(c, r, 0, &e);
+}
+
+char *client_response_take(const sk_response *resp)
+{
+    sk_request *r = resp ? resp->req_ : NULL;
+    if (!r || !r->no_secret || !r->resp.s || resp->body != r->resp.s)
+        return NULL;
+    char *b = r->resp.s;
+    buf_init(&r->resp);
+    return b;
 }
 
 void client_request_no_secret(sk_request *r)

@@ -56,6 +56,13 @@ typedef struct jscan {
     const char *state_of[SHARED_WAYS];   /* statuses seen (shared strings) and their state */
     sk_state state[SHARED_WAYS];
     unsigned state_next;
+    /* Reading a body in place (jscan_account_page_owned): the closing quotes turned into NULs,
+     * as offsets from base, put back if the page is declined (the body is then handed on as
+     * it came); escaped strings are decoded into the arena instead of in place. NULL: the
+     * body is the page's own copy, written freely. */
+    uint32_t *nul;
+    unsigned n_nul, cap_nul;
+    char *base;
 } jscan;
 
 static inline __attribute__((always_inline)) void jws(jscan *j)
@@ -273,15 +280,24 @@ static inline bool jstring_quick(jscan *j, const char **raw, size_t *rawn, bool 
 
 /* A string value, decoded where it lies: the scan runs over the page's own copy of the body
  * (jscan_account_page), so the closing quote becomes the string's NUL and escapes shrink in
- * place (a decoded escape is never longer than its text). NULL when empty, as json-c's reader
- * makes it. */
-static bool jstring_decode(const char *raw, size_t n, bool esc, const char **out, size_t *len)
+ * place (a decoded escape is never longer than its text). In a body read in place, the NUL is
+ * noted (to be undone) and an escaped string goes to the arena. NULL when empty, as json-c's
+ * reader makes it. */
+static bool jstring_decode(jscan *j, const char *raw, size_t n, bool esc, const char **out,
+                           size_t *len)
 {
     char *s = (char *)raw;   /* inside the copy, which is ours to write */
     if (esc) {
+        if (j->nul && !(s = arena_alloc(j->a, n + 1)))
+            return false;
         if (!unescape(raw, n, s, len))
             return false;
     } else {
+        if (j->nul) {
+            if (j->n_nul == j->cap_nul)
+                return false;   /* more strings than noted room: read from a copy instead */
+            j->nul[j->n_nul++] = (uint32_t)(s + n - j->base);
+        }
         s[n] = '\0';
         *len = n;
     }
@@ -294,7 +310,7 @@ static bool jstring(jscan *j, const char **out)
     const char *raw;
     size_t n, len = 0;
     bool esc;
-    return jstring_quick(j, &raw, &n, &esc) && jstring_decode(raw, n, esc, out, &len);
+    return jstring_quick(j, &raw, &n, &esc) && jstring_decode(j, raw, n, esc, out, &len);
 }
 
 /* -?(0|[1-9][0-9]*)(.[0-9]+)? with at most 18 integer digits; *uint set to the value when it
@@ -443,7 +459,7 @@ static __attribute__((noinline)) bool jfield_shared_new(jscan *j, const char **o
     bool esc;
     if (!jstring_quick(j, &raw, &n, &esc))
         return false;
-    if (!jstring_decode(raw, n, esc, out, &len))
+    if (!jstring_decode(j, raw, n, esc, out, &len))
         return false;
     if (*out && !esc)
         shared_put(m, *out, len);
@@ -894,6 +910,29 @@ static size_t rows_guess(size_t len)
     return n < 1024 ? n : 1024;
 }
 
+/* Reads the page at buf[0..len) (buf[len] is NUL) into out with arena a. */
+static bool scan_page(jscan *j, char *buf, size_t len, sk_arena *a, sk_account_page *out)
+{
+    fast_page fp = { NULL, 0, 0, rows_guess(len), NULL, -1, 0 };
+    for (unsigned f = 0; f < SHARE_FIELDS; f++)
+        for (unsigned i = 0; i < SHARED_WAYS; i++)
+            j->shared[f].head[i] = 1;   /* empty: no word matches (mask 0) */
+    j->p = buf;
+    j->end = buf + len;
+    j->a = a;
+    bool ok = jobject(j, page_member, &fp);
+    jws(j);
+    if (!ok || j->p != j->end)
+        return false;
+    out->rows = fp.n ? fp.rows : NULL;
+    out->n = fp.n;
+    out->next_page_token = fp.next;
+    out->total_size = fp.total;
+    out->arena = a;
+    out->bad_times = fp.bad_times;
+    return true;
+}
+
 bool jscan_account_page(const char *body, size_t len, sk_account_page *out)
 {
     if (!body || len == 0 || len > INT_MAX)
@@ -906,28 +945,39 @@ bool jscan_account_page(const char *body, size_t len, sk_account_page *out)
     }
     memcpy(copy, body, len);
     copy[len] = '\0';
-    fast_page fp = { NULL, 0, 0, rows_guess(len), NULL, -1, 0 };
     jscan j;
     memset(&j, 0, sizeof j);
-    for (unsigned f = 0; f < SHARE_FIELDS; f++)
-        for (unsigned i = 0; i < SHARED_WAYS; i++)
-            j.shared[f].head[i] = 1;   /* empty: no word matches (mask 0) */
-    j.p = copy;
-    j.end = copy + len;
-    j.a = a;
-    bool ok = jobject(&j, page_member, &fp);
-    jws(&j);
-    if (!ok || j.p != j.end) {
+    if (!scan_page(&j, copy, len, a, out)) {
         arena_free(a);
         return false;
     }
-    out->rows = fp.n ? fp.rows : NULL;
-    out->n = fp.n;
-    out->next_page_token = fp.next;
-    out->total_size = fp.total;
-    out->arena = a;
-    out->bad_times = fp.bad_times;
     return true;
+}
+
+/* Strings a page read in place may end: two a row (id, identifier) and the first of each
+ * shared value, for a page of 99 rows about 220. */
+#define NUL_NOTES 1024
+
+bool jscan_account_page_owned(char *body, size_t len, sk_account_page *out)
+{
+    if (!body || len == 0 || len > INT_MAX || body[len] != '\0')
+        return false;
+    sk_arena *a = arena_new(ARENA_BLOCK);
+    uint32_t *notes = a ? arena_alloc(a, NUL_NOTES * sizeof *notes) : NULL;
+    jscan j;
+    memset(&j, 0, sizeof j);
+    j.nul = notes;
+    j.cap_nul = NUL_NOTES;
+    j.base = body;
+    if (notes && scan_page(&j, body, len, a, out)) {
+        if (arena_adopt(a, body, len + 1))
+            return true;
+        memset(out, 0, sizeof *out);
+    }
+    for (unsigned i = 0; i < j.n_nul; i++)
+        body[j.nul[i]] = '"';   /* as it came: every NUL noted was a closing quote */
+    arena_free(a);
+    return false;
 }
 
 /* ---------------------------------------------------------------- the next page's token */

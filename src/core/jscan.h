@@ -12,6 +12,9 @@
  * with out untouched and nothing allocated, for anything else, valid or not: the caller then
  * hands the body to parse_account_page_dom, whose results and errors are the reference. */
 bool jscan_account_page(const char *body, size_t len, sk_account_page *out);
+/* The same read in place, without a copy: body is malloc'd, len bytes and a NUL. On true the
+ * page's arena owns body (freed with it); on false body is as it came, still the caller's. */
+bool jscan_account_page_owned(char *body, size_t len, sk_account_page *out);
 
 /* A quick look at the end of a page's body for its next_page_token, before any parse: copies
  * a plain token (no escapes, shorter than cap) into out. Only a guess: the body may still turn

@@ -347,6 +347,20 @@ sk_status parse_account_page(const char *body, size_t len, sk_account_page *out,
     return parse_account_page_dom(body, len, out, err);
 }
 
+sk_status parse_account_page_owned(char *body, size_t len, sk_account_page *out, sk_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->total_size = -1;
+    if (jscan_account_page_owned(body, len, out)) {
+        sk_error_clear(err);
+        time_count_unreadable(out->bad_times);
+        return SK_OK;
+    }
+    sk_status st = parse_account_page(body, len, out, err);   /* body as it came */
+    free(body);
+    return st;
+}
+
 void parse_account_page_free(sk_account_page *p)
 {
     if (!p)
