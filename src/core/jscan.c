@@ -278,30 +278,39 @@ static inline bool jstring_quick(jscan *j, const char **raw, size_t *rawn, bool 
     return jstring_raw(j, raw, rawn, esc);
 }
 
-/* A string value, decoded where it lies: the scan runs over the page's own copy of the body
- * (jscan_account_page), so the closing quote becomes the string's NUL and escapes shrink in
- * place (a decoded escape is never longer than its text). In a body read in place, the NUL is
- * noted (to be undone) and an escaped string goes to the arena. NULL when empty, as json-c's
- * reader makes it. */
-static bool jstring_decode(jscan *j, const char *raw, size_t n, bool esc, const char **out,
-                           size_t *len)
+/* jstring_decode of an escaped string (rare: apart, so that the plain case stays inline). */
+static __attribute__((noinline)) bool jstring_unescape(jscan *j, const char *raw, size_t n,
+                                                       const char **out, size_t *len)
 {
     char *s = (char *)raw;   /* inside the copy, which is ours to write */
-    if (esc) {
-        if (j->nul && !(s = arena_alloc(j->a, n + 1)))
-            return false;
-        if (!unescape(raw, n, s, len))
-            return false;
-    } else {
-        if (j->nul) {
-            if (j->n_nul == j->cap_nul)
-                return false;   /* more strings than noted room: read from a copy instead */
-            j->nul[j->n_nul++] = (uint32_t)(s + n - j->base);
-        }
-        s[n] = '\0';
-        *len = n;
-    }
+    if (j->nul && !(s = arena_alloc(j->a, n + 1)))
+        return false;
+    if (!unescape(raw, n, s, len))
+        return false;
     *out = *len ? s : NULL;
+    return true;
+}
+
+/* A string value, decoded where it lies: the scan runs over the page's own copy of the body
+ * (jscan_account_page) or a body handed to it (jscan_account_page_owned), so the closing quote
+ * becomes the string's NUL; in a copy escapes shrink in place (a decoded escape is never
+ * longer than its text), in a body handed over the NUL is noted (to be undone) and an escaped
+ * string goes to the arena. NULL when empty, as json-c's reader makes it. */
+static inline __attribute__((always_inline)) bool jstring_decode(jscan *j, const char *raw,
+                                                                  size_t n, bool esc,
+                                                                  const char **out, size_t *len)
+{
+    if (esc)
+        return jstring_unescape(j, raw, n, out, len);
+    char *s = (char *)raw;
+    if (j->nul) {
+        if (j->n_nul == j->cap_nul)
+            return false;   /* more strings than noted room: read from a copy instead */
+        j->nul[j->n_nul++] = (uint32_t)(s + n - j->base);
+    }
+    s[n] = '\0';
+    *len = n;
+    *out = n ? s : NULL;
     return true;
 }
 
