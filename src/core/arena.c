@@ -138,35 +138,6 @@ void pool_init(sk_pool *p)
     p->cur = SIZE_MAX;
 }
 
-/* The first normal chunks come from malloc; past POOL_MALLOC_CHUNKS they are cut from slabs of
- * 2 MiB, transparent huge pages where the system gives them: a listing of 100,000 accounts
- * writes 5 MB of ids and identifiers, 1,200 page faults of 4 kB (2% of its CPU) or three of
- * 2 MB. A small store (a test, a short list) keeps malloc's chunks and its size. */
-#define POOL_MALLOC_CHUNKS 8
-#define POOL_SLAB ((size_t)2 << 20)
-#define POOL_SLAB_CHUNKS (POOL_SLAB / POOL_CHUNK)
-
-static char *pool_slab_chunk(sk_pool *p)
-{
-    if (!p->slab_left) {
-        if (p->n_slabs == p->cap_slabs) {
-            size_t c = p->cap_slabs ? p->cap_slabs * 2 : 8;
-            char **q = realloc(p->slab, c * sizeof *q);
-            if (!q)
-                return NULL;
-            p->slab = q;
-            p->cap_slabs = c;
-        }
-        char *b = big_resize(NULL, 0, POOL_SLAB);   /* a mapping of its own: huge pages */
-        if (!b)
-            return NULL;
-        p->slab[p->n_slabs++] = b;
-        p->slab_left = POOL_SLAB_CHUNKS;
-        p->bytes += POOL_SLAB;   /* resident whole once touched, when in a huge page */
-    }
-    return p->slab[p->n_slabs - 1] + (POOL_SLAB_CHUNKS - p->slab_left--) * POOL_CHUNK;
-}
-
 /* A new chunk of `cap` bytes; its index, or SIZE_MAX. */
 static size_t pool_chunk_new(sk_pool *p, size_t cap)
 {
@@ -175,22 +146,16 @@ static size_t pool_chunk_new(sk_pool *p, size_t cap)
     if (p->n_chunks == p->cap_chunks) {
         size_t c = p->cap_chunks ? p->cap_chunks * 2 : 64;
         char **q = realloc(p->chunk, c * sizeof *q);
-        unsigned char *own = q ? realloc(p->own, c) : NULL;
-        if (q)
-            p->chunk = q;
-        if (!own)
+        if (!q)
             return SIZE_MAX;
-        p->own = own;
+        p->chunk = q;
         p->cap_chunks = c;
     }
-    bool slab = cap == POOL_CHUNK && p->n_normal >= POOL_MALLOC_CHUNKS;
-    char *b = slab ? pool_slab_chunk(p) : malloc(cap);
+    char *b = malloc(cap);
     if (!b)
         return SIZE_MAX;
     p->chunk[p->n_chunks] = b;
-    p->own[p->n_chunks] = !slab;   /* freed on its own (the slabs are freed whole) */
-    p->n_normal += cap == POOL_CHUNK;
-    p->bytes += slab ? 0 : cap;
+    p->bytes += cap;
     return p->n_chunks++;
 }
 
@@ -232,19 +197,14 @@ uint32_t pool_add2(sk_pool *p, const char *a, size_t na, const char *b, size_t n
 
 size_t pool_bytes(const sk_pool *p)
 {
-    return p->bytes + p->cap_chunks * (sizeof *p->chunk + 1) + p->cap_slabs * sizeof *p->slab;
+    return p->bytes + p->cap_chunks * sizeof *p->chunk;
 }
 
 void pool_free(sk_pool *p)
 {
     for (size_t i = 0; i < p->n_chunks; i++)
-        if (p->own[i])
-            free(p->chunk[i]);
-    for (size_t i = 0; i < p->n_slabs; i++)
-        big_free(p->slab[i], POOL_SLAB);
+        free(p->chunk[i]);
     free(p->chunk);
-    free(p->own);
-    free(p->slab);
     pool_init(p);
 }
 
@@ -252,12 +212,16 @@ void pool_free(sk_pool *p)
 
 #define BIG_BYTES ((size_t)1 << 20)
 
-/* A mapping's length: whole huge pages (2 MiB), so that all of it can be one, not only the
- * aligned 2 MiB stretches inside it (the rest faulted in 4 kB at a time: the 2.6 MB of rows of
- * 100,000 accounts were 600 faults). */
+/* A mapping's length. Up to 4 MiB in whole huge pages (2 MiB), so that all of it can be one,
+ * not only the aligned 2 MiB stretches inside it (the rest faulted in 4 kB at a time: the
+ * 2.6 MB of rows of 100,000 accounts were 600 faults a listing); larger ones in pages, where
+ * a last huge page would hold up to 2 MB more and the faults left at the tail are few beside
+ * the whole (a million rows are 26 MB). */
+#define BIG_HUGE_ROUND ((size_t)4 << 20)
+
 static size_t big_round(size_t n)
 {
-    size_t page = (size_t)2 << 20;
+    size_t page = n <= BIG_HUGE_ROUND ? (size_t)2 << 20 : 4096;
     return (n + page - 1) & ~(page - 1);
 }
 

@@ -32,10 +32,6 @@ typedef struct sk_pool {
     size_t cur;             /* the chunk small strings are packed into (SIZE_MAX: none yet) */
     size_t used;            /* bytes used of chunk[cur] */
     size_t bytes;           /* asked of malloc */
-    unsigned char *own;     /* own[i]: chunk[i] was malloc'd (else cut from a slab) */
-    size_t n_normal;        /* chunks of POOL_CHUNK bytes so far */
-    char **slab;            /* mappings of 2 MiB that later normal chunks are cut from */
-    size_t n_slabs, cap_slabs, slab_left;
 } sk_pool;
 
 void pool_init(sk_pool *p);
