@@ -762,30 +762,49 @@ static bool account_object(jscan *j, sk_account *acc)
         return true;
     }
     size_t next;   /* row_keys index of the key expected next */
-#define EXPECT(i, lit, read)                                  \
-    jws(j);                                                  \
-    if (!at_key(j, lit, sizeof lit - 1)) {                   \
-        next = i;                                            \
-        goto general;                                        \
-    }                                                        \
-    j->p += sizeof lit - 1;                                  \
-    if (!(read))                                             \
-        return false;                                        \
-    if (!jchar(j, ','))                                      \
-        goto end;
-    EXPECT(0, "\"id\":", jfield_str(j, &acc->id))
-    EXPECT(1, "\"identifier\":", jfield_str(j, &acc->identifier))
-    EXPECT(2, "\"connector\":", jfield_shared(j, &acc->connector, &j->shared[SHARE_CONNECTOR]))
-    EXPECT(3, "\"connection_id\":",
+    /* The first key, right after the brace; each next one with the comma before it, in one
+     * compare of the bytes ",\"key\":" (blanks, or no comma, take the long way: jchar, then
+     * the key alone). */
+#define EXPECT_FIRST(i, lit, read)                                       \
+    jws(j);                                                             \
+    if (!at_key(j, lit, sizeof lit - 1)) {                              \
+        next = i;                                                       \
+        goto general;                                                   \
+    }                                                                   \
+    j->p += sizeof lit - 1;                                             \
+    if (!(read))                                                        \
+        return false;
+#define EXPECT(i, lit, read)                                             \
+    if (at_key(j, lit, sizeof lit - 1)) {                               \
+        j->p += sizeof lit - 1;                                         \
+    } else {                                                            \
+        if (!jchar(j, ','))                                             \
+            goto end;                                                   \
+        jws(j);                                                         \
+        if (!at_key(j, lit + 1, sizeof lit - 2)) {                      \
+            next = i;                                                   \
+            goto general;                                               \
+        }                                                               \
+        j->p += sizeof lit - 2;                                         \
+    }                                                                   \
+    if (!(read))                                                        \
+        return false;
+    EXPECT_FIRST(0, "\"id\":", jfield_str(j, &acc->id))
+    EXPECT(1, ",\"identifier\":", jfield_str(j, &acc->identifier))
+    EXPECT(2, ",\"connector\":", jfield_shared(j, &acc->connector, &j->shared[SHARE_CONNECTOR]))
+    EXPECT(3, ",\"connection_id\":",
            jfield_shared(j, &acc->connection_id, &j->shared[SHARE_CONNECTION_ID]))
-    EXPECT(4, "\"provider\":", jfield_shared(j, &acc->provider, &j->shared[SHARE_PROVIDER]))
-    EXPECT(5, "\"status\":", jfield_shared(j, &acc->status, &j->shared[SHARE_STATUS]))
-    EXPECT(6, "\"authorization_type\":",
+    EXPECT(4, ",\"provider\":", jfield_shared(j, &acc->provider, &j->shared[SHARE_PROVIDER]))
+    EXPECT(5, ",\"status\":", jfield_shared(j, &acc->status, &j->shared[SHARE_STATUS]))
+    EXPECT(6, ",\"authorization_type\":",
            jfield_shared(j, &acc->authorization_type, &j->shared[SHARE_AUTH]))
-    EXPECT(7, "\"token_expires_at\":", jfield_time(j, &acc->token_expires_at, 1u))
-    EXPECT(8, "\"updated_at\":", jfield_time(j, &acc->updated_at, 2u))
-    EXPECT(9, "\"last_used_at\":", jfield_time(j, &acc->last_used_at, 4u))
+    EXPECT(7, ",\"token_expires_at\":", jfield_time(j, &acc->token_expires_at, 1u))
+    EXPECT(8, ",\"updated_at\":", jfield_time(j, &acc->updated_at, 2u))
+    EXPECT(9, ",\"last_used_at\":", jfield_time(j, &acc->last_used_at, 4u))
 #undef EXPECT
+#undef EXPECT_FIRST
+    if (!jchar(j, ','))
+        goto end;
     next = ROW_KEYS;   /* more members after every expected one */
 general:
     for (;;) {

@@ -121,6 +121,27 @@ static void test_keys_in_any_order(void **st)
         "],\"total_size\":3}";
     page_same(page2, strlen(page2), NULL);
     every_cut_same(page2);
+    /* every key in its place, with blanks before and after the commas (the comma and the next
+     * key are then not read in one compare), a row that ends early, and one with a key more */
+    static const char page3[] =
+        "{\"connected_accounts\":[" ROW("ca_1", "ACTIVE") ",\n"
+        "{\"id\":\"ca_2\" ,\"identifier\":\"u2\",\n \"connector\":\"gmail\"\t,\r\n"
+        "\"connection_id\":\"conn_1\", \"provider\":\"GOOGLE\",\"status\":\"EXPIRED\" ,"
+        " \"authorization_type\":\"OAUTH\",\"token_expires_at\":null ,\"updated_at\":null,"
+        "\"last_used_at\":\"2026-01-02T03:04:05Z\" },"
+        "{\"id\":\"ca_3\",\"identifier\":\"u3\" },"
+        "{\"id\":\"ca_4\",\"identifier\":\"u4\",\"connector\":\"gmail\","
+        "\"connection_id\":\"conn_1\",\"provider\":\"GOOGLE\",\"status\":\"ACTIVE\","
+        "\"authorization_type\":\"OAUTH\",\"token_expires_at\":null,\"updated_at\":null,"
+        "\"last_used_at\":null,\"status\":\"EXPIRED\"}"
+        "],\"total_size\":4}";
+    sk_account_page p3;
+    assert_true(page_same(page3, strlen(page3), &p3));
+    assert_int_equal(p3.n, 4);
+    assert_string_equal(p3.rows[1].status, "EXPIRED");
+    assert_string_equal(p3.rows[3].status, "EXPIRED");
+    parse_account_page_free(&p3);
+    every_cut_same(page3);
 }
 
 static void test_shared_values(void **st)
