@@ -1054,7 +1054,7 @@ static void test_escape_as_curl(void **st)
 /* A server that answers everything 200 and keeps the request lines of the API calls. */
 typedef struct lines_fake {
     fake_http srv;
-    char line[4][512];
+    char line[8][512];
     int n;
 } lines_fake;
 
@@ -1063,7 +1063,7 @@ static bool lines_answer(void *ud, int fd, const char *line)
     lines_fake *f = ud;
     if (strstr(line, "/oauth/token"))
         return fake_http_reply(fd, 200, "{\"access_token\":\"fake-token\",\"expires_in\":3600}");
-    if (f->n < 4)
+    if (f->n < 8)
         snprintf(f->line[f->n++], sizeof f->line[0], "%s", line);
     return fake_http_reply(fd, 200, "{}");
 }
@@ -1131,6 +1131,50 @@ static void test_request_lines(void **st)
                  sizeof line);
     assert_string_equal(line, "GET http://127.0.0.1:9/api/v1/connected_accounts?connector=gmail "
                               "HTTP/1.1");
+}
+
+/* Requests one after another reuse the client's kept curl handles, which keep the client's
+ * options but none of the last request's: each line has its own method and target, and a GET
+ * after a PUT or a POST with a body goes out as a GET (easy_release in client.c). */
+static void test_kept_handles_carry_nothing_over(void **st)
+{
+    (void)st;
+    lines_fake f;
+    memset(&f, 0, sizeof f);
+    fake_http_start(&f.srv, lines_answer, &f);
+    sk_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    snprintf(cfg.environment_url, sizeof cfg.environment_url, "%s", f.srv.url);
+    snprintf(cfg.client_id, sizeof cfg.client_id, "skc_fake");
+    cfg.client_secret = "fake-secret";
+    sk_client_opts o;
+    skemu_fx_fast_opts(&o, 8);
+    sk_error err;
+    sk_client *c = client_new(&cfg, &o, &err);
+    assert_non_null(c);
+    static const struct {
+        const char *method, *path, *body;
+    } seq[] = {
+        { "PUT", "/api/v1/a", "{\"x\":1}" },
+        { "GET", "/api/v1/b?page_size=5", NULL },
+        { "POST", "/api/v1/c:disconnect", "{}" },
+        { "GET", "/api/v1/d", NULL },
+        { "POST", "/api/v1/e", NULL },
+        { "GET", "/api/v1/f?q=1", NULL },
+    };
+    for (size_t i = 0; i < sizeof seq / sizeof seq[0]; i++) {
+        bool done = false;
+        assert_non_null(client_request(c, seq[i].method, seq[i].path, seq[i].body, on_any, &done));
+        run_until(c, &done);
+    }
+    client_free(c);
+    fake_http_stop(&f.srv);
+    assert_int_equal(f.n, 6);
+    for (size_t i = 0; i < 6; i++) {
+        char want[256];
+        snprintf(want, sizeof want, "%s %s HTTP/1.1", seq[i].method, seq[i].path);
+        assert_string_equal(f.line[i], want);
+    }
 }
 
 /* The delays of the client's "http: retry ... in N ms" trace lines. */
@@ -1295,6 +1339,7 @@ int main(void)
         cmocka_unit_test(test_huge_bodies_refused),
         cmocka_unit_test(test_request_lines),
         cmocka_unit_test(test_escape_as_curl),
+        cmocka_unit_test(test_kept_handles_carry_nothing_over),
         cmocka_unit_test(test_retry_after_http_date),
         cmocka_unit_test(test_retry_after_past_date),
         cmocka_unit_test(test_retry_after_unparseable),
