@@ -63,6 +63,7 @@ typedef struct jscan {
     uint32_t *nul;
     unsigned n_nul, cap_nul;
     char *base;
+    struct month_memo *months;   /* MONTH_SLOTS of them (plain_time_head) */
 } jscan;
 
 static inline __attribute__((always_inline)) void jws(jscan *j)
@@ -548,37 +549,74 @@ static inline bool word_shape(uint64_t w, uint64_t digit, uint64_t fixed)
     return digits && (w & ~digit) == fixed;
 }
 
+/* The first day of a month (Unix days) and its length, for its bytes "YYYY-MM" as they stand
+ * in a time (a word's first 7 bytes): a page's times fall in a few dozen months, so the
+ * calendar is worked out once a month of a page, not once a time. Key 0: an empty slot (a
+ * month's key has digits in it). */
+#define MONTH_SLOTS 32
+typedef struct month_memo {
+    uint64_t key;
+    int32_t days;
+    uint8_t len;
+} month_memo;
+
+/* Days since 1970-01-01 of y-mo-01 (years 0-9999) and the month's length; false for a month
+ * out of range. time_days_from_civil in unsigned arithmetic: the year moved one era (400
+ * years, 146097 days) up so that it is never negative. */
+static __attribute__((noinline)) bool month_start(unsigned y, unsigned mo, int32_t *days,
+                                                  uint8_t *len)
+{
+    static const unsigned char dm[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    if (mo < 1 || mo > 12)
+        return false;
+    *len = (uint8_t)(dm[mo - 1] + (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)));
+    unsigned yy = y + 400 - (mo <= 2), era = yy / 400, yoe = yy - era * 400;
+    unsigned doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    *days = (int32_t)((int64_t)era * 146097 + doe - 719468 - 146097);
+    return true;
+}
+
 /* Bytes 0-18 of the plain form, "YYYY-MM-DDTHH:MM:SS", every digit and separator checked,
  * read to Unix seconds; false for another shape or a field out of range. The digits are read a
  * word at a time: their values (separators masked out), then each byte plus ten times the one
- * before it, so byte k holds digits k and k + 1 as a number (at most 99: no carry). */
-static inline __attribute__((always_inline)) bool plain_time_head(const char *s, int64_t *out)
+ * before it, so byte k holds digits k and k + 1 as a number (at most 99: no carry). The three
+ * words' checks are one test (no branch a word); the month comes from memo when it holds it
+ * (NULL: none). */
+static inline __attribute__((always_inline)) bool plain_time_head(const char *s, int64_t *out,
+                                                                   month_memo *memo)
 {
     const uint64_t da = 0x00ffff00ffffffffull, db = 0xffff00ffff00ffffull,
-                   zeros = 0x3030303030303030ull;
+                   zeros = 0x3030303030303030ull, hi = 0xf0f0f0f0f0f0f0f0ull,
+                   six = 0x0606060606060606ull, carry = 0x1010101010101010ull;
+    if (!WORD_SCAN)
+        return false;
     uint64_t a = load8(s), b = load8(s + 8), c = load8(s + 11);   /* c: bytes 11 to 18 */
-    if (!WORD_SCAN || !word_shape(a, da, (uint64_t)'-' << 32 | (uint64_t)'-' << 56) ||
-        !word_shape(b, db, (uint64_t)'T' << 16 | (uint64_t)':' << 40) ||
-        !word_shape(c, db, (uint64_t)':' << 16 | (uint64_t)':' << 40))
-        return false;
     uint64_t xa = (a ^ zeros) & da, xb = (b ^ zeros) & db, xc = (c ^ zeros) & db;
-    uint64_t pa = xa * 10 + (xa >> 8), pb = xb * 10 + (xb >> 8), pc = xc * 10 + (xc >> 8);
-    unsigned y = (unsigned)(pa & 0xff) * 100 + (unsigned)(pa >> 16 & 0xff),
-             mo = (unsigned)(pa >> 40 & 0xff), d = (unsigned)(pb & 0xff),
-             h = (unsigned)(pb >> 24 & 0xff), mi = (unsigned)(pb >> 48 & 0xff),
-             se = (unsigned)(pc >> 48 & 0xff);
-    static const unsigned char dm[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 60)
+    /* word_shape of the three at once: digits where flagged, the separators elsewhere */
+    uint64_t bad = (xa & hi) | ((xa + six) & carry) | (xb & hi) | ((xb + six) & carry) |
+                   (xc & hi) | ((xc + six) & carry) |
+                   ((a & ~da) ^ ((uint64_t)'-' << 32 | (uint64_t)'-' << 56)) |
+                   ((b & ~db) ^ ((uint64_t)'T' << 16 | (uint64_t)':' << 40)) |
+                   ((c & ~db) ^ ((uint64_t)':' << 16 | (uint64_t)':' << 40));
+    if (bad)
         return false;
-    if (d > dm[mo - 1] && !(mo == 2 && d == 29 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)))
+    uint64_t pb = xb * 10 + (xb >> 8), pc = xc * 10 + (xc >> 8);
+    unsigned d = (unsigned)(pb & 0xff), h = (unsigned)(pb >> 24 & 0xff),
+             mi = (unsigned)(pb >> 48 & 0xff), se = (unsigned)(pc >> 48 & 0xff);
+    uint64_t key = a & 0x00ffffffffffffffull;   /* "YYYY-MM" */
+    month_memo local, *m = memo ? &memo[(key * 0x9e3779b97f4a7c15ull) >> 59] : &local;
+    if (!memo || m->key != key) {
+        uint64_t pa = xa * 10 + (xa >> 8);
+        unsigned y = (unsigned)(pa & 0xff) * 100 + (unsigned)(pa >> 16 & 0xff),
+                 mo = (unsigned)(pa >> 40 & 0xff);
+        if (!month_start(y, mo, &m->days, &m->len))
+            return false;
+        m->key = key;
+    }
+    if (d < 1 || d > m->len || h > 23 || mi > 59 || se > 60)
         return false;
-    /* time_days_from_civil for years 0-9999 in unsigned arithmetic: the year moved one era
-     * (400 years, 146097 days) up so that it is never negative. */
-    unsigned yy = y + 400 - (mo <= 2), era = yy / 400, yoe = yy - era * 400;
-    unsigned doy = (153 * (mo > 2 ? mo - 3 : mo + 9) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    int64_t days = (int64_t)era * 146097 + doe - 719468 - 146097;
-    *out = days * 86400 + h * 3600 + mi * 60 + se;
+    *out = ((int64_t)m->days + d - 1) * 86400 + h * 3600 + mi * 60 + se;
     return true;
 }
 
@@ -597,7 +635,7 @@ static bool plain_time(const char *s, size_t n, int64_t *out)
             if ((unsigned)(s[i] - '0') > 9)
                 return false;
     }
-    return plain_time_head(s, out);
+    return plain_time_head(s, out, NULL);
 }
 
 /* How many of the 8 bytes at p, from the first, are digits. A byte is one when its value ^ '0'
@@ -670,7 +708,7 @@ static bool jfield_time(jscan *j, int64_t *out, unsigned bit)
      * checks the fraction and the 'Z', plain_time_head the rest), so the string ends at the
      * quote after its 'Z', as the scan below would find. */
     size_t pn = plain_time_len(j->p + 1, (size_t)(j->end - j->p - 1));
-    if (pn && plain_time_head(j->p + 1, out)) {
+    if (pn && plain_time_head(j->p + 1, out, j->months)) {
         j->p += pn + 2;
         j->row_bad &= ~bit;
         return true;
@@ -942,6 +980,9 @@ static size_t rows_guess(size_t len)
 static bool scan_page(jscan *j, char *buf, size_t len, sk_arena *a, sk_account_page *out)
 {
     fast_page fp = { NULL, 0, 0, rows_guess(len), NULL, -1, 0 };
+    month_memo months[MONTH_SLOTS];
+    memset(months, 0, sizeof months);
+    j->months = months;
     for (unsigned f = 0; f < SHARE_FIELDS; f++)
         for (unsigned i = 0; i < SHARED_WAYS; i++)
             j->shared[f].head[i] = 1;   /* empty: no word matches (mask 0) */

@@ -259,6 +259,48 @@ static void test_times(void **st)
     every_cut_same(page);
 }
 
+/* Times at random, most of them plain, many near or past a field's limits, some with a byte
+ * changed, 99 rows a page as a listing's: the fast reader (its month memo included, which
+ * repeats months within a page) gives every one the general reader's instant, or none. */
+static void test_times_random(void **st)
+{
+    (void)st;
+    static const char tricky[] = "0123456789/:.-TZz +\xb0";
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    char *page = malloc(99 * 220 + 64);
+    assert_non_null(page);
+    for (int round = 0; round < 60; round++) {
+        size_t n = (size_t)sprintf(page, "{\"connected_accounts\":[");
+        for (int r = 0; r < 99; r++) {
+            char t[3][64];
+            for (int k = 0; k < 3; k++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                unsigned v = (unsigned)(x >> 11);
+                unsigned y = v % 7 == 0 ? v % 10000 : 1990 + v % 60;
+                int len = sprintf(t[k], "%04u-%02u-%02uT%02u:%02u:%02u", y, 1 + (v >> 3) % 13 - (v % 11 == 0),
+                                  (v >> 7) % 33, (v >> 12) % 25, (v >> 17) % 61, (v >> 23) % 62);
+                unsigned frac = (v >> 5) % 12;
+                if (frac) {
+                    t[k][len++] = '.';
+                    for (unsigned f = 1; f < frac; f++)
+                        t[k][len++] = (char)('0' + (v >> f) % 10);
+                }
+                t[k][len++] = 'Z';
+                t[k][len] = '\0';
+                if ((x >> 3) % 4 == 0)   /* a byte changed */
+                    t[k][(x >> 20) % (unsigned)len] = tricky[(x >> 40) % (sizeof tricky - 1)];
+            }
+            n += (size_t)sprintf(page + n,
+                                 "%s{\"id\":\"ca_%d\",\"token_expires_at\":\"%s\",\"updated_at\":\"%s\","
+                                 "\"last_used_at\":\"%s\"}",
+                                 r ? "," : "", r, t[0], t[1], t[2]);
+        }
+        n += (size_t)sprintf(page + n, "],\"total_size\":99}");
+        page_same(page, n, NULL);
+    }
+    free(page);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +308,7 @@ int main(void)
         cmocka_unit_test(test_shared_values),
         cmocka_unit_test(test_times),
         cmocka_unit_test(test_large_page_in_place),
+        cmocka_unit_test(test_times_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
