@@ -1177,6 +1177,83 @@ static void test_kept_handles_carry_nothing_over(void **st)
     }
 }
 
+/* A server that keeps the head of the API request and answers it gzip-encoded. */
+typedef struct gz_fake {
+    fake_http srv;
+    char head[4096];
+} gz_fake;
+
+static bool gz_answer(void *ud, int fd, const char *line)
+{
+    gz_fake *f = ud;
+    if (strstr(line, "/oauth/token"))
+        return fake_http_reply(fd, 200, "{\"access_token\":\"fake-token\",\"expires_in\":3600}");
+    snprintf(f->head, sizeof f->head, "%s", f->srv.headers);
+    static const char gz[] = "\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\xab\x56\xca\xcf\x56\xb2"
+                             "\x52\x4a\x49\x4d\xce\x4f\x49\x4d\x51\xaa\x05\x00\xaf\xec\xbb\x73"
+                             "\x10\x00\x00\x00";   /* gzip of {"ok":"decoded"} */
+    char hdr[160];
+    snprintf(hdr, sizeof hdr, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+             "Content-Encoding: gzip\r\nContent-Length: %zu\r\n\r\n", sizeof gz - 1);
+    return fake_http_send_str(fd, hdr) && fake_http_send(fd, gz, sizeof gz - 1);
+}
+
+typedef struct body_rx {
+    bool done;
+    char body[256];
+} body_rx;
+
+static void on_body_copy(void *ud, const sk_response *r)
+{
+    body_rx *rx = ud;
+    snprintf(rx->body, sizeof rx->body, "%.*s", (int)r->len, r->body);
+    rx->done = true;
+}
+
+static size_t count_of(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* The headers every request carries, each once (User-Agent and Accept-Encoding are the
+ * client's own lines, not curl's: build_headers in client.c), and an encoded answer decoded
+ * as curl decodes it. */
+static void test_request_headers_and_encoding(void **st)
+{
+    (void)st;
+    gz_fake f;
+    memset(&f, 0, sizeof f);
+    fake_http_start(&f.srv, gz_answer, &f);
+    sk_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    snprintf(cfg.environment_url, sizeof cfg.environment_url, "%s", f.srv.url);
+    snprintf(cfg.client_id, sizeof cfg.client_id, "skc_fake");
+    cfg.client_secret = "fake-secret";
+    sk_client_opts o;
+    skemu_fx_fast_opts(&o, 8);
+    sk_error err;
+    sk_client *c = client_new(&cfg, &o, &err);
+    assert_non_null(c);
+    body_rx rx = { 0 };
+    assert_non_null(client_request(c, "GET", "/api/v1/connections/app?page_size=30", NULL,
+                                   on_body_copy, &rx));
+    run_until(c, &rx.done);
+    client_free(c);
+    fake_http_stop(&f.srv);
+    assert_string_equal(rx.body, "{\"ok\":\"decoded\"}");
+    assert_int_equal(count_of(f.head, "\r\nUser-Agent: skdash/0.1\r\n"), 1);
+    assert_int_equal(count_of(f.head, "User-Agent:"), 1);
+    assert_int_equal(count_of(f.head, "\r\nAccept-Encoding: "), 1);
+    assert_non_null(strstr(f.head, "gzip"));
+    assert_int_equal(count_of(f.head, "\r\nAccept: application/json\r\n"), 1);
+    assert_int_equal(count_of(f.head, "\r\nAuthorization: Bearer fake-token\r\n"), 1);
+    assert_int_equal(count_of(f.head, "Expect:"), 0);
+    assert_int_equal(count_of(f.head, "\r\nHost: 127.0.0.1:"), 1);
+}
+
 /* The delays of the client's "http: retry ... in N ms" trace lines. */
 typedef struct retry_delays {
     long ms[8];
@@ -1340,6 +1417,7 @@ int main(void)
         cmocka_unit_test(test_request_lines),
         cmocka_unit_test(test_escape_as_curl),
         cmocka_unit_test(test_kept_handles_carry_nothing_over),
+        cmocka_unit_test(test_request_headers_and_encoding),
         cmocka_unit_test(test_retry_after_http_date),
         cmocka_unit_test(test_retry_after_past_date),
         cmocka_unit_test(test_retry_after_unparseable),

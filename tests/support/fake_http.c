@@ -55,8 +55,9 @@ bool fake_http_reply(int fd, int status, const char *body)
 }
 
 /* Reads one request (headers, then as much body as Content-Length says) and copies its first
- * line into `line`; false at EOF or on a request too large to be one of ours. */
-static bool read_request(int fd, char *line, size_t n)
+ * line into `line` and its head into s->headers; false at EOF or on a request too large to be
+ * one of ours. */
+static bool read_request(fake_http *s, int fd, char *line, size_t n)
 {
     char buf[16384];
     size_t len = 0;
@@ -76,6 +77,7 @@ static bool read_request(int fd, char *line, size_t n)
     size_t want = cl && cl < end ? (size_t)strtoul(cl + 15, NULL, 10) : 0;
     size_t l = strcspn(buf, "\r\n");
     snprintf(line, n, "%.*s", (int)l, buf);
+    snprintf(s->headers, sizeof s->headers, "%.*s", (int)(end + 4 - buf), buf);
     while (have < want) {
         ssize_t r = recv(fd, buf, sizeof buf, 0);
         if (r <= 0)
@@ -93,7 +95,7 @@ static void *serve(void *ud)
         if (c < 0)
             return NULL;
         char line[512];
-        while (read_request(c, line, sizeof line) && s->answer(s->ud, c, line)) {}
+        while (read_request(s, c, line, sizeof line) && s->answer(s->ud, c, line)) {}
         close(c);
     }
 }

@@ -17,6 +17,7 @@ typedef struct fake_http {
     pthread_t th;
     fake_http_fn answer;
     void *ud;
+    char headers[4096];   /* the head of the request being answered (the answer's thread) */
 } fake_http;
 
 /* Listens and serves on a thread of its own; fails the test when it cannot. */
