@@ -601,7 +601,8 @@ static void set_method(sk_request *r)
     }
 }
 
-/* Where the request's query starts in r->url, when curl is given it apart (NULL: the URL whole).
+/* Where the request's query starts in r->url, when curl is given it apart (NULL: the URL whole;
+ * *target_out: where the path starts).
  * libcurl 7.88 writes each string of a request through its printf a character at a time (some
  * 100 instructions a byte), and the query three times over: in the URL it rebuilds, the path
  * with query it keeps for authentication and the request line. A page request's query (the
@@ -611,7 +612,7 @@ static void set_method(sk_request *r)
  * tunnel (an http URL with a proxy: the request line must then be the whole URL), and not for
  * a path curl would rewrite or refuse (dot segments, blanks, control bytes), so that what goes
  * on the wire is what curl would have sent. */
-static char *target_query(const sk_client *c, const sk_request *r)
+static char *target_query(const sk_client *c, const sk_request *r, const char **target_out)
 {
     char *q = strchr(r->path, '?');
     if (!q || (c->proxy[0] && strncasecmp(c->env, "https://", 8) != 0))
@@ -620,6 +621,7 @@ static char *target_query(const sk_client *c, const sk_request *r)
     const char *target = host ? strchr(host + 3, '/') : NULL;
     if (!target || target > q)
         return NULL;
+    *target_out = target;
     /* Only bytes curl's URL parser passes unchanged (api.c escapes every value anyway). */
     for (const unsigned char *u = (const unsigned char *)target; *u; u++)
         if (*u <= ' ' || *u >= 0x7f || *u == '#' ||
@@ -631,7 +633,8 @@ static char *target_query(const sk_client *c, const sk_request *r)
 static void set_url(const sk_client *c, sk_request *r)
 {
     CURL *e = r->easy;
-    char *q = target_query(c, r);
+    const char *target = NULL;
+    char *q = target_query(c, r, &target);
     if (!q) {
         curl_easy_setopt(e, CURLOPT_URL, r->url);
         return;
@@ -640,7 +643,7 @@ static void set_url(const sk_client *c, sk_request *r)
     *q = '\0';
     curl_easy_setopt(e, CURLOPT_URL, r->url);
     *q = '?';
-    curl_easy_setopt(e, CURLOPT_REQUEST_TARGET, strchr(strstr(r->url, "://") + 3, '/'));
+    curl_easy_setopt(e, CURLOPT_REQUEST_TARGET, target);
 }
 
 /* The options of every request; `fresh`: a new handle, which takes the client's own options

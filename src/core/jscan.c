@@ -553,7 +553,8 @@ static inline bool word_shape(uint64_t w, uint64_t digit, uint64_t fixed)
  * in a time (a word's first 7 bytes): a page's times fall in a few dozen months, so the
  * calendar is worked out once a month of a page, not once a time. Key 0: an empty slot (a
  * month's key has digits in it). */
-#define MONTH_SLOTS 32
+#define MONTH_BITS 5
+#define MONTH_SLOTS (1u << MONTH_BITS)
 typedef struct month_memo {
     uint64_t key;
     int32_t days;
@@ -605,7 +606,7 @@ static inline __attribute__((always_inline)) bool plain_time_head(const char *s,
     unsigned d = (unsigned)(pb & 0xff), h = (unsigned)(pb >> 24 & 0xff),
              mi = (unsigned)(pb >> 48 & 0xff), se = (unsigned)(pc >> 48 & 0xff);
     uint64_t key = a & 0x00ffffffffffffffull;   /* "YYYY-MM" */
-    month_memo local, *m = memo ? &memo[(key * 0x9e3779b97f4a7c15ull) >> 59] : &local;
+    month_memo local, *m = memo ? &memo[(key * 0x9e3779b97f4a7c15ull) >> (64 - MONTH_BITS)] : &local;
     if (!memo || m->key != key) {
         uint64_t pa = xa * 10 + (xa >> 8);
         unsigned y = (unsigned)(pa & 0xff) * 100 + (unsigned)(pa >> 16 & 0xff),

@@ -335,15 +335,20 @@ sk_status parse_account_page_dom(const char *body, size_t len, sk_account_page *
     return st;
 }
 
+/* A page the fast reader read: no error, its unreadable times counted. */
+static sk_status fast_read(const sk_account_page *out, sk_error *err)
+{
+    sk_error_clear(err);
+    time_count_unreadable(out->bad_times);
+    return SK_OK;
+}
+
 sk_status parse_account_page(const char *body, size_t len, sk_account_page *out, sk_error *err)
 {
     memset(out, 0, sizeof *out);
     out->total_size = -1;
-    if (jscan_account_page(body, len, out)) {
-        sk_error_clear(err);
-        time_count_unreadable(out->bad_times);
-        return SK_OK;
-    }
+    if (jscan_account_page(body, len, out))
+        return fast_read(out, err);
     return parse_account_page_dom(body, len, out, err);
 }
 
@@ -351,11 +356,8 @@ sk_status parse_account_page_owned(char *body, size_t len, sk_account_page *out,
 {
     memset(out, 0, sizeof *out);
     out->total_size = -1;
-    if (jscan_account_page_owned(body, len, out)) {
-        sk_error_clear(err);
-        time_count_unreadable(out->bad_times);
-        return SK_OK;
-    }
+    if (jscan_account_page_owned(body, len, out))
+        return fast_read(out, err);
     sk_status st = parse_account_page(body, len, out, err);   /* body as it came */
     free(body);
     return st;

@@ -1074,6 +1074,22 @@ static void on_any(void *ud, const sk_response *r)
     *(bool *)ud = true;
 }
 
+/* A client of the scripted fake's kind (fast retries) on the environment URL env. */
+static sk_client *fake_env_client(const char *env)
+{
+    sk_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    snprintf(cfg.environment_url, sizeof cfg.environment_url, "%s", env);
+    snprintf(cfg.client_id, sizeof cfg.client_id, "skc_fake");
+    cfg.client_secret = "fake-secret";
+    sk_client_opts o;
+    skemu_fx_fast_opts(&o, 8);
+    sk_error err;
+    sk_client *c = client_new(&cfg, &o, &err);
+    assert_non_null(c);
+    return c;
+}
+
 /* The request line one GET of path_and_query sends, the environment URL being the fake's URL
  * followed by env_path, or, through the fake as an http_proxy, proxied_env. */
 static void request_line(const char *env_path, const char *proxied_env,
@@ -1086,17 +1102,10 @@ static void request_line(const char *env_path, const char *proxied_env,
     unsetenv("NO_PROXY");
     if (proxied_env)
         setenv("http_proxy", f.srv.url, 1);
-    sk_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    snprintf(cfg.environment_url, sizeof cfg.environment_url, "%s%s",
-             proxied_env ? proxied_env : f.srv.url, proxied_env ? "" : env_path);
-    snprintf(cfg.client_id, sizeof cfg.client_id, "skc_fake");
-    cfg.client_secret = "fake-secret";
-    sk_client_opts o;
-    skemu_fx_fast_opts(&o, 8);
-    sk_error err;
-    sk_client *c = client_new(&cfg, &o, &err);
-    assert_non_null(c);
+    char env[128];
+    snprintf(env, sizeof env, "%s%s", proxied_env ? proxied_env : f.srv.url,
+             proxied_env ? "" : env_path);
+    sk_client *c = fake_env_client(env);
     bool done = false;
     assert_non_null(client_request(c, "GET", path_and_query, NULL, on_any, &done));
     run_until(c, &done);   /* curl reads the proxy variables as it connects */
@@ -1142,16 +1151,7 @@ static void test_kept_handles_carry_nothing_over(void **st)
     lines_fake f;
     memset(&f, 0, sizeof f);
     fake_http_start(&f.srv, lines_answer, &f);
-    sk_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    snprintf(cfg.environment_url, sizeof cfg.environment_url, "%s", f.srv.url);
-    snprintf(cfg.client_id, sizeof cfg.client_id, "skc_fake");
-    cfg.client_secret = "fake-secret";
-    sk_client_opts o;
-    skemu_fx_fast_opts(&o, 8);
-    sk_error err;
-    sk_client *c = client_new(&cfg, &o, &err);
-    assert_non_null(c);
+    sk_client *c = fake_env_client(f.srv.url);
     static const struct {
         const char *method, *path, *body;
     } seq[] = {
@@ -1227,16 +1227,7 @@ static void test_request_headers_and_encoding(void **st)
     gz_fake f;
     memset(&f, 0, sizeof f);
     fake_http_start(&f.srv, gz_answer, &f);
-    sk_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    snprintf(cfg.environment_url, sizeof cfg.environment_url, "%s", f.srv.url);
-    snprintf(cfg.client_id, sizeof cfg.client_id, "skc_fake");
-    cfg.client_secret = "fake-secret";
-    sk_client_opts o;
-    skemu_fx_fast_opts(&o, 8);
-    sk_error err;
-    sk_client *c = client_new(&cfg, &o, &err);
-    assert_non_null(c);
+    sk_client *c = fake_env_client(f.srv.url);
     body_rx rx = { 0 };
     assert_non_null(client_request(c, "GET", "/api/v1/connections/app?page_size=30", NULL,
                                    on_body_copy, &rx));
