@@ -20,6 +20,7 @@
 #include "sk_time.h"
 #include "text.h"
 #include "tui_script.h"
+#include "tui_term.h"
 #include "tui_theme.h"
 
 
@@ -109,6 +110,7 @@ static bool term_start(tui_app *a)
     if (tui_script_on() ? !tui_script_start() : !initscr())   /* SKDASH_SCRIPT: no terminal */
         return false;
     curses_on = true;
+    tui_term_buffered();   /* before the modes below: endwin() and refresh() keep them */
     cbreak();
     noecho();
     nonl();
