@@ -163,12 +163,17 @@ static void token_log(const char *token)
     if (!path || !*path) return;
     int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) return;
-    char line[512];
+    char line[EMU_TOKEN_MAX + 2];
     int n = snprintf(line, sizeof line, "%s\n", token);
     if (n > 0 && (size_t)n < sizeof line && write(fd, line, (size_t)n) != n) {}
     close(fd);
 }
 
+/* An access token the size and shape of Scalekit's: an RS256 JWT (header, a dozen claims, a
+ * 256-byte signature), about 750 bytes. Its length matters: every request carries it, and
+ * libcurl 7.88 formats each request header byte by byte (about 90 instructions a byte), so a
+ * short token would make the client look cheaper than it is against the real service. skemu
+ * never decodes it: the signature is random bytes and the token is looked up whole. */
 void emu_token_issue(emu *e, char *out, size_t outlen)
 {
     double now = emu_now_mono();
@@ -176,13 +181,29 @@ void emu_token_issue(emu *e, char *out, size_t outlen)
     for (size_t i = 0; i < e->ntokens; i++)
         if (e->tokens[i].expires > now) e->tokens[keep++] = e->tokens[i];
     e->ntokens = keep;
-    unsigned char raw[48];
+    unsigned char raw[16 + 256];
     emu_rand_secure(raw, sizeof raw);
-    char *a = emu_b64_encode(raw, 24, true), *b = emu_b64_encode(raw + 24, 24, true);
-    /* Shaped like a JWT because real ones are; skemu never decodes it. */
-    snprintf(out, outlen, "eyJhbGciOiJSUzI1NiIsImtpZCI6InNrZW11In0.%s.%s", a, b);
+    uint64_t jti = 0, kid = 0;
+    memcpy(&jti, raw, 8);
+    memcpy(&kid, raw + 8, 8);
+    long long t = (long long)time(NULL);
+    char head[96], claims[640];
+    snprintf(head, sizeof head, "{\"alg\":\"RS256\",\"kid\":\"snk_%018llu\",\"typ\":\"JWT\"}",
+             (unsigned long long)(kid % 1000000000000000000ull));
+    snprintf(claims, sizeof claims,
+             "{\"aud\":[\"%.64s\"],\"client_id\":\"%.64s\",\"exp\":%lld,\"iat\":%lld,"
+             "\"iss\":\"%.127s\",\"jti\":\"tkn_%018llu\",\"nbf\":%lld,\"oid\":\"org_%018llu\","
+             "\"scope\":\"openid\",\"sub\":\"%.64s\"}",
+             e->client_id, e->client_id, t + (long long)e->opt.token_ttl, t, e->base_url,
+             (unsigned long long)(jti % 1000000000000000000ull), t,
+             (unsigned long long)(kid / 7 % 1000000000000000000ull), e->client_id);
+    char *a = emu_b64_encode((const unsigned char *)head, strlen(head), true),
+         *b = emu_b64_encode((const unsigned char *)claims, strlen(claims), true),
+         *sig = emu_b64_encode(raw + 16, 256, true);
+    snprintf(out, outlen, "%s.%s.%s", a, b, sig);
     free(a);
     free(b);
+    free(sig);
     if (e->ntokens == e->captokens) {
         e->captokens = e->captokens ? e->captokens * 2 : 16;
         e->tokens = emu_xrealloc(e->tokens, e->captokens * sizeof *e->tokens);

@@ -13,8 +13,12 @@
 #include "emu_store.h"
 #include "emu_util.h"
 
+/* Room for an access token: an RS256 JWT with Scalekit's claims (about 750 bytes; see
+ * emu_token_issue), with a long client id and base URL. */
+#define EMU_TOKEN_MAX 1152
+
 typedef struct emu_token {
-    char token[160];
+    char token[EMU_TOKEN_MAX];
     double expires;       /* monotonic seconds */
 } emu_token;
 

@@ -796,7 +796,7 @@ void emu_ep_token(emu_ctx *c)
     } else if (!same(id, c->e->client_id) || !same(secret, c->e->client_secret)) {
         oauth_error(c, 401, "invalid_client", "client authentication failed");
     } else {
-        char tok[160];
+        char tok[EMU_TOKEN_MAX];
         emu_token_issue(c->e, tok, sizeof tok);
         json_object *o = json_object_new_object();
         json_object_object_add(o, "access_token", json_object_new_string(tok));
