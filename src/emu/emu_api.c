@@ -170,7 +170,8 @@ static void token_log(const char *token)
 }
 
 /* An access token the size and shape of Scalekit's: an RS256 JWT (header, a dozen claims, a
- * 256-byte signature), about 750 bytes. Its length matters: every request carries it, and
+ * 256-byte signature), about 720 bytes. The key id and organization are the same in every
+ * token of one client, as a real environment's signing key and organization are. Its length matters: every request carries it, and
  * libcurl 7.88 formats each request header byte by byte (about 90 instructions a byte), so a
  * short token would make the client look cheaper than it is against the real service. skemu
  * never decodes it: the signature is random bytes and the token is looked up whole. */
@@ -181,11 +182,12 @@ void emu_token_issue(emu *e, char *out, size_t outlen)
     for (size_t i = 0; i < e->ntokens; i++)
         if (e->tokens[i].expires > now) e->tokens[keep++] = e->tokens[i];
     e->ntokens = keep;
-    unsigned char raw[16 + 256];
+    unsigned char raw[8 + 256];
     emu_rand_secure(raw, sizeof raw);
-    uint64_t jti = 0, kid = 0;
+    uint64_t jti = 0, kid = 1469598103934665603ull;   /* FNV-1a of the client id */
     memcpy(&jti, raw, 8);
-    memcpy(&kid, raw + 8, 8);
+    for (const char *p = e->client_id; *p; p++)
+        kid = (kid ^ (unsigned char)*p) * 1099511628211ull;
     long long t = (long long)time(NULL);
     char head[96], claims[640];
     snprintf(head, sizeof head, "{\"alg\":\"RS256\",\"kid\":\"snk_%018llu\",\"typ\":\"JWT\"}",
@@ -199,7 +201,7 @@ void emu_token_issue(emu *e, char *out, size_t outlen)
              (unsigned long long)(kid / 7 % 1000000000000000000ull), e->client_id);
     char *a = emu_b64_encode((const unsigned char *)head, strlen(head), true),
          *b = emu_b64_encode((const unsigned char *)claims, strlen(claims), true),
-         *sig = emu_b64_encode(raw + 16, 256, true);
+         *sig = emu_b64_encode(raw + 8, 256, true);
     snprintf(out, outlen, "%s.%s.%s", a, b, sig);
     free(a);
     free(b);

@@ -13,7 +13,7 @@
 #include "emu_store.h"
 #include "emu_util.h"
 
-/* Room for an access token: an RS256 JWT with Scalekit's claims (about 750 bytes; see
+/* Room for an access token: an RS256 JWT with Scalekit's claims (about 720 bytes; see
  * emu_token_issue), with a long client id and base URL. */
 #define EMU_TOKEN_MAX 1152
 

@@ -307,6 +307,13 @@ static void test_token_good_and_bad_credentials(void **state)
     json_object *o = jparse(&r);
     assert_non_null(o);
     assert_rs256_sized(jstr(o, "access_token"));
+    /* Another token: its own, signed with the same key (the same JWT header). */
+    char *other = get_token(&shared);
+    const char *first = jstr(o, "access_token");
+    assert_string_not_equal(other, first);
+    assert_true(strchr(first, '.') - first == strchr(other, '.') - other);
+    assert_memory_equal(first, other, (size_t)(strchr(first, '.') - first));
+    free(other);
     assert_string_equal(jstr(o, "token_type"), "Bearer");
     assert_string_equal(jstr(o, "scope"), "openid");
     assert_int_equal(json_object_get_int(jget(o, "expires_in")), 3600);
