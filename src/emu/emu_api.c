@@ -170,11 +170,12 @@ static void token_log(const char *token)
 }
 
 /* An access token the size and shape of Scalekit's: an RS256 JWT (header, a dozen claims, a
- * 256-byte signature), about 720 bytes. The key id and organization are the same in every
- * token of one client, as a real environment's signing key and organization are. Its length matters: every request carries it, and
+ * 256-byte signature), about 720 bytes. Its length matters: every request carries it, and
  * libcurl 7.88 formats each request header byte by byte (about 90 instructions a byte), so a
- * short token would make the client look cheaper than it is against the real service. skemu
- * never decodes it: the signature is random bytes and the token is looked up whole. */
+ * short token would make the client look cheaper than it is against the real service. The key
+ * id and organization are the same in every token of one client (both numbers from a hash of
+ * its id), as a real environment's signing key and organization are. skemu never decodes it:
+ * the signature is random bytes and the token is looked up whole. */
 void emu_token_issue(emu *e, char *out, size_t outlen)
 {
     double now = emu_now_mono();
