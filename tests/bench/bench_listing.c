@@ -3,13 +3,21 @@
  * speed-up over listing one page after another. Usage: bench_listing N LATENCY_MS [SEED] */
 #include "common.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <malloc.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "api.h"
+#include "buf.h"
 #include "listing.h"
 #include "store.h"
 
@@ -182,6 +190,280 @@ static bool measure(const bench_env *e, int reps, figures *f, shape *sh)
     return true;
 }
 
+/* ---------------------------------------------------------------- the transport alone */
+
+/* Where a listing's client CPU goes besides reading the pages: the same number of page
+ * requests, CONCURRENCY in flight, with nothing parsed or stored, three ways: through the
+ * client (libcurl's HTTP, as the listing sends them), the same bytes over plain sockets (the
+ * kernel's TCP with no HTTP library), and on libcurl's connections without its HTTP layer.
+ * Information, not targets: they bound what the scan and the store can win, and show what
+ * libcurl's HTTP costs a request. */
+
+static unsigned long n_answered, n_pages;
+
+static void on_answer(void *ud, const sk_response *r)
+{
+    (void)ud;
+    n_answered++;
+    n_pages += r->err.status == SK_OK && r->http_status == 200 && r->len > 0;
+}
+
+/* Client CPU (ms) of `pages` GETs of path through a warm client; -1 when one failed. */
+static double via_client(sk_client *c, const char *path, unsigned long pages)
+{
+    n_answered = n_pages = 0;
+    unsigned long sent = 0;
+    double t = bench_self_cpu_ms();
+    while (n_answered < pages) {
+        for (; sent < pages && sent - n_answered < CONCURRENCY; sent++)
+            if (!client_request(c, "GET", path, NULL, on_answer, NULL))
+                return -1;
+        client_wait(c, NULL, 0, 100);
+        client_step(c);
+    }
+    t = bench_self_cpu_ms() - t;
+    return n_pages == pages ? t : -1;
+}
+
+static size_t keep_token(char *p, size_t size, size_t n, void *ud)
+{
+    sk_buf *b = ud;
+    return buf_add(b, p, size * n) ? size * n : 0;
+}
+
+static void buf_wipe(sk_buf *b)
+{
+    if (b->s)
+        memset(b->s, 0, b->cap);
+    buf_free(b);
+}
+
+/* Where needle (n bytes) first is in s[0..len), or NULL. */
+static const char *find(const char *s, size_t len, const char *needle, size_t n)
+{
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(s + i, needle, n) == 0)
+            return s + i;
+    return NULL;
+}
+
+/* The bytes curl sends for a GET of path from the client, with a fresh token: the request
+ * line and the headers of client.c's build_headers (written out here, so a header added there
+ * is to be added here too; test_client checks the client's on the wire). */
+static bool raw_request(const bench_env *e, const char *path, sk_buf *out)
+{
+    char url[600], form[512];
+    char *id = curl_easy_escape(NULL, e->cfg.client_id, 0),
+         *sec = curl_easy_escape(NULL, e->cfg.client_secret, 0);
+    snprintf(url, sizeof url, "%s/oauth/token", e->cfg.environment_url);
+    snprintf(form, sizeof form, "grant_type=client_credentials&client_id=%s&client_secret=%s",
+             id ? id : "", sec ? sec : "");
+    curl_free(id);
+    curl_free(sec);
+    sk_buf answer = { 0 };
+    CURL *h = curl_easy_init();
+    CURLcode rc = CURLE_FAILED_INIT;
+    if (h) {
+        curl_easy_setopt(h, CURLOPT_URL, url);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_token);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &answer);
+        rc = curl_easy_perform(h);
+        curl_easy_cleanup(h);
+    }
+    memset(form, 0, sizeof form);
+    const char *key = "\"access_token\":\"";
+    const char *tok = rc == CURLE_OK && answer.s ? strstr(answer.s, key) : NULL;
+    const char *end = tok ? strchr(tok + strlen(key), '"') : NULL;
+    bool ok = false;
+    if (end) {
+        tok += strlen(key);
+        const char *host = strstr(e->cfg.environment_url, "://");
+        char line[1024];
+        snprintf(line, sizeof line,
+                 "GET %s HTTP/1.1\r\nHost: %s\r\nAccept: application/json\r\n"
+                 "User-Agent: skdash/0.1\r\nAccept-Encoding: deflate, gzip, br, zstd\r\n"
+                 "Authorization: Bearer ", path, host ? host + 3 : "");
+        ok = buf_adds(out, line) && buf_add(out, tok, (size_t)(end - tok)) &&
+             buf_adds(out, "\r\n\r\n");
+    }
+    buf_wipe(&answer);
+    return ok;
+}
+
+/* One kept-alive connection and the answer being read on it (status line, headers and the
+ * Content-Length bytes after them). `h`: the curl handle that opened it (NULL: a plain socket,
+ * read and written with recv and send). */
+typedef struct raw_conn {
+    int fd;
+    CURL *h;
+    bool busy;
+    size_t got, need;
+    char in[64 * 1024];
+} raw_conn;
+
+/* n more bytes read into rc->in: false when the answer is not a whole 200 page. */
+static bool raw_took(raw_conn *rc, size_t n)
+{
+    rc->got += n;
+    if (!rc->need) {
+        const char *he = find(rc->in, rc->got, "\r\n\r\n", 4);
+        if (!he)
+            return rc->got < sizeof rc->in;
+        const char *cl = find(rc->in, (size_t)(he - rc->in), "Content-Length: ", 16);
+        if (!cl || strncmp(rc->in, "HTTP/1.1 200 ", 13) != 0)
+            return false;
+        rc->need = (size_t)(he + 4 - rc->in) + strtoul(cl + 16, NULL, 10);
+        if (rc->need > sizeof rc->in)
+            return false;
+    }
+    if (rc->got >= rc->need) {
+        rc->busy = false;
+        rc->got = rc->need = 0;
+    }
+    return true;
+}
+
+static bool raw_send(raw_conn *rc, const sk_buf *req)
+{
+    size_t n = 0;
+    if (rc->h)
+        return curl_easy_send(rc->h, req->s, req->len, &n) == CURLE_OK && n == req->len;
+    return send(rc->fd, req->s, req->len, MSG_NOSIGNAL) == (ssize_t)req->len;
+}
+
+/* Reads what is there; false on an error, the end of the connection or a wrong answer. */
+static bool raw_read(raw_conn *rc)
+{
+    size_t room = sizeof rc->in - rc->got, n = 0;
+    if (rc->h) {
+        CURLcode r = curl_easy_recv(rc->h, rc->in + rc->got, room, &n);
+        return r == CURLE_AGAIN || (r == CURLE_OK && n && raw_took(rc, n));
+    }
+    ssize_t got = recv(rc->fd, rc->in + rc->got, room, 0);
+    return got > 0 && raw_took(rc, (size_t)got);
+}
+
+/* A connection to skemu: a plain socket, or (curl) one libcurl opens with CURLOPT_CONNECT_ONLY
+ * (its connect, DNS, TLS and proxy tunnel) for curl_easy_send and curl_easy_recv. */
+static bool raw_open(const bench_env *e, raw_conn *rc, bool curl)
+{
+    memset(rc, 0, offsetof(raw_conn, in));
+    rc->fd = -1;
+    if (curl) {
+        curl_socket_t fd = CURL_SOCKET_BAD;
+        if (!(rc->h = curl_easy_init()))
+            return false;
+        curl_easy_setopt(rc->h, CURLOPT_URL, e->cfg.environment_url);
+        curl_easy_setopt(rc->h, CURLOPT_CONNECT_ONLY, 1L);
+        curl_easy_setopt(rc->h, CURLOPT_NOSIGNAL, 1L);
+        if (curl_easy_perform(rc->h) != CURLE_OK ||
+            curl_easy_getinfo(rc->h, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK)
+            return false;
+        rc->fd = (int)fd;
+        return fd != CURL_SOCKET_BAD;
+    }
+    struct sockaddr_in sa = { 0 };
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)e->p.port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int one = 1;
+    if ((rc->fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+        return false;
+    setsockopt(rc->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);   /* as curl does */
+    return connect(rc->fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+}
+
+static void raw_close(raw_conn *rc)
+{
+    if (rc->h)
+        curl_easy_cleanup(rc->h);   /* closes its socket */
+    else if (rc->fd >= 0)
+        close(rc->fd);
+}
+
+/* Client CPU (ms) of `pages` such requests over CONCURRENCY kept-alive connections, plain
+ * sockets or libcurl's (curl); -1 when one failed. */
+static double via_raw(const bench_env *e, const sk_buf *req, unsigned long pages, bool curl)
+{
+    static raw_conn conn[CONCURRENCY];
+    double cpu = -1;
+    int opened = 0;
+    while (opened < CONCURRENCY) {
+        bool ok = raw_open(e, &conn[opened], curl);
+        opened++;
+        if (!ok)
+            goto out;
+    }
+    unsigned long sent = 0, done = 0;
+    double t = bench_self_cpu_ms();
+    while (done < pages) {
+        struct pollfd p[CONCURRENCY];
+        for (int i = 0; i < CONCURRENCY; i++) {
+            if (!conn[i].busy && sent < pages) {
+                if (!raw_send(&conn[i], req))
+                    goto out;
+                conn[i].busy = true;
+                sent++;
+            }
+            p[i].fd = conn[i].fd;
+            p[i].events = POLLIN;
+            p[i].revents = 0;
+        }
+        if (poll(p, CONCURRENCY, 1000) <= 0)
+            goto out;
+        for (int i = 0; i < CONCURRENCY; i++)
+            if (p[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+                if (!raw_read(&conn[i]))
+                    goto out;
+                done += !conn[i].busy;
+            }
+    }
+    cpu = bench_self_cpu_ms() - t;
+out:
+    for (int i = 0; i < opened; i++)
+        raw_close(&conn[i]);
+    return cpu;
+}
+
+typedef struct transport {
+    double client_ms, sockets_ms, connect_only_ms;
+} transport;
+
+/* Medians of three runs of each; false when a request failed. */
+static bool measure_transport(const bench_env *e, const shape *sh, unsigned long pages,
+                              transport *t)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/connected_accounts?connector=%s&page_size=%d",
+             sh->largest, PAGE);
+    /* Each transfer mallocs curl's 64 KB read buffer and the client's page buffer and frees
+     * both when it ends; with nothing above them on the heap, glibc hands that top back to the
+     * system (above 128 KB free) and the next transfer faults it in again: some 4,500 page
+     * faults (about 6 ms) a run of this alone, where a listing's store keeps the top in use
+     * (about 100 of its faults a listing are these buffers'). Not trimming makes this run pay
+     * what a listing pays. The listings above were measured before, with glibc's defaults. */
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    sk_client *c = bench_client(e);
+    sk_buf req = { 0 };
+    double vc[3], vs[3], vo[3];
+    bool ok = c && via_client(c, path, 1) >= 0 && raw_request(e, path, &req);
+    for (int i = 0; ok && i < 3; i++) {
+        vc[i] = via_client(c, path, pages);
+        vs[i] = via_raw(e, &req, pages, false);
+        vo[i] = via_raw(e, &req, pages, true);
+        ok = vc[i] >= 0 && vs[i] >= 0 && vo[i] >= 0;
+    }
+    client_free(c);
+    buf_wipe(&req);
+    if (!ok)
+        return false;
+    t->client_ms = bench_median(vc, 3);
+    t->sockets_ms = bench_median(vs, 3);
+    t->connect_only_ms = bench_median(vo, 3);
+    return true;
+}
+
 static int scenario(long n, int latency, unsigned seed)
 {
     bench_env e;
@@ -245,6 +527,26 @@ static int scenario(long n, int latency, unsigned seed)
     bool cpu_target = latency == 0 && n == 100000;
     rc |= !bench_result(name, f.cpu * 1e3 / (double)n, "us", cpu_target ? 1.0 : 0,
                         cpu_target ? 1.0 : 0, note);
+    /* Where that CPU goes (0 ms only: with real latency the client's CPU per request is the
+     * same work with colder caches, and the split says nothing more). */
+    transport tr;
+    if (latency == 0 && measure_transport(&e, &sh, (unsigned long)sh.all_pages, &tr)) {
+        snprintf(name, sizeof name, "listing %s @%dms: transport alone per account", tag, latency);
+        snprintf(note, sizeof note, "the %zu page requests through the client (libcurl), nothing "
+                 "parsed: %.0f ms CPU", sh.all_pages, tr.client_ms);
+        bench_result(name, tr.client_ms * 1e3 / (double)n, "us", 0, 0, note);
+        snprintf(name, sizeof name, "listing %s @%dms: plain sockets per account", tag, latency);
+        snprintf(note, sizeof note, "the same requests with no HTTP library (the kernel's TCP "
+                 "alone): %.0f ms CPU", tr.sockets_ms);
+        bench_result(name, tr.sockets_ms * 1e3 / (double)n, "us", 0, 0, note);
+        snprintf(name, sizeof name, "listing %s @%dms: CONNECT_ONLY per account", tag,
+                 latency);
+        snprintf(note, sizeof note, "the same requests on libcurl's connections without its HTTP "
+                 "(CONNECT_ONLY): %.0f ms CPU", tr.connect_only_ms);
+        bench_result(name, tr.connect_only_ms * 1e3 / (double)n, "us", 0, 0, note);
+    } else if (latency == 0) {
+        printf("  (the transport alone could not be measured: a request failed)\n");
+    }
     /* At a short round trip a "round trip" is itself CPU of the client and skemu, which share
      * the machine's cores: the listing cannot beat the client's own CPU time (one thread) nor
      * both processes' CPU spread over the cores, whatever the schedule. Reported, not a target,

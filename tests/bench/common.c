@@ -130,7 +130,7 @@ static void on_expect(void *ud, size_t accounts)
 
 static const sk_sink store_sink = { on_conns, on_page, on_conn_done, on_done, on_expect };
 
-static double self_cpu_ms(void)
+double bench_self_cpu_ms(void)
 {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
@@ -151,7 +151,7 @@ bool bench_list(const bench_env *e, int concurrency, bench_run *r)
     store_begin_refresh(r->store);
     listing_opts o = { 0 };
     o.concurrency = concurrency;
-    double cpu0 = self_cpu_ms(), scpu0 = bench_proc_cpu_ms(e->p.pid);
+    double cpu0 = bench_self_cpu_ms(), scpu0 = bench_proc_cpu_ms(e->p.pid);
     r->t0 = bench_now_ms();
     sk_listing *l = listing_start(c, &o, &store_sink, &s);
     while (l && !s.done) {
@@ -159,7 +159,7 @@ bool bench_list(const bench_env *e, int concurrency, bench_run *r)
         client_step(c);
         listing_step(l);   /* a damaged page's retry is the listing's timer, not the client's */
     }
-    r->cpu_ms = self_cpu_ms() - cpu0;
+    r->cpu_ms = bench_self_cpu_ms() - cpu0;
     r->server_cpu_ms = bench_proc_cpu_ms(e->p.pid) - scpu0;
     r->pages = listing_pages(l);
     listing_free(l);

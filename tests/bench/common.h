@@ -46,6 +46,8 @@ long bench_get(sk_client *c, const char *path, char **body, size_t *len);
 /* Peak and current resident set of this process (kB), from /proc/self/status. */
 long bench_vm_hwm_kb(void);
 long bench_vm_rss_kb(void);
+/* This process's CPU time (user + system, ms, from getrusage). */
+double bench_self_cpu_ms(void);
 /* CPU time (user + system, ms) of a process from /proc/PID/stat (clock-tick resolution); -1. */
 double bench_proc_cpu_ms(int pid);
 
