@@ -1,5 +1,5 @@
 # bench.mk: `make bench` runs the speed, memory and idle benchmarks against skemu with generated
-# data and prints figure, bound and ratio for each (never part of `make check`).
+# data and prints figure, bound and ratio for each (built by `make check`, never run by it).
 # Bench programs link the core library and the skemu launcher only (the other test support
 # code needs cmocka), so a half-written CLI or TUI file cannot stop them.
 
@@ -9,6 +9,10 @@ BENCH_LINK  = $(BUILD)/tests/bench/common.o $(call obj,tests/support/skemu_proc.
 
 $(BENCH_PROGS): $(BUILD)/tests/bench/%: $(BUILD)/tests/bench/%.o $(BENCH_LINK)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS_CORE)
+
+# `make check` builds them (and never runs them), so that CI, which builds with warnings as
+# errors, stops a change that breaks a benchmark's build.
+CHECK_DEPS += $(BENCH_PROGS)
 
 bench: $(BENCH_PROGS) $(SKEMU) $(SKDASH)
 	@BUILD_DIR=$(CURDIR)/$(BUILD) SKEMU_BIN=$(CURDIR)/$(SKEMU) SKDASH_BIN=$(CURDIR)/$(SKDASH) \
