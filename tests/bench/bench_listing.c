@@ -21,6 +21,8 @@
 #include "api.h"
 #include "buf.h"
 #include "listing.h"
+#include "mem.h"
+#include "parse.h"
 #include "store.h"
 
 #define CONNS 50
@@ -84,18 +86,25 @@ static size_t discard(char *p, size_t size, size_t n, void *ud)
     return size * n;
 }
 
+/* The token endpoint's URL and the form that asks it for a token (the form holds the secret:
+ * the caller wipes it). */
+static void token_form(const bench_env *e, char url[600], char form[512])
+{
+    char *id = curl_easy_escape(NULL, e->cfg.client_id, 0),
+         *sec = curl_easy_escape(NULL, e->cfg.client_secret, 0);
+    snprintf(url, 600, "%s/oauth/token", e->cfg.environment_url);
+    snprintf(form, 512, "grant_type=client_credentials&client_id=%s&client_secret=%s",
+             id ? id : "", sec ? sec : "");
+    curl_free(id);
+    curl_free(sec);
+}
+
 /* The token fetch as a starting dashboard sees it: a new TCP connection, then the POST. */
 static double rtt_token(const bench_env *e)
 {
     double v[SAMPLES];
-    char url[600], *id = curl_easy_escape(NULL, e->cfg.client_id, 0),
-                   *sec = curl_easy_escape(NULL, e->cfg.client_secret, 0);
-    char form[512];
-    snprintf(url, sizeof url, "%s/oauth/token", e->cfg.environment_url);
-    snprintf(form, sizeof form, "grant_type=client_credentials&client_id=%s&client_secret=%s",
-             id ? id : "", sec ? sec : "");
-    curl_free(id);
-    curl_free(sec);
+    char url[600], form[512];
+    token_form(e, url, form);
     for (int i = 0; i < SAMPLES; i++) {
         CURL *h = curl_easy_init();
         if (!h)
@@ -112,7 +121,7 @@ static double rtt_token(const bench_env *e)
         if (rc != CURLE_OK || code != 200)
             return -1;
     }
-    memset(form, 0, sizeof form);
+    mem_wipe(form, sizeof form);
     return bench_median(v, SAMPLES);
 }
 
@@ -236,7 +245,7 @@ static size_t keep_token(char *p, size_t size, size_t n, void *ud)
 static void buf_wipe(sk_buf *b)
 {
     if (b->s)
-        memset(b->s, 0, b->cap);
+        mem_wipe(b->s, b->cap);
     buf_free(b);
 }
 
@@ -255,13 +264,7 @@ static const char *find(const char *s, size_t len, const char *needle, size_t n)
 static bool raw_request(const bench_env *e, const char *path, sk_buf *out)
 {
     char url[600], form[512];
-    char *id = curl_easy_escape(NULL, e->cfg.client_id, 0),
-         *sec = curl_easy_escape(NULL, e->cfg.client_secret, 0);
-    snprintf(url, sizeof url, "%s/oauth/token", e->cfg.environment_url);
-    snprintf(form, sizeof form, "grant_type=client_credentials&client_id=%s&client_secret=%s",
-             id ? id : "", sec ? sec : "");
-    curl_free(id);
-    curl_free(sec);
+    token_form(e, url, form);
     sk_buf answer = { 0 };
     CURL *h = curl_easy_init();
     CURLcode rc = CURLE_FAILED_INIT;
@@ -273,22 +276,22 @@ static bool raw_request(const bench_env *e, const char *path, sk_buf *out)
         rc = curl_easy_perform(h);
         curl_easy_cleanup(h);
     }
-    memset(form, 0, sizeof form);
-    const char *key = "\"access_token\":\"";
-    const char *tok = rc == CURLE_OK && answer.s ? strstr(answer.s, key) : NULL;
-    const char *end = tok ? strchr(tok + strlen(key), '"') : NULL;
-    bool ok = false;
-    if (end) {
-        tok += strlen(key);
+    mem_wipe(form, sizeof form);
+    sk_token tok = { 0 };
+    sk_error err;
+    bool ok = rc == CURLE_OK && answer.s &&
+              parse_token(answer.s, answer.len, &tok, &err) == SK_OK && tok.access_token;
+    if (ok) {
         const char *host = strstr(e->cfg.environment_url, "://");
         char line[1024];
         snprintf(line, sizeof line,
                  "GET %s HTTP/1.1\r\nHost: %s\r\nAccept: application/json\r\n"
                  "User-Agent: skdash/0.1\r\nAccept-Encoding: deflate, gzip, br, zstd\r\n"
                  "Authorization: Bearer ", path, host ? host + 3 : "");
-        ok = buf_adds(out, line) && buf_add(out, tok, (size_t)(end - tok)) &&
+        ok = buf_adds(out, line) && buf_adds(out, tok.access_token) &&
              buf_adds(out, "\r\n\r\n");
     }
+    parse_token_free(&tok);
     buf_wipe(&answer);
     return ok;
 }
