@@ -21,7 +21,7 @@ endif
 pc_cflags = $(shell pkg-config --cflags-only-I $(1) 2>/dev/null)
 pc_libs   = $(shell pkg-config --libs $(1) 2>/dev/null)
 
-PKG_CORE = libcurl json-c libqrencode
+PKG_CORE = libcurl json-c libqrencode zlib
 PKG_TUI  = ncursesw
 PKG_EMU  = libmicrohttpd json-c
 PKG_TEST = cmocka

@@ -3,7 +3,7 @@
 # from mk/sanitize.mk's objects). See tests/fuzz/README.md.
 include mk/sanitize.mk
 
-FUZZ_NAMES   := token connections page detail link error config emu emu_data
+FUZZ_NAMES   := token connections page detail link error config emu emu_data h1
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang
 FUZZ_DIR     := $(BUILD)/fuzz

@@ -3,7 +3,7 @@
 # Quick when everything is there (a dpkg query per package); apt-get (through sudo when not
 # root) otherwise. `deps.sh fuzz` adds what `make fuzz` needs (clang and libFuzzer's runtime).
 set -eu
-PKGS="pkg-config libncurses-dev libcurl4-openssl-dev libjson-c-dev libcmocka-dev libqrencode-dev
+PKGS="pkg-config libncurses-dev libcurl4-openssl-dev zlib1g-dev libjson-c-dev libcmocka-dev libqrencode-dev
 libmicrohttpd-dev tmux zbar-tools curl valgrind strace perl diffutils binutils openssl
 tinyproxy-bin zsh fish bash-completion screen libvterm-dev"
 [ "${1:-}" = fuzz ] && PKGS="clang libclang-rt-14-dev"

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "h1.h"
 #include "parse.h"
 #include "buf.h"
 #include "mem.h"
@@ -65,7 +66,17 @@ struct sk_request {
     unsigned token_gen;      /* which token this attempt carried */
     sk_error err;            /* for RQ_FAILED */
     char errbuf[CURL_ERROR_SIZE];
+    /* On the page lane (lane_start): the connection it is written on, and once its answer is
+     * read (or the lane failed it), the outcome waiting for client_step (lane_over). */
+    struct lane_conn *lane;
+    bool lane_over, lane_stale_retried;
+    CURLcode lane_rc;
+    long lane_http, lane_ra_s, lane_connect_code;
+    int64_t deadline_ms;
 };
+
+/* A socket curl watches while it opens a lane connection (its socket callback). */
+typedef struct { curl_socket_t fd; int what; short revents; } lane_sock;
 
 struct sk_client {
     CURLM *multi;
@@ -102,6 +113,20 @@ struct sk_client {
      * buffer each time. */
     CURL *idle[IDLE_HANDLES];
     int n_idle;
+    /* The page lane (see its section): GETs written and read by the client itself on
+     * connections curl opens (CURLOPT_CONNECT_ONLY) on a multi handle of their own. */
+    bool lane_on;
+    CURLM *lane_multi;
+    struct lane_conn **lanes;
+    int n_lanes, cap_lanes;
+    lane_sock *lane_socks;
+    int n_lane_socks, cap_lane_socks;
+    int n_lane_over;         /* requests whose lane try is over, waiting for client_step */
+    int64_t lane_timer_ms;   /* when lane_multi wants its timeout action; -1 none */
+    bool lane_waited;        /* client_wait marked which connections are ready */
+    char lane_host[300];     /* the Host header's value */
+    struct curl_waitfd *waitfds;
+    unsigned cap_waitfds;
 };
 
 /* ---------------------------------------------------------------- small helpers */
@@ -238,6 +263,9 @@ void client_set_debug(sk_client *c, sk_debug_fn fn, void *ud)
         trace(c, "tls: trusting %s%s%s (from %s)", c->ca_bundle[0] ? c->ca_bundle : "",
               c->ca_bundle[0] && c->ca_dir[0] ? " and " : "", c->ca_dir, c->ca_source);
 }
+
+static void lane_setup(sk_client *c);
+static void lane_free_all(sk_client *c);
 
 /* ---------------------------------------------------------------- create / free */
 
@@ -408,6 +436,7 @@ sk_client *client_new(const struct sk_config *cfg, const sk_client_opts *opts, s
     snprintf(c->ca_dir, sizeof c->ca_dir, "%s", cfg->ca_dir);
     c->ca_source = cfg->ca_source;
     proxy_detect(c);
+    lane_setup(c);
     accept_encoding_line(c->accept_encoding, sizeof c->accept_encoding);
     if (opts)
         c->o = *opts;
@@ -431,6 +460,7 @@ void client_free(sk_client *c)
         client_cancel_all(c);
     while (c->n_idle > 0)
         curl_easy_cleanup(c->idle[--c->n_idle]);
+    lane_free_all(c);
     curl_multi_cleanup(c->multi);
     if (c->token)
         wipe_free(c->token, strlen(c->token));
@@ -601,6 +631,17 @@ static void set_method(sk_request *r)
     }
 }
 
+/* Only bytes curl's URL parser passes unchanged (api.c escapes every value anyway), and no dot
+ * segment in the path (before q, the query, when there is one) that curl would rewrite. */
+static bool target_plain(const char *target, const char *q)
+{
+    for (const unsigned char *u = (const unsigned char *)target; *u; u++)
+        if (*u <= ' ' || *u >= 0x7f || *u == '#' ||
+            (*u == '/' && u[1] == '.' && (!q || (const char *)u < q)))
+            return false;
+    return true;
+}
+
 /* Where the request's query starts in r->url, when curl is given it apart (NULL: the URL whole;
  * *target_out: where the path starts).
  * libcurl 7.88 writes each string of a request through its printf a character at a time (some
@@ -622,12 +663,7 @@ static char *target_query(const sk_client *c, const sk_request *r, const char **
     if (!target || target > q)
         return NULL;
     *target_out = target;
-    /* Only bytes curl's URL parser passes unchanged (api.c escapes every value anyway). */
-    for (const unsigned char *u = (const unsigned char *)target; *u; u++)
-        if (*u <= ' ' || *u >= 0x7f || *u == '#' ||
-            (*u == '/' && u[1] == '.' && (const char *)u < q))
-            return NULL;
-    return q;
+    return target_plain(target, q) ? q : NULL;
 }
 
 static void set_url(const sk_client *c, sk_request *r)
@@ -688,23 +724,27 @@ static void fail_later(sk_request *r, sk_status st, const char *what)
 }
 
 /* Puts r on the multi handle. Never runs a callback: a failure is delivered by client_step. */
+static bool lane_start(sk_client *c, sk_request *r);
+
 static void start(sk_client *c, sk_request *r)
 {
-    bool fresh = c->n_idle == 0;
-    r->easy = fresh ? curl_easy_init() : c->idle[--c->n_idle];
     buf_reset(&r->resp);
     r->too_big = false;
     r->body_in = false;
     r->errbuf[0] = '\0';
-    if (!r->easy || !build_headers(c, r)) {
-        fail_later(r, SK_ERR_NOMEM, "out of memory");
-        return;
-    }
-    set_options(c, r, fresh);
     r->token_gen = c->token_gen;
-    if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK) {
-        fail_later(r, SK_ERR_NOMEM, "could not queue the transfer");
-        return;
+    if (!lane_start(c, r)) {
+        bool fresh = c->n_idle == 0;
+        r->easy = fresh ? curl_easy_init() : c->idle[--c->n_idle];
+        if (!r->easy || !build_headers(c, r)) {
+            fail_later(r, SK_ERR_NOMEM, "out of memory");
+            return;
+        }
+        set_options(c, r, fresh);
+        if (curl_multi_add_handle(c->multi, r->easy) != CURLM_OK) {
+            fail_later(r, SK_ERR_NOMEM, "could not queue the transfer");
+            return;
+        }
     }
     r->tries++;
     r->state = RQ_ACTIVE;
@@ -807,11 +847,16 @@ sk_request *client_request(sk_client *c, const char *method, const char *path_an
     return r;
 }
 
+static void lane_drop(sk_client *c, sk_request *r);
+
 /* Detaches r and runs its callback once, then frees it. */
 static void complete(sk_client *c, sk_request *r, long http, const sk_error *err)
 {
     if (r->state == RQ_ACTIVE) {
-        curl_multi_remove_handle(c->multi, r->easy);
+        if (r->easy)
+            curl_multi_remove_handle(c->multi, r->easy);
+        else
+            lane_drop(c, r);
         c->n_active--;
     }
     if (r == c->token_req)
@@ -1145,6 +1190,9 @@ static void easy_release(sk_client *c, CURL *e)
     }
 }
 
+static void transfer_end(sk_client *c, sk_request *r, CURLcode rc, long http, long connect_code,
+                         long retry_after);
+
 /* Releases r's easy handle after a transfer and decides what happens next. */
 static void finish_transfer(sk_client *c, sk_request *r, CURLcode rc)
 {
@@ -1160,6 +1208,14 @@ static void finish_transfer(sk_client *c, sk_request *r, CURLcode rc)
     r->hdrs = NULL;
     c->n_active--;
     r->state = RQ_QUEUED;   /* off the multi handle: what follows decides where it goes */
+    transfer_end(c, r, rc, http, connect_code, (long)(retry_after > LONG_MAX ? LONG_MAX
+                                                                           : retry_after));
+}
+
+/* What follows a try, whichever way it went out (libcurl's HTTP or the lane). */
+static void transfer_end(sk_client *c, sk_request *r, CURLcode rc, long http, long connect_code,
+                         long retry_after)
+{
     long ms = (long)(now_ms() - r->started_ms);
     if (rc != CURLE_OK) {
         transfer_failed(c, r, rc, connect_code, ms);
@@ -1172,6 +1228,529 @@ static void finish_transfer(sk_client *c, sk_request *r, CURLcode rc)
               : retry_after >= RETRY_AFTER_MAX_MS / 1000 ? RETRY_AFTER_MAX_MS / 1000
                                                          : (long)retry_after;
     http_answer(c, r, http, ra_s);
+}
+
+/* ---------------------------------------------------------------- the page lane
+ *
+ * libcurl 7.88's HTTP costs 40-60 µs of CPU a request (bench_listing: "transport alone" against
+ * "CONNECT_ONLY"): it formats every header line a byte at a time, the 740-byte token most of
+ * them, and parses the URL and looks for a connection anew each time; a listing sends a
+ * thousand page GETs for 100,000 accounts. On the lane a GET's bytes are written whole by the
+ * client and its answer read by h1.c, on connections libcurl still opens (DNS, connect, TLS
+ * with the same verification, CA bundle and timeouts) with CURLOPT_CONNECT_ONLY, on a multi
+ * handle of their own, so that nothing of the main one's connection cache closes or reuses
+ * them. One request at a time on a connection, HTTP/1.1 (ALPN offers these connections only
+ * http/1.1), gzip and deflate decoded by h1_decode (zlib; curl would offer br and zstd too).
+ * What the lane does not take stays on libcurl's HTTP: the token's POST, every write, every
+ * request through a proxy or with the URL's user:password@, a target curl would rewrite, and
+ * all of them when SKDASH_LANE=0. */
+#define LANE_READ 65536
+/* An idle connection older than this is closed rather than reused: servers close idle ones
+ * (a minute is common), and a request on one they closed would need its resend. */
+#define LANE_IDLE_MS 50000
+
+typedef enum { LC_OPENING, LC_OPEN, LC_DEAD } lane_state;
+
+typedef struct lane_conn {
+    CURL *easy;
+    lane_state st;
+    curl_socket_t fd;         /* once open */
+    bool ready;               /* the last wait saw it ready */
+    sk_request *r;            /* the request on it (or waiting for it to open) */
+    char *out;                /* r's request (it holds the token: wiped) */
+    size_t out_len, out_sent;
+    h1_reader rd;
+    unsigned answers;         /* answers read whole on it */
+    bool close_after;         /* bytes came after the answer: nothing more is read on it */
+    int64_t idle_since_ms;
+    char *in;                 /* LANE_READ bytes */
+    char errbuf[CURL_ERROR_SIZE];
+} lane_conn;
+
+static int lane_sock_cb(CURL *e, curl_socket_t fd, int what, void *cp, void *sp)
+{
+    (void)e;
+    (void)sp;
+    sk_client *c = cp;
+    int i = 0;
+    while (i < c->n_lane_socks && c->lane_socks[i].fd != fd)
+        i++;
+    if (what == CURL_POLL_REMOVE) {
+        if (i < c->n_lane_socks)
+            c->lane_socks[i] = c->lane_socks[--c->n_lane_socks];
+        return 0;
+    }
+    if (i == c->n_lane_socks) {
+        if (i == c->cap_lane_socks) {
+            int cap = c->cap_lane_socks ? c->cap_lane_socks * 2 : 8;
+            lane_sock *n = realloc(c->lane_socks, (size_t)cap * sizeof *n);
+            if (!n)
+                return 0;   /* unwatched: the lane's timer still drives the connect */
+            c->lane_socks = n;
+            c->cap_lane_socks = cap;
+        }
+        c->n_lane_socks++;
+    }
+    c->lane_socks[i] = (lane_sock){ fd, what, 0 };
+    return 0;
+}
+
+static int lane_timer_cb(CURLM *m, long ms, void *cp)
+{
+    (void)m;
+    sk_client *c = cp;
+    c->lane_timer_ms = ms < 0 ? -1 : now_ms() + ms;
+    return 0;
+}
+
+/* Whether the lane may carry the environment's requests, and the Host header it writes. */
+static void lane_setup(sk_client *c)
+{
+    c->lane_timer_ms = -1;
+    const char *off = getenv("SKDASH_LANE");
+    if (c->proxy[0] || c->url_user || c->url_password || (off && strcmp(off, "0") == 0))
+        return;
+    CURLU *u = curl_url();
+    char *host = NULL, *port = NULL, *scheme = NULL;
+    if (u && curl_url_set(u, CURLUPART_URL, c->env, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
+        curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK) {
+        /* As curl writes it: the port only when it is not the scheme's own. */
+        if (curl_url_get(u, CURLUPART_PORT, &port, 0) != CURLUE_OK ||
+            (strcmp(scheme, "https") == 0 && strcmp(port, "443") == 0) ||
+            (strcmp(scheme, "http") == 0 && strcmp(port, "80") == 0)) {
+            curl_free(port);
+            port = NULL;
+        }
+        int n = snprintf(c->lane_host, sizeof c->lane_host, "%s%s%s", host, port ? ":" : "",
+                         port ? port : "");
+        if (n > 0 && (size_t)n < sizeof c->lane_host && (c->lane_multi = curl_multi_init())) {
+            curl_multi_setopt(c->lane_multi, CURLMOPT_SOCKETFUNCTION, lane_sock_cb);
+            curl_multi_setopt(c->lane_multi, CURLMOPT_SOCKETDATA, c);
+            curl_multi_setopt(c->lane_multi, CURLMOPT_TIMERFUNCTION, lane_timer_cb);
+            curl_multi_setopt(c->lane_multi, CURLMOPT_TIMERDATA, c);
+            c->lane_on = true;
+        }
+    }
+    curl_free(host);
+    curl_free(port);
+    curl_free(scheme);
+    curl_url_cleanup(u);
+}
+
+/* Where the request line's target starts in r->url, if the lane takes r. */
+static const char *lane_target(const sk_client *c, const sk_request *r)
+{
+    if (!c->lane_on || r->is_token || r->body || strcmp(r->method, "GET") != 0 || !c->token)
+        return NULL;
+    const char *host = strstr(r->url, "://");
+    const char *t = host ? strchr(host + 3, '/') : NULL;
+    return t && target_plain(t, strchr(t, '?')) ? t : NULL;
+}
+
+static char *lane_bytes(const sk_client *c, const char *target, size_t *len)
+{
+    static const char a[] = " HTTP/1.1\r\nHost: ";
+    static const char b[] = "\r\nAccept: application/json\r\nAccept-Encoding: "
+                            H1_ACCEPT_ENCODING "\r\n"
+                            "User-Agent: " SKDASH_USER_AGENT "\r\nAuthorization: Bearer ";
+    static const char e[] = "\r\n\r\n";
+    size_t tl = strlen(target), hl = strlen(c->lane_host), kl = strlen(c->token);
+    size_t n = 4 + tl + (sizeof a - 1) + hl + (sizeof b - 1) + kl + (sizeof e - 1);
+    char *p = malloc(n + 1), *w = p;
+    if (!p)
+        return NULL;
+#define PUT(s, l) (memcpy(w, (s), (l)), w += (l))
+    PUT("GET ", 4);
+    PUT(target, tl);
+    PUT(a, sizeof a - 1);
+    PUT(c->lane_host, hl);
+    PUT(b, sizeof b - 1);
+    PUT(c->token, kl);
+    PUT(e, sizeof e - 1);
+#undef PUT
+    *w = '\0';
+    *len = n;
+    return p;
+}
+
+static lane_conn *lane_open(sk_client *c)
+{
+    if (c->n_lanes == c->cap_lanes) {
+        int cap = c->cap_lanes ? c->cap_lanes * 2 : 8;
+        lane_conn **n = realloc(c->lanes, (size_t)cap * sizeof *n);
+        if (!n)
+            return NULL;
+        c->lanes = n;
+        c->cap_lanes = cap;
+    }
+    lane_conn *k = calloc(1, sizeof *k);
+    if (!k || !(k->in = malloc(LANE_READ)) || !(k->easy = curl_easy_init())) {
+        if (k)
+            free(k->in);
+        free(k);
+        return NULL;
+    }
+    CURL *e = k->easy;
+    curl_easy_setopt(e, CURLOPT_URL, c->env);
+    curl_easy_setopt(e, CURLOPT_CONNECT_ONLY, 1L);
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
+    curl_easy_setopt(e, CURLOPT_PRIVATE, k);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, k->errbuf);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_PROXY, "");   /* lane_setup found none: curl looks no further */
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->o.connect_timeout_ms);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->o.timeout_ms);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);   /* never turned off */
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (c->ca_bundle[0])
+        curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_bundle);
+    if (c->ca_dir[0])
+        curl_easy_setopt(e, CURLOPT_CAPATH, c->ca_dir);
+    /* The lane decides when its connections are too old (LANE_IDLE_MS), not curl's cache. */
+    curl_easy_setopt(e, CURLOPT_MAXAGE_CONN, 86400L);
+    if (curl_multi_add_handle(c->lane_multi, e) != CURLM_OK) {
+        curl_easy_cleanup(e);
+        free(k->in);
+        free(k);
+        return NULL;
+    }
+    k->st = LC_OPENING;
+    c->lanes[c->n_lanes++] = k;
+    return k;
+}
+
+/* Closes the connections marked dead. */
+static void lane_sweep(sk_client *c)
+{
+    for (int i = 0; i < c->n_lanes;) {
+        lane_conn *k = c->lanes[i];
+        if (k->st != LC_DEAD || k->r) {
+            i++;
+            continue;
+        }
+        curl_multi_remove_handle(c->lane_multi, k->easy);   /* closes a CONNECT_ONLY one */
+        curl_easy_cleanup(k->easy);
+        wipe_free(k->out, k->out_len);
+        free(k->in);
+        free(k);
+        c->lanes[i] = c->lanes[--c->n_lanes];
+    }
+}
+
+/* r's try on the lane is over (rc, and for an answer its status): its outcome waits for
+ * client_step, the connection is free again (or dead). */
+static void lane_over(sk_client *c, lane_conn *k, CURLcode rc, const char *why)
+{
+    sk_request *r = k->r;
+    k->r = NULL;
+    r->lane = NULL;
+    r->lane_over = true;
+    r->lane_rc = rc;
+    if (rc != CURLE_OK)
+        snprintf(r->errbuf, sizeof r->errbuf, "%s", why && *why ? why : curl_easy_strerror(rc));
+    else if (r->on_body && r->lane_http >= 200 && r->lane_http < 300)
+        r->body_in = true;
+    if (rc != CURLE_OK || k->rd.close || k->close_after)
+        k->st = LC_DEAD;
+    wipe_free(k->out, k->out_len);
+    k->out = NULL;
+    k->out_len = k->out_sent = 0;
+    k->idle_since_ms = now_ms();
+    c->n_lane_over++;
+}
+
+/* A try that failed below HTTP. On a connection that already carried answers, before a byte
+ * of this one came back, the server most likely closed it while idle: the request goes back
+ * to the queue once, without counting a try (what libcurl does with a reused connection). */
+static void lane_fail(sk_client *c, lane_conn *k, CURLcode rc, const char *why)
+{
+    sk_request *r = k->r;
+    if (k->answers && !k->rd.got && !r->lane_stale_retried && rc != CURLE_OPERATION_TIMEDOUT) {
+        r->lane_stale_retried = true;
+        k->r = NULL;
+        r->lane = NULL;
+        k->st = LC_DEAD;
+        r->tries--;
+        r->state = RQ_QUEUED;
+        c->n_active--;
+        trace(c, "http: resend %s %s on a new connection (the last one closed)", r->method,
+              r->url);
+        return;
+    }
+    k->st = LC_DEAD;
+    lane_over(c, k, rc, why);
+}
+
+static void lane_write(sk_client *c, lane_conn *k)
+{
+    while (k->out_sent < k->out_len) {
+        size_t n = 0;
+        k->errbuf[0] = '\0';
+        CURLcode rc = curl_easy_send(k->easy, k->out + k->out_sent, k->out_len - k->out_sent,
+                                     &n);
+        if (rc == CURLE_AGAIN)
+            return;
+        if (rc != CURLE_OK) {
+            lane_fail(c, k, CURLE_SEND_ERROR, k->errbuf);
+            return;
+        }
+        k->out_sent += n;
+    }
+}
+
+static void lane_answer(sk_client *c, lane_conn *k, h1_result res)
+{
+    sk_request *r = k->r;
+    switch (res) {
+    case H1_DONE:
+        k->answers++;
+        r->lane_http = k->rd.status;
+        r->lane_ra_s = k->rd.retry_after_s;
+        switch (h1_decode(&k->rd, &r->resp, BODY_MAX)) {
+        case H1_DONE:
+            lane_over(c, k, CURLE_OK, NULL);
+            return;
+        case H1_TOO_BIG:
+            r->too_big = true;
+            lane_over(c, k, CURLE_FILESIZE_EXCEEDED, k->rd.why);
+            return;
+        case H1_NOMEM:
+            lane_over(c, k, CURLE_OUT_OF_MEMORY, "out of memory");
+            return;
+        default:
+            lane_over(c, k, CURLE_BAD_CONTENT_ENCODING, k->rd.why);
+            return;
+        }
+    case H1_TOO_BIG:
+        r->too_big = true;
+        lane_fail(c, k, CURLE_FILESIZE_EXCEEDED, k->rd.why);
+        return;
+    case H1_EMPTY:
+        lane_fail(c, k, CURLE_GOT_NOTHING, k->rd.why);
+        return;
+    case H1_PARTIAL:
+        lane_fail(c, k, CURLE_PARTIAL_FILE, k->rd.why);
+        return;
+    case H1_NOMEM:
+        lane_fail(c, k, CURLE_OUT_OF_MEMORY, "out of memory");
+        return;
+    default: {
+        char why[CURL_ERROR_SIZE];
+        snprintf(why, sizeof why, "Weird server reply: %s", k->rd.why);
+        lane_fail(c, k, CURLE_WEIRD_SERVER_REPLY, why);
+        return;
+    }
+    }
+}
+
+static void lane_read(sk_client *c, lane_conn *k)
+{
+    sk_request *r = k->r;
+    for (;;) {
+        size_t n = 0, used = 0;
+        k->errbuf[0] = '\0';
+        CURLcode rc = curl_easy_recv(k->easy, k->in, LANE_READ, &n);
+        if (rc == CURLE_AGAIN)
+            return;
+        if (rc != CURLE_OK) {
+            lane_fail(c, k, CURLE_RECV_ERROR, k->errbuf);
+            return;
+        }
+        h1_result res;
+        if (!n) {
+            res = h1_eof(&k->rd, &r->resp);
+            k->close_after = true;
+        } else if ((res = h1_feed(&k->rd, k->in, n, &r->resp, BODY_MAX, &used)) == H1_DONE &&
+                   used < n) {
+            k->close_after = true;
+        }
+        if (res != H1_MORE) {
+            lane_answer(c, k, res);
+            return;
+        }
+    }
+}
+
+/* Puts r on the lane if it takes it: false leaves r to libcurl's HTTP. */
+static bool lane_start(sk_client *c, sk_request *r)
+{
+    const char *target = lane_target(c, r);
+    size_t len = 0;
+    char *bytes = target ? lane_bytes(c, target, &len) : NULL;
+    if (!bytes)
+        return false;
+    int64_t now = now_ms();
+    lane_conn *k = NULL, *opening = NULL;
+    for (int i = 0; i < c->n_lanes && !k; i++) {
+        lane_conn *q = c->lanes[i];
+        if (q->r)
+            continue;
+        if (q->st == LC_OPEN && now - q->idle_since_ms > LANE_IDLE_MS)
+            q->st = LC_DEAD;
+        if (q->st == LC_OPEN)
+            k = q;
+        else if (q->st == LC_OPENING && !opening)
+            opening = q;
+    }
+    if (!k && !(k = opening) && !(k = lane_open(c))) {
+        wipe_free(bytes, len);
+        return false;
+    }
+    k->r = r;
+    r->lane = k;
+    k->out = bytes;
+    k->out_len = len;
+    k->out_sent = 0;
+    k->close_after = false;
+    h1_init(&k->rd);
+    r->lane_over = false;
+    r->lane_http = r->lane_ra_s = r->lane_connect_code = 0;
+    r->deadline_ms = now + c->o.timeout_ms;
+    return true;   /* written by the next lane_push, as curl's transfers by curl_multi_perform */
+}
+
+/* Writes what waits to be written on open connections. */
+static void lane_push(sk_client *c)
+{
+    for (int i = 0; i < c->n_lanes; i++) {
+        lane_conn *k = c->lanes[i];
+        if (k->st == LC_OPEN && k->r && k->out_sent < k->out_len)
+            lane_write(c, k);
+    }
+}
+
+/* The lane's connections that finished opening (or failed to). */
+static void lane_opened(sk_client *c)
+{
+    CURLMsg *m;
+    int left;
+    while ((m = curl_multi_info_read(c->lane_multi, &left))) {
+        if (m->msg != CURLMSG_DONE)
+            continue;
+        lane_conn *k = NULL;
+        curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE, (char **)&k);
+        if (!k)
+            continue;
+        CURLcode rc = m->data.result;
+        curl_socket_t fd = CURL_SOCKET_BAD;
+        if (rc == CURLE_OK &&
+            curl_easy_getinfo(k->easy, CURLINFO_ACTIVESOCKET, &fd) == CURLE_OK &&
+            fd != CURL_SOCKET_BAD) {
+            k->st = LC_OPEN;
+            k->fd = fd;
+            k->ready = true;
+            k->idle_since_ms = now_ms();
+            continue;
+        }
+        k->st = LC_DEAD;
+        if (k->r) {
+            long cc = 0;
+            curl_easy_getinfo(k->easy, CURLINFO_HTTP_CONNECTCODE, &cc);
+            k->r->lane_connect_code = cc;
+            lane_over(c, k, rc, k->errbuf);
+        }
+    }
+}
+
+/* The lane's I/O of one step: opening connections, writes, reads and request timeouts. Runs
+ * no callback: answers wait with lane_over set. */
+static void lane_service(sk_client *c)
+{
+    if (!c->lane_on || !c->n_lanes)
+        return;
+    int running = 0;
+    int64_t now = now_ms();
+    if (c->lane_timer_ms >= 0 && now >= c->lane_timer_ms) {
+        c->lane_timer_ms = -1;
+        curl_multi_socket_action(c->lane_multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
+    for (int i = 0; i < c->n_lane_socks; i++) {
+        lane_sock *s = &c->lane_socks[i];
+        if (!s->revents)
+            continue;
+        int ev = (s->revents & CURL_WAIT_POLLIN ? CURL_CSELECT_IN : 0) |
+                 (s->revents & CURL_WAIT_POLLOUT ? CURL_CSELECT_OUT : 0);
+        curl_socket_t fd = s->fd;
+        s->revents = 0;
+        /* The callbacks under it may reorder the array: start again from the top. */
+        curl_multi_socket_action(c->lane_multi, fd, ev ? ev : CURL_CSELECT_ERR, &running);
+        i = -1;
+    }
+    lane_opened(c);
+    /* Without a wait since the last step, any connection may have something. */
+    bool all = !c->lane_waited;
+    c->lane_waited = false;
+    for (int i = 0; i < c->n_lanes; i++) {
+        lane_conn *k = c->lanes[i];
+        if (k->st != LC_OPEN || !k->r)
+            continue;
+        bool go = all || k->ready;
+        k->ready = false;
+        if (go && k->out_sent < k->out_len)
+            lane_write(c, k);
+        if (go && k->r && k->out_sent >= k->out_len)
+            lane_read(c, k);
+        if (k->r && now >= k->r->deadline_ms) {
+            char why[CURL_ERROR_SIZE];
+            snprintf(why, sizeof why, "Operation timed out after %ld milliseconds with %zu "
+                     "bytes received", (long)(now - k->r->started_ms), k->rd.got);
+            lane_fail(c, k, CURLE_OPERATION_TIMEDOUT, why);
+        }
+    }
+    lane_sweep(c);
+}
+
+/* The oldest request whose lane try is over. */
+static sk_request *lane_next_over(sk_client *c)
+{
+    if (!c->n_lane_over)
+        return NULL;
+    for (sk_request *r = c->head; r; r = r->next)
+        if (r->lane_over)
+            return r;
+    return NULL;
+}
+
+static void lane_finish(sk_client *c, sk_request *r)
+{
+    r->lane_over = false;
+    c->n_lane_over--;
+    c->n_active--;
+    r->state = RQ_QUEUED;
+    transfer_end(c, r, r->lane_rc, r->lane_http, r->lane_connect_code, r->lane_ra_s);
+}
+
+/* r leaves the lane before its answer (cancelled): its connection cannot be reused. */
+static void lane_drop(sk_client *c, sk_request *r)
+{
+    if (r->lane_over) {
+        r->lane_over = false;
+        c->n_lane_over--;
+    }
+    lane_conn *k = r->lane;
+    if (!k)
+        return;
+    k->r = NULL;
+    r->lane = NULL;
+    wipe_free(k->out, k->out_len);
+    k->out = NULL;
+    k->out_len = k->out_sent = 0;
+    if (k->st == LC_OPEN)
+        k->st = LC_DEAD;   /* its answer would come in on it */
+}
+
+static void lane_free_all(sk_client *c)
+{
+    for (int i = 0; i < c->n_lanes; i++)
+        c->lanes[i]->st = LC_DEAD;
+    lane_sweep(c);
+    if (c->lane_multi)
+        curl_multi_cleanup(c->lane_multi);
+    free(c->lanes);
+    free(c->lane_socks);
+    free(c->waitfds);
 }
 
 /* ---------------------------------------------------------------- the loop */
@@ -1220,12 +1799,25 @@ void client_step(sk_client *c)
     c->step_cut = false;
     kick(c);
     curl_multi_perform(c->multi, &running);
+    lane_service(c);
     bodies_in(c);
     CURLMsg *m;
     int left;
     unsigned done = 0;   /* at least one answer a step, whatever the bound */
-    while ((!done || !(c->step_cut = step_over(c, t0))) &&
-           (m = curl_multi_info_read(c->multi, &left))) {
+    while (!done || !(c->step_cut = step_over(c, t0))) {
+        sk_request *lr = lane_next_over(c);
+        if (lr) {
+            done++;
+            unsigned long sent = c->stats.requests_sent;
+            lane_finish(c, lr);
+            if (c->stats.requests_sent != sent && c->stats.requests_sent != c->flushed) {
+                lane_push(c);
+                curl_multi_perform(c->multi, &running);
+            }
+            continue;
+        }
+        if (!(m = curl_multi_info_read(c->multi, &left)))
+            break;
         if (m->msg != CURLMSG_DONE)
             continue;
         done++;
@@ -1240,11 +1832,14 @@ void client_step(sk_client *c)
         /* The callback may have queued the next page: send it now, while the answers still
          * waiting here are parsed, rather than after all of them (the server would idle),
          * unless the callback's own client_flush already did. */
-        if (c->stats.requests_sent != sent && c->stats.requests_sent != c->flushed)
+        if (c->stats.requests_sent != sent && c->stats.requests_sent != c->flushed) {
+            lane_push(c);
             curl_multi_perform(c->multi, &running);
+        }
     }
     deliver_failed(c);
     kick(c);
+    lane_push(c);   /* what the last kick put on the lane, before the wait */
     deliver_failed(c);
 }
 
@@ -1252,6 +1847,7 @@ void client_flush(sk_client *c)
 {
     int running = 0;
     kick(c);
+    lane_push(c);
     curl_multi_perform(c->multi, &running);   /* finished transfers wait for client_step */
     c->flushed = c->stats.requests_sent;
 }
@@ -1274,7 +1870,54 @@ long client_next_timer_ms(const sk_client *c)
     curl_multi_timeout(c->multi, &cm);
     if (cm >= 0 && (best < 0 || cm < best))
         best = cm;
+    if (c->n_lane_over)
+        return 0;   /* lane answers wait for client_step */
+    if (c->lane_timer_ms >= 0) {
+        int64_t d = c->lane_timer_ms > now ? c->lane_timer_ms - now : 0;
+        if (best < 0 || d < best)
+            best = d;
+    }
+    for (int i = 0; i < c->n_lanes; i++) {
+        const sk_request *r = c->lanes[i]->r;
+        if (r && c->lanes[i]->st == LC_OPEN) {
+            int64_t d = r->deadline_ms > now ? r->deadline_ms - now : 0;
+            if (best < 0 || d < best)
+                best = d;
+        }
+    }
     return (long)best;
+}
+
+/* The fds client_wait polls beside curl's own: the caller's, then the lane's (what curl waits
+ * for on the connections it opens, then the open ones with a request on them). */
+static unsigned wait_fds(sk_client *c, const struct curl_waitfd *extra, unsigned n_extra)
+{
+    unsigned want = n_extra + (unsigned)c->n_lane_socks + (unsigned)c->n_lanes;
+    if (want > c->cap_waitfds) {
+        struct curl_waitfd *n = realloc(c->waitfds, want * sizeof *n);
+        if (!n)
+            return UINT_MAX;
+        c->waitfds = n;
+        c->cap_waitfds = want;
+    }
+    unsigned n = 0;
+    for (unsigned i = 0; i < n_extra; i++)
+        c->waitfds[n++] = extra[i];
+    for (int i = 0; i < c->n_lane_socks; i++) {
+        int w = c->lane_socks[i].what;
+        c->waitfds[n++] = (struct curl_waitfd){
+            c->lane_socks[i].fd,
+            (short)((w & CURL_POLL_IN ? CURL_WAIT_POLLIN : 0) |
+                    (w & CURL_POLL_OUT ? CURL_WAIT_POLLOUT : 0)), 0 };
+    }
+    for (int i = 0; i < c->n_lanes; i++) {
+        lane_conn *k = c->lanes[i];
+        if (k->st != LC_OPEN || !k->r)
+            continue;
+        c->waitfds[n++] = (struct curl_waitfd){
+            k->fd, (short)(k->out_sent < k->out_len ? CURL_WAIT_POLLOUT : CURL_WAIT_POLLIN), 0 };
+    }
+    return n;
 }
 
 int client_wait(sk_client *c, struct curl_waitfd *extra, unsigned n_extra, int timeout_ms)
@@ -1285,7 +1928,25 @@ int client_wait(sk_client *c, struct curl_waitfd *extra, unsigned n_extra, int t
         to = t;
     for (unsigned i = 0; i < n_extra; i++)
         extra[i].revents = 0;
-    curl_multi_poll(c->multi, extra, n_extra, (int)to, NULL);
+    unsigned n = c->n_lanes ? wait_fds(c, extra, n_extra) : UINT_MAX;
+    if (n == UINT_MAX) {
+        /* Nothing of the lane's to watch (or no memory to list it: then a short wait). */
+        curl_multi_poll(c->multi, extra, n_extra, c->n_lanes && to > 10 ? 10 : (int)to, NULL);
+    } else {
+        curl_multi_poll(c->multi, c->waitfds, n, (int)to, NULL);
+        for (unsigned i = 0; i < n_extra; i++)
+            extra[i].revents = c->waitfds[i].revents;
+        unsigned at = n_extra;
+        for (int i = 0; i < c->n_lane_socks && at < n; i++)
+            c->lane_socks[i].revents = c->waitfds[at++].revents;
+        /* The same walk as wait_fds: nothing has changed the connections since. */
+        for (int i = 0; i < c->n_lanes && at < n; i++) {
+            lane_conn *k = c->lanes[i];
+            if (k->st == LC_OPEN && k->r)
+                k->ready = c->waitfds[at++].revents != 0;
+        }
+        c->lane_waited = true;
+    }
     int ready = 0;
     for (unsigned i = 0; i < n_extra; i++)
         if (extra[i].revents)

@@ -6,10 +6,13 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -1049,6 +1052,7 @@ static void test_escape_as_curl(void **st)
     }
 }
 
+
 /* ---------------------------------------------------------------- request lines */
 
 /* A server that answers everything 200 and keeps the request lines of the API calls. */
@@ -1219,8 +1223,8 @@ static size_t count_of(const char *hay, const char *needle)
 }
 
 /* The headers every request carries, each once (User-Agent and Accept-Encoding are the
- * client's own lines, not curl's: build_headers in client.c), and an encoded answer decoded
- * as curl decodes it. */
+ * client's own lines, not curl's: build_headers in client.c, and on the page lane, which this
+ * GET takes, lane_bytes), and an encoded answer decoded as curl decodes it (h1_decode). */
 static void test_request_headers_and_encoding(void **st)
 {
     (void)st;
@@ -1243,6 +1247,204 @@ static void test_request_headers_and_encoding(void **st)
     assert_int_equal(count_of(f.head, "\r\nAuthorization: Bearer fake-token\r\n"), 1);
     assert_int_equal(count_of(f.head, "Expect:"), 0);
     assert_int_equal(count_of(f.head, "\r\nHost: 127.0.0.1:"), 1);
+}
+
+/* ---------------------------------------------------------------- the page lane */
+
+/* A server that answers API requests with raw bytes (or {} when none), keeping each request's
+ * head and the client port it came from: one port, one connection. */
+typedef struct lane_fake {
+    fake_http srv;
+    const char *raw;
+    size_t raw_len;
+    bool close_after;      /* close the connection after each API answer */
+    int n;
+    int port[16];
+    int token_port;
+    char head[16][4096];
+} lane_fake;
+
+static int peer_port(int fd)
+{
+    struct sockaddr_in a;
+    socklen_t al = sizeof a;
+    return getpeername(fd, (struct sockaddr *)&a, &al) == 0 ? ntohs(a.sin_port) : -1;
+}
+
+static bool lane_answer(void *ud, int fd, const char *line)
+{
+    lane_fake *f = ud;
+    if (strstr(line, "/oauth/token")) {
+        f->token_port = peer_port(fd);
+        return fake_http_reply(fd, 200, "{\"access_token\":\"fake-token\",\"expires_in\":3600}");
+    }
+    int i = f->n < 16 ? f->n : 15;
+    f->port[i] = peer_port(fd);
+    snprintf(f->head[i], sizeof f->head[i], "%s", f->srv.headers);
+    f->n++;
+    bool ok = f->raw ? fake_http_send(fd, f->raw, f->raw_len) : fake_http_reply(fd, 200, "{}");
+    return ok && !f->close_after;
+}
+
+typedef struct lane_rx {
+    bool done;
+    long http;
+    sk_error err;
+    char body[256];
+} lane_rx;
+
+static void on_lane(void *ud, const sk_response *r)
+{
+    lane_rx *rx = ud;
+    rx->done = true;
+    rx->http = r->http_status;
+    rx->err = r->err;
+    snprintf(rx->body, sizeof rx->body, "%.*s", (int)r->len, r->body);
+}
+
+static void lane_get(sk_client *c, const char *path, lane_rx *rx)
+{
+    memset(rx, 0, sizeof *rx);
+    assert_non_null(client_request(c, "GET", path, NULL, on_lane, rx));
+    run_until(c, &rx->done);
+}
+
+/* GETs go out on the lane: the request written whole by the client, the headers every request
+ * carries (once each), the Accept-Encoding of what h1_decode decodes, and one connection kept
+ * for all of them, apart from curl's (the token's). Writes stay on curl's. */
+static void test_lane_requests(void **st)
+{
+    (void)st;
+    lane_fake f;
+    memset(&f, 0, sizeof f);
+    fake_http_start(&f.srv, lane_answer, &f);
+    sk_client *c = fake_env_client(f.srv.url);
+    lane_rx rx;
+    for (int i = 0; i < 4; i++) {
+        lane_get(c, i % 2 ? "/api/v1/connected_accounts?page_size=99&page_token=a%2Fb" :
+                            "/api/v1/connections/app?page_size=30", &rx);
+        assert_int_equal(rx.err.status, SK_OK);
+        assert_string_equal(rx.body, "{}");
+    }
+    memset(&rx, 0, sizeof rx);
+    assert_non_null(client_request(c, "POST", "/api/v1/connected_accounts:x", "{}", on_lane, &rx));
+    run_until(c, &rx.done);
+    client_free(c);
+    fake_http_stop(&f.srv);
+    assert_int_equal(f.n, 5);
+    char want[512];
+    snprintf(want, sizeof want, "GET /api/v1/connected_accounts?page_size=99&page_token=a%%2Fb "
+             "HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nAccept: application/json\r\nAccept-Encoding: "
+             "deflate, gzip\r\nUser-Agent: skdash/0.1\r\nAuthorization: Bearer fake-token\r\n\r\n",
+             f.srv.port);
+    assert_string_equal(f.head[1], want);
+    for (int i = 1; i < 4; i++)
+        assert_int_equal(f.port[i], f.port[0]);
+    assert_true(f.port[0] != f.token_port);
+    assert_int_equal(f.port[4], f.token_port);   /* the POST: curl's connection */
+    assert_non_null(strstr(f.head[4], "POST /api/v1/connected_accounts:x HTTP/1.1\r\n"));
+}
+
+/* SKDASH_LANE=0: every request on curl's HTTP, one connection for all. */
+static void test_lane_off(void **st)
+{
+    (void)st;
+    lane_fake f;
+    memset(&f, 0, sizeof f);
+    fake_http_start(&f.srv, lane_answer, &f);
+    setenv("SKDASH_LANE", "0", 1);
+    sk_client *c = fake_env_client(f.srv.url);
+    unsetenv("SKDASH_LANE");
+    lane_rx rx;
+    lane_get(c, "/api/v1/connections/app?page_size=30", &rx);
+    assert_int_equal(rx.err.status, SK_OK);
+    lane_get(c, "/api/v1/connections/app?page_size=30", &rx);
+    client_free(c);
+    fake_http_stop(&f.srv);
+    assert_int_equal(f.n, 2);
+    assert_int_equal(f.port[0], f.token_port);
+    assert_int_equal(f.port[1], f.token_port);
+}
+
+/* A server that closes each connection after its answer (no "Connection: close"): the next
+ * GET finds the lane's kept connection closed before a byte of its answer, and is sent again at
+ * once on a new one: no error, no try counted, no retry. */
+static void test_lane_stale_connection(void **st)
+{
+    (void)st;
+    lane_fake f;
+    memset(&f, 0, sizeof f);
+    f.close_after = true;
+    fake_http_start(&f.srv, lane_answer, &f);
+    sk_client *c = fake_env_client(f.srv.url);
+    lane_rx rx;
+    for (int i = 0; i < 3; i++) {
+        lane_get(c, "/api/v1/connections/app?page_size=30", &rx);
+        if (rx.err.status != SK_OK)
+            fail_msg("GET %d: %s", i, rx.err.message);
+        usleep(20 * 1000);   /* the close reaches the client before the next request */
+    }
+    sk_client_stats s;
+    client_stats(c, &s);
+    client_free(c);
+    fake_http_stop(&f.srv);
+    assert_int_equal(f.n, 3);
+    assert_int_equal(s.retries, 0);
+    assert_true(f.port[1] != f.port[0] && f.port[2] != f.port[1]);
+}
+
+/* Raw answers on the lane and what the client makes of them: good ones in every framing,
+ * and the broken ones as the errors curl's HTTP would give. */
+static void test_lane_answers(void **st)
+{
+    (void)st;
+    static const struct {
+        size_t len;         /* of answer, when it holds a NUL */
+        const char *answer;
+        sk_status status;
+        long http;
+        const char *want;   /* in the body (success) or the error */
+    } cases[] = {
+        { 0, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n{\"a\r\n4\r\n\":1}\r\n0\r\n\r\n",
+          SK_OK, 200, "{\"a\":1}" },
+        { 0, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]", SK_OK,
+          200, "[]" },
+        { 131, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+          "Content-Length: 36\r\n\r\n\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\x03\xab\x56\xca\xcf"
+          "\x56\xb2\x52\x4a\x49\x4d\xce\x4f\x49\x4d\x51\xaa\x05\x00\xaf\xec\xbb\x73\x10\x00\x00"
+          "\x00", SK_OK, 200, "{\"ok\":\"decoded\"}" },
+        { 0, "HTTP/1.1 404 Not Found\r\nContent-Length: 36\r\n\r\n{\"code\":5,\"message\":\"no such thing\"}",
+          SK_ERR_NOT_FOUND, 404, "no such thing" },
+        { 0, "HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: 2\r\n\r\n{}",
+          SK_ERR_NETWORK, 0, "Weird server reply: a Content-Encoding other than" },
+        { 0, "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 2\r\n\r\n{}",
+          SK_ERR_NETWORK, 0, "unencoding" },
+        { 0, "SSH-2.0-OpenSSH_9.2\r\n", SK_ERR_NETWORK, 0, "Weird server reply: not an HTTP/1.x" },
+        { 0, "HTTP/1.1 200 OK\r\nContent-Length: 99999999999\r\n\r\n", SK_ERR_PARSE, 0,
+          "answer larger than 64 MiB" },
+        { 0, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\nConnection: close\r\n\r\n{}", SK_ERR_NETWORK,
+          0, "transfer closed with 8 bytes remaining to read (try 8)" },
+        { 0, "HTTP/1.1 200 OK\r\n\r\n{\"to\":\"the close\"}", SK_OK, 200, "{\"to\":\"the close\"}" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lane_fake f;
+        memset(&f, 0, sizeof f);
+        f.raw = cases[i].answer;
+        f.raw_len = cases[i].len ? cases[i].len : strlen(cases[i].answer);
+        f.close_after = true;   /* every answer ends its connection (a to-the-close body) */
+        fake_http_start(&f.srv, lane_answer, &f);
+        sk_client *c = fake_env_client(f.srv.url);
+        lane_rx rx;
+        lane_get(c, "/api/v1/connections/app?page_size=30", &rx);
+        client_free(c);
+        fake_http_stop(&f.srv);
+        if (rx.err.status != cases[i].status || rx.http != cases[i].http)
+            fail_msg("case %zu: status %d http %ld: %s", i, rx.err.status, rx.http,
+                     rx.err.message);
+        const char *where = cases[i].status == SK_OK ? rx.body : rx.err.message;
+        if (!strstr(where, cases[i].want))
+            fail_msg("case %zu: [%s] has no [%s]", i, where, cases[i].want);
+    }
 }
 
 /* The delays of the client's "http: retry ... in N ms" trace lines. */
@@ -1413,6 +1615,10 @@ int main(void)
         cmocka_unit_test(test_retry_after_past_date),
         cmocka_unit_test(test_retry_after_unparseable),
         cmocka_unit_test(test_retry_after_far_future_capped),
+        cmocka_unit_test(test_lane_requests),
+        cmocka_unit_test(test_lane_off),
+        cmocka_unit_test(test_lane_stale_connection),
+        cmocka_unit_test(test_lane_answers),
     };
     return cmocka_run_group_tests(tests, NULL, skemu_fx_stop_leftovers);
 }

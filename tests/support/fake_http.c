@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,17 +88,47 @@ static bool read_request(fake_http *s, int fd, char *line, size_t n)
     return true;
 }
 
+/* One thread, one request at a time, but every connection the client holds open is served:
+ * the client's page lane keeps connections of its own beside curl's (client.c), so waiting on
+ * one connection until it closes would starve the other. */
+#define FAKE_CONNS 32
+
 static void *serve(void *ud)
 {
     fake_http *s = ud;
+    int conns[FAKE_CONNS];
+    int n = 0;
     for (;;) {
-        int c = accept(s->fd, NULL, NULL);
-        if (c < 0)
-            return NULL;
-        char line[512];
-        while (read_request(s, c, line, sizeof line) && s->answer(s->ud, c, line)) {}
-        close(c);
+        struct pollfd p[FAKE_CONNS + 2];
+        p[0] = (struct pollfd){ s->wake[0], POLLIN, 0 };
+        p[1] = (struct pollfd){ s->fd, POLLIN, 0 };
+        for (int i = 0; i < n; i++)
+            p[i + 2] = (struct pollfd){ conns[i], POLLIN, 0 };
+        if (poll(p, (nfds_t)n + 2, -1) < 0)
+            continue;
+        if (p[0].revents)
+            break;
+        for (int i = n - 1; i >= 0; i--) {
+            if (!p[i + 2].revents)
+                continue;
+            char line[512];
+            if (!read_request(s, conns[i], line, sizeof line) ||
+                !s->answer(s->ud, conns[i], line)) {
+                close(conns[i]);
+                conns[i] = conns[--n];
+            }
+        }
+        if (p[1].revents & POLLIN) {
+            int c = accept(s->fd, NULL, NULL);
+            if (c >= 0 && n < FAKE_CONNS)
+                conns[n++] = c;
+            else if (c >= 0)
+                close(c);
+        }
     }
+    for (int i = 0; i < n; i++)
+        close(conns[i]);
+    return NULL;
 }
 
 void fake_http_start(fake_http *s, fake_http_fn answer, void *ud)
@@ -114,12 +145,16 @@ void fake_http_start(fake_http *s, fake_http_fn answer, void *ud)
     assert_int_equal(getsockname(s->fd, (struct sockaddr *)&a, &al), 0);
     s->port = ntohs(a.sin_port);
     snprintf(s->url, sizeof s->url, "http://127.0.0.1:%d", s->port);
+    assert_int_equal(pipe(s->wake), 0);
     assert_int_equal(pthread_create(&s->th, NULL, serve, s), 0);
 }
 
 void fake_http_stop(fake_http *s)
 {
-    shutdown(s->fd, SHUT_RDWR);
-    close(s->fd);
+    if (write(s->wake[1], "x", 1) != 1)
+        shutdown(s->fd, SHUT_RDWR);
     pthread_join(s->th, NULL);
+    close(s->fd);
+    close(s->wake[0]);
+    close(s->wake[1]);
 }

@@ -1,4 +1,5 @@
-/* fake_http.h: a scripted HTTP/1.1 server on a free loopback port (one thread, keep-alive) for
+/* fake_http.h: a scripted HTTP/1.1 server on a free loopback port (one thread answering one
+ * request at a time, on every connection the client keeps alive) for
  * the answers skemu cannot be asked for: lost, hung, huge, refused or hostile ones. */
 #ifndef FAKE_HTTP_H
 #define FAKE_HTTP_H
@@ -13,6 +14,7 @@ typedef bool (*fake_http_fn)(void *ud, int fd, const char *line);
 
 typedef struct fake_http {
     int fd, port;
+    int wake[2];    /* fake_http_stop's pipe to the serving thread */
     char url[64];   /* http://127.0.0.1:PORT */
     pthread_t th;
     fake_http_fn answer;
@@ -22,7 +24,8 @@ typedef struct fake_http {
 
 /* Listens and serves on a thread of its own; fails the test when it cannot. */
 void fake_http_start(fake_http *s, fake_http_fn answer, void *ud);
-/* Stops listening and joins the thread (after the connection being served ends). */
+/* Joins the thread (once the answer being written, if any, is done) and closes every
+ * connection. */
 void fake_http_stop(fake_http *s);
 
 /* Writes all of p (false once the peer is gone). */
