@@ -7,7 +7,8 @@
 # on loopback, its log as the witness) and NO_PROXY are honoured and a dead proxy is named;
 # http:// to a non-loopback host is refused before any connection (inside `unshare -n`); the
 # URL's scheme in any case, blanks trimmed, a path/query/fragment refused, user:password@ kept
-# out of messages, the trace and the journal; the dashboard lists over TLS. TAP lines.
+# out of messages, the trace and the journal; the page lane's own connections are verified as
+# curl's are; the dashboard lists over TLS. TAP lines.
 set -u
 . "$(dirname "$0")/../support/e2e_lib.sh"
 need_tools "tls" openssl
@@ -130,6 +131,43 @@ SCALEKIT_ENVIRONMENT_URL=$WRONG_URL sk --debug --ca-bundle "$CA" list
 [ "$rc" = 1 ] && grep -q 'subject name' "$errf" && [ "$(tries)" = 1 ]
 check $? "a certificate for another host name: refused, named, exit 1, one try" \
     "rc=$rc tries=$(tries): $(tail -n 1 "$errf")"
+emu_stop
+
+# ---- the page lane's own connections are verified as curl's are ----
+# `link --wait` reads the account every 2 s with a GET on the page lane (a connection of its
+# own; curl's carries the token and the link's POST). Once it has read it, a skemu whose
+# certificate names another host takes the port: the lane's next connection must be refused,
+# named, with no new token asked for (the first is still good).
+emu_start --generate 40 --connections 3 --seed 4 --tls-cert "$pki/server.pem" \
+    --tls-key "$pki/server.key" || notok "a second skemu over TLS starts"
+LANE_URL=$URL
+LANE_PORT=${URL##*:}
+lid=$(SCALEKIT_ENVIRONMENT_URL=$LANE_URL "$SKDASH_BIN" --ca-bundle "$CA" list --format csv \
+    2>/dev/null | awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "id") c = i
+                                                               if ($i == "state") s = i } }
+                           NR > 1 && $s != "ACTIVE" { print $c; exit }')
+SCALEKIT_ENVIRONMENT_URL=$LANE_URL "$SKDASH_BIN" --debug --ca-bundle "$CA" link --id "$lid" \
+    --wait >"$out" 2>"$errf" </dev/null &
+waiter=$!
+n=0
+until grep -q "http: <- 200 GET https://127.0.0.1:$LANE_PORT/api/v1/connected_accounts/details" \
+    "$errf" 2>/dev/null || [ $n -ge 100 ]; do sleep 0.05; n=$((n + 1)); done
+emu_stop
+EMU_PORT=$LANE_PORT emu_start --generate 5 --seed 4 --tls-cert "$pki/wrongname.pem" \
+    --tls-key "$pki/wrongname.key" || notok "skemu for wrong.example takes the lane's port"
+n=0
+until grep -q "warning: reading the account failed" "$errf" 2>/dev/null || [ $n -ge 160 ]; do
+    sleep 0.05
+    n=$((n + 1))
+done
+kill -INT "$waiter" 2>/dev/null
+wait "$waiter" 2>/dev/null
+grep "warning: reading the account failed" "$errf" | grep -q 'subject name' &&
+    grep -q "http: <- error GET https://127.0.0.1:$LANE_PORT/api/v1/connected_accounts/details" \
+        "$errf" &&
+    [ "$(grep -c 'http: -> POST .*/oauth/token' "$errf")" = 1 ]
+check $? "the page lane's new connection to a certificate for another name: refused, named" \
+    "id=$lid $(grep -v '^debug: http: [<-]' "$errf" | tail -n 4)"
 emu_stop
 
 # ---- the environment URL ----

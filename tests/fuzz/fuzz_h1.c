@@ -1,8 +1,9 @@
 /* fuzz_h1.c: libFuzzer target for the page lane's answer reader (h1.c). The first byte picks
  * the size of the reads (1 to 256 bytes; 0: the input whole), as a socket would cut them; the
  * rest is what the server sent, then the connection closes. The same input read whole must
- * give the same outcome, status and body: where a read ends never changes what is read. The
- * body stays within its bound, and a reason is one printable line. */
+ * give the same outcome, status and body (decoded when gzip or deflate): where a read ends
+ * never changes what is read. The body stays within its bound, decoded or not, and a reason is
+ * one printable line. */
 #include <string.h>
 
 #include "buf.h"
@@ -47,6 +48,13 @@ static void read_all(const uint8_t *p, size_t n, size_t step, outcome *o)
     } else {
         FUZZ_CHECK(reader.status >= 200 && reader.status <= 999);
         FUZZ_CHECK(reader.retry_after_s >= 0 && reader.retry_after_s <= 86400);
+        /* The body decoded (gzip, deflate): bounded like the body, or refused with a reason. */
+        h1_result d = h1_decode(&reader, &o->body, BODY_MAX);
+        FUZZ_CHECK(d == H1_DONE || d == H1_BAD || d == H1_TOO_BIG || d == H1_NOMEM);
+        FUZZ_CHECK(d != H1_DONE || o->body.len <= BODY_MAX);
+        FUZZ_CHECK(d == H1_DONE || reader.why[0]);
+        if (d != H1_DONE)
+            o->res = d;
     }
     o->status = reader.status;
     o->retry_after_s = reader.retry_after_s;
