@@ -1702,6 +1702,37 @@ static void lane_service(sk_client *c)
     lane_sweep(c);
 }
 
+/* Between the answers of a step: the lane's answers that came in since the step began are read,
+ * their bodies looked at early (client_request_on_body: a listing's next page goes out from
+ * there) and what that queued is written, as curl_multi_perform does for curl's transfers
+ * between theirs. Without it a chain of pages waits for the whole step at each page (at 0 ms
+ * the listing's accounts phase ran at 1.24-1.41 times its CPU floor at 100,000, against
+ * 1.04-1.19 with it, three runs each). One poll for the connections waiting for an answer,
+ * then reads of the ready ones only. */
+#define LANE_PULL_MAX 64
+static void bodies_in(sk_client *c);
+static void lane_pull(sk_client *c)
+{
+    struct pollfd p[LANE_PULL_MAX];
+    lane_conn *of[LANE_PULL_MAX];
+    nfds_t n = 0;
+    for (int i = 0; i < c->n_lanes && n < LANE_PULL_MAX; i++) {
+        lane_conn *k = c->lanes[i];
+        if (k->st == LC_OPEN && k->r && !k->r->lane_over && k->out_sent >= k->out_len) {
+            p[n] = (struct pollfd){ k->fd, POLLIN, 0 };
+            of[n++] = k;
+        }
+    }
+    if (n && poll(p, n, 0) > 0) {
+        for (nfds_t i = 0; i < n; i++)
+            of[i]->ready = p[i].revents != 0;
+        c->lane_waited = true;
+        lane_service(c);
+        bodies_in(c);
+    }
+    lane_push(c);
+}
+
 /* The oldest request whose lane try is over. */
 static sk_request *lane_next_over(sk_client *c)
 {
@@ -1810,6 +1841,7 @@ void client_step(sk_client *c)
             done++;
             unsigned long sent = c->stats.requests_sent;
             lane_finish(c, lr);
+            lane_pull(c);
             if (c->stats.requests_sent != sent && c->stats.requests_sent != c->flushed) {
                 lane_push(c);
                 curl_multi_perform(c->multi, &running);
