@@ -723,9 +723,10 @@ static void fail_later(sk_request *r, sk_status st, const char *what)
     sk_error_set(&r->err, st, "%s %s: %s", r->method, r->path, what);
 }
 
-/* Puts r on the multi handle. Never runs a callback: a failure is delivered by client_step. */
 static bool lane_start(sk_client *c, sk_request *r);
 
+/* Puts r on the page lane if it takes r, else on the multi handle. Never runs a callback: a
+ * failure is delivered by client_step. */
 static void start(sk_client *c, sk_request *r)
 {
     buf_reset(&r->resp);
