@@ -1393,6 +1393,55 @@ static void test_lane_stale_connection(void **st)
     assert_true(f.port[1] != f.port[0] && f.port[2] != f.port[1]);
 }
 
+/* A server that answers the token, then starts each GET's answer (its head and a few bytes of
+ * body) and stalls past the client's timeout. */
+static int stall_hits;
+static bool stall_answer(void *ud, int fd, const char *line)
+{
+    (void)ud;
+    if (strstr(line, "/oauth/token"))
+        return fake_http_reply(fd, 200, "{\"access_token\":\"fake-token\",\"expires_in\":3600}");
+    stall_hits++;
+    fake_http_send_str(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"connected");
+    usleep(350 * 1000);   /* past the try's 300 ms, and before the next try's end */
+    return false;
+}
+
+/* The lane's own timeout: a try whose answer stalls ends at timeout_ms with what it received,
+ * is retried on a new connection, and the request fails after its tries, in bounded time. */
+static void test_lane_timeout(void **st)
+{
+    (void)st;
+    fake_http srv;
+    stall_hits = 0;
+    fake_http_start(&srv, stall_answer, NULL);
+    sk_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    snprintf(cfg.environment_url, sizeof cfg.environment_url, "%s", srv.url);
+    snprintf(cfg.client_id, sizeof cfg.client_id, "skc_fake");
+    cfg.client_secret = "fake-secret";
+    sk_client_opts o;
+    skemu_fx_fast_opts(&o, 2);
+    o.timeout_ms = 300;
+    sk_error err;
+    sk_client *c = client_new(&cfg, &o, &err);
+    assert_non_null(c);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    lane_rx rx;
+    lane_get(c, "/api/v1/connections/app?page_size=30", &rx);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    client_free(c);
+    fake_http_stop(&srv);
+    long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    assert_int_equal(rx.err.status, SK_ERR_NETWORK);
+    if (!strstr(rx.err.message, "Operation timed out after") ||
+        !strstr(rx.err.message, "bytes received") || !strstr(rx.err.message, "(try 2)"))
+        fail_msg("%s", rx.err.message);
+    assert_int_equal(stall_hits, 2);
+    assert_true(ms >= 600 && ms < 5000);
+}
+
 /* Raw answers on the lane and what the client makes of them: good ones in every framing,
  * and the broken ones as the errors curl's HTTP would give. */
 static void test_lane_answers(void **st)
@@ -1619,6 +1668,7 @@ int main(void)
         cmocka_unit_test(test_lane_off),
         cmocka_unit_test(test_lane_stale_connection),
         cmocka_unit_test(test_lane_answers),
+        cmocka_unit_test(test_lane_timeout),
     };
     return cmocka_run_group_tests(tests, NULL, skemu_fx_stop_leftovers);
 }
