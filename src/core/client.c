@@ -682,6 +682,22 @@ static void set_url(const sk_client *c, sk_request *r)
     curl_easy_setopt(e, CURLOPT_REQUEST_TARGET, target);
 }
 
+/* How every connection is made, curl's transfers' and the page lane's alike: timeouts, the
+ * protocols allowed, TLS verification (never turned off) and whom it trusts. */
+static void set_connection_options(const sk_client *c, CURL *e)
+{
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->o.connect_timeout_ms);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->o.timeout_ms);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);   /* never turned off */
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (c->ca_bundle[0])
+        curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_bundle);
+    if (c->ca_dir[0])
+        curl_easy_setopt(e, CURLOPT_CAPATH, c->ca_dir);
+}
+
 /* The options of every request; `fresh`: a new handle, which takes the client's own options
  * too (a kept handle has them from its first request: easy_release clears only the
  * request's). */
@@ -697,16 +713,7 @@ static void set_options(sk_client *c, sk_request *r, bool fresh)
     if (!fresh)
         return;
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->o.connect_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->o.timeout_ms);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);   /* never turned off */
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (c->ca_bundle[0])
-        curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_bundle);
-    if (c->ca_dir[0])
-        curl_easy_setopt(e, CURLOPT_CAPATH, c->ca_dir);
+    set_connection_options(c, e);
     if (c->url_user)   /* Basic auth, as curl does with user:password@ in the URL */
         curl_easy_setopt(e, CURLOPT_USERNAME, c->url_user);
     if (c->url_password)
@@ -1398,17 +1405,8 @@ static lane_conn *lane_open(sk_client *c)
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     curl_easy_setopt(e, CURLOPT_PRIVATE, k);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, k->errbuf);
-    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_PROXY, "");   /* lane_setup found none: curl looks no further */
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->o.connect_timeout_ms);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->o.timeout_ms);
-    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);   /* never turned off */
-    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (c->ca_bundle[0])
-        curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_bundle);
-    if (c->ca_dir[0])
-        curl_easy_setopt(e, CURLOPT_CAPATH, c->ca_dir);
+    set_connection_options(c, e);
     /* The lane decides when its connections are too old (LANE_IDLE_MS), not curl's cache. */
     curl_easy_setopt(e, CURLOPT_MAXAGE_CONN, 86400L);
     if (curl_multi_add_handle(c->lane_multi, e) != CURLM_OK) {

@@ -1078,20 +1078,26 @@ static void on_any(void *ud, const sk_response *r)
     *(bool *)ud = true;
 }
 
-/* A client of the scripted fake's kind (fast retries) on the environment URL env. */
-static sk_client *fake_env_client(const char *env)
+/* A client with options o on the environment URL env, with the scripted fake's credentials. */
+static sk_client *fake_env_client_with(const char *env, const sk_client_opts *o)
 {
     sk_config cfg;
     memset(&cfg, 0, sizeof cfg);
     snprintf(cfg.environment_url, sizeof cfg.environment_url, "%s", env);
     snprintf(cfg.client_id, sizeof cfg.client_id, "skc_fake");
     cfg.client_secret = "fake-secret";
-    sk_client_opts o;
-    skemu_fx_fast_opts(&o, 8);
     sk_error err;
-    sk_client *c = client_new(&cfg, &o, &err);
+    sk_client *c = client_new(&cfg, o, &err);
     assert_non_null(c);
     return c;
+}
+
+/* A client of the scripted fake's kind (fast retries) on the environment URL env. */
+static sk_client *fake_env_client(const char *env)
+{
+    sk_client_opts o;
+    skemu_fx_fast_opts(&o, 8);
+    return fake_env_client_with(env, &o);
 }
 
 /* The request line one GET of path_and_query sends, the environment URL being the fake's URL
@@ -1415,17 +1421,10 @@ static void test_lane_timeout(void **st)
     fake_http srv;
     stall_hits = 0;
     fake_http_start(&srv, stall_answer, NULL);
-    sk_config cfg;
-    memset(&cfg, 0, sizeof cfg);
-    snprintf(cfg.environment_url, sizeof cfg.environment_url, "%s", srv.url);
-    snprintf(cfg.client_id, sizeof cfg.client_id, "skc_fake");
-    cfg.client_secret = "fake-secret";
     sk_client_opts o;
     skemu_fx_fast_opts(&o, 2);
     o.timeout_ms = 300;
-    sk_error err;
-    sk_client *c = client_new(&cfg, &o, &err);
-    assert_non_null(c);
+    sk_client *c = fake_env_client_with(srv.url, &o);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     lane_rx rx;
