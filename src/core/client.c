@@ -1565,6 +1565,8 @@ static void lane_read(sk_client *c, lane_conn *k)
                    used < n) {
             k->close_after = true;
         }
+        if (n && !r->no_secret)
+            mem_wipe(k->in, n);   /* a /details answer's secrets stay only in r->resp (wiped) */
         if (res != H1_MORE) {
             lane_answer(c, k, res);
             return;
