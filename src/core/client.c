@@ -1199,7 +1199,7 @@ static void easy_release(sk_client *c, CURL *e)
 }
 
 static void transfer_end(sk_client *c, sk_request *r, CURLcode rc, long http, long connect_code,
-                         long retry_after);
+                         curl_off_t retry_after);
 
 /* Releases r's easy handle after a transfer and decides what happens next. */
 static void finish_transfer(sk_client *c, sk_request *r, CURLcode rc)
@@ -1216,13 +1216,12 @@ static void finish_transfer(sk_client *c, sk_request *r, CURLcode rc)
     r->hdrs = NULL;
     c->n_active--;
     r->state = RQ_QUEUED;   /* off the multi handle: what follows decides where it goes */
-    transfer_end(c, r, rc, http, connect_code, (long)(retry_after > LONG_MAX ? LONG_MAX
-                                                                           : retry_after));
+    transfer_end(c, r, rc, http, connect_code, retry_after);
 }
 
 /* What follows a try, whichever way it went out (libcurl's HTTP or the lane). */
 static void transfer_end(sk_client *c, sk_request *r, CURLcode rc, long http, long connect_code,
-                         long retry_after)
+                         curl_off_t retry_after)
 {
     long ms = (long)(now_ms() - r->started_ms);
     if (rc != CURLE_OK) {
@@ -1438,6 +1437,20 @@ static void lane_sweep(sk_client *c)
     }
 }
 
+/* The request bytes on k (they hold the token) wiped and freed. */
+static void lane_out_free(lane_conn *k)
+{
+    wipe_free(k->out, k->out_len);
+    k->out = NULL;
+    k->out_len = k->out_sent = 0;
+}
+
+/* Whether k carries a request whose try is not over: what client_wait polls it for. */
+static bool lane_busy(const lane_conn *k)
+{
+    return k->st == LC_OPEN && k->r;
+}
+
 /* r's try on the lane is over (rc, and for an answer its status): its outcome waits for
  * client_step, the connection is free again (or dead). */
 static void lane_over(sk_client *c, lane_conn *k, CURLcode rc, const char *why)
@@ -1453,9 +1466,7 @@ static void lane_over(sk_client *c, lane_conn *k, CURLcode rc, const char *why)
         r->body_in = true;
     if (rc != CURLE_OK || k->rd.close || k->close_after)
         k->st = LC_DEAD;
-    wipe_free(k->out, k->out_len);
-    k->out = NULL;
-    k->out_len = k->out_sent = 0;
+    lane_out_free(k);
     k->idle_since_ms = now_ms();
     c->n_lane_over++;
 }
@@ -1499,49 +1510,31 @@ static void lane_write(sk_client *c, lane_conn *k)
     }
 }
 
+/* The end of an answer's read: a whole answer is decoded and handed on; anything else, read or
+ * decoding, becomes the CURLcode curl would give (lane_fail resends only when nothing came). */
 static void lane_answer(sk_client *c, lane_conn *k, h1_result res)
 {
     sk_request *r = k->r;
-    switch (res) {
-    case H1_DONE:
+    bool decoding = res == H1_DONE;
+    if (decoding) {
         k->answers++;
         r->lane_http = k->rd.status;
         r->lane_ra_s = k->rd.retry_after_s;
-        switch (h1_decode(&k->rd, &r->resp, BODY_MAX)) {
-        case H1_DONE:
+        if ((res = h1_decode(&k->rd, &r->resp, BODY_MAX)) == H1_DONE) {
             lane_over(c, k, CURLE_OK, NULL);
             return;
-        case H1_TOO_BIG:
-            r->too_big = true;
-            lane_over(c, k, CURLE_FILESIZE_EXCEEDED, k->rd.why);
-            return;
-        case H1_NOMEM:
-            lane_over(c, k, CURLE_OUT_OF_MEMORY, "out of memory");
-            return;
-        default:
-            lane_over(c, k, CURLE_BAD_CONTENT_ENCODING, k->rd.why);
-            return;
         }
-    case H1_TOO_BIG:
-        r->too_big = true;
-        lane_fail(c, k, CURLE_FILESIZE_EXCEEDED, k->rd.why);
-        return;
-    case H1_EMPTY:
-        lane_fail(c, k, CURLE_GOT_NOTHING, k->rd.why);
-        return;
-    case H1_PARTIAL:
-        lane_fail(c, k, CURLE_PARTIAL_FILE, k->rd.why);
-        return;
-    case H1_NOMEM:
-        lane_fail(c, k, CURLE_OUT_OF_MEMORY, "out of memory");
-        return;
-    default: {
-        char why[CURL_ERROR_SIZE];
-        snprintf(why, sizeof why, "Weird server reply: %s", k->rd.why);
-        lane_fail(c, k, CURLE_WEIRD_SERVER_REPLY, why);
-        return;
     }
-    }
+    CURLcode rc = res == H1_TOO_BIG ? CURLE_FILESIZE_EXCEEDED
+                : res == H1_EMPTY ? CURLE_GOT_NOTHING
+                : res == H1_PARTIAL ? CURLE_PARTIAL_FILE
+                : res == H1_NOMEM ? CURLE_OUT_OF_MEMORY
+                : decoding ? CURLE_BAD_CONTENT_ENCODING : CURLE_WEIRD_SERVER_REPLY;
+    char why[CURL_ERROR_SIZE];
+    snprintf(why, sizeof why, "%s%s", rc == CURLE_WEIRD_SERVER_REPLY ? "Weird server reply: " : "",
+             res == H1_NOMEM ? "out of memory" : k->rd.why);
+    r->too_big = res == H1_TOO_BIG;
+    lane_fail(c, k, rc, why);
 }
 
 static void lane_read(sk_client *c, lane_conn *k)
@@ -1617,7 +1610,7 @@ static void lane_push(sk_client *c)
 {
     for (int i = 0; i < c->n_lanes; i++) {
         lane_conn *k = c->lanes[i];
-        if (k->st == LC_OPEN && k->r && k->out_sent < k->out_len)
+        if (lane_busy(k) && k->out_sent < k->out_len)
             lane_write(c, k);
     }
 }
@@ -1685,7 +1678,7 @@ static void lane_service(sk_client *c)
     c->lane_waited = false;
     for (int i = 0; i < c->n_lanes; i++) {
         lane_conn *k = c->lanes[i];
-        if (k->st != LC_OPEN || !k->r)
+        if (!lane_busy(k))
             continue;
         bool go = all || k->ready;
         k->ready = false;
@@ -1719,7 +1712,7 @@ static void lane_pull(sk_client *c)
     nfds_t n = 0;
     for (int i = 0; i < c->n_lanes && n < LANE_PULL_MAX; i++) {
         lane_conn *k = c->lanes[i];
-        if (k->st == LC_OPEN && k->r && !k->r->lane_over && k->out_sent >= k->out_len) {
+        if (lane_busy(k) && k->out_sent >= k->out_len) {
             p[n] = (struct pollfd){ k->fd, POLLIN, 0 };
             of[n++] = k;
         }
@@ -1766,9 +1759,7 @@ static void lane_drop(sk_client *c, sk_request *r)
         return;
     k->r = NULL;
     r->lane = NULL;
-    wipe_free(k->out, k->out_len);
-    k->out = NULL;
-    k->out_len = k->out_sent = 0;
+    lane_out_free(k);
     if (k->st == LC_OPEN)
         k->st = LC_DEAD;   /* its answer would come in on it */
 }
@@ -1945,7 +1936,7 @@ static unsigned wait_fds(sk_client *c, const struct curl_waitfd *extra, unsigned
     }
     for (int i = 0; i < c->n_lanes; i++) {
         lane_conn *k = c->lanes[i];
-        if (k->st != LC_OPEN || !k->r)
+        if (!lane_busy(k))
             continue;
         c->waitfds[n++] = (struct curl_waitfd){
             k->fd, (short)(k->out_sent < k->out_len ? CURL_WAIT_POLLOUT : CURL_WAIT_POLLIN), 0 };
@@ -1975,7 +1966,7 @@ int client_wait(sk_client *c, struct curl_waitfd *extra, unsigned n_extra, int t
         /* The same walk as wait_fds: nothing has changed the connections since. */
         for (int i = 0; i < c->n_lanes && at < n; i++) {
             lane_conn *k = c->lanes[i];
-            if (k->st == LC_OPEN && k->r)
+            if (lane_busy(k))
                 k->ready = c->waitfds[at++].revents != 0;
         }
         c->lane_waited = true;
