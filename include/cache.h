@@ -113,6 +113,34 @@ sk_status cache_save_touched(sk_cache_keeper *k, const sk_store *s, const char *
                              const char *client_id, int64_t listed_at, int64_t now_ms,
                              bool at_exit, bool *wrote, sk_error *err);
 
+/* ---- a load a slice at a time (the dashboard's start: a million cached accounts are a third
+ * of a second to load, and the first screen needs the first rows of the file, which is written
+ * in the order the dashboard starts with) ---- */
+typedef struct sk_cache_loader sk_cache_loader;
+
+/* Checks the whole environment's file as cache_load does (a file that is missing, not ours,
+ * another environment's or damaged in any way is refused the same way, and nothing of it goes
+ * into s), then puts its connections into s and readies its accounts for cache_loader_step.
+ * With k, the keeper knows what the file holds (as cache_load_kept). SK_OK with *out set (close
+ * it with cache_loader_close); s must outlive it. */
+sk_status cache_loader_open(sk_store *s, const char *env_url, const char *client_id,
+                            int64_t *saved_at, sk_cache_keeper *k, sk_cache_loader **out,
+                            sk_error *err);
+/* Up to `max` more accounts into the store, with store_add_recs: an account the store holds
+ * already is left as it is (listed, found or refreshed since the file was written), and those
+ * added are unseen by a refresh under way, so a completed listing sweeps the ones the server no
+ * longer has. True while accounts are left; false once all are in, or on an error (err set:
+ * out of memory, or a file changed on disk since it was checked), after which nothing more is
+ * loaded and what was loaded stays. */
+sk_status cache_loader_open_file(sk_store *s, const char *path, const char *env_url,
+                                 const char *client_id, int64_t *saved_at, sk_cache_keeper *k,
+                                 sk_cache_loader **out, sk_error *err);   /* at a path */
+bool cache_loader_step(sk_cache_loader *l, size_t max, sk_error *err);
+size_t cache_loader_total(const sk_cache_loader *l);   /* the file's accounts */
+size_t cache_loader_left(const sk_cache_loader *l);    /* not read yet */
+/* Stops the load where it is (the rest is not read) and lets go of the file. */
+void cache_loader_close(sk_cache_loader *l);
+
 /* Removes the temporary files ("<hash>.cache.tmp.PID.N", regular files of ours) that a save
  * killed midway (kill -9, a crash) left in the cache directory: those whose writer process is
  * gone, and any older than CACHE_STALE_TMP_S. Never follows a link. Returns how many went. */

@@ -57,6 +57,12 @@ typedef struct sk_store_rec {
 } sk_store_rec;
 uint32_t store_intern(sk_store *s, const char *str);
 sk_status store_upsert_recs(sk_store *s, const sk_store_rec *rows, size_t n);
+/* The same for a load into a store that may hold newer rows (the cache read a slice at a time
+ * while a listing runs): a record whose id the store holds is skipped (what is there was listed,
+ * found or refreshed since the file was written), and the rows added are unseen by a refresh
+ * under way (store_begin_refresh), so a completed listing sweeps those the server no longer
+ * has. */
+sk_status store_add_recs(sk_store *s, const sk_store_rec *rows, size_t n);
 /* Room for `rows` accounts in all (a hint: false only on out of memory, nothing lost). */
 bool store_reserve(sk_store *s, size_t rows);
 /* Rows from a server search (search.h) while a listing runs: inserted or updated by id like

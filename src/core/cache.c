@@ -1112,12 +1112,14 @@ enum { BATCH = 256 };
 typedef struct abatch {
     sk_store_rec a[BATCH];
     size_t n;
+    bool add;               /* store_add_recs (a slice load: rows there are newer), not upsert */
     bool bad;               /* out of memory or refused by the store */
 } abatch;
 
 static void batch_flush(abatch *b, sk_store *s)
 {
-    if (b->n && !b->bad && store_upsert_recs(s, b->a, b->n) != SK_OK)
+    if (b->n && !b->bad &&
+        (b->add ? store_add_recs(s, b->a, b->n) : store_upsert_recs(s, b->a, b->n)) != SK_OK)
         b->bad = true;
     b->n = 0;
 }
@@ -1189,17 +1191,35 @@ static bool read_account_fast(reader *r, const rtab *t, sk_store_rec *a)
     return true;
 }
 
-static bool read_accounts(reader *r, sk_store *s, const rtab *t)
+/* The accounts of a file being read: how many are left, and the batch they go to the store in
+ * (none when checking only). */
+typedef struct aread {
+    uint32_t left;
+    abatch *b;
+} aread;
+
+static bool accounts_begin(reader *r, sk_store *s, bool add, aread *ar)
 {
+    memset(ar, 0, sizeof *ar);
     uint32_t n = r_u32(r);
     if (r->bad || n > r->left / ACCOUNT_MIN_BYTES)
         return !(r->bad = true);
-    abatch *b = s ? calloc(1, sizeof *b) : NULL;
-    if (s && !b)
+    ar->left = n;
+    if (!s)
+        return true;
+    if (!(ar->b = calloc(1, sizeof *ar->b)))
         return !(r->bad = true);
-    if (s)
-        store_reserve(s, store_count(s) + n);   /* a hint: rows grow anyway if it fails */
-    for (uint32_t i = 0; i < n && !r->bad; i++) {
+    ar->b->add = add;
+    store_reserve(s, store_count(s) + n);   /* a hint: rows grow anyway if it fails */
+    return true;
+}
+
+/* Up to `max` accounts more (all that are left at most); false on a damaged file or a store
+ * that refused them. Every batch is in the store when it returns. */
+static bool accounts_some(reader *r, sk_store *s, const rtab *t, aread *ar, size_t max)
+{
+    abatch *b = ar->b;
+    for (; ar->left && max && !r->bad; ar->left--, max--) {
         sk_store_rec *a = b ? &b->a[b->n] : &(sk_store_rec){ 0 };
         if (read_account_fast(r, t, a)) {
             if (b && ++b->n == BATCH)
@@ -1236,9 +1256,22 @@ static bool read_accounts(reader *r, sk_store *s, const rtab *t)
             batch_flush(b, s);
         if (b->bad)
             r->bad = true;
-        free(b);
     }
     return !r->bad;
+}
+
+static void accounts_end(aread *ar)
+{
+    free(ar->b);
+    ar->b = NULL;
+}
+
+static bool read_accounts(reader *r, sk_store *s, const rtab *t)
+{
+    aread ar;
+    bool ok = accounts_begin(r, s, false, &ar) && accounts_some(r, s, t, &ar, ar.left);
+    accounts_end(&ar);
+    return ok;
 }
 
 /* One pass over the file; s NULL checks only. Ends on the checksum. */
@@ -1298,8 +1331,33 @@ static bool file_ok(int fd, const char *path, uint64_t *size, sk_error *err)
 
 static void reader_free(reader *r)
 {
+    if (!r)
+        return;
     for (int k = 0; k < 7; k++)
         free(r->str[k]);
+    close(r->fd);
+    free(r);
+}
+
+/* The file at path opened for reading, when it is ours (file_ok); NULL with err set. */
+static reader *reader_open(const char *path, uint64_t *size, sk_error *err)
+{
+    /* O_NONBLOCK: a FIFO planted at the path must not hang the dashboard's start. */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
+        sk_status st = errno == ENOENT ? SK_ERR_NOT_FOUND : SK_ERR_CONFIG;
+        sk_error_set(err, st, "cache: cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    reader *r = file_ok(fd, path, size, err) ? calloc(1, sizeof *r) : NULL;
+    if (!r) {
+        close(fd);
+        if (err->status == SK_OK)
+            sk_error_set(err, SK_ERR_NOMEM, "out of memory");
+        return NULL;
+    }
+    r->fd = fd;
+    return r;
 }
 
 /* *digest (may be NULL): cache_digest(s) after the load when s was empty (the load's one pass
@@ -1315,22 +1373,10 @@ static sk_status load_file(sk_store *s, const char *path, const char *env_url,
         sk_error_set(err, SK_ERR_USAGE, "cache: nothing to load into");
         return SK_ERR_USAGE;
     }
-    /* O_NONBLOCK: a FIFO planted at the path must not hang the dashboard's start. */
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        sk_status st = errno == ENOENT ? SK_ERR_NOT_FOUND : SK_ERR_CONFIG;
-        sk_error_set(err, st, "cache: cannot open %s: %s", path, strerror(errno));
-        return st;
-    }
     uint64_t size = 0;
-    reader *r = file_ok(fd, path, &size, err) ? calloc(1, sizeof *r) : NULL;
-    if (!r) {
-        close(fd);
-        if (err->status == SK_OK)
-            sk_error_set(err, SK_ERR_NOMEM, "out of memory");
+    reader *r = reader_open(path, &size, err);
+    if (!r)
         return err->status;
-    }
-    r->fd = fd;
     int64_t saved = 0;
     bool ok;
     sk_store *scratch = store_count(s) == 0 && store_connection_count(s) == 0 ? store_new() : NULL;
@@ -1353,8 +1399,6 @@ static sk_status load_file(sk_store *s, const char *path, const char *env_url,
         }
     }
     reader_free(r);
-    free(r);
-    close(fd);
     if (!ok)
         return err->status != SK_OK ? err->status : SK_ERR_PARSE;
     if (saved_at)
@@ -1403,6 +1447,111 @@ sk_status cache_load_kept(sk_store *s, const char *env_url, const char *client_i
     }
     return st;
 }
+
+/* ---------------------------------------------------------------- a slice at a time */
+
+struct sk_cache_loader {
+    reader *r;
+    sk_store *s;
+    rtab t;
+    aread ar;
+    uint32_t total;
+};
+
+void cache_loader_close(sk_cache_loader *l)
+{
+    if (!l)
+        return;
+    accounts_end(&l->ar);
+    rtab_free(&l->t);
+    reader_free(l->r);
+    free(l);
+}
+
+sk_status cache_loader_open(sk_store *s, const char *env_url, const char *client_id,
+                            int64_t *saved_at, sk_cache_keeper *k, sk_cache_loader **out,
+                            sk_error *err)
+{
+    sk_error_clear(err);
+    *out = NULL;
+    char path[4096];
+    if (env_url && client_id && !path_in(path, sizeof path, env_url, client_id, false)) {
+        sk_error_set(err, SK_ERR_NOT_FOUND, "cache: no cache directory");
+        return SK_ERR_NOT_FOUND;
+    }
+    return cache_loader_open_file(s, path, env_url, client_id, saved_at, k, out, err);
+}
+
+sk_status cache_loader_open_file(sk_store *s, const char *path, const char *env_url,
+                                 const char *client_id, int64_t *saved_at, sk_cache_keeper *k,
+                                 sk_cache_loader **out, sk_error *err)
+{
+    sk_error_clear(err);
+    *out = NULL;
+    if (!s || !path || !env_url || !client_id) {
+        sk_error_set(err, SK_ERR_USAGE, "cache: nothing to load into");
+        return SK_ERR_USAGE;
+    }
+    uint64_t size = 0;
+    sk_cache_loader *l = calloc(1, sizeof *l);
+    if (!l) {
+        sk_error_set(err, SK_ERR_NOMEM, "out of memory");
+        return SK_ERR_NOMEM;
+    }
+    if (!(l->r = reader_open(path, &size, err))) {
+        free(l);
+        return err->status;
+    }
+    l->s = s;
+    /* The whole file checked first, as cache_load does, with nothing kept: its checksum and
+     * every field (a damaged file shows nothing), and the digest of its body on the way. Then
+     * the connections and the table of repeated strings go into the store, and the accounts
+     * wait for cache_loader_step. */
+    int64_t saved = 0;
+    bool ok = r_rewind(l->r, size - 8, true) &&
+              read_pass(l->r, NULL, env_url, client_id, &saved, err);
+    uint64_t digest = ok ? sum_end(&l->r->digest) : 0;
+    if (ok) {
+        ok = r_rewind(l->r, size - 8, false) &&
+             read_header(l->r, env_url, client_id, &saved, err) &&
+             read_table(l->r, &l->t, s) && read_connections(l->r, s) &&
+             accounts_begin(l->r, s, true, &l->ar);
+        if (!ok && err->status == SK_OK)
+            sk_error_set(err, SK_ERR_PARSE, "cache: the file changed while it was read");
+    }
+    if (!ok) {
+        cache_loader_close(l);
+        return err->status != SK_OK ? err->status : SK_ERR_PARSE;
+    }
+    l->total = l->ar.left;
+    if (k) {
+        k->on_disk = digest;
+        k->known = true;
+    }
+    if (saved_at)
+        *saved_at = saved;
+    *out = l;
+    return SK_OK;
+}
+
+bool cache_loader_step(sk_cache_loader *l, size_t max, sk_error *err)
+{
+    sk_error_clear(err);
+    if (!l || !l->ar.left)
+        return false;
+    if (!accounts_some(l->r, l->s, &l->t, &l->ar, max) || (!l->ar.left && l->r->left != 0)) {
+        l->ar.left = 0;
+        sk_error_set(err, l->ar.b && l->ar.b->bad ? SK_ERR_NOMEM : SK_ERR_PARSE,
+                     l->ar.b && l->ar.b->bad ? "cache: out of memory while loading"
+                                             : "cache: the file changed while it was read");
+        return false;
+    }
+    return l->ar.left > 0;
+}
+
+size_t cache_loader_total(const sk_cache_loader *l) { return l ? l->total : 0; }
+
+size_t cache_loader_left(const sk_cache_loader *l) { return l ? l->ar.left : 0; }
 
 bool cache_forget(const char *env_url, const char *client_id)
 {

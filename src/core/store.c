@@ -949,16 +949,22 @@ static bool row_fill(sk_store *s, store_row *r, const row_in *in)
     return true;
 }
 
-/* found: from a server search while a listing runs: a row the listing already reached is left
- * as the listing gave it; any other is stored unseen (a sweep takes it if the listing never
- * reaches it) and flagged ROW_FOUND until the listing does. */
-static sk_status upsert_one(sk_store *s, row_in *in, bool found, uint64_t h)
+/* Where a row comes from. UP_FOUND: a server search while a listing runs: a row the listing
+ * already reached is left as the listing gave it; any other is stored unseen (a sweep takes it
+ * if the listing never reaches it) and flagged ROW_FOUND until the listing does. UP_CACHED: the
+ * cache file, loaded while a listing may run: added only when the id is not there (whatever
+ * holds it is newer), unseen. */
+enum { UP_LISTED, UP_FOUND, UP_CACHED };
+
+static sk_status upsert_one(sk_store *s, row_in *in, int from, uint64_t h)
 {
     if (!id_reserve(s))
         return SK_ERR_NOMEM;
-    bool hit;
+    bool hit, found = from == UP_FOUND;
     size_t slot = id_probe(s, in->id, in->id_len, h, &hit);
     if (hit) {
+        if (from == UP_CACHED)
+            return SK_OK;
         store_row *r = &s->rows[id_row_of(s, s->by_id.slots[slot])];
         if (found && (r->flags & ROW_SEEN))
             return SK_OK;
@@ -993,8 +999,8 @@ static sk_status upsert_one(sk_store *s, row_in *in, bool found, uint64_t h)
         return SK_ERR_NOMEM;
     }
     changed_later(s, !appended);
-    r->flags = (uint8_t)((r->flags & (ROW_WIDE | ROW_NO_IDENT | ROW_ID_LEN)) |
-                         (found ? ROW_LIVE | ROW_FOUND : ROW_LIVE | ROW_SEEN));
+    r->flags = (uint8_t)((r->flags & (ROW_WIDE | ROW_NO_IDENT | ROW_ID_LEN)) | ROW_LIVE |
+                         (found ? ROW_FOUND : from == UP_LISTED ? ROW_SEEN : 0));
     s->found += found;
     if (s->by_id.slots[slot] == ID_EMPTY)
         s->by_id.used++;
@@ -1005,7 +1011,7 @@ static sk_status upsert_one(sk_store *s, row_in *in, bool found, uint64_t h)
 }
 
 /* One account (an id: an account without one cannot be addressed, and is skipped). */
-static sk_status upsert_account(sk_store *s, const sk_account *a, bool found, size_t len,
+static sk_status upsert_account(sk_store *s, const sk_account *a, int from, size_t len,
                                 uint64_t h)
 {
     if (!len)
@@ -1013,14 +1019,15 @@ static sk_status upsert_account(sk_store *s, const sk_account *a, bool found, si
     row_in in;
     if (!row_in_account(s, a, len, &in))
         return SK_ERR_NOMEM;
-    return upsert_one(s, &in, found, h);
+    return upsert_one(s, &in, from, h);
 }
 
 static sk_status upsert_id(sk_store *s, const sk_account *a, bool found)
 {
     memset(s->memo_in, 0, sizeof s->memo_in);
     size_t len = a->id ? strlen(a->id) : 0;
-    sk_status st = upsert_account(s, a, found, len, len ? hash_id(a->id, len) : 0);
+    sk_status st = upsert_account(s, a, found ? UP_FOUND : UP_LISTED, len,
+                                  len ? hash_id(a->id, len) : 0);
     changed_flush(s);
     return st;
 }
@@ -1048,7 +1055,8 @@ static sk_status upsert_rows(sk_store *s, const sk_account *rows, size_t n, bool
         if (i < AHEAD)
             continue;
         size_t k = i - AHEAD;
-        sk_status st = upsert_account(s, &rows[k], found, len[k % RING], h[k % RING]);
+        sk_status st = upsert_account(s, &rows[k], found ? UP_FOUND : UP_LISTED, len[k % RING],
+                                      h[k % RING]);
         if (st != SK_OK) {
             changed_flush(s);
             return st;
@@ -1093,7 +1101,7 @@ static bool row_in_rec(const sk_store *s, const sk_store_rec *a, row_in *in)
     return true;
 }
 
-sk_status store_upsert_recs(sk_store *s, const sk_store_rec *rows, size_t n)
+static sk_status recs_in(sk_store *s, const sk_store_rec *rows, size_t n, int from)
 {
     if (!s || (!rows && n))
         return SK_ERR_USAGE;
@@ -1113,10 +1121,20 @@ sk_status store_upsert_recs(sk_store *s, const sk_store_rec *rows, size_t n)
         if (!a->id || !a->id_len)
             continue;   /* no id: skipped, as store_upsert does */
         row_in in;
-        st = row_in_rec(s, a, &in) ? upsert_one(s, &in, false, h[k % RING]) : SK_ERR_USAGE;
+        st = row_in_rec(s, a, &in) ? upsert_one(s, &in, from, h[k % RING]) : SK_ERR_USAGE;
     }
     changed_flush(s);
     return st;
+}
+
+sk_status store_upsert_recs(sk_store *s, const sk_store_rec *rows, size_t n)
+{
+    return recs_in(s, rows, n, UP_LISTED);
+}
+
+sk_status store_add_recs(sk_store *s, const sk_store_rec *rows, size_t n)
+{
+    return recs_in(s, rows, n, UP_CACHED);
 }
 
 size_t store_found_count(const sk_store *s) { return s ? s->found : 0; }

@@ -49,6 +49,8 @@
 /* Rows a saved view counts in one turn (saved_view_tally_some): 100,000 accounts count before
  * the first screen, a million over a few turns after it ("counting" until then). */
 #define TUI_TALLY_ROWS 131072
+#define TUI_CACHE_FIRST 4096     /* cached accounts read before the first screen */
+#define TUI_CACHE_SLICE 8192     /* then a turn (about 3 ms) */
 
 /* One entry of the connections pane: a saved view, or a connection (saved == NULL). */
 typedef struct tui_item {
@@ -213,8 +215,15 @@ void data_disconnect(tui_app *a, const tui_target *t, size_t n);
 void data_set_error(tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void data_set_notice(tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void data_set_warning(tui_app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Shows the environment's cached listing, when there is one and the cache is allowed. */
+/* Shows the environment's cached listing, when there is one and the cache is allowed: the file
+ * is checked whole, its first TUI_CACHE_FIRST accounts go in at once (the first screen: the file
+ * is in the order the dashboard starts with), the rest TUI_CACHE_SLICE a turn between keys
+ * (data_background), each only when the listing running meanwhile has not stored it already. */
 void data_cache_load(tui_app *a);
+/* Accounts of the cache still to be read (and the file's in all); 0 when none. */
+size_t data_cache_loading(const tui_app *a, size_t *total);
+/* Before a change the rest of the file must not undo (a delete, a disconnect): the rest now. */
+void data_cache_settle(tui_app *a);
 /* The cache's save runs in a child: its pipe for the loop's wait (-1 when none), and what the
  * loop calls each turn to take its outcome (a warning when it failed) and start a save that
  * waited for it. */

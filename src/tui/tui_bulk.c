@@ -157,6 +157,7 @@ static void dc_done(void *ud, const sk_account_detail *d, const sk_error *err)
     data_journal(a, "disconnect", t->id, t->identifier, t->connector, result);
     if (ok && !a->closing) {
         /* The record stays: the row shows what the server now says (DISCONNECTED). */
+        data_cache_settle(a);   /* the rest of the cache cannot undo it */
         store_set_status(a->store, t->id, d && d->a.status ? d->a.status : "DISCONNECTED");
         a->view_dirty = a->dirty = true;
         data_cache_touched(a);

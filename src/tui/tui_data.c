@@ -123,7 +123,41 @@ static struct {
      * for); one asked for while another runs waits for it: the file a complete listing
      * replaces, and the correction of deletes and disconnects. */
     bool keep_due, touch_due;
+    sk_cache_loader *loader;   /* the file's accounts not read yet (data_cache_load) */
 } keeper;
+
+static void loader_close(void)
+{
+    cache_loader_close(keeper.loader);
+    keeper.loader = NULL;
+}
+
+size_t data_cache_loading(const tui_app *a, size_t *total)
+{
+    bool on = keeper.app == a && keeper.loader;
+    if (total)
+        *total = on ? cache_loader_total(keeper.loader) : 0;
+    return on ? cache_loader_left(keeper.loader) : 0;
+}
+
+/* Up to `max` more of the file's accounts; the loader goes once they are all in. */
+static void cache_read_some(tui_app *a, size_t max)
+{
+    sk_error err;
+    bool more = cache_loader_step(keeper.loader, max, &err);
+    a->view_dirty = a->dirty = true;
+    if (more)
+        return;
+    loader_close();
+    if (err.status != SK_OK)   /* what was read stays, marked cached: the listing replaces it */
+        data_set_warning(a, "%s", err.message);
+}
+
+void data_cache_settle(tui_app *a)
+{
+    if (data_cache_loading(a, NULL))
+        cache_read_some(a, (size_t)-1);
+}
 
 void data_cache_load(tui_app *a)
 {
@@ -131,6 +165,7 @@ void data_cache_load(tui_app *a)
         sk_error e;
         cache_bg_finish(&keeper.k, true, NULL, &e);   /* the last environment's save */
     }
+    loader_close();
     memset(&keeper, 0, sizeof keeper);
     keeper.app = a;
     a->cache_on = a->cfg->cache && !cache_disabled();
@@ -141,14 +176,15 @@ void data_cache_load(tui_app *a)
     int64_t saved = 0;
     sk_error err;
     sk_error_clear(&err);
-    /* The load takes the digest of what the file holds while it reads (an unchanged listing
-     * is not rewritten), so no walk of the whole store waits behind the first screen. */
-    sk_status st = cache_load_kept(a->store, a->cfg->environment_url, a->cfg->client_id, &saved,
-                                   &keeper.k, &err);
+    /* The check of the file takes the digest of what it holds (an unchanged listing is not
+     * rewritten), so no walk of the whole store waits behind the first screen; the first screen
+     * waits only for the check and the first rows. */
+    sk_status st = cache_loader_open(a->store, a->cfg->environment_url, a->cfg->client_id,
+                                     &saved, &keeper.k, &keeper.loader, &err);
     if (st == SK_OK) {
         a->from_cache = true;
         a->cache_saved_at = saved;
-        a->view_dirty = a->dirty = true;
+        cache_read_some(a, TUI_CACHE_FIRST);
     } else if (st != SK_ERR_NOT_FOUND) {
         /* A damaged or foreign file is not shown; the listing replaces it. */
         data_set_notice(a, "cache not used: %s", err.message);
@@ -208,6 +244,7 @@ void data_cache_touched(tui_app *a)
         return;
     if (!a->from_cache && a->last_refresh == SK_TIME_ABSENT)
         return;
+    data_cache_settle(a);   /* a file holds the whole listing, never the part read so far */
     if (cache_bg_busy(&keeper.k)) {
         keeper.touch_due = true;   /* after the save under way (data_cache_bg) */
         return;
@@ -245,6 +282,10 @@ void data_cache_bg(tui_app *a)
 /* At exit: what the once-a-minute bound held back is written now. */
 void data_cache_flush(tui_app *a)
 {
+    if (keeper.app == a && (keeper.k.pending || keeper.touch_due))
+        data_cache_settle(a);   /* what is written is the whole listing */
+    if (keeper.app == a)
+        loader_close();   /* the store goes next */
     if (!a->cache_on || keeper.app != a)
         return;
     sk_error err;
@@ -283,7 +324,10 @@ static void sink_done(void *ud, const sk_error *err)
         return;
     }
     /* The sink swept the store: it holds exactly what the server has. The file is compared
-     * with it (and written) once the screen shows the listing complete. */
+     * with it (and written) once the screen shows the listing complete. What the file holds
+     * and was not read yet is older than the listing: it is not read. */
+    if (keeper.app == a)
+        loader_close();
     a->from_cache = false;
     if (a->cache_on) {
         if (keeper.app != a) {
@@ -392,7 +436,7 @@ static void saved_counts_update(tui_app *a)
 
 bool data_background_due(const tui_app *a)
 {
-    return a->tally_pending || a->prepare_pending;
+    return a->tally_pending || a->prepare_pending || data_cache_loading(a, NULL);
 }
 
 /* Rows of filter records built a turn while nothing else runs (about 15 ms). */
@@ -400,6 +444,8 @@ bool data_background_due(const tui_app *a)
 
 void data_background(tui_app *a)
 {
+    if (data_cache_loading(a, NULL))
+        cache_read_some(a, TUI_CACHE_SLICE);
     if (!a->tally_pending) {
         /* The first key typed after '/' finds the view's filter records built. */
         if (a->prepare_pending && !view_prepare(&a->view, a->store, TUI_PREPARE_SLICE))
@@ -490,7 +536,7 @@ void data_view_update(tui_app *a)
     a->view_dirty = false;
     /* While pages stream in, rows change under the records and merging needs what preparing
      * gives back: only once the listing is over. */
-    a->prepare_pending = !a->listing || a->listing_over;
+    a->prepare_pending = (!a->listing || a->listing_over) && !data_cache_loading(a, NULL);
     search_count_shown(a);
     marks_recount(a);
     size_t pos = *a->sel_id ? view_find_near(&a->view, a->store, a->sel_id, a->cur) : (size_t)-1;
@@ -727,7 +773,9 @@ static void delete_done(void *ud, const sk_delete_outcome *o)
     if (!a->closing) {
         a->deletes_in_flight--;
         if (o->outcome == SK_OUTCOME_DONE) {
-            /* The row goes only once the server has said (or shown) so. */
+            /* The row goes only once the server has said (or shown) so, and for good: the
+             * rest of the cache is read first, so it cannot bring it back. */
+            data_cache_settle(a);
             store_remove(a->store, t->id);
             if (strcmp(a->sel_id, t->id) == 0)
                 a->sel_id[0] = '\0';

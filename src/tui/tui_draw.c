@@ -154,7 +154,11 @@ static void draw_header(const tui_app *a, tui_line *l)
     line_add(l, ROLE_NORMAL, "  ", -1, false);
     const char *sp = a->utf8 ? spin_utf8[a->spin % 10] : spin_ascii[a->spin % 4];
     char what[256] = "";
-    if (a->listing && !a->listing_over) {
+    size_t cached_all = 0, cached_left = data_cache_loading(a, &cached_all);
+    if (cached_left) {
+        snprintf(what, sizeof what, "reading the cache %zu%%",
+                 cached_all ? (cached_all - cached_left) * 100 / cached_all : 0);
+    } else if (a->listing && !a->listing_over) {
         char prog[200];
         listing_progress(a->listing, prog, sizeof prog);
         snprintf(what, sizeof what, "loading %s", prog);
@@ -182,7 +186,9 @@ static void draw_header(const tui_app *a, tui_line *l)
     /* Counts from a listing that failed, or that is still under way with nothing complete
      * behind it, are not the environment's: said so, never shown as if they were. */
     bool running = a->listing && !a->listing_over;
-    if (*a->refresh_error && !running)
+    if (cached_left)
+        line_add(l, ROLE_DIM, "  partial: reading the cache", -1, false);
+    else if (*a->refresh_error && !running)
         line_add(l, ROLE_ERROR_MSG, "  partial: the last refresh failed", -1, false);
     else if (running && a->last_refresh == SK_TIME_ABSENT && !a->from_cache)
         line_add(l, ROLE_DIM, "  partial: still loading", -1, false);

@@ -343,9 +343,10 @@ static bool working(const tui_app *a)
     return busy(a) || data_background_due(a);
 }
 
+/* Rows still coming in: a listing's pages, or the cache's rest. */
 static bool streaming(const tui_app *a)
 {
-    return a->listing && !a->listing_over;
+    return (a->listing && !a->listing_over) || data_cache_loading(a, NULL);
 }
 
 static int next_timeout(const tui_app *a, long long now)

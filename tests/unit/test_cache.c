@@ -236,7 +236,47 @@ static void assert_refused(const char *path, const char *url)
     assert_int_equal(store_count(s), 0);
     assert_int_equal(store_connection_count(s), 0);
     assert_true(saved == 12345);
+    /* The dashboard's load a slice at a time refuses the same files, and nothing goes in. */
+    sk_cache_loader *l = (sk_cache_loader *)&saved;   /* set to NULL on refusal */
+    sk_cache_keeper k;
+    memset(&k, 0, sizeof k);
+    st = cache_loader_open_file(s, path, url, CID, &saved, &k, &l, &err);
+    assert_int_not_equal(st, SK_OK);
+    assert_int_equal(err.status, st);
+    assert_null(l);
+    assert_false(k.known);
+    assert_int_equal(store_count(s), 0);
+    assert_int_equal(store_connection_count(s), 0);
+    assert_true(saved == 12345);
     store_free(s);
+}
+
+/* The cache of URL/CID read by a loader into t, `slice` accounts a step; returns the steps. */
+static size_t load_sliced(sk_store *t, size_t slice, sk_cache_keeper *k)
+{
+    sk_error err;
+    sk_cache_loader *l = NULL;
+    int64_t saved = 0;
+    assert_int_equal(cache_loader_open(t, URL, CID, &saved, k, &l, &err), SK_OK);
+    assert_non_null(l);
+    assert_true(saved > 0);
+    size_t total = cache_loader_total(l), steps = 0;
+    assert_int_equal(cache_loader_left(l), total);
+    assert_int_equal(store_count(t), 0);   /* the connections only, so far */
+    for (bool more = true; more; steps++) {
+        size_t before = store_count(t), left = cache_loader_left(l);
+        more = cache_loader_step(l, slice, &err);
+        assert_int_equal(err.status, SK_OK);
+        size_t got = left < slice ? left : slice;
+        assert_int_equal(store_count(t), before + got);
+        assert_int_equal(cache_loader_left(l), left - got);
+        assert_true(more == (cache_loader_left(l) > 0));
+    }
+    assert_false(cache_loader_step(l, slice, &err));   /* nothing more, and no error */
+    assert_int_equal(err.status, SK_OK);
+    assert_int_equal(store_count(t), total);
+    cache_loader_close(l);
+    return steps;
 }
 
 /* ---------------------------------------------------------------- tests */
@@ -668,6 +708,117 @@ static void test_load_kept(void **state)
     assert_int_equal(cache_load_kept(t, URL, CID, NULL, &k, &err), SK_ERR_NOT_FOUND);
     assert_false(k.known);
     store_free(t);
+}
+
+/* The load a slice at a time gives the store cache_load gives (hostile strings, long strings,
+ * rows across the reader's blocks), in as many steps as the slices say, and the keeper knows the
+ * file's digest as cache_load_kept does. */
+static void test_loader_slices(void **state)
+{
+    (void)state;
+    static const size_t slices[] = { 1, 7, 4096, 1000000 };
+    sk_store *src = hostile_store(20000);
+    sk_error err;
+    assert_int_equal(cache_save(src, URL, CID, &err), SK_OK);
+    size_t n = store_count(src);
+    for (size_t i = 0; i < sizeof slices / sizeof slices[0]; i++) {
+        sk_store *t = store_new();
+        sk_cache_keeper k;
+        memset(&k, 0, sizeof k);
+        size_t steps = load_sliced(t, slices[i], &k);
+        assert_int_equal(steps, (n + slices[i] - 1) / slices[i]);
+        assert_same_store(src, t);
+        assert_true(k.known);
+        assert_true(k.on_disk == cache_digest(t));
+        bool wrote = true;
+        assert_int_equal(cache_save_changed(&k, t, URL, CID, 5, &wrote, &err), SK_OK);
+        assert_false(wrote);   /* an unchanged listing is not written again */
+        store_free(t);
+    }
+    store_free(src);
+}
+
+/* A listing runs while the file is read (the dashboard's start): what the listing stored stays
+ * as it gave it, before or after the file's row for the same account was read; the file's rows
+ * are unseen by the refresh, so the sweep of a completed listing takes those the listing did not
+ * give, and keeps the rest. A loader closed midway leaves what it read. */
+static void test_loader_under_a_listing(void **state)
+{
+    (void)state;
+    sk_store *src = store_new();
+    for (int i = 0; i < 3000; i++) {
+        char id[32], ident[64];
+        snprintf(id, sizeof id, "ca_%04d", i);
+        snprintf(ident, sizeof ident, "user%04d@example.com", i);
+        acct_upsert1(src, acct_make(id, ident, i % 2 ? "gmail" : "slack", "EXPIRED"));
+    }
+    sk_error err;
+    assert_int_equal(cache_save(src, URL, CID, &err), SK_OK);
+    sk_store *t = store_new();
+    sk_cache_loader *l = NULL;
+    assert_int_equal(cache_loader_open(t, URL, CID, NULL, NULL, &l, &err), SK_OK);
+    assert_true(cache_loader_step(l, 1000, &err));   /* ca_0000 .. ca_0999 in store order */
+    store_begin_refresh(t);
+    /* The listing: one row read already, one not read yet, one the file does not hold. */
+    acct_upsert1(t, acct_make("ca_0005", "user0005@example.com", "slack", "ACTIVE"));
+    acct_upsert1(t, acct_make("ca_2500", "user2500@example.com", "gmail", "ACTIVE"));
+    acct_upsert1(t, acct_make("ca_new", "new@example.com", "gmail", "PENDING_AUTH"));
+    while (cache_loader_step(l, 700, &err))
+        ;
+    assert_int_equal(err.status, SK_OK);
+    cache_loader_close(l);
+    assert_int_equal(store_count(t), 3001);
+    sk_account a;
+    store_get(t, store_find(t, "ca_0005"), &a);
+    assert_string_equal(a.status, "ACTIVE");
+    store_get(t, store_find(t, "ca_2500"), &a);
+    assert_string_equal(a.status, "ACTIVE");
+    store_get(t, store_find(t, "ca_2501"), &a);
+    assert_string_equal(a.status, "EXPIRED");
+    /* The listing completes: only what it gave is left. */
+    assert_int_equal(store_sweep(t, NULL), 2998);
+    assert_int_equal(store_count(t), 3);
+    assert_true(store_find(t, "ca_0005") != SK_ROW_NONE);
+    assert_true(store_find(t, "ca_2500") != SK_ROW_NONE);
+    assert_true(store_find(t, "ca_new") != SK_ROW_NONE);
+    store_free(t);
+
+    /* Closed midway: the rows read stay, the rest is never read. */
+    t = store_new();
+    assert_int_equal(cache_loader_open(t, URL, CID, NULL, NULL, &l, &err), SK_OK);
+    assert_true(cache_loader_step(l, 10, &err));
+    cache_loader_close(l);
+    assert_int_equal(store_count(t), 10);
+    store_free(t);
+    store_free(src);
+}
+
+/* The file cut short after it was checked (a loader keeps it open): the step that meets the end
+ * says the file changed, nothing more is read, and the rows read stay. */
+static void test_loader_file_changed(void **state)
+{
+    fx *f = *state;
+    sk_store *src = hostile_store(20000);
+    sk_error err;
+    assert_int_equal(cache_save(src, URL, CID, &err), SK_OK);
+    sk_store *t = store_new();
+    sk_cache_loader *l = NULL;
+    assert_int_equal(cache_loader_open(t, URL, CID, NULL, NULL, &l, &err), SK_OK);
+    assert_true(cache_loader_step(l, 100, &err));
+    struct stat st;
+    assert_int_equal(stat(f->path, &st), 0);
+    assert_int_equal(truncate(f->path, st.st_size / 2), 0);
+    while (cache_loader_step(l, 1000, &err))
+        ;
+    assert_int_equal(err.status, SK_ERR_PARSE);
+    assert_non_null(strstr(err.message, "changed"));
+    size_t got = store_count(t);
+    assert_true(got >= 100 && got < store_count(src));
+    assert_false(cache_loader_step(l, 1000, &err));
+    assert_int_equal(store_count(t), got);
+    cache_loader_close(l);
+    store_free(t);
+    store_free(src);
 }
 
 /* A store that already holds rows takes the two-pass path: a good file adds its accounts to
@@ -1193,6 +1344,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_long_strings_and_batches, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_load_kept, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_load_into_filled_store, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_loader_slices, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_loader_under_a_listing, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_loader_file_changed, fx_setup, fx_teardown),
         cmocka_unit_test(test_digest),
         cmocka_unit_test_setup_teardown(test_save_changed_writes_only_changes, fx_setup,
                                         fx_teardown),
