@@ -126,15 +126,16 @@ typedef struct sk_cache_loader sk_cache_loader;
 sk_status cache_loader_open(sk_store *s, const char *env_url, const char *client_id,
                             int64_t *saved_at, sk_cache_keeper *k, sk_cache_loader **out,
                             sk_error *err);
+/* The same at an explicit path (tests, tools). */
+sk_status cache_loader_open_file(sk_store *s, const char *path, const char *env_url,
+                                 const char *client_id, int64_t *saved_at, sk_cache_keeper *k,
+                                 sk_cache_loader **out, sk_error *err);
 /* Up to `max` more accounts into the store, with store_add_recs: an account the store holds
  * already is left as it is (listed, found or refreshed since the file was written), and those
  * added are unseen by a refresh under way, so a completed listing sweeps the ones the server no
  * longer has. True while accounts are left; false once all are in, or on an error (err set:
  * out of memory, or a file changed on disk since it was checked), after which nothing more is
  * loaded and what was loaded stays. */
-sk_status cache_loader_open_file(sk_store *s, const char *path, const char *env_url,
-                                 const char *client_id, int64_t *saved_at, sk_cache_keeper *k,
-                                 sk_cache_loader **out, sk_error *err);   /* at a path */
 bool cache_loader_step(sk_cache_loader *l, size_t max, sk_error *err);
 size_t cache_loader_total(const sk_cache_loader *l);   /* the file's accounts */
 size_t cache_loader_left(const sk_cache_loader *l);    /* not read yet */

@@ -1474,7 +1474,7 @@ sk_status cache_loader_open(sk_store *s, const char *env_url, const char *client
 {
     sk_error_clear(err);
     *out = NULL;
-    char path[4096];
+    char path[4096] = "";
     if (env_url && client_id && !path_in(path, sizeof path, env_url, client_id, false)) {
         sk_error_set(err, SK_ERR_NOT_FOUND, "cache: no cache directory");
         return SK_ERR_NOT_FOUND;
