@@ -3,7 +3,7 @@
 # Bench programs link the core library and the skemu launcher only (the other test support
 # code needs cmocka), so a half-written CLI or TUI file cannot stop them.
 
-BENCH_SRC   = $(wildcard tests/bench/bench_*.c)
+BENCH_SRC   = $(wildcard tests/bench/bench_*.c)   # each a program; vtpty.c and common.c are shared
 BENCH_PROGS = $(patsubst %.c,$(BUILD)/%,$(BENCH_SRC))
 BENCH_LINK  = $(BUILD)/tests/bench/common.o $(call obj,tests/support/skemu_proc.c) $(LIB)
 
@@ -23,5 +23,8 @@ bench-1m: $(BENCH_PROGS) $(SKEMU) $(SKDASH)
 	@BUILD_DIR=$(CURDIR)/$(BUILD) SKEMU_BIN=$(CURDIR)/$(SKEMU) SKDASH_BIN=$(CURDIR)/$(SKDASH) \
 	 sh scripts/bench-1m.sh
 
-# The key-latency bench drives the real dashboard on a pty through a terminal emulator.
-$(BUILD)/tests/bench/bench_keys: LIBS_CORE += -lvterm -lutil
+# The key-latency and first-screen benches drive the real dashboard on a pty through a terminal
+# emulator (vtpty.c).
+BENCH_PTY = $(BUILD)/tests/bench/bench_keys $(BUILD)/tests/bench/bench_screen
+$(BENCH_PTY): $(BUILD)/tests/bench/vtpty.o
+$(BENCH_PTY): LIBS_CORE += -lvterm -lutil

@@ -38,6 +38,8 @@ run() {
     echo
     step "dashboard 1m @0ms" sh tests/bench/dash.sh "$N" 0
     echo
+    step "screen 1m @0ms" "$B/tests/bench/bench_screen" "$N" 0 5
+    echo
     step "keys 1m @0ms" "$B/tests/bench/bench_keys" "$N" 1 50
     echo
     echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

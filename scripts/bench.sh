@@ -1,8 +1,8 @@
 #!/bin/sh
 # bench.sh: the whole benchmark suite of `make bench` in one run: listing scenarios (1k/10k/100k
 # accounts over 50 connections at 0 and 25 ms), 100k accounts in memory and under the keyboard,
-# the real dashboard (first screen, full listing, peak RSS, idle, cache start-up), its key
-# latency on a pty while a 100k listing streams in at 0 ms and after it, a re-authorization
+# the real dashboard (full listing, peak RSS, idle, cache start-up), its first full screen read
+# on a pty (with no cache and from the cache), its key latency on a pty while a 100k listing streams in at 0 ms and after it, a re-authorization
 # campaign of 1,000 links (links per second against concurrency / round trip) and the support
 # flow (one user found by a server search, their link, `skdash list -q`).
 # Prints each figure with its bound and ratio, then a summary table; writes it all to
@@ -58,6 +58,8 @@ run() {
     step "store 100k" "$B/tests/bench/bench_store" 100000
     echo
     step "dashboard 100k @25ms" sh tests/bench/dash.sh 100000 25
+    echo
+    step "screen 100k @25ms" "$B/tests/bench/bench_screen" 100000 25 5
     echo
     step "keys 100k @0ms" "$B/tests/bench/bench_keys" 100000 3 100
     echo

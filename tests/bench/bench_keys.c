@@ -8,11 +8,9 @@
  * Usage: bench_keys [N] [RUNS] [KEYS_AFTER]. Env: SKDASH_BIN, SKEMU_BIN, BENCH_RESULTS;
  * BENCH_KEYS_DEBUG=1 prints every key's latency and the footer when a key goes unanswered. */
 #include "common.h"
+#include "vtpty.h"
 
-#include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <pty.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,21 +18,12 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <vterm.h>
 
 #define ROWS 40
 #define COLS 120
 #define KEY_TIMEOUT_MS 2000.0
 #define P99_BOUND_MS 30.0
 #define MAX_BOUND_MS 50.0
-
-typedef struct term {
-    int fd;
-    pid_t pid;
-    VTerm *vt;
-    VTermScreen *vs;
-    bool eof;
-} term;
 
 typedef struct samples {
     double *v;
@@ -53,95 +42,15 @@ static void samples_add(samples *s, double x)
     s->v[s->n++] = x;
 }
 
-/* Reads what the pty has within timeout_ms (0: only what is there now) into the emulator.
- * Returns the number of bytes read. */
-static size_t pump(term *t, int timeout_ms)
+static void row_text(const bench_term *t, int y, char *buf, size_t n, int *reverse)
 {
-    size_t got = 0;
-    char buf[65536];
-    for (;;) {
-        struct pollfd p = { t->fd, POLLIN, 0 };
-        int r = poll(&p, 1, got ? 0 : timeout_ms);
-        if (r <= 0)
-            break;
-        ssize_t n = read(t->fd, buf, sizeof buf);
-        if (n <= 0) {
-            if (n < 0 && (errno == EINTR || errno == EAGAIN))
-                continue;
-            t->eof = true;   /* EIO: the child closed the pty */
-            break;
-        }
-        vterm_input_write(t->vt, buf, (size_t)n);
-        got += (size_t)n;
-    }
-    /* Answers to the terminal's queries, if skdash asked any. */
-    char out[256];
-    size_t on;
-    while ((on = vterm_output_read(t->vt, out, sizeof out)) > 0) {
-        if (getenv("BENCH_KEYS_DEBUG"))
-            fprintf(stderr, "terminal answers %zu bytes\n", on);
-        ssize_t w = write(t->fd, out, on);
-        (void)w;
-    }
-    return got;
-}
-
-/* Screen row y as UTF-8 text (only_reverse: only its cells in reverse video); *reverse gets
- * how many of its cells are in reverse video. */
-static void row_text_of(const term *t, int y, bool only_reverse, char *buf, size_t n,
-                        int *reverse)
-{
-    size_t k = 0;
-    int rev = 0;
-    for (int x = 0; x < COLS; x++) {
-        VTermScreenCell c;
-        VTermPos pos = { y, x };
-        if (!vterm_screen_get_cell(t->vs, pos, &c))
-            continue;
-        rev += c.attrs.reverse ? 1 : 0;
-        if (only_reverse && !c.attrs.reverse)
-            continue;
-        uint32_t ch = c.chars[0] ? c.chars[0] : ' ';
-        if (c.width == 0)
-            continue;
-        char u[4];
-        size_t ul = 0;
-        if (ch < 0x80)
-            u[ul++] = (char)ch;
-        else if (ch < 0x800) {
-            u[ul++] = (char)(0xC0 | ch >> 6);
-            u[ul++] = (char)(0x80 | (ch & 0x3F));
-        } else if (ch < 0x10000) {
-            u[ul++] = (char)(0xE0 | ch >> 12);
-            u[ul++] = (char)(0x80 | (ch >> 6 & 0x3F));
-            u[ul++] = (char)(0x80 | (ch & 0x3F));
-        } else {
-            u[ul++] = (char)(0xF0 | ch >> 18);
-            u[ul++] = (char)(0x80 | (ch >> 12 & 0x3F));
-            u[ul++] = (char)(0x80 | (ch >> 6 & 0x3F));
-            u[ul++] = (char)(0x80 | (ch & 0x3F));
-        }
-        if (k + ul + 1 < n) {
-            memcpy(buf + k, u, ul);
-            k += ul;
-        }
-    }
-    while (k > 0 && buf[k - 1] == ' ')
-        k--;
-    buf[k] = '\0';
-    if (reverse)
-        *reverse = rev;
-}
-
-static void row_text(const term *t, int y, char *buf, size_t n, int *reverse)
-{
-    row_text_of(t, y, false, buf, n, reverse);
+    bench_term_row(t, y, false, buf, n, reverse);
 }
 
 /* The cursor row of the accounts table: the row with the most reverse-video cells (at least
  * 20: the header's badges are shorter). Its reverse cells' text in buf (not the connections
  * pane beside it, whose counts change as pages land); false when there is none. */
-static bool cursor_row(const term *t, char *buf, size_t n, int *at)
+static bool cursor_row(const bench_term *t, char *buf, size_t n, int *at)
 {
     int best = 0;
     if (at)
@@ -150,7 +59,7 @@ static bool cursor_row(const term *t, char *buf, size_t n, int *at)
     buf[0] = '\0';
     for (int y = 2; y < ROWS - 2; y++) {
         int rev;
-        row_text_of(t, y, true, line, sizeof line, &rev);
+        bench_term_row(t, y, true, line, sizeof line, &rev);
         if (rev > best && rev >= 20) {
             best = rev;
             snprintf(buf, n, "%s", line);
@@ -159,60 +68,6 @@ static bool cursor_row(const term *t, char *buf, size_t n, int *at)
         }
     }
     return best > 0;
-}
-
-/* The listing still runs: the header says loading, or the total is not N yet. */
-static bool listing_done(const term *t, long n)
-{
-    char l0[COLS * 4 + 1], l1[COLS * 4 + 1], want[64];
-    row_text(t, 0, l0, sizeof l0, NULL);
-    row_text(t, 1, l1, sizeof l1, NULL);
-    snprintf(want, sizeof want, "total %ld", n);
-    size_t wl = strlen(want), ll = strlen(l1);
-    return !strstr(l0, "loading") && ll >= wl && strcmp(l1 + ll - wl, want) == 0;
-}
-
-static bool term_start(term *t, const char *skdash)
-{
-    memset(t, 0, sizeof *t);
-    struct winsize ws = { ROWS, COLS, 0, 0 };
-    t->pid = forkpty(&t->fd, NULL, NULL, &ws);
-    if (t->pid < 0)
-        return false;
-    if (t->pid == 0) {
-        execl(skdash, skdash, (char *)NULL);
-        _exit(127);
-    }
-    fcntl(t->fd, F_SETFL, fcntl(t->fd, F_GETFL) | O_NONBLOCK);
-    t->vt = vterm_new(ROWS, COLS);
-    vterm_set_utf8(t->vt, 1);
-    t->vs = vterm_obtain_screen(t->vt);
-    vterm_screen_enable_altscreen(t->vs, 1);
-    vterm_screen_reset(t->vs, 1);
-    return true;
-}
-
-static void term_stop(term *t)
-{
-    if (t->pid > 0) {
-        ssize_t w = write(t->fd, "q", 1);
-        (void)w;
-        double end = bench_now_ms() + 5000;
-        int st;
-        while (waitpid(t->pid, &st, WNOHANG) == 0) {
-            if (bench_now_ms() > end) {
-                kill(t->pid, SIGKILL);
-                waitpid(t->pid, &st, 0);
-                break;
-            }
-            pump(t, 20);
-        }
-    }
-    if (t->vt)
-        vterm_free(t->vt);
-    if (t->fd > 0)
-        close(t->fd);
-    t->pid = 0;
 }
 
 /* The next whitespace-separated field of *p (its length in *n, a trailing "…" left off). */
@@ -252,11 +107,11 @@ static bool same_account(const char *x, const char *y)
  * pages sort in above (another account comes under it), so the account under it after the key
  * can be the one shown there before it; that key has been answered once the cursor row moved.
  * From then on the cursor follows its account, which only a key changes. */
-static double one_key(term *t, char key, bool first)
+static double one_key(bench_term *t, char key, bool first)
 {
     char before[COLS * 4 + 1], now[COLS * 4 + 1];
     int y_before, y_now;
-    pump(t, 0);
+    bench_term_pump(t, 0);
     cursor_row(t, before, sizeof before, &y_before);
     double t0 = bench_now_ms();
     if (write(t->fd, &key, 1) != 1)
@@ -273,7 +128,7 @@ static double one_key(term *t, char key, bool first)
             }
             return KEY_TIMEOUT_MS;
         }
-        size_t got = pump(t, (int)(left < 1 ? 1 : left));
+        size_t got = bench_term_pump(t, (int)(left < 1 ? 1 : left));
         if (got && cursor_row(t, now, sizeof now, &y_now) &&
             (!same_account(now, before) || (first && y_now != y_before)))
             return bench_now_ms() - t0;
@@ -281,12 +136,12 @@ static double one_key(term *t, char key, bool first)
 }
 
 /* Reads the pty for ms, so the dashboard never blocks on a full terminal. */
-static void idle(term *t, double ms)
+static void idle(bench_term *t, double ms)
 {
     double end = bench_now_ms() + ms;
     double left;
     while ((left = end - bench_now_ms()) > 0 && !t->eof)
-        pump(t, (int)(left < 1 ? 1 : left));
+        bench_term_pump(t, (int)(left < 1 ? 1 : left));
 }
 
 /* One start of the dashboard: keys while the listing runs (classed by whether it still ran when
@@ -294,21 +149,21 @@ static void idle(term *t, double ms)
 static bool one_run(const char *skdash, long n, int keys_after, samples *during, samples *after,
                     unsigned *timeouts)
 {
-    term t;
-    if (!term_start(&t, skdash))
+    bench_term t;
+    if (!bench_term_start(&t, skdash, ROWS, COLS))
         return false;
     char row[COLS * 4 + 1];
     bool ok = false;
     double end = bench_now_ms() + 30000;
     while (!cursor_row(&t, row, sizeof row, NULL) && bench_now_ms() < end && !t.eof)
-        pump(&t, 50);   /* the first rows (the cursor on the first of them) */
+        bench_term_pump(&t, 50);   /* the first rows (the cursor on the first of them) */
     if (!cursor_row(&t, row, sizeof row, NULL)) {
         fprintf(stderr, "bench_keys: the dashboard showed no cursor row\n");
         goto out;
     }
     unsigned k = 0;
     end = bench_now_ms() + 120000;
-    while (!listing_done(&t, n) && bench_now_ms() < end && !t.eof) {
+    while (!bench_term_listed(&t, n) && bench_now_ms() < end && !t.eof) {
         double ms = one_key(&t, k % 2 ? 'k' : 'j', k == 0);
         k++;
         if (ms >= KEY_TIMEOUT_MS)
@@ -316,10 +171,10 @@ static bool one_run(const char *skdash, long n, int keys_after, samples *during,
         samples_add(during, ms);   /* written while the listing ran */
         if (getenv("BENCH_KEYS_DEBUG"))
             fprintf(stderr, "key %u %c %.1f ms%s\n", k, k % 2 ? 'j' : 'k', ms,
-                    listing_done(&t, n) ? " (listing done)" : "");
+                    bench_term_listed(&t, n) ? " (listing done)" : "");
         idle(&t, 5 + (k * 7) % 11);   /* keys at varied moments of the listing */
     }
-    if (!listing_done(&t, n)) {
+    if (!bench_term_listed(&t, n)) {
         fprintf(stderr, "bench_keys: the listing did not complete\n");
         goto out;
     }
@@ -334,7 +189,7 @@ static bool one_run(const char *skdash, long n, int keys_after, samples *during,
     }
     ok = true;
 out:
-    term_stop(&t);
+    bench_term_stop(&t);
     return ok;
 }
 

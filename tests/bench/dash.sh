@@ -1,7 +1,8 @@
 #!/bin/sh
-# dash.sh: the real dashboard (build/skdash) in a private tmux server against skemu: time to the
-# first full screen, time until everything is listed, peak RSS, 10 s idle (CPU and system calls
-# under strace), and a second start that may open from the cache.
+# dash.sh: the real dashboard (build/skdash) in a private tmux server against skemu: time until
+# everything is listed, peak RSS, 10 s idle (CPU and system calls under strace), the cache file
+# a second start opens from, and the first full screen of both starts as tmux polling sees it
+# (for comparison: bench_screen.c has the first screen's targets, read on a pty).
 # Usage: dash.sh N LATENCY_MS. Env: SKDASH_BIN, SKEMU_BIN, BENCH_RESULTS (bounds of the core
 # listing bench for the same scenario are read from it), BUILD_DIR.
 set -u
@@ -119,8 +120,11 @@ if [ -z "$first" ] || [ -z "$listed" ]; then
 fi
 b_first=$(bound_of "first rows $TAG @${LAT}ms (core)")
 b_whole=$(bound_of "listing $TAG @${LAT}ms: whole")
-result "dashboard $TAG @${LAT}ms: first full screen" "$first" ms "${b_first:-0}" 1 \
-    "no cache; bound as the core's first rows (token + connection pages + first page + 50 ms)"
+# The screen polled through tmux every 10 ms, a tmux client spawned for each look, is reported
+# for comparison: on two cores busy with skemu and skdash that polling is late by tens of ms.
+# The targets are bench_screen's, which reads the screen on a pty as its bytes are written.
+result "dashboard $TAG @${LAT}ms: first full screen, tmux polled" "$first" ms "${b_first:-0}" 0 \
+    "no cache; bench_screen has the target (read on a pty)"
 # The bound is the core's round-trip formula: a target where the network sets the pace, and
 # information at 0 ms, where a round trip is the two processes' CPU on shared cores (issue 14);
 # there the dashboard is also set against the core's CPU floor.
@@ -190,15 +194,9 @@ fi
 mode=$(find "$work/cache" -name '*.cache' -exec stat -c %a {} \; | head -n 1)
 start_dash
 again=$(wait_for full 60)
-again_cpu=$(cpu_ms "$pid")
 marked=$(screen | grep -ci cached)
-result "dashboard $TAG: first full screen from cache" "${again:-0}" ms "${CACHE_SCREEN_MS:-${b_first:-0}}" 1 \
-    "cache file mode $mode; 'cached' on screen: $([ "$marked" -gt 0 ] && echo yes || echo no)"
-# On a loaded machine the wall time above is mostly waiting for a core; the CPU it took is
-# what the dashboard did (read when the screen was seen full: what ran after it within the
-# poll, 10 ms ticks, is counted too).
-result "dashboard $TAG: CPU to first screen (cache)" "${again_cpu:-0}" ms 0 0 \
-    "skdash's utime + stime when the full screen was seen (10 ms ticks)"
+result "dashboard $TAG: first full screen from cache, tmux polled" "${again:-0}" ms "${CACHE_SCREEN_MS:-${b_first:-0}}" 0 \
+    "cache file mode $mode; 'cached' on screen: $([ "$marked" -gt 0 ] && echo yes || echo no); bench_screen has the target"
 size=$(find "$work/cache" -name '*.cache' -exec stat -c %s {} \; | head -n 1)
 result "dashboard $TAG: cache file size" "$(awk -v b="$size" 'BEGIN { print b / 1e6 }')" MB "$CACHE_FILE_MB" 1 \
     "$(awk -v b="$size" -v n="$N" 'BEGIN { printf "%.0f bytes per account", b / n }')"
