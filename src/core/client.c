@@ -1263,6 +1263,8 @@ typedef struct lane_conn {
     lane_state st;
     curl_socket_t fd;         /* once open */
     bool ready;               /* the last wait saw it ready */
+    bool hup;                 /* idle, and the last wait saw it readable: the server closed it
+                                 (or sent what no request asked for), so it is not used again */
     sk_request *r;            /* the request on it (or waiting for it to open) */
     char *out;                /* r's request (it holds the token: wiped) */
     size_t out_len, out_sent;
@@ -1581,7 +1583,7 @@ static bool lane_start(sk_client *c, sk_request *r)
         lane_conn *q = c->lanes[i];
         if (q->r)
             continue;
-        if (q->st == LC_OPEN && now - q->idle_since_ms > LANE_IDLE_MS)
+        if (q->st == LC_OPEN && (q->hup || now - q->idle_since_ms > LANE_IDLE_MS))
             q->st = LC_DEAD;
         if (q->st == LC_OPEN)
             k = q;
@@ -1678,6 +1680,8 @@ static void lane_service(sk_client *c)
     c->lane_waited = false;
     for (int i = 0; i < c->n_lanes; i++) {
         lane_conn *k = c->lanes[i];
+        if (k->st == LC_OPEN && !k->r && k->hup)
+            k->st = LC_DEAD;   /* closed by lane_sweep below, not left in CLOSE_WAIT */
         if (!lane_busy(k))
             continue;
         bool go = all || k->ready;
@@ -1913,7 +1917,7 @@ long client_next_timer_ms(const sk_client *c)
 }
 
 /* The fds client_wait polls beside curl's own: the caller's, then the lane's (what curl waits
- * for on the connections it opens, then the open ones with a request on them). */
+ * for on the connections it opens, then the open ones, idle or with a request on them). */
 static unsigned wait_fds(sk_client *c, const struct curl_waitfd *extra, unsigned n_extra)
 {
     unsigned want = n_extra + (unsigned)c->n_lane_socks + (unsigned)c->n_lanes;
@@ -1936,10 +1940,14 @@ static unsigned wait_fds(sk_client *c, const struct curl_waitfd *extra, unsigned
     }
     for (int i = 0; i < c->n_lanes; i++) {
         lane_conn *k = c->lanes[i];
-        if (!lane_busy(k))
+        if (k->st != LC_OPEN)
             continue;
-        c->waitfds[n++] = (struct curl_waitfd){
-            k->fd, (short)(k->out_sent < k->out_len ? CURL_WAIT_POLLOUT : CURL_WAIT_POLLIN), 0 };
+        /* An idle one is watched too, for the server's close: it ends then, rather than at its
+         * next request or never (a socket in CLOSE_WAIT meanwhile). No event comes while it
+         * stays open, so an idle dashboard still never wakes. */
+        bool out = lane_busy(k) && k->out_sent < k->out_len;
+        c->waitfds[n++] =
+            (struct curl_waitfd){ k->fd, (short)(out ? CURL_WAIT_POLLOUT : CURL_WAIT_POLLIN), 0 };
     }
     return n;
 }
@@ -1966,8 +1974,13 @@ int client_wait(sk_client *c, struct curl_waitfd *extra, unsigned n_extra, int t
         /* The same walk as wait_fds: nothing has changed the connections since. */
         for (int i = 0; i < c->n_lanes && at < n; i++) {
             lane_conn *k = c->lanes[i];
-            if (lane_busy(k))
-                k->ready = c->waitfds[at++].revents != 0;
+            if (k->st != LC_OPEN)
+                continue;
+            bool rev = c->waitfds[at++].revents != 0;
+            if (k->r)
+                k->ready = rev;
+            else
+                k->hup = rev;
         }
         c->lane_waited = true;
     }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <dirent.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -1399,6 +1400,77 @@ static void test_lane_stale_connection(void **st)
     assert_true(f.port[1] != f.port[0] && f.port[2] != f.port[1]);
 }
 
+/* Sockets of this process in CLOSE_WAIT (closed by the peer, not yet by us) to 127.0.0.1:port,
+ * from /proc/net/tcp and the inodes of /proc/self/fd. */
+static int close_wait_to(int port)
+{
+    unsigned long mine[256];
+    int n_mine = 0;
+    DIR *d = opendir("/proc/self/fd");
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) && n_mine < 256) {
+        char path[300], link[64];
+        snprintf(path, sizeof path, "/proc/self/fd/%s", e->d_name);
+        ssize_t l = readlink(path, link, sizeof link - 1);
+        if (l <= 0)
+            continue;
+        link[l] = '\0';
+        unsigned long ino;
+        if (sscanf(link, "socket:[%lu]", &ino) == 1)
+            mine[n_mine++] = ino;
+    }
+    closedir(d);
+    FILE *f = fopen("/proc/net/tcp", "r");
+    assert_non_null(f);
+    char line[512];
+    int found = 0;
+    while (fgets(line, sizeof line, f)) {
+        unsigned la, lp, ra, rp, st;
+        unsigned long ino;
+        if (sscanf(line, " %*d: %x:%x %x:%x %x %*x:%*x %*x:%*x %*x %*u %*u %lu", &la, &lp, &ra,
+                   &rp, &st, &ino) != 6)
+            continue;
+        if (st != 0x08 || (int)rp != port)   /* 08: TCP_CLOSE_WAIT */
+            continue;
+        for (int i = 0; i < n_mine; i++)
+            found += mine[i] == ino;
+    }
+    fclose(f);
+    return found;
+}
+
+/* A kept connection the server closes while it is idle is closed by the client at its next
+ * wait, not left in CLOSE_WAIT until a request finds it so (or for good, when none comes). */
+static void test_lane_idle_close(void **st)
+{
+    (void)st;
+    lane_fake f;
+    memset(&f, 0, sizeof f);
+    f.close_after = true;
+    fake_http_start(&f.srv, lane_answer, &f);
+    sk_client *c = fake_env_client(f.srv.url);
+    lane_rx rx;
+    lane_get(c, "/api/v1/connections/app?page_size=30", &rx);
+    assert_int_equal(rx.err.status, SK_OK);
+    int before = 0;
+    for (int i = 0; i < 100 && !(before = close_wait_to(f.srv.port)); i++)
+        usleep(10 * 1000);   /* the server's close reaches us */
+    assert_int_equal(before, 1);   /* the lane's connection: the check sees it */
+    client_wait(c, NULL, 0, 1000);   /* wakes for the close at once */
+    client_step(c);
+    assert_int_equal(close_wait_to(f.srv.port), 0);
+    lane_get(c, "/api/v1/connections/app?page_size=30", &rx);   /* a new connection serves */
+    assert_int_equal(rx.err.status, SK_OK);
+    sk_client_stats s;
+    client_stats(c, &s);
+    client_free(c);
+    fake_http_stop(&f.srv);
+    assert_int_equal(f.n, 2);
+    assert_int_equal(s.retries, 0);
+    assert_true(f.port[1] != f.port[0]);
+}
+
 /* A server that answers the token, then starts each GET's answer (its head and a few bytes of
  * body) and stalls past the client's timeout. */
 static int stall_hits;
@@ -1666,6 +1738,7 @@ int main(void)
         cmocka_unit_test(test_lane_requests),
         cmocka_unit_test(test_lane_off),
         cmocka_unit_test(test_lane_stale_connection),
+        cmocka_unit_test(test_lane_idle_close),
         cmocka_unit_test(test_lane_answers),
         cmocka_unit_test(test_lane_timeout),
     };
