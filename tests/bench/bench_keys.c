@@ -10,7 +10,6 @@
 #include "common.h"
 #include "vtpty.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,33 +235,11 @@ int main(int argc, char **argv)
     bench_env e;
     if (!bench_env_start(&e, n, 50, 42, 0))
         return 2;
-    /* A private configuration (the secret in a 0600 file, never on a command line), no cache. */
-    char dir[] = "/tmp/skdash-bench-keys-XXXXXX", path[4200];
+    char dir[] = "/tmp/skdash-bench-keys-XXXXXX";
     int rc = 2;
-    if (!mkdtemp(dir))
+    bool home = bench_dash_home(dir, &e.cfg, false);
+    if (!home)
         goto out;
-    snprintf(path, sizeof path, "%s/skdash", dir);
-    mkdir(path, 0700);
-    snprintf(path, sizeof path, "%s/skdash/config", dir);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f)
-        goto out;
-    fprintf(f, "[default]\nenvironment_url = %s\nclient_id = %s\nclient_secret = %s\n",
-            e.cfg.environment_url, e.cfg.client_id, e.cfg.client_secret);
-    fclose(f);
-    setenv("XDG_CONFIG_HOME", dir, 1);
-    setenv("XDG_CACHE_HOME", dir, 1);
-    setenv("XDG_STATE_HOME", dir, 1);
-    setenv("SKDASH_NO_CACHE", "1", 1);
-    setenv("TERM", "xterm-256color", 1);
-    setenv("LANG", "C.UTF-8", 1);
-    setenv("LC_ALL", "C.UTF-8", 1);
-    unsetenv("NO_COLOR");
-    unsetenv("SCALEKIT_ENVIRONMENT_URL");
-    unsetenv("SCALEKIT_CLIENT_ID");
-    unsetenv("SCALEKIT_CLIENT_SECRET");
-    unsetenv("SKDASH_SCRIPT");
     printf("keys: build/skdash on a %dx%d pty (libvterm), %ld accounts, 50 connections, "
            "--latency-ms 0, no cache\n", COLS, ROWS, n);
     samples during = { 0 }, after = { 0 };
@@ -276,11 +253,7 @@ int main(int argc, char **argv)
     free(during.v);
     free(after.v);
 out:
-    unlink(path);
-    snprintf(path, sizeof path, "%s/skdash", dir);
-    char cmd[4400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);   /* the journal and state files too */
-    if (system(cmd) != 0)
+    if (home && !bench_dash_home_remove(dir))
         rc = rc ? rc : 1;
     bench_env_stop(&e);
     return rc;

@@ -9,7 +9,6 @@
 #include "common.h"
 #include "vtpty.h"
 
-#include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
@@ -159,36 +158,13 @@ int main(int argc, char **argv)
     bench_env e;
     if (!bench_env_start(&e, n, 50, 42, lat))
         return 2;
-    /* A private configuration (the secret in a 0600 file, never on a command line) and cache. */
-    char dir[] = "/tmp/skdash-bench-screen-XXXXXX", path[4200];
+    char dir[] = "/tmp/skdash-bench-screen-XXXXXX";
     int rc = 2;
     double *cold = calloc(runs, sizeof *cold), *warm = calloc(runs, sizeof *warm);
     double *warm_cpu = calloc(runs, sizeof *warm_cpu);
-    bool made = cold && warm && warm_cpu && mkdtemp(dir);
+    bool made = cold && warm && warm_cpu && bench_dash_home(dir, &e.cfg, true);
     if (!made)
         goto out;
-    snprintf(path, sizeof path, "%s/skdash", dir);
-    mkdir(path, 0700);
-    snprintf(path, sizeof path, "%s/skdash/config", dir);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!f)
-        goto out;
-    fprintf(f, "[default]\nenvironment_url = %s\nclient_id = %s\nclient_secret = %s\n",
-            e.cfg.environment_url, e.cfg.client_id, e.cfg.client_secret);
-    fclose(f);
-    setenv("XDG_CONFIG_HOME", dir, 1);
-    setenv("XDG_CACHE_HOME", dir, 1);
-    setenv("XDG_STATE_HOME", dir, 1);
-    setenv("TERM", "xterm-256color", 1);
-    setenv("LANG", "C.UTF-8", 1);
-    setenv("LC_ALL", "C.UTF-8", 1);
-    unsetenv("SKDASH_NO_CACHE");
-    unsetenv("NO_COLOR");
-    unsetenv("SCALEKIT_ENVIRONMENT_URL");
-    unsetenv("SCALEKIT_CLIENT_ID");
-    unsetenv("SCALEKIT_CLIENT_SECRET");
-    unsetenv("SKDASH_SCRIPT");
     printf("screen: build/skdash on a %dx%d pty (libvterm), %ld accounts, 50 connections, "
            "--latency-ms %d: %u starts with no cache, one to list everything, %u from its cache\n",
            COLS, ROWS, n, lat, runs, runs);
@@ -237,9 +213,7 @@ out:
     free(cold);
     free(warm);
     free(warm_cpu);
-    char cmd[4400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);   /* the journal and state files too */
-    if (made && system(cmd) != 0)
+    if (made && !bench_dash_home_remove(dir))
         rc = rc ? rc : 1;
     bench_env_stop(&e);
     return rc;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vterm.h>
@@ -164,4 +165,51 @@ bool bench_term_listed(const bench_term *t, long n)
     snprintf(want, sizeof want, "total %ld", n);
     size_t wl = strlen(want), ll = strlen(l1);
     return !strstr(l0, "loading") && ll >= wl && strcmp(l1 + ll - wl, want) == 0;
+}
+
+bool bench_dash_home(char *dir, const sk_config *cfg, bool cache)
+{
+    if (!mkdtemp(dir))
+        return false;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/skdash", dir);
+    mkdir(path, 0700);
+    snprintf(path, sizeof path, "%s/skdash/config", dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!f) {
+        if (fd >= 0)
+            close(fd);
+        bench_dash_home_remove(dir);
+        return false;
+    }
+    fprintf(f, "[default]\nenvironment_url = %s\nclient_id = %s\nclient_secret = %s\n",
+            cfg->environment_url, cfg->client_id, cfg->client_secret);
+    if (fclose(f) != 0) {
+        bench_dash_home_remove(dir);
+        return false;
+    }
+    setenv("XDG_CONFIG_HOME", dir, 1);
+    setenv("XDG_CACHE_HOME", dir, 1);
+    setenv("XDG_STATE_HOME", dir, 1);
+    if (cache)
+        unsetenv("SKDASH_NO_CACHE");
+    else
+        setenv("SKDASH_NO_CACHE", "1", 1);
+    setenv("TERM", "xterm-256color", 1);
+    setenv("LANG", "C.UTF-8", 1);
+    setenv("LC_ALL", "C.UTF-8", 1);
+    unsetenv("NO_COLOR");
+    unsetenv("SCALEKIT_ENVIRONMENT_URL");
+    unsetenv("SCALEKIT_CLIENT_ID");
+    unsetenv("SCALEKIT_CLIENT_SECRET");
+    unsetenv("SKDASH_SCRIPT");
+    return true;
+}
+
+bool bench_dash_home_remove(const char *dir)
+{
+    char cmd[4400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0;
 }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "config.h"
+
 typedef struct bench_term {
     int fd;
     pid_t pid;
@@ -33,5 +35,15 @@ void bench_term_row(const bench_term *t, int y, bool only_reverse, char *buf, si
 long bench_term_shown(const bench_term *t);
 /* The listing is over: the header does not say loading and its second line ends "total N". */
 bool bench_term_listed(const bench_term *t, long n);
+
+/* A private home for the dashboard under test: dir (a mkdtemp template, rewritten) gets
+ * skdash/config with cfg's environment and credentials (the secret in a 0600 file, never on a
+ * command line); XDG_CONFIG_HOME, XDG_CACHE_HOME and XDG_STATE_HOME name dir, TERM and the
+ * locale are set, and the variables that would change what the dashboard reads or shows are
+ * cleared; with cache false SKDASH_NO_CACHE is set. False when it could not be made (nothing is
+ * left to remove then). */
+bool bench_dash_home(char *dir, const sk_config *cfg, bool cache);
+/* Removes dir and all the dashboard wrote there (journal, state, cache); false on failure. */
+bool bench_dash_home_remove(const char *dir);
 
 #endif
