@@ -2,9 +2,10 @@
 # bench.sh: the whole benchmark suite of `make bench` in one run: listing scenarios (1k/10k/100k
 # accounts over 50 connections at 0 and 25 ms), 100k accounts in memory and under the keyboard,
 # the real dashboard (full listing, peak RSS, idle, cache start-up), its first full screen read
-# on a pty (with no cache and from the cache), its key latency on a pty while a 100k listing streams in at 0 ms and after it, a re-authorization
-# campaign of 1,000 links (links per second against concurrency / round trip) and the support
-# flow (one user found by a server search, their link, `skdash list -q`).
+# on a pty (with no cache and from the cache), its key latency on a pty while a 100k listing
+# streams in at 0 ms and after it, a re-authorization campaign of 1,000 links (links per second
+# against concurrency / round trip) and the support flow (one user found by a server search,
+# their link, `skdash list -q`).
 # Prints each figure with its bound and ratio, then a summary table; writes it all to
 # $BUILD_DIR/bench.txt. Exits 1 when a target is missed. Env: BUILD_DIR, SKEMU_BIN, SKDASH_BIN.
 set -u
