@@ -52,33 +52,28 @@ static double bound_of(const char *name)
     return b;
 }
 
-/* Is there a cache file (*.cache) under dir? */
+/* The cache files (*.cache) under dir, counted, and removed when cache_drop is set. */
+static bool cache_drop;
 static int cache_seen;
-static int find_cache(const char *path, const struct stat *st, int type, struct FTW *ftw)
+static int cache_visit(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
     (void)st;
     (void)ftw;
     size_t n = strlen(path);
-    if (type == FTW_F && n > 6 && strcmp(path + n - 6, ".cache") == 0)
-        cache_seen = 1;
+    if (type == FTW_F && n > 6 && strcmp(path + n - 6, ".cache") == 0) {
+        cache_seen++;
+        if (cache_drop)
+            unlink(path);
+    }
     return 0;
 }
 
-static bool has_cache(const char *dir)
+static int cache_files(const char *dir, bool drop)
 {
     cache_seen = 0;
-    nftw(dir, find_cache, 8, FTW_PHYS);
+    cache_drop = drop;
+    nftw(dir, cache_visit, 8, FTW_PHYS);
     return cache_seen;
-}
-
-static int rm_cache(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-    (void)st;
-    (void)ftw;
-    size_t n = strlen(path);
-    if (type == FTW_F && n > 6 && strcmp(path + n - 6, ".cache") == 0)
-        unlink(path);
-    return 0;
 }
 
 /* The screen says "cached" somewhere (the dashboard marks rows read from its cache). */
@@ -115,9 +110,10 @@ static double one_start(const char *skdash, long n, const char *dir, bool list_a
         *cached = ms >= 0 && says_cached(&t);
     if (ms >= 0 && list_all) {
         end = bench_now_ms() + 300000;
-        while (!t.eof && bench_now_ms() < end && !(bench_term_listed(&t, n) && has_cache(dir)))
+        while (!t.eof && bench_now_ms() < end &&
+               !(bench_term_listed(&t, n) && cache_files(dir, false)))
             bench_term_pump(&t, 100);
-        if (!bench_term_listed(&t, n) || !has_cache(dir)) {
+        if (!bench_term_listed(&t, n) || !cache_files(dir, false)) {
             fprintf(stderr, "bench_screen: the listing did not complete or wrote no cache\n");
             ms = -1;
         }
@@ -170,14 +166,15 @@ int main(int argc, char **argv)
            COLS, ROWS, n, lat, runs, runs);
     rc = 1;
     for (unsigned r = 0; r < runs; r++) {
-        nftw(dir, rm_cache, 8, FTW_PHYS);
+        cache_files(dir, true);
         if ((cold[r] = one_start(skdash, n, dir, false, NULL, NULL)) < 0) {
-            fprintf(stderr, "bench_screen: no full screen within %.0f s\n", START_TIMEOUT_MS / 1000);
+            fprintf(stderr, "bench_screen: no full screen within %.0f s\n",
+                    START_TIMEOUT_MS / 1000);
             rc = 2;
             goto out;
         }
     }
-    nftw(dir, rm_cache, 8, FTW_PHYS);
+    cache_files(dir, true);
     if (one_start(skdash, n, dir, true, NULL, NULL) < 0) {
         rc = 2;
         goto out;
