@@ -1406,6 +1406,9 @@ static lane_conn *lane_open(sk_client *c)
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_1_1);
     curl_easy_setopt(e, CURLOPT_PRIVATE, k);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, k->errbuf);
+    /* curl_easy_recv reads at most CURLOPT_BUFFERSIZE (16 KB by default) a call: a 45 KB page
+     * would take three reads, and a fourth to find the socket empty. */
+    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, (long)LANE_READ);
     curl_easy_setopt(e, CURLOPT_PROXY, "");   /* lane_setup found none: curl looks no further */
     set_connection_options(c, e);
     /* The lane decides when its connections are too old (LANE_IDLE_MS), not curl's cache. */
