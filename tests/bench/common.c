@@ -151,7 +151,8 @@ bool bench_list(const bench_env *e, int concurrency, bench_run *r)
     store_begin_refresh(r->store);
     listing_opts o = { 0 };
     o.concurrency = concurrency;
-    double cpu0 = bench_self_cpu_ms(), scpu0 = bench_proc_cpu_ms(e->p.pid);
+    double cpu0 = bench_self_cpu_ms(), scpu0 = bench_proc_cpu_ms(e->p.pid), busy0, steal0;
+    bool machine = bench_machine_ms(&busy0, &steal0);
     r->t0 = bench_now_ms();
     sk_listing *l = listing_start(c, &o, &store_sink, &s);
     while (l && !s.done) {
@@ -161,6 +162,12 @@ bool bench_list(const bench_env *e, int concurrency, bench_run *r)
     }
     r->cpu_ms = bench_self_cpu_ms() - cpu0;
     r->server_cpu_ms = bench_proc_cpu_ms(e->p.pid) - scpu0;
+    double busy1, steal1;
+    if (machine && bench_machine_ms(&busy1, &steal1)) {
+        r->others_ms = busy1 - busy0 - r->cpu_ms - r->server_cpu_ms;
+        r->others_ms = r->others_ms > 0 ? r->others_ms : 0;   /* clock ticks against getrusage */
+        r->steal_ms = steal1 - steal0;
+    }
     r->pages = listing_pages(l);
     listing_free(l);
     client_free(c);
@@ -240,6 +247,23 @@ double bench_proc_cpu_ms(int pid)
     if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
         return -1;
     return (double)(ut + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
+}
+
+bool bench_machine_ms(double *busy, double *steal)
+{
+    FILE *f = fopen("/proc/stat", "r");
+    if (!f)
+        return false;
+    unsigned long long user, nice, sys, idle, iowait, irq, softirq, st;
+    int fields = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &user, &nice, &sys,
+                        &idle, &iowait, &irq, &softirq, &st);
+    fclose(f);
+    if (fields != 8)
+        return false;
+    double tick = 1000.0 / (double)sysconf(_SC_CLK_TCK);
+    *busy = (double)(user + nice + sys + irq + softirq) * tick;
+    *steal = (double)st * tick;
+    return true;
 }
 
 long bench_vm_hwm_kb(void) { return status_kb("VmHWM"); }

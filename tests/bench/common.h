@@ -35,6 +35,8 @@ typedef struct bench_run {
                                               page delivered, done */
     double cpu_ms;               /* this process's CPU time over the listing */
     double server_cpu_ms;        /* skemu's */
+    double others_ms;            /* every other process's CPU on this machine meanwhile */
+    double steal_ms;             /* time the hypervisor gave this machine's cores to others */
     unsigned long pages;         /* pages requested (listing_pages) */
 } bench_run;
 
@@ -50,6 +52,9 @@ long bench_vm_rss_kb(void);
 double bench_self_cpu_ms(void);
 /* CPU time (user + system, ms) of a process from /proc/PID/stat (clock-tick resolution); -1. */
 double bench_proc_cpu_ms(int pid);
+/* The machine's busy CPU time (every process, user + system + interrupts) and its steal time
+ * (ms summed over the cores, from /proc/stat); false when it cannot be read. */
+bool bench_machine_ms(double *busy, double *steal);
 
 /* A figure, its bound and their ratio: the target holds when figure / bound <= max_ratio
  * (max_ratio <= 0: a figure reported without a target; bound may then be 0).
