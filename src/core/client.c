@@ -1269,7 +1269,7 @@ typedef struct lane_conn {
     char *out;                /* r's request (it holds the token: wiped) */
     size_t out_len, out_sent;
     h1_reader rd;
-    unsigned answers;         /* answers read whole on it */
+    bool was_idle;            /* open and idle when its request was put on it (lane_start) */
     bool close_after;         /* bytes came after the answer: nothing more is read on it */
     int64_t idle_since_ms;
     char *in;                 /* LANE_READ bytes */
@@ -1476,13 +1476,14 @@ static void lane_over(sk_client *c, lane_conn *k, CURLcode rc, const char *why)
     c->n_lane_over++;
 }
 
-/* A try that failed below HTTP. On a connection that already carried answers, before a byte
- * of this one came back, the server most likely closed it while idle: the request goes back
- * to the queue once, without counting a try (what libcurl does with a reused connection). */
+/* A try that failed below HTTP. On a connection that was open and idle when the request was put
+ * on it (it carried answers before, or opened for a request cancelled meanwhile), before a byte
+ * of this one came back, the server most likely closed it while idle: the request goes back to
+ * the queue once, without counting a try (what libcurl does with a reused connection). */
 static void lane_fail(sk_client *c, lane_conn *k, CURLcode rc, const char *why)
 {
     sk_request *r = k->r;
-    if (k->answers && !k->rd.got && !r->lane_stale_retried && rc != CURLE_OPERATION_TIMEDOUT) {
+    if (k->was_idle && !k->rd.got && !r->lane_stale_retried && rc != CURLE_OPERATION_TIMEDOUT) {
         r->lane_stale_retried = true;
         k->r = NULL;
         r->lane = NULL;
@@ -1522,7 +1523,6 @@ static void lane_answer(sk_client *c, lane_conn *k, h1_result res)
     sk_request *r = k->r;
     bool decoding = res == H1_DONE;
     if (decoding) {
-        k->answers++;
         r->lane_http = k->rd.status;
         r->lane_ra_s = k->rd.retry_after_s;
         if ((res = h1_decode(&k->rd, &r->resp, BODY_MAX)) == H1_DONE) {
@@ -1597,6 +1597,7 @@ static bool lane_start(sk_client *c, sk_request *r)
         wipe_free(bytes, len);
         return false;
     }
+    k->was_idle = k->st == LC_OPEN;
     k->r = r;
     r->lane = k;
     k->out = bytes;

@@ -1400,6 +1400,47 @@ static void test_lane_stale_connection(void **st)
     assert_true(f.port[1] != f.port[0] && f.port[2] != f.port[1]);
 }
 
+/* A lane connection that opened for a request cancelled meanwhile, and that the server closed
+ * while it sat unused, unseen by a wait: the next GET put on it meets the close before a byte of
+ * an answer, as on a kept connection, and is sent again at once on a new one (no try counted). */
+static void test_lane_unused_connection_closed(void **st)
+{
+    (void)st;
+    lane_fake f;
+    memset(&f, 0, sizeof f);
+    fake_http_start_idle(&f.srv, lane_answer, &f, 150);
+    sk_client *c = fake_env_client(f.srv.url);
+    lane_rx a;
+    memset(&a, 0, sizeof a);
+    sk_request *ra = client_request(c, "GET", "/api/v1/connections/app?page_size=30", NULL,
+                                    on_lane, &a);
+    assert_non_null(ra);
+    /* Steps until the token is in and the GET has gone to the lane, whose connection then
+     * opens: cancelled there, before it was written. */
+    for (int i = 0; i < 1000 && client_request_unsent(ra); i++) {
+        client_wait(c, NULL, 0, 10);
+        client_step(c);
+    }
+    assert_false(client_request_unsent(ra));
+    client_cancel(c, ra);
+    assert_int_equal(a.err.status, SK_ERR_CANCELLED);
+    for (int i = 0; i < 5; i++) {   /* the connection opens; the server's close is 150 ms off */
+        client_wait(c, NULL, 0, 10);
+        client_step(c);
+    }
+    usleep(300 * 1000);   /* the server closes it; no wait of the client's sees it */
+    lane_rx b;
+    lane_get(c, "/api/v1/connections/app?page_size=30", &b);
+    if (b.err.status != SK_OK)
+        fail_msg("GET: %s", b.err.message);
+    sk_client_stats s;
+    client_stats(c, &s);
+    client_free(c);
+    fake_http_stop(&f.srv);
+    assert_int_equal(f.n, 1);   /* the cancelled GET never reached the server */
+    assert_int_equal(s.retries, 0);
+}
+
 /* Sockets of this process in CLOSE_WAIT (closed by the peer, not yet by us) to 127.0.0.1:port,
  * from /proc/net/tcp and the inodes of /proc/self/fd. */
 static int close_wait_to(int port)
@@ -1738,6 +1779,7 @@ int main(void)
         cmocka_unit_test(test_lane_requests),
         cmocka_unit_test(test_lane_off),
         cmocka_unit_test(test_lane_stale_connection),
+        cmocka_unit_test(test_lane_unused_connection_closed),
         cmocka_unit_test(test_lane_idle_close),
         cmocka_unit_test(test_lane_answers),
         cmocka_unit_test(test_lane_timeout),

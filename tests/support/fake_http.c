@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 bool fake_http_send(int fd, const void *p, size_t n)
@@ -93,37 +94,63 @@ static bool read_request(fake_http *s, int fd, char *line, size_t n)
  * one connection until it closes would starve the other. */
 #define FAKE_CONNS 32
 
+static long long mono_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 static void *serve(void *ud)
 {
     fake_http *s = ud;
     int conns[FAKE_CONNS];
+    long long since[FAKE_CONNS];   /* accepted or last answered (idle_close_ms) */
     int n = 0;
     for (;;) {
         struct pollfd p[FAKE_CONNS + 2];
         p[0] = (struct pollfd){ s->wake[0], POLLIN, 0 };
         p[1] = (struct pollfd){ s->fd, POLLIN, 0 };
-        for (int i = 0; i < n; i++)
+        int wait = -1;
+        long long now = mono_ms();
+        for (int i = 0; i < n; i++) {
             p[i + 2] = (struct pollfd){ conns[i], POLLIN, 0 };
-        if (poll(p, (nfds_t)n + 2, -1) < 0)
+            long long left = since[i] + s->idle_close_ms - now;
+            if (s->idle_close_ms > 0 && (wait < 0 || left < wait))
+                wait = left > 0 ? (int)left : 0;
+        }
+        if (poll(p, (nfds_t)n + 2, wait) < 0)
             continue;
         if (p[0].revents)
             break;
+        now = mono_ms();
         for (int i = n - 1; i >= 0; i--) {
-            if (!p[i + 2].revents)
+            if (!p[i + 2].revents) {
+                if (s->idle_close_ms > 0 && now - since[i] >= s->idle_close_ms) {
+                    close(conns[i]);
+                    since[i] = since[n - 1];
+                    conns[i] = conns[--n];
+                }
                 continue;
+            }
             char line[512];
             if (!read_request(s, conns[i], line, sizeof line) ||
                 !s->answer(s->ud, conns[i], line)) {
                 close(conns[i]);
+                since[i] = since[n - 1];
                 conns[i] = conns[--n];
+            } else {
+                since[i] = mono_ms();
             }
         }
         if (p[1].revents & POLLIN) {
             int c = accept(s->fd, NULL, NULL);
-            if (c >= 0 && n < FAKE_CONNS)
+            if (c >= 0 && n < FAKE_CONNS) {
+                since[n] = mono_ms();
                 conns[n++] = c;
-            else if (c >= 0)
+            } else if (c >= 0) {
                 close(c);
+            }
         }
     }
     for (int i = 0; i < n; i++)
@@ -133,9 +160,15 @@ static void *serve(void *ud)
 
 void fake_http_start(fake_http *s, fake_http_fn answer, void *ud)
 {
+    fake_http_start_idle(s, answer, ud, 0);
+}
+
+void fake_http_start_idle(fake_http *s, fake_http_fn answer, void *ud, int idle_close_ms)
+{
     memset(s, 0, sizeof *s);
     s->answer = answer;
     s->ud = ud;
+    s->idle_close_ms = idle_close_ms;
     s->fd = socket(AF_INET, SOCK_STREAM, 0);
     assert_true(s->fd >= 0);
     struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };

@@ -19,11 +19,15 @@ typedef struct fake_http {
     pthread_t th;
     fake_http_fn answer;
     void *ud;
+    int idle_close_ms;    /* > 0: a connection that sends no request for this long is closed */
     char headers[4096];   /* the head of the request being answered (the answer's thread) */
 } fake_http;
 
 /* Listens and serves on a thread of its own; fails the test when it cannot. */
 void fake_http_start(fake_http *s, fake_http_fn answer, void *ud);
+/* The same, closing each connection that sends no request for idle_close_ms (from its accept
+ * or its last answer), as servers close idle kept connections. */
+void fake_http_start_idle(fake_http *s, fake_http_fn answer, void *ud, int idle_close_ms);
 /* Joins the thread (once the answer being written, if any, is done) and closes every
  * connection. */
 void fake_http_stop(fake_http *s);
