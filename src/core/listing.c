@@ -69,6 +69,7 @@ typedef struct conn_work {
     token_set seen;           /* every token this chain has been sent (loop guard) */
     unsigned damaged_tries;   /* retries of the current page for damage */
     long long retry_at_ms;    /* > 0: the current page is to be asked again then */
+    bool parked;              /* its next page (last_token) waits for a slot (start_more) */
     bool done;
 } conn_work;
 
@@ -96,6 +97,9 @@ struct sk_listing {
     conn_work *work;          /* never reallocated once started: each is a callback's ud */
     size_t n_work, next_work;
     int in_flight;            /* requests outstanding (at most one per connection) */
+    size_t n_parked;          /* chains whose next page waits for a slot */
+    conn_work *lead;          /* while first pages are still to be asked: the one chain that
+                                 goes on meanwhile (the longest known) */
     int waiting;              /* pages waiting for their retry after a damaged answer */
     int depth;                /* > 0 while inside our own callbacks: done() waits */
     bool stopping, done_called, freeing;
@@ -191,7 +195,7 @@ static void maybe_finish(sk_listing *l)
 {
     if (l->depth > 0 || l->done_called || l->in_flight > 0 || l->waiting > 0)
         return;
-    if (!l->stopping && (l->ph == PH_CONNECTIONS || l->next_work < l->n_work))
+    if (!l->stopping && (l->ph == PH_CONNECTIONS || l->next_work < l->n_work || l->n_parked))
         return;
     l->done_called = true;
     l->ph = PH_DONE;
@@ -247,10 +251,74 @@ static void drop_ahead(sk_listing *l, conn_work *w)
     w->ahead_token = NULL;
 }
 
+/* The order chains are paged in. Every connection's first page is asked before the second
+ * pages of all but one chain, the lead, the longest known: the first pages bring each
+ * connection's total, so the whole listing's size is known within its first pages (the store
+ * sizes itself once; the header shows the right total) and the chains can then go longest
+ * first, the longest being the listing's critical path whatever order the API names the
+ * connections in. A chain keeps its slot from page to page, unless one waiting has clearly
+ * more pages left (SWAP_MARGIN: chains alike do not trade places at every page). */
+static long long pages_left(const conn_work *w)
+{
+    if (w->total <= 0)
+        return 0;   /* unknown: no claim to go first */
+    long long all = (w->total + w->page_size - 1) / w->page_size;
+    return all > (long long)w->pages ? all - (long long)w->pages : 0;
+}
+
+static bool clearly_more(long long waiting, long long going)
+{
+    long long margin = going / 8 > 2 ? going / 8 : 2;
+    return waiting > going + margin;
+}
+
+/* The parked chain with the most pages left (the first of equals, in the work's order). */
+static conn_work *best_parked(const sk_listing *l)
+{
+    conn_work *best = NULL;
+    for (size_t i = 0; l->n_parked && i < l->next_work; i++) {
+        conn_work *w = &l->work[i];
+        if (w->parked && (!best || pages_left(w) > pages_left(best)))
+            best = w;
+    }
+    return best;
+}
+
+/* Whether w, whose page just came in (counted in w->pages) with `left` pages after it, asks its
+ * next page now rather than parking it. */
+static bool chain_goes_on(sk_listing *l, conn_work *w, long long left)
+{
+    bool first_pages = l->next_work < l->n_work;
+    if (first_pages && l->lead && l->lead != w)
+        return false;
+    conn_work *b = best_parked(l);
+    if (b && clearly_more(pages_left(b), left))
+        return false;
+    if (first_pages)
+        l->lead = w;
+    return true;
+}
+
+static void resume(sk_listing *l, conn_work *w)
+{
+    w->parked = false;
+    l->n_parked--;
+    if (l->next_work < l->n_work)
+        l->lead = w;
+    request_page(l, w, w->last_token);
+}
+
 static void start_more(sk_listing *l)
 {
-    while (!l->stopping && l->in_flight < l->concurrency && l->next_work < l->n_work)
-        request_page(l, &l->work[l->next_work++], NULL);
+    while (!l->stopping && l->in_flight < l->concurrency) {
+        bool first_pages = l->next_work < l->n_work;
+        if (l->n_parked && (!first_pages || !l->lead))
+            resume(l, best_parked(l));
+        else if (first_pages)
+            request_page(l, &l->work[l->next_work++], NULL);
+        else
+            break;
+    }
 }
 
 /* The most pages a chain whose first page said total_size `total` may take. */
@@ -269,6 +337,8 @@ static void next_page(sk_listing *l, conn_work *w, const char *token)
 {
     const char *name = w->search ? "search" : w->name ? w->name : "all accounts";
     bool same = w->ahead && w->ahead_token && strcmp(w->ahead_token, token) == 0;
+    /* A page already on the wire goes on; else the chain may wait for its turn. */
+    bool park = !same && !chain_goes_on(l, w, pages_left(w));
     if (!same)
         drop_ahead(l, w);
     if (token_seen(&w->seen, token)) {
@@ -296,6 +366,15 @@ static void next_page(sk_listing *l, conn_work *w, const char *token)
         record_new_error(l, SK_ERR_NOMEM, "out of memory");
         return;
     }
+    if (park) {
+        if (l->lead == w)
+            l->lead = NULL;
+        w->parked = true;
+        l->n_parked++;
+        start_more(l);   /* its slot: a first page, or a chain with more to go */
+        client_flush(l->c);
+        return;   /* start_more asks it, for last_token, when its turn comes */
+    }
     if (same) {
         w->req = w->ahead;   /* already on the wire: it is the page in flight now */
         w->ahead = NULL;
@@ -319,6 +398,13 @@ static void on_peek(void *ud, const char *token)
     sk_listing *l = w->l;
     if (l->stopping || w->ahead || w->slot[!w->cur].ahead || token_seen(&w->seen, token) ||
         w->pages + 1 >= pages_allowed(w->total, w->page_size))
+        return;
+    /* Not for a chain that is to wait its turn (chain_goes_on, as it will judge once this page
+     * is counted): its page ahead would be cancelled, and its connection with it. */
+    bool first_pages = l->next_work < l->n_work;
+    conn_work *b = best_parked(l);
+    long long left = pages_left(w) - (w->total > 0 && pages_left(w) > 0);
+    if ((first_pages && l->lead != w) || (b && clearly_more(pages_left(b), left)))
         return;
     if (!(w->ahead_token = strdup(token)))
         return;
@@ -439,6 +525,8 @@ static void on_page(conn_work *w, const sk_account_page *p, const sk_error *err)
             l->sink.page(l->ud, w->name, p->rows, p->n);
         if (!p->next_page_token) {
             w->done = true;
+            if (l->lead == w)
+                l->lead = NULL;
             if (w->name && !w->search && l->sink.connection_done)
                 l->sink.connection_done(l->ud, w->name);
         }
@@ -793,7 +881,8 @@ void listing_progress(const sk_listing *l, char *buf, size_t n)
     for (size_t i = 0; i < l->next_work; i++) {
         const conn_work *w = &l->work[i];
         if (w->done)
-            continue;   /* started and not finished: in flight or about to ask again */
+            continue;   /* started and not finished: in flight, about to ask again or
+                           waiting its turn */
         if (shown == 2) {
             more++;
             continue;
