@@ -132,6 +132,8 @@ typedef struct shape {
     size_t all_pages, chain, conn_pages;
     double largest_share;
     char largest[128];
+    char names[64][128];      /* the connections, in the API's order */
+    size_t n_names;
 } shape;
 
 static size_t pages_of(size_t n) { return n ? (n + PAGE - 1) / PAGE : 1; }
@@ -150,6 +152,8 @@ static void shape_of(const sk_store *s, shape *sh)
         sh->api_conns += cs.from_api;
         if (p > sh->chain)
             sh->chain = p;
+        if (sh->n_names < 64)
+            snprintf(sh->names[sh->n_names++], sizeof sh->names[0], "%s", cs.name ? cs.name : "");
         if (cs.total > big) {
             big = cs.total;
             snprintf(sh->largest, sizeof sh->largest, "%s", cs.name ? cs.name : "");
@@ -533,6 +537,29 @@ static int scenario(long n, int latency, unsigned seed)
     snprintf(name, sizeof name, "listing %s @%dms: whole", tag, latency);
     rc |= !bench_result(name, f.whole, "ms", before + bound, limit,
                         "bound + token + connection pages");
+    /* The API may name the largest connection anywhere: listed last, it is found once the
+     * first pages of all have been asked, and its chain, the critical path, starts then.
+     * Information, at 100,000 accounts and a real round trip (where the network sets the
+     * pace), against the same bound. */
+    if (latency > 0 && n == 100000 && sh.n_names > 1) {
+        const char *only[64];
+        size_t k = 0;
+        for (size_t i = 0; i < sh.n_names; i++)
+            if (strcmp(sh.names[i], sh.largest) != 0)
+                only[k++] = sh.names[i];
+        only[k++] = sh.largest;
+        bench_run lr;
+        if (bench_list_only(&e, CONCURRENCY, only, k, &lr)) {
+            char last_note[512];
+            snprintf(last_note, sizeof last_note, "%s named last of %zu; %s", sh.largest, k, note);
+            snprintf(name, sizeof name, "listing %s @%dms: accounts phase, the largest last", tag,
+                     latency);
+            bench_result(name, lr.t_done - lr.t_conns, "ms", bound, 0, last_note);
+            store_free(lr.store);
+        } else {
+            printf("  (the listing with the largest connection last failed)\n");
+        }
+    }
     snprintf(name, sizeof name, "listing %s @%dms: speed-up over sequential", tag, latency);
     snprintf(note, sizeof note, "one page after another: %.0f ms", f.seq);
     bench_result(name, f.seq / f.whole, "x", 0, 0, note);

@@ -140,6 +140,12 @@ double bench_self_cpu_ms(void)
 
 bool bench_list(const bench_env *e, int concurrency, bench_run *r)
 {
+    return bench_list_only(e, concurrency, NULL, 0, r);
+}
+
+bool bench_list_only(const bench_env *e, int concurrency, const char *const *only, size_t n_only,
+                     bench_run *r)
+{
     memset(r, 0, sizeof *r);
     run_state s = { r, false, { 0 } };
     sk_client *c = bench_client(e);
@@ -151,6 +157,8 @@ bool bench_list(const bench_env *e, int concurrency, bench_run *r)
     store_begin_refresh(r->store);
     listing_opts o = { 0 };
     o.concurrency = concurrency;
+    o.only_connections = only;
+    o.n_only = n_only;
     double cpu0 = bench_self_cpu_ms(), scpu0 = bench_proc_cpu_ms(e->p.pid), busy0, steal0;
     bool machine = bench_machine_ms(&busy0, &steal0);
     r->t0 = bench_now_ms();

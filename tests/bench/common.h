@@ -41,6 +41,9 @@ typedef struct bench_run {
 } bench_run;
 
 bool bench_list(const bench_env *e, int concurrency, bench_run *r);
+/* The same for the connections named in `only`, in that order (listing_opts.only_connections). */
+bool bench_list_only(const bench_env *e, int concurrency, const char *const *only, size_t n_only,
+                     bench_run *r);
 
 /* One raw GET through the client; returns the HTTP status and a malloc'd copy of the body. */
 long bench_get(sk_client *c, const char *path, char **body, size_t *len);
