@@ -400,14 +400,24 @@ static void test_reserve_and_repeats(void **state)
         batch[i] = acct_make(ids[i], ids[i], conns[i % 5], sts[(i / 5) % 5]);
     }
     assert_int_equal(store_upsert(s, batch, N / 2), SK_OK);
+    size_t before = store_bytes(s);
     assert_true(store_reserve(s, 100000));
     size_t bytes = store_bytes(s);
+    /* Announced while few rows are in: the ids' table is sized for them now (4 bytes a slot,
+     * 1.5 slots a row), not once it is 3/4 full. */
+    assert_true(bytes >= before + 100000 * 4);
     assert_true(store_reserve(s, 10));            /* smaller: nothing moves */
     assert_int_equal(store_bytes(s), bytes);
     for (int i = 0; i < N / 2; i++)
         assert_int_equal(store_find(s, ids[i]), (sk_row)i);
     assert_int_equal(store_upsert(s, batch + N / 2, N - N / 2), SK_OK);
     assert_false(store_reserve(s, (size_t)SK_ROW_NONE));   /* refused, nothing lost */
+    sk_store *s2 = store_new();
+    assert_int_equal(store_upsert(s2, batch, 2000), SK_OK);
+    bytes = store_bytes(s2);
+    assert_true(store_reserve(s2, 10000));   /* a fifth of it in already: grown when full */
+    assert_int_equal(store_bytes(s2), bytes);
+    store_free(s2);
     assert_false(store_reserve(NULL, 10));
     assert_int_equal(store_count(s), N);
     check_counts(s);
