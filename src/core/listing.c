@@ -96,7 +96,8 @@ struct sk_listing {
     sk_request *conn_req;
     conn_work *work;          /* never reallocated once started: each is a callback's ud */
     size_t n_work, next_work;
-    int in_flight;            /* requests outstanding (at most one per connection) */
+    int in_flight;            /* requests outstanding (a chain's page, and the one it asked
+                                 ahead while the first is parsed) */
     size_t n_parked;          /* chains whose next page waits for a slot */
     conn_work *lead;          /* while first pages are still to be asked: the one chain that
                                  goes on meanwhile (the longest known) */
@@ -257,7 +258,7 @@ static void drop_ahead(sk_listing *l, conn_work *w)
  * sizes itself once; the header shows the right total) and the chains can then go longest
  * first, the longest being the listing's critical path whatever order the API names the
  * connections in. A chain keeps its slot from page to page, unless one waiting has clearly
- * more pages left (SWAP_MARGIN: chains alike do not trade places at every page). */
+ * more pages left (clearly_more: chains alike do not trade places at every page). */
 static long long pages_left(const conn_work *w)
 {
     if (w->total <= 0)
