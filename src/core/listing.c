@@ -285,17 +285,23 @@ static conn_work *best_parked(const sk_listing *l)
     return best;
 }
 
-/* Whether w, whose page just came in (counted in w->pages) with `left` pages after it, asks its
- * next page now rather than parking it. */
-static bool chain_goes_on(sk_listing *l, conn_work *w, long long left)
+/* Whether w, with `left` pages after the one just in, is to park its next page: first pages
+ * are still being asked and another chain leads, or one parked has clearly more to go. */
+static bool waits_its_turn(const sk_listing *l, const conn_work *w, long long left)
 {
-    bool first_pages = l->next_work < l->n_work;
-    if (first_pages && l->lead && l->lead != w)
+    if (l->next_work < l->n_work && l->lead && l->lead != w)
+        return true;
+    const conn_work *b = best_parked(l);
+    return b && clearly_more(pages_left(b), left);
+}
+
+/* Whether w, whose page just came in (counted in w->pages), asks its next page now (leading,
+ * while first pages are still being asked) rather than parking it. */
+static bool chain_goes_on(sk_listing *l, conn_work *w)
+{
+    if (waits_its_turn(l, w, pages_left(w)))
         return false;
-    conn_work *b = best_parked(l);
-    if (b && clearly_more(pages_left(b), left))
-        return false;
-    if (first_pages)
+    if (l->next_work < l->n_work)
         l->lead = w;
     return true;
 }
@@ -339,7 +345,7 @@ static void next_page(sk_listing *l, conn_work *w, const char *token)
     const char *name = w->search ? "search" : w->name ? w->name : "all accounts";
     bool same = w->ahead && w->ahead_token && strcmp(w->ahead_token, token) == 0;
     /* A page already on the wire goes on; else the chain may wait for its turn. */
-    bool park = !same && !chain_goes_on(l, w, pages_left(w));
+    bool park = !same && !chain_goes_on(l, w);
     if (!same)
         drop_ahead(l, w);
     if (token_seen(&w->seen, token)) {
@@ -400,12 +406,12 @@ static void on_peek(void *ud, const char *token)
     if (l->stopping || w->ahead || w->slot[!w->cur].ahead || token_seen(&w->seen, token) ||
         w->pages + 1 >= pages_allowed(w->total, w->page_size))
         return;
-    /* Not for a chain that is to wait its turn (chain_goes_on, as it will judge once this page
-     * is counted): its page ahead would be cancelled, and its connection with it. */
-    bool first_pages = l->next_work < l->n_work;
-    conn_work *b = best_parked(l);
-    long long left = pages_left(w) - (w->total > 0 && pages_left(w) > 0);
-    if ((first_pages && l->lead != w) || (b && clearly_more(pages_left(b), left)))
+    /* Only for the lead while first pages are still being asked (a page ahead goes on without
+     * chain_goes_on, so it could not take the lead), and not for a chain that is to wait its
+     * turn once this page is counted: its page ahead would be cancelled, and its connection
+     * with it. */
+    long long left = pages_left(w);
+    if ((l->next_work < l->n_work && l->lead != w) || waits_its_turn(l, w, left > 0 ? left - 1 : 0))
         return;
     if (!(w->ahead_token = strdup(token)))
         return;

@@ -367,17 +367,25 @@ static void test_fallback_without_connections_endpoint(void **st)
     skemu_fx_stop(&f);
 }
 
+/* One whole listing into r (its connections' names, in the API's order), the listing freed. */
+static void list_everything(sk_client *c, rec *r)
+{
+    memset(r, 0, sizeof *r);
+    r->l = listing_start(c, &(listing_opts){ 0 }, &SINK, r);
+    run_listing(c, r);
+    assert_int_equal(r->err.status, SK_OK);
+    listing_free(r->l);
+    r->l = NULL;
+}
+
 static void test_only_some_connections(void **st)
 {
     (void)st;
     const char *args[] = { "--generate", "300", "--connections", "4", NULL };
     skemu_fx f;
     fx_start(&f, args, 5);
-    rec first = { 0 };
-    first.l = listing_start(f.c, &(listing_opts){ 0 }, &SINK, &first);
-    run_listing(f.c, &first);
-    assert_int_equal(first.err.status, SK_OK);
-    listing_free(first.l);
+    rec first;
+    list_everything(f.c, &first);
     const char *only[] = { first.conn_names[2] };
     long long want = api_total(f.c, only[0]);
     rec r = { 0 };
@@ -403,11 +411,8 @@ static void ordered_listing(const char *conns, size_t at, rec *r)
                            "--quiet", "--latency-ms", "10", NULL };
     skemu_fx f;
     fx_start(&f, args, 5);
-    rec all = { 0 };
-    all.l = listing_start(f.c, &(listing_opts){ 0 }, &SINK, &all);
-    run_listing(f.c, &all);
-    assert_int_equal(all.err.status, SK_OK);
-    listing_free(all.l);
+    rec all;
+    list_everything(f.c, &all);
     size_t big = 0;
     for (size_t i = 1; i < all.n_conns; i++)
         if (api_total(f.c, all.conn_names[i]) > api_total(f.c, all.conn_names[big]))
